@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * Every setting a function needs, read from the environment once at load and checked.
+ * A missing or malformed value throws a message that names the variable, so a bad deploy
+ * fails at cold start instead of halfway through a send.
+ */
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  SUBSCRIBERS_TABLE: z.string().min(1),
+  REPORTS_TABLE: z.string().min(1),
+  UPLOAD_BUCKET: z.string().min(1),
+  NEWSLETTER_NAME: z.string().min(1),
+  /** "表示名 <news@example.jp>" or a bare address, a verified SES identity. */
+  FROM_ADDRESS: z.string().min(3),
+  /** Public base URL of the HTTP API, no trailing slash: links in emails point here. */
+  PUBLIC_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
+  UNSUBSCRIBE_MAILTO: z.email(),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  EDITORS: csv.pipe(z.array(z.email()).min(1)),
+  SENDER_NAME: z.string().min(1),
+  SENDER_POSTAL_ADDRESS: z.string().min(1),
+  SENDER_CONTACT: z.string().min(1),
+  /** Either the secret itself (local runtime) or the ARN of a Secrets Manager secret (AWS). */
+  UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
+  UNSUBSCRIBE_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Share of the account's MaxSendRate the dispatcher may use; the rest is headroom for confirmations. */
+  SEND_RATE_FRACTION: z.coerce.number().gt(0).max(1).default(0.8),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
+  /** Sends kept free in the 24-hour quota for confirmation emails. */
+  DAILY_HEADROOM: z.coerce.number().int().min(0).default(100),
+  /** How long one dispatcher run may send before it checkpoints and yields to the next tick. */
+  DISPATCH_BUDGET_MS: z.coerce.number().int().min(1000).default(600_000),
+  CONFIRM_TTL_HOURS: z.coerce.number().gt(0).default(48),
+  DEFAULT_LOCALE: z.enum(['ja', 'en']).default('ja'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface SenderBlock {
+  name: string;
+  postalAddress: string;
+  contact: string;
+}
+
+export interface Config {
+  tables: { subscribers: string; reports: string };
+  bucket: string;
+  newsletterName: string;
+  from: string;
+  publicBaseUrl: string;
+  unsubscribeMailto: string;
+  configurationSet: string | undefined;
+  editors: string[];
+  sender: SenderBlock;
+  unsubscribeSecret: { value: string } | { arn: string };
+  sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number };
+  confirmTtlHours: number;
+  defaultLocale: 'ja' | 'en';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`kawaraban configuration is invalid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (!e.UNSUBSCRIBE_SECRET && !e.UNSUBSCRIBE_SECRET_ARN) {
+    throw new ConfigError(
+      'kawaraban configuration is invalid:\n  UNSUBSCRIBE_SECRET or UNSUBSCRIBE_SECRET_ARN: one of them is required',
+    );
+  }
+  return {
+    tables: { subscribers: e.SUBSCRIBERS_TABLE, reports: e.REPORTS_TABLE },
+    bucket: e.UPLOAD_BUCKET,
+    newsletterName: e.NEWSLETTER_NAME,
+    from: e.FROM_ADDRESS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    unsubscribeMailto: e.UNSUBSCRIBE_MAILTO,
+    configurationSet: e.SES_CONFIGURATION_SET || undefined,
+    editors: e.EDITORS,
+    sender: { name: e.SENDER_NAME, postalAddress: e.SENDER_POSTAL_ADDRESS, contact: e.SENDER_CONTACT },
+    unsubscribeSecret: e.UNSUBSCRIBE_SECRET ? { value: e.UNSUBSCRIBE_SECRET } : { arn: e.UNSUBSCRIBE_SECRET_ARN! },
+    sending: {
+      rateFraction: e.SEND_RATE_FRACTION,
+      concurrency: e.SEND_CONCURRENCY,
+      dailyHeadroom: e.DAILY_HEADROOM,
+      budgetMs: e.DISPATCH_BUDGET_MS,
+    },
+    confirmTtlHours: e.CONFIRM_TTL_HOURS,
+    defaultLocale: e.DEFAULT_LOCALE,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Ports shared by several use cases. Stores specific to one flow are declared beside
+ * the use case that needs them (functions/core/use-cases/*).
+ */
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface MailHeader {
+  name: string;
+  value: string;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: MailHeader[];
+  /** SES message tags (alphanumerics, '_' and '-' only); events carry them back to us. */
+  tags?: Record<string, string>;
+}
+
+export interface Mailer {
+  send(message: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface SendQuota {
+  maxSendRate: number;
+  max24HourSend: number;
+  sentLast24Hours: number;
+  sendingEnabled: boolean;
+}
+
+export interface QuotaSource {
+  getQuota(): Promise<SendQuota>;
+}
+
+/** Object storage for report sources and rendered output. */
+export interface BlobStore {
+  getText(key: string): Promise<string>;
+  putText(key: string, body: string, contentType: string): Promise<void>;
+}
