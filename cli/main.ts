@@ -1,0 +1,63 @@
+/**
+ * The `kawaraban` command. Each subcommand lives in its own module and is loaded only when
+ * used, so `report validate` never pays for the AWS SDK.
+ */
+import { Command, CommanderError } from 'commander';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('kawaraban')
+    .description('Newsletter pipeline for security reports: validate, preview, upload and track reports.')
+    .exitOverride()
+    .showHelpAfterError();
+
+  const report = program.command('report').description('work with report files and sent reports');
+  report
+    .command('schema')
+    .description('print the report format as JSON Schema')
+    .action(async () => {
+      exitCode = await (await import('./report-files.ts')).printSchema();
+    });
+  report
+    .command('validate')
+    .argument('<file>', 'report JSON file')
+    .option('--lang <lang>', 'language of error messages (ja|en)', 'ja')
+    .description('check a report file; exits 1 and lists every problem as "<json path>: <reason>"')
+    .action(async (file: string, opts: { lang: string }) => {
+      exitCode = await (await import('./report-files.ts')).validateFile(file, opts.lang === 'en' ? 'en' : 'ja');
+    });
+  report
+    .command('preview')
+    .argument('<file>', 'report JSON file')
+    .requiredOption('--out <dir>', 'directory for <id>.html and <id>.txt')
+    .option('--lang <lang>', 'language of the email chrome (ja|en)', 'ja')
+    .description('render a report as it will be sent and write the HTML and text parts')
+    .action(async (file: string, opts: { out: string; lang: string }) => {
+      exitCode = await (await import('./report-files.ts')).previewFile(file, opts.out, opts.lang === 'en' ? 'en' : 'ja');
+    });
+  report
+    .command('upload')
+    .argument('<file>', 'report JSON file')
+    .option('--draft', 'upload as a draft: a proof goes to the editors only')
+    .description('validate, then upload to the bucket (refuses an invalid file without uploading)')
+    .action(async (file: string, opts: { draft?: boolean }) => {
+      exitCode = await (await import('./report-remote.ts')).uploadFile(file, { draft: !!opts.draft });
+    });
+  report
+    .command('status')
+    .argument('<id>', 'report id')
+    .description('print a report\'s status and delivery counts')
+    .action(async (id: string) => {
+      exitCode = await (await import('./report-remote.ts')).printStatus(id);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    console.error(`kawaraban: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  return exitCode;
+}
