@@ -1,0 +1,174 @@
+/**
+ * The newcomer's tour: subscribes demo readers through the real double opt-in path, uploads
+ * the sample report, lets the dispatcher send it and checks that every confirmed reader got it.
+ *
+ * 1. POST /subscribe for each demo address
+ * 2. read each confirmation email from the SES emulator and POST its token to /confirm
+ * 3. upload examples/sample-report.json to reports/<id>.json (sendAt dropped: send now)
+ * 4. tick the dispatcher until the report is SENT
+ * 5. let the simulator publish bounce/complaint events, then check every outcome
+ */
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { LocalStack } from './stack.ts';
+
+export const demoReaders = [
+  'tanaka.hanako@example.co.jp',
+  'security-team@example.jp',
+  'analyst@example.com',
+  'success@simulator.amazonses.com',
+  'bounce@simulator.amazonses.com',
+  'complaint@simulator.amazonses.com',
+];
+
+interface StoredEmail {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  at: number;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  reportId: string;
+  title: string;
+  status: string;
+  confirmed: number;
+  delivered: string[];
+  missing: string[];
+  subscriberStatus: Record<string, string>;
+  problems: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+async function inbox(stack: LocalStack): Promise<StoredEmail[]> {
+  const res = await fetch(`${stack.urls.inbox}/store`);
+  return ((await res.json()) as { emails: StoredEmail[] }).emails;
+}
+
+const CONFIRM_LINK = /\/confirm\?token=([A-Za-z0-9_-]+)/;
+
+export async function runDemo(stack: LocalStack, samplePath: string, log: (l: string) => void): Promise<DemoResult> {
+  const problems: string[] = [];
+  const api = stack.urls.api;
+  const before = new Set((await inbox(stack)).map((m) => m.messageId));
+
+  // 1-2. Double opt-in, through HTTP like a reader's browser.
+  let confirmed = 0;
+  for (const email of demoReaders) {
+    const res = await fetch(`${api}/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ email }),
+    });
+    if (!res.ok) {
+      problems.push(`subscribe ${email}: HTTP ${res.status}`);
+      continue;
+    }
+    const token = await until(`the confirmation email to ${email}`, 15_000, async () => {
+      const mail = (await inbox(stack)).find((m) => !before.has(m.messageId) && m.destination.to.includes(email));
+      return mail ? (CONFIRM_LINK.exec(mail.body.text ?? mail.body.html ?? '')?.[1] ?? '') : undefined;
+    });
+    if (!token) {
+      problems.push(`no confirmation link in the email to ${email}`);
+      continue;
+    }
+    const confirm = await fetch(`${api}/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    if (confirm.ok) confirmed++;
+    else problems.push(`confirm ${email}: HTTP ${confirm.status}`);
+  }
+  log(`demo: ${confirmed}/${demoReaders.length} readers subscribed and confirmed through double opt-in`);
+
+  // 3. Upload the sample as an editor would.
+  const report = JSON.parse(await readFile(samplePath, 'utf8')) as { id: string; title: string; sendAt?: string };
+  delete report.sendAt;
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: stack.env.UPLOAD_BUCKET,
+      Key: `reports/${report.id}.json`,
+      Body: JSON.stringify(report, null, 2),
+      ContentType: 'application/json',
+    }),
+  );
+  s3.destroy();
+  log(`demo: uploaded reports/${report.id}.json`);
+
+  // 4. Tick until sent.
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const reportStatus = async () =>
+    (
+      await ddb.send(
+        new GetCommand({ TableName: stack.env.REPORTS_TABLE, Key: { reportId: report.id, item: 'report' }, ConsistentRead: true }),
+      )
+    ).Item?.status as string | undefined;
+  let status = 'MISSING';
+  try {
+    status = await until(`report ${report.id} to be sent`, 90_000, async () => {
+      const s = await reportStatus();
+      if (s === 'SENT' || s === 'REJECTED' || s === 'PAUSED' || s === 'CANCELED') return s;
+      if (s) await stack.ticker.tick();
+      return undefined;
+    });
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+    status = (await reportStatus()) ?? 'MISSING';
+  }
+
+  // 5. Bounces and complaints come back as events; wait for them to land.
+  const subscriberStatus: Record<string, string> = {};
+  const readStatus = async (email: string) =>
+    (await ddb.send(new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true })))
+      .Item?.status as string | undefined;
+  await stack.simulator.poll();
+  for (const [email, want] of [
+    ['bounce@simulator.amazonses.com', 'bounced'],
+    ['complaint@simulator.amazonses.com', 'complained'],
+  ] as const) {
+    try {
+      await until(`${email} to become ${want}`, 10_000, async () => {
+        await stack.simulator.poll();
+        return (await readStatus(email)) === want ? true : undefined;
+      });
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  for (const email of demoReaders) subscriberStatus[email] = (await readStatus(email)) ?? 'missing';
+  ddb.destroy();
+
+  const sent = (await inbox(stack)).filter((m) => !before.has(m.messageId) && m.subject.includes(report.title));
+  const delivered = demoReaders.filter((e) => sent.some((m) => m.destination.to.includes(e)));
+  const missing = demoReaders.filter((e) => !delivered.includes(e));
+  if (status !== 'SENT') problems.push(`report status is ${status}, expected SENT`);
+  if (missing.length) problems.push(`no report email for: ${missing.join(', ')}`);
+  return {
+    ok: problems.length === 0 && confirmed === demoReaders.length,
+    reportId: report.id,
+    title: report.title,
+    status,
+    confirmed,
+    delivered,
+    missing,
+    subscriberStatus,
+    problems,
+  };
+}
