@@ -3,23 +3,11 @@
  * to the test workers (test/setup-env.ts turns them into AWS_ENDPOINT_URL_* variables).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamo, startS3, startSes, type Running } from '../local/emulators.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './helpers/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
