@@ -1,0 +1,306 @@
+/**
+ * The report file: the editor's contract (DESIGN §4), as one strict zod schema.
+ *
+ * Validation lists every problem, each with a JSON path (`$.body[3].text`) and a reason in the
+ * editor's language (Japanese by default). Unknown fields are errors, so a typo such as
+ * "titel" never passes silently. Nothing is normalised: a valid report comes out exactly as
+ * it went in, and the same schema is exported as JSON Schema for editors' tools.
+ */
+import { z } from 'zod';
+import { locateJsonSyntaxError, lineColumn } from './json-syntax.ts';
+import { reportMessages, type ReportMessages, type ValueKind } from './report-messages.ts';
+
+export type ReportLang = 'ja' | 'en';
+
+/** Also used for S3 keys (`reports/<id>.json`) and table keys: keep it URL- and key-safe. */
+export const REPORT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export function isReportId(value: string): boolean {
+  return REPORT_ID_PATTERN.test(value);
+}
+
+/** Generous limits: they stop runaway files and pasted garbage, not real reports. */
+export const REPORT_LIMITS = {
+  title: 200,
+  summary: 300,
+  blocks: 400,
+  paragraph: 5000,
+  heading: 200,
+  quote: 5000,
+  listItems: 100,
+  listItem: 2000,
+  topics: 50,
+  topicTitle: 200,
+  topicDetail: 2000,
+  references: 100,
+  referenceSource: 200,
+  referenceTitle: 300,
+  url: 2048,
+  notes: 50,
+  note: 1000,
+} as const;
+
+const NOT_BLANK = /\S/;
+const SINGLE_LINE = /^[^\r\n]*$/;
+const HTTP_URL_SHAPE = /^https?:\/\/[^\s]+$/i;
+
+const text = (max: number) => z.string().max(max).regex(NOT_BLANK);
+const line = (max: number) => text(max).regex(SINGLE_LINE);
+
+/** YYYY-MM-DD that exists on the calendar (2020-02-30 is rejected). */
+const date = () => z.iso.date();
+
+function isHttpUrl(value: string): boolean {
+  if (!HTTP_URL_SHAPE.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = z
+  .string()
+  .max(REPORT_LIMITS.url)
+  .refine(isHttpUrl, { params: { kind: 'httpUrl' } })
+  .meta({ format: 'uri', pattern: '^https?://' });
+
+const paragraph = z.strictObject({
+  type: z.literal('paragraph'),
+  text: text(REPORT_LIMITS.paragraph).meta({ description: '本文。URL はリンクになり、改行はそのまま残る / text; URLs become links' }),
+});
+const heading = z.strictObject({
+  type: z.literal('heading'),
+  text: line(REPORT_LIMITS.heading),
+});
+const list = z.strictObject({
+  type: z.literal('list'),
+  items: z.array(text(REPORT_LIMITS.listItem)).min(1).max(REPORT_LIMITS.listItems),
+});
+const quote = z.strictObject({
+  type: z.literal('quote'),
+  text: text(REPORT_LIMITS.quote),
+});
+
+export const BLOCK_TYPES = ['paragraph', 'heading', 'list', 'quote'] as const;
+const block = z.discriminatedUnion('type', [paragraph, heading, list, quote]);
+
+const topic = z.strictObject({
+  date: date(),
+  title: line(REPORT_LIMITS.topicTitle),
+  detail: text(REPORT_LIMITS.topicDetail).optional(),
+});
+
+const reference = z.strictObject({
+  source: line(REPORT_LIMITS.referenceSource).meta({ description: '発信元 / publisher' }),
+  date: date(),
+  title: line(REPORT_LIMITS.referenceTitle),
+  url: httpUrl,
+});
+
+export const reportSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(REPORT_ID_PATTERN)
+      .meta({ description: 'レポートID（英小文字・数字・ハイフン） / report id, unique', examples: ['2020-09-18-cashless'] }),
+    title: line(REPORT_LIMITS.title).meta({ description: '件名と見出し / subject and heading' }),
+    issuedOn: date().meta({ description: '配信日（ヘッダーに表示） / issue date shown in the header' }),
+    sendAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: '配信日時（時差付き）。省略時はすぐ / send time with UTC offset; absent = next tick', examples: ['2020-09-18T09:00:00+09:00'] }),
+    summary: text(REPORT_LIMITS.summary).optional().meta({ description: '受信箱のプレビュー文 / inbox preview text' }),
+    body: z.array(block).min(1).max(REPORT_LIMITS.blocks),
+    topics: z.array(topic).max(REPORT_LIMITS.topics).optional().meta({ description: '【確認されたサイバー攻撃トピック】' }),
+    references: z.array(reference).max(REPORT_LIMITS.references).optional().meta({ description: '【参考URL】' }),
+    notes: z.array(text(REPORT_LIMITS.note)).max(REPORT_LIMITS.notes).optional().meta({ description: '※ 注記 / footnotes' }),
+  })
+  .meta({ title: 'kawaraban report', description: 'かわら版のレポートファイル / a kawaraban report file' });
+
+export type Report = z.infer<typeof reportSchema>;
+export type ReportBlock = Report['body'][number];
+export type ReportTopic = NonNullable<Report['topics']>[number];
+export type ReportReference = NonNullable<Report['references']>[number];
+
+export type ReportIssue = { path: string; message: string };
+export type ReportResult = { ok: true; report: Report } | { ok: false; issues: ReportIssue[] };
+
+/** Parses a report file's text. A JSON syntax error becomes one issue at `$` naming line and column. */
+export function parseReport(text: string, lang: ReportLang = 'ja'): ReportResult {
+  // Editors on Windows often save with a byte-order mark; it is not part of the JSON.
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (err) {
+    const located = locateJsonSyntaxError(source) ?? { problem: 'unexpectedChar' as const, ...fallbackPosition(source, err) };
+    return { ok: false, issues: [{ path: '$', message: reportMessages[lang].json(located) }] };
+  }
+  return validateReport(value, lang);
+}
+
+export function validateReport(value: unknown, lang: ReportLang = 'ja'): ReportResult {
+  const m = reportMessages[lang];
+  // Allowed keys of each object that had unknown ones, by JSON path: for "did you mean" hints.
+  const allowedAt = new Map<string, string[]>();
+  const result = reportSchema.safeParse(value, {
+    error: (iss) => {
+      if (iss.code === 'unrecognized_keys') {
+        const shape = (iss.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
+        allowedAt.set(jsonPath(iss.path ?? []), Object.keys(shape ?? {}));
+      }
+      return messageFor(iss, m);
+    },
+  });
+  if (result.success) return { ok: true, report: result.data };
+
+  const issues: ReportIssue[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedAt.get(jsonPath(issue.path)) ?? [];
+      for (const key of issue.keys) {
+        issues.push({ path: jsonPath([...issue.path, key]), message: m.unknownField(key, suggest(key, allowed), allowed) });
+      }
+    } else {
+      issues.push({ path: jsonPath(issue.path), message: issue.message });
+    }
+  }
+  return { ok: false, issues };
+}
+
+/** The report format as JSON Schema (draft 2020-12), for editors' tools and `kawaraban report schema`. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return { ...z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }), $id: 'https://kawaraban.dev/schema/report.json' };
+}
+
+/** `['body', 3, 'text']` → `$.body[3].text`; keys that are not identifiers are quoted: `$["a b"]`. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (typeof seg === 'string' && /^[A-Za-z_$][\w$]*$/.test(seg)) out += `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type RawIssue = z.core.$ZodRawIssue;
+
+function messageFor(iss: RawIssue, m: ReportMessages): string {
+  const input = iss.input;
+  switch (iss.code) {
+    case 'invalid_type':
+      return input === undefined ? m.required : m.wrongType(kindOfExpected(iss.expected), kindOf(input));
+    case 'too_small':
+      return iss.origin === 'array' ? m.tooFewItems(Number(iss.minimum)) : m.blank;
+    case 'too_big': {
+      const actual = typeof input === 'string' || Array.isArray(input) ? input.length : 0;
+      return iss.origin === 'array' ? m.tooManyItems(Number(iss.maximum), actual) : m.tooLong(Number(iss.maximum), actual);
+    }
+    case 'invalid_format':
+      return formatMessage(iss.format, iss.pattern, String(input), m);
+    case 'invalid_union': {
+      if ('discriminator' in iss && iss.discriminator === 'type') {
+        const found = input && typeof input === 'object' ? (input as { type?: unknown }).type : undefined;
+        return m.blockType(found === undefined ? undefined : clip(String(found)), [...BLOCK_TYPES]);
+      }
+      return m.invalid;
+    }
+    case 'custom': {
+      if (iss.params?.kind === 'httpUrl') {
+        const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(String(input))?.[1];
+        return scheme && !/^https?$/i.test(scheme) ? m.urlScheme(`${clip(scheme)}:`) : m.url;
+      }
+      return m.invalid;
+    }
+    case 'unrecognized_keys':
+      return m.unknownField(iss.keys.join(', '), undefined, []); // replaced per key by validateReport
+    default:
+      return m.invalid;
+  }
+}
+
+function formatMessage(format: string, pattern: string | undefined, value: string, m: ReportMessages): string {
+  const v = clip(value);
+  switch (format) {
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(value) ? m.dateNotReal(v) : m.dateFormat(v);
+    case 'datetime':
+      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value)) return m.dateTimeNoOffset(v);
+      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return m.dateTimeNotReal(v);
+      return m.dateTimeFormat(v);
+    case 'regex':
+      if (pattern === String(REPORT_ID_PATTERN)) return m.reportId;
+      if (pattern === String(NOT_BLANK)) return m.blank;
+      if (pattern === String(SINGLE_LINE)) return m.singleLine;
+      return m.invalid;
+    default:
+      return m.invalid;
+  }
+}
+
+function kindOf(value: unknown): ValueKind {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'undefined':
+      return 'missing';
+    default:
+      return 'object';
+  }
+}
+
+function kindOfExpected(expected: string): ValueKind {
+  return expected === 'string' || expected === 'number' || expected === 'boolean' || expected === 'array' || expected === 'null'
+    ? expected
+    : 'object';
+}
+
+/** Values quoted back in messages are cut short: the message is about the field, not the text. */
+function clip(value: string, max = 40): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
+/** The closest allowed key for a typo ("titel" → "title"), if one is close enough to be a guess. */
+function suggest(key: string, allowed: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const d = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  const tolerance = key.length <= 3 ? 1 : 2;
+  return bestDistance <= tolerance ? best : undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]![j]!;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i]![j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** Only if the scanner disagrees with JSON.parse (it should not): use V8's position, if any. */
+function fallbackPosition(text: string, err: unknown): { line: number; column: number } {
+  const pos = /position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+  return lineColumn(text, pos === undefined ? text.length : Number(pos));
+}
