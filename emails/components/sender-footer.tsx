@@ -1,0 +1,49 @@
+import { Hr, Link, Text } from '@react-email/components';
+import type { SenderBlock } from '../../functions/core/config.ts';
+import type { EmailText } from '../i18n/types.ts';
+import { Band } from './band.tsx';
+import { Lines, RichText } from './rich-text.tsx';
+import * as s from './styles.ts';
+
+/**
+ * The sender block required by 特定電子メール法 (the Act on Regulation of Transmission of
+ * Specified Electronic Mail): who sends, where they are, how to reach them, and — in a
+ * newsletter — how to stop it, with a visible link.
+ */
+export function SenderFooter(props: {
+  t: EmailText;
+  sender: SenderBlock;
+  /** A newsletter: why the reader gets it and how to stop it. Absent in a confirmation email. */
+  newsletter?: { name: string; unsubscribeUrl: string };
+  lead?: string;
+}) {
+  const { t, sender, newsletter } = props;
+  const small = { ...s.small, fontFamily: t.fontFamily };
+  return (
+    <Band style={s.footer}>
+      {newsletter ? (
+        <>
+          <Text style={small}>{t.footer.reason(newsletter.name)}</Text>
+          <Text style={small}>
+            {t.footer.optOut}
+            <br />
+            <Link href={newsletter.unsubscribeUrl} style={s.link}>
+              {t.footer.unsubscribe}
+            </Link>
+          </Text>
+          <Hr style={{ borderColor: s.colors.rule, margin: '12px 0' }} />
+        </>
+      ) : null}
+      {props.lead ? <Text style={{ ...small, fontWeight: 700 }}>{props.lead}</Text> : null}
+      <Text style={small}>
+        {`${t.footer.publisher}: ${sender.name}`}
+        <br />
+        {`${t.footer.postalAddress}: `}
+        <Lines text={sender.postalAddress} />
+        <br />
+        {`${t.footer.contact}: `}
+        <RichText text={sender.contact} />
+      </Text>
+    </Band>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The double opt-in confirmation email. It carries nothing the requester typed — not even
+ * their address — so it cannot be used to mail someone else an attacker's text.
+ */
+import { Button, Heading, Link, Text } from '@react-email/components';
+import { Band } from './components/band.tsx';
+import type { Locale } from '../functions/core/subscriber.ts';
+import { EmailLayout } from './components/layout.tsx';
+import { SenderFooter } from './components/sender-footer.tsx';
+import * as s from './components/styles.ts';
+import { emailText } from './i18n/index.ts';
+import { previewContext } from './preview-data.ts';
+import type { NewsletterContext } from './types.ts';
+
+export interface ConfirmationEmailProps {
+  confirmUrl: string;
+  locale: Locale;
+  ctx: NewsletterContext;
+  /** When given, the email says how long the link works. */
+  expiresInHours?: number | undefined;
+}
+
+export function ConfirmationEmail({ confirmUrl, locale, ctx, expiresInHours }: ConfirmationEmailProps) {
+  const t = emailText(locale);
+  const c = t.confirmation;
+  const text = s.baseText(t.fontFamily);
+  return (
+    <EmailLayout lang={locale} title={c.heading} preview={c.preview(ctx.newsletterName)} fontFamily={t.fontFamily}>
+      <Band style={s.headerBand}>
+        <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
+      </Band>
+      <Band style={s.content}>
+        <Heading as="h1" style={{ ...text, ...s.h1 }}>
+          {c.heading}
+        </Heading>
+        <Text style={text}>{c.intro(ctx.newsletterName, ctx.sender.name)}</Text>
+        <Text style={text}>{c.action}</Text>
+        <Band style={{ padding: '8px 0 24px', textAlign: 'center' }}>
+          <Button href={confirmUrl} style={s.button}>
+            {c.button}
+          </Button>
+        </Band>
+        <Text style={{ ...text, ...s.small }}>{c.fallback}</Text>
+        <Text style={{ ...text, ...s.small, marginBottom: '16px' }}>
+          <Link href={confirmUrl} style={s.link}>
+            {confirmUrl}
+          </Link>
+        </Text>
+        {expiresInHours ? <Text style={text}>{c.expires(expiresInHours)}</Text> : null}
+        <Text style={text}>{c.ignore}</Text>
+      </Band>
+      <SenderFooter t={t} sender={ctx.sender} lead={c.sentBy} />
+    </EmailLayout>
+  );
+}
+
+ConfirmationEmail.PreviewProps = {
+  confirmUrl: `${previewContext.publicBaseUrl}/confirm?token=preview-token`,
+  locale: 'ja',
+  ctx: previewContext,
+  expiresInHours: 48,
+} satisfies ConfirmationEmailProps;
+
+export default ConfirmationEmail;

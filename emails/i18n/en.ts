@@ -1,0 +1,108 @@
+/** English email text. */
+import type { EmailText } from './types.ts';
+
+const MONTHS = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+];
+
+const utcFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+export const en: EmailText = {
+  locale: 'en',
+  date: (iso) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+    const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+    return m && month ? `${Number(m[3])} ${month} ${m[1]}` : iso;
+  },
+  dateTime: (iso) => {
+    const t = new Date(iso);
+    return Number.isNaN(t.getTime()) ? iso : `${utcFormat.format(t)} UTC`;
+  },
+  fontFamily: "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,'Hiragino Sans',Meiryo,sans-serif",
+
+  subject: {
+    report: (name, title) => `[${name}] ${title}`,
+    proof: (subject) => `[PROOF] ${subject}`,
+    confirmation: (name) => `[${name}] Please confirm your subscription`,
+  },
+
+  report: {
+    issuedOn: 'Issued',
+    proofBanner: 'PROOF',
+    proofDetail: 'A proof for the editors. It has not been sent to subscribers.',
+    topics: 'Cyber attacks observed',
+    references: 'References',
+    notes: 'Notes',
+    notePrefix: '※',
+    topicSeparator: ' — ',
+    referenceMeta: (source, date) => `${source}, ${date}`,
+  },
+
+  plain: {
+    heading: '## ',
+    bullet: '- ',
+    topic: '* ',
+    quote: '> ',
+    proof: '*** PROOF: for the editors only. It has not been sent to subscribers. ***',
+  },
+
+  footer: {
+    publisher: 'Published by',
+    postalAddress: 'Address',
+    contact: 'Contact',
+    reason: (name) => `You receive this email because you subscribed to ${name}.`,
+    optOut: 'To stop receiving these emails, use the link below.',
+    unsubscribe: 'Unsubscribe',
+  },
+
+  confirmation: {
+    heading: 'Confirm your subscription',
+    intro: (name, sender) => `We received a request to subscribe this address to ${name}, published by ${sender}.`,
+    action: 'Press the button to confirm. You will then receive new issues by email.',
+    actionPlain: 'Open this URL and press the button on the page to confirm:',
+    button: 'Confirm subscription',
+    fallback: 'If the button does not work, open this URL in your browser:',
+    expires: (hours) => `This link expires in ${hours} hours.`,
+    ignore: 'If you did not request this, ignore this email: nothing is confirmed and you will not hear from us again.',
+    preview: (name) => `Please confirm your subscription to ${name}.`,
+    sentBy: 'Sent by',
+  },
+
+  notices: {
+    subject: {
+      accepted: (name, title) => `[${name}] Accepted: ${title}`,
+      rejected: (name, key) => `[${name}] Rejected: ${key}`,
+      paused: (name, title) => `[${name}] Sending paused: ${title}`,
+      sent: (name, title) => `[${name}] Sent: ${title}`,
+    },
+    heading: {
+      accepted: 'Report accepted',
+      rejected: 'Report rejected',
+      paused: 'Sending paused',
+      sent: 'Sending finished',
+    },
+    reportId: 'Report id',
+    title: 'Title',
+    sourceKey: 'File',
+    sendAt: 'Scheduled for',
+    audience: (n) => `Audience: ${n.toLocaleString('en-US')} (confirmed subscribers now)`,
+    acceptedNote: 'Until sending starts, uploading a file with the same id replaces this report.',
+    rejectedIntro: (n) =>
+      `This file was not accepted because of the ${n === 1 ? 'problem' : `${n} problems`} below. Nothing was sent.`,
+    rejectedMore: (n) => `… and ${n} more (run npx kawaraban report validate <file> to see them all)`,
+    rejectedHelp: 'Fix the file and upload it again.',
+    reason: 'Reason',
+    pausedNote: 'Please check the cause and contact the operators. Recipients already sent to will not get it twice.',
+    sent: (n) => `Sent: ${n.toLocaleString('en-US')}`,
+    failed: (n) => `Failed: ${n.toLocaleString('en-US')}`,
+    footer: (name) => `Sent automatically to the editors by the ${name} mailing system.`,
+  },
+};

@@ -1,0 +1,91 @@
+/** The shape of one language's email text. The words themselves live in ja.ts and en.ts only. */
+import type { Locale } from '../../functions/core/subscriber.ts';
+
+export interface EmailText {
+  locale: Locale;
+  /** '2020-09-18' → '2020年9月18日' / '18 September 2020'. */
+  date: (isoDate: string) => string;
+  /** An ISO date-time with offset, for editors: when a report will go out. */
+  dateTime: (iso: string) => string;
+  /** Font stack suited to the language (inline styles: mail clients ignore <style> often). */
+  fontFamily: string;
+
+  subject: {
+    report: (newsletterName: string, title: string) => string;
+    proof: (subject: string) => string;
+    confirmation: (newsletterName: string) => string;
+  };
+
+  report: {
+    issuedOn: string;
+    proofBanner: string;
+    proofDetail: string;
+    topics: string;
+    references: string;
+    notes: string;
+    notePrefix: string;
+    /** Between a topic's date and its title. */
+    topicSeparator: string;
+    /** The line above a reference's title: who published it and when. */
+    referenceMeta: (source: string, date: string) => string;
+  };
+
+  /** Markers of the plain-text part, where there is no styling to lean on. */
+  plain: {
+    heading: string;
+    bullet: string;
+    topic: string;
+    quote: string;
+    proof: string;
+  };
+
+  footer: {
+    publisher: string;
+    postalAddress: string;
+    contact: string;
+    /** Why the reader gets this email. */
+    reason: (newsletterName: string) => string;
+    /** 特定電子メール法: how to stop receiving it. */
+    optOut: string;
+    unsubscribe: string;
+  };
+
+  confirmation: {
+    heading: string;
+    intro: (newsletterName: string, senderName: string) => string;
+    action: string;
+    /** The plain-text part has no button: the link leads to a page with one. */
+    actionPlain: string;
+    button: string;
+    fallback: string;
+    expires: (hours: number) => string;
+    ignore: string;
+    preview: (newsletterName: string) => string;
+    /** Sender block lead-in in a mail that is not a newsletter (yet). */
+    sentBy: string;
+  };
+
+  notices: {
+    subject: {
+      accepted: (newsletterName: string, title: string) => string;
+      rejected: (newsletterName: string, sourceKey: string) => string;
+      paused: (newsletterName: string, title: string) => string;
+      sent: (newsletterName: string, title: string) => string;
+    };
+    heading: { accepted: string; rejected: string; paused: string; sent: string };
+    reportId: string;
+    title: string;
+    sourceKey: string;
+    sendAt: string;
+    audience: (n: number) => string;
+    acceptedNote: string;
+    rejectedIntro: (count: number) => string;
+    rejectedMore: (n: number) => string;
+    rejectedHelp: string;
+    reason: string;
+    pausedNote: string;
+    sent: (n: number) => string;
+    failed: (n: number) => string;
+    footer: (newsletterName: string) => string;
+  };
+}

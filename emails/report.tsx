@@ -1,0 +1,126 @@
+/**
+ * The newsletter: header (newsletter name, 配信日), title, the body blocks, topics,
+ * references, ※ notes, and the legal sender block with the visible unsubscribe link.
+ */
+import { Column, Heading, Link, Row, Text } from '@react-email/components';
+import { Fragment } from 'react';
+import { unsubscribeUrl } from '../functions/core/links.ts';
+import type { Report } from '../functions/core/report-schema.ts';
+import type { Locale } from '../functions/core/subscriber.ts';
+import { Band } from './components/band.tsx';
+import { EmailLayout } from './components/layout.tsx';
+import { ProofBanner } from './components/proof-banner.tsx';
+import { ReportBlockView } from './components/report-blocks.tsx';
+import { RichText } from './components/rich-text.tsx';
+import { SenderFooter } from './components/sender-footer.tsx';
+import * as s from './components/styles.ts';
+import { emailText } from './i18n/index.ts';
+import { previewContext, previewReport } from './preview-data.ts';
+import { UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext } from './types.ts';
+
+export interface ReportEmailProps {
+  report: Report;
+  ctx: NewsletterContext;
+  locale: Locale;
+  proof?: boolean;
+}
+
+/** Kana in the report means Japanese content, whatever the reader's locale for the chrome. */
+function contentLang(report: Report): string | undefined {
+  return /[\u3040-\u30ff]/.test(report.title + JSON.stringify(report.body.slice(0, 3))) ? 'ja' : undefined;
+}
+
+export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailProps) {
+  const t = emailText(locale);
+  const lang = contentLang(report);
+  // Japanese content under English chrome still gets Japanese fonts.
+  const text = s.baseText(lang === 'ja' ? emailText('ja').fontFamily : t.fontFamily);
+  const unsubscribe = unsubscribeUrl(ctx.publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER);
+
+  return (
+    <EmailLayout lang={locale} title={report.title} preview={report.summary} fontFamily={t.fontFamily}>
+      <Row>
+        <Column style={s.headerLeft}>
+          <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
+        </Column>
+        <Column align="right" style={s.headerRight}>
+          <Text style={{ ...s.headerDate, fontFamily: t.fontFamily }}>
+            {`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}
+          </Text>
+        </Column>
+      </Row>
+
+      {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} fontFamily={t.fontFamily} /> : null}
+
+      <Band style={s.content} lang={lang}>
+        <Heading as="h1" style={{ ...text, ...s.h1 }}>
+          {report.title}
+        </Heading>
+
+        {report.body.map((block, i) => (
+          <ReportBlockView key={i} block={block} text={text} />
+        ))}
+
+        {report.topics?.length ? (
+          <>
+            <Heading as="h2" style={{ ...text, ...s.h2 }}>
+              {t.report.topics}
+            </Heading>
+            {report.topics.map((topic, i) => (
+              <Fragment key={i}>
+                <Heading as="h3" style={{ ...text, ...s.h3 }}>
+                  <span style={{ ...s.muted, fontWeight: 400 }}>{t.date(topic.date)}</span>
+                  {t.report.topicSeparator}
+                  {topic.title}
+                </Heading>
+                {topic.detail ? (
+                  <Text style={{ ...text, margin: '0 0 12px' }}>
+                    <RichText text={topic.detail} />
+                  </Text>
+                ) : null}
+              </Fragment>
+            ))}
+          </>
+        ) : null}
+
+        {report.references?.length ? (
+          <>
+            <Heading as="h2" style={{ ...text, ...s.h2 }}>
+              {t.report.references}
+            </Heading>
+            <ol style={{ ...text, ...s.list }}>
+              {report.references.map((ref, i) => (
+                <li key={i} style={{ ...s.listItem, marginBottom: '12px' }}>
+                  <span style={s.muted}>{t.report.referenceMeta(ref.source, t.date(ref.date))}</span>
+                  <br />
+                  <Link href={ref.url} style={s.link}>
+                    {ref.title}
+                  </Link>
+                  <br />
+                  <span style={{ ...s.muted, fontSize: '13px', wordBreak: 'break-all' }}>{ref.url}</span>
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : null}
+
+        {report.notes?.length ? (
+          <>
+            {report.notes.map((note, i) => (
+              <Text key={i} style={{ ...text, ...s.small, ...(i === 0 ? { marginTop: '20px' } : {}) }}>
+                {`${t.report.notePrefix} `}
+                <RichText text={note} />
+              </Text>
+            ))}
+          </>
+        ) : null}
+      </Band>
+
+      <SenderFooter t={t} sender={ctx.sender} newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }} />
+    </EmailLayout>
+  );
+}
+
+ReportEmail.PreviewProps = { report: previewReport, ctx: previewContext, locale: 'ja' } satisfies ReportEmailProps;
+
+export default ReportEmail;

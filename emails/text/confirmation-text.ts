@@ -1,0 +1,22 @@
+/** The plain-text part of the confirmation email. */
+import type { EmailText } from '../i18n/types.ts';
+import type { NewsletterContext } from '../types.ts';
+import { RULE, senderLines } from './text-helpers.ts';
+
+export function confirmationText(
+  args: { confirmUrl: string; ctx: NewsletterContext; expiresInHours?: number | undefined },
+  t: EmailText,
+): string {
+  const c = t.confirmation;
+  const { ctx } = args;
+  const paras = [
+    `${ctx.newsletterName}\n${RULE}`,
+    c.heading,
+    c.intro(ctx.newsletterName, ctx.sender.name),
+    `${c.actionPlain}\n${args.confirmUrl}`,
+    ...(args.expiresInHours ? [c.expires(args.expiresInHours)] : []),
+    c.ignore,
+    [RULE, `${c.sentBy}:`, ...senderLines(t, ctx.sender)].join('\n'),
+  ];
+  return `${paras.join('\n\n')}\n`;
+}
