@@ -1,0 +1,163 @@
+/**
+ * The subscribers table as the sending side sees it: confirmed subscribers paged shard by
+ * shard through GSI byStatus (`confirmed#07`), and the status changes SES feedback causes.
+ * Every status change sets `statusShard` in the same write (contract 5) and is conditional on
+ * the status it read, so concurrent changes (an unsubscribe, another event) are never lost.
+ */
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SHARD_COUNT, shardOf, statusShard, type Locale, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
+import type { Audience, FeedbackChange, SubscriberFeedback } from '../core/use-cases/sending-ports.ts';
+import { isConditionFailure, retryConflicts } from './dynamo-conflicts.ts';
+
+export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audience {
+  return {
+    async page(shard, startKey, limit) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: 'statusShard = :ss',
+          ExpressionAttributeValues: { ':ss': statusShard('confirmed', shard) },
+          ProjectionExpression: 'email, id, locale',
+          ExclusiveStartKey: startKey,
+          Limit: limit,
+        }),
+      );
+      return {
+        items: (out.Items ?? []).map((it) => ({
+          email: String(it.email),
+          id: String(it.id),
+          locale: (it.locale === 'en' ? 'en' : 'ja') as Locale,
+        })),
+        lastKey: out.LastEvaluatedKey as Record<string, string> | undefined,
+      };
+    },
+
+    async countConfirmed() {
+      const counts = await Promise.all(
+        Array.from({ length: SHARD_COUNT }, async (_, shard) => {
+          let n = 0;
+          let start: Record<string, unknown> | undefined;
+          do {
+            const out = await doc.send(
+              new QueryCommand({
+                TableName: table,
+                IndexName: 'byStatus',
+                KeyConditionExpression: 'statusShard = :ss',
+                ExpressionAttributeValues: { ':ss': statusShard('confirmed', shard) },
+                Select: 'COUNT',
+                ExclusiveStartKey: start,
+              }),
+            );
+            n += out.Count ?? 0;
+            start = out.LastEvaluatedKey;
+          } while (start);
+          return n;
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    },
+  };
+}
+
+type Stored = Subscriber & { softBounceEvents?: Set<string> };
+
+export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: string): SubscriberFeedback {
+  const read = async (email: string): Promise<Stored | null> => {
+    const out = await doc.send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
+    return (out.Item as Stored | undefined) ?? null;
+  };
+
+  /**
+   * Read, decide, write with a condition on what was read; on a lost race read again.
+   * `decide` returns null for "nothing to do", or the update to make.
+   */
+  async function change(
+    email: string,
+    decide: (s: Stored) => { result: FeedbackChange; update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'> } | null,
+  ): Promise<FeedbackChange> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const s = await read(email);
+      if (!s || !s.statusShard) return 'unknown';
+      const d = decide(s);
+      if (!d) return 'unchanged';
+      try {
+        await retryConflicts(() => doc.send(new UpdateCommand({ TableName: table, Key: { email }, ...d.update })));
+        return d.result;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
+    throw new Error('subscriber kept changing under an SES event; giving up for a retry');
+  }
+
+  /** SET status + statusShard (+ a timestamp) on condition that the status is still `from`. */
+  const moveTo = (s: Stored, to: SubscriberStatus, at: string, stampName: string, extraSet = '', extraValues = {}) => ({
+    UpdateExpression: `SET #status = :to, statusShard = :ss, ${stampName} = :at${extraSet}`,
+    ConditionExpression: '#status = :from',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':to': to, ':ss': statusShard(to, Number.isInteger(s.shard) ? s.shard : shardOf(s.email)), ':at': at, ':from': s.status, ...extraValues },
+  });
+
+  const sendable = (s: Stored) => s.status === 'pending' || s.status === 'confirmed';
+
+  return {
+    hardBounce(email, now) {
+      return change(email, (s) =>
+        sendable(s) ? { result: 'suppressed', update: moveTo(s, 'bounced', now.toISOString(), 'bouncedAt') } : null,
+      );
+    },
+
+    softBounce(email, eventId, limit, now) {
+      return change(email, (s) => {
+        if (!sendable(s) || s.softBounceEvents?.has(eventId)) return null;
+        const prev = s.softBounces ?? 0;
+        const next = prev + 1;
+        const guard = {
+          ConditionExpression:
+            '#status = :from AND (attribute_not_exists(softBounces) OR softBounces = :prev) AND NOT contains(softBounceEvents, :eid)',
+        };
+        const common = { ':prev': prev, ':eid': eventId, ':n': next, ':ids': new Set([eventId]) };
+        if (next >= limit) {
+          const u = moveTo(s, 'bounced', now.toISOString(), 'bouncedAt', ', softBounces = :n', common);
+          return { result: 'suppressed', update: { ...u, ...guard, UpdateExpression: `${u.UpdateExpression} ADD softBounceEvents :ids` } };
+        }
+        return {
+          result: 'changed',
+          update: {
+            UpdateExpression: 'SET softBounces = :n ADD softBounceEvents :ids',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':from': s.status, ...common },
+            ...guard,
+          },
+        };
+      });
+    },
+
+    complaint(email, now) {
+      return change(email, (s) =>
+        s.status === 'complained' ? null : { result: 'suppressed', update: moveTo(s, 'complained', now.toISOString(), 'complainedAt') },
+      );
+    },
+
+    async delivered(email) {
+      try {
+        await retryConflicts(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: { email },
+              UpdateExpression: 'SET softBounces = :zero REMOVE softBounceEvents',
+              ConditionExpression: 'softBounces > :zero',
+              ExpressionAttributeValues: { ':zero': 0 },
+            }),
+          ),
+        );
+        return 'changed';
+      } catch (err) {
+        if (isConditionFailure(err)) return 'unchanged';
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,472 @@
+/**
+ * The reports table: the `report` item (status, lease, cursor, counters) and the delivery
+ * ledger rows `to#<email>` beside it. Every state change is a conditional write: the
+ * conditions are what keep two dispatchers, a crash and a repeated SES event from ever
+ * counting or sending twice.
+ *
+ * Ledger rows keep their state in `state`, never `status`: only the report item may appear
+ * in the sparse byStatus index.
+ */
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  COUNT_NAMES,
+  REPLACEABLE_STATUSES,
+  REPORT_ITEM,
+  ledgerItemKey,
+  type LedgerRow,
+  type LedgerState,
+  type ReportCounts,
+  type ReportRecord,
+  type ReportStatus,
+} from '../core/report.ts';
+import type { ClaimResult, CountDelta, Ledger, LedgerClaim, ReportStore, UploadReceipts } from '../core/use-cases/sending-ports.ts';
+import { cancellationReasons, isConditionFailure, retryConflicts, type CancellationReason } from './dynamo-conflicts.ts';
+
+export interface SendingTables {
+  reports: string;
+  subscribers: string;
+}
+
+type Item = Record<string, unknown>;
+
+function toItem(r: ReportRecord): Item {
+  const { counts, ...rest } = r;
+  return { ...rest, item: REPORT_ITEM, ...counts };
+}
+
+function fromItem(item: Item): ReportRecord {
+  const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)])) as unknown as ReportCounts;
+  const { item: _item, ...rest } = item;
+  for (const n of COUNT_NAMES) delete rest[n];
+  return { ...(rest as Omit<ReportRecord, 'counts'>), counts };
+}
+
+/** `ADD a :a, b :b` for the non-zero entries of a delta, with its values. */
+function addClause(add: CountDelta): { expr: string; values: Record<string, number> } {
+  const parts: string[] = [];
+  const values: Record<string, number> = {};
+  for (const [name, n] of Object.entries(add)) {
+    if (!n) continue;
+    parts.push(`${name} :add_${name}`);
+    values[`:add_${name}`] = n;
+  }
+  return { expr: parts.length ? ` ADD ${parts.join(', ')}` : '', values };
+}
+
+export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): ReportStore {
+  const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
+
+  const conditional = async (op: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await retryConflicts(op);
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  };
+
+  const store: ReportStore = {
+    async get(reportId) {
+      const out = await doc.send(new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }));
+      return out.Item ? fromItem(out.Item) : null;
+    },
+
+    async replace(record) {
+      const ok = await conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: toItem(record),
+            ConditionExpression: `attribute_not_exists(reportId) OR #status IN (${REPLACEABLE_STATUSES.map((_, i) => `:r${i}`).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: Object.fromEntries(REPLACEABLE_STATUSES.map((s, i) => [`:r${i}`, s])),
+          }),
+        ),
+      );
+      if (ok) return { ok: true };
+      const current = await store.get(record.reportId);
+      return { ok: false, status: (current?.status ?? 'SENDING') as ReportStatus };
+    },
+
+    async findDue(now) {
+      const ids: string[] = [];
+      const query = async (status: ReportStatus, dueOnly: boolean) => {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await doc.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: 'byStatus',
+              KeyConditionExpression: dueOnly ? '#status = :s AND sendAt <= :now' : '#status = :s',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: dueOnly ? { ':s': status, ':now': now.toISOString() } : { ':s': status },
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const it of out.Items ?? []) if (!ids.includes(String(it.reportId))) ids.push(String(it.reportId));
+          start = out.LastEvaluatedKey;
+        } while (start);
+      };
+      await query('SENDING', false);
+      await query('SCHEDULED', true);
+      return ids;
+    },
+
+    async acquireLease(reportId, owner, now, until) {
+      try {
+        const out = await retryConflicts(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: key(reportId),
+              UpdateExpression:
+                'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, startedAt = if_not_exists(startedAt, :now), updatedAt = :now',
+              ConditionExpression:
+                '#status IN (:scheduled, :sending) AND sendAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':sending': 'SENDING',
+                ':scheduled': 'SCHEDULED',
+                ':owner': owner,
+                ':until': until.toISOString(),
+                ':now': now.toISOString(),
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return out.Attributes ? fromItem(out.Attributes) : null;
+      } catch (err) {
+        if (isConditionFailure(err)) return null;
+        throw err;
+      }
+    },
+
+    async releaseLease(reportId, owner) {
+      await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    async setAudience(reportId, owner, audience) {
+      await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            UpdateExpression: 'SET audience = :n',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':n': audience, ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    async checkpoint(reportId, owner, cursor, add) {
+      const a = addClause(add);
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            UpdateExpression: `SET #cursor = :cursor, updatedAt = :now${a.expr}`,
+            ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+            ExpressionAttributeNames: { '#cursor': 'cursor', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':cursor': cursor,
+              ':now': new Date().toISOString(),
+              ':owner': owner,
+              ':sending': 'SENDING',
+              ...a.values,
+            },
+          }),
+        ),
+      );
+    },
+
+    async finish(reportId, owner, now) {
+      return endSending(reportId, owner, 'SENT', { completedAt: now.toISOString() }, now);
+    },
+
+    async pause(reportId, owner, reason, now) {
+      return endSending(reportId, owner, 'PAUSED', { pauseReason: reason }, now);
+    },
+  };
+
+  async function endSending(
+    reportId: string,
+    owner: string,
+    status: ReportStatus,
+    extra: Record<string, string>,
+    now: Date,
+  ): Promise<ReportRecord | null> {
+    const names = Object.keys(extra);
+    try {
+      const out = await retryConflicts(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            UpdateExpression: `SET #status = :to, updatedAt = :now${names.map((n) => `, ${n} = :x_${n}`).join('')} REMOVE leaseOwner, leaseUntil`,
+            ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':to': status,
+              ':now': now.toISOString(),
+              ':owner': owner,
+              ':sending': 'SENDING',
+              ...Object.fromEntries(names.map((n) => [`:x_${n}`, extra[n]])),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return out.Attributes ? fromItem(out.Attributes) : null;
+    } catch (err) {
+      if (isConditionFailure(err)) return null;
+      throw err;
+    }
+  }
+
+  return store;
+}
+
+/** The attributes of a ledger row a cancelled transaction hands back (raw AttributeValues). */
+function rowFromReason(reason: CancellationReason | undefined): Pick<LedgerRow, 'state' | 'claimToken' | 'attempts'> | null {
+  const item = reason?.Item;
+  if (!item?.state?.S) return null;
+  return { state: item.state.S as LedgerState, claimToken: item.claimToken?.S ?? '', attempts: Number(item.attempts?.N ?? 0) };
+}
+
+export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables): Ledger {
+  const key = (reportId: string, email: string) => ({ reportId, item: ledgerItemKey(email) });
+  const stillConfirmed = (email: string) => ({
+    ConditionCheck: {
+      TableName: tables.subscribers,
+      Key: { email },
+      ConditionExpression: '#status = :confirmed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':confirmed': 'confirmed' },
+    },
+  });
+
+  /** Runs a claim-like transaction (ledger write first, subscriber check second) and reads its outcome. */
+  async function claimTransaction(ledgerWrite: Record<string, unknown>, email: string): Promise<ClaimResult> {
+    try {
+      await retryConflicts(() =>
+        doc.send(new TransactWriteCommand({ TransactItems: [ledgerWrite as never, stillConfirmed(email)] })),
+      );
+      return { kind: 'claimed' };
+    } catch (err) {
+      const reasons = cancellationReasons(err);
+      if (!reasons) throw err;
+      const row = reasons[0]?.Code === 'ConditionalCheckFailed' ? rowFromReason(reasons[0]) : null;
+      if (row) return { kind: 'exists', row };
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') return { kind: 'not-confirmed' };
+      throw err;
+    }
+  }
+
+  const ledger: Ledger = {
+    claim(c: LedgerClaim) {
+      const row = {
+        ...key(c.reportId, c.email),
+        state: 'claimed',
+        subscriberId: c.subscriberId,
+        claimToken: c.token,
+        claimedAt: c.now.toISOString(),
+        attempts: 1,
+        updatedAt: c.now.toISOString(),
+      };
+      return claimTransaction(
+        {
+          Put: {
+            TableName: tables.reports,
+            Item: row,
+            ConditionExpression: 'attribute_not_exists(reportId)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        c.email,
+      );
+    },
+
+    takeOver(c) {
+      return claimTransaction(
+        {
+          Update: {
+            TableName: tables.reports,
+            Key: key(c.reportId, c.email),
+            UpdateExpression: 'SET claimToken = :token, claimedAt = :now, updatedAt = :now ADD attempts :one',
+            ConditionExpression: '#state = :claimed AND claimToken = :old',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':token': c.token,
+              ':now': c.now.toISOString(),
+              ':one': 1,
+              ':claimed': 'claimed',
+              ':old': c.oldToken,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        c.email,
+      );
+    },
+
+    async markSent(reportId, email, token, messageId, now) {
+      const at = now.toISOString();
+      try {
+        await retryConflicts(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: tables.reports,
+              Key: key(reportId, email),
+              UpdateExpression: 'SET #state = :sent, messageId = :mid, sentAt = :at, updatedAt = :at',
+              ConditionExpression: 'claimToken = :token AND #state = :claimed',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':sent': 'sent', ':mid': messageId, ':at': at, ':token': token, ':claimed': 'claimed' },
+            }),
+          ),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // An SES event (delivery, bounce…) got here first and moved the row on: keep its
+        // state, just record the message id.
+        await retryConflicts(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: tables.reports,
+              Key: key(reportId, email),
+              UpdateExpression: 'SET messageId = :mid, sentAt = :at',
+              ConditionExpression: 'claimToken = :token',
+              ExpressionAttributeValues: { ':mid': messageId, ':at': at, ':token': token },
+            }),
+          ),
+        );
+      }
+    },
+
+    async markFailed(reportId, email, token, reason, now) {
+      await retryConflicts(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: tables.reports,
+            Key: key(reportId, email),
+            UpdateExpression: 'SET #state = :failed, reason = :reason, updatedAt = :at',
+            ConditionExpression: 'claimToken = :token AND #state = :claimed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason.slice(0, 500), ':at': now.toISOString(), ':token': token, ':claimed': 'claimed' },
+          }),
+        ),
+      );
+    },
+
+    async release(reportId, email, token) {
+      try {
+        await retryConflicts(() =>
+          doc.send(
+            new DeleteCommand({
+              TableName: tables.reports,
+              Key: key(reportId, email),
+              ConditionExpression: 'claimToken = :token AND #state = :claimed',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':token': token, ':claimed': 'claimed' },
+            }),
+          ),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
+    async get(reportId, email) {
+      const out = await doc.send(new GetCommand({ TableName: tables.reports, Key: key(reportId, email), ConsistentRead: true }));
+      if (!out.Item) return null;
+      const { item: _i, ...rest } = out.Item;
+      return { ...(rest as Omit<LedgerRow, 'email'>), email };
+    },
+
+    async transition(t) {
+      const a = addClause(t.add);
+      const extra: Record<string, string> = {};
+      if (t.reason) extra.reason = t.reason.slice(0, 500);
+      if (t.bounceType) extra.bounceType = t.bounceType;
+      const names = Object.keys(extra);
+      try {
+        await retryConflicts(() =>
+          doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: tables.reports,
+                    Key: key(t.reportId, t.email),
+                    UpdateExpression: `SET #state = :to, updatedAt = :at${names.map((n) => `, ${n} = :x_${n}`).join('')}`,
+                    ConditionExpression: '#state = :from',
+                    ExpressionAttributeNames: { '#state': 'state' },
+                    ExpressionAttributeValues: {
+                      ':to': t.to,
+                      ':from': t.from,
+                      ':at': t.now.toISOString(),
+                      ...Object.fromEntries(names.map((n) => [`:x_${n}`, extra[n]])),
+                    },
+                  },
+                },
+                {
+                  Update: {
+                    TableName: tables.reports,
+                    Key: { reportId: t.reportId, item: REPORT_ITEM },
+                    UpdateExpression: `SET updatedAt = :at${a.expr}`,
+                    ConditionExpression: 'attribute_exists(reportId)',
+                    ExpressionAttributeValues: { ':at': t.now.toISOString(), ...a.values },
+                  },
+                },
+              ],
+            }),
+          ),
+        );
+        return true;
+      } catch (err) {
+        const reasons = cancellationReasons(err);
+        if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+        throw err;
+      }
+    },
+  };
+  return ledger;
+}
+
+/**
+ * Receipts of handled upload events, in the reports table under `upload#<hash>` (no `status`,
+ * so the byStatus index never sees them).
+ */
+export function dynamoUploadReceipts(doc: DynamoDBDocumentClient, table: string): UploadReceipts {
+  const key = (eventKey: string) => ({ reportId: `upload#${eventKey}`, item: 'receipt' });
+  return {
+    async seen(eventKey) {
+      const out = await doc.send(new GetCommand({ TableName: table, Key: key(eventKey), ConsistentRead: true }));
+      return !!out.Item;
+    },
+    async remember(eventKey, now) {
+      await doc.send(new PutCommand({ TableName: table, Item: { ...key(eventKey), at: now.toISOString() } }));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Pacing for the dispatcher: a token bucket (the send rate) and a bounded worker pool (the
+ * number of SES calls in flight). Time comes from a Clock and waiting from a Sleeper, so tests
+ * drive both with a virtual clock instead of sleeping.
+ */
+import type { Clock } from './ports.ts';
+
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemSleeper: Sleeper = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/**
+ * A token bucket that hands out reservations: `reserve()` takes a token now, possibly going
+ * into debt, and says how long the caller must wait before using it. Reservations are
+ * synchronous, so concurrent callers are spaced out correctly without a lock.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly capacity: number,
+    private readonly clock: Clock,
+    initial = 1,
+  ) {
+    if (!(ratePerSecond > 0)) throw new RangeError('rate must be positive');
+    if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    this.tokens = Math.min(initial, capacity);
+    this.last = clock.now().getTime();
+  }
+
+  /** Milliseconds to wait before the reserved send may go. */
+  reserve(): number {
+    const now = this.clock.now().getTime();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
+  }
+
+  async take(sleeper: Sleeper): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await sleeper.sleep(wait);
+  }
+}
+
+/**
+ * Runs `worker` over `items` with at most `limit` in flight. `stop()` is asked before each
+ * item is started; items not started are left alone. The first error stops new work, waits
+ * for the items in flight, then rethrows.
+ */
+export async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T) => Promise<void>,
+  stop: () => boolean = () => false,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const lane = async () => {
+    while (failure === null && next < items.length && !stop()) {
+      const item = items[next++] as T;
+      try {
+        await worker(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}
+
+/** Exponential back-off with full jitter, capped: attempt 0 → up to `baseMs`. */
+export function backoffMs(attempt: number, baseMs = 200, capMs = 10_000, random: () => number = Math.random): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

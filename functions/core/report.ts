@@ -1,0 +1,131 @@
+/**
+ * A report as the sending side sees it: the `report` item of the reports table and the
+ * delivery ledger rows (`to#<email>`) beside it. See DESIGN §3 and §5.
+ */
+import type { Locale } from './subscriber.ts';
+
+export const REPORT_STATUSES = ['REJECTED', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** A new upload may replace a report only while nothing of it can have reached a reader. */
+export const REPLACEABLE_STATUSES: readonly ReportStatus[] = ['REJECTED', 'SCHEDULED', 'CANCELED'];
+
+/** The dispatcher picks these up; PAUSED waits for a person. */
+export const DISPATCHABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING'];
+
+/** Same pattern as the report schema's `id` (DESIGN §4); also safe as an SES tag value. */
+export const REPORT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export interface ReportCounts {
+  /** Confirmed subscribers when sending started (at acceptance: when the notice was sent). */
+  audience: number;
+  sent: number;
+  delivered: number;
+  /** Permanent bounces: these count toward the reputation guard. */
+  bounced: number;
+  /** Transient bounces (SES gave up after retrying); shown, not held against the report. */
+  softBounced: number;
+  complained: number;
+  failed: number;
+}
+
+export const COUNT_NAMES = ['audience', 'sent', 'delivered', 'bounced', 'softBounced', 'complained', 'failed'] as const;
+export type CountName = (typeof COUNT_NAMES)[number];
+
+export const zeroCounts = (): ReportCounts => ({
+  audience: 0,
+  sent: 0,
+  delivered: 0,
+  bounced: 0,
+  softBounced: 0,
+  complained: 0,
+  failed: 0,
+});
+
+/** Where the dispatcher resumes: the shard and the last GSI key of the last fully resolved page. */
+export interface ReportCursor {
+  shard: number;
+  lastKey?: Record<string, string>;
+}
+
+export interface ReportIssueLike {
+  path: string;
+  message: string;
+}
+
+export interface ReportRecord {
+  reportId: string;
+  status: ReportStatus;
+  title: string;
+  issuedOn: string;
+  /** UTC ISO 8601 (`Date#toISOString`), so the byStatus index sorts it as time. */
+  sendAt?: string;
+  contentHash?: string;
+  sourceKey: string;
+  renderedKey?: string;
+  counts: ReportCounts;
+  cursor?: ReportCursor;
+  leaseOwner?: string;
+  leaseUntil?: string;
+  startedAt?: string;
+  completedAt?: string;
+  pauseReason?: string;
+  errors?: ReportIssueLike[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One locale's finished email, with the unsubscribe placeholder still in it. */
+export interface RenderedPart {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/**
+ * What the render function stores at `rendered/<id>/<contentHash>.json` and the dispatcher
+ * reads: the placeholder travels with the output, so the dispatcher never imports emails/.
+ */
+export interface RenderedReport {
+  reportId: string;
+  contentHash: string;
+  placeholder: string;
+  locales: Record<Locale, RenderedPart>;
+}
+
+export function renderedKey(reportId: string, contentHash: string): string {
+  return `rendered/${reportId}/${contentHash}.json`;
+}
+
+// ---- the delivery ledger -------------------------------------------------------------
+
+/**
+ * claimed: the dispatcher owns this recipient and is about to call SES (or crashed doing so);
+ * sent: SES accepted it; delivered / bounced / complained: what SES told us later;
+ * failed: SES refused this one message for good.
+ */
+export const LEDGER_STATES = ['claimed', 'sent', 'delivered', 'bounced', 'complained', 'failed'] as const;
+export type LedgerState = (typeof LEDGER_STATES)[number];
+
+/** States in which SES has accepted the message: they count as sent. */
+export const ACCEPTED_STATES: readonly LedgerState[] = ['sent', 'delivered', 'bounced', 'complained'];
+
+export interface LedgerRow {
+  reportId: string;
+  email: string;
+  state: LedgerState;
+  subscriberId: string;
+  /** Random per claim: only the claimant may mark the row sent, and a take-over replaces it. */
+  claimToken: string;
+  claimedAt: string;
+  /** How many times a dispatcher has claimed this row (a take-over after a crash adds one). */
+  attempts: number;
+  sentAt?: string;
+  messageId?: string;
+  reason?: string;
+  bounceType?: 'hard' | 'soft';
+  updatedAt: string;
+}
+
+export const ledgerItemKey = (email: string) => `to#${email}`;
+export const REPORT_ITEM = 'report';

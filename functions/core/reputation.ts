@@ -1,0 +1,60 @@
+/**
+ * The reputation guard (DESIGN §5): a report whose own bounce or complaint rate passes the
+ * limit is paused before it hurts the account. SES reviews an account at a 5 % bounce rate and
+ * a 0.1 % complaint rate, so those are the defaults.
+ *
+ * A rate means nothing on a handful of sends (one stale address among the first 20 is 5 %),
+ * so each rate is judged only after a minimum number of sends:
+ * - bounces after 200 sends: 5 % is then at least 10 bounces, a pattern rather than an accident,
+ *   and a badly stale list is still caught within the first few hundred messages;
+ * - complaints after 1,000 sends: below that a single "this is spam" click is already ≥ 0.1 %,
+ *   and one annoyed reader should not stop a security bulletin to everyone else.
+ * Each setting can be overridden from the environment (the names below), checked at load.
+ */
+import { z } from 'zod';
+import type { ReportCounts } from './report.ts';
+
+export interface ReputationGuard {
+  maxBounceRate: number;
+  maxComplaintRate: number;
+  minSendsForBounceRate: number;
+  minSendsForComplaintRate: number;
+}
+
+const envSchema = z.object({
+  REPUTATION_MAX_BOUNCE_RATE: z.coerce.number().gt(0).max(1).default(0.05),
+  REPUTATION_MAX_COMPLAINT_RATE: z.coerce.number().gt(0).max(1).default(0.001),
+  REPUTATION_MIN_SENDS_BOUNCE: z.coerce.number().int().min(1).default(200),
+  REPUTATION_MIN_SENDS_COMPLAINT: z.coerce.number().int().min(1).default(1000),
+});
+
+export function loadReputationGuard(env: Record<string, string | undefined> = process.env): ReputationGuard {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`kawaraban reputation settings are invalid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    maxBounceRate: e.REPUTATION_MAX_BOUNCE_RATE,
+    maxComplaintRate: e.REPUTATION_MAX_COMPLAINT_RATE,
+    minSendsForBounceRate: e.REPUTATION_MIN_SENDS_BOUNCE,
+    minSendsForComplaintRate: e.REPUTATION_MIN_SENDS_COMPLAINT,
+  };
+}
+
+export const defaultReputationGuard: ReputationGuard = loadReputationGuard({});
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+/** Null while the report is healthy; otherwise the reason to pause it (for editors and logs). */
+export function reputationProblem(counts: Pick<ReportCounts, 'sent' | 'bounced' | 'complained'>, g: ReputationGuard): string | null {
+  const { sent, bounced, complained } = counts;
+  if (sent >= g.minSendsForBounceRate && bounced / sent > g.maxBounceRate) {
+    return `bounce rate ${pct(bounced / sent)} (${bounced}/${sent}) is above ${pct(g.maxBounceRate)}`;
+  }
+  if (sent >= g.minSendsForComplaintRate && complained / sent > g.maxComplaintRate) {
+    return `complaint rate ${pct(complained / sent)} (${complained}/${sent}) is above ${pct(g.maxComplaintRate)}`;
+  }
+  return null;
+}

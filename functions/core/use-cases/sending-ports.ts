@@ -1,0 +1,136 @@
+/**
+ * Ports of the sending side (accept-report, dispatch-due, record-ses-event). The DynamoDB
+ * adapters implement them in functions/adapters/dynamo-{report-store,audience}.ts; tests
+ * hand in those same adapters, or wrap them to inject faults.
+ */
+import type {
+  CountName,
+  LedgerRow,
+  LedgerState,
+  RenderedPart,
+  ReportCursor,
+  ReportRecord,
+  ReportStatus,
+} from '../report.ts';
+import type { Locale } from '../subscriber.ts';
+import type { EditorNotice } from '../../../emails/types.ts';
+
+export type CountDelta = Partial<Record<CountName, number>>;
+
+export interface ReportStore {
+  get(reportId: string): Promise<ReportRecord | null>;
+  /**
+   * Writes a fresh report item (SCHEDULED or REJECTED) unless the current one is past
+   * replacing (SENDING, PAUSED, SENT): then nothing is written and its status is returned.
+   */
+  replace(record: ReportRecord): Promise<{ ok: true } | { ok: false; status: ReportStatus }>;
+  /** Ids of reports to work on: SENDING ones (to resume) first, then SCHEDULED ones due by `now`. */
+  findDue(now: Date): Promise<string[]>;
+  /**
+   * Takes the lease (conditional update) and moves a due report to SENDING. Null when the
+   * report is not dispatchable, not due, or another live dispatcher holds it.
+   */
+  acquireLease(reportId: string, owner: string, now: Date, until: Date): Promise<ReportRecord | null>;
+  releaseLease(reportId: string, owner: string): Promise<void>;
+  setAudience(reportId: string, owner: string, audience: number): Promise<void>;
+  /** Saves the cursor and the page's counts; false when the lease was lost or the status changed. */
+  checkpoint(reportId: string, owner: string, cursor: ReportCursor, add: CountDelta): Promise<boolean>;
+  /** SENDING → SENT; returns the final record, or null when the lease was lost. */
+  finish(reportId: string, owner: string, now: Date): Promise<ReportRecord | null>;
+  /** SENDING → PAUSED with a reason; returns the record, or null when the lease was lost. */
+  pause(reportId: string, owner: string, reason: string, now: Date): Promise<ReportRecord | null>;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed' }
+  /** A row exists already: sent before, or claimed by a dispatcher that died (state `claimed`). */
+  | { kind: 'exists'; row: Pick<LedgerRow, 'state' | 'claimToken' | 'attempts'> }
+  /** The subscriber is no longer confirmed (unsubscribed, bounced… since the page was read). */
+  | { kind: 'not-confirmed' };
+
+export interface LedgerClaim {
+  reportId: string;
+  email: string;
+  subscriberId: string;
+  token: string;
+  now: Date;
+}
+
+export interface Ledger {
+  /** Conditional put of the row (attribute_not_exists) + the subscriber still confirmed, in one transaction. */
+  claim(c: LedgerClaim): Promise<ClaimResult>;
+  /** Re-claims a row left `claimed` by a dead dispatcher (condition: its old token), same subscriber check. */
+  takeOver(c: LedgerClaim & { oldToken: string }): Promise<ClaimResult>;
+  markSent(reportId: string, email: string, token: string, messageId: string, now: Date): Promise<void>;
+  markFailed(reportId: string, email: string, token: string, reason: string, now: Date): Promise<void>;
+  /** Drops a claim that was never sent (so the next run claims it afresh). */
+  release(reportId: string, email: string, token: string): Promise<void>;
+  get(reportId: string, email: string): Promise<LedgerRow | null>;
+  /**
+   * Moves the row from exactly `from` to `to` and adds `add` to the report's counters, in one
+   * transaction: a repeated event finds the row moved already and changes nothing.
+   */
+  transition(t: {
+    reportId: string;
+    email: string;
+    from: LedgerState;
+    to: LedgerState;
+    add: CountDelta;
+    reason?: string;
+    bounceType?: 'hard' | 'soft';
+    now: Date;
+  }): Promise<boolean>;
+}
+
+export interface Recipient {
+  email: string;
+  id: string;
+  locale: Locale;
+}
+
+export interface AudiencePage {
+  items: Recipient[];
+  /** Absent when the shard is exhausted. */
+  lastKey?: Record<string, string>;
+}
+
+export interface Audience {
+  /** One page of confirmed subscribers of one shard, in key order, after `startKey`. */
+  page(shard: number, startKey: Record<string, string> | undefined, limit: number): Promise<AudiencePage>;
+  countConfirmed(): Promise<number>;
+}
+
+/** What an SES event did to a subscriber. */
+export type FeedbackChange = 'changed' | 'suppressed' | 'unchanged' | 'unknown';
+
+/** Subscriber state changes driven by SES feedback (always keeping `statusShard` in step). */
+export interface SubscriberFeedback {
+  /** pending|confirmed → bounced. */
+  hardBounce(email: string, now: Date): Promise<FeedbackChange>;
+  /** softBounces++ once per event id; at `limit` in a row → bounced ('suppressed'). */
+  softBounce(email: string, eventId: string, limit: number, now: Date): Promise<FeedbackChange>;
+  /** any status but complained → complained. */
+  complaint(email: string, now: Date): Promise<FeedbackChange>;
+  /** A delivery ends a run of soft bounces. */
+  delivered(email: string): Promise<FeedbackChange>;
+}
+
+/** The four emails editors receive (contract 2); rendered by emails/notices.ts (React-free). */
+export type { EditorNotice };
+
+export interface EditorNotifier {
+  notify(notice: EditorNotice): Promise<void>;
+}
+
+/** Renders a validated report for one locale (React Email lives behind this, in the render function only). */
+export interface ReportRenderer {
+  /** The string standing in for the per-recipient unsubscribe token in the output. */
+  readonly placeholder: string;
+  render(report: unknown, locale: Locale, opts?: { proof?: boolean }): Promise<RenderedPart>;
+}
+
+/** Remembers which upload events were handled, so a repeated S3 event does nothing. */
+export interface UploadReceipts {
+  seen(eventKey: string): Promise<boolean>;
+  remember(eventKey: string, now: Date): Promise<void>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Dispatch Lambda (contract 4), ticked by the EventBridge schedule: sends due reports
+ * (functions/core/use-cases/dispatch-due.ts). Reserved concurrency 1 plus the lease keep two
+ * runs off the same report. React-free: it only substitutes tokens into stored output.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { dynamo, s3, secrets, sesv2 } from './adapters/clients.ts';
+import { dynamoAudience } from './adapters/dynamo-audience.ts';
+import { dynamoLedger, dynamoReportStore } from './adapters/dynamo-report-store.ts';
+import { editorNotifier } from './adapters/editor-notifier.ts';
+import { logger } from './adapters/logger.ts';
+import { s3BlobStore } from './adapters/s3-blob-store.ts';
+import { loadUnsubscribeKey } from './adapters/secret.ts';
+import { sesMailer, sesQuota } from './adapters/ses-mailer.ts';
+import { loadConfig } from './core/config.ts';
+import { systemSleeper } from './core/pacing.ts';
+import { systemClock } from './core/ports.ts';
+import { loadReputationGuard } from './core/reputation.ts';
+import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
+
+const config = loadConfig();
+const reputation = loadReputationGuard();
+const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
+const log: DispatchLog = {
+  info: (m, extra) => logger.info(m, extra ?? {}),
+  warn: (m, extra) => logger.warn(m, extra ?? {}),
+  error: (m, extra) => logger.error(m, extra ?? {}),
+};
+let unsubscribeKey: Promise<Buffer> | undefined;
+
+/**
+ * How long this run may claim new recipients: the configured budget, but always well inside
+ * the Lambda's remaining time (a fifth of it, at least 10 s, is left for in-flight sends,
+ * the last checkpoint and the lease release).
+ */
+export function budgetFor(configuredMs: number, remainingMs: number | undefined): number {
+  if (remainingMs === undefined) return configuredMs;
+  return Math.max(0, Math.min(configuredMs, remainingMs - Math.max(10_000, remainingMs * 0.2)));
+}
+
+export async function handler(_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> {
+  unsubscribeKey ??= loadUnsubscribeKey(config, secrets);
+  return dispatchDue(
+    {
+      reports: dynamoReportStore(dynamo, config.tables.reports),
+      ledger: dynamoLedger(dynamo, config.tables),
+      audience: dynamoAudience(dynamo, config.tables.subscribers),
+      blobs: s3BlobStore(s3, config.bucket),
+      mailer,
+      quota: sesQuota(sesv2),
+      notifier: editorNotifier(mailer, config),
+      clock: systemClock,
+      sleeper: systemSleeper,
+      unsubscribeKey: await unsubscribeKey,
+      log,
+    },
+    {
+      publicBaseUrl: config.publicBaseUrl,
+      unsubscribeMailto: config.unsubscribeMailto,
+      rateFraction: config.sending.rateFraction,
+      concurrency: config.sending.concurrency,
+      dailyHeadroom: config.sending.dailyHeadroom,
+      reputation,
+    },
+    { owner: randomUUID(), budgetMs: budgetFor(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },
+  );
+}

@@ -1,0 +1,479 @@
+/**
+ * The dispatcher against the emulators: DynamoDB Local for the ledger and the lease, the SES
+ * emulator for what was sent. Time is virtual (pacing, back-off, the budget); SES faults the
+ * emulator cannot produce come from aws-sdk-client-mock in front of a real client.
+ */
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  MessageRejected,
+  SendEmailCommand,
+  SendingPausedException,
+  SESv2Client,
+  TooManyRequestsException,
+  type SendEmailCommandInput,
+} from '@aws-sdk/client-sesv2';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
+import { header, type SentEmail } from '../helpers/inbox.ts';
+import { VirtualClock } from '../helpers/virtual-clock.ts';
+import { doc, ledgerRows, putSubscribers, seedConfirmed, seedReport, setStatus, s3, subscriber, PLACEHOLDER } from '../helpers/audience.ts';
+import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
+import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
+import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
+import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { dispatchDue, type DispatchDeps, type DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import type { Ledger } from '../../functions/core/use-cases/sending-ports.ts';
+import type { Mailer, SendQuota } from '../../functions/core/ports.ts';
+import { defaultReputationGuard } from '../../functions/core/reputation.ts';
+import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
+import type { Subscriber } from '../../functions/core/subscriber.ts';
+
+const key = Buffer.from(testSecret, 'utf8');
+const silent = { info() {}, warn() {}, error() {} };
+const realSes = new SESv2Client({});
+
+function quota(q: Partial<SendQuota> = {}) {
+  const value: SendQuota = { maxSendRate: 1000, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true, ...q };
+  return { value, getQuota: async () => ({ ...value }) };
+}
+
+function setup(stack: TestStack, over: Partial<DispatchDeps> = {}) {
+  const clock = new VirtualClock();
+  const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
+  const deps: DispatchDeps = {
+    reports: dynamoReportStore(doc, stack.config.tables.reports),
+    ledger: dynamoLedger(doc, stack.config.tables),
+    audience: dynamoAudience(doc, stack.config.tables.subscribers),
+    blobs: s3BlobStore(s3, stack.config.bucket),
+    mailer,
+    quota: quota(),
+    notifier: editorNotifier(mailer, stack.config),
+    clock,
+    sleeper: clock,
+    unsubscribeKey: key,
+    log: silent,
+    ...over,
+  };
+  const settings: DispatchSettings = {
+    publicBaseUrl: stack.config.publicBaseUrl,
+    unsubscribeMailto: stack.config.unsubscribeMailto,
+    rateFraction: 1,
+    concurrency: 4,
+    dailyHeadroom: 0,
+    reputation: defaultReputationGuard,
+    pageSize: 10,
+  };
+  return { deps, settings, clock };
+}
+
+let runs = 0;
+const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
+
+/** Every message in the SES emulator, grouped by recipient (one fetch). */
+async function inbox(): Promise<Map<string, SentEmail[]>> {
+  const res = await fetch(`${inject('sesUrl')}/store`);
+  const { emails } = (await res.json()) as { emails: SentEmail[] };
+  const by = new Map<string, SentEmail[]>();
+  for (const e of emails) for (const to of e.destination.to) by.set(to, [...(by.get(to) ?? []), e]);
+  return by;
+}
+
+const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) => subs.map((s) => box.get(s.email)?.length ?? 0);
+
+async function reportItem(stack: TestStack, reportId: string) {
+  return dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
+}
+
+/** SES faults from a mock in front of a real client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
+function faultyMailer(stack: TestStack, fault: (call: number, input: SendEmailCommandInput) => Error | undefined) {
+  const client = new SESv2Client({});
+  const mock = mockClient(client);
+  let calls = 0;
+  mock.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
+    const err = fault(++calls, input);
+    if (err) throw err;
+    return realSes.send(new SendEmailCommand(input));
+  });
+  return {
+    mailer: sesMailer(client, { from: stack.config.from, configurationSet: stack.config.configurationSet }),
+    calls: () => calls,
+  };
+}
+
+const throttled = () => new TooManyRequestsException({ message: 'Too many requests', $metadata: {} });
+
+describe('dispatchDue', () => {
+  it('sends exactly once to every confirmed subscriber over all shards, and to nobody else', async () => {
+    const stack = await createTestStack();
+    const confirmed = await seedConfirmed(stack, 60);
+    const others = [
+      subscriber(stack.address('pending'), 'pending'),
+      subscriber(stack.address('unsub'), 'unsubscribed'),
+      subscriber(stack.address('bounced'), 'bounced'),
+      subscriber(stack.address('complained'), 'complained'),
+    ];
+    await putSubscribers(stack, others);
+    expect(new Set(confirmed.map((s) => s.shard)).size).toBeGreaterThan(8);
+    const report = await seedReport(stack);
+    const { deps, settings } = setup(stack);
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports).toEqual([expect.objectContaining({ reportId: report.reportId, outcome: 'sent', sent: 60, failed: 0 })]);
+    const box = await inbox();
+    expect(countsFor(box, confirmed)).toEqual(confirmed.map(() => 1));
+    expect(countsFor(box, others)).toEqual([0, 0, 0, 0]);
+    const after = await reportItem(stack, report.reportId);
+    expect(after).toMatchObject({ status: 'SENT', counts: { audience: 60, sent: 60, failed: 0 } });
+    expect(after?.leaseOwner).toBeUndefined();
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows).toHaveLength(60);
+    expect(rows.every((r) => r.state === 'sent' && typeof r.messageId === 'string')).toBe(true);
+    // The editors hear that it went out.
+    const notices = box.get(stack.config.editors[0]!) ?? [];
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.body.text).toContain(report.reportId);
+    // A second tick finds nothing to do.
+    expect((await dispatchDue(deps, settings, run())).reports).toEqual([]);
+  });
+
+  it('puts a working per-recipient unsubscribe link and the one-click headers in every message', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 5);
+    const report = await seedReport(stack);
+    const { deps, settings } = setup(stack);
+    await dispatchDue(deps, settings, run());
+    const box = await inbox();
+    for (const s of subs) {
+      const [mail] = box.get(s.email)!;
+      const listUnsubscribe = header(mail!, 'List-Unsubscribe')!;
+      const m = /^<https:\/\/news\.example\.jp\/unsubscribe\?token=([A-Za-z0-9_-]+)>, <mailto:unsubscribe@example\.jp\?subject=unsubscribe-([A-Za-z0-9_-]+)>$/.exec(
+        listUnsubscribe,
+      );
+      expect(m, listUnsubscribe).not.toBeNull();
+      expect(m![2]).toBe(m![1]);
+      expect(verifyUnsubscribeToken(key, m![1])).toBe(s.id);
+      expect(header(mail!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      expect(header(mail!, 'X-Kawaraban-Report')).toBe(report.reportId);
+      // The visible link carries the same token; no placeholder is left anywhere.
+      expect(mail!.body.html).toContain(`unsubscribe?token=${m![1]}`);
+      expect(mail!.body.text).toContain(`unsubscribe?token=${m![1]}`);
+      expect(`${mail!.body.html}${mail!.body.text}`).not.toContain(PLACEHOLDER);
+      // Each subscriber gets the chrome of their own language.
+      expect(mail!.subject).toBe(`【${s.locale}】${report.reportId}`);
+    }
+  });
+
+  it('honours an unsubscribe that lands mid-send, after the page was read', async () => {
+    const stack = await createTestStack();
+    // All in one shard, so one page holds them all and is read before anyone leaves.
+    const subs: Subscriber[] = [];
+    while (subs.length < 12) {
+      const s = subscriber(stack.address('same-shard'));
+      if (s.shard === 3) subs.push(s);
+    }
+    await putSubscribers(stack, subs);
+    const report = await seedReport(stack);
+    const leaving = new Set<string>();
+    const base = setup(stack);
+    // After the first message goes out, every subscriber not yet claimed unsubscribes.
+    const mailer: Mailer = {
+      async send(m) {
+        const out = await base.deps.mailer.send(m);
+        if (leaving.size === 0) {
+          const claimed = new Set((await ledgerRows(stack, report.reportId)).map((r) => String(r.item).slice(3)));
+          for (const s of subs.filter((x) => !claimed.has(x.email))) {
+            leaving.add(s.email);
+            await setStatus(stack, s, 'unsubscribed');
+          }
+        }
+        return out;
+      },
+    };
+    const { deps, settings } = setup(stack, { mailer });
+    settings.pageSize = 100;
+    settings.concurrency = 1;
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(leaving.size).toBeGreaterThan(5);
+    const box = await inbox();
+    for (const s of subs) expect(box.get(s.email)?.length ?? 0).toBe(leaving.has(s.email) ? 0 : 1);
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: subs.length - leaving.size, skipped: leaving.size });
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(subs.length - leaving.size);
+  });
+
+  it('stops at its time budget and resumes from the saved cursor without duplicates or misses', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 40);
+    const report = await seedReport(stack);
+    // 10 messages/s in virtual time and a 1.5 s budget: the first run cannot finish.
+    const { deps, settings } = setup(stack, { quota: quota({ maxSendRate: 10 }) });
+
+    const first = await dispatchDue(deps, settings, run(1500));
+    expect(first.reports[0]?.outcome).toBe('continues');
+    const mid = await reportItem(stack, report.reportId);
+    expect(mid?.status).toBe('SENDING');
+    expect(mid?.cursor).toBeDefined();
+    expect(mid?.leaseOwner).toBeUndefined();
+    const sentFirst = countsFor(await inbox(), subs).reduce((a, b) => a + b, 0);
+    expect(sentFirst).toBeGreaterThan(0);
+    expect(sentFirst).toBeLessThan(subs.length);
+
+    const second = await dispatchDue(deps, settings, run());
+    expect(second.reports[0]?.outcome).toBe('sent');
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ sent: 40, failed: 0 });
+  });
+
+  it('after a crash between send and "sent", re-sends only the in-flight claims and misses nobody', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 30);
+    const report = await seedReport(stack);
+    const base = setup(stack);
+    // The store dies on the 7th "mark sent": rows in flight stay `claimed`.
+    let marks = 0;
+    const dying: Ledger = {
+      ...base.deps.ledger,
+      async markSent(...args) {
+        if (++marks >= 7) throw new Error('simulated crash');
+        return base.deps.ledger.markSent(...args);
+      },
+    };
+    const { deps, settings } = setup(stack, { ledger: dying });
+
+    const first = await dispatchDue(deps, settings, run());
+    expect(first.reports[0]).toMatchObject({ outcome: 'error' });
+    const stuck = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed');
+    expect(stuck.length).toBeGreaterThan(0);
+    expect(stuck.length).toBeLessThanOrEqual(settings.concurrency);
+
+    const second = await dispatchDue(base.deps, settings, run());
+    expect(second.reports[0]?.outcome).toBe('sent');
+    const counts = countsFor(await inbox(), subs);
+    expect(counts.every((n) => n >= 1)).toBe(true);
+    const duplicates = counts.reduce((a, n) => a + n - 1, 0);
+    expect(duplicates).toBe(stuck.length);
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows.every((r) => r.state === 'sent')).toBe(true);
+    expect(rows.filter((r) => r.attempts === 2)).toHaveLength(stuck.length);
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(30);
+  });
+
+  it('leaves a report leased by a live dispatcher alone, and takes it over once that lease expires', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 3);
+    const { deps, settings, clock } = setup(stack);
+    const report = await seedReport(stack, {
+      status: 'SENDING',
+      extra: { leaseOwner: 'someone-else', leaseUntil: new Date(clock.now().getTime() + 60_000).toISOString() },
+    });
+
+    expect((await dispatchDue(deps, settings, run())).reports).toEqual([expect.objectContaining({ outcome: 'busy', sent: 0 })]);
+    expect(countsFor(await inbox(), subs)).toEqual([0, 0, 0]);
+
+    clock.advance(61_000);
+    expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('sent');
+    expect(countsFor(await inbox(), subs)).toEqual([1, 1, 1]);
+    expect((await reportItem(stack, report.reportId))?.status).toBe('SENT');
+  });
+
+  it('lets only one of two concurrent dispatchers send a report', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 25);
+    await seedReport(stack);
+    const a = setup(stack);
+    const b = setup(stack);
+
+    const [ra, rb] = await Promise.all([dispatchDue(a.deps, a.settings, run()), dispatchDue(b.deps, b.settings, run())]);
+
+    const outcomes = [...ra.reports, ...rb.reports].map((r) => r.outcome).sort();
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+  });
+
+  it('does not start a report before its sendAt', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 2);
+    const { deps, settings, clock } = setup(stack);
+    await seedReport(stack, { sendAt: new Date(clock.now().getTime() + 3_600_000) });
+    expect((await dispatchDue(deps, settings, run())).reports).toEqual([]);
+    clock.advance(3_600_000);
+    expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('sent');
+    expect(countsFor(await inbox(), subs)).toEqual([1, 1]);
+  });
+
+  it('waits, still SENDING, when the 24-hour quota is spent, and continues when it frees up', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 30);
+    const report = await seedReport(stack);
+    const q = quota({ max24HourSend: 120, sentLast24Hours: 90 });
+    const { deps, settings } = setup(stack, { quota: q });
+    settings.dailyHeadroom = 10; // 120 − 90 − 10 = 20 may go today
+
+    const first = await dispatchDue(deps, settings, run());
+    expect(first.reports[0]).toMatchObject({ outcome: 'quota', sent: 20 });
+    expect((await reportItem(stack, report.reportId))?.status).toBe('SENDING');
+
+    q.value.sentLast24Hours = 110; // spent: nothing goes out
+    expect((await dispatchDue(deps, settings, run())).reports[0]).toMatchObject({ outcome: 'quota', sent: 0 });
+    expect(countsFor(await inbox(), subs).reduce((a, b) => a + b, 0)).toBe(20);
+
+    q.value.sentLast24Hours = 0; // a day later
+    expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('sent');
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(30);
+  });
+
+  it('backs off and retries when SES throttles, sending each message once', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 6);
+    await seedReport(stack);
+    const rateExceeded = Object.assign(new MessageRejected({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
+    const { mailer, calls } = faultyMailer(stack, (n) => (n === 1 || n === 2 ? throttled() : n === 4 ? rateExceeded : undefined));
+    const { deps, settings, clock } = setup(stack, { mailer });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 6, failed: 0 });
+    expect(calls()).toBe(9);
+    expect(clock.slept).toBeGreaterThan(0);
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+  });
+
+  it('marks a message SES refuses for good as failed and carries on', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 5);
+    const report = await seedReport(stack);
+    const victim = subs[2]!;
+    const { mailer } = faultyMailer(stack, (_n, input) =>
+      input.Destination?.ToAddresses?.[0] === victim.email
+        ? new MessageRejected({ message: `Email address is not verified: ${victim.email}`, $metadata: {} })
+        : undefined,
+    );
+    const { deps, settings } = setup(stack, { mailer });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 4, failed: 1 });
+    const row = (await ledgerRows(stack, report.reportId)).find((r) => r.item === `to#${victim.email}`)!;
+    expect(row.state).toBe('failed');
+    expect(row.reason).toMatch(/^MessageRejected: Email address is not verified/);
+    expect(row.reason).not.toContain(victim.email);
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ sent: 4, failed: 1 });
+  });
+
+  it('pauses the report and tells the editors when SES sending is paused', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 8);
+    const report = await seedReport(stack);
+    const { mailer } = faultyMailer(stack, (n) =>
+      n >= 3 ? new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} }) : undefined,
+    );
+    const { deps, settings } = setup(stack, { mailer });
+    settings.concurrency = 1;
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'paused', sent: 2 });
+    const after = await reportItem(stack, report.reportId);
+    expect(after).toMatchObject({ status: 'PAUSED' });
+    expect(after?.pauseReason).toContain('SendingPausedException');
+    // Nothing is left claimed: the refused message was never sent.
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows.map((r) => r.state).sort()).toEqual(['sent', 'sent']);
+    const box = await inbox();
+    expect(countsFor(box, subs).reduce((a, b) => a + b, 0)).toBe(2);
+    const notice = box.get(stack.config.editors[0]!)?.[0];
+    expect(notice?.body.text).toContain('SendingPausedException');
+    // A paused report is not picked up again by the next tick.
+    expect((await dispatchDue(setup(stack).deps, settings, run())).reports).toEqual([]);
+  });
+
+  it('pauses when the account has sending disabled', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 2);
+    const report = await seedReport(stack);
+    const { deps, settings } = setup(stack, { quota: quota({ sendingEnabled: false }) });
+    expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('paused');
+    expect((await reportItem(stack, report.reportId))?.status).toBe('PAUSED');
+    expect(countsFor(await inbox(), subs)).toEqual([0, 0]);
+  });
+
+  it('pauses when many messages in a row are refused (a broken setup, not bad addresses)', async () => {
+    const stack = await createTestStack();
+    await seedConfirmed(stack, 12);
+    const report = await seedReport(stack);
+    const { mailer } = faultyMailer(stack, () => new MessageRejected({ message: 'Bad from', $metadata: {} }));
+    const { deps, settings } = setup(stack, { mailer });
+    settings.maxConsecutiveRejections = 5;
+    settings.concurrency = 1;
+    const summary = await dispatchDue(deps, settings, run());
+    expect(summary.reports[0]).toMatchObject({ outcome: 'paused', failed: 5 });
+    expect((await reportItem(stack, report.reportId))?.pauseReason).toMatch(/5 messages in a row/);
+  });
+
+  it('pauses a report whose bounce rate passes the guard after the minimum sample, not before', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 30);
+    const report = await seedReport(stack);
+    const { deps, settings } = setup(stack);
+    settings.reputation = { ...defaultReputationGuard, minSendsForBounceRate: 20 };
+    // Events count bounces as the send goes: simulate one bounce per two messages.
+    let sends = 0;
+    const real = deps.mailer;
+    const bouncy: Mailer = {
+      async send(m) {
+        const out = await real.send(m);
+        if (++sends % 2 === 0) {
+          await doc.send(
+            new UpdateCommand({
+              TableName: stack.env.REPORTS_TABLE,
+              Key: { reportId: report.reportId, item: 'report' },
+              UpdateExpression: 'ADD bounced :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            }),
+          );
+        }
+        return out;
+      },
+    };
+    deps.mailer = bouncy;
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]?.outcome).toBe('paused');
+    const after = await reportItem(stack, report.reportId);
+    expect(after?.status).toBe('PAUSED');
+    expect(after?.pauseReason).toMatch(/^reputation guard: bounce rate/);
+    // It ran until the sample was big enough (checked before each page), and stopped there.
+    expect(after?.counts.sent).toBeGreaterThanOrEqual(20);
+    expect(after?.counts.sent).toBeLessThan(30);
+    expect(countsFor(await inbox(), subs).reduce((a, b) => a + b, 0)).toBe(after?.counts.sent);
+  });
+
+  it('pauses on the complaint rate too', async () => {
+    const stack = await createTestStack();
+    await seedConfirmed(stack, 3);
+    const report = await seedReport(stack, {
+      status: 'SENDING',
+      extra: { cursor: { shard: 0 }, counts: { audience: 3000, sent: 2000, delivered: 0, bounced: 0, softBounced: 0, complained: 3, failed: 0 } },
+    });
+    const { deps, settings } = setup(stack);
+    expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('paused');
+    expect((await reportItem(stack, report.reportId))?.pauseReason).toMatch(/complaint rate 0\.15 %/);
+  });
+
+  it('pauses instead of sending when the rendered output is missing', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 2);
+    const report = await seedReport(stack, { extra: { renderedKey: 'rendered/nope/none.json' } });
+    const { deps, settings } = setup(stack);
+    expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('paused');
+    expect((await reportItem(stack, report.reportId))?.pauseReason).toMatch(/rendered output/);
+    expect(countsFor(await inbox(), subs)).toEqual([0, 0]);
+  });
+});
