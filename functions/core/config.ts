@@ -35,6 +35,8 @@ const envSchema = z.object({
   /** How long one dispatcher run may send before it checkpoints and yields to the next tick. */
   DISPATCH_BUDGET_MS: z.coerce.number().int().min(1000).default(600_000),
   CONFIRM_TTL_HOURS: z.coerce.number().gt(0).default(48),
+  /** Version of the consent wording / privacy policy a subscriber agrees to; kept with each consent record. */
+  CONSENT_POLICY_VERSION: z.string().min(1).max(64).default('1'),
   DEFAULT_LOCALE: z.enum(['ja', 'en']).default('ja'),
 });
 
@@ -59,6 +61,7 @@ export interface Config {
   unsubscribeSecret: { value: string } | { arn: string };
   sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number };
   confirmTtlHours: number;
+  consentPolicyVersion: string;
   defaultLocale: 'ja' | 'en';
 }
 
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       budgetMs: e.DISPATCH_BUDGET_MS,
     },
     confirmTtlHours: e.CONFIRM_TTL_HOURS,
+    consentPolicyVersion: e.CONSENT_POLICY_VERSION,
     defaultLocale: e.DEFAULT_LOCALE,
   };
 }

@@ -1,0 +1,201 @@
+/**
+ * The subscribers table behind the subscribe / confirm / unsubscribe ports and the CLI.
+ * Every status change sets `statusShard` in the same update (the dispatcher pages the
+ * byStatus index by it) and is conditional on what the use case read, so a concurrent
+ * change (a bounce, a second click) is never overwritten blindly.
+ */
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { statusShard, tombstoneKey, type ConsentEvidence, type Subscriber } from '../core/subscriber.ts';
+import type { ConfirmationRenewal, SubscribeStore } from '../core/use-cases/subscribe.ts';
+import type { ConfirmStore } from '../core/use-cases/confirm.ts';
+import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
+
+export interface SubscriberAdmin {
+  /** Every subscriber row (not counters or tombstones), page by page. */
+  scan(): AsyncGenerator<Subscriber[]>;
+  /** Deletes the row and leaves a hashed tombstone; true when there was a row. */
+  erase(email: string, at: string): Promise<boolean>;
+  isTombstoned(email: string): Promise<boolean>;
+}
+
+export type SubscriberStore = SubscribeStore & ConfirmStore & UnsubscribeStore & SubscriberAdmin;
+
+const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
+
+export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string): SubscriberStore {
+  async function conditional(run: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await run();
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async function get(email: string): Promise<Subscriber | null> {
+    const out = await db.send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
+    return (out.Item as Subscriber | undefined) ?? null;
+  }
+
+  return {
+    get,
+
+    async findById(id) {
+      // The byId index is KEYS_ONLY and eventually consistent: read the row itself after it.
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byId',
+          KeyConditionExpression: 'id = :id',
+          ExpressionAttributeValues: { ':id': id },
+          Limit: 2,
+        }),
+      );
+      const email = out.Items?.[0]?.email as string | undefined;
+      if (!email) return null;
+      const row = await get(email);
+      return row?.id === id ? row : null;
+    },
+
+    createPending(subscriber) {
+      return conditional(() =>
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: subscriber,
+            ConditionExpression: 'attribute_not_exists(email)',
+          }),
+        ),
+      );
+    },
+
+    renewConfirmation(current, renewal: ConfirmationRenewal) {
+      const ttl = renewal.expiresAt === undefined ? '' : ', expiresAt = :ttl';
+      return conditional(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { email: current.email },
+            UpdateExpression:
+              'SET confirmTokenHash = :h, confirmExpiresAt = :x, lastConfirmationSentAt = :sent, ' +
+              `locale = :locale, signup = :signup${ttl}`,
+            ConditionExpression: 'id = :id AND #status = :status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':h': renewal.confirmTokenHash,
+              ':x': renewal.confirmExpiresAt,
+              ':sent': renewal.lastConfirmationSentAt,
+              ':locale': renewal.locale,
+              ':signup': renewal.signup,
+              ':id': current.id,
+              ':status': current.status,
+              ...(renewal.expiresAt === undefined ? {} : { ':ttl': renewal.expiresAt }),
+            },
+          }),
+        ),
+      );
+    },
+
+    markConfirmed(current, tokenHash: string, at: string, consent: ConsentEvidence) {
+      return conditional(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { email: current.email },
+            UpdateExpression:
+              'SET #status = :confirmed, statusShard = :shard, confirmedAt = :at, consent = :consent, ' +
+              'usedConfirmTokenHash = :h REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
+            ConditionExpression: 'id = :id AND confirmTokenHash = :h AND confirmExpiresAt > :at',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':confirmed': 'confirmed',
+              ':shard': statusShard('confirmed', current.shard),
+              ':at': at,
+              ':consent': consent,
+              ':h': tokenHash,
+              ':id': current.id,
+            },
+          }),
+        ),
+      );
+    },
+
+    markUnsubscribed(current, at) {
+      return conditional(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { email: current.email },
+            UpdateExpression:
+              'SET #status = :unsubscribed, statusShard = :shard, unsubscribedAt = :at ' +
+              'REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
+            ConditionExpression: 'id = :id AND #status = :seen',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':unsubscribed': 'unsubscribed',
+              ':shard': statusShard('unsubscribed', current.shard),
+              ':at': at,
+              ':id': current.id,
+              ':seen': current.status,
+            },
+          }),
+        ),
+      );
+    },
+
+    async *scan() {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new ScanCommand({
+            TableName: table,
+            // Counters ("rl#…") and tombstones have no id.
+            FilterExpression: 'attribute_exists(id) AND attribute_exists(#status)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        if (out.Items?.length) yield out.Items as Subscriber[];
+        start = out.LastEvaluatedKey;
+      } while (start);
+    },
+
+    async erase(email, at) {
+      const row = await get(email);
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...(row
+                ? [{ Delete: { TableName: table, Key: { email }, ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': row.id } } }]
+                : []),
+              { Put: { TableName: table, Item: { email: tombstoneKey(email), deletedAt: at } } },
+            ],
+          }),
+        );
+      } catch (err) {
+        if (err instanceof TransactionCanceledException) throw new Error('the subscriber changed while being deleted; run the command again');
+        throw err;
+      }
+      return !!row;
+    },
+
+    async isTombstoned(email) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: { email: tombstoneKey(email) }, ProjectionExpression: 'email' }));
+      return !!out.Item;
+    },
+  };
+}

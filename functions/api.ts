@@ -1,0 +1,14 @@
+/**
+ * The HTTP API Lambda (API Gateway HTTP API, payload 2.0): hosted subscribe page, subscribe,
+ * confirm, unsubscribe (RFC 8058 one-click). Wiring only; the routes are in functions/http/.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadConfig } from './core/config.ts';
+import { createHandler } from './http/app.ts';
+import { appDeps } from './http/deps.ts';
+
+const app = createHandler(appDeps(loadConfig()));
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  return app(event);
+}

@@ -1,0 +1,72 @@
+/**
+ * Abuse limits on the sign-up path and the port that enforces them. The numbers live here,
+ * the mechanism (atomic DynamoDB conditional updates, TTL clean-up) in the adapter.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { sha256Hex } from '../tokens.ts';
+
+/** A fixed window: at most `max` requests per `seconds`, counted atomically. */
+export interface FixedWindow {
+  seconds: number;
+  max: number;
+}
+
+/**
+ * Requests to POST /subscribe (and "send me a new link") per client network.
+ * Generous enough for a company behind one proxy signing up after an internal announcement,
+ * small enough that one client cannot use us to mail thousands of strangers a day.
+ */
+export const CLIENT_LIMITS: readonly FixedWindow[] = [
+  { seconds: 600, max: 20 },
+  { seconds: 86_400, max: 100 },
+];
+
+/** A sliding rule: at least `minGapSeconds` between events and at most `max` per `windowSeconds`. */
+export interface SpacingRule {
+  minGapSeconds: number;
+  max: number;
+  windowSeconds: number;
+}
+
+/** Confirmation emails per address: one per 10 minutes, three per 24 hours (sliding). */
+export const CONFIRMATION_EMAIL_LIMIT: SpacingRule = { minGapSeconds: 600, max: 3, windowSeconds: 86_400 };
+
+export type LimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RateLimitStore {
+  /** Counts one request in every window, unless one of them is already full. */
+  countRequest(key: string, windows: readonly FixedWindow[], now: Date): Promise<LimitResult>;
+  /** Records one event under the spacing rule, unless it would break it. */
+  recordSpaced(key: string, rule: SpacingRule, now: Date): Promise<LimitResult>;
+}
+
+/**
+ * The key a client is counted under: an IPv4 address, or the /64 of an IPv6 address (one
+ * subscriber line gets a whole /64, so counting single v6 addresses would limit nothing).
+ * Hashed, so the counters hold no address.
+ */
+export function clientKey(sourceIp: string): string {
+  return `client#${sha256Hex(clientNetwork(sourceIp)).slice(0, 32)}`;
+}
+
+export function clientNetwork(sourceIp: string): string {
+  const ip = sourceIp.trim().replace(/\/\d+$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (isIPv4(ip)) return ip;
+  if (isIPv6(ip)) return `${expandIPv6(ip).slice(0, 4).join(':')}::/64`;
+  return 'unknown';
+}
+
+function expandIPv6(ip: string): string[] {
+  const [head = '', tail] = ip.split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array<string>(8 - h.length - t.length).fill('0');
+  return [...h, ...fill, ...t].map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
+}
+
+/** The key an address's confirmation emails are counted under (hashed: no address in the counter). */
+export function addressKey(normalisedEmail: string): string {
+  return `address#${sha256Hex(normalisedEmail)}`;
+}

@@ -1,0 +1,172 @@
+/**
+ * Subscribe: the double opt-in sign-up, and "send me a new link" from an expired one.
+ *
+ * subscribe():
+ * 1. A filled honeypot is a bot: neutral answer, nothing stored, nothing sent.
+ * 2. Check and normalise the address → invalid-email (nothing stored, not even a count).
+ * 3. Count the request against the client's network (fixed windows) → rate-limited.
+ * 4. Read the row. Confirmed: neutral answer, no email (no enumeration, no mail bombing).
+ *    Pending, unsubscribed, bounced, complained or absent: go on — every one of them gets
+ *    mail again only by pressing the button in a fresh confirmation email.
+ * 5. Take a slot in the address's email limit (1 per 10 min, 3 per 24 h); none → neutral.
+ * 6. Store a fresh token (hash only) on a new pending row or on the existing row, whose
+ *    status does not change until the person confirms.
+ * 7. Send the confirmation email.
+ * Every branch of 4–7 returns the same `accepted` outcome; `detail` is for logs and tests only.
+ */
+import type { Clock } from '../ports.ts';
+import { checkEmail, type EmailProblem } from '../email-address.ts';
+import { shardOf, statusShard, type Locale, type SignupEvidence, type Subscriber } from '../subscriber.ts';
+import { newConfirmToken, newSubscriberId, parseConfirmToken, sameDigest } from '../tokens.ts';
+import {
+  addressKey,
+  clientKey,
+  CLIENT_LIMITS,
+  CONFIRMATION_EMAIL_LIMIT,
+  type RateLimitStore,
+} from './rate-limits.ts';
+
+/** A never-confirmed pending row is deleted by TTL this long after its last confirmation email. */
+export const PENDING_RETENTION_DAYS = 30;
+
+export interface ConfirmationRenewal {
+  confirmTokenHash: string;
+  confirmExpiresAt: string;
+  lastConfirmationSentAt: string;
+  locale: Locale;
+  signup: SignupEvidence;
+  /** TTL (epoch seconds) for rows that are still pending; other rows never expire. */
+  expiresAt?: number;
+}
+
+export interface SubscribeStore {
+  get(email: string): Promise<Subscriber | null>;
+  findById(id: string): Promise<Subscriber | null>;
+  /** Puts a new row; false when a row for the address appeared meanwhile. */
+  createPending(subscriber: Subscriber & { expiresAt: number }): Promise<boolean>;
+  /** Replaces the outstanding token; false when the row changed since it was read. */
+  renewConfirmation(current: Pick<Subscriber, 'email' | 'id' | 'status'>, renewal: ConfirmationRenewal): Promise<boolean>;
+}
+
+export type SendConfirmation = (args: { to: string; token: string; locale: Locale }) => Promise<void>;
+
+export interface SubscribeDeps {
+  store: SubscribeStore;
+  limits: RateLimitStore;
+  sendConfirmation: SendConfirmation;
+  clock: Clock;
+  confirmTtlHours: number;
+}
+
+export interface ClientInfo {
+  sourceIp: string;
+  userAgent: string;
+}
+
+export interface SubscribeRequest {
+  email: unknown;
+  locale: Locale;
+  /** Value of the hidden field people never see; bots fill it. */
+  honeypot: string;
+  /** Which form or client sent it (kept as consent evidence). */
+  source: string;
+  client: ClientInfo;
+}
+
+export type NeutralDetail = 'sent' | 'honeypot' | 'already-confirmed' | 'address-limited' | 'changed-meanwhile';
+
+export type SubscribeOutcome =
+  | { kind: 'accepted'; detail: NeutralDetail }
+  | { kind: 'invalid-email'; problem: EmailProblem }
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
+
+export async function subscribe(deps: SubscribeDeps, req: SubscribeRequest): Promise<SubscribeOutcome> {
+  if (req.honeypot.trim() !== '') return { kind: 'accepted', detail: 'honeypot' };
+  const checked = checkEmail(req.email);
+  if (!checked.ok) return { kind: 'invalid-email', problem: checked.problem };
+  const now = deps.clock.now();
+  const counted = await deps.limits.countRequest(clientKey(req.client.sourceIp), CLIENT_LIMITS, now);
+  if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
+  const existing = await deps.store.get(checked.email);
+  if (existing?.status === 'confirmed') return { kind: 'accepted', detail: 'already-confirmed' };
+  const signup: SignupEvidence = { at: now.toISOString(), ...req.client, source: req.source };
+  const detail = await issueConfirmation(deps, now, checked.email, existing, req.locale, signup);
+  return { kind: 'accepted', detail };
+}
+
+export type NewLinkOutcome =
+  | { kind: 'accepted'; detail: NeutralDetail }
+  | { kind: 'invalid' }
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
+
+/**
+ * "Send me a new link", offered on an expired link's page. Only the holder of the row's
+ * outstanding token (expired or not) can ask, so it cannot be aimed at another address.
+ * 1. Parse the token. 2. Count the request against the client's network. 3. Find the row the
+ * token names and check its hash. 4. A confirmed row needs nothing. 5. Otherwise steps 5–7 of subscribe().
+ */
+export async function requestNewConfirmation(
+  deps: SubscribeDeps,
+  req: { token: unknown; client: ClientInfo },
+): Promise<NewLinkOutcome> {
+  const parsed = parseConfirmToken(req.token);
+  if (!parsed) return { kind: 'invalid' };
+  const now = deps.clock.now();
+  const counted = await deps.limits.countRequest(clientKey(req.client.sourceIp), CLIENT_LIMITS, now);
+  if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
+  const row = await deps.store.findById(parsed.id);
+  if (!row?.confirmTokenHash || !sameDigest(parsed.hash, row.confirmTokenHash)) return { kind: 'invalid' };
+  if (row.status === 'confirmed') return { kind: 'accepted', detail: 'already-confirmed' };
+  const signup: SignupEvidence = {
+    at: now.toISOString(),
+    ...req.client,
+    source: row.signup?.source ?? 'new-link',
+  };
+  return { kind: 'accepted', detail: await issueConfirmation(deps, now, row.email, row, row.locale, signup) };
+}
+
+async function issueConfirmation(
+  deps: SubscribeDeps,
+  now: Date,
+  email: string,
+  existing: Subscriber | null,
+  locale: Locale,
+  signup: SignupEvidence,
+): Promise<NeutralDetail> {
+  const slot = await deps.limits.recordSpaced(addressKey(email), CONFIRMATION_EMAIL_LIMIT, now);
+  if (!slot.allowed) return 'address-limited';
+  const id = existing?.id ?? newSubscriberId();
+  const { token, hash } = newConfirmToken(id);
+  const expires = new Date(now.getTime() + deps.confirmTtlHours * 3_600_000);
+  const retainUntil = Math.ceil(expires.getTime() / 1000) + PENDING_RETENTION_DAYS * 86_400;
+  const renewal: ConfirmationRenewal = {
+    confirmTokenHash: hash,
+    confirmExpiresAt: expires.toISOString(),
+    lastConfirmationSentAt: now.toISOString(),
+    locale,
+    signup,
+  };
+  let stored: boolean;
+  if (existing) {
+    stored = await deps.store.renewConfirmation(existing, {
+      ...renewal,
+      ...(existing.status === 'pending' ? { expiresAt: retainUntil } : {}),
+    });
+  } else {
+    const shard = shardOf(email);
+    stored = await deps.store.createPending({
+      email,
+      id,
+      status: 'pending',
+      shard,
+      statusShard: statusShard('pending', shard),
+      createdAt: now.toISOString(),
+      ...renewal,
+      expiresAt: retainUntil,
+    });
+  }
+  // A concurrent request for the same address won the write and sends its own email.
+  if (!stored) return 'changed-meanwhile';
+  await deps.sendConfirmation({ to: email, token, locale });
+  return 'sent';
+}

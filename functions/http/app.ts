@@ -1,0 +1,60 @@
+/**
+ * The HTTP API as one function of an API Gateway v2 event: route, call the route, log one
+ * line. Unknown paths get 404, known paths with another method 405 (with Allow). A failure
+ * of a dependency (DynamoDB, SES) becomes a 503 page without internals, never a bare 500.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '../adapters/logger.ts';
+import { routeContext, type AppDeps, type RouteContext } from './context.ts';
+import { wantsJson } from './negotiate.ts';
+import { toHttpRequest } from './request.ts';
+import type { HttpResult } from './responses.ts';
+import { getHome, getRobots } from './routes/home.ts';
+import { getConfirm, postConfirm } from './routes/confirm.ts';
+import { postSubscribe } from './routes/subscribe.ts';
+import { getUnsubscribe, postUnsubscribe } from './routes/unsubscribe.ts';
+
+export type { AppDeps } from './context.ts';
+
+type Route = (ctx: RouteContext) => Promise<HttpResult>;
+
+const ROUTES: Record<string, { GET?: Route; POST?: Route }> = {
+  '/': { GET: getHome },
+  '/subscribe': { GET: getHome, POST: postSubscribe },
+  '/confirm': { GET: getConfirm, POST: postConfirm },
+  '/unsubscribe': { GET: getUnsubscribe, POST: postUnsubscribe },
+  '/robots.txt': { GET: getRobots },
+};
+
+export function createHandler(deps: AppDeps): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+  return async (event) => {
+    const req = toHttpRequest(event);
+    const ctx = routeContext(req, deps, wantsJson(req));
+    const methods = Object.prototype.hasOwnProperty.call(ROUTES, req.path) ? ROUTES[req.path]! : undefined;
+    const isHead = req.method === 'HEAD';
+    const route = methods?.[(isHead ? 'GET' : req.method) as 'GET' | 'POST'];
+    let result: HttpResult;
+    try {
+      if (!methods) result = ctx.fail(404, 'notFound');
+      else if (!route) result = ctx.fail(405, 'methodNotAllowed', undefined, { Allow: allow(methods) });
+      else result = await route(ctx);
+    } catch (err) {
+      logger.error('request failed', { path: req.path, method: req.method, requestId: req.requestId, error: errorSummary(err) });
+      ctx.outcome = 'unavailable';
+      result = ctx.fail(503, 'unavailable', undefined, { 'Retry-After': '30' });
+    }
+    logger.info('request', { path: req.path, method: req.method, status: result.statusCode, outcome: ctx.outcome, requestId: req.requestId });
+    return isHead ? { ...result, body: '' } : result;
+  };
+}
+
+function allow(methods: { GET?: Route; POST?: Route }): string {
+  return [...(methods.GET ? ['GET', 'HEAD'] : []), ...(methods.POST ? ['POST'] : [])].join(', ');
+}
+
+/** Name and message only, addresses masked: SES puts the recipient into some error messages. */
+function errorSummary(err: unknown): { name: string; message: string } {
+  const name = err instanceof Error ? err.name : 'unknown';
+  const message = (err instanceof Error ? err.message : String(err)).replace(/[^\s<>"']+@[^\s<>"']+/g, '<address>');
+  return { name, message: message.slice(0, 300) };
+}

@@ -1,0 +1,60 @@
+/** What every route gets: the request, the dependencies, and helpers to answer in the right language and format. */
+import type { Clock } from '../core/ports.ts';
+import type { Locale } from '../core/subscriber.ts';
+import type { ConfirmStore } from '../core/use-cases/confirm.ts';
+import type { RateLimitStore } from '../core/use-cases/rate-limits.ts';
+import type { SendConfirmation, SubscribeStore } from '../core/use-cases/subscribe.ts';
+import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
+import type { PageContext } from './i18n/ja.ts';
+import { pickLocale } from './negotiate.ts';
+import { errorPage, messages, view, type ErrorKind, type View } from './pages.ts';
+import type { HttpRequest } from './request.ts';
+import { jsonResponse, pageResponse, type HttpResult } from './responses.ts';
+
+export interface SiteSettings extends PageContext {
+  defaultLocale: Locale;
+  consentPolicyVersion: string;
+}
+
+export interface AppDeps {
+  site: SiteSettings;
+  subscribers: SubscribeStore & ConfirmStore & UnsubscribeStore;
+  limits: RateLimitStore;
+  sendConfirmation: SendConfirmation;
+  /** The unsubscribe HMAC key, loaded once (Secrets Manager on AWS). */
+  unsubscribeKey: () => Promise<Buffer>;
+  clock: Clock;
+}
+
+export interface RouteContext {
+  req: HttpRequest;
+  deps: AppDeps;
+  /** Answer in JSON (the request was JSON, or asked for it). */
+  json: boolean;
+  /** What happened, for the one log line per request (never an address or token). */
+  outcome: string;
+  locale(fields?: Map<string, string>): Locale;
+  /** A view of the request's language; `offerSwitch` adds the other-language link (GET pages). */
+  view(locale: Locale, offerSwitch?: boolean): View;
+  fail(status: number, kind: ErrorKind, fields?: Map<string, string>, extra?: Record<string, string>): HttpResult;
+}
+
+export function routeContext(req: HttpRequest, deps: AppDeps, json: boolean): RouteContext {
+  const ctx: RouteContext = {
+    req,
+    deps,
+    json,
+    outcome: '',
+    locale: (fields) => pickLocale(req, deps.site.defaultLocale, fields),
+    view: (locale, offerSwitch = false) => view(locale, deps.site, offerSwitch ? req.query : undefined),
+    fail(status, kind, fields, extra) {
+      ctx.outcome ||= kind;
+      const locale = ctx.locale(fields);
+      if (json) {
+        return jsonResponse(status, { ok: false, error: kind, message: messages(locale).errors[kind].title }, extra);
+      }
+      return pageResponse(status, errorPage(ctx.view(locale), kind), extra);
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,38 @@
+/** The production dependencies of the HTTP API, built from the configuration once per cold start. */
+import { dynamo, secrets, sesv2 } from '../adapters/clients.ts';
+import { dynamoRateLimitStore } from '../adapters/dynamo-rate-limit-store.ts';
+import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { loadUnsubscribeKey } from '../adapters/secret.ts';
+import { sesMailer } from '../adapters/ses-mailer.ts';
+import type { Config } from '../core/config.ts';
+import { systemClock } from '../core/ports.ts';
+import { confirmationSender } from './confirmation-mail.ts';
+import type { AppDeps } from './context.ts';
+
+export function appDeps(config: Config): AppDeps {
+  let key: Promise<Buffer> | undefined;
+  // Read once; a failed read is retried by the next request instead of poisoning the instance.
+  const unsubscribeKey = () =>
+    (key ??= loadUnsubscribeKey(config, secrets).catch((err: unknown) => {
+      key = undefined;
+      throw err;
+    }));
+  return {
+    site: {
+      newsletterName: config.newsletterName,
+      senderName: config.sender.name,
+      contact: config.sender.contact,
+      confirmTtlHours: config.confirmTtlHours,
+      defaultLocale: config.defaultLocale,
+      consentPolicyVersion: config.consentPolicyVersion,
+    },
+    subscribers: dynamoSubscriberStore(dynamo, config.tables.subscribers),
+    limits: dynamoRateLimitStore(dynamo, config.tables.subscribers),
+    sendConfirmation: confirmationSender(
+      sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet }),
+      config,
+    ),
+    unsubscribeKey,
+    clock: systemClock,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The page shell: escaping, one stylesheet, and the security headers. No script anywhere:
+ * every page works with JavaScript off, and the CSP forbids scripts outright. The only
+ * inline content is the stylesheet, allowed by its hash.
+ */
+import { createHash } from 'node:crypto';
+import type { Locale } from '../core/subscriber.ts';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** A fragment already escaped; `html` below escapes everything else it interpolates. */
+export class Html {
+  constructor(readonly value: string) {}
+  toString() {
+    return this.value;
+  }
+}
+
+type Part = Html | string | number | null | undefined | false | readonly Part[];
+
+function render(part: Part): string {
+  if (part === null || part === undefined || part === false) return '';
+  if (part instanceof Html) return part.value;
+  if (Array.isArray(part)) return part.map(render).join('');
+  return esc(String(part));
+}
+
+export function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
+  return new Html(strings.reduce((out, s, i) => out + s + (i < parts.length ? render(parts[i]!) : ''), ''));
+}
+
+/** Colours, each checked against the background in test/unit/http-pages.test.ts (WCAG AA). */
+export const PALETTE = {
+  background: '#ffffff',
+  text: '#1f2328',
+  muted: '#424a53',
+  link: '#0b5cad',
+  linkHover: '#094b8d',
+  error: '#b3261e',
+  focus: '#b35c00',
+  border: '#57606a',
+} as const;
+const c = PALETTE;
+
+const CSS = `
+*{box-sizing:border-box}
+html{font-family:system-ui,-apple-system,"Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans JP","Yu Gothic UI",Meiryo,sans-serif;line-height:1.7;color:${c.text};background:${c.background}}
+body{margin:0;padding:1.5rem 1rem}
+main,footer{max-width:36rem;margin:0 auto}
+.brand{font-weight:700;color:${c.muted};margin:0 0 .5rem}
+h1{font-size:1.5rem;line-height:1.4;margin:.25rem 0 1rem}
+p{margin:0 0 1rem}
+a{color:${c.link}}
+label,legend{display:block;font-weight:700;margin-bottom:.25rem}
+.hint{color:${c.muted};font-size:.95rem;margin:0 0 .5rem}
+input[type=email]{width:100%;font:inherit;padding:.6rem .7rem;min-height:2.75rem;border:2px solid ${c.border};border-radius:6px;color:${c.text};background:${c.background}}
+input[aria-invalid=true]{border-color:${c.error}}
+fieldset{border:0;padding:0;margin:1rem 0}
+.choice{display:inline-flex;align-items:center;gap:.4rem;margin-right:1.25rem;font-weight:400}
+input[type=radio]{width:1.2rem;height:1.2rem}
+button{font:inherit;font-weight:700;color:${c.background};background:${c.link};border:0;border-radius:6px;padding:.7rem 1.4rem;min-height:2.75rem;cursor:pointer;margin:.5rem 0 1rem}
+button:hover{background:${c.linkHover}}
+:focus-visible{outline:3px solid ${c.focus};outline-offset:2px}
+.error{color:${c.error};font-weight:700}
+.note{color:${c.muted};font-size:.95rem}
+.hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
+footer{margin-top:2.5rem;padding-top:1rem;border-top:1px solid #d0d7de;color:${c.muted};font-size:.875rem}
+.lang{margin:0 0 1rem;text-align:right}
+`.trim();
+
+const STYLE_HASH = createHash('sha256').update(CSS, 'utf8').digest('base64');
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src 'sha256-${STYLE_HASH}'`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Sent with every response: pages and confirmation links carry tokens, so nothing is cached or referred. */
+export const COMMON_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=31536000',
+};
+
+export const PAGE_HEADERS: Record<string, string> = {
+  ...COMMON_HEADERS,
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Frame-Options': 'DENY',
+};
+
+export interface PageShell {
+  locale: Locale;
+  title: string;
+  brand: string;
+  footer: string;
+  /** Only the hosted subscribe page may be indexed. */
+  indexable?: boolean;
+  /** Link to the same page in the other language. */
+  switchLink?: { href: string; label: string; hreflang: Locale };
+  body: Html;
+}
+
+export function pageDocument(p: PageShell): string {
+  return html`<!doctype html>
+<html lang="${p.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${p.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">\n')}<title>${p.title} | ${p.brand}</title>
+<style>${new Html(CSS)}</style>
+</head>
+<body>
+<main>
+${p.switchLink ? html`<p class="lang"><a href="${p.switchLink.href}" hreflang="${p.switchLink.hreflang}" lang="${p.switchLink.hreflang}">${p.switchLink.label}</a></p>\n` : ''}<p class="brand">${p.brand}</p>
+<h1>${p.title}</h1>
+${p.body}
+</main>
+<footer><p>${p.footer}</p></footer>
+</body>
+</html>
+`.value;
+}

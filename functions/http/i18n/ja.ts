@@ -1,0 +1,110 @@
+/** Every word the HTTP pages say, in Japanese (the default). en.ts mirrors this shape. */
+import type { EmailProblem } from '../../core/email-address.ts';
+
+export interface PageContext {
+  newsletterName: string;
+  senderName: string;
+  contact: string;
+  confirmTtlHours: number;
+}
+
+export const ja = {
+  langName: '日本語',
+  switchTo: 'English',
+  footer: (c: PageContext) => `配信元: ${c.senderName}　お問い合わせ: ${c.contact}`,
+  home: {
+    title: (c: PageContext) => `「${c.newsletterName}」の購読申し込み`,
+    lead: (c: PageContext) =>
+      `${c.senderName}が発行する「${c.newsletterName}」を、メールで無料でお届けします。`,
+    emailLabel: 'メールアドレス',
+    emailHint: '確認メールをお送りします。メール内のボタンを押すと購読が確定します。',
+    localeLegend: 'メールの言語',
+    submit: '購読を申し込む',
+    consent: (c: PageContext) =>
+      `お申し込みいただくと、確認後に${c.senderName}から「${c.newsletterName}」をメールでお送りします。配信は各メールのリンクからいつでも停止できます。`,
+    honeypotLabel: 'この欄は空のままにしてください',
+  },
+  accepted: {
+    title: '確認メールをお送りしました',
+    body: (c: PageContext) =>
+      `このアドレスで購読の確認が必要な場合は、確認メールをお送りしました。メール内のリンクを開き、「購読を確定する」ボタンを押してください。リンクの有効期限は${c.confirmTtlHours}時間です。`,
+    noMail: 'メールが届かない場合は、迷惑メールフォルダをご確認のうえ、10分ほどおいてからもう一度お申し込みください。',
+  },
+  invalidEmail: {
+    title: 'メールアドレスをご確認ください',
+    problems: {
+      empty: 'メールアドレスを入力してください。',
+      'too-long': 'メールアドレスが長すぎます。',
+      'missing-at': 'メールアドレスには「@」と、その前後の文字が必要です。',
+      'full-width': '全角文字が含まれています。半角英数字で入力してください。',
+      whitespace: 'メールアドレスに空白や見えない文字が含まれています。',
+      'local-part': '「@」より前の部分に使えない文字があるか、「.」の使い方が正しくありません。',
+      domain: '「@」より後ろのドメイン名が正しくありません（例: example.co.jp）。',
+    } satisfies Record<EmailProblem, string>,
+  },
+  rateLimited: {
+    title: 'しばらくしてからお試しください',
+    body: (minutes: number) =>
+      `このネットワークからのお申し込みが多いため、受付を一時停止しています。約${minutes}分後にもう一度お試しください。`,
+  },
+  confirm: {
+    title: '購読の確定',
+    body: (c: PageContext) => `「${c.newsletterName}」の購読を確定するには、下のボタンを押してください。`,
+    note: 'このページを開いただけでは、購読は確定しません。',
+    button: '購読を確定する',
+  },
+  confirmed: {
+    title: '購読が確定しました',
+    body: (c: PageContext) =>
+      `次号から「${c.newsletterName}」をお届けします。配信は各メールのリンクからいつでも停止できます。`,
+  },
+  alreadyConfirmed: {
+    title: '購読はすでに確定しています',
+    body: 'このリンクによる購読の確定は完了しています。追加の手続きは必要ありません。',
+  },
+  expired: {
+    title: 'リンクの有効期限が切れています',
+    body: (c: PageContext) =>
+      `確認リンクの有効期限（${c.confirmTtlHours}時間）が過ぎました。下のボタンを押すと、新しい確認メールをお送りします。`,
+    button: '新しい確認メールを送る',
+  },
+  invalidConfirm: {
+    title: 'このリンクは使用できません',
+    body: 'リンクが正しくないか、すでに使用されたか、新しい確認メールのリンクに置き換えられています。最新の確認メールのリンクをお使いいただくか、もう一度お申し込みください。',
+  },
+  newLinkSent: {
+    title: '新しい確認メールをお送りしました',
+    body: (c: PageContext) =>
+      `確認が必要な場合は、新しい確認メールをお送りしました。メール内のリンクの有効期限は${c.confirmTtlHours}時間です。メールは10分に1通まで送信されます。`,
+  },
+  unsubscribe: {
+    title: '配信停止',
+    body: (c: PageContext) => `「${c.newsletterName}」の配信を停止するには、下のボタンを押してください。`,
+    note: 'このページを開いただけでは、配信は停止されません。',
+    button: '配信を停止する',
+  },
+  unsubscribed: {
+    title: '配信を停止しました',
+    body: (c: PageContext) =>
+      `今後、このアドレスに「${c.newsletterName}」をお送りすることはありません。再開をご希望の場合は、あらためてお申し込みください。`,
+    oneClick: '配信を停止しました。',
+  },
+  invalidUnsubscribe: {
+    title: 'このリンクは使用できません',
+    body: (c: PageContext) =>
+      `配信停止リンクが正しくありません。メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。ご不明な点は ${c.contact} までお問い合わせください。`,
+    oneClick: '配信停止リンクが正しくありません。',
+  },
+  toHome: '購読の申し込みページへ',
+  errors: {
+    notFound: { title: 'ページが見つかりません', body: 'URLをご確認ください。' },
+    methodNotAllowed: { title: 'この操作はできません', body: 'このページはこの方法では利用できません。' },
+    tooLarge: { title: '送信内容が大きすぎます', body: 'フォームから送信し直してください。' },
+    unsupported: { title: '送信形式に対応していません', body: 'フォームまたは JSON で送信してください。' },
+    malformed: { title: '送信内容を読み取れませんでした', body: 'フォームから送信し直してください。' },
+    missingToken: { title: 'リンクが不完全です', body: 'メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。' },
+    unavailable: { title: '一時的にご利用いただけません', body: 'しばらくしてからもう一度お試しください。' },
+  },
+};
+
+export type Messages = typeof ja;

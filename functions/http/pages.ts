@@ -1,0 +1,156 @@
+/**
+ * The pages, as PageShells: words from i18n/, markup here, shell and headers in html.ts.
+ * Forms post to relative URLs, so the pages work under any base path or stage.
+ */
+import type { EmailProblem } from '../core/email-address.ts';
+import type { Locale } from '../core/subscriber.ts';
+import { html, type Html, type PageShell } from './html.ts';
+import { en } from './i18n/en.ts';
+import { ja, type Messages, type PageContext } from './i18n/ja.ts';
+
+const MESSAGES: Record<Locale, Messages> = { ja, en };
+
+export interface View {
+  locale: Locale;
+  t: Messages;
+  ctx: PageContext;
+  /** Query of the GET being answered, to offer the same page in the other language. */
+  query?: URLSearchParams;
+}
+
+export function view(locale: Locale, ctx: PageContext, query?: URLSearchParams): View {
+  return { locale, t: MESSAGES[locale], ctx, ...(query ? { query } : {}) };
+}
+
+export function messages(locale: Locale): Messages {
+  return MESSAGES[locale];
+}
+
+function shell(v: View, title: string, body: Html, opts: { indexable?: boolean } = {}): PageShell {
+  const other: Locale = v.locale === 'ja' ? 'en' : 'ja';
+  let switchLink: PageShell['switchLink'];
+  if (v.query) {
+    const q = new URLSearchParams(v.query);
+    q.set('lang', other);
+    switchLink = { href: `?${q.toString()}`, label: v.t.switchTo, hreflang: other };
+  }
+  return {
+    locale: v.locale,
+    title,
+    brand: v.ctx.newsletterName,
+    footer: v.t.footer(v.ctx),
+    body,
+    ...(switchLink ? { switchLink } : {}),
+    ...(opts.indexable ? { indexable: true } : {}),
+  };
+}
+
+const homeLink = (v: View) => html`<p><a href="./?lang=${v.locale}">${v.t.toHome}</a></p>`;
+
+export function homePage(v: View, form: { email?: string; problem?: EmailProblem; emailLocale?: Locale } = {}): PageShell {
+  const t = v.t.home;
+  const emailLocale = form.emailLocale ?? v.locale;
+  const describedBy = form.problem ? 'email-error email-hint' : 'email-hint';
+  const choice = (value: Locale) =>
+    html`<label class="choice"><input type="radio" name="lang" value="${value}"${emailLocale === value ? html` checked` : ''}> <span lang="${value}">${MESSAGES[value].langName}</span></label>`;
+  const body = html`<p>${t.lead(v.ctx)}</p>
+${form.problem ? html`<p class="error" id="email-error" role="alert">${v.t.invalidEmail.problems[form.problem]}</p>\n` : ''}<form method="post" action="subscribe">
+<input type="hidden" name="source" value="hosted-form">
+<label for="email">${t.emailLabel}</label>
+<p class="hint" id="email-hint">${t.emailHint}</p>
+<input id="email" name="email" type="email" autocomplete="email" inputmode="email" autocapitalize="none" spellcheck="false" required maxlength="254" aria-describedby="${describedBy}"${form.problem ? html` aria-invalid="true"` : ''} value="${form.email ?? ''}">
+<fieldset>
+<legend>${t.localeLegend}</legend>
+${choice('ja')}
+${choice('en')}
+</fieldset>
+<div class="hp" aria-hidden="true"><label for="website">${t.honeypotLabel}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+<p class="note">${t.consent(v.ctx)}</p>
+<button type="submit">${t.submit}</button>
+</form>`;
+  return shell(v, form.problem ? v.t.invalidEmail.title : t.title(v.ctx), body, { indexable: !form.problem });
+}
+
+export function acceptedPage(v: View): PageShell {
+  return shell(v, v.t.accepted.title, html`<p>${v.t.accepted.body(v.ctx)}</p>\n<p class="note">${v.t.accepted.noMail}</p>`);
+}
+
+export function rateLimitedPage(v: View, retryAfterSeconds: number): PageShell {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return shell(v, v.t.rateLimited.title, html`<p>${v.t.rateLimited.body(minutes)}</p>`);
+}
+
+export function confirmPage(v: View, token: string): PageShell {
+  const t = v.t.confirm;
+  return shell(
+    v,
+    t.title,
+    html`<p>${t.body(v.ctx)}</p>
+<form method="post" action="confirm">
+<input type="hidden" name="token" value="${token}">
+<input type="hidden" name="lang" value="${v.locale}">
+<button type="submit">${t.button}</button>
+</form>
+<p class="note">${t.note}</p>`,
+  );
+}
+
+export function confirmedPage(v: View): PageShell {
+  return shell(v, v.t.confirmed.title, html`<p>${v.t.confirmed.body(v.ctx)}</p>`);
+}
+
+export function alreadyConfirmedPage(v: View): PageShell {
+  return shell(v, v.t.alreadyConfirmed.title, html`<p>${v.t.alreadyConfirmed.body}</p>`);
+}
+
+export function expiredPage(v: View, token: string): PageShell {
+  const t = v.t.expired;
+  return shell(
+    v,
+    t.title,
+    html`<p>${t.body(v.ctx)}</p>
+<form method="post" action="confirm">
+<input type="hidden" name="token" value="${token}">
+<input type="hidden" name="action" value="new-link">
+<input type="hidden" name="lang" value="${v.locale}">
+<button type="submit">${t.button}</button>
+</form>`,
+  );
+}
+
+export function invalidConfirmPage(v: View): PageShell {
+  return shell(v, v.t.invalidConfirm.title, html`<p>${v.t.invalidConfirm.body}</p>\n${homeLink(v)}`);
+}
+
+export function newLinkSentPage(v: View): PageShell {
+  return shell(v, v.t.newLinkSent.title, html`<p>${v.t.newLinkSent.body(v.ctx)}</p>`);
+}
+
+export function unsubscribePage(v: View, token: string): PageShell {
+  const t = v.t.unsubscribe;
+  return shell(
+    v,
+    t.title,
+    html`<p>${t.body(v.ctx)}</p>
+<form method="post" action="unsubscribe?token=${token}">
+<input type="hidden" name="lang" value="${v.locale}">
+<button type="submit">${t.button}</button>
+</form>
+<p class="note">${t.note}</p>`,
+  );
+}
+
+export function unsubscribedPage(v: View): PageShell {
+  return shell(v, v.t.unsubscribed.title, html`<p>${v.t.unsubscribed.body(v.ctx)}</p>\n${homeLink(v)}`);
+}
+
+export function invalidUnsubscribePage(v: View): PageShell {
+  return shell(v, v.t.invalidUnsubscribe.title, html`<p>${v.t.invalidUnsubscribe.body(v.ctx)}</p>`);
+}
+
+export type ErrorKind = keyof Messages['errors'];
+
+export function errorPage(v: View, kind: ErrorKind): PageShell {
+  const e = v.t.errors[kind];
+  return shell(v, e.title, html`<p>${e.body}</p>\n${homeLink(v)}`);
+}
