@@ -1,0 +1,87 @@
+/**
+ * `kawaraban report schema | validate | preview`: work on report files locally, no AWS needed.
+ * Exit codes: 0 success, 1 an invalid report or an unreadable file.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseReport, reportJsonSchema, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+import type { NewsletterContext } from '../emails/types.ts';
+import { localFunctionEnv, localPorts } from '../local/config.ts';
+import { loadCliEnv } from './env.ts';
+
+const messages = {
+  ja: {
+    ok: (r: Report) => `OK: ${r.id} — ${r.title}（本文 ${r.body.length} ブロック）`,
+    problems: (file: string, n: number) => `${file}: ${n}件の問題があります`,
+    missing: (file: string) => `ファイルが見つかりません: ${file}`,
+    notFile: (file: string) => `ファイルではありません: ${file}`,
+    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
+  },
+  en: {
+    ok: (r: Report) => `OK: ${r.id} — ${r.title} (${r.body.length} blocks)`,
+    problems: (file: string, n: number) => `${file}: ${n} ${n === 1 ? 'problem' : 'problems'}`,
+    missing: (file: string) => `no such file: ${file}`,
+    notFile: (file: string) => `not a file: ${file}`,
+    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
+  },
+} as const;
+
+export async function printSchema(): Promise<number> {
+  console.log(JSON.stringify(reportJsonSchema(), null, 2));
+  return 0;
+}
+
+export async function validateFile(file: string, lang: ReportLang): Promise<number> {
+  const report = await loadReport(file, lang);
+  if (!report) return 1;
+  console.log(messages[lang].ok(report));
+  return 0;
+}
+
+export async function previewFile(file: string, outDir: string, lang: ReportLang): Promise<number> {
+  const report = await loadReport(file, lang);
+  if (!report) return 1;
+  // Rendering (React) is loaded only here: `validate` stays quick.
+  const { renderReportEmail } = await import('../emails/render.ts');
+  const mail = await renderReportEmail(report, previewContext(), lang);
+  await mkdir(outDir, { recursive: true });
+  const html = join(outDir, `${report.id}.html`);
+  const text = join(outDir, `${report.id}.txt`);
+  await Promise.all([writeFile(html, mail.html), writeFile(text, mail.text)]);
+  console.log(html);
+  console.log(text);
+  return 0;
+}
+
+/** Reads and validates; on failure prints why (every problem as `<json path>: <reason>`) and returns null. */
+async function loadReport(file: string, lang: ReportLang): Promise<Report | null> {
+  const m = messages[lang];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(code === 'ENOENT' ? m.missing(file) : code === 'EISDIR' ? m.notFile(file) : m.unreadable(file, code ?? String(err)));
+    return null;
+  }
+  const result = parseReport(text, lang);
+  if (result.ok) return result.report;
+  for (const issue of result.issues) console.error(`${issue.path}: ${issue.message}`);
+  console.error(m.problems(file, result.issues.length));
+  return null;
+}
+
+/**
+ * The newsletter settings a preview is rendered with: the deployment's when its variables are
+ * set (or `npm start` wrote .local/env.json), otherwise the local stack's fictional defaults.
+ */
+function previewContext(): NewsletterContext {
+  loadCliEnv();
+  // Applies the environment over the local defaults; a preview needs no secret.
+  const env = localFunctionEnv(localPorts(), 'unused-by-preview');
+  return {
+    newsletterName: env.NEWSLETTER_NAME!,
+    publicBaseUrl: env.PUBLIC_BASE_URL!.replace(/\/+$/, ''),
+    sender: { name: env.SENDER_NAME!, postalAddress: env.SENDER_POSTAL_ADDRESS!, contact: env.SENDER_CONTACT! },
+  };
+}
