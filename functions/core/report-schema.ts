@@ -171,7 +171,7 @@ export function validateReport(value: unknown, lang: ReportLang = 'ja'): ReportR
 
 /** The report format as JSON Schema (draft 2020-12), for editors' tools and `kawaraban report schema`. */
 export function reportJsonSchema(): Record<string, unknown> {
-  return { ...z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }), $id: 'https://kawaraban.dev/schema/report.json' };
+  return z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
 }
 
 /** `['body', 3, 'text']` → `$.body[3].text`; keys that are not identifiers are quoted: `$["a b"]`. */
