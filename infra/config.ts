@@ -1,0 +1,137 @@
+/**
+ * Deployment configuration, read from CDK context (`-c key=value` or "context" in cdk.json)
+ * and checked before any construct is built, so a missing value fails the synth with one
+ * message that names every problem and how to pass the value.
+ */
+import * as z from 'zod';
+
+/** What each key is for and an example `-c` flag: the error message is built from this. */
+export const contextKeys = {
+  domain: { help: 'sender domain, verified in SES by the stack (Easy DKIM)', example: 'example.jp' },
+  fromAddress: { help: 'From header, an address at the domain', example: '"脅威レポート <news@example.jp>"' },
+  newsletterName: { help: 'newsletter name shown in every email', example: '"週刊脅威レポート"' },
+  senderName: { help: 'legal sender name (特定電子メール法)', example: '"株式会社サンプル"' },
+  senderPostalAddress: { help: 'sender postal address', example: '"〒100-0001 東京都千代田区千代田1-1"' },
+  senderContact: { help: 'contact for readers (address, URL or phone)', example: 'contact@example.jp' },
+  editors: { help: "editors' addresses, comma-separated", example: 'editor@example.jp,desk@example.jp' },
+  publicBaseUrl: { help: 'optional public https base URL of the API (default: the API Gateway URL)', example: 'https://news.example.jp' },
+  unsubscribeMailto: { help: 'optional List-Unsubscribe mailto address (default: unsubscribe@<domain>)', example: 'unsubscribe@example.jp' },
+  alarmEmail: { help: 'optional address subscribed to the alarm topic', example: 'ops@example.jp' },
+  consentPolicyVersion: { help: 'optional version of the consent wording kept with each opt-in (default 1)', example: '2025-04' },
+  sesSandbox: { help: 'optional: true while the SES account is in the sandbox (recipients are then authorised as identities too)', example: 'true' },
+} as const;
+
+export type ContextKey = keyof typeof contextKeys;
+
+const hostname = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const nonEmpty = z.string().trim().min(1, 'required');
+const emailList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.email('every entry must be an email address')).min(1, 'at least one address is required'));
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform((v) => v === true || v === 'true');
+
+/** The address inside "Name <addr>" or the bare address. */
+export function addressOf(from: string): string {
+  const m = /<([^<>\s]+)>\s*$/.exec(from);
+  return (m ? m[1]! : from).trim();
+}
+
+const schema = z
+  .object({
+    domain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(hostname, 'must be a domain name such as example.jp'),
+    fromAddress: nonEmpty,
+    newsletterName: nonEmpty,
+    senderName: nonEmpty,
+    senderPostalAddress: nonEmpty,
+    senderContact: nonEmpty,
+    editors: emailList,
+    publicBaseUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    unsubscribeMailto: z.email('must be an email address').optional(),
+    alarmEmail: z.email('must be an email address').optional(),
+    consentPolicyVersion: z.coerce.string().trim().min(1).max(64).optional(),
+    sesSandbox: flag.default(false),
+  })
+  .superRefine((c, ctx) => {
+    const from = addressOf(c.fromAddress);
+    if (!z.email().safeParse(from).success) {
+      ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: 'must be an address or "Name <address>"' });
+      return;
+    }
+    const fromDomain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+    // SES only signs and sends for the identity the stack verifies (or its subdomains).
+    if (fromDomain !== c.domain && !fromDomain.endsWith(`.${c.domain}`)) {
+      ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: `must be an address at ${c.domain}` });
+    }
+  });
+
+export interface DeployConfig {
+  domain: string;
+  fromAddress: string;
+  newsletterName: string;
+  sender: { name: string; postalAddress: string; contact: string };
+  editors: string[];
+  /** undefined = use the HTTP API's own URL. */
+  publicBaseUrl: string | undefined;
+  unsubscribeMailto: string;
+  alarmEmail: string | undefined;
+  /** undefined = the functions' default. */
+  consentPolicyVersion: string | undefined;
+  sesSandbox: boolean;
+}
+
+export class DeployConfigError extends Error {
+  override name = 'DeployConfigError';
+}
+
+/** `get` is usually `(k) => app.node.tryGetContext(k)`. Empty strings count as missing. */
+export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(contextKeys)) {
+    const v = get(key);
+    if (v !== undefined && v !== null && v !== '') raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const byKey = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '(context)');
+      const reason = raw[key] === undefined ? 'missing' : issue.message;
+      if (!byKey.has(key)) byKey.set(key, reason);
+    }
+    const lines = [...byKey].map(([key, reason]) => {
+      const k = contextKeys[key as ContextKey];
+      return k ? `  - ${key}: ${reason} — ${k.help}; e.g. -c ${key}=${k.example}` : `  - ${key}: ${reason}`;
+    });
+    throw new DeployConfigError(
+      [
+        'kawaraban: the deployment configuration (CDK context) is incomplete or invalid:',
+        ...lines,
+        'Pass each value on the command line, e.g. `npx cdk deploy --all -c domain=example.jp -c editors=editor@example.jp`,',
+        'or set it under "context" in cdk.json.',
+      ].join('\n'),
+    );
+  }
+  const c = parsed.data;
+  return {
+    domain: c.domain,
+    fromAddress: c.fromAddress,
+    newsletterName: c.newsletterName,
+    sender: { name: c.senderName, postalAddress: c.senderPostalAddress, contact: c.senderContact },
+    editors: c.editors,
+    publicBaseUrl: c.publicBaseUrl,
+    unsubscribeMailto: c.unsubscribeMailto ?? `unsubscribe@${c.domain}`,
+    alarmEmail: c.alarmEmail,
+    consentPolicyVersion: c.consentPolicyVersion,
+    sesSandbox: c.sesSandbox,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The one way kawaraban builds a Lambda function: every default (runtime, ARM64, local
+ * esbuild bundling, log group with retention, X-Ray) is set here, and resources are bound
+ * with `bindTable` / `bindBucket` / `bindSecret`, which set the environment variable and the
+ * narrowest grant together so the two can never drift apart.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { TableDef } from '../tables.ts';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Newest Node.js runtime in aws-cdk-lib 2.276 (cdk-nag AwsSolutions-L1 wants the latest). */
+export const functionRuntime = lambda.Runtime.NODEJS_24_X;
+
+/** A table together with the definition it was built from (for its index names) and its variable. */
+export interface BoundTable {
+  table: dynamodb.ITable;
+  def: TableDef;
+  envName: 'SUBSCRIBERS_TABLE' | 'REPORTS_TABLE';
+}
+
+export type TableAccess = 'read' | 'readwrite';
+
+// ConditionCheckItem is a read: it lets a transaction check a row it may not write.
+const tableReadActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+];
+const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+export interface KawarabanFunctionProps {
+  /** Entry file relative to the repository root, e.g. `functions/api.ts`. */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  /** Settings every function reads through loadConfig() (names, sender block, …). */
+  environment: Record<string, string>;
+  reservedConcurrentExecutions?: number;
+  /** Function-level DLQ for failed asynchronous invocations. */
+  deadLetterQueue?: sqs.IQueue;
+  logRetention?: logs.RetentionDays;
+}
+
+export class KawarabanFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  private readonly unscopedReasons: string[] = [];
+
+  constructor(scope: Construct, id: string, props: KawarabanFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Own role without the AWSLambdaBasicExecutionRole managed policy: logs go to this
+    // function's log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `kawaraban ${id} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: `${repoRoot}${props.entry}`,
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: `${repoRoot}package-lock.json`,
+      description: props.description,
+      runtime: functionRuntime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: `kawaraban-${id.toLowerCase()}`,
+        // Minified bundle + source map: stack traces point at the TypeScript source.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+        banner: "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+        // The AWS SDK is bundled at the lockfile's version (not the runtime's copy); prettier is
+        // only lazily imported by @react-email/render for pretty output, which we never ask for.
+        bundleAwsSDK: true,
+        externalModules: ['prettier', 'prettier/*'],
+      },
+    });
+
+    // X-Ray's actions are granted on "*" by CDK's tracing support.
+    this.unscopedReasons.push('xray:PutTraceSegments and xray:PutTelemetryRecords (tracing) have no resource-level permissions.');
+    this.acknowledgeUnscoped();
+  }
+
+  /** Sets the table's variable and grants read or read/write on the table and each of its indexes by name. */
+  bindTable(binding: BoundTable, access: TableAccess): this {
+    const { table, def } = binding;
+    this.fn.addEnvironment(binding.envName, table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: access === 'readwrite' ? [...tableReadActions, ...tableWriteActions] : tableReadActions,
+        resources: [table.tableArn, ...def.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`)],
+      }),
+    );
+    return this;
+  }
+
+  /** Sets UPLOAD_BUCKET and grants GetObject / PutObject under the given key prefixes only. */
+  bindBucket(bucket: s3.IBucket, access: { read?: string[]; write?: string[] }): this {
+    this.fn.addEnvironment('UPLOAD_BUCKET', bucket.bucketName);
+    const objects = (prefixes: string[]) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
+    if (access.read?.length) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }),
+      );
+    }
+    if (access.write?.length) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+    }
+    for (const prefix of [...(access.read ?? []), ...(access.write ?? [])]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(bucket.arnForObjects(`${prefix}*`), this)}]`,
+        reason: `Objects under the "${prefix}" key prefix: a prefix is the narrowest S3 scope for keys named by editors.`,
+      });
+    }
+    return this;
+  }
+
+  /** Sets UNSUBSCRIBE_SECRET_ARN and grants reading that one secret. */
+  bindSecret(secret: secretsmanager.ISecret): this {
+    this.fn.addEnvironment('UNSUBSCRIBE_SECRET_ARN', secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+
+  /** For the few APIs without resource-level permissions; `why` becomes part of the cdk-nag acknowledgement. */
+  allowWithoutResource(actions: string[], why: string): this {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
+    this.unscopedReasons.push(why);
+    this.acknowledgeUnscoped();
+    return this;
+  }
+
+  /** One acknowledgement per role, naming every action that needs Resource "*" (the latest one wins). */
+  private acknowledgeUnscoped(): void {
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `Resource "*" only where the API allows nothing narrower: ${this.unscopedReasons.join(' ')}`,
+    });
+  }
+
+  /** ses:SendEmail on exactly these identity / configuration-set ARNs. */
+  allowSendEmail(resources: string[]): this {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
+    return this;
+  }
+}
+
+/**
+ * How cdk-nag names a resource in an IAM5 finding: pseudo parameters as <AWS::X>. Only plain
+ * strings and pseudo parameters are supported, which is why the bucket is referenced by name.
+ */
+function nagResource(arn: string, scope: Construct): string {
+  const resolved: unknown = Stack.of(scope).resolve(arn);
+  if (typeof resolved === 'string') return resolved;
+  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (!join) throw new Error(`cannot name ${JSON.stringify(resolved)} for cdk-nag`);
+  return join[1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = (part as { Ref?: string }).Ref;
+      if (ref?.startsWith('AWS::')) return `<${ref}>`;
+      throw new Error(`cannot name ${JSON.stringify(part)} for cdk-nag`);
+    })
+    .join(join[0]);
+}

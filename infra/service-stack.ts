@@ -1,0 +1,318 @@
+/**
+ * The stateless part: the four functions, the HTTP API, the S3 → render notifications, the
+ * dispatcher's schedule, the SES events rule, alarms and the dashboard. It receives the stateful
+ * resources as props, so redeploying or even deleting this stack never touches data.
+ */
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from './config.ts';
+import { KawarabanFunction, type BoundTable } from './constructs/kawaraban-function.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { uploadPrefixes, uploadSuffix } from './tables.ts';
+
+/** What the stateful stack hands over. */
+export interface StatefulResources {
+  subscribers: BoundTable;
+  reports: BoundTable;
+  /** Deterministic (see uploadBucketName): resolves the same in both stacks, no cross-stack output. */
+  uploadBucketName: string;
+  identity: ses.IEmailIdentity;
+  configurationSet: ses.IConfigurationSet;
+  unsubscribeSecret: secretsmanager.ISecret;
+}
+
+export interface ServiceStackProps extends StackProps {
+  config: DeployConfig;
+  stateful: StatefulResources;
+}
+
+/** The SES event detail-types (EventBridge names) the ses-events function handles. */
+export const sesEventDetailTypes = [
+  'Email Sent',
+  'Email Delivered',
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Rejected',
+  'Email Delivery Delayed',
+  'Email Rendering Failed',
+];
+
+/** HTTP routes, all served by the api function (GET shows a page, POST acts). */
+export const httpRoutes = [
+  ['GET', '/'],
+  ['POST', '/subscribe'],
+  ['GET', '/confirm'],
+  ['POST', '/confirm'],
+  ['GET', '/unsubscribe'],
+  ['POST', '/unsubscribe'],
+] as const;
+
+/**
+ * Stage throttling. The whole API: 50 requests/s steady, bursts of 100 — far above human
+ * use of a subscribe form and the one-click unsubscribes after a send, and enough for the
+ * link scanners of corporate gateways (which GET every link as mail arrives, at most at our
+ * SES send rate), while capping what a flood can cost. POST /subscribe, the only route that
+ * makes us send mail to an address someone typed, gets 5/s with bursts of 10 on top of the
+ * per-address and per-IP limits inside the function.
+ */
+export const stageThrottle = { rateLimit: 50, burstLimit: 100 } as const;
+export const subscribeThrottle = { rateLimit: 5, burstLimit: 10 } as const;
+
+/**
+ * The dispatcher runs every minute; each run sends for at most DISPATCH_BUDGET_MS, checkpoints
+ * and returns before the next tick, so runs never overlap (reserved concurrency 1 guarantees it).
+ * The timeout leaves room for the last in-flight sends and the checkpoint write.
+ */
+export const dispatchBudgetMs = 50_000;
+export const dispatchTimeout = Duration.seconds(90);
+
+export class ServiceStack extends Stack {
+  readonly functions: { api: KawarabanFunction; render: KawarabanFunction; dispatch: KawarabanFunction; sesEvents: KawarabanFunction };
+  readonly httpApi: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const bucket = s3.Bucket.fromBucketName(this, 'Uploads', stateful.uploadBucketName);
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'kawaraban subscribe / confirm / unsubscribe',
+      createDefaultStage: false,
+    });
+    const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.apiEndpoint;
+
+    // Every function loads the full configuration (functions/core/config.ts), so every one
+    // gets every name; the grants below are what differ.
+    const environment: Record<string, string> = {
+      SUBSCRIBERS_TABLE: stateful.subscribers.table.tableName,
+      REPORTS_TABLE: stateful.reports.table.tableName,
+      UPLOAD_BUCKET: bucket.bucketName,
+      NEWSLETTER_NAME: config.newsletterName,
+      FROM_ADDRESS: config.fromAddress,
+      PUBLIC_BASE_URL: publicBaseUrl,
+      UNSUBSCRIBE_MAILTO: config.unsubscribeMailto,
+      SES_CONFIGURATION_SET: stateful.configurationSet.configurationSetName,
+      EDITORS: config.editors.join(','),
+      SENDER_NAME: config.sender.name,
+      SENDER_POSTAL_ADDRESS: config.sender.postalAddress,
+      SENDER_CONTACT: config.sender.contact,
+      UNSUBSCRIBE_SECRET_ARN: stateful.unsubscribeSecret.secretArn,
+      ...(config.consentPolicyVersion ? { CONSENT_POLICY_VERSION: config.consentPolicyVersion } : {}),
+    };
+
+    const sesSendResources = [
+      stateful.identity.emailIdentityArn,
+      this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: stateful.configurationSet.configurationSetName,
+      }),
+    ];
+    if (config.sesSandbox) {
+      // In the sandbox SES also authorises each recipient, which must be a verified identity.
+      sesSendResources.push(this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }));
+    }
+
+    const renderDlq = this.deadLetterQueue('RenderDlq');
+    const sesEventsDlq = this.deadLetterQueue('SesEventsDlq');
+
+    const api = new KawarabanFunction(this, 'Api', {
+      entry: 'functions/api.ts',
+      description: 'kawaraban HTTP API: subscribe, confirm, unsubscribe pages',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment,
+    })
+      .bindTable(stateful.subscribers, 'readwrite')
+      .bindSecret(stateful.unsubscribeSecret)
+      .allowSendEmail(sesSendResources);
+
+    const render = new KawarabanFunction(this, 'Render', {
+      entry: 'functions/render.ts',
+      description: 'kawaraban: validate and render an uploaded report once, then schedule it',
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      environment,
+      deadLetterQueue: renderDlq,
+    })
+      .bindBucket(bucket, { read: [uploadPrefixes.reports, uploadPrefixes.drafts], write: [uploadPrefixes.rendered] })
+      .bindTable(stateful.reports, 'readwrite')
+      .bindTable(stateful.subscribers, 'read')
+      .allowSendEmail(sesSendResources);
+
+    const dispatch = new KawarabanFunction(this, 'Dispatch', {
+      entry: 'functions/dispatch.ts',
+      description: 'kawaraban: send due reports to confirmed subscribers, paced to the SES quota',
+      memorySize: 512,
+      timeout: dispatchTimeout,
+      environment: { ...environment, DISPATCH_BUDGET_MS: String(dispatchBudgetMs) },
+      reservedConcurrentExecutions: 1,
+    })
+      .bindTable(stateful.reports, 'readwrite')
+      .bindTable(stateful.subscribers, 'read')
+      .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
+      .bindSecret(stateful.unsubscribeSecret)
+      .allowSendEmail(sesSendResources);
+    dispatch.allowWithoutResource(['ses:GetAccount'], 'ses:GetAccount (the send quota) has no resource-level permissions.');
+
+    const sesEvents = new KawarabanFunction(this, 'SesEvents', {
+      entry: 'functions/ses-events.ts',
+      description: 'kawaraban: bounces, complaints and deliveries into subscriber state and ledgers',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      environment,
+      deadLetterQueue: sesEventsDlq,
+    })
+      .bindTable(stateful.subscribers, 'readwrite')
+      .bindTable(stateful.reports, 'readwrite');
+
+    this.functions = { api, render, dispatch, sesEvents };
+    if (config.sesSandbox) {
+      for (const f of [api, render, dispatch]) {
+        Validations.of(f.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
+          reason: 'Sandbox only (context sesSandbox=true): SES also authorises every recipient identity while the account is in the sandbox.',
+        });
+      }
+    }
+
+    this.buildHttpApi(api);
+    this.wireUploads(bucket, render);
+
+    new events.Rule(this, 'DispatchTick', {
+      description: 'kawaraban: tick the dispatcher',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // A missed tick is harmless (the next one resumes from the cursor): drop stale ticks.
+      targets: [new targets.LambdaFunction(dispatch.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) })],
+    });
+    dispatch.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(60) });
+
+    new events.Rule(this, 'SesEventsRule', {
+      description: 'kawaraban: SES sending events of our configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: sesEventDetailTypes,
+        // The default bus carries every configuration set's events in the account: only ours.
+        detail: { mail: { tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] } } },
+      },
+      targets: [
+        new targets.LambdaFunction(sesEvents.fn, {
+          deadLetterQueue: sesEventsDlq,
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      functions: { api, render, dispatch, sesEvents },
+      dispatch,
+      deadLetterQueues: { RenderDlq: renderDlq, SesEventsDlq: sesEventsDlq },
+      httpApi: this.httpApi,
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'HTTP API (subscribe page at /)' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'base URL used in email links' });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
+    new CfnOutput(this, 'UploadHint', {
+      description: 'how an editor uploads a report from a shell with AWS credentials',
+      value: `UPLOAD_BUCKET=${bucket.bucketName} REPORTS_TABLE=${stateful.reports.table.tableName} npx kawaraban report upload <report.json>`,
+    });
+  }
+
+  private deadLetterQueue(id: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    return queue;
+  }
+
+  private buildHttpApi(api: KawarabanFunction): void {
+    const integration = new HttpLambdaIntegration('ApiIntegration', api.fn);
+    const routes = httpRoutes.flatMap(([method, path]) =>
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration }),
+    );
+    for (const route of routes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public newsletter endpoints for anonymous readers: the subscribe form, and confirm/unsubscribe authorised by the token in the request (hashed random token, HMAC).',
+      });
+    }
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: stageThrottle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        // No query string: it carries confirm/unsubscribe tokens.
+        format: logsFormat(),
+      },
+    });
+    const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+    // RouteSettings is untyped JSON in the L1: CloudFormation's own casing.
+    cfnStage.routeSettings = {
+      'POST /subscribe': {
+        ThrottlingRateLimit: subscribeThrottle.rateLimit,
+        ThrottlingBurstLimit: subscribeThrottle.burstLimit,
+      },
+    };
+    // Route settings name a route key, which must exist before the stage refers to it.
+    for (const route of routes) stage.node.addDependency(route);
+  }
+
+  /**
+   * S3 notifications: editors' uploads under reports/ and drafts/ trigger render. The bucket is
+   * imported here, so the notification resource lives in this stack; attaching it to the
+   * stateful stack's bucket would make the two stacks depend on each other.
+   */
+  private wireUploads(bucket: s3.IBucket, render: KawarabanFunction): void {
+    const destination = new s3n.LambdaDestination(render.fn);
+    for (const prefix of [uploadPrefixes.reports, uploadPrefixes.drafts]) {
+      bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix, suffix: uploadSuffix });
+    }
+    // CDK's singleton handler that writes the notification configuration onto the bucket.
+    const handler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (handler) {
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'CDK\'s built-in BucketNotificationsHandler (deploy-time only, writes the S3 notification configuration); its role is created by aws-cdk-lib with the basic logging policy.',
+      });
+    }
+  }
+}
+
+function logsFormat(): apigateway.AccessLogFormat {
+  return apigateway.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      time: '$context.requestTime',
+      ip: '$context.identity.sourceIp',
+      route: '$context.routeKey',
+      status: '$context.status',
+      responseLength: '$context.responseLength',
+      latencyMs: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+      userAgent: '$context.identity.userAgent',
+    }),
+  );
+}
