@@ -1,0 +1,118 @@
+/** Deployment configuration from CDK context: one clear message naming every problem. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { DeployConfigError, contextKeys, readDeployConfig } from '../../infra/config.ts';
+import { buildKawaraban } from '../../infra/kawaraban.ts';
+import { exampleContext } from './synth.ts';
+
+const required = ['domain', 'fromAddress', 'newsletterName', 'senderName', 'senderPostalAddress', 'senderContact', 'editors'];
+const from = (ctx: Record<string, unknown>) => readDeployConfig((k) => ctx[k]);
+const messageOf = (ctx: Record<string, unknown>): string => {
+  try {
+    from(ctx);
+  } catch (err) {
+    expect(err).toBeInstanceOf(DeployConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a DeployConfigError');
+};
+
+describe('readDeployConfig', () => {
+  it('names every missing key with how to pass it', () => {
+    const msg = messageOf({});
+    for (const key of required) {
+      expect(msg).toContain(`- ${key}: missing`);
+      expect(msg).toContain(`-c ${key}=`);
+    }
+    expect(msg).toContain('-c domain=example.jp');
+    // Optional keys are not reported.
+    for (const key of ['publicBaseUrl', 'unsubscribeMailto', 'alarmEmail', 'sesSandbox', 'consentPolicyVersion']) {
+      expect(msg).not.toContain(`- ${key}:`);
+    }
+  });
+
+  it('treats empty strings as missing', () => {
+    expect(messageOf({ ...exampleContext(), domain: '', editors: '' })).toMatch(/- domain: missing[\s\S]*- editors: missing/);
+  });
+
+  it('names each invalid value with the reason', () => {
+    const msg = messageOf({
+      ...exampleContext(),
+      domain: 'not a domain',
+      editors: 'editor@example.jp,nobody',
+      publicBaseUrl: 'http://news.example.jp',
+      alarmEmail: 'ops',
+      sesSandbox: 'maybe',
+    });
+    expect(msg).toMatch(/- domain: must be a domain name/);
+    expect(msg).toMatch(/- editors: every entry must be an email address/);
+    expect(msg).toMatch(/- publicBaseUrl: must be an https URL/);
+    expect(msg).toMatch(/- alarmEmail: must be an email address/);
+    expect(msg).toMatch(/- sesSandbox: /);
+  });
+
+  it('requires the From address to be at the verified domain', () => {
+    expect(messageOf({ ...exampleContext(), fromAddress: 'News <news@other.example>' })).toContain(
+      '- fromAddress: must be an address at example.jp',
+    );
+    expect(messageOf({ ...exampleContext(), fromAddress: 'News <not-an-address>' })).toContain('- fromAddress: must be an address');
+    expect(from({ ...exampleContext(), fromAddress: 'news@mail.example.jp' }).fromAddress).toBe('news@mail.example.jp');
+  });
+
+  it('fills the defaults and normalises values', () => {
+    const c = from({
+      ...exampleContext(),
+      domain: 'Example.JP',
+      editors: ' a@example.jp , b@example.jp ,',
+      publicBaseUrl: 'https://news.example.jp/',
+      sesSandbox: 'true',
+    });
+    expect(c).toMatchObject({
+      domain: 'example.jp',
+      editors: ['a@example.jp', 'b@example.jp'],
+      publicBaseUrl: 'https://news.example.jp',
+      unsubscribeMailto: 'unsubscribe@example.jp',
+      alarmEmail: undefined,
+      sesSandbox: true,
+      sender: { name: '【例】株式会社サンプル', contact: 'contact@example.jp' },
+    });
+    expect(from({ ...exampleContext(), editors: ['x@example.jp'] }).editors).toEqual(['x@example.jp']);
+    expect(from(exampleContext()).sesSandbox).toBe(false);
+  });
+
+  it('documents every key it reads', () => {
+    expect(Object.keys(contextKeys).sort()).toEqual(
+      [...required, 'publicBaseUrl', 'unsubscribeMailto', 'alarmEmail', 'sesSandbox', 'consentPolicyVersion'].sort(),
+    );
+  });
+});
+
+describe('the CDK app', () => {
+  it('refuses to build without context', () => {
+    expect(() => buildKawaraban(new App({ context: {} }))).toThrow(DeployConfigError);
+  });
+
+  it('infra/app.ts exits 1 with the message and writes no templates', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'kawaraban-cdk-'));
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        cwd: new URL('../../', import.meta.url).pathname,
+        // What the CDK CLI would pass with no context at all (cdk.json context not merged).
+        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ domain: 'example.jp' }) },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('kawaraban: the deployment configuration (CDK context) is incomplete or invalid');
+      expect(run.stderr).toContain('- editors: missing');
+      expect(run.stderr).not.toContain('- domain:');
+      expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

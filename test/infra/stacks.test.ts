@@ -1,0 +1,401 @@
+/**
+ * What the stacks must guarantee: least-privilege grants, the event sources and schedule that
+ * drive the pipeline, the settings that keep sending safe, and tables identical to the ones the
+ * local runtime builds from infra/tables.ts.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/core/config.ts';
+import { functionRuntime } from '../../infra/constructs/kawaraban-function.ts';
+import { reputationThresholds } from '../../infra/constructs/monitoring.ts';
+import { httpRoutes, sesEventDetailTypes, stageThrottle, subscribeThrottle } from '../../infra/service-stack.ts';
+import { tableDefs, uploadPrefixes, uploadSuffix, type TableDef } from '../../infra/tables.ts';
+import { grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
+
+let s: Synth;
+let ids: {
+  subscribers: string;
+  reports: string;
+  secret: string;
+  identity: string;
+  configurationSet: string;
+  fn: Record<'api' | 'render' | 'dispatch' | 'sesEvents', { fn: string; role: string }>;
+};
+
+beforeAll(() => {
+  s = synthKawaraban();
+  const fnIds = (k: keyof Synth['service']['functions']) => ({
+    fn: logicalId(s.service.functions[k].fn),
+    role: logicalId(s.service.functions[k].role),
+  });
+  ids = {
+    subscribers: logicalId(s.stateful.subscribers.table),
+    reports: logicalId(s.stateful.reports.table),
+    secret: logicalId(s.stateful.unsubscribeSecret),
+    identity: logicalId(s.stateful.identity),
+    configurationSet: logicalId(s.stateful.configurationSet),
+    fn: { api: fnIds('api'), render: fnIds('render'), dispatch: fnIds('dispatch'), sesEvents: fnIds('sesEvents') },
+  };
+});
+
+const grants = (k: keyof typeof ids.fn) => grantsOfRole(s.serviceTemplate, ids.fn[k].role);
+const actionsOn = (k: keyof typeof ids.fn, resourceMarker: string) =>
+  new Set(grants(k).filter((g) => g.resource.includes(resourceMarker)).map((g) => g.action));
+const tableWrites = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+describe('tables', () => {
+  const tableFor = (def: TableDef) => {
+    const tables = s.statefulTemplate.findResources('AWS::DynamoDB::Table');
+    const logical = def === tableDefs[0] ? ids.subscribers : ids.reports;
+    return tables[logical]!.Properties;
+  };
+
+  it.each(tableDefs.map((d) => [d.id, d] as const))('%s has the keys, indexes and TTL of infra/tables.ts', (_id, def) => {
+    const t = tableFor(def);
+    expect(t.KeySchema).toEqual([
+      { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+      ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : []),
+    ]);
+    const gsis = (t.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string; KeySchema: unknown; Projection: unknown }) => ({
+      IndexName: g.IndexName,
+      KeySchema: g.KeySchema,
+      Projection: g.Projection,
+    }));
+    expect(gsis).toEqual(
+      def.indexes.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: [
+          { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
+          ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : []),
+        ],
+        Projection: { ProjectionType: i.projection },
+      })),
+    );
+    const keyTypes = new Map<string, string>();
+    for (const k of [def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+      if (k) keyTypes.set(k.name, k.type);
+    }
+    expect(new Map(t.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [a.AttributeName, a.AttributeType]))).toEqual(keyTypes);
+    expect(t.TimeToLiveSpecification).toEqual(
+      def.timeToLiveAttribute ? { AttributeName: def.timeToLiveAttribute, Enabled: true } : undefined,
+    );
+  });
+
+  it('are on-demand, point-in-time recoverable, deletion-protected and retained', () => {
+    for (const def of tableDefs) {
+      expect(tableFor(def)).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    }
+    const tables = s.statefulTemplate.findResources('AWS::DynamoDB::Table');
+    expect(Object.values(tables).map((t) => t.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+  });
+});
+
+describe('upload bucket and SES', () => {
+  it('is versioned, encrypted, private, TLS-only, logged and expires old versions', () => {
+    s.statefulTemplate.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketName: Match.anyValue(),
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]),
+        },
+      }),
+    });
+    s.statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('verifies the domain with Easy DKIM and publishes every sending event to the default bus', () => {
+    s.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.jp',
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: ids.configurationSet } },
+    });
+    const dest = Object.values(s.statefulTemplate.findResources('AWS::SES::ConfigurationSetEventDestination'));
+    expect(dest).toHaveLength(1);
+    const d = dest[0]!.Properties.EventDestination;
+    expect(JSON.stringify(d.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
+    expect([...d.MatchingEventTypes].sort()).toEqual(
+      ['send', 'delivery', 'bounce', 'complaint', 'reject', 'deliveryDelay', 'renderingFailure'].sort(),
+    );
+  });
+
+  it('generates the unsubscribe key in the stack and keeps it', () => {
+    s.statefulTemplate.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) }),
+    });
+    s.statefulTemplate.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+});
+
+describe('grants', () => {
+  it('dispatch may read and ConditionCheck subscribers but never write them', () => {
+    const onSubscribers = actionsOn('dispatch', ids.subscribers);
+    expect(onSubscribers).toContain('dynamodb:ConditionCheckItem');
+    expect(onSubscribers).toContain('dynamodb:Query');
+    for (const w of tableWrites) expect(onSubscribers).not.toContain(w);
+    expect(actionsOn('dispatch', ids.reports)).toContain('dynamodb:UpdateItem');
+  });
+
+  it('api cannot touch the reports table or the bucket', () => {
+    expect(actionsOn('api', ids.reports).size).toBe(0);
+    expect(grants('api').filter((g) => g.action.startsWith('s3:'))).toEqual([]);
+    expect(actionsOn('api', ids.subscribers)).toContain('dynamodb:PutItem');
+  });
+
+  it('render reads only reports/ and drafts/, writes only rendered/; dispatch reads only rendered/', () => {
+    const s3Grants = (k: keyof typeof ids.fn) =>
+      grants(k)
+        .filter((g) => g.action.startsWith('s3:'))
+        .map((g) => `${g.action} ${g.resource.replace(/.*(\/[a-z]+\/\*)"\]\]\}$/, '$1')}`)
+        .sort();
+    expect(s3Grants('render')).toEqual(
+      [
+        `s3:GetObject /${uploadPrefixes.drafts}*`,
+        `s3:GetObject /${uploadPrefixes.reports}*`,
+        `s3:PutObject /${uploadPrefixes.rendered}*`,
+      ].sort(),
+    );
+    expect(s3Grants('dispatch')).toEqual([`s3:GetObject /${uploadPrefixes.rendered}*`]);
+    expect(s3Grants('sesEvents')).toEqual([]);
+  });
+
+  it('ses:SendEmail is scoped to the identity and the configuration set, for the three senders only', () => {
+    for (const k of ['api', 'render', 'dispatch'] as const) {
+      const send = grants(k).filter((g) => g.action === 'ses:SendEmail');
+      expect(send).toHaveLength(2);
+      expect(send.some((g) => g.resource.includes(':identity/') && g.resource.includes(ids.identity))).toBe(true);
+      expect(send.some((g) => g.resource.includes(':configuration-set/') && g.resource.includes(ids.configurationSet))).toBe(true);
+    }
+    expect(grants('sesEvents').filter((g) => g.action.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('uses Resource "*" only for X-Ray and the dispatcher\'s ses:GetAccount, and never a service wildcard', () => {
+    const allowedOnStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
+      for (const g of grants(k)) {
+        expect(g.action).not.toMatch(/:\*$|^\*$/);
+        if (g.resource === '*') {
+          const ok = allowedOnStar.has(g.action) || (k === 'dispatch' && g.action === 'ses:GetAccount');
+          expect(ok, `${k}: ${g.action} on *`).toBe(true);
+        }
+      }
+    }
+    expect(grants('dispatch')).toContainEqual({ action: 'ses:GetAccount', resource: '*' });
+  });
+
+  it('the unsubscribe secret is readable by api and dispatch only, and its ARN is in every function\'s environment', () => {
+    for (const k of ['api', 'dispatch'] as const) expect(actionsOn(k, ids.secret)).toContain('secretsmanager:GetSecretValue');
+    for (const k of ['render', 'sesEvents'] as const) expect(actionsOn(k, ids.secret).size).toBe(0);
+    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
+      const fn = s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn[k].fn]!;
+      expect(JSON.stringify(fn.Properties.Environment.Variables.UNSUBSCRIBE_SECRET_ARN)).toContain(ids.secret);
+    }
+  });
+
+  it('ses-events may update subscribers and reports', () => {
+    expect(actionsOn('sesEvents', ids.subscribers)).toContain('dynamodb:UpdateItem');
+    expect(actionsOn('sesEvents', ids.reports)).toContain('dynamodb:UpdateItem');
+  });
+});
+
+describe('functions', () => {
+  const fnProps = (k: keyof typeof ids.fn) => s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn[k].fn]!.Properties;
+
+  it('all run on the newest Node.js runtime, ARM64, traced, logging to their own group', () => {
+    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
+      expect(fnProps(k)).toMatchObject({
+        Runtime: functionRuntime.name,
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+    }
+    expect(functionRuntime.name).toBe('nodejs24.x');
+  });
+
+  it('dispatch has reserved concurrency 1 and a budget that ends before the next tick', () => {
+    const p = fnProps('dispatch');
+    expect(p.ReservedConcurrentExecutions).toBe(1);
+    expect(Number(p.Environment.Variables.DISPATCH_BUDGET_MS)).toBeLessThan(60_000);
+    expect(p.Timeout * 1000).toBeGreaterThan(Number(p.Environment.Variables.DISPATCH_BUDGET_MS));
+  });
+
+  it('every function\'s environment passes loadConfig (tokens replaced by deploy-time stand-ins)', () => {
+    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
+      const vars = fnProps(k).Environment.Variables as Record<string, unknown>;
+      const env = Object.fromEntries(
+        Object.entries(vars).map(([name, v]) => [
+          name,
+          typeof v === 'string'
+            ? v
+            : name === 'PUBLIC_BASE_URL'
+              ? 'https://abc123.execute-api.ap-northeast-1.amazonaws.com'
+              : name.endsWith('_ARN')
+                ? 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:k-AbCdEf'
+                : `resolved-${name.toLowerCase()}`,
+        ]),
+      );
+      const config = loadConfig(env);
+      expect(config.unsubscribeSecret).toHaveProperty('arn');
+      expect(config.editors).toEqual(['editor@example.jp']);
+      expect(config.unsubscribeMailto).toBe('unsubscribe@example.jp');
+    }
+    // Without a publicBaseUrl the links point at the API's own URL.
+    expect(fnProps('api').Environment.Variables.PUBLIC_BASE_URL).toEqual({
+      'Fn::GetAtt': [logicalId(s.service.httpApi), 'ApiEndpoint'],
+    });
+  });
+
+  it('a configured publicBaseUrl and consent policy version reach the functions', () => {
+    const custom = synthKawaraban({ publicBaseUrl: 'https://news.example.jp/', consentPolicyVersion: '2025-04' });
+    const fns = Object.values(custom.serviceTemplate.findResources('AWS::Lambda::Function')).filter((f) =>
+      String(f.Properties.Runtime).startsWith('nodejs'),
+    );
+    expect(fns).toHaveLength(4);
+    for (const f of fns) {
+      expect(f.Properties.Environment.Variables).toMatchObject({
+        PUBLIC_BASE_URL: 'https://news.example.jp',
+        CONSENT_POLICY_VERSION: '2025-04',
+      });
+    }
+  });
+});
+
+describe('event sources', () => {
+  it('S3 uploads of .json under reports/ and drafts/ (only) trigger render', () => {
+    const notif = Object.values(s.serviceTemplate.findResources('Custom::S3BucketNotifications'));
+    expect(notif).toHaveLength(1);
+    const configs = notif[0]!.Properties.NotificationConfiguration.LambdaFunctionConfigurations as {
+      Events: string[];
+      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+      LambdaFunctionArn: unknown;
+    }[];
+    const filters = configs.map((c) => {
+      expect(c.Events).toEqual(['s3:ObjectCreated:*']);
+      expect(c.LambdaFunctionArn).toEqual({ 'Fn::GetAtt': [ids.fn.render.fn, 'Arn'] });
+      return Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value]));
+    });
+    expect(filters).toEqual([
+      { prefix: uploadPrefixes.reports, suffix: uploadSuffix },
+      { prefix: uploadPrefixes.drafts, suffix: uploadSuffix },
+    ]);
+    s.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 's3.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [ids.fn.render.fn, 'Arn'] },
+    });
+  });
+
+  it('the dispatcher ticks every minute and stale ticks are dropped', () => {
+    s.serviceTemplate.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ids.fn.dispatch.fn, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+  });
+
+  it('SES events of our configuration set go to ses-events, with retries and a DLQ', () => {
+    const rules = Object.values(s.serviceTemplate.findResources('AWS::Events::Rule')).filter((r) => r.Properties.EventPattern);
+    expect(rules).toHaveLength(1);
+    const { EventPattern: pattern, Targets: targets } = rules[0]!.Properties;
+    expect(pattern.source).toEqual(['aws.ses']);
+    expect([...pattern['detail-type']].sort()).toEqual(
+      [
+        'Email Sent',
+        'Email Delivered',
+        'Email Bounced',
+        'Email Complaint Received',
+        'Email Rejected',
+        'Email Delivery Delayed',
+        'Email Rendering Failed',
+      ].sort(),
+    );
+    expect(sesEventDetailTypes).toHaveLength(7);
+    expect(JSON.stringify(pattern.detail.mail.tags['ses:configuration-set'])).toContain(ids.configurationSet);
+    expect(targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [ids.fn.sesEvents.fn, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SesEventsDlq/), 'Arn'] } },
+        RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
+      }),
+    ]);
+  });
+});
+
+describe('HTTP API', () => {
+  it('serves every route through the api function', () => {
+    const routes = Object.values(s.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(routes.sort()).toEqual(httpRoutes.map(([m, p]) => `${m} ${p}`).sort());
+    s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationUri: { 'Fn::GetAtt': [ids.fn.api.fn, 'Arn'] },
+    });
+    s.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+  });
+
+  it('throttles the stage, more tightly on POST /subscribe, and writes access logs', () => {
+    s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: stageThrottle.rateLimit, ThrottlingBurstLimit: stageThrottle.burstLimit },
+      RouteSettings: {
+        'POST /subscribe': { ThrottlingRateLimit: subscribeThrottle.rateLimit, ThrottlingBurstLimit: subscribeThrottle.burstLimit },
+      },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
+    });
+    expect(subscribeThrottle.rateLimit).toBeLessThan(stageThrottle.rateLimit);
+    const format = JSON.stringify(s.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'));
+    // The query string carries tokens: never logged.
+    expect(format).not.toMatch(/querystring|\$context\.path/i);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => Object.values(s.serviceTemplate.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const topic = () => logicalId(s.service.node.findChild('Monitoring').node.findChild('AlarmTopic'));
+
+  it('watch the account\'s SES bounce (5 %) and complaint (0.1 %) rates', () => {
+    const rep = (metric: string) => alarms().find((a) => a.Namespace === 'AWS/SES' && a.MetricName === metric);
+    expect(rep('Reputation.BounceRate')).toMatchObject({ Threshold: reputationThresholds.bounceRate, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(rep('Reputation.ComplaintRate')).toMatchObject({ Threshold: reputationThresholds.complaintRate, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(reputationThresholds).toEqual({ bounceRate: 0.05, complaintRate: 0.001 });
+    expect(rep('Reputation.BounceRate')!.Dimensions).toBeUndefined();
+  });
+
+  it('cover every function\'s errors, the dispatcher\'s throttles and duration, and both DLQs, all to the topic', () => {
+    const all = alarms();
+    const byFunction = (metric: string, fnId: string) =>
+      all.filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(fnId));
+    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) expect(byFunction('Errors', ids.fn[k].fn)).toHaveLength(1);
+    expect(byFunction('Throttles', ids.fn.dispatch.fn)).toHaveLength(1);
+    const duration = byFunction('Duration', ids.fn.dispatch.fn);
+    expect(duration).toHaveLength(1);
+    const timeoutMs = s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn.dispatch.fn]!.Properties.Timeout * 1000;
+    expect(duration[0]!.Threshold).toBeLessThan(timeoutMs);
+    expect(all.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    for (const a of all) expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
+  });
+
+  it('email ops only when an alarm address is configured', () => {
+    s.serviceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = synthKawaraban({ alarmEmail: 'ops@example.jp' });
+    withEmail.serviceTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.jp' });
+  });
+});
