@@ -28,7 +28,9 @@ function printSummary(stack: LocalStack, demo: DemoResult | null): void {
     lines.push(
       '',
       `demo: report "${demo.reportId}" is ${demo.status}; sent to ${demo.delivered.length} of ${demo.confirmed} confirmed readers`,
-      ...Object.entries(demo.subscriberStatus).map(([email, status]) => `  ${email.padEnd(36)} ${status}`),
+      ...Object.entries(demo.subscriberStatus).map(
+        ([email, status]) => `  ${email.padEnd(36)} ${status.padEnd(11)} ${demo.outcomes[email] ?? ''}`.trimEnd(),
+      ),
       ...(demo.problems.length ? ['problems:', ...demo.problems.map((p) => `  - ${p}`)] : []),
     );
   }
@@ -43,6 +45,8 @@ function printSummary(stack: LocalStack, demo: DemoResult | null): void {
 }
 
 async function main(): Promise<number> {
+  // Node 20 is pinned on purpose (lockfile); the SDK's yearly reminder would only add noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     options: { reset: { type: 'boolean', default: false }, demo: { type: 'boolean', default: false } },
   });
