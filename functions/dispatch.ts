@@ -14,7 +14,7 @@ import { s3BlobStore } from './adapters/s3-blob-store.ts';
 import { loadUnsubscribeKey } from './adapters/secret.ts';
 import { sesMailer, sesQuota } from './adapters/ses-mailer.ts';
 import { loadConfig } from './core/config.ts';
-import { systemSleeper } from './core/pacing.ts';
+import { runBudget, systemSleeper } from './core/pacing.ts';
 import { systemClock } from './core/ports.ts';
 import { loadReputationGuard } from './core/reputation.ts';
 import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
@@ -28,16 +28,6 @@ const log: DispatchLog = {
   error: (m, extra) => logger.error(m, extra ?? {}),
 };
 let unsubscribeKey: Promise<Buffer> | undefined;
-
-/**
- * How long this run may claim new recipients: the configured budget, but always well inside
- * the Lambda's remaining time (a fifth of it, at least 10 s, is left for in-flight sends,
- * the last checkpoint and the lease release).
- */
-export function budgetFor(configuredMs: number, remainingMs: number | undefined): number {
-  if (remainingMs === undefined) return configuredMs;
-  return Math.max(0, Math.min(configuredMs, remainingMs - Math.max(10_000, remainingMs * 0.2)));
-}
 
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> {
   unsubscribeKey ??= loadUnsubscribeKey(config, secrets);
@@ -63,6 +53,6 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
       dailyHeadroom: config.sending.dailyHeadroom,
       reputation,
     },
-    { owner: randomUUID(), budgetMs: budgetFor(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },
+    { owner: randomUUID(), budgetMs: runBudget(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },
   );
 }

@@ -250,6 +250,17 @@ async function sendLeased(
   for (let shard = cursor.shard; shard < SHARD_COUNT; shard++) {
     let startKey = shard === cursor.shard ? cursor.lastKey : undefined;
     do {
+      if (pastDeadline()) {
+        tally.outcome = 'continues';
+        return;
+      }
+      const page = await deps.audience.page(shard, startKey, pageSize);
+      // An empty page (a small list leaves shards empty) costs no writes: a later checkpoint
+      // moves the cursor past it, and a redo only reads it again.
+      if (page.items.length === 0) {
+        startKey = page.lastKey;
+        continue;
+      }
       const current = await reports.get(reportId);
       if (!current || current.status !== 'SENDING' || current.leaseOwner !== run.owner) {
         tally.outcome = 'lease-lost';
@@ -257,12 +268,7 @@ async function sendLeased(
       }
       const problem = reputationProblem(current.counts, settings.reputation);
       if (problem) return pause(`reputation guard: ${problem}`);
-      if (pastDeadline()) {
-        tally.outcome = 'continues';
-        return;
-      }
 
-      const page = await deps.audience.page(shard, startKey, pageSize);
       const counts: Record<Delivery | 'started', number> = {
         sent: 0,
         failed: 0,

@@ -14,6 +14,7 @@ import type {
 } from '../report.ts';
 import type { Locale } from '../subscriber.ts';
 import type { EditorNotice } from '../../../emails/types.ts';
+import type { Report } from '../report-schema.ts';
 
 export type CountDelta = Partial<Record<CountName, number>>;
 
@@ -126,7 +127,7 @@ export interface EditorNotifier {
 export interface ReportRenderer {
   /** The string standing in for the per-recipient unsubscribe token in the output. */
   readonly placeholder: string;
-  render(report: unknown, locale: Locale, opts?: { proof?: boolean }): Promise<RenderedPart>;
+  render(report: Report, locale: Locale, opts?: { proof?: boolean }): Promise<RenderedPart>;
 }
 
 /** Remembers which upload events were handled, so a repeated S3 event does nothing. */

@@ -1,0 +1,192 @@
+/**
+ * acceptReport: an editor's upload to the bucket (DESIGN §1, §4, §5 "render once").
+ *
+ * Steps:
+ * 1. Keep only this bucket's `reports/<id>.json` and `drafts/<id>.json`; skip an event already handled.
+ * 2. Read the file, validate it (schema + "id equals the file name").
+ * 3. Invalid → the report item becomes REJECTED with its issues (a report that is sending or
+ *    sent is never touched), and the editors get every `path: reason`. Nothing is sent.
+ * 4. A draft → render it as a proof and mail it to the editors only; nothing is recorded.
+ * 5. A report → unless it is already SENDING/PAUSED/SENT, render it once per locale, store the
+ *    output at rendered/<id>/<contentHash>.json, record it SCHEDULED (replacing an unsent
+ *    version), and tell the editors when it goes out and to how many readers.
+ * 6. Remember the event, so a repeated delivery of it does nothing.
+ */
+import { createHash } from 'node:crypto';
+import { parseReport, type ReportIssue } from '../report-schema.ts';
+import type { BlobStore, Clock, Mailer } from '../ports.ts';
+import {
+  REPLACEABLE_STATUSES,
+  REPORT_ID_PATTERN,
+  renderedKey,
+  zeroCounts,
+  type RenderedReport,
+  type ReportRecord,
+} from '../report.ts';
+import type { Locale } from '../subscriber.ts';
+import { uploadMessages } from '../upload-messages.ts';
+import type { Audience, EditorNotifier, ReportRenderer, ReportStore, UploadReceipts } from './sending-ports.ts';
+
+/** Stands in for the unsubscribe token in a proof: not a token, so the unsubscribe page refuses it. */
+export const PROOF_TOKEN = 'proof';
+
+export interface UploadedObject {
+  bucket: string;
+  /** Already URL-decoded. */
+  key: string;
+  /** S3's per-key event order stamp; with the ETag it identifies one upload. */
+  sequencer?: string;
+  eTag?: string;
+}
+
+export interface AcceptDeps {
+  bucket: string;
+  blobs: BlobStore;
+  reports: ReportStore;
+  audience: Pick<Audience, 'countConfirmed'>;
+  renderer: ReportRenderer;
+  notifier: EditorNotifier;
+  mailer: Mailer;
+  editors: string[];
+  receipts: UploadReceipts;
+  clock: Clock;
+  /** The editors' language: validation messages and proofs. */
+  lang: Locale;
+}
+
+export type AcceptOutcome =
+  | { kind: 'ignored'; key: string; reason: string }
+  | { kind: 'duplicate'; key: string }
+  | { kind: 'rejected'; key: string; reportId: string | null; issues: number; recorded: boolean }
+  | { kind: 'scheduled'; key: string; reportId: string; sendAt: string; contentHash: string; audience: number }
+  | { kind: 'proof'; key: string; reportId: string; editors: number };
+
+const UPLOAD_KEY = /^(reports|drafts)\/(.+)\.json$/;
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promise<AcceptOutcome> {
+  const { key } = obj;
+  const msg = uploadMessages[deps.lang];
+
+  // 1. Which uploads count, and only once each.
+  if (obj.bucket !== deps.bucket) return { kind: 'ignored', key, reason: 'another bucket' };
+  const m = UPLOAD_KEY.exec(key);
+  if (!m) return { kind: 'ignored', key, reason: 'not reports/*.json or drafts/*.json' };
+  const prefix = `${m[1]}/`;
+  const isDraft = m[1] === 'drafts';
+  const fileName = m[2]!;
+  const fileId = REPORT_ID_PATTERN.test(fileName) ? fileName : null;
+  const eventKey = sha256([obj.bucket, key, obj.sequencer ?? '', obj.eTag ?? ''].join('\n'));
+  if (await deps.receipts.seen(eventKey)) return { kind: 'duplicate', key };
+  const done = async <T extends AcceptOutcome>(outcome: T): Promise<T> => {
+    await deps.receipts.remember(eventKey, deps.clock.now());
+    return outcome;
+  };
+
+  // 2. Read and validate.
+  let text: string;
+  try {
+    text = await deps.blobs.getText(key);
+  } catch (err) {
+    if ((err as { name?: string }).name === 'NoSuchKey') return { kind: 'ignored', key, reason: 'deleted before it was read' };
+    throw err;
+  }
+  const contentHash = sha256(text);
+  const parsed = parseReport(text, deps.lang);
+  const issues: ReportIssue[] = [];
+  if (fileName.includes('/')) issues.push({ path: '$', message: msg.nested(prefix) });
+  else if (!fileId) issues.push({ path: '$', message: msg.badFileName(`${fileName}.json`) });
+  if (parsed.ok) {
+    if (fileId && parsed.report.id !== fileId) issues.push({ path: '$.id', message: msg.idMismatch(parsed.report.id, `${fileName}.json`) });
+  } else {
+    issues.push(...parsed.issues);
+  }
+
+  // 3. Invalid.
+  if (!parsed.ok || issues.length > 0) {
+    const recorded = !isDraft && !!fileId && (await recordRejected(deps, fileId, key, contentHash, issues));
+    await deps.notifier.notify({ kind: 'rejected', reportId: fileId, sourceKey: key, issues });
+    return done({ kind: 'rejected', key, reportId: fileId, issues: issues.length, recorded });
+  }
+  const report = parsed.report;
+
+  // 4. A draft: a proof for the editors.
+  if (isDraft) {
+    const proof = await deps.renderer.render(report, deps.lang, { proof: true });
+    const unlink = (s: string) => s.replaceAll(deps.renderer.placeholder, PROOF_TOKEN);
+    await Promise.all(
+      deps.editors.map((to) =>
+        deps.mailer.send({ to, subject: proof.subject, html: unlink(proof.html), text: unlink(proof.text), tags: { kind: 'editor' } }),
+      ),
+    );
+    return done({ kind: 'proof', key, reportId: report.id, editors: deps.editors.length });
+  }
+
+  // 5. A report to send.
+  const existing = await deps.reports.get(report.id);
+  if (existing && !REPLACEABLE_STATUSES.includes(existing.status)) {
+    return done(await refuseReplacement(deps, key, report.id, existing.status));
+  }
+  const rendered: RenderedReport = {
+    reportId: report.id,
+    contentHash,
+    placeholder: deps.renderer.placeholder,
+    locales: {
+      ja: await deps.renderer.render(report, 'ja'),
+      en: await deps.renderer.render(report, 'en'),
+    },
+  };
+  const outputKey = renderedKey(report.id, contentHash);
+  await deps.blobs.putText(outputKey, JSON.stringify(rendered), 'application/json');
+  const now = deps.clock.now();
+  const sendAt = (report.sendAt ? new Date(report.sendAt) : now).toISOString();
+  const audience = await deps.audience.countConfirmed();
+  const record: ReportRecord = {
+    reportId: report.id,
+    status: 'SCHEDULED',
+    title: report.title,
+    issuedOn: report.issuedOn,
+    sendAt,
+    contentHash,
+    sourceKey: key,
+    renderedKey: outputKey,
+    counts: { ...zeroCounts(), audience },
+    createdAt: existing?.createdAt ?? now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const put = await deps.reports.replace(record);
+  // The dispatcher may have started it between our read and our write.
+  if (!put.ok) return done(await refuseReplacement(deps, key, report.id, put.status));
+  await deps.notifier.notify({ kind: 'accepted', reportId: report.id, title: report.title, sendAt, audience });
+  return done({ kind: 'scheduled', key, reportId: report.id, sendAt, contentHash, audience });
+}
+
+async function recordRejected(deps: AcceptDeps, reportId: string, key: string, contentHash: string, issues: ReportIssue[]) {
+  const now = deps.clock.now().toISOString();
+  const existing = await deps.reports.get(reportId);
+  const put = await deps.reports.replace({
+    reportId,
+    status: 'REJECTED',
+    title: existing?.title ?? '',
+    issuedOn: existing?.issuedOn ?? '',
+    contentHash,
+    sourceKey: key,
+    counts: zeroCounts(),
+    // Enough to act on; the notice lists them all.
+    errors: issues.slice(0, 100),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  });
+  return put.ok;
+}
+
+async function refuseReplacement(
+  deps: AcceptDeps,
+  key: string,
+  reportId: string,
+  status: ReportRecord['status'],
+): Promise<AcceptOutcome> {
+  const issues = [{ path: '$.id', message: uploadMessages[deps.lang].notReplaceable(reportId, status) }];
+  await deps.notifier.notify({ kind: 'rejected', reportId, sourceKey: key, issues });
+  return { kind: 'rejected', key, reportId, issues: 1, recorded: false };
+}

@@ -1,0 +1,66 @@
+/**
+ * Render Lambda (contract 4), triggered by the upload bucket's `reports/*.json` and
+ * `drafts/*.json` notifications: validates, renders once, records the report
+ * (functions/core/use-cases/acceptReport). The only function that bundles React.
+ */
+import type { S3Event } from 'aws-lambda';
+import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../emails/render.ts';
+import { dynamo, s3, sesv2 } from './adapters/clients.ts';
+import { dynamoAudience } from './adapters/dynamo-audience.ts';
+import { dynamoReportStore, dynamoUploadReceipts } from './adapters/dynamo-report-store.ts';
+import { editorNotifier, newsletterContext } from './adapters/editor-notifier.ts';
+import { logger } from './adapters/logger.ts';
+import { s3BlobStore } from './adapters/s3-blob-store.ts';
+import { sesMailer } from './adapters/ses-mailer.ts';
+import { loadConfig } from './core/config.ts';
+import { systemClock } from './core/ports.ts';
+import { acceptReport, type AcceptDeps, type AcceptOutcome } from './core/use-cases/accept-report.ts';
+
+const config = loadConfig();
+const ctx = newsletterContext(config);
+const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
+const deps: AcceptDeps = {
+  bucket: config.bucket,
+  blobs: s3BlobStore(s3, config.bucket),
+  reports: dynamoReportStore(dynamo, config.tables.reports),
+  audience: dynamoAudience(dynamo, config.tables.subscribers),
+  renderer: {
+    placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER,
+    render: (report, locale, opts) => renderReportEmail(report, ctx, locale, opts),
+  },
+  notifier: editorNotifier(mailer, config),
+  mailer,
+  editors: config.editors,
+  receipts: dynamoUploadReceipts(dynamo, config.tables.reports),
+  clock: systemClock,
+  lang: config.defaultLocale,
+};
+
+/** Keys in S3 notifications are form-encoded (`+` is a space); a key that is not is used as is. */
+export function decodeS3Key(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key;
+  }
+}
+
+export async function handler(event: S3Event): Promise<{ results: AcceptOutcome[] }> {
+  const results: AcceptOutcome[] = [];
+  for (const record of event.Records ?? []) {
+    const key = decodeS3Key(record.s3?.object?.key ?? '');
+    if (!record.eventName?.startsWith('ObjectCreated:')) {
+      results.push({ kind: 'ignored', key, reason: `event ${record.eventName}` });
+      continue;
+    }
+    const outcome = await acceptReport(deps, {
+      bucket: record.s3.bucket.name,
+      key,
+      sequencer: record.s3.object.sequencer,
+      eTag: record.s3.object.eTag,
+    });
+    logger.info('render: upload handled', { ...outcome });
+    results.push(outcome);
+  }
+  return { results };
+}
