@@ -52,6 +52,23 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await (await import('./report-remote.ts')).printStatus(id);
     });
 
+  const subscribers = program.command('subscribers').description('manage the subscriber list');
+  subscribers
+    .command('export')
+    .option('--out <file>', 'write the CSV to a file instead of stdout')
+    .option('--status <status>', 'only subscribers with this status (pending|confirmed|unsubscribed|bounced|complained)')
+    .description('print every subscriber as CSV, with status and consent evidence')
+    .action(async (opts: { out?: string; status?: string }) => {
+      exitCode = await (await import('./subscribers.ts')).exportSubscribers(opts);
+    });
+  subscribers
+    .command('delete')
+    .argument('<email>', 'the address to erase')
+    .description('erase a subscriber\'s personal data, keeping a hashed tombstone so imports cannot bring it back')
+    .action(async (email: string) => {
+      exitCode = await (await import('./subscribers.ts')).deleteSubscriber(email);
+    });
+
   try {
     await program.parseAsync(argv);
   } catch (err) {

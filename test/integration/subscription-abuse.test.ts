@@ -1,0 +1,231 @@
+/**
+ * The sign-up form cannot be used to mail-bomb strangers or to learn who subscribes:
+ * honeypot, per-address email limit (1 / 10 min, 3 / 24 h), per-client limit, one neutral
+ * answer for every state, fresh double opt-in for unsubscribed/bounced/complained addresses,
+ * and nothing the requester typed in any email except their own address.
+ */
+import { describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../functions/adapters/clients.ts';
+import { statusShard, type SubscriberStatus } from '../../functions/core/subscriber.ts';
+import { CLIENT_LIMITS } from '../../functions/core/use-cases/rate-limits.ts';
+import { formBody, jsonBody } from '../helpers/api-events.ts';
+import { harness, HOUR, MINUTE, type Harness } from '../helpers/subscription.ts';
+
+const h = await harness();
+
+async function setStatus(hh: Harness, email: string, status: SubscriberStatus) {
+  const row = await hh.item(email);
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: hh.stack.env.SUBSCRIBERS_TABLE!,
+      Key: { email },
+      UpdateExpression: 'SET #s = :s, statusShard = :ss',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row!.shard) },
+    }),
+  );
+}
+
+/** A distinct client address per call, so the per-client limit stays out of the way. */
+let ipCounter = 0;
+const freshIp = () => `10.${(ipCounter >> 8) & 255}.${ipCounter++ & 255}.1`;
+
+describe('honeypot', () => {
+  it('a filled hidden field gets the normal answer, and nothing is stored or sent', async () => {
+    const email = h.stack.address();
+    const normal = await h.subscribe(h.stack.address(), {}, { sourceIp: freshIp() });
+    const bot = await h.subscribe(email, { website: 'https://spam.example' }, { sourceIp: freshIp() });
+    expect(bot.statusCode).toBe(200);
+    expect(bot.body).toBe(normal.body);
+    expect(await h.item(email)).toBeUndefined();
+    expect(await h.mails(email)).toHaveLength(0);
+  });
+
+  it('the hosted form has the field, hidden from people and out of the tab order', async () => {
+    const page = await h.call({ path: '/' });
+    expect(page.body).toMatch(/<div class="hp" aria-hidden="true">.*<input id="website" name="website" type="text" tabindex="-1" autocomplete="off">/s);
+  });
+});
+
+describe('confirmation emails per address', () => {
+  it('one per 10 minutes and three per 24 hours, whatever the requests', async () => {
+    const email = h.stack.address();
+    const start = h.clock.now().getTime();
+    const at = (ms: number) => h.clock.set(new Date(start + ms).toISOString());
+    const count = async () => (await h.mails(email)).length;
+    const ask = async () => expect((await h.subscribe(email, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+
+    await ask();
+    expect(await count()).toBe(1);
+    at(9 * MINUTE);
+    await ask();
+    await ask();
+    expect(await count()).toBe(1);
+    at(10 * MINUTE);
+    await ask();
+    expect(await count()).toBe(2);
+    at(20 * MINUTE);
+    await ask();
+    expect(await count()).toBe(3);
+    at(60 * MINUTE);
+    await ask();
+    at(23 * HOUR);
+    await ask();
+    expect(await count()).toBe(3);
+    at(24 * HOUR);
+    await ask();
+    expect(await count()).toBe(4);
+  });
+
+  it('the "new link" button obeys the same limit', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email, {}, { sourceIp: freshIp() });
+    const token = await h.latestConfirmToken(email);
+    const res = await h.call({ method: 'POST', path: '/confirm', ...formBody({ token, action: 'new-link' }) });
+    expect(res.statusCode).toBe(200);
+    expect(await h.mails(email)).toHaveLength(1);
+  });
+});
+
+describe('requests per client', () => {
+  it(`refuses sign-up number ${CLIENT_LIMITS[0]!.max + 1} within 10 minutes from one client with 429, others unaffected`, async () => {
+    const ip = '192.0.2.77';
+    const max = CLIENT_LIMITS[0]!.max;
+    for (let i = 0; i < max; i++) expect((await h.subscribe(h.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(200);
+    const victim = h.stack.address();
+    const refused = await h.subscribe(victim, {}, { sourceIp: ip });
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(refused.body).toContain('しばらくしてからお試しください');
+    expect(await h.item(victim)).toBeUndefined();
+    expect(await h.mails(victim)).toHaveLength(0);
+
+    const json = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: victim }), sourceIp: ip });
+    expect(json.statusCode).toBe(429);
+    expect(JSON.parse(json.body!)).toMatchObject({ ok: false, error: 'rate_limited' });
+
+    expect((await h.subscribe(victim, {}, { sourceIp: '192.0.2.78' })).statusCode).toBe(200);
+  });
+
+  it('counts a whole IPv6 /64 as one client', async () => {
+    const limited = await harness();
+    const max = CLIENT_LIMITS[0]!.max;
+    for (let i = 0; i < max; i++) {
+      await limited.subscribe(limited.stack.address(), {}, { sourceIp: `2001:db8:5:6::${(i + 1).toString(16)}` });
+    }
+    const res = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:6:ffff:ffff:ffff:ffff' });
+    expect(res.statusCode).toBe(429);
+    expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:7::1' })).statusCode).toBe(200);
+  });
+
+  it('lets the window pass', async () => {
+    const limited = await harness();
+    const ip = '192.0.2.90';
+    for (let i = 0; i <= CLIENT_LIMITS[0]!.max; i++) await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip });
+    expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(429);
+    limited.clock.advance(10 * MINUTE);
+    expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(200);
+  });
+});
+
+describe('no enumeration', () => {
+  it('new, pending, limited, confirmed, unsubscribed, bounced, complained and bot requests get one identical answer', async () => {
+    const states: Record<string, string> = {};
+    states.new = h.stack.address();
+    states.pending = h.stack.address();
+    await h.subscribe(states.pending, {}, { sourceIp: freshIp() });
+    states.limited = states.pending; // second request inside 10 minutes: no email
+    states.confirmed = h.stack.address();
+    await h.confirmed(states.confirmed);
+    for (const s of ['unsubscribed', 'bounced', 'complained'] as const) {
+      states[s] = h.stack.address();
+      await h.confirmed(states[s]);
+      await setStatus(h, states[s], s);
+    }
+    const answers = new Map<string, string>();
+    for (const [state, email] of Object.entries(states)) {
+      const html = await h.subscribe(email, {}, { sourceIp: freshIp() });
+      const json = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email }), sourceIp: freshIp() });
+      answers.set(state, JSON.stringify([html.statusCode, html.headers, html.body, json.statusCode, json.headers, json.body]));
+    }
+    const bot = await h.subscribe(h.stack.address(), { website: 'x' }, { sourceIp: freshIp() });
+    const botJson = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: h.stack.address(), website: 'x' }), sourceIp: freshIp() });
+    answers.set('bot', JSON.stringify([bot.statusCode, bot.headers, bot.body, botJson.statusCode, botJson.headers, botJson.body]));
+    expect(new Set(answers.values()).size).toBe(1);
+  });
+
+  it('a confirmed address is not mailed and not changed by a sign-up request', async () => {
+    const email = h.stack.address();
+    await h.confirmed(email);
+    h.clock.advance(HOUR);
+    const before = await h.rawItem(email);
+    const mails = (await h.mails(email)).length;
+    await h.subscribe(email, { lang: 'en' }, { sourceIp: freshIp() });
+    expect(await h.rawItem(email)).toBe(before);
+    expect(await h.mails(email)).toHaveLength(mails);
+  });
+});
+
+describe('coming back after unsubscribe, bounce or complaint', () => {
+  it.each(['unsubscribed', 'bounced', 'complained'] as const)(
+    'a %s address gets a fresh confirmation and stays %s until the person confirms',
+    async (status) => {
+      const email = h.stack.address();
+      const first = await h.confirmed(email);
+      await setStatus(h, email, status);
+      h.clock.advance(HOUR);
+      await h.subscribe(email, {}, { sourceIp: freshIp(), userAgent: 'Again/1.0' });
+      const waiting = await h.item(email);
+      expect(waiting).toMatchObject({ status, statusShard: statusShard(status, first.shard), id: first.id });
+      expect(waiting!.expiresAt).toBeUndefined(); // suppression rows never expire
+      const token = await h.latestConfirmToken(email);
+      const res = await h.call({ method: 'POST', path: '/confirm', ...formBody({ token }), userAgent: 'Again/1.0' });
+      expect(res.statusCode).toBe(200);
+      const back = await h.item(email);
+      expect(back).toMatchObject({
+        status: 'confirmed',
+        statusShard: statusShard('confirmed', first.shard),
+        confirmedAt: h.clock.now().toISOString(),
+        consent: { userAgent: 'Again/1.0', signup: { userAgent: 'Again/1.0' } },
+      });
+    },
+  );
+});
+
+describe('what reaches an email', () => {
+  it('nothing the requester typed except their own address', async () => {
+    const marker = 'Zq7ExampleMarker';
+    const email = `${marker.toLowerCase()}.reader-${Date.now()}@example.com`;
+    const res = await h.subscribe(
+      email,
+      { name: `${marker}Name`, company: `<b>${marker}Co</b>`, message: `Buy now ${marker}Msg https://spam.example`, source: `${marker.toLowerCase()}-src` },
+      { sourceIp: freshIp(), userAgent: `${marker}Agent` },
+    );
+    expect(res.statusCode).toBe(200);
+    const [mail] = await h.mails(email);
+    const everything = [mail!.subject, mail!.body.html, mail!.body.text, JSON.stringify(mail!.headers ?? [])].join('\n');
+    const withoutAddress = everything.split(email).join('');
+    expect(withoutAddress.toLowerCase()).not.toContain(marker.toLowerCase());
+    expect(withoutAddress).not.toContain('spam.example');
+  });
+
+  it('an address that is too long, or full-width, is refused with a message saying why', async () => {
+    const long = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com`;
+    const tooLong = await h.subscribe(long, {}, { sourceIp: freshIp() });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain('メールアドレスが長すぎます');
+    const wide = await h.subscribe('ｔａｒｏ＠example.jp', {}, { sourceIp: freshIp() });
+    expect(wide.statusCode).toBe(400);
+    expect(wide.body).toContain('全角文字が含まれています');
+    expect(wide.body).toContain('aria-invalid="true"');
+    expect(wide.body).toContain('value="ｔａｒｏ＠example.jp"');
+  });
+
+  it('stores the domain lower-cased and the local part as typed', async () => {
+    const local = `Mixed.Case+${Date.now()}`;
+    await h.subscribe(`${local}@News.EXAMPLE.com`, {}, { sourceIp: freshIp() });
+    expect(await h.item(`${local}@news.example.com`)).toBeDefined();
+    expect(await h.mails(`${local}@news.example.com`)).toHaveLength(1);
+  });
+});

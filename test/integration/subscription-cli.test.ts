@@ -1,0 +1,152 @@
+/**
+ * `kawaraban subscribers export` (CSV with status and consent) and `subscribers delete`
+ * (erasure with a hashed tombstone), against DynamoDB Local.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../functions/adapters/clients.ts';
+import { tombstoneKey } from '../../functions/core/subscriber.ts';
+import { sha256Hex, unsubscribeToken } from '../../functions/core/tokens.ts';
+import { csvCell, CSV_COLUMNS } from '../../cli/subscribers.ts';
+import { main } from '../../cli/main.ts';
+import { formBody } from '../helpers/api-events.ts';
+import { harness } from '../helpers/subscription.ts';
+import { testSecret, useStackEnv } from '../helpers/stack.ts';
+
+const h = await harness();
+useStackEnv(h.stack);
+const table = h.stack.env.SUBSCRIBERS_TABLE!;
+const dir = mkdtempSync(join(tmpdir(), 'kawaraban-cli-'));
+
+afterEach(() => vi.restoreAllMocks());
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += ch;
+  }
+  return rows;
+}
+
+describe('subscribers export', () => {
+  it('writes every subscriber with status and consent evidence, and no counters or tombstones', async () => {
+    const confirmedEmail = h.stack.address();
+    await h.subscribe(confirmedEmail, { source: 'partner-site' }, { sourceIp: '203.0.113.9', userAgent: 'Mozilla, "quoted"' });
+    const token = await h.latestConfirmToken(confirmedEmail);
+    await h.call({ method: 'POST', path: '/confirm', ...formBody({ token }), sourceIp: '203.0.113.10', userAgent: '=HYPERLINK("x")' });
+    const pendingEmail = h.stack.address();
+    await h.subscribe(pendingEmail, {}, { sourceIp: '203.0.113.11' });
+    await dynamo.send(new PutCommand({ TableName: table, Item: { email: tombstoneKey('gone@example.com'), deletedAt: 'x' } }));
+
+    const out = join(dir, 'all.csv');
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', out])).toBe(0);
+    const rows = parseCsv(readFileSync(out, 'utf8'));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    const byEmail = new Map(rows.slice(1).map((r) => [r[0], Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]]))]));
+    expect(byEmail.size).toBe(rows.length - 1);
+    expect([...byEmail.keys()].every((e) => e?.includes('@'))).toBe(true);
+    expect(byEmail.get(confirmedEmail)).toMatchObject({
+      status: 'confirmed',
+      consentAt: h.clock.now().toISOString(),
+      consentSourceIp: '203.0.113.10',
+      consentUserAgent: `'=HYPERLINK("x")`,
+      consentSource: 'partner-site',
+      consentPolicyVersion: '1',
+      signupSourceIp: '203.0.113.9',
+      signupUserAgent: 'Mozilla, "quoted"',
+    });
+    expect(byEmail.get(pendingEmail)).toMatchObject({ status: 'pending', consentAt: '' });
+
+    const only = join(dir, 'confirmed.csv');
+    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', only, '--status', 'confirmed'])).toBe(0);
+    const confirmedRows = parseCsv(readFileSync(only, 'utf8')).slice(1);
+    expect(confirmedRows.length).toBeGreaterThan(0);
+    expect(confirmedRows.every((r) => r[2] === 'confirmed')).toBe(true);
+  });
+
+  it('refuses an unknown status', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--status', 'everyone'])).toBe(2);
+  });
+
+  it('quotes and defuses cells as a spreadsheet needs', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('-2')).toBe("'-2");
+    expect(csvCell('+x@example.com', false)).toBe('+x@example.com');
+    expect(csvCell(undefined)).toBe('');
+  });
+});
+
+describe('subscribers delete', () => {
+  it('erases the row and the delivery ledger, keeps a hashed tombstone, and lets the person come back only by double opt-in', async () => {
+    const email = h.stack.address();
+    const row = await h.confirmed(email);
+    const reports = h.stack.env.REPORTS_TABLE!;
+    for (const reportId of ['r-1', 'r-2']) {
+      await dynamo.send(new PutCommand({ TableName: reports, Item: { reportId, item: `to#${email}`, state: 'sent' } }));
+    }
+    const bystander = h.stack.address();
+    await dynamo.send(new PutCommand({ TableName: reports, Item: { reportId: 'r-1', item: `to#${bystander}`, state: 'sent' } }));
+
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'delete', `  ${email.replace('example.com', 'EXAMPLE.com')} `])).toBe(0);
+    expect(log.mock.calls.flat().join(' ')).toContain('2 delivery-ledger row(s)');
+
+    expect(await h.item(email)).toBeUndefined();
+    const everything = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: table }))).Items);
+    expect(everything).not.toContain(email);
+    expect(everything).not.toContain(row.id);
+    expect(await h.rawItem(`tomb#${sha256Hex(email)}`)).toContain('deletedAt');
+    const ledger = await dynamo.send(
+      new QueryCommand({ TableName: reports, KeyConditionExpression: 'reportId = :r', ExpressionAttributeValues: { ':r': 'r-1' } }),
+    );
+    expect(ledger.Items?.map((i) => i.item)).toEqual([`to#${bystander}`]);
+
+    // An old newsletter's unsubscribe link still answers calmly.
+    const old = await h.call({ method: 'POST', path: '/unsubscribe', query: { token: await tokenFor(row.id) } });
+    expect(old.statusCode).toBe(200);
+
+    // The person may subscribe again themselves: a new id, pending until they confirm.
+    h.clock.advance(11 * 60_000);
+    await h.subscribe(email);
+    const again = await h.item(email);
+    expect(again).toMatchObject({ status: 'pending' });
+    expect(again!.id).not.toBe(row.id);
+    expect(await h.rawItem(`tomb#${sha256Hex(email)}`)).toContain('deletedAt');
+    expect(await h.deps.subscribers.get(email)).toBeTruthy();
+  });
+
+  it('records a tombstone for an address that was never subscribed', async () => {
+    const email = h.stack.address();
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'delete', email])).toBe(0);
+    expect(await h.rawItem(tombstoneKey(email))).toContain('deletedAt');
+  });
+
+  it('refuses something that is not an address', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'delete', 'nobody'])).toBe(1);
+  });
+});
+
+async function tokenFor(id: string): Promise<string> {
+  return unsubscribeToken(Buffer.from(testSecret, 'utf8'), id);
+}

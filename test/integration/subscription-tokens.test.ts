@@ -1,0 +1,197 @@
+/**
+ * Token rules: confirmation links expire (CONFIRM_TTL_HOURS), are single use, and are replaced
+ * by a newer one; an expired link offers a new one; confirming twice is harmless; unsubscribe
+ * tokens are HMACs checked in constant time (forged, truncated or altered → refused);
+ * GET of any link, however often, changes nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../functions/adapters/clients.ts';
+import { statusShard } from '../../functions/core/subscriber.ts';
+import { newSubscriberId, unsubscribeToken } from '../../functions/core/tokens.ts';
+import { formBody } from '../helpers/api-events.ts';
+import { harness, HOUR, MINUTE, type Harness } from '../helpers/subscription.ts';
+import { testSecret } from '../helpers/stack.ts';
+
+const h = await harness();
+const key = Buffer.from(testSecret, 'utf8');
+
+const getConfirm = (hh: Harness, token: string) => hh.call({ path: '/confirm', query: { token } });
+const postConfirm = (hh: Harness, token: string, extra: Record<string, string> = {}) =>
+  hh.call({ method: 'POST', path: '/confirm', ...formBody({ token, ...extra }) });
+
+/** Fetches a link five times, as a chain of mail scanners would, and checks the row is byte-identical. */
+async function fetchFiveTimes(hh: Harness, email: string, path: string, token: string): Promise<number[]> {
+  const before = await hh.rawItem(email);
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) statuses.push((await hh.call({ path, query: { token } })).statusCode);
+  expect(await hh.rawItem(email)).toBe(before);
+  return statuses;
+}
+
+describe('confirmation link lifetime', () => {
+  it('works until 48 hours, then shows a friendly expired page that sends a new link', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email);
+    const token = await h.latestConfirmToken(email);
+    const sentAt = h.clock.now().getTime();
+
+    h.clock.set(new Date(sentAt + 48 * HOUR - 1000).toISOString());
+    expect((await getConfirm(h, token)).statusCode).toBe(200);
+
+    h.clock.set(new Date(sentAt + 48 * HOUR).toISOString());
+    expect(await fetchFiveTimes(h, email, '/confirm', token)).toEqual([410, 410, 410, 410, 410]);
+    const expired = await getConfirm(h, token);
+    expect(expired.body).toContain('リンクの有効期限が切れています');
+    expect(expired.body).toContain('name="action" value="new-link"');
+    const before = await h.rawItem(email);
+    expect((await postConfirm(h, token)).statusCode).toBe(410);
+    expect(await h.rawItem(email)).toBe(before);
+
+    const again = await postConfirm(h, token, { action: 'new-link' });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('新しい確認メールをお送りしました');
+    const fresh = await h.latestConfirmToken(email);
+    expect(fresh).not.toBe(token);
+    expect(fresh.slice(0, 22)).toBe(token.slice(0, 22)); // same subscriber id
+    expect((await postConfirm(h, token)).statusCode).toBe(400); // the old link is replaced
+    expect((await postConfirm(h, fresh)).statusCode).toBe(200);
+    expect((await h.item(email))?.status).toBe('confirmed');
+  });
+
+  it('follows CONFIRM_TTL_HOURS', async () => {
+    const short = await harness({ CONFIRM_TTL_HOURS: '2' });
+    const email = short.stack.address();
+    await short.subscribe(email);
+    const token = await short.latestConfirmToken(email);
+    short.clock.advance(2 * HOUR - 1000);
+    expect((await getConfirm(short, token)).statusCode).toBe(200);
+    short.clock.advance(1000);
+    expect((await postConfirm(short, token)).statusCode).toBe(410);
+    expect((await short.item(email))?.status).toBe('pending');
+  });
+
+  it('a "new link" request cannot be made with a token that is not the current one', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email);
+    const first = await h.latestConfirmToken(email);
+    h.clock.advance(11 * MINUTE);
+    await h.subscribe(email);
+    const mails = (await h.mails(email)).length;
+    const res = await postConfirm(h, first, { action: 'new-link' });
+    expect(res.statusCode).toBe(400);
+    expect((await h.mails(email)).length).toBe(mails);
+  });
+});
+
+describe('single use', () => {
+  it('confirming twice is harmless and says so; the used link never re-subscribes after an unsubscribe', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email);
+    const token = await h.latestConfirmToken(email);
+    expect((await postConfirm(h, token)).statusCode).toBe(200);
+    const confirmedRow = await h.rawItem(email);
+
+    h.clock.advance(HOUR);
+    const second = await postConfirm(h, token);
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('購読はすでに確定しています');
+    expect(await h.rawItem(email)).toBe(confirmedRow);
+    expect(await fetchFiveTimes(h, email, '/confirm', token)).toEqual([200, 200, 200, 200, 200]);
+
+    const unsub = await h.unsubscribeTokenOf(email);
+    await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsub }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    const replay = await postConfirm(h, token);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.body).toContain('このリンクは使用できません');
+    expect((await h.item(email))?.status).toBe('unsubscribed');
+  });
+
+  it('two confirmations racing each other confirm once', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email);
+    const token = await h.latestConfirmToken(email);
+    const results = await Promise.all([postConfirm(h, token), postConfirm(h, token), postConfirm(h, token)]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(results.filter((r) => r.body!.includes('購読が確定しました'))).toHaveLength(1);
+  });
+
+  it('a pending person who unsubscribes kills their confirmation link', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email);
+    const token = await h.latestConfirmToken(email);
+    const unsub = await h.unsubscribeTokenOf(email);
+    expect((await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsub } })).statusCode).toBe(200);
+    expect((await postConfirm(h, token)).statusCode).toBe(400);
+    const row = await h.item(email);
+    expect(row).toMatchObject({ status: 'unsubscribed', statusShard: statusShard('unsubscribed', row!.shard) });
+    expect(row!.confirmTokenHash).toBeUndefined();
+  });
+});
+
+const email = h.stack.address();
+await h.confirmed(email);
+const good = await h.unsubscribeTokenOf(email);
+
+describe('unsubscribe tokens', () => {
+  const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+  const other = unsubscribeToken(key, newSubscriberId());
+
+  const refused: [string, string][] = [
+    ['truncated by one character', good.slice(0, -1)],
+    ['truncated to the id', good.slice(0, 22)],
+    ['last MAC character changed', flip(good, good.length - 1)],
+    ['first MAC character changed', flip(good, 22)],
+    ["id changed, MAC kept", flip(good, 0)],
+    ['another id with this MAC', other.slice(0, 22) + good.slice(22)],
+    ['signed with another key', unsubscribeToken(Buffer.from('another-secret-0123456789abcdef0123'), good.slice(0, 22))],
+    ['extra character', `${good}A`],
+    ['base64 padding', `${good}=`],
+    ['a character from standard base64', `${good.slice(0, -1)}+`],
+    ['percent-encoded character', `${good.slice(0, -1)}%41`],
+    ['empty', ''],
+  ];
+
+  it.each(refused)('%s → refused, GET and POST, nothing changes', async (_name, token) => {
+    const before = await h.rawItem(email);
+    const page = await h.call({ path: '/unsubscribe', query: { token } });
+    expect(page.statusCode).toBe(400);
+    const post = await h.call({ method: 'POST', path: '/unsubscribe', query: { token }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    expect(post.statusCode).toBe(400);
+    expect(await h.rawItem(email)).toBe(before);
+  });
+
+  it('the genuine token GETs a page five times without effect, then the POST works', async () => {
+    expect(await fetchFiveTimes(h, email, '/unsubscribe', good)).toEqual([200, 200, 200, 200, 200]);
+    const res = await h.call({ method: 'POST', path: '/unsubscribe', query: { token: good }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    expect(res.statusCode).toBe(200);
+    expect((await h.item(email))?.status).toBe('unsubscribed');
+    expect(await fetchFiveTimes(h, email, '/unsubscribe', good)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('a valid token for an erased or unknown subscriber is answered as done', async () => {
+    const res = await h.call({ method: 'POST', path: '/unsubscribe', query: { token: other } });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('leaves a bounced or complained subscriber in that stronger state', async () => {
+    for (const status of ['bounced', 'complained'] as const) {
+      const addr = h.stack.address();
+      const row = await h.confirmed(addr);
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: h.stack.env.SUBSCRIBERS_TABLE!,
+          Key: { email: addr },
+          UpdateExpression: 'SET #s = :s, statusShard = :ss',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row.shard) },
+        }),
+      );
+      const before = await h.rawItem(addr);
+      const token = unsubscribeToken(key, row.id);
+      const res = await h.call({ method: 'POST', path: '/unsubscribe', query: { token }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+      expect(res.statusCode).toBe(200);
+      expect(await h.rawItem(addr)).toBe(before);
+    }
+  });
+});
