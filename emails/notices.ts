@@ -110,24 +110,40 @@ function noticeHtml(p: NoticeParts, t: EmailText, ctx: NewsletterContext): strin
     .map(
       ([label, value]) =>
         `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:4px 16px 4px 0;white-space:nowrap;color:#4b5563;font-weight:400">${e(label)}</th>` +
-        `<td style="padding:4px 0;word-break:break-all">${e(value)}</td></tr>`,
+        `<td style="padding:4px 0;word-wrap:break-word;overflow-wrap:anywhere">${e(value)}</td></tr>`,
     )
     .join('');
+  // The JSON path is code, the reason is prose. Long values (keys, URLs) break only where they must
+  // (overflow-wrap), not mid-word everywhere (word-break: break-all).
   const items = p.items
     ? `<ul style="margin:0 0 12px;padding-left:20px">${p.items
-        .map((item) => `<li style="margin:0 0 4px;font-family:Menlo,Consolas,monospace,${font};font-size:13px;word-break:break-all">${e(item)}</li>`)
+        .map((item) => `<li style="margin:0 0 6px;word-wrap:break-word;overflow-wrap:anywhere">${issueHtml(item)}</li>`)
         .join('')}</ul>`
     : '';
+  // A phone shows a page without a viewport at 980px, zoomed out; a 640px column keeps lines readable
+  // on a desktop. Outlook for Windows ignores max-width, hence the width attribute under [if mso].
   return (
-    `<!DOCTYPE html><html lang="${t.locale}"><head><meta charset="utf-8"><title>${e(p.heading)}</title></head>` +
-    `<body style="margin:0;padding:24px;background:#ffffff;color:#1f2937;font-family:${font};font-size:15px;line-height:1.7">` +
-    `<h1 style="font-size:20px;margin:0 0 16px">${e(p.heading)}</h1>` +
+    `<!DOCTYPE html><html lang="${t.locale}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta name="color-scheme" content="light"><title>${e(p.heading)}</title></head>` +
+    `<body style="margin:0;padding:0;background:#ffffff;color:#1f2937;font-family:${font};font-size:15px;line-height:1.7">` +
+    `<!--[if mso]><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->` +
+    `<div style="max-width:640px;padding:24px 20px">` +
+    `<h1 style="font-size:20px;line-height:1.5;margin:0 0 16px;word-break:auto-phrase">${e(p.heading)}</h1>` +
     `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">${rows}</table>` +
     p.lines.map(para).join('') +
     items +
     (p.after ?? []).map(para).join('') +
     `<hr style="border:0;border-top:1px solid #d1d5db;margin:24px 0 12px">` +
     `<p style="margin:0;font-size:13px;color:#4b5563">${e(t.notices.footer(ctx.newsletterName))}</p>` +
-    `</body></html>`
+    `</div><!--[if mso]></td></tr></table><![endif]--></body></html>`
   );
+}
+
+/** `$.body[3].text: reason` → the path as code, then the reason. A line without a path stays prose. */
+function issueHtml(item: string): string {
+  const m = /^(\$\S*): ([\s\S]*)$/.exec(item);
+  if (!m) return escapeHtml(item);
+  const code = `<code style="font-family:Menlo,Consolas,'Courier New',monospace;font-size:13px;background:#f3f4f6;padding:1px 4px;border-radius:3px">${escapeHtml(m[1]!)}</code>`;
+  return `${code}: ${escapeHtml(m[2]!)}`;
 }

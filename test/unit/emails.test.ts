@@ -373,9 +373,19 @@ describe('renderEditorNotice', () => {
     expect(n.text).toContain('次の3件の問題があるため');
     expect(n.text).toContain('・$.title: 必須の項目がありません\n・$.body[3].text: <script>alert(1)</script>\n・$.titel: 不明な項目 \'titel\' です');
     expect(n.html.match(/<li /g)).toHaveLength(3);
-    expect(n.html).toContain('$.body[3].text: &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(n.html).toMatch(/<code [^>]*>\$\.body\[3\]\.text<\/code>: &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/li>/);
     expect(n.html).toContain('reports/bad&lt;b&gt;.json');
     expect(n.html).not.toMatch(/<script|<b>/);
+  });
+
+  it('reads on a phone: a viewport, a bounded column, and a fixed width for Outlook', async () => {
+    for (const notice of Object.values(notices)) {
+      const { html } = await renderEditorNotice(notice, 'ja', ctx);
+      expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+      expect(html).toContain('<div style="max-width:640px;');
+      expect(html).toContain('<!--[if mso]><table role="presentation" width="640"');
+      expect(html.indexOf('<!--[if mso]></td></tr></table><![endif]-->')).toBeGreaterThan(html.indexOf('</div>'));
+    }
   });
 
   it('rejected: a huge list is cut with a count of the rest', async () => {
