@@ -57,8 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('export')
     .option('--out <file>', 'write the CSV to a file instead of stdout')
     .option('--status <status>', 'only subscribers with this status (pending|confirmed|unsubscribed|bounced|complained)')
+    .option('--bom', 'start with a UTF-8 byte order mark, for Excel')
     .description('print every subscriber as CSV, with status and consent evidence')
-    .action(async (opts: { out?: string; status?: string }) => {
+    .action(async (opts: { out?: string; status?: string; bom?: boolean }) => {
       exitCode = await (await import('./subscribers.ts')).exportSubscribers(opts);
     });
   subscribers

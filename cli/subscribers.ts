@@ -84,7 +84,7 @@ export function csvCell(value: string | number | undefined, defuse = true): stri
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export async function exportSubscribers(opts: { out?: string; status?: string }): Promise<number> {
+export async function exportSubscribers(opts: { out?: string; status?: string; bom?: boolean }): Promise<number> {
   const status = opts.status as SubscriberStatus | undefined;
   if (status && !SUBSCRIBER_STATUSES.includes(status)) {
     console.error(`kawaraban: --status must be one of ${SUBSCRIBER_STATUSES.join(', ')}`);
@@ -96,6 +96,8 @@ export async function exportSubscribers(opts: { out?: string; status?: string })
     if (!out.write(`${line}\r\n`)) await once(out, 'drain');
   };
   let count = 0;
+  // Excel reads a BOM-less CSV as Shift_JIS on Japanese Windows and garbles the text.
+  if (opts.bom) out.write('\uFEFF');
   await write(CSV_COLUMNS.join(','));
   for await (const page of subscribers.scan()) {
     for (const s of page) {

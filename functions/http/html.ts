@@ -55,7 +55,7 @@ main,footer{max-width:36rem;margin:0 auto}
 h1{font-size:1.5rem;line-height:1.4;margin:.25rem 0 1rem}
 p{margin:0 0 1rem}
 a{color:${c.link}}
-label,legend{display:block;font-weight:700;margin-bottom:.25rem}
+label,legend{display:block;font-weight:700;margin-bottom:.25rem;padding:0}
 .hint{color:${c.muted};font-size:.95rem;margin:0 0 .5rem}
 input[type=email]{width:100%;font:inherit;padding:.6rem .7rem;min-height:2.75rem;border:2px solid ${c.border};border-radius:6px;color:${c.text};background:${c.background}}
 input[aria-invalid=true]{border-color:${c.error}}

@@ -77,6 +77,11 @@ describe('subscribers export', () => {
     const confirmedRows = parseCsv(readFileSync(only, 'utf8')).slice(1);
     expect(confirmedRows.length).toBeGreaterThan(0);
     expect(confirmedRows.every((r) => r[2] === 'confirmed')).toBe(true);
+
+    const excel = join(dir, 'excel.csv');
+    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', excel, '--bom'])).toBe(0);
+    expect(readFileSync(excel, 'utf8').startsWith('\uFEFFemail,id,status')).toBe(true);
+    expect(readFileSync(out, 'utf8').startsWith('email,id,status')).toBe(true);
   });
 
   it('refuses an unknown status', async () => {
