@@ -477,3 +477,66 @@ describe('dispatchDue', () => {
     expect(countsFor(await inbox(), subs)).toEqual([0, 0]);
   });
 });
+
+describe('dispatchDue: stopping and giving up', () => {
+  it('stops at the next page when the report is taken out of SENDING under it', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 40);
+    const report = await seedReport(stack);
+    const base = setup(stack);
+    let sends = 0;
+    const mailer: Mailer = {
+      async send(m) {
+        const out = await base.deps.mailer.send(m);
+        // An operator cancels the report right after the first message.
+        if (++sends === 1) {
+          await doc.send(
+            new UpdateCommand({
+              TableName: stack.env.REPORTS_TABLE,
+              Key: { reportId: report.reportId, item: 'report' },
+              UpdateExpression: 'SET #s = :c',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':c': 'CANCELED' },
+            }),
+          );
+        }
+        return out;
+      },
+    };
+    const { deps, settings } = setup(stack, { mailer });
+    settings.concurrency = 1;
+    settings.pageSize = 2;
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]?.outcome).toBe('lease-lost');
+    // At most the rest of the page that was under way.
+    expect(sends).toBeLessThanOrEqual(settings.pageSize);
+    expect(countsFor(await inbox(), subs).reduce((a, b) => a + b, 0)).toBe(sends);
+    expect((await reportItem(stack, report.reportId))?.status).toBe('CANCELED');
+  });
+
+  it('gives up on a recipient whose claim was already retried too often', async () => {
+    const stack = await createTestStack();
+    const [stuck, ok] = await seedConfirmed(stack, 2);
+    const report = await seedReport(stack, { status: 'SENDING' });
+    await doc.send(
+      new UpdateCommand({
+        TableName: stack.env.REPORTS_TABLE,
+        Key: { reportId: report.reportId, item: `to#${stuck!.email}` },
+        UpdateExpression: 'SET #s = :c, claimToken = :t, attempts = :n, subscriberId = :id',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':c': 'claimed', ':t': 'dead-run', ':n': 5, ':id': stuck!.id },
+      }),
+    );
+    const { deps, settings } = setup(stack);
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 1, failed: 1 });
+    const box = await inbox();
+    expect(countsFor(box, [stuck!, ok!])).toEqual([0, 1]);
+    const row = (await ledgerRows(stack, report.reportId)).find((r) => r.item === `to#${stuck!.email}`);
+    expect(row).toMatchObject({ state: 'failed', reason: 'gave up after 5 attempts' });
+  });
+});

@@ -284,3 +284,52 @@ describe('render: drafts', () => {
     expect((await noticesAbout(`drafts/${id}.json`)).map((m) => m.subject.includes('差し戻し'))).toEqual([true]);
   });
 });
+
+describe('render: races', () => {
+  it('ignores an event whose object was deleted before it could be read', async () => {
+    const id = newId();
+    const { results } = await handler(s3Event(`reports/${id}.json`));
+    expect(results).toEqual([expect.objectContaining({ kind: 'ignored', reason: 'deleted before it was read' })]);
+    expect(await noticesAbout(id)).toEqual([]);
+  });
+
+  it('refuses the upload when the dispatcher starts the report between the check and the write', async () => {
+    const { acceptReport } = await import('../../functions/core/use-cases/accept-report.ts');
+    const { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } = await import('../../emails/render.ts');
+    const { dynamoAudience } = await import('../../functions/adapters/dynamo-audience.ts');
+    const { dynamoUploadReceipts } = await import('../../functions/adapters/dynamo-report-store.ts');
+    const { editorNotifier, newsletterContext } = await import('../../functions/adapters/editor-notifier.ts');
+    const { sesMailer } = await import('../../functions/adapters/ses-mailer.ts');
+    const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+    const id = newId();
+    await handler(await upload(`reports/${id}.json`, reportJson(id)));
+    const before = await store().get(id);
+    // The dispatcher takes the lease right after the render function read SCHEDULED.
+    const racing = { ...store(), replace: async () => ({ ok: false as const, status: 'SENDING' as const }) };
+    const mailer = sesMailer(new SESv2Client({}), { from: stack.config.from });
+    await upload(`reports/${id}.json`, reportJson(id, { title: '直前の差し替え' }));
+
+    const outcome = await acceptReport(
+      {
+        bucket: stack.config.bucket,
+        blobs: s3BlobStore(s3, stack.config.bucket),
+        reports: racing,
+        audience: dynamoAudience(doc, stack.config.tables.subscribers),
+        renderer: { placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER, render: (r, l, o) => renderReportEmail(r, newsletterContext(stack.config), l, o) },
+        notifier: editorNotifier(mailer, stack.config),
+        mailer,
+        editors: stack.config.editors,
+        receipts: dynamoUploadReceipts(doc, stack.config.tables.reports),
+        clock: { now: () => new Date() },
+        lang: 'ja',
+      },
+      { bucket: stack.config.bucket, key: `reports/${id}.json`, sequencer: 'race', eTag: 'race' },
+    );
+
+    expect(outcome).toMatchObject({ kind: 'rejected', reportId: id, recorded: false });
+    expect(await store().get(id)).toEqual(before);
+    const rejected = (await noticesAbout(id)).filter((m) => m.subject.includes('差し戻し'));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.body.text).toContain('(SENDING)');
+  });
+});

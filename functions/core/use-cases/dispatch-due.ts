@@ -21,7 +21,7 @@ import { backoffMs, runBounded, TokenBucket, type Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, OutgoingEmail, QuotaSource } from '../ports.ts';
 import { ACCEPTED_STATES, type RenderedReport, type ReportCursor, type ReportRecord } from '../report.ts';
 import { reputationProblem, type ReputationGuard } from '../reputation.ts';
-import { classifySendError } from '../send-errors.ts';
+import { classifySendError, redactAddresses } from '../send-errors.ts';
 import { REPORT_HEADER } from '../ses-event.ts';
 import { SHARD_COUNT } from '../subscriber.ts';
 import { unsubscribeToken } from '../tokens.ts';
@@ -127,7 +127,7 @@ async function sendReport(
     await sendLeased(deps, settings, run, report, deadline, tally);
   } catch (err) {
     tally.outcome = 'error';
-    tally.reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    tally.reason = redactAddresses(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
     deps.log.error('dispatch: report run failed', { reportId, error: tally.reason });
   } finally {
     // No-op when the run ended the lease itself (SENT, PAUSED).
