@@ -23,13 +23,19 @@ export interface ConfirmationEmailProps {
 export function ConfirmationEmail({ confirmUrl, locale, ctx, expiresInHours }: ConfirmationEmailProps) {
   const t = emailText(locale);
   const c = t.confirmation;
-  const text = s.baseText(t.fontFamily);
+  const text = s.baseText(t);
   return (
-    <EmailLayout lang={locale} title={c.heading} preview={c.preview(ctx.newsletterName)} fontFamily={t.fontFamily}>
-      <Band style={s.headerBand}>
+    <EmailLayout
+      lang={locale}
+      title={c.heading}
+      preview={c.preview(ctx.newsletterName)}
+      fontFamily={t.fontFamily}
+      outlookFontFamily={t.outlookFontFamily}
+    >
+      <Band style={s.headerBand} className={s.cls.pad}>
         <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
       </Band>
-      <Band style={s.content}>
+      <Band style={s.content} className={s.cls.pad}>
         <Heading as="h1" style={{ ...text, ...s.h1 }}>
           {c.heading}
         </Heading>
@@ -42,7 +48,7 @@ export function ConfirmationEmail({ confirmUrl, locale, ctx, expiresInHours }: C
         </Band>
         <Text style={{ ...text, ...s.small }}>{c.fallback}</Text>
         <Text style={{ ...text, ...s.small, marginBottom: '16px' }}>
-          <Link href={confirmUrl} style={s.link}>
+          <Link href={confirmUrl} style={s.urlLink}>
             {confirmUrl}
           </Link>
         </Text>

@@ -9,6 +9,7 @@
  *   data (emails/text/), which reads better than an HTML-to-text conversion and costs less.
  * - This file is .ts (the contract's path), so it builds elements with createElement, not JSX.
  * - Never `pretty: true`: it would pull prettier into the function bundle.
+ * - Outlook-only markup (conditional comments) is written by components/outlook.tsx and unwrapped here.
  *
  * The dispatcher must not bundle React: it imports emails/notices.ts and emails/types.ts, never this file.
  */
@@ -16,6 +17,7 @@ import { render } from '@react-email/render';
 import { createElement } from 'react';
 import type { Report } from '../functions/core/report-schema.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
+import { unwrapOutlookComments } from './components/outlook.tsx';
 import { ConfirmationEmail } from './confirmation.tsx';
 import { emailText } from './i18n/index.ts';
 import { oneLine } from './notices.ts';
@@ -39,7 +41,7 @@ export async function renderReportEmail(
   const subject = t.subject.report(ctx.newsletterName, report.title);
   return {
     subject: oneLine(proof ? t.subject.proof(subject) : subject),
-    html: await render(createElement(ReportEmail, { report, ctx, locale, proof })),
+    html: unwrapOutlookComments(await render(createElement(ReportEmail, { report, ctx, locale, proof }))),
     text: reportText(report, ctx, t, proof),
   };
 }
@@ -54,13 +56,15 @@ export async function renderConfirmationEmail(args: {
   const t = emailText(args.locale);
   return {
     subject: oneLine(t.subject.confirmation(args.ctx.newsletterName)),
-    html: await render(
-      createElement(ConfirmationEmail, {
-        confirmUrl: args.confirmUrl,
-        locale: args.locale,
-        ctx: args.ctx,
-        expiresInHours: args.expiresInHours,
-      }),
+    html: unwrapOutlookComments(
+      await render(
+        createElement(ConfirmationEmail, {
+          confirmUrl: args.confirmUrl,
+          locale: args.locale,
+          ctx: args.ctx,
+          expiresInHours: args.expiresInHours,
+        }),
+      ),
     ),
     text: confirmationText(args, t),
   };

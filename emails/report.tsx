@@ -2,7 +2,7 @@
  * The newsletter: header (newsletter name, 配信日), title, the body blocks, topics,
  * references, ※ notes, and the legal sender block with the visible unsubscribe link.
  */
-import { Column, Heading, Link, Row, Text } from '@react-email/components';
+import { Heading, Link, Text } from '@react-email/components';
 import { Fragment } from 'react';
 import { unsubscribeUrl } from '../functions/core/links.ts';
 import type { Report } from '../functions/core/report-schema.ts';
@@ -34,25 +34,27 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
   const t = emailText(locale);
   const lang = contentLang(report);
   // Japanese content under English chrome still gets Japanese fonts.
-  const text = s.baseText(lang === 'ja' ? emailText('ja').fontFamily : t.fontFamily);
+  const contentText = lang === 'ja' ? emailText('ja') : t;
+  const text = s.baseText(contentText);
   const unsubscribe = unsubscribeUrl(ctx.publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER);
 
   return (
-    <EmailLayout lang={locale} title={report.title} preview={report.summary} fontFamily={t.fontFamily}>
-      <Row>
-        <Column style={s.headerLeft}>
-          <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
-        </Column>
-        <Column align="right" style={s.headerRight}>
-          <Text style={{ ...s.headerDate, fontFamily: t.fontFamily }}>
-            {`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}
-          </Text>
-        </Column>
-      </Row>
+    <EmailLayout
+      lang={locale}
+      title={report.title}
+      preview={report.summary}
+      fontFamily={t.fontFamily}
+      outlookFontFamily={contentText.outlookFontFamily}
+    >
+      {/* One column: on a phone, name and date side by side each wrap mid-word. */}
+      <Band style={s.headerBand} className={s.cls.pad}>
+        <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
+        <Text style={{ ...s.headerDate, fontFamily: t.fontFamily }}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
+      </Band>
 
       {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} fontFamily={t.fontFamily} /> : null}
 
-      <Band style={s.content} lang={lang}>
+      <Band style={s.content} className={s.cls.pad} lang={lang}>
         <Heading as="h1" style={{ ...text, ...s.h1 }}>
           {report.title}
         </Heading>
@@ -97,7 +99,7 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
                     {ref.title}
                   </Link>
                   <br />
-                  <span style={{ ...s.muted, fontSize: '13px', wordBreak: 'break-all' }}>{ref.url}</span>
+                  <span style={{ ...s.muted, fontSize: '13px', lineHeight: '22px', wordBreak: 'break-all' }}>{ref.url}</span>
                 </li>
               ))}
             </ol>
@@ -105,14 +107,18 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
         ) : null}
 
         {report.notes?.length ? (
-          <>
-            {report.notes.map((note, i) => (
-              <Text key={i} style={{ ...text, ...s.small, ...(i === 0 ? { marginTop: '20px' } : {}) }}>
-                {`${t.report.notePrefix} `}
-                <RichText text={note} />
-              </Text>
-            ))}
-          </>
+          <table role="presentation" width="100%" cellPadding={0} cellSpacing={0} border={0} style={{ margin: '20px 0 16px' }}>
+            <tbody>
+              {report.notes.map((note, i) => (
+                <tr key={i}>
+                  <td style={{ fontFamily: text.fontFamily, ...s.small, ...s.noteCell, ...s.noteMark }}>{`${t.report.notePrefix} `}</td>
+                  <td style={{ fontFamily: text.fontFamily, ...s.small, ...s.noteCell }}>
+                    <RichText text={note} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         ) : null}
       </Band>
 

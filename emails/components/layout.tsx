@@ -1,6 +1,7 @@
 import { Body, Container, Head, Html, Preview } from '@react-email/components';
 import type { ReactNode } from 'react';
 import type { Locale } from '../../functions/core/subscriber.ts';
+import { ghostTableClose, ghostTableOpen, OutlookOnly, outlookFontStyle } from './outlook.tsx';
 import * as s from './styles.ts';
 
 /** The document shell every email shares: language, title, inbox preview, page and paper. */
@@ -9,6 +10,8 @@ export function EmailLayout(props: {
   title: string;
   preview?: string | undefined;
   fontFamily: string;
+  /** The font Outlook for Windows should use (it reads only the first of a stack). */
+  outlookFontFamily: string;
   children: ReactNode;
 }) {
   return (
@@ -18,10 +21,15 @@ export function EmailLayout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
         <meta name="supported-color-schemes" content="light" />
+        <style dangerouslySetInnerHTML={{ __html: s.responsiveCss }} />
+        {/* Last in <head>: a browser showing the template unprocessed moves the span to <body>. */}
+        <OutlookOnly html={outlookFontStyle(props.outlookFontFamily)} />
       </Head>
       <Body style={{ ...s.page, fontFamily: props.fontFamily }}>
         {props.preview ? <Preview>{props.preview}</Preview> : null}
+        <OutlookOnly html={ghostTableOpen(s.paperWidth)} />
         <Container style={{ ...s.container, fontFamily: props.fontFamily }}>{props.children}</Container>
+        <OutlookOnly html={ghostTableClose} />
       </Body>
     </Html>
   );

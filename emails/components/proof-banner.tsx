@@ -5,7 +5,7 @@ import * as s from './styles.ts';
 /** Marks a proof so nobody mistakes it for the issue that went out. */
 export function ProofBanner({ title, detail, fontFamily }: { title: string; detail: string; fontFamily: string }) {
   return (
-    <Band style={{ padding: '16px 32px 0' }}>
+    <Band style={{ padding: '16px 32px 0' }} className={s.cls.pad}>
       <Band style={s.proofBanner}>
         <Text style={{ ...s.proofTitle, fontFamily }}>{title}</Text>
         <Text style={{ ...s.proofText, fontFamily }}>{detail}</Text>

@@ -12,7 +12,7 @@ export function RichText({ text }: { text: string }) {
     <>
       {splitLinks(text).map((part, i) =>
         part.kind === 'url' ? (
-          <Link key={i} href={part.value} style={s.link}>
+          <Link key={i} href={part.value} style={s.urlLink}>
             {part.value}
           </Link>
         ) : (

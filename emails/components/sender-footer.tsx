@@ -20,14 +20,13 @@ export function SenderFooter(props: {
   const { t, sender, newsletter } = props;
   const small = { ...s.small, fontFamily: t.fontFamily };
   return (
-    <Band style={s.footer}>
+    <Band style={s.footer} className={s.cls.pad}>
       {newsletter ? (
         <>
           <Text style={small}>{t.footer.reason(newsletter.name)}</Text>
-          <Text style={small}>
-            {t.footer.optOut}
-            <br />
-            <Link href={newsletter.unsubscribeUrl} style={s.link}>
+          <Text style={small}>{t.footer.optOut}</Text>
+          <Text style={{ ...small, margin: '0 0 8px' }}>
+            <Link href={newsletter.unsubscribeUrl} style={{ ...s.unsubscribeLink, fontFamily: t.fontFamily }}>
               {t.footer.unsubscribe}
             </Link>
           </Text>

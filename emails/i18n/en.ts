@@ -27,6 +27,8 @@ export const en: EmailText = {
     return Number.isNaN(t.getTime()) ? iso : `${utcFormat.format(t)} UTC`;
   },
   fontFamily: "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,'Hiragino Sans',Meiryo,sans-serif",
+  bodyLineHeight: '24px',
+  outlookFontFamily: "'Segoe UI',Arial,sans-serif",
 
   subject: {
     report: (name, title) => `[${name}] ${title}`,

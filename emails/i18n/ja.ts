@@ -27,6 +27,9 @@ export const ja: EmailText = {
   },
   fontFamily:
     "'Hiragino Kaku Gothic ProN','Hiragino Sans','BIZ UDPGothic',Meiryo,'Yu Gothic',YuGothic,'Noto Sans JP',sans-serif",
+  bodyLineHeight: '27px',
+  // Meiryo rather than Yu Gothic: Word draws Yu Gothic thin and faint at 13–15px.
+  outlookFontFamily: "Meiryo,'Yu Gothic',sans-serif",
 
   subject: {
     report: (name, title) => `【${name}】${title}`,

@@ -9,6 +9,10 @@ export interface EmailText {
   dateTime: (iso: string) => string;
   /** Font stack suited to the language (inline styles: mail clients ignore <style> often). */
   fontFamily: string;
+  /** Line height of 15px body text: Japanese reads best at 1.8, English at 1.6. */
+  bodyLineHeight: string;
+  /** The font Outlook for Windows gets: it uses only the first of a stack, so a Windows font comes first. */
+  outlookFontFamily: string;
 
   subject: {
     report: (newsletterName: string, title: string) => string;

@@ -126,10 +126,28 @@ describe('renderReportEmail — the sample report in Japanese', () => {
 
   it('autolinks URLs in paragraphs and leaves defanged ones as text', () => {
     expect(mail.html).toContain(
-      '<a href="https://www.example.jp/kawaraban/awareness/2020-09-cashless.pdf" style="color:#1d4ed8;text-decoration-line:underline;word-break:break-all" target="_blank">',
+      '<a href="https://www.example.jp/kawaraban/awareness/2020-09-cashless.pdf" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline;word-break:break-all" target="_blank">',
     );
     expect(mail.html).toContain('hxxps://kakuu-pay-support[.]example/login');
     expect(mail.html).not.toContain('href="hxxps');
+  });
+
+  it('links a reference title as words: it wraps like text, not broken mid-word like a URL', () => {
+    const ref = report.references![0]!;
+    expect(mail.html).toContain(`<a href="${ref.url}" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline" target="_blank">${ref.title}</a>`);
+  });
+
+  it('hangs each ※ note under its text: the mark in a cell of its own', () => {
+    for (const note of report.notes!) expect(mail.html).toMatch(new RegExp(`<td style="[^"]*">※ </td><td style="[^"]*">${escapeRe(note)}</td>`));
+  });
+
+  it('sets the body in 15px type with 27px lines (1.8) and headings that break at phrases', () => {
+    expect(mail.html).toMatch(/<p style="font-size:15px;line-height:27px;[^"]*">いつも/);
+    expect(mail.html).toMatch(/<h1 style="[^"]*word-break:auto-phrase[^"]*">/);
+  });
+
+  it('makes the unsubscribe link larger and bolder than the small print around it', () => {
+    expect(mail.html).toMatch(new RegExp(`<a href="${escapeRe(unsubscribeHref)}" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline;font-size:15px;font-weight:700;[^"]*"[^>]*>配信を停止する</a>`));
   });
 
   it('has no pretty-printing and no leftover React Email placeholders', () => {
@@ -174,6 +192,31 @@ describe('renderReportEmail — the plain-text part', () => {
 
   it('contains no markup', () => {
     expect(text).not.toMatch(/<[a-z/!]/i);
+  });
+});
+
+describe('Outlook for Windows and narrow screens', () => {
+  it('wraps the paper in a 640px table only Outlook reads, and gives Outlook a Windows font first', async () => {
+    const ja = await renderReportEmail(smallReport(), ctx, 'ja');
+    const confirmation = await renderConfirmationEmail({ confirmUrl: 'https://news.example.jp/confirm?token=abc', locale: 'ja', ctx });
+    for (const { html } of [ja, confirmation]) {
+      const open = html.indexOf('<!--[if mso]><table role="presentation" width="640" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->');
+      const paper = html.indexOf('<table align="center" width="100%"', open);
+      const close = html.indexOf('<!--[if mso]></td></tr></table><![endif]-->');
+      expect(open).toBeGreaterThan(html.indexOf('<body'));
+      expect(paper).toBeGreaterThan(open);
+      expect(close).toBeGreaterThan(paper);
+      expect(html.indexOf('</body>')).toBeGreaterThan(close);
+      expect(html).toMatch(/<!--\[if mso\]><style>\*\{font-family:Meiryo,'Yu Gothic',sans-serif !important\}<\/style><!\[endif\]--><\/head>/);
+      expect(html).not.toContain('data-mso'); // the wrapping spans are gone
+      expect(html).toContain('@media only screen and (max-width:480px){.k-pad{padding-left:20px !important;padding-right:20px !important}}');
+    }
+  });
+
+  it('uses a Latin Windows font for English, unless the report itself is Japanese', async () => {
+    const english = smallReport({ title: 'Weekly report', body: [{ type: 'paragraph', text: 'Hello' }] });
+    expect((await renderReportEmail(english, ctx, 'en')).html).toContain("<!--[if mso]><style>*{font-family:'Segoe UI',Arial,sans-serif !important}");
+    expect((await renderReportEmail(smallReport(), ctx, 'en')).html).toContain("<!--[if mso]><style>*{font-family:Meiryo,'Yu Gothic',sans-serif !important}");
   });
 });
 
@@ -336,6 +379,8 @@ describe('renderConfirmationEmail', () => {
     expect(en.subject).toBe('[テスト脅威レポート] Please confirm your subscription');
     expect(en.html).toContain('lang="en"');
     expect(en.html).toMatch(/>Confirm subscription<\/span>/);
+    expect(en.html).toMatch(/<p style="font-size:15px;line-height:24px;[^"]*">We received a request/); // 1.6 for English
+    expect(ja.html).toMatch(/<p style="font-size:15px;line-height:27px;[^"]*">株式会社テストが発行する/); // 1.8 for Japanese
     expect(en.text).toContain('If you did not request this, ignore this email');
     expect(en.text).not.toContain('有効期限');
   });
