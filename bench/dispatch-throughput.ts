@@ -1,0 +1,235 @@
+/**
+ * Dispatcher throughput vs a naive sender, for the same confirmed subscribers written straight
+ * into the subscribers table and the same rendered report:
+ * - baseline: read the confirmed audience (the same GSI pages), then one SendEmail per
+ *   subscriber through `sesMailer`, one at a time, no ledger;
+ * - ours: the real dispatch handler (functions/dispatch.ts) on a scheduled event — lease, quota,
+ *   audience count, ledger claim + mark per recipient, checkpoints, editors' notice — with a
+ *   MaxSendRate far above what the emulators can take, so pacing is not the limit.
+ * Import this module only after the environment points at the emulators (the handler reads
+ * its config and creates its clients at load).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext } from '../emails/render.ts';
+import { dynamo, s3, sesv2 } from '../functions/adapters/clients.ts';
+import { dynamoAudience } from '../functions/adapters/dynamo-audience.ts';
+import { dynamoReportStore } from '../functions/adapters/dynamo-report-store.ts';
+import { s3BlobStore } from '../functions/adapters/s3-blob-store.ts';
+import { sesMailer } from '../functions/adapters/ses-mailer.ts';
+import type { Config } from '../functions/core/config.ts';
+import { unsubscribeUrl } from '../functions/core/links.ts';
+import type { OutgoingEmail } from '../functions/core/ports.ts';
+import { renderedKey, zeroCounts, type RenderedReport } from '../functions/core/report.ts';
+import type { Report } from '../functions/core/report-schema.ts';
+import { REPORT_HEADER } from '../functions/core/ses-event.ts';
+import { SHARD_COUNT, shardOf, statusShard, type Subscriber } from '../functions/core/subscriber.ts';
+import { newSubscriberId, unsubscribeToken } from '../functions/core/tokens.ts';
+import type { Recipient } from '../functions/core/use-cases/sending-ports.ts';
+import { handler } from '../functions/dispatch.ts';
+import { formatMs } from './format.ts';
+import type { BenchCase } from './runner.ts';
+import { describeTally, mergeTallies, SdkTimings, type CallTally } from './sdk-timings.ts';
+
+const scheduledEvent = JSON.parse(
+  readFileSync(new URL('../test/fixtures/aws-events/eventbridge-scheduled-event__lambda-docs.json', import.meta.url), 'utf8'),
+) as ScheduledEvent;
+
+/** A Lambda context with 15 minutes left, so the run's budget is the configured one. */
+function lambdaContext(): Context {
+  const deadline = Date.now() + 900_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'kawaraban-dispatch-bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:kawaraban-dispatch-bench',
+    memoryLimitInMB: '512',
+    awsRequestId: randomBytes(16).toString('hex'),
+    logGroupName: '/aws/lambda/kawaraban-dispatch-bench',
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function seedConfirmed(table: string, n: number): Promise<void> {
+  const tag = randomBytes(3).toString('hex');
+  const subs: Subscriber[] = Array.from({ length: n }, (_, i) => {
+    const email = `reader${i}-${tag}@bench.example.com`;
+    const shard = shardOf(email);
+    return {
+      email,
+      id: newSubscriberId(),
+      status: 'confirmed',
+      locale: i % 5 === 4 ? 'en' : 'ja',
+      shard,
+      statusShard: statusShard('confirmed', shard),
+      createdAt: '2030-01-01T00:00:00.000Z',
+      confirmedAt: '2030-01-01T00:00:01.000Z',
+    };
+  });
+  const batches = Array.from({ length: Math.ceil(subs.length / 25) }, (_, i) => subs.slice(i * 25, i * 25 + 25));
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, lane) => {
+      for (let b = lane; b < batches.length; b += 4) {
+        let items: Record<string, unknown[]> | undefined = { [table]: batches[b]!.map((Item) => ({ PutRequest: { Item } })) };
+        while (items && Object.keys(items).length) {
+          const out = await dynamo.send(new BatchWriteCommand({ RequestItems: items as never }));
+          items = out.UnprocessedItems as Record<string, unknown[]> | undefined;
+        }
+      }
+    }),
+  );
+}
+
+export async function dispatchCase(opts: {
+  config: Config;
+  ctx: NewsletterContext;
+  key: Buffer;
+  report: Report;
+  reportText: string;
+  subscribers: number;
+  sesUrl: string;
+  maxSendRate: number;
+}): Promise<BenchCase> {
+  const { config, key, report } = opts;
+  const blobs = s3BlobStore(s3, config.bucket);
+  const reports = dynamoReportStore(dynamo, config.tables.reports);
+  const audience = dynamoAudience(dynamo, config.tables.subscribers);
+  const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
+  const timings = new SdkTimings();
+  timings.attach(dynamo);
+  timings.attach(sesv2);
+  timings.attach(s3);
+  const measured: { baseline: CallTally[]; ours: CallTally[] } = { baseline: [], ours: [] };
+  let counting = false;
+
+  await seedConfirmed(config.tables.subscribers, opts.subscribers);
+  const contentHash = createHash('sha256').update(opts.reportText).digest('hex');
+  const rendered: Omit<RenderedReport, 'reportId'> = {
+    contentHash,
+    placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER,
+    locales: { ja: await renderReportEmail(report, opts.ctx, 'ja'), en: await renderReportEmail(report, opts.ctx, 'en') },
+  };
+  const naiveKey = renderedKey('bench-naive', contentHash);
+  await blobs.putText(naiveKey, JSON.stringify({ ...rendered, reportId: 'bench-naive' }), 'application/json');
+
+  const clearMailbox = async () => {
+    const res = await fetch(`${opts.sesUrl}/clear-store`, { method: 'POST' });
+    if (!res.ok) throw new Error(`SES emulator /clear-store answered ${res.status}`);
+  };
+  let runs = 0;
+  /** A fresh SCHEDULED report, due now, with its rendered output — as the render function leaves it. */
+  const scheduleReport = async () => {
+    const reportId = `bench-${++runs}-${randomBytes(3).toString('hex')}`;
+    const outputKey = renderedKey(reportId, contentHash);
+    await blobs.putText(outputKey, JSON.stringify({ ...rendered, reportId }), 'application/json');
+    const now = new Date();
+    const put = await reports.replace({
+      reportId,
+      status: 'SCHEDULED',
+      title: report.title,
+      issuedOn: report.issuedOn,
+      sendAt: new Date(now.getTime() - 60_000).toISOString(),
+      contentHash,
+      sourceKey: `reports/${reportId}.json`,
+      renderedKey: outputKey,
+      counts: { ...zeroCounts(), audience: opts.subscribers },
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    if (!put.ok) throw new Error(`could not schedule ${reportId}: ${put.status}`);
+    return reportId;
+  };
+  let reportId = '';
+
+  /** The message the dispatcher would send this recipient (same parts, headers and tags). */
+  const message = (r: RenderedReport, to: Recipient): OutgoingEmail => {
+    const part = r.locales[to.locale];
+    const token = unsubscribeToken(key, to.id);
+    return {
+      to: to.email,
+      subject: part.subject,
+      html: part.html.replaceAll(r.placeholder, token),
+      text: part.text.replaceAll(r.placeholder, token),
+      headers: [
+        {
+          name: 'List-Unsubscribe',
+          value: `<${unsubscribeUrl(config.publicBaseUrl, token)}>, <mailto:${config.unsubscribeMailto}?subject=unsubscribe-${token}>`,
+        },
+        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+        { name: REPORT_HEADER, value: r.reportId },
+      ],
+      tags: { reportId: r.reportId, kind: 'newsletter' },
+    };
+  };
+
+  const keep = (side: 'baseline' | 'ours') => {
+    const t = timings.take();
+    if (counting) measured[side].push(t);
+  };
+
+  return {
+    title: `dispatch: ${opts.subscribers} confirmed subscribers, sample report, to the SES emulator`,
+    unit: 'send',
+    baseline: {
+      label: 'sequential SendEmail per subscriber, no ledger',
+      async prepare() {
+        await clearMailbox();
+        timings.take();
+      },
+      async run() {
+        const r = JSON.parse(await blobs.getText(naiveKey)) as RenderedReport;
+        let sent = 0;
+        for (let shard = 0; shard < SHARD_COUNT; shard++) {
+          let start: Record<string, string> | undefined;
+          do {
+            const page = await audience.page(shard, start, 100);
+            for (const to of page.items) {
+              await mailer.send(message(r, to));
+              sent++;
+            }
+            start = page.lastKey;
+          } while (start);
+        }
+        keep('baseline');
+        return sent;
+      },
+    },
+    ours: {
+      label: `dispatch handler (ledger, ${config.sending.concurrency} in flight)`,
+      async prepare() {
+        await clearMailbox();
+        reportId = await scheduleReport();
+        timings.take();
+      },
+      async run() {
+        const summary = await handler(scheduledEvent, lambdaContext());
+        keep('ours');
+        const mine = summary.reports.find((x) => x.reportId === reportId);
+        if (summary.reports.length !== 1 || mine?.outcome !== 'sent' || mine.failed !== 0) {
+          throw new Error(`dispatch did not finish the report cleanly: ${JSON.stringify(summary.reports)}`);
+        }
+        return mine.sent;
+      },
+    },
+    measuring() {
+      counting = true;
+    },
+    notes() {
+      const sends = (side: 'baseline' | 'ours') => measured[side].length * opts.subscribers;
+      return [
+        `ours: MaxSendRate ${opts.maxSendRate.toLocaleString('en-US')}/s × SEND_RATE_FRACTION ${config.sending.rateFraction} (pacing not the limit), SEND_CONCURRENCY ${config.sending.concurrency}`,
+        'the emulators run on the same CPUs as the bench: calls in flight queue for CPU rather than overlap network waits',
+        'as they would against AWS, so this ratio mostly prices the ledger (a claim and a mark per send, 3 calls instead of 1).',
+        `SDK calls per send × mean latency (calls overlap in ours; they add up to more than the wall time):`,
+        `  ours      ${describeTally(mergeTallies(measured.ours), sends('ours'), formatMs)}`,
+        `  baseline  ${describeTally(mergeTallies(measured.baseline), sends('baseline'), formatMs)}`,
+      ];
+    },
+  };
+}

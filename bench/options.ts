@@ -1,0 +1,79 @@
+/** `npm run bench -- [flags]`: sizes, rounds and which cases to run. */
+import { parseArgs } from 'node:util';
+
+export const CASES = ['render', 'dispatch', 'validate'] as const;
+export type CaseName = (typeof CASES)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Recipients of the render case. */
+  recipients: number;
+  /** Confirmed subscribers of the dispatch case. */
+  subscribers: number;
+  /** Parses per run in the validate case. */
+  iterations: number;
+  warmup: number;
+  rounds: number;
+  only: CaseName[];
+  help: boolean;
+}
+
+export const usage = `usage: npm run bench -- [options]
+
+  --quick              small sizes and 2 rounds: a smoke test, not a measurement
+  --recipients <n>     recipients in the render case            (default 200, quick 20)
+  --subscribers <n>    confirmed subscribers in the dispatch case (default 500, quick 40)
+  --iterations <n>     reports parsed per run in the validate case (default 500, quick 50)
+  --rounds <n>         measured rounds per case                 (default 5, quick 2)
+  --warmup <n>         unmeasured rounds before them            (default 1)
+  --only <list>        comma-separated cases: ${CASES.join(',')}
+  -h, --help           this text`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function count(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean', default: false },
+        recipients: { type: 'string' },
+        subscribers: { type: 'string' },
+        iterations: { type: 'string' },
+        rounds: { type: 'string' },
+        warmup: { type: 'string' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const quick = values.quick === true;
+  const str = (k: string) => values[k] as string | undefined;
+  const only = str('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...CASES];
+  const unknown = only.filter((s) => !(CASES as readonly string[]).includes(s));
+  if (unknown.length || only.length === 0) throw new UsageError(`--only takes ${CASES.join(', ')}; got "${str('only')}"`);
+  return {
+    quick,
+    recipients: count('recipients', str('recipients'), quick ? 20 : 200, 1),
+    subscribers: count('subscribers', str('subscribers'), quick ? 40 : 500, 1),
+    iterations: count('iterations', str('iterations'), quick ? 50 : 500, 1),
+    rounds: count('rounds', str('rounds'), quick ? 2 : 5, 1),
+    warmup: count('warmup', str('warmup'), 1, 0),
+    only: CASES.filter((c) => only.includes(c)),
+    help: values.help === true,
+  };
+}
