@@ -2,13 +2,13 @@
  * The plain-text part of a report, written directly from the report data rather than converted
  * from the HTML: html-to-text cannot know that a reference is source + date + title + URL, wraps
  * Japanese lines at odd places and costs more than the HTML render itself. No hard wrapping
- * (mail clients wrap; a fixed width breaks Japanese text and long URLs).
+ * (mail clients wrap; a fixed width breaks Japanese text and long URLs); URLs stand on their own lines.
  */
 import { unsubscribeUrl } from '../../functions/core/links.ts';
 import type { Report, ReportBlock } from '../../functions/core/report-schema.ts';
 import type { EmailText } from '../i18n/types.ts';
 import { UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext } from '../types.ts';
-import { indent, RULE, senderLines, splitLines } from './text-helpers.ts';
+import { indent, RULE, senderLines, splitLines, urlsOnOwnLines as own } from './text-helpers.ts';
 
 export function reportText(report: Report, ctx: NewsletterContext, t: EmailText, proof: boolean): string {
   const out: string[] = [];
@@ -23,7 +23,7 @@ export function reportText(report: Report, ctx: NewsletterContext, t: EmailText,
     para(RULE, t.report.topics);
     for (const topic of report.topics) {
       const head = `${t.plain.topic}${t.date(topic.date)}${t.report.topicSeparator}${topic.title}`;
-      para(head, ...(topic.detail ? [indent(topic.detail, '  ')] : []));
+      para(head, ...(topic.detail ? [indent(own(topic.detail), '  ')] : []));
     }
   }
 
@@ -37,7 +37,7 @@ export function reportText(report: Report, ctx: NewsletterContext, t: EmailText,
   }
 
   if (report.notes?.length) {
-    para(report.notes.map((note) => indent(`${t.report.notePrefix} ${note}`, '   ', false)).join('\n'));
+    para(report.notes.map((note) => indent(`${t.report.notePrefix} ${own(note)}`, '   ', false)).join('\n'));
   }
 
   para(RULE, t.footer.reason(ctx.newsletterName), t.footer.optOut, unsubscribeUrl(ctx.publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER));
@@ -50,12 +50,12 @@ function blockText(block: ReportBlock, t: EmailText): string {
     case 'heading':
       return `${t.plain.heading}${block.text}`;
     case 'paragraph':
-      return splitLines(block.text).join('\n');
+      return splitLines(own(block.text)).join('\n');
     case 'list': {
       // '・' is two columns wide, '- ' two characters: continuation lines line up under the text.
-      return block.items.map((item) => `${t.plain.bullet}${indent(item, '  ', false)}`).join('\n');
+      return block.items.map((item) => `${t.plain.bullet}${indent(own(item), '  ', false)}`).join('\n');
     }
     case 'quote':
-      return indent(block.text, t.plain.quote);
+      return indent(own(block.text), t.plain.quote);
   }
 }

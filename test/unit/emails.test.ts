@@ -280,6 +280,24 @@ describe('escaping and links in report text', () => {
     expect(html).toContain('>https://example.jp/a?b=1&amp;c=2</a>を参照。');
   });
 
+  it('puts each URL on a line of its own in the plain text, keeping the words around it', async () => {
+    const report = smallReport({
+      body: [
+        { type: 'paragraph', text: '詳細はhttps://example.jp/a?b=1&c=2を参照。詳しくは https://example.jp/b をご覧ください。\nhttps://example.jp/c' },
+        { type: 'list', items: ['一覧の中の https://example.org/list も'] },
+        { type: 'quote', text: '引用 https://example.org/q' },
+      ],
+      notes: ['出典はhttps://example.net/nです。'],
+    });
+    const { text } = await renderReportEmail(report, ctx, 'ja');
+    expect(text).toContain(
+      '\n\n詳細は\nhttps://example.jp/a?b=1&c=2\nを参照。詳しくは\nhttps://example.jp/b\nをご覧ください。\nhttps://example.jp/c\n\n',
+    );
+    expect(text).toContain('\n・一覧の中の\n  https://example.org/list\n  も\n');
+    expect(text).toContain('\n＞ 引用\n＞ https://example.org/q\n');
+    expect(text).toContain('\n※ 出典は\n   https://example.net/n\n   です。\n');
+  });
+
   it('splitLinks keeps balanced parentheses and ignores a bare scheme', () => {
     expect(splitLinks('see https://en.example.org/wiki/Foo_(bar), and https:// alone')).toEqual([
       { kind: 'text', value: 'see ' },
