@@ -91,9 +91,13 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
     throw new Error('subscriber kept changing under an SES event; giving up for a retry');
   }
 
-  /** SET status + statusShard (+ a timestamp) on condition that the status is still `from`. */
+  /**
+   * SET status + statusShard (+ a timestamp) on condition that the status is still `from`.
+   * REMOVE expiresAt: a pending row carries a TTL, but a suppression must outlive it, or a
+   * bounced or complaining address would be mailed again by the next sign-up attempt.
+   */
   const moveTo = (s: Stored, to: SubscriberStatus, at: string, stampName: string, extraSet = '', extraValues = {}) => ({
-    UpdateExpression: `SET #status = :to, statusShard = :ss, ${stampName} = :at${extraSet}`,
+    UpdateExpression: `SET #status = :to, statusShard = :ss, ${stampName} = :at${extraSet} REMOVE expiresAt`,
     ConditionExpression: '#status = :from',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':to': to, ':ss': statusShard(to, Number.isInteger(s.shard) ? s.shard : shardOf(s.email)), ':at': at, ':from': s.status, ...extraValues },

@@ -6,7 +6,7 @@
  * "titel" never passes silently. Nothing is normalised: a valid report comes out exactly as
  * it went in, and the same schema is exported as JSON Schema for editors' tools.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { locateJsonSyntaxError, lineColumn } from './json-syntax.ts';
 import { reportMessages, type ReportMessages, type ValueKind } from './report-messages.ts';
 

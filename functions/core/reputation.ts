@@ -11,7 +11,7 @@
  *   and one annoyed reader should not stop a security bulletin to everyone else.
  * Each setting can be overridden from the environment (the names below), checked at load.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReportCounts } from './report.ts';
 
 export interface ReputationGuard {

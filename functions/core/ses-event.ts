@@ -4,7 +4,7 @@
  * notifications (`notificationType`, via SNS). All become `SesEvent`s here, in one place, so
  * the rules in record-ses-event.ts never look at a raw payload.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEmail } from './email-address.ts';
 import { REPORT_ID_PATTERN } from './report.ts';
 

@@ -160,6 +160,23 @@ describe('ses-events handler: ledger and report counters', () => {
     expect((await row(reportId, 'recipient@example.com')).state).toBe('sent');
   });
 
+  it('keeps the suppression of a pending address whose confirmation bounced: its TTL is removed', async () => {
+    await resetSubscribers(everyone, 'pending');
+    const ttl = Math.floor(Date.now() / 1000) + 86_400;
+    await doc.send(
+      new UpdateCommand({
+        TableName: stack.env.SUBSCRIBERS_TABLE,
+        Key: { email: 'recipient@example.com' },
+        UpdateExpression: 'SET expiresAt = :t',
+        ExpressionAttributeValues: { ':t': ttl },
+      }),
+    );
+    await handler(viaEventBridge(fixture('ses-eventpub-via-sns__bounce.json')) as never);
+    const s = (await getSubscriber(stack, 'recipient@example.com')) as Subscriber & { expiresAt?: number };
+    expect(s.status).toBe('bounced');
+    expect(s.expiresAt).toBeUndefined();
+  });
+
   it('ignores a report id with no ledger row for the address (e.g. an editor notice)', async () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['jane@example.com']);
