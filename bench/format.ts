@@ -26,7 +26,9 @@ export function formatRate(perSecond: number): string {
 }
 
 export function formatRatio(r: number): string {
-  return r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+  if (r >= 10) return `${r.toFixed(1)}×`;
+  if (r >= 0.1) return `${r.toFixed(2)}×`;
+  return `${r.toPrecision(2)}×`;
 }
 
 type Row = { title: string } | { cells: string[] };

@@ -27,7 +27,10 @@ export const usage = `usage: npm run bench -- [options]
   --rounds <n>         measured rounds per case                 (default 5, quick 2)
   --warmup <n>         unmeasured rounds before them            (default 1)
   --only <list>        comma-separated cases: ${CASES.join(',')}
-  -h, --help           this text`;
+  -h, --help           this text
+
+Function settings come from the environment as for the functions, e.g.
+SEND_CONCURRENCY=16 npm run bench -- --only dispatch`;
 
 export class UsageError extends Error {
   override name = 'UsageError';

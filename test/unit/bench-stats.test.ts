@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { median, pairedRatios, quantile, summarize } from '../../bench/stats.ts';
 import { parseBenchArgs, UsageError } from '../../bench/options.ts';
-import { formatMs, formatTable } from '../../bench/format.ts';
+import { formatMs, formatRatio, formatTable } from '../../bench/format.ts';
 import type { CaseResult } from '../../bench/runner.ts';
 
 describe('bench stats', () => {
@@ -119,5 +119,12 @@ describe('bench table', () => {
     expect(formatMs(0.1234)).toBe('123 µs');
     expect(formatMs(0.01234)).toBe('12.3 µs');
     expect(formatMs(0.0000123)).toBe('12 ns');
+  });
+
+  it('never rounds a small ratio to zero', () => {
+    expect(formatRatio(86.84)).toBe('86.8×');
+    expect(formatRatio(1.934)).toBe('1.93×');
+    expect(formatRatio(0.2345)).toBe('0.23×');
+    expect(formatRatio(0.003456)).toBe('0.0035×');
   });
 });
