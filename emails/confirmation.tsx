@@ -33,9 +33,9 @@ export function ConfirmationEmail({ confirmUrl, locale, ctx, expiresInHours }: C
       outlookFontFamily={t.outlookFontFamily}
     >
       <Band style={s.headerBand} className={s.cls.pad}>
-        <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
+        <Text style={s.headerName}>{ctx.newsletterName}</Text>
       </Band>
-      <Band style={s.content} className={s.cls.pad}>
+      <Band style={s.textCell(t)} className={s.cls.pad}>
         <Heading as="h1" style={{ ...text, ...s.h1 }}>
           {c.heading}
         </Heading>

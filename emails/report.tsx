@@ -48,13 +48,13 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
     >
       {/* One column: on a phone, name and date side by side each wrap mid-word. */}
       <Band style={s.headerBand} className={s.cls.pad}>
-        <Text style={{ ...s.headerName, fontFamily: t.fontFamily }}>{ctx.newsletterName}</Text>
-        <Text style={{ ...s.headerDate, fontFamily: t.fontFamily }}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
+        <Text style={s.headerName}>{ctx.newsletterName}</Text>
+        <Text style={s.headerDate}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
       </Band>
 
-      {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} fontFamily={t.fontFamily} /> : null}
+      {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} /> : null}
 
-      <Band style={s.content} className={s.cls.pad} lang={lang}>
+      <Band style={s.textCell(contentText)} className={s.cls.pad} lang={lang}>
         <Heading as="h1" style={{ ...text, ...s.h1 }}>
           {report.title}
         </Heading>
@@ -111,8 +111,8 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
             <tbody>
               {report.notes.map((note, i) => (
                 <tr key={i}>
-                  <td style={{ fontFamily: text.fontFamily, ...s.small, ...s.noteCell, ...s.noteMark }}>{`${t.report.notePrefix} `}</td>
-                  <td style={{ fontFamily: text.fontFamily, ...s.small, ...s.noteCell }}>
+                  <td style={{ ...s.small, ...s.noteCell, ...s.noteMark }}>{`${t.report.notePrefix} `}</td>
+                  <td style={{ ...s.small, ...s.noteCell }}>
                     <RichText text={note} />
                   </td>
                 </tr>

@@ -4,7 +4,10 @@ import type { Locale } from '../../functions/core/subscriber.ts';
 import { ghostTableClose, ghostTableOpen, OutlookOnly, outlookFontStyle } from './outlook.tsx';
 import * as s from './styles.ts';
 
-/** The document shell every email shares: language, title, inbox preview, page and paper. */
+/**
+ * The document shell every email shares: language, title, inbox preview, page and paper. The paper
+ * sets the chrome's font once; everything inside inherits it (see styles.ts, baseText).
+ */
 export function EmailLayout(props: {
   lang: Locale;
   title: string;

@@ -18,23 +18,22 @@ export function SenderFooter(props: {
   lead?: string;
 }) {
   const { t, sender, newsletter } = props;
-  const small = { ...s.small, fontFamily: t.fontFamily };
   return (
     <Band style={s.footer} className={s.cls.pad}>
       {newsletter ? (
         <>
-          <Text style={small}>{t.footer.reason(newsletter.name)}</Text>
-          <Text style={small}>{t.footer.optOut}</Text>
-          <Text style={{ ...small, margin: '0 0 8px' }}>
-            <Link href={newsletter.unsubscribeUrl} style={{ ...s.unsubscribeLink, fontFamily: t.fontFamily }}>
+          <Text style={s.small}>{t.footer.reason(newsletter.name)}</Text>
+          <Text style={s.small}>{t.footer.optOut}</Text>
+          <Text style={{ ...s.small, margin: '0 0 8px' }}>
+            <Link href={newsletter.unsubscribeUrl} style={s.unsubscribeLink}>
               {t.footer.unsubscribe}
             </Link>
           </Text>
           <Hr style={{ borderColor: s.colors.rule, margin: '12px 0' }} />
         </>
       ) : null}
-      {props.lead ? <Text style={{ ...small, fontWeight: 700 }}>{props.lead}</Text> : null}
-      <Text style={small}>
+      {props.lead ? <Text style={{ ...s.small, fontWeight: 700 }}>{props.lead}</Text> : null}
+      <Text style={s.small}>
         {`${t.footer.publisher}: ${sender.name}`}
         <br />
         {`${t.footer.postalAddress}: `}

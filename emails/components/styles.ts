@@ -37,9 +37,19 @@ export const responsiveCss = `@media only screen and (max-width:480px){.${cls.pa
 // `auto-phrase` is newer than the CSS types.
 const phraseBreak = { wordBreak: 'auto-phrase' } as unknown as CSSProperties;
 
-/** Body text in the language's font and line height (emails/i18n). */
-export function baseText(lang: { fontFamily: string; bodyLineHeight: string }): CSSProperties {
-  return { fontFamily: lang.fontFamily, color: colors.ink, fontSize: '15px', lineHeight: lang.bodyLineHeight, margin: '0 0 16px' };
+/**
+ * Body text in the language's line height (emails/i18n). The font family is set once, on the cell
+ * around the text (`textCell`), and inherited: repeated on every paragraph it made up a third of the
+ * HTML, and Gmail clips a message over ~102 KB — hiding the footer with the unsubscribe link.
+ * Outlook for Windows gets its font from the [if mso] style instead.
+ */
+export function baseText(lang: { bodyLineHeight: string }): CSSProperties {
+  return { color: colors.ink, fontSize: '15px', lineHeight: lang.bodyLineHeight, margin: '0 0 16px' };
+}
+
+/** A content cell: padding, and the font its text inherits. */
+export function textCell(lang: { fontFamily: string }): CSSProperties {
+  return { ...content, fontFamily: lang.fontFamily };
 }
 
 export const page: CSSProperties = { backgroundColor: colors.page, margin: 0, padding: '24px 0' };
