@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { reportsTable, subscribersTable } from '../infra/tables.ts';
 import { emulatorEnv, localCredentials, localRegion, startDynamo, startS3, type Running } from '../local/emulators.ts';
 import { ensureBucket, ensureTable } from '../local/tables.ts';
+import { freePort } from '../local/ports.ts';
 
 export interface StartedEmulators {
   /** AWS_ENDPOINT_URL_* and credentials for the SDK. */
@@ -25,18 +25,6 @@ export interface BenchEmulators {
   start(): Promise<StartedEmulators>;
   /** Stops whatever runs and removes the directory; safe to call twice, before or during start(). */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function startSesChild(port: number, account: object): Promise<Running> {

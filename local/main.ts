@@ -14,10 +14,10 @@ import { runDemo, type DemoResult } from './demo.ts';
 const samplePath = resolve('examples/sample-report.json');
 const log = (line: string) => console.log(line);
 
-function printSummary(stack: LocalStack, demo: DemoResult | null): void {
+function printSummary(stack: LocalStack, demo: DemoResult | null, serving: boolean): void {
   const lines = [
     '',
-    'kawaraban local stack is running',
+    serving ? 'kawaraban local stack is running' : 'kawaraban demo finished',
     `  SES inbox (every email sent):  ${stack.urls.inbox}`,
     `  subscribe page:                ${stack.urls.api}/`,
     `  HTTP API:                      ${stack.urls.api}`,
@@ -34,13 +34,14 @@ function printSummary(stack: LocalStack, demo: DemoResult | null): void {
       ...(demo.problems.length ? ['problems:', ...demo.problems.map((p) => `  - ${p}`)] : []),
     );
   }
-  lines.push(
-    '',
-    'try:',
-    '  npx kawaraban report validate examples/invalid-report.json',
-    `  npx kawaraban report status ${demo?.reportId ?? '<id>'}`,
-    '  npx kawaraban report upload <file.json>',
-  );
+  if (serving)
+    lines.push(
+      '',
+      'try, in another terminal:',
+      '  npx kawaraban report validate examples/invalid-report.json',
+      `  npx kawaraban report status ${demo?.reportId ?? '<id>'}`,
+      '  npx kawaraban report upload <file.json>',
+    );
   console.log(lines.join('\n'));
 }
 
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
     log('demo: fresh state, running the whole flow on the sample report…');
     demo = await runDemo(stack, samplePath, log);
   }
-  printSummary(stack, demo);
+  printSummary(stack, demo, !demoOnly);
 
   if (demoOnly) {
     await stack.stop();

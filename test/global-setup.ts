@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamo, startS3, startSes, type Running } from '../local/emulators.ts';
-import { freePort } from './helpers/ports.ts';
+import { freePort } from '../local/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

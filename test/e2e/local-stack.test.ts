@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { runDemo, demoReaders, type DemoResult } from '../../local/demo.ts';
-import { freePort } from '../helpers/ports.ts';
+import { freePort } from '../../local/ports.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 
 interface StoredEmail {
