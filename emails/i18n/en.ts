@@ -98,7 +98,7 @@ export const en: EmailText = {
     audience: (n) => `Audience: ${n.toLocaleString('en-US')} (confirmed subscribers now)`,
     acceptedNote: 'Until sending starts, uploading a file with the same id replaces this report.',
     rejectedIntro: (n) =>
-      `This file was not accepted because of the ${n === 1 ? 'problem' : `${n} problems`} below. Nothing was sent.`,
+      `This file was not accepted because of the ${n === 1 ? 'problem' : `${n} problems`} below. Nothing from this file will be sent.`,
     rejectedMore: (n) => `… and ${n} more (run npx kawaraban report validate <file> to see them all)`,
     rejectedHelp: 'Fix the file and upload it again.',
     reason: 'Reason',

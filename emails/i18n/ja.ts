@@ -98,7 +98,7 @@ export const ja: EmailText = {
     sendAt: '配信予定',
     audience: (n) => `配信対象: ${n.toLocaleString('ja-JP')}名（現時点の確定済み購読者数）`,
     acceptedNote: '配信が始まる前であれば、同じIDのファイルをアップロードし直すと差し替えられます。',
-    rejectedIntro: (n) => `次の${n}件の問題があるため、このファイルは受け付けていません。何も配信されていません。`,
+    rejectedIntro: (n) => `次の${n}件の問題があるため、このファイルは受け付けていません。このファイルの内容は配信されません。`,
     rejectedMore: (n) => `ほか${n}件（すべての問題は npx kawaraban report validate <ファイル> で確認できます）`,
     rejectedHelp: '修正してからアップロードし直してください。',
     reason: '理由',
