@@ -56,6 +56,30 @@ export function normalizeEmail(raw: string): string | null {
   return checked.ok ? checked.email : null;
 }
 
+/** Domains whose mailboxes ignore dots in the local part (Gmail), mapped to one name. */
+const DOTLESS_DOMAINS = new Map([
+  ['gmail.com', 'gmail.com'],
+  ['googlemail.com', 'gmail.com'],
+]);
+
+/**
+ * The mailbox a normalised address most likely reaches, for counting mail sent to it (never
+ * for storing or sending): the local part lower-cased (corporate servers match it without
+ * case), cut at the first "+" (sub-addressing, on by default at Gmail and Microsoft 365), and
+ * without dots at Gmail. Merging two real mailboxes only makes them share a limit; failing to
+ * merge one mailbox's variants would let anyone mail it once per variant. "-" is not cut: it
+ * is common inside real names and rarely a sub-address separator.
+ */
+export function mailboxKey(normalisedEmail: string): string {
+  const at = normalisedEmail.lastIndexOf('@');
+  const domain = normalisedEmail.slice(at + 1).toLowerCase();
+  let local = normalisedEmail.slice(0, at).toLowerCase();
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  const dotless = DOTLESS_DOMAINS.get(domain);
+  return dotless ? `${local.replace(/\./g, '')}@${dotless}` : `${local}@${domain}`;
+}
+
 /** `"foo.bar"` → `foo.bar`; any other quoted form → null; unquoted → as is. */
 function unquote(local: string): string | null {
   if (!local.startsWith('"')) return local;

@@ -78,6 +78,26 @@ describe('confirmation emails per address', () => {
     expect(await count()).toBe(4);
   });
 
+  it('counts per mailbox: case, +tag and Gmail-dot variants of one address share the limit', async () => {
+    const tag = `${Date.now().toString(36)}${ipCounter}`;
+    const corp = [
+      `taro.${tag}@corp.example`,
+      `Taro.${tag}@corp.example`,
+      `TARO.${tag.toUpperCase()}@CORP.example`,
+      `taro.${tag}+news@corp.example`,
+      `taro.${tag}+1@corp.example`,
+      `"taro.${tag}+2"@corp.example`,
+    ];
+    const gmail = [`hanako.${tag}@gmail.com`, `hanako${tag}@gmail.com`, `h.a.n.a.k.o.${tag}+x@googlemail.com`, `Hanako.${tag}@GMail.com`];
+    for (const variants of [corp, gmail]) {
+      for (const v of variants) expect((await h.subscribe(v, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+      const stored = new Set(variants.map((v) => v.replace(/^"(.*)"@/, '$1@').replace(/@.*/, (d) => d.toLowerCase())));
+      let mails = 0;
+      for (const v of stored) mails += (await h.mails(v)).length;
+      expect(mails).toBe(1);
+    }
+  });
+
   it('the "new link" button obeys the same limit', async () => {
     const email = h.stack.address();
     await h.subscribe(email, {}, { sourceIp: freshIp() });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkEmail, normalizeEmail } from '../../functions/core/email-address.ts';
+import { checkEmail, mailboxKey, normalizeEmail } from '../../functions/core/email-address.ts';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/email-addresses/email-addresses__validatorjs-isEmail-default.json', import.meta.url), 'utf8'),
@@ -84,5 +84,23 @@ describe('normalisation', () => {
     expect(address254).toHaveLength(254);
     expect(checkEmail(address254)).toMatchObject({ ok: true });
     expect(checkEmail(`a${address254}`)).toEqual({ ok: false, problem: 'too-long' });
+  });
+});
+
+describe('mailboxKey (what the per-address email limit counts)', () => {
+  it('merges the variants that reach one mailbox', () => {
+    const key = mailboxKey('taro.yamada@corp.example');
+    for (const v of ['Taro.Yamada@corp.example', 'TARO.YAMADA+news@corp.example', 'taro.yamada+a+b@corp.example']) {
+      expect(mailboxKey(normalizeEmail(v)!)).toBe(key);
+    }
+    expect(mailboxKey('h.a.n.a.k.o+x@googlemail.com')).toBe(mailboxKey('Hanako@gmail.com'));
+  });
+
+  it('keeps apart what is not the same mailbox', () => {
+    expect(mailboxKey('taro.yamada@corp.example')).not.toBe(mailboxKey('taroyamada@corp.example'));
+    expect(mailboxKey('taro-news@corp.example')).not.toBe(mailboxKey('taro@corp.example'));
+    expect(mailboxKey('taro@corp.example')).not.toBe(mailboxKey('taro@corp2.example'));
+    // A local part that starts with "+" keeps it: there is no mailbox name before it.
+    expect(mailboxKey('+1@corp.example')).toBe('+1@corp.example');
   });
 });

@@ -3,6 +3,7 @@
  * the mechanism (atomic DynamoDB conditional updates, TTL clean-up) in the adapter.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { mailboxKey } from '../email-address.ts';
 import { sha256Hex } from '../tokens.ts';
 
 /** A fixed window: at most `max` requests per `seconds`, counted atomically. */
@@ -66,7 +67,10 @@ function expandIPv6(ip: string): string[] {
   return [...h, ...fill, ...t].map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
 }
 
-/** The key an address's confirmation emails are counted under (hashed: no address in the counter). */
+/**
+ * The key an address's confirmation emails are counted under: its mailbox (case, +tag and
+ * Gmail-dot variants share one limit), hashed so the counter holds no address.
+ */
 export function addressKey(normalisedEmail: string): string {
-  return `address#${sha256Hex(normalisedEmail)}`;
+  return `address#${sha256Hex(mailboxKey(normalisedEmail))}`;
 }
