@@ -27,7 +27,7 @@ import {
   type ReportRecord,
   type ReportStatus,
 } from '../core/report.ts';
-import type { ClaimResult, CountDelta, Ledger, LedgerClaim, ReportStore, UploadReceipts } from '../core/use-cases/sending-ports.ts';
+import type { ClaimResult, CountDelta, Ledger, LedgerClaim, ReportStore, SentMark, UploadReceipts } from '../core/use-cases/sending-ports.ts';
 import { cancellationReasons, isConditionFailure, retryConflicts, type CancellationReason } from './dynamo-conflicts.ts';
 
 export interface SendingTables {
@@ -255,6 +255,36 @@ function rowFromReason(reason: CancellationReason | undefined): Pick<LedgerRow, 
   return { state: item.state.S as LedgerState, claimToken: item.claimToken?.S ?? '', attempts: Number(item.attempts?.N ?? 0) };
 }
 
+/** DynamoDB's limit on the items of one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+}
+
+/** Runs every task to its end (nothing left running behind a failure), then throws the first error. */
+async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+/**
+ * What a cancelled group transaction says about one member: settled by its reasons, `again`
+ * (its own conditions held: only the others' failures cancelled it), or `alone` (an
+ * unexpected reason, e.g. a conflict that outlasted the retries: redo it by itself).
+ */
+type Verdict<T> = T | 'again' | 'alone';
+
+/** The member's claim outcome from its two reasons (ledger Put, subscriber check), as `claimTransaction` reads them. */
+function claimVerdict(put: CancellationReason | undefined, check: CancellationReason | undefined): Verdict<ClaimResult> {
+  if (put?.Code === 'ConditionalCheckFailed') {
+    const row = rowFromReason(put);
+    return row ? { kind: 'exists', row } : 'alone';
+  }
+  if (check?.Code === 'ConditionalCheckFailed') return { kind: 'not-confirmed' };
+  return put?.Code === 'None' && check?.Code === 'None' ? 'again' : 'alone';
+}
+
 export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables): Ledger {
   const key = (reportId: string, email: string) => ({ reportId, item: ledgerItemKey(email) });
   const stillConfirmed = (email: string) => ({
@@ -284,9 +314,11 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     }
   }
 
-  const ledger: Ledger = {
-    claim(c: LedgerClaim) {
-      const row = {
+  /** The new ledger row, written only if there is none (an existing one comes back in the cancellation reason). */
+  const claimPut = (c: LedgerClaim) => ({
+    Put: {
+      TableName: tables.reports,
+      Item: {
         ...key(c.reportId, c.email),
         state: 'claimed',
         subscriberId: c.subscriberId,
@@ -294,18 +326,120 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
         claimedAt: c.now.toISOString(),
         attempts: 1,
         updatedAt: c.now.toISOString(),
-      };
-      return claimTransaction(
-        {
-          Put: {
-            TableName: tables.reports,
-            Item: row,
-            ConditionExpression: 'attribute_not_exists(reportId)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        c.email,
+      },
+      ConditionExpression: 'attribute_not_exists(reportId)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  });
+
+  /**
+   * One transaction for the whole group (two items per member). When it is cancelled, the
+   * members whose own conditions failed are settled from the reasons, the others are claimed
+   * again as a smaller group, and anything unexpected is claimed one by one.
+   */
+  async function claimGroup(claims: readonly LedgerClaim[]): Promise<ClaimResult[]> {
+    if (claims.length <= 1) return Promise.all(claims.map((c) => ledger.claim(c)));
+    let reasons: CancellationReason[];
+    try {
+      await retryConflicts(() =>
+        doc.send(new TransactWriteCommand({ TransactItems: claims.flatMap((c) => [claimPut(c), stillConfirmed(c.email)]) as never })),
       );
+      return claims.map(() => ({ kind: 'claimed' }));
+    } catch (err) {
+      const r = cancellationReasons(err);
+      if (!r) throw err;
+      reasons = r;
+    }
+    const verdicts = claims.map((_, i) => claimVerdict(reasons[2 * i], reasons[2 * i + 1]));
+    const results = verdicts.map((v) => (typeof v === 'string' ? undefined : v));
+    const again = claims.flatMap((_, i) => (verdicts[i] === 'again' ? [i] : []));
+    // Cancelled although every member's own conditions held: no progress as a group, so one by one.
+    const regroup = again.length < claims.length ? again : [];
+    const tasks: Promise<unknown>[] = [];
+    if (regroup.length) {
+      tasks.push(claimGroup(regroup.map((i) => claims[i]!)).then((out) => out.forEach((r, j) => (results[regroup[j]!] = r))));
+    }
+    claims.forEach((c, i) => {
+      if (results[i] || regroup.includes(i)) return;
+      tasks.push(ledger.claim(c).then((r) => (results[i] = r)));
+    });
+    await settleAll(tasks);
+    return results as ClaimResult[];
+  }
+
+  /** claimed → sent, only for the claimant (token) and only from `claimed`. */
+  const markSentUpdate = (reportId: string, m: SentMark, at: string) => ({
+    TableName: tables.reports,
+    Key: key(reportId, m.email),
+    UpdateExpression: 'SET #state = :sent, messageId = :mid, sentAt = :at, updatedAt = :at',
+    ConditionExpression: 'claimToken = :token AND #state = :claimed',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':mid': m.messageId, ':at': at, ':token': m.token, ':claimed': 'claimed' },
+  });
+
+  /**
+   * An SES event (delivery, bounce…) got here first and moved the row on: keep its state, just
+   * record the message id. Throws when the row is no longer ours (another claimant's token).
+   */
+  const recordMessageId = (reportId: string, m: SentMark, at: string) =>
+    retryConflicts(() =>
+      doc.send(
+        new UpdateCommand({
+          TableName: tables.reports,
+          Key: key(reportId, m.email),
+          UpdateExpression: 'SET messageId = :mid, sentAt = :at',
+          ConditionExpression: 'claimToken = :token',
+          ExpressionAttributeValues: { ':mid': m.messageId, ':at': at, ':token': m.token },
+        }),
+      ),
+    );
+
+  async function markOne(reportId: string, m: SentMark, at: string): Promise<void> {
+    try {
+      await retryConflicts(() => doc.send(new UpdateCommand(markSentUpdate(reportId, m, at))));
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      await recordMessageId(reportId, m, at);
+    }
+  }
+
+  /** One transaction of conditional updates; on cancellation, each member is finished as its reason says. */
+  async function markGroup(reportId: string, marks: readonly SentMark[], at: string): Promise<void> {
+    if (marks.length <= 1) return settleAll(marks.map((m) => markOne(reportId, m, at)));
+    let reasons: CancellationReason[];
+    try {
+      await retryConflicts(() =>
+        doc.send(new TransactWriteCommand({ TransactItems: marks.map((m) => ({ Update: markSentUpdate(reportId, m, at) })) })),
+      );
+      return;
+    } catch (err) {
+      const r = cancellationReasons(err);
+      if (!r) throw err;
+      reasons = r;
+    }
+    const code = (i: number) => reasons[i]?.Code;
+    const again = marks.filter((_, i) => code(i) === 'None');
+    // Cancelled although every member's own condition held: no progress as a group, so one by one.
+    const regroup = again.length < marks.length ? again : [];
+    await settleAll([
+      ...(regroup.length ? [markGroup(reportId, regroup, at)] : []),
+      ...marks.map((m, i) => {
+        if (code(i) === 'ConditionalCheckFailed') return recordMessageId(reportId, m, at);
+        return code(i) === 'None' && regroup.length ? Promise.resolve() : markOne(reportId, m, at);
+      }),
+    ]);
+  }
+
+  const ledger: Ledger = {
+    claim(c: LedgerClaim) {
+      return claimTransaction(claimPut(c), c.email);
+    },
+
+    async claimAll(claims) {
+      const results: ClaimResult[] = [];
+      // Two items per claim.
+      for (const group of chunks(claims, MAX_TRANSACTION_ITEMS / 2)) results.push(...(await claimGroup(group)));
+      return results;
     },
 
     takeOver(c) {
@@ -331,37 +465,9 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
       );
     },
 
-    async markSent(reportId, email, token, messageId, now) {
+    async markSent(reportId, sent, now) {
       const at = now.toISOString();
-      try {
-        await retryConflicts(() =>
-          doc.send(
-            new UpdateCommand({
-              TableName: tables.reports,
-              Key: key(reportId, email),
-              UpdateExpression: 'SET #state = :sent, messageId = :mid, sentAt = :at, updatedAt = :at',
-              ConditionExpression: 'claimToken = :token AND #state = :claimed',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':sent': 'sent', ':mid': messageId, ':at': at, ':token': token, ':claimed': 'claimed' },
-            }),
-          ),
-        );
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        // An SES event (delivery, bounce…) got here first and moved the row on: keep its
-        // state, just record the message id.
-        await retryConflicts(() =>
-          doc.send(
-            new UpdateCommand({
-              TableName: tables.reports,
-              Key: key(reportId, email),
-              UpdateExpression: 'SET messageId = :mid, sentAt = :at',
-              ConditionExpression: 'claimToken = :token',
-              ExpressionAttributeValues: { ':mid': messageId, ':at': at, ':token': token },
-            }),
-          ),
-        );
-      }
+      await settleAll(chunks(sent, MAX_TRANSACTION_ITEMS).map((marks) => markGroup(reportId, marks, at)));
     },
 
     async markFailed(reportId, email, token, reason, now) {

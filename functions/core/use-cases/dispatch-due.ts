@@ -6,18 +6,21 @@
  *    confirmation emails) spent → wait, still SENDING, the next tick continues.
  * 3. Load the rendered output once; on the first run count the audience.
  * 4. Shard by shard, page by page from the saved cursor, while the time budget lasts:
- *    check the reputation guard, then for each confirmed subscriber, at most `concurrency` at a
- *    time and paced by a token bucket: claim the ledger row (transaction with "still
- *    confirmed"), send with the per-recipient unsubscribe link and headers, mark it sent.
- *    After each fully resolved page save the cursor and the page's counts.
+ *    check the reputation guard, then take the page's confirmed subscribers in groups of
+ *    `concurrency`: claim the group's ledger rows (one transaction, each with "still
+ *    confirmed"), send each claimed one with its own unsubscribe link and headers (all in
+ *    flight at once, paced by a token bucket), then mark the sent ones (one transaction).
+ *    A group is claimed only when its sends start, so an unsubscribe that lands mid-send
+ *    stops every message not yet claimed. After each fully resolved page save the cursor
+ *    and the page's counts.
  * 5. Every shard done → SENT, and the editors are told.
  *
- * A crash leaves at most the in-flight claims ambiguous: the next run re-sends those
+ * A crash leaves at most one group's claims ambiguous: the next run re-sends those
  * (at-least-once, duplicates bounded by `concurrency`), and misses nobody.
  */
 import { randomUUID } from 'node:crypto';
 import { unsubscribeUrl } from '../links.ts';
-import { backoffMs, runBounded, TokenBucket, type Sleeper } from '../pacing.ts';
+import { backoffMs, TokenBucket, type Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, OutgoingEmail, QuotaSource } from '../ports.ts';
 import { ACCEPTED_STATES, type RenderedReport, type ReportCursor, type ReportRecord } from '../report.ts';
 import { reputationProblem, type ReputationGuard } from '../reputation.ts';
@@ -25,7 +28,7 @@ import { classifySendError, redactAddresses } from '../send-errors.ts';
 import { REPORT_HEADER } from '../ses-event.ts';
 import { SHARD_COUNT } from '../subscriber.ts';
 import { unsubscribeToken } from '../tokens.ts';
-import type { Audience, EditorNotifier, Ledger, Recipient, ReportStore } from './sending-ports.ts';
+import type { Audience, ClaimResult, EditorNotifier, Ledger, LedgerClaim, Recipient, ReportStore, SentMark } from './sending-ports.ts';
 
 export interface DispatchLog {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -182,16 +185,45 @@ async function sendLeased(
   let rejectionsInARow = 0;
   let stop: Stop | null = null;
 
-  /** One recipient: claim → send → mark. */
-  const deliver = async (r: Recipient): Promise<Delivery> => {
-    if (allowance <= 0) {
-      stop ??= { kind: 'quota' };
-      return 'unresolved';
+  /**
+   * One group, at most `concurrency` recipients: claim them all in one go → send each claimed
+   * one (all in flight at once) → mark the sent ones in one go. The previous group's mark runs
+   * alongside this group's claim (two independent writes); this group's mark is handed back
+   * to run alongside the next claim. The allowance is taken for the whole group up front and
+   * given back for each recipient not sent.
+   */
+  const deliverGroup = async (group: readonly Recipient[], previousMark: Promise<void>): Promise<{ outcomes: Delivery[]; mark: Promise<void> }> => {
+    allowance -= group.length;
+    const now = clock.now();
+    const claims: LedgerClaim[] = group.map((r) => ({ reportId, email: r.email, subscriberId: r.id, token: newId(), now }));
+    const [claimed, marked] = await Promise.allSettled([ledger.claimAll(claims), previousMark]);
+    if (marked.status === 'rejected') {
+      // The run stops on the previous group's error: this group's claims were never sent, so
+      // they are dropped (best effort: left behind, they are merely sent by the next run).
+      if (claimed.status === 'fulfilled') {
+        await Promise.allSettled(claims.map((c, i) => (claimed.value[i]?.kind === 'claimed' ? ledger.release(reportId, c.email, c.token) : null)));
+      }
+      throw marked.reason;
     }
-    allowance--;
-    const token = newId();
-    const claim = { reportId, email: r.email, subscriberId: r.id, token, now: clock.now() };
-    let claimed = await ledger.claim(claim);
+    if (claimed.status === 'rejected') throw claimed.reason;
+
+    const sent: SentMark[] = [];
+    const outcomes = await Promise.allSettled(group.map((r, i) => deliverClaimed(r, claims[i]!, claimed.value[i]!, sent)));
+    // What went out is marked even when another member failed. A storage error in the mark
+    // stops the run: those rows stay claimed and are re-sent next run (at-least-once).
+    const mark = sent.length ? ledger.markSent(reportId, sent, clock.now()) : Promise.resolve();
+    mark.catch(() => undefined); // awaited by the next group or the page; not unhandled meanwhile
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (failure) {
+      await mark;
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    return { outcomes: outcomes.map((o) => (o as PromiseFulfilledResult<Delivery>).value), mark };
+  };
+
+  /** One recipient after the group's claim: take over a dead run's claim or skip, send, collect the message id. */
+  const deliverClaimed = async (r: Recipient, claim: LedgerClaim, result: ClaimResult, sent: SentMark[]): Promise<Delivery> => {
+    let claimed = result;
     if (claimed.kind === 'exists' && claimed.row.state === 'claimed') {
       // Left by a run that died between claim and "sent": it may or may not have gone out.
       if (claimed.row.attempts >= maxAttempts) {
@@ -208,6 +240,7 @@ async function sendLeased(
       return ACCEPTED_STATES.includes(claimed.row.state) ? 'settled-sent' : 'settled-failed';
     }
 
+    const { token } = claim;
     await bucket.take(deps.sleeper);
     const message = personalise(rendered, r, deps.unsubscribeKey, settings, reportId);
     for (let attempt = 0; ; attempt++) {
@@ -239,8 +272,7 @@ async function sendLeased(
         return 'unresolved';
       }
       rejectionsInARow = 0;
-      // A storage error here propagates: the run stops and the row stays claimed (re-sent next run).
-      await ledger.markSent(reportId, r.email, token, messageId, clock.now());
+      sent.push({ email: r.email, token, messageId });
       return 'sent';
     }
   };
@@ -278,15 +310,22 @@ async function sendLeased(
         unresolved: 0,
         started: 0,
       };
-      await runBounded(
-        page.items,
-        settings.concurrency,
-        async (r) => {
-          counts.started++;
-          counts[await deliver(r)]++;
-        },
-        () => stop !== null || pastDeadline(),
-      );
+      let marking = Promise.resolve();
+      for (let i = 0; i < page.items.length && stop === null && !pastDeadline(); ) {
+        if (allowance <= 0) {
+          stop = { kind: 'quota' };
+          break;
+        }
+        // A fractional allowance (SES quotas are doubles) still sends one, as a count would.
+        const size = Math.max(1, Math.min(settings.concurrency, Math.floor(allowance)));
+        const group = page.items.slice(i, i + size);
+        i += group.length;
+        counts.started += group.length;
+        const done = await deliverGroup(group, marking);
+        marking = done.mark;
+        for (const d of done.outcomes) counts[d]++;
+      }
+      await marking;
       tally.sent += counts.sent;
       tally.failed += counts.failed;
       tally.skipped += counts.skipped;

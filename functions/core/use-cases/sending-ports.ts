@@ -57,12 +57,30 @@ export interface LedgerClaim {
   now: Date;
 }
 
+/** A claimed row whose message SES accepted. */
+export interface SentMark {
+  email: string;
+  token: string;
+  messageId: string;
+}
+
 export interface Ledger {
   /** Conditional put of the row (attribute_not_exists) + the subscriber still confirmed, in one transaction. */
   claim(c: LedgerClaim): Promise<ClaimResult>;
+  /**
+   * `claim` for a group, in as few transactions as possible; one result per claim, in order,
+   * each exactly what `claim` would have answered for it. A cancelled transaction claims
+   * nobody: the reasons settle the recipients whose conditions failed, the rest are claimed again.
+   */
+  claimAll(claims: readonly LedgerClaim[]): Promise<ClaimResult[]>;
   /** Re-claims a row left `claimed` by a dead dispatcher (condition: its old token), same subscriber check. */
   takeOver(c: LedgerClaim & { oldToken: string }): Promise<ClaimResult>;
-  markSent(reportId: string, email: string, token: string, messageId: string, now: Date): Promise<void>;
+  /**
+   * claimed → sent with the message id, for each row still held by its token; a row an SES
+   * event already moved on (delivered, bounced…) keeps its state and only gains the message id.
+   * Few calls for many rows; throws on storage errors (the rows then stay `claimed`).
+   */
+  markSent(reportId: string, sent: readonly SentMark[], now: Date): Promise<void>;
   markFailed(reportId: string, email: string, token: string, reason: string, now: Date): Promise<void>;
   /** Drops a claim that was never sent (so the next run claims it afresh). */
   release(reportId: string, email: string, token: string): Promise<void>;
