@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/clients.ts';
 import { statusShard, type SubscriberStatus } from '../../functions/core/subscriber.ts';
-import { CLIENT_LIMITS } from '../../functions/core/use-cases/rate-limits.ts';
+import { CLIENT_LIMITS, IPV6_SITE_LIMITS } from '../../functions/core/use-cases/rate-limits.ts';
 import { formBody, jsonBody } from '../helpers/api-events.ts';
 import { harness, HOUR, MINUTE, type Harness } from '../helpers/subscription.ts';
 
@@ -137,6 +137,20 @@ describe('requests per client', () => {
     const res = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:6:ffff:ffff:ffff:ffff' });
     expect(res.statusCode).toBe(429);
     expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:7::1' })).statusCode).toBe(200);
+  });
+
+  it('also counts a whole IPv6 /48, so hopping between the /64s of one routed prefix does not escape', async () => {
+    const limited = await harness();
+    const max = IPV6_SITE_LIMITS[0]!.max;
+    // Every request from its own /64, all inside 2001:db8:77::/48.
+    const from = (i: number) => `2001:db8:77:${i.toString(16)}::1`;
+    for (let i = 0; i < max; i++) {
+      expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: from(i) })).statusCode).toBe(200);
+    }
+    const victim = limited.stack.address();
+    expect((await limited.subscribe(victim, {}, { sourceIp: from(max) })).statusCode).toBe(429);
+    expect(await limited.mails(victim)).toHaveLength(0);
+    expect((await limited.subscribe(victim, {}, { sourceIp: '2001:db8:78::1' })).statusCode).toBe(200);
   });
 
   it('lets the window pass', async () => {

@@ -5,6 +5,7 @@ import { dynamo } from '../../functions/adapters/clients.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import {
   addressKey,
+  clientCounters,
   clientKey,
   clientNetwork,
   CONFIRMATION_EMAIL_LIMIT,
@@ -98,5 +99,15 @@ describe('requests per client (fixed windows)', () => {
     expect(clientNetwork('192.168.0.1/32')).toBe('192.168.0.1');
     expect(clientNetwork('::ffff:192.0.2.1')).toBe('192.0.2.1');
     expect(clientNetwork('not an ip')).toBe('unknown');
+  });
+
+  it('counts an IPv6 client in its /64 and its /48, an IPv4 client once', () => {
+    const keys = (ip: string) => clientCounters(ip).map((c) => c.key);
+    expect(keys('192.0.2.1')).toEqual([clientKey('192.0.2.1')]);
+    expect(keys('::ffff:192.0.2.1')).toEqual([clientKey('192.0.2.1')]);
+    const [net, site] = keys('2001:db8:1:2::1');
+    expect(net).toBe(clientKey('2001:db8:1:2::9'));
+    expect(site).toBe(keys('2001:0db8:0001:ffff::1')[1]);
+    expect(site).not.toBe(keys('2001:db8:2:2::1')[1]);
   });
 });

@@ -22,6 +22,15 @@ export const CLIENT_LIMITS: readonly FixedWindow[] = [
   { seconds: 86_400, max: 100 },
 ];
 
+/**
+ * Requests per IPv6 /48 on top of the per-/64 limits: a /48 is what one site, or anyone with a
+ * free tunnel-broker prefix, routes, and its 65,536 /64s would otherwise each get CLIENT_LIMITS.
+ */
+export const IPV6_SITE_LIMITS: readonly FixedWindow[] = [
+  { seconds: 600, max: 100 },
+  { seconds: 86_400, max: 500 },
+];
+
 /** A sliding rule: at least `minGapSeconds` between events and at most `max` per `windowSeconds`. */
 export interface SpacingRule {
   minGapSeconds: number;
@@ -44,19 +53,36 @@ export interface RateLimitStore {
 /**
  * The key a client is counted under: an IPv4 address, or the /64 of an IPv6 address (one
  * subscriber line gets a whole /64, so counting single v6 addresses would limit nothing).
- * Hashed, so the counters hold no address.
+ * Hashed, so the counters hold no address. The address is API Gateway's
+ * `requestContext.http.sourceIp` (the TCP peer), never a header such as X-Forwarded-For.
  */
 export function clientKey(sourceIp: string): string {
   return `client#${sha256Hex(clientNetwork(sourceIp)).slice(0, 32)}`;
 }
 
+/** Every counter one request from this client is counted in: its address or /64, and for IPv6 its /48. */
+export function clientCounters(sourceIp: string): { key: string; windows: readonly FixedWindow[] }[] {
+  const counters = [{ key: clientKey(sourceIp), windows: CLIENT_LIMITS }];
+  const site = ipv6Prefix(sourceIp, 3);
+  if (site) counters.push({ key: `site#${sha256Hex(site).slice(0, 32)}`, windows: IPV6_SITE_LIMITS });
+  return counters;
+}
+
 export function clientNetwork(sourceIp: string): string {
-  const ip = sourceIp.trim().replace(/\/\d+$/, '');
+  const ip = bareIp(sourceIp);
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1]!;
   if (isIPv4(ip)) return ip;
-  if (isIPv6(ip)) return `${expandIPv6(ip).slice(0, 4).join(':')}::/64`;
-  return 'unknown';
+  return ipv6Prefix(ip, 4) ?? 'unknown';
+}
+
+const bareIp = (sourceIp: string) => sourceIp.trim().replace(/\/\d+$/, '');
+
+/** The first `groups` 16-bit groups of an IPv6 address as a prefix ("2001:db8:1::/48"), or null. */
+function ipv6Prefix(sourceIp: string, groups: number): string | null {
+  const ip = bareIp(sourceIp);
+  if (!isIPv6(ip) || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return null;
+  return `${expandIPv6(ip).slice(0, groups).join(':')}::/${groups * 16}`;
 }
 
 function expandIPv6(ip: string): string[] {

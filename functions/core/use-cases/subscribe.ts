@@ -4,7 +4,8 @@
  * subscribe():
  * 1. A filled honeypot is a bot: neutral answer, nothing stored, nothing sent.
  * 2. Check and normalise the address → invalid-email (nothing stored, not even a count).
- * 3. Count the request against the client's network (fixed windows) → rate-limited.
+ * 3. Count the request against the client's address or /64, and an IPv6 client's /48 too
+ *    (fixed windows) → rate-limited.
  * 4. Read the row. Confirmed: neutral answer, no email (no enumeration, no mail bombing).
  *    Pending, unsubscribed, bounced, complained or absent: go on — every one of them gets
  *    mail again only by pressing the button in a fresh confirmation email.
@@ -20,9 +21,9 @@ import { shardOf, statusShard, type Locale, type SignupEvidence, type Subscriber
 import { newConfirmToken, newSubscriberId, parseConfirmToken, sameDigest } from '../tokens.ts';
 import {
   addressKey,
-  clientKey,
-  CLIENT_LIMITS,
+  clientCounters,
   CONFIRMATION_EMAIL_LIMIT,
+  type LimitResult,
   type RateLimitStore,
 } from './rate-limits.ts';
 
@@ -85,7 +86,7 @@ export async function subscribe(deps: SubscribeDeps, req: SubscribeRequest): Pro
   const checked = checkEmail(req.email);
   if (!checked.ok) return { kind: 'invalid-email', problem: checked.problem };
   const now = deps.clock.now();
-  const counted = await deps.limits.countRequest(clientKey(req.client.sourceIp), CLIENT_LIMITS, now);
+  const counted = await countClient(deps.limits, req.client, now);
   if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
   const existing = await deps.store.get(checked.email);
   if (existing?.status === 'confirmed') return { kind: 'accepted', detail: 'already-confirmed' };
@@ -112,7 +113,7 @@ export async function requestNewConfirmation(
   const parsed = parseConfirmToken(req.token);
   if (!parsed) return { kind: 'invalid' };
   const now = deps.clock.now();
-  const counted = await deps.limits.countRequest(clientKey(req.client.sourceIp), CLIENT_LIMITS, now);
+  const counted = await countClient(deps.limits, req.client, now);
   if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
   const row = await deps.store.findById(parsed.id);
   if (!row?.confirmTokenHash || !sameDigest(parsed.hash, row.confirmTokenHash)) return { kind: 'invalid' };
@@ -123,6 +124,14 @@ export async function requestNewConfirmation(
     source: row.signup?.source ?? 'new-link',
   };
   return { kind: 'accepted', detail: await issueConfirmation(deps, now, row.email, row, row.locale, signup) };
+}
+
+async function countClient(limits: RateLimitStore, client: ClientInfo, now: Date): Promise<LimitResult> {
+  for (const { key, windows } of clientCounters(client.sourceIp)) {
+    const counted = await limits.countRequest(key, windows, now);
+    if (!counted.allowed) return counted;
+  }
+  return { allowed: true };
 }
 
 async function issueConfirmation(
