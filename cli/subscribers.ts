@@ -69,18 +69,19 @@ export function csvRow(s: Subscriber): string {
     signupUserAgent: c?.signup?.userAgent,
     softBounces: s.softBounces,
   };
-  return CSV_COLUMNS.map((k) => csvCell(values[k], k !== 'email')).join(',');
+  return CSV_COLUMNS.map((k) => csvCell(values[k])).join(',');
 }
 
 /**
- * Quotes as RFC 4180 wants; and, because the file will be opened in Excel, defuses cells that
- * start like a formula (the user agent is whatever the requester sent). The address is left
- * exact: it passed the dot-atom check, so it has no spaces, quotes or parentheses to build one.
+ * Quotes as RFC 4180 wants; and, because the file will be opened in Excel, defuses every cell
+ * that starts like a formula (after any spaces; full-width signs too) with a leading "'". That
+ * includes addresses: "=cmd|'/Ccalc'!A0@example.com" is a valid dot-atom address, and anyone
+ * can leave one in the table as a pending row; the user agent is whatever the requester sent.
  */
-export function csvCell(value: string | number | undefined, defuse = true): string {
+export function csvCell(value: string | number | undefined): string {
   if (value === undefined) return '';
   let text = String(value);
-  if (defuse && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[\s\u3000]*[=+\-@＝＋－＠]|^[\t\r\n]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

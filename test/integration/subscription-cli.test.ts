@@ -95,8 +95,22 @@ describe('subscribers export', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=1+1')).toBe("'=1+1");
     expect(csvCell('-2')).toBe("'-2");
-    expect(csvCell('+x@example.com', false)).toBe('+x@example.com');
+    expect(csvCell(' =1+1')).toBe("' =1+1");
+    expect(csvCell('＝1+1')).toBe("'＝1+1");
+    expect(csvCell('\t=1')).toBe("'\t=1");
     expect(csvCell(undefined)).toBe('');
+  });
+
+  it('defuses an address built to be a formula: anyone can leave one as a pending row', async () => {
+    const tag = Date.now().toString(36);
+    const planted = [`=cmd|'/C${tag}'!A0@example.com`, `+${tag}+1@example.com`, `-${tag}@example.com`];
+    for (const email of planted) expect((await h.subscribe(email, {}, { sourceIp: '203.0.113.12' })).statusCode).toBe(200);
+    const out = join(dir, 'planted.csv');
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', out, '--status', 'pending'])).toBe(0);
+    const cells = parseCsv(readFileSync(out, 'utf8')).slice(1).map((r) => r[0]!);
+    for (const email of planted) expect(cells).toContain(`'${email}`);
+    expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
   });
 });
 
