@@ -33,28 +33,39 @@ export function createHandler(deps: AppDeps): (event: APIGatewayProxyEventV2) =>
     const methods = Object.prototype.hasOwnProperty.call(ROUTES, req.path) ? ROUTES[req.path]! : undefined;
     const isHead = req.method === 'HEAD';
     const route = methods?.[(isHead ? 'GET' : req.method) as 'GET' | 'POST'];
+    // Only names we chose reach the log: an unknown path or method is whatever the client sent,
+    // and a mangled link puts a token or an address there.
+    const where = { path: methods ? req.path : '(unknown)', method: KNOWN_METHODS.has(req.method) ? req.method : '(other)' };
     let result: HttpResult;
     try {
       if (!methods) result = ctx.fail(404, 'notFound');
       else if (!route) result = ctx.fail(405, 'methodNotAllowed', undefined, { Allow: allow(methods) });
       else result = await route(ctx);
     } catch (err) {
-      logger.error('request failed', { path: req.path, method: req.method, requestId: req.requestId, error: errorSummary(err) });
+      logger.error('request failed', { ...where, requestId: req.requestId, error: errorSummary(err) });
       ctx.outcome = 'unavailable';
       result = ctx.fail(503, 'unavailable', undefined, { 'Retry-After': '30' });
     }
-    logger.info('request', { path: req.path, method: req.method, status: result.statusCode, outcome: ctx.outcome, requestId: req.requestId });
+    logger.info('request', { ...where, status: result.statusCode, outcome: ctx.outcome, requestId: req.requestId });
     return isHead ? { ...result, body: '' } : result;
   };
 }
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 function allow(methods: { GET?: Route; POST?: Route }): string {
   return [...(methods.GET ? ['GET', 'HEAD'] : []), ...(methods.POST ? ['POST'] : [])].join(', ');
 }
 
-/** Name and message only, addresses masked: SES puts the recipient into some error messages. */
-function errorSummary(err: unknown): { name: string; message: string } {
+/**
+ * Name and message only, with addresses, links and token-like strings masked: SES puts the
+ * recipient into some error messages, and an error may quote the link it was sending.
+ */
+export function errorSummary(err: unknown): { name: string; message: string } {
   const name = err instanceof Error ? err.name : 'unknown';
-  const message = (err instanceof Error ? err.message : String(err)).replace(/[^\s<>"']+@[^\s<>"']+/g, '<address>');
-  return { name, message: message.slice(0, 300) };
+  const message = (err instanceof Error ? err.message : String(err))
+    .replace(/[^\s<>"'()@:,;]+@[^\s<>"'()@:,;]+/g, '<address>')
+    .replace(/\b(?:https?|mailto):[^\s<>"']*/gi, '<link>')
+    .replace(/[A-Za-z0-9_-]{32,}/g, '<token>');
+  return { name: name.slice(0, 100), message: message.slice(0, 300) };
 }
