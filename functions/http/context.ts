@@ -16,6 +16,13 @@ export interface SiteSettings extends PageContext {
   consentPolicyVersion: string;
 }
 
+/** A monotonic timer (ms) that can wait: holds neutral answers to their floor. */
+export interface AnswerFloor {
+  ms: number;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 export interface AppDeps {
   site: SiteSettings;
   subscribers: SubscribeStore & ConfirmStore & UnsubscribeStore;
@@ -24,6 +31,8 @@ export interface AppDeps {
   /** The unsubscribe HMAC key, loaded once (Secrets Manager on AWS). */
   unsubscribeKey: () => Promise<Buffer>;
   clock: Clock;
+  /** POST /subscribe's neutral answers leave no earlier than `ms` after the request came in. */
+  answerFloor: AnswerFloor;
 }
 
 export interface RouteContext {

@@ -6,8 +6,11 @@ import { loadUnsubscribeKey } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import type { Config } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { confirmationSender } from './confirmation-mail.ts';
 import type { AppDeps } from './context.ts';
+import { NEUTRAL_ANSWER_FLOOR_MS } from './routes/subscribe.ts';
 
 export function appDeps(config: Config): AppDeps {
   let key: Promise<Buffer> | undefined;
@@ -34,5 +37,6 @@ export function appDeps(config: Config): AppDeps {
     ),
     unsubscribeKey,
     clock: systemClock,
+    answerFloor: { ms: NEUTRAL_ANSWER_FLOOR_MS, now: () => performance.now(), sleep: async (ms) => void (await sleep(ms)) },
   };
 }

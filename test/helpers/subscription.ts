@@ -28,6 +28,19 @@ export function manualClock(start = '2031-03-01T00:00:00.000Z'): ManualClock {
   return { now: () => new Date(t), set: (iso) => void (t = Date.parse(iso)), advance: (ms) => void (t += ms) };
 }
 
+/**
+ * A monotonic timer for the neutral-answer floor whose sleeps take no real time: `now()` is the
+ * real monotonic time plus everything slept so far, so a held answer shows up in `now()`.
+ */
+export function virtualTimer(): { now(): number; sleep(ms: number): Promise<void>; slept(): number } {
+  let slept = 0;
+  return {
+    now: () => performance.now() + slept,
+    sleep: async (ms) => void (slept += Math.max(0, ms)),
+    slept: () => slept,
+  };
+}
+
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 
@@ -55,7 +68,9 @@ const CONFIRM_LINK = /https:\/\/news\.example\.jp\/confirm\?token=([A-Za-z0-9_-]
 export async function harness(overrides: Record<string, string> = {}, depOverrides: Partial<AppDeps> = {}): Promise<Harness> {
   const stack = await createTestStack(overrides);
   const clock = manualClock();
-  const deps: AppDeps = { ...appDeps(stack.config), clock, ...depOverrides };
+  // Neutral answers are held to their floor on a timer whose sleeps cost no real time.
+  const real = appDeps(stack.config);
+  const deps: AppDeps = { ...real, clock, answerFloor: { ...real.answerFloor, ...virtualTimer() }, ...depOverrides };
   const handle = createHandler(deps);
   const table = stack.env.SUBSCRIBERS_TABLE!;
 

@@ -7,10 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { statusShard, type SubscriberStatus } from '../../functions/core/subscriber.ts';
 import { CLIENT_LIMITS, IPV6_SITE_LIMITS } from '../../functions/core/use-cases/rate-limits.ts';
-import { formBody, jsonBody } from '../helpers/api-events.ts';
-import { harness, HOUR, MINUTE, type Harness } from '../helpers/subscription.ts';
+import { formBody, jsonBody, multipartBody } from '../helpers/api-events.ts';
+import { harness, HOUR, MINUTE, virtualTimer, type Harness } from '../helpers/subscription.ts';
 
 const h = await harness();
 
@@ -25,6 +26,12 @@ async function setStatus(hh: Harness, email: string, status: SubscriberStatus) {
       ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row!.shard) },
     }),
   );
+}
+
+/** What `subscribers delete` does: the row goes, a hashed tombstone stays. */
+async function eraseSubscriber(hh: Harness, email: string) {
+  await dynamoSubscriberStore(dynamo, hh.stack.env.SUBSCRIBERS_TABLE!).erase(email, hh.clock.now().toISOString());
+  expect(await hh.item(email)).toBeUndefined();
 }
 
 /** A distinct client address per call, so the per-client limit stays out of the way. */
@@ -164,12 +171,12 @@ describe('requests per client', () => {
 });
 
 describe('no enumeration', () => {
-  it('new, pending, limited, confirmed, unsubscribed, bounced, complained and bot requests get one identical answer', async () => {
+  it('every state gets one byte-identical answer (status, headers, body, length), as form, JSON and multipart, in ja and en', async () => {
     const states: Record<string, string> = {};
     states.new = h.stack.address();
     states.pending = h.stack.address();
     await h.subscribe(states.pending, {}, { sourceIp: freshIp() });
-    states.limited = states.pending; // second request inside 10 minutes: no email
+    states.limited = h.stack.address(); // its first request below sends, the others are inside 10 minutes
     states.confirmed = h.stack.address();
     await h.confirmed(states.confirmed);
     for (const s of ['unsubscribed', 'bounced', 'complained'] as const) {
@@ -177,16 +184,60 @@ describe('no enumeration', () => {
       await h.confirmed(states[s]);
       await setStatus(h, states[s], s);
     }
+    states.tombstoned = h.stack.address();
+    await h.confirmed(states.tombstoned);
+    await eraseSubscriber(h, states.tombstoned);
+    states.variant = states.confirmed.toUpperCase().replace('EXAMPLE.COM', 'Example.Com');
+
+    const ask = (email: string, lang: string, format: 'form' | 'json' | 'multipart', website = '') => {
+      const fields = { email, lang, ...(website ? { website } : {}) };
+      const body = format === 'form' ? formBody(fields) : format === 'json' ? jsonBody(fields) : multipartBody(fields);
+      return h.call({ method: 'POST', path: '/subscribe', ...body, sourceIp: freshIp() });
+    };
+    const answerOf = async (email: string, website = '') => {
+      const parts: unknown[] = [];
+      for (const lang of ['ja', 'en']) {
+        for (const format of ['form', 'json', 'multipart'] as const) {
+          const res = await ask(email, lang, format, website);
+          parts.push([res.statusCode, res.headers, Buffer.byteLength(res.body ?? ''), res.body, res.cookies]);
+        }
+      }
+      return JSON.stringify(parts);
+    };
     const answers = new Map<string, string>();
-    for (const [state, email] of Object.entries(states)) {
-      const html = await h.subscribe(email, {}, { sourceIp: freshIp() });
-      const json = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email }), sourceIp: freshIp() });
-      answers.set(state, JSON.stringify([html.statusCode, html.headers, html.body, json.statusCode, json.headers, json.body]));
-    }
-    const bot = await h.subscribe(h.stack.address(), { website: 'x' }, { sourceIp: freshIp() });
-    const botJson = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: h.stack.address(), website: 'x' }), sourceIp: freshIp() });
-    answers.set('bot', JSON.stringify([bot.statusCode, bot.headers, bot.body, botJson.statusCode, botJson.headers, botJson.body]));
+    for (const [state, email] of Object.entries(states)) answers.set(state, await answerOf(email));
+    answers.set('bot', await answerOf(h.stack.address(), 'https://spam.example'));
     expect(new Set(answers.values()).size).toBe(1);
+    expect(JSON.parse(answers.get('new')!)[0][0]).toBe(200);
+  });
+
+  it('every neutral answer is held to the same floor, so the branch that renders and sends mail does not stand out by latency', async () => {
+    const timer = virtualTimer();
+    const floorMs = 60_000; // far above any real run time: only the hold can reach it
+    const t = await harness({}, { answerFloor: { ms: floorMs, ...timer } });
+    const confirmed = t.stack.address();
+    await t.confirmed(confirmed);
+    const bounced = t.stack.address();
+    await t.confirmed(bounced);
+    await setStatus(t, bounced, 'bounced');
+    const fresh = t.stack.address();
+    const cases: [string, () => Promise<unknown>][] = [
+      ['new (renders and sends)', () => t.subscribe(fresh, {}, { sourceIp: freshIp() })],
+      ['address-limited', () => t.subscribe(fresh, {}, { sourceIp: freshIp() })],
+      ['confirmed', () => t.subscribe(confirmed, {}, { sourceIp: freshIp() })],
+      ['bounced (sends)', () => t.subscribe(bounced, {}, { sourceIp: freshIp() })],
+      ['honeypot', () => t.subscribe(t.stack.address(), { website: 'x' }, { sourceIp: freshIp() })],
+      ['JSON', () => t.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: confirmed }), sourceIp: freshIp() })],
+    ];
+    for (const [name, request] of cases) {
+      const start = timer.now();
+      await request();
+      expect({ name, held: timer.now() - start >= floorMs }).toEqual({ name, held: true });
+    }
+    // Answers that do not depend on the address are not held.
+    const sleptBefore = timer.slept();
+    expect((await t.subscribe('not-an-address', {}, { sourceIp: freshIp() })).statusCode).toBe(400);
+    expect(timer.slept()).toBe(sleptBefore);
   });
 
   it('a confirmed address is not mailed and not changed by a sign-up request', async () => {
