@@ -42,6 +42,8 @@ export interface RouteContext {
   json: boolean;
   /** What happened, for the one log line per request (never an address or token). */
   outcome: string;
+  /** The body's fields once a route has read them: a later failure still answers in their `lang`. */
+  fields?: Map<string, string>;
   locale(fields?: Map<string, string>): Locale;
   /** A view of the request's language; `offerSwitch` adds the other-language link (GET pages). */
   view(locale: Locale, offerSwitch?: boolean): View;
@@ -54,7 +56,7 @@ export function routeContext(req: HttpRequest, deps: AppDeps, json: boolean): Ro
     deps,
     json,
     outcome: '',
-    locale: (fields) => pickLocale(req, deps.site.defaultLocale, fields),
+    locale: (fields) => pickLocale(req, deps.site.defaultLocale, fields ?? ctx.fields),
     view: (locale, offerSwitch = false) => view(locale, deps.site, offerSwitch ? req.query : undefined),
     fail(status, kind, fields, extra) {
       ctx.outcome ||= kind;

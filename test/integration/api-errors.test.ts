@@ -3,11 +3,24 @@
  * changes nothing: routes, methods, bodies, tokens, addresses.
  */
 import { describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type GetCommandInput,
+  type QueryCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
+import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { MAX_BODY_BYTES } from '../../functions/http/request.ts';
 import { formBody, jsonBody, multipartBody } from '../helpers/api-events.ts';
-import { harness } from '../helpers/subscription.ts';
+import { harness, type Harness } from '../helpers/subscription.ts';
 
 const h = await harness();
 const table = h.stack.env.SUBSCRIBERS_TABLE!;
@@ -132,5 +145,75 @@ describe('bad requests', () => {
     expect(res.headers['Retry-After']).toBe('30');
     expect(res.body).not.toContain('SES said no');
     expect(res.body).not.toContain('victim@');
+  });
+});
+
+/**
+ * A DynamoDB client that throttles the calls `fails(input)` picks and passes the rest to
+ * DynamoDB Local (throttling is a fault the emulator cannot produce).
+ */
+function throttling(fails: (input: UpdateCommandInput | GetCommandInput | QueryCommandInput) => boolean) {
+  const client = DynamoDBDocumentClient.from(dynamo);
+  const mock = mockClient(client);
+  const fault = () => new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
+  mock.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+    if (fails(input)) throw fault();
+    return dynamo.send(new UpdateCommand(input));
+  });
+  mock.on(GetCommand).callsFake(async (input: GetCommandInput) => {
+    if (fails(input)) throw fault();
+    return dynamo.send(new GetCommand(input));
+  });
+  mock.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+    if (fails(input)) throw fault();
+    return dynamo.send(new QueryCommand(input));
+  });
+  return client;
+}
+
+const keyOf = (input: { Key?: Record<string, unknown> }) => String(input.Key?.email ?? '');
+
+describe('when DynamoDB fails', () => {
+  async function faulty(fails: Parameters<typeof throttling>[0]): Promise<Harness> {
+    const base = await harness();
+    const client = throttling(fails);
+    const table = base.stack.env.SUBSCRIBERS_TABLE!;
+    return harness(base.stack.env, { limits: dynamoRateLimitStore(client, table), subscribers: dynamoSubscriberStore(client, table) });
+  }
+
+  it.each([
+    ['the per-client counter', (i: { Key?: Record<string, unknown> }) => keyOf(i).startsWith('rl#client#')],
+    ['the per-address email limit', (i: { Key?: Record<string, unknown> }) => keyOf(i).startsWith('rl#address#')],
+  ])('a sign-up fails closed when %s cannot be counted: 503 with Retry-After, nothing stored, nothing sent', async (_name, fails) => {
+    const f = await faulty(fails);
+    const email = f.stack.address();
+    const page = await f.subscribe(email);
+    expect(page.statusCode).toBe(503);
+    expect(page.headers['Retry-After']).toBe('30');
+    expect(page.body).toContain('一時的にご利用いただけません');
+    const json = await f.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email, lang: 'en' }) });
+    expect(json.statusCode).toBe(503);
+    expect(JSON.parse(json.body!)).toEqual({ ok: false, error: 'unavailable', message: 'Temporarily unavailable' });
+    expect(await f.item(email)).toBeUndefined();
+    expect(await f.mails(email)).toHaveLength(0);
+  });
+
+  it('confirm and unsubscribe answer 503, and change nothing, when the subscriber cannot be read', async () => {
+    const base = await harness();
+    const email = base.stack.address();
+    await base.subscribe(email);
+    const confirmToken = await base.latestConfirmToken(email);
+    const unsubToken = await base.unsubscribeTokenOf(email);
+    const before = await base.rawItem(email);
+    const table = base.stack.env.SUBSCRIBERS_TABLE!;
+    const client = throttling((i) => 'IndexName' in i && i.IndexName === 'byId');
+    const f = await harness(base.stack.env, { subscribers: dynamoSubscriberStore(client, table) });
+    const requests = [
+      { path: '/confirm', query: { token: confirmToken } },
+      { method: 'POST', path: '/confirm', ...formBody({ token: confirmToken }) },
+      { method: 'POST', path: '/unsubscribe', query: { token: unsubToken }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) },
+    ];
+    for (const r of requests) expect((await f.call(r)).statusCode).toBe(503);
+    expect(await base.rawItem(email)).toBe(before);
   });
 });

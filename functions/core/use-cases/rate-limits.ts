@@ -1,6 +1,11 @@
 /**
  * Abuse limits on the sign-up path and the port that enforces them. The numbers live here,
  * the mechanism (atomic DynamoDB conditional updates, TTL clean-up) in the adapter.
+ *
+ * A counter that cannot be read or written (DynamoDB throttled or down) fails closed: the
+ * error reaches the handler, which answers 503 with Retry-After and sends nothing. Failing
+ * open would hand a stranger's inbox to whoever can make DynamoDB throttle, and a sign-up
+ * could not be stored then anyway.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { mailboxKey } from '../email-address.ts';

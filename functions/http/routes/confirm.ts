@@ -36,7 +36,7 @@ export async function getConfirm(ctx: RouteContext): Promise<HttpResult> {
 export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
   const body = readBody(ctx.req);
   if (!body.ok) return bodyFailure(ctx, body.problem);
-  const fields = body.fields;
+  const fields = (ctx.fields = body.fields);
   const token = tokenFrom(ctx, fields);
   if (!token) return ctx.fail(400, 'missingToken', fields);
   const locale = ctx.locale(fields);

@@ -34,7 +34,7 @@ export async function postSubscribe(ctx: RouteContext): Promise<HttpResult> {
   const releaseAt = floor.now() + floor.ms;
   const body = readBody(ctx.req);
   if (!body.ok) return bodyFailure(ctx, body.problem);
-  const fields = body.fields;
+  const fields = (ctx.fields = body.fields);
   const locale = ctx.locale(fields);
   const t = ctx.view(locale).t;
   const { deps } = ctx;

@@ -25,7 +25,7 @@ export async function getUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
 export async function postUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
   const body = readBody(ctx.req);
   if (!body.ok) return bodyFailure(ctx, body.problem);
-  const fields = body.fields;
+  const fields = (ctx.fields = body.fields);
   const oneClick = fields.get('List-Unsubscribe')?.trim() === 'One-Click';
   const token = tokenFrom(ctx, fields);
   const locale = ctx.locale(fields);
