@@ -152,7 +152,9 @@ describe('bad requests', () => {
  * A DynamoDB client that throttles the calls `fails(input)` picks and passes the rest to
  * DynamoDB Local (throttling is a fault the emulator cannot produce).
  */
-function throttling(fails: (input: UpdateCommandInput | GetCommandInput | QueryCommandInput) => boolean) {
+type CallInput = { Key?: Record<string, unknown>; IndexName?: string };
+
+function throttling(fails: (input: CallInput) => boolean) {
   const client = DynamoDBDocumentClient.from(dynamo);
   const mock = mockClient(client);
   const fault = () => new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
@@ -171,7 +173,7 @@ function throttling(fails: (input: UpdateCommandInput | GetCommandInput | QueryC
   return client;
 }
 
-const keyOf = (input: { Key?: Record<string, unknown> }) => String(input.Key?.email ?? '');
+const keyOf = (input: CallInput) => String(input.Key?.email ?? '');
 
 describe('when DynamoDB fails', () => {
   async function faulty(fails: Parameters<typeof throttling>[0]): Promise<Harness> {
@@ -182,8 +184,8 @@ describe('when DynamoDB fails', () => {
   }
 
   it.each([
-    ['the per-client counter', (i: { Key?: Record<string, unknown> }) => keyOf(i).startsWith('rl#client#')],
-    ['the per-address email limit', (i: { Key?: Record<string, unknown> }) => keyOf(i).startsWith('rl#address#')],
+    ['the per-client counter', (i: CallInput) => keyOf(i).startsWith('rl#client#')],
+    ['the per-address email limit', (i: CallInput) => keyOf(i).startsWith('rl#address#')],
   ])('a sign-up fails closed when %s cannot be counted: 503 with Retry-After, nothing stored, nothing sent', async (_name, fails) => {
     const f = await faulty(fails);
     const email = f.stack.address();
@@ -206,7 +208,7 @@ describe('when DynamoDB fails', () => {
     const unsubToken = await base.unsubscribeTokenOf(email);
     const before = await base.rawItem(email);
     const table = base.stack.env.SUBSCRIBERS_TABLE!;
-    const client = throttling((i) => 'IndexName' in i && i.IndexName === 'byId');
+    const client = throttling((i) => i.IndexName === 'byId');
     const f = await harness(base.stack.env, { subscribers: dynamoSubscriberStore(client, table) });
     const requests = [
       { path: '/confirm', query: { token: confirmToken } },
