@@ -5,29 +5,14 @@
  * link with `token=` in it. Everything written to stdout and stderr is captured and searched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/adapters/logger.ts';
 import { confirmUrl } from '../../functions/core/links.ts';
 import { formBody, jsonBody } from '../helpers/api-events.ts';
+import { captureLogs } from '../helpers/log-capture.ts';
 import { harness, type Harness } from '../helpers/subscription.ts';
 
-const captured: string[] = [];
-const writes = { out: process.stdout.write, err: process.stderr.write };
-
-beforeAll(() => {
-  logger.setLogLevel('DEBUG');
-  const tap = (stream: NodeJS.WriteStream, original: typeof process.stdout.write) =>
-    ((chunk: unknown, ...rest: unknown[]) => {
-      captured.push(String(chunk));
-      return (original as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-    }) as typeof process.stdout.write;
-  process.stdout.write = tap(process.stdout, writes.out);
-  process.stderr.write = tap(process.stderr, writes.err);
-});
-
-afterAll(() => {
-  process.stdout.write = writes.out;
-  process.stderr.write = writes.err;
-});
+const logs = captureLogs();
+beforeAll(() => logs.start());
+afterAll(() => logs.stop());
 
 const h = await harness();
 /** SES fails, quoting the recipient and the link as some SES errors do. */
@@ -75,7 +60,7 @@ describe('logs', () => {
     const unlucky = address(failing);
     expect((await failing.subscribe(unlucky)).statusCode).toBe(503);
 
-    const log = captured.join('');
+    const log = logs.text();
     expect(log).toContain('"message":"request"'); // the capture works
     expect(log).toContain('"message":"request failed"');
     for (const a of secrets.addresses) expect(log.toLowerCase()).not.toContain(a.toLowerCase());
