@@ -5,7 +5,7 @@
  * GET of any link, however often, changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/clients.ts';
 import { statusShard } from '../../functions/core/subscriber.ts';
 import { newSubscriberId, unsubscribeToken } from '../../functions/core/tokens.ts';
@@ -193,5 +193,118 @@ describe('unsubscribe tokens', () => {
       expect(res.statusCode).toBe(200);
       expect(await h.rawItem(addr)).toBe(before);
     }
+  });
+});
+
+describe('GET, HEAD and OPTIONS never change anything', () => {
+  it('whatever the link, its state, the query, a body or a method-override header; five times each', async () => {
+    const g = await harness();
+    const table = g.stack.env.SUBSCRIBERS_TABLE!;
+    const snapshot = async () =>
+      JSON.stringify(
+        ((await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).sort((a, b) =>
+          String(a.email).localeCompare(String(b.email)),
+        ),
+      );
+    const expiredEmail = g.stack.address('expired');
+    await g.subscribe(expiredEmail);
+    const expired = await g.latestConfirmToken(expiredEmail);
+    g.clock.advance(49 * HOUR);
+    const pendingEmail = g.stack.address('pending');
+    await g.subscribe(pendingEmail);
+    const pending = await g.latestConfirmToken(pendingEmail);
+    const confirmedEmail = g.stack.address('confirmed');
+    await g.confirmed(confirmedEmail);
+    const used = await g.latestConfirmToken(confirmedEmail);
+    const unsubscribedEmail = g.stack.address('unsubscribed');
+    await g.confirmed(unsubscribedEmail);
+    const gone = await g.unsubscribeTokenOf(unsubscribedEmail);
+    await g.call({ method: 'POST', path: '/unsubscribe', query: { token: gone } });
+    const stop = await g.unsubscribeTokenOf(confirmedEmail);
+    const pendingStop = await g.unsubscribeTokenOf(pendingEmail);
+    const emails = [expiredEmail, pendingEmail, confirmedEmail, unsubscribedEmail];
+    const mailCount = async () => (await Promise.all(emails.map((e) => g.mails(e)))).map((m) => m.length);
+
+    const variants = (t: string) => [
+      `token=${t}`,
+      `token=${t}&action=new-link`,
+      `token=${t}&List-Unsubscribe=One-Click`,
+      `token=${t}&token=AAAA`,
+      `token=AAAA&token=${t}`,
+      `token=%20${t}%20&lang=en`,
+      `token=${t}&_method=POST&method=POST`,
+    ];
+    const targets: [string, string][] = [
+      ...[expired, pending, used].flatMap((t) => variants(t).map((q): [string, string] => ['/confirm', q])),
+      ...[stop, pendingStop, gone].flatMap((t) => variants(t).map((q): [string, string] => ['/unsubscribe', q])),
+      ...['/', '/subscribe', '/robots.txt', '/nowhere'].map((p): [string, string] => [p, `email=${encodeURIComponent(pendingEmail)}&lang=en`]),
+    ];
+    const before = await snapshot();
+    const mailsBefore = await mailCount();
+    for (const [path, query] of targets) {
+      const fields = Object.fromEntries(new URLSearchParams(query));
+      for (const method of ['GET', 'HEAD', 'OPTIONS']) {
+        for (let i = 0; i < 5; i++) {
+          const res = await g.call({
+            method,
+            path,
+            query,
+            headers: { 'x-http-method-override': 'POST', 'x-method-override': 'POST', ...formBody(fields).headers },
+            // Some clients send a body even with GET; it must not count either.
+            ...(i % 2 ? { body: formBody(fields).body } : {}),
+          });
+          expect(res.statusCode).toBeLessThan(500);
+          if (method === 'HEAD') expect(res.body).toBe('');
+        }
+      }
+    }
+    expect(await snapshot()).toBe(before);
+    expect(await mailCount()).toEqual(mailsBefore);
+  });
+});
+
+describe('confirmation tokens that are not the one we sent', () => {
+  const flip = (t: string, i: number) => t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1);
+  const wide = (t: string) => t.slice(0, -1) + String.fromCharCode(t.charCodeAt(t.length - 1) + 0xfee0);
+
+  it('forged, truncated, overlong, non-ASCII, re-encoded or duplicated: refused by GET, POST and "new link", nothing changes, nothing is sent', async () => {
+    const email = h.stack.address();
+    await h.subscribe(email);
+    const good = await h.latestConfirmToken(email);
+    const forged: [string, string | Record<string, string>][] = [
+      ['truncated by one', good.slice(0, -1)],
+      ['only the id', good.slice(0, 22)],
+      ['secret changed', flip(good, 40)],
+      ['id changed', flip(good, 3)],
+      ['one character more', `${good}A`],
+      ['overlong', good.repeat(40)],
+      ['full-width last character', wide(good)],
+      ['Cyrillic homoglyph', good.replace(/[a]/, '\u0430').replace(/[A]/, '\u0410')],
+      ['upper-cased', good.toUpperCase()],
+      ['standard base64', good.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/')).padEnd(68, '=')],
+      ['inner space', `${good.slice(0, 30)} ${good.slice(30)}`],
+      ['NUL inside', `${good.slice(0, 30)}\u0000${good.slice(31)}`],
+      ['forged first, genuine second', `token=${flip(good, 40)}&token=${good}`],
+    ].filter(([, t]) => t !== good) as [string, string][];
+
+    const before = await h.rawItem(email);
+    const mails = (await h.mails(email)).length;
+    h.clock.advance(11 * MINUTE); // the address limit would allow a new email now
+    for (const [name, token] of forged) {
+      const query = typeof token === 'string' && token.startsWith('token=') ? token : { token: token as string };
+      const body = typeof query === 'string' ? query : new URLSearchParams(query).toString();
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const got = [
+        (await h.call({ path: '/confirm', query })).statusCode,
+        (await h.call({ method: 'POST', path: '/confirm', query })).statusCode,
+        (await h.call({ method: 'POST', path: '/confirm', body, headers: form })).statusCode,
+        (await h.call({ method: 'POST', path: '/confirm', body: `${body}&action=new-link`, headers: form })).statusCode,
+      ];
+      expect({ name, got }).toEqual({ name, got: [400, 400, 400, 400] });
+    }
+    expect(await h.rawItem(email)).toBe(before);
+    expect(await h.mails(email)).toHaveLength(mails);
+    // The genuine token still works afterwards: nothing above burned it.
+    expect((await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: good }) })).statusCode).toBe(200);
   });
 });
