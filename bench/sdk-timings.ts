@@ -21,19 +21,26 @@ interface StackLike {
 
 export class SdkTimings {
   private tally: CallTally = new Map();
+  /** Calls in flight right now, and since when at least one has been. */
+  private inFlight = 0;
+  private busySince = 0;
+  private busy = 0;
 
   /** Attaches to a client's middleware stack (once per client). */
   attach(client: { middlewareStack: unknown }): void {
     (client.middlewareStack as StackLike).add(
       (next, context) => async (args) => {
         const start = performance.now();
+        if (this.inFlight++ === 0) this.busySince = start;
         try {
           return await next(args);
         } finally {
+          const end = performance.now();
+          if (--this.inFlight === 0) this.busy += end - this.busySince;
           const name = (context.commandName ?? 'unknown').replace(/Command$/, '');
           const s = this.tally.get(name) ?? { calls: 0, ms: 0 };
           s.calls++;
-          s.ms += performance.now() - start;
+          s.ms += end - start;
           this.tally.set(name, s);
         }
       },
@@ -46,6 +53,19 @@ export class SdkTimings {
     const t = this.tally;
     this.tally = new Map();
     return t;
+  }
+
+  /**
+   * Wall time since the last call during which at least one SDK call was in flight (calls
+   * still in flight count up to now), and a fresh start: the rest of a run's wall time is
+   * spent outside the SDK.
+   */
+  takeBusyMs(): number {
+    const now = performance.now();
+    const busy = this.busy + (this.inFlight > 0 ? now - this.busySince : 0);
+    this.busy = 0;
+    if (this.inFlight > 0) this.busySince = now;
+    return busy;
   }
 }
 
