@@ -27,7 +27,7 @@ import {
   type ReportRecord,
   type ReportStatus,
 } from '../core/report.ts';
-import type { ClaimResult, CountDelta, Ledger, LedgerClaim, ReportStore, SentMark, UploadReceipts } from '../core/use-cases/sending-ports.ts';
+import type { ClaimResult, CountDelta, Ledger, LedgerClaim, ReportStore, SentBatch, SentMark, UploadReceipts } from '../core/use-cases/sending-ports.ts';
 import { cancellationReasons, isConditionFailure, retryConflicts, type CancellationReason } from './dynamo-conflicts.ts';
 
 export interface SendingTables {
@@ -258,10 +258,6 @@ function rowFromReason(reason: CancellationReason | undefined): Pick<LedgerRow, 
 /** DynamoDB's limit on the items of one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
-}
-
 /** Runs every task to its end (nothing left running behind a failure), then throws the first error. */
 async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
   const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
@@ -332,41 +328,6 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     },
   });
 
-  /**
-   * One transaction for the whole group (two items per member). When it is cancelled, the
-   * members whose own conditions failed are settled from the reasons, the others are claimed
-   * again as a smaller group, and anything unexpected is claimed one by one.
-   */
-  async function claimGroup(claims: readonly LedgerClaim[]): Promise<ClaimResult[]> {
-    if (claims.length <= 1) return Promise.all(claims.map((c) => ledger.claim(c)));
-    let reasons: CancellationReason[];
-    try {
-      await retryConflicts(() =>
-        doc.send(new TransactWriteCommand({ TransactItems: claims.flatMap((c) => [claimPut(c), stillConfirmed(c.email)]) as never })),
-      );
-      return claims.map(() => ({ kind: 'claimed' }));
-    } catch (err) {
-      const r = cancellationReasons(err);
-      if (!r) throw err;
-      reasons = r;
-    }
-    const verdicts = claims.map((_, i) => claimVerdict(reasons[2 * i], reasons[2 * i + 1]));
-    const results = verdicts.map((v) => (typeof v === 'string' ? undefined : v));
-    const again = claims.flatMap((_, i) => (verdicts[i] === 'again' ? [i] : []));
-    // Cancelled although every member's own conditions held: no progress as a group, so one by one.
-    const regroup = again.length < claims.length ? again : [];
-    const tasks: Promise<unknown>[] = [];
-    if (regroup.length) {
-      tasks.push(claimGroup(regroup.map((i) => claims[i]!)).then((out) => out.forEach((r, j) => (results[regroup[j]!] = r))));
-    }
-    claims.forEach((c, i) => {
-      if (results[i] || regroup.includes(i)) return;
-      tasks.push(ledger.claim(c).then((r) => (results[i] = r)));
-    });
-    await settleAll(tasks);
-    return results as ClaimResult[];
-  }
-
   /** claimed → sent, only for the claimant (token) and only from `claimed`. */
   const markSentUpdate = (reportId: string, m: SentMark, at: string) => ({
     TableName: tables.reports,
@@ -403,31 +364,75 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     }
   }
 
-  /** One transaction of conditional updates; on cancellation, each member is finished as its reason says. */
-  async function markGroup(reportId: string, marks: readonly SentMark[], at: string): Promise<void> {
-    if (marks.length <= 1) return settleAll(marks.map((m) => markOne(reportId, m, at)));
+  /**
+   * One transaction: `marks` claimed → sent (one item each), then `claims` (two items each).
+   * When it is cancelled, each member is finished as its own reasons say: a claim whose
+   * conditions failed is settled from them (as `claimTransaction` reads them), a mark whose
+   * row an SES event moved on keeps that state and gains the message id; the members whose
+   * conditions held are written again as a smaller group, anything unexpected one by one.
+   */
+  async function writeGroup(reportId: string, marks: readonly SentMark[], claims: readonly LedgerClaim[], at: string): Promise<ClaimResult[]> {
+    if (marks.length + claims.length <= 1) {
+      await settleAll(marks.map((m) => markOne(reportId, m, at)));
+      return Promise.all(claims.map((c) => ledger.claim(c)));
+    }
     let reasons: CancellationReason[];
     try {
       await retryConflicts(() =>
-        doc.send(new TransactWriteCommand({ TransactItems: marks.map((m) => ({ Update: markSentUpdate(reportId, m, at) })) })),
+        doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...marks.map((m) => ({ Update: markSentUpdate(reportId, m, at) })),
+              ...claims.flatMap((c) => [claimPut(c), stillConfirmed(c.email)]),
+            ] as never,
+          }),
+        ),
       );
-      return;
+      return claims.map(() => ({ kind: 'claimed' }));
     } catch (err) {
       const r = cancellationReasons(err);
       if (!r) throw err;
       reasons = r;
     }
-    const code = (i: number) => reasons[i]?.Code;
-    const again = marks.filter((_, i) => code(i) === 'None');
-    // Cancelled although every member's own condition held: no progress as a group, so one by one.
-    const regroup = again.length < marks.length ? again : [];
-    await settleAll([
-      ...(regroup.length ? [markGroup(reportId, regroup, at)] : []),
-      ...marks.map((m, i) => {
-        if (code(i) === 'ConditionalCheckFailed') return recordMessageId(reportId, m, at);
-        return code(i) === 'None' && regroup.length ? Promise.resolve() : markOne(reportId, m, at);
-      }),
-    ]);
+    const markCode = (i: number) => reasons[i]?.Code;
+    const verdicts = claims.map((_, i) => claimVerdict(reasons[marks.length + 2 * i], reasons[marks.length + 2 * i + 1]));
+    const results = verdicts.map((v) => (typeof v === 'string' ? undefined : v));
+    const againMarks = marks.filter((_, i) => markCode(i) === 'None');
+    const againClaims = claims.flatMap((_, i) => (verdicts[i] === 'again' ? [i] : []));
+    // Cancelled although every member's own conditions held: no progress as a group, so one by one.
+    const regroup = againMarks.length + againClaims.length < marks.length + claims.length;
+    const tasks: Promise<unknown>[] = [];
+    if (regroup) {
+      tasks.push(
+        writeGroup(reportId, againMarks, againClaims.map((i) => claims[i]!), at).then((out) =>
+          out.forEach((r, j) => (results[againClaims[j]!] = r)),
+        ),
+      );
+    }
+    marks.forEach((m, i) => {
+      if (markCode(i) === 'ConditionalCheckFailed') tasks.push(recordMessageId(reportId, m, at));
+      else if (!regroup || markCode(i) !== 'None') tasks.push(markOne(reportId, m, at));
+    });
+    claims.forEach((c, i) => {
+      if (results[i] || (regroup && verdicts[i] === 'again')) return;
+      tasks.push(ledger.claim(c).then((r) => (results[i] = r)));
+    });
+    await settleAll(tasks);
+    return results as ClaimResult[];
+  }
+
+  /** The marks first, then the claims, packed into transactions of at most DynamoDB's limit. */
+  async function write(batch: SentBatch | undefined, claims: readonly LedgerClaim[]): Promise<ClaimResult[]> {
+    const marks = [...(batch?.sent ?? [])];
+    const rest = [...claims];
+    const at = (batch?.now ?? new Date()).toISOString();
+    const results: ClaimResult[] = [];
+    while (marks.length || rest.length) {
+      const m = marks.splice(0, MAX_TRANSACTION_ITEMS);
+      const c = rest.splice(0, Math.floor((MAX_TRANSACTION_ITEMS - m.length) / 2));
+      results.push(...(await writeGroup(batch?.reportId ?? '', m, c, at)));
+    }
+    return results;
   }
 
   const ledger: Ledger = {
@@ -435,11 +440,8 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
       return claimTransaction(claimPut(c), c.email);
     },
 
-    async claimAll(claims) {
-      const results: ClaimResult[] = [];
-      // Two items per claim.
-      for (const group of chunks(claims, MAX_TRANSACTION_ITEMS / 2)) results.push(...(await claimGroup(group)));
-      return results;
+    claimAll(claims, markFirst) {
+      return write(markFirst, claims);
     },
 
     takeOver(c) {
@@ -465,9 +467,8 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
       );
     },
 
-    async markSent(reportId, sent, now) {
-      const at = now.toISOString();
-      await settleAll(chunks(sent, MAX_TRANSACTION_ITEMS).map((marks) => markGroup(reportId, marks, at)));
+    async markSent(batch) {
+      await write(batch, []);
     },
 
     async markFailed(reportId, email, token, reason, now) {

@@ -9,7 +9,8 @@
  *    check the reputation guard, then take the page's confirmed subscribers in groups of
  *    `concurrency`: claim the group's ledger rows (one transaction, each with "still
  *    confirmed"), send each claimed one with its own unsubscribe link and headers (all in
- *    flight at once, paced by a token bucket), then mark the sent ones (one transaction).
+ *    flight at once, paced by a token bucket), and mark the sent ones in the next group's
+ *    claim transaction (or on their own at the end of the page).
  *    A group is claimed only when its sends start, so an unsubscribe that lands mid-send
  *    stops every message not yet claimed. After each fully resolved page save the cursor
  *    and the page's counts.
@@ -28,7 +29,7 @@ import { classifySendError, redactAddresses } from '../send-errors.ts';
 import { REPORT_HEADER } from '../ses-event.ts';
 import { SHARD_COUNT } from '../subscriber.ts';
 import { unsubscribeToken } from '../tokens.ts';
-import type { Audience, ClaimResult, EditorNotifier, Ledger, LedgerClaim, Recipient, ReportStore, SentMark } from './sending-ports.ts';
+import type { Audience, ClaimResult, EditorNotifier, Ledger, LedgerClaim, Recipient, ReportStore, SentBatch, SentMark } from './sending-ports.ts';
 
 export interface DispatchLog {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -187,38 +188,26 @@ async function sendLeased(
 
   /**
    * One group, at most `concurrency` recipients: claim them all in one go → send each claimed
-   * one (all in flight at once) → mark the sent ones in one go. The previous group's mark runs
-   * alongside this group's claim (two independent writes); this group's mark is handed back
-   * to run alongside the next claim. The allowance is taken for the whole group up front and
-   * given back for each recipient not sent.
+   * one (all in flight at once). The previous group's sent rows are marked in the same
+   * transaction as this group's claim; this group's are handed back, to be marked with the
+   * next claim or at the end of the page. The allowance is taken for the whole group up
+   * front and given back for each recipient not sent.
    */
-  const deliverGroup = async (group: readonly Recipient[], previousMark: Promise<void>): Promise<{ outcomes: Delivery[]; mark: Promise<void> }> => {
+  const deliverGroup = async (group: readonly Recipient[], previous: SentBatch | undefined): Promise<{ outcomes: Delivery[]; sent: SentBatch | undefined }> => {
     allowance -= group.length;
     const now = clock.now();
     const claims: LedgerClaim[] = group.map((r) => ({ reportId, email: r.email, subscriberId: r.id, token: newId(), now }));
-    const [claimed, marked] = await Promise.allSettled([ledger.claimAll(claims), previousMark]);
-    if (marked.status === 'rejected') {
-      // The run stops on the previous group's error: this group's claims were never sent, so
-      // they are dropped (best effort: left behind, they are merely sent by the next run).
-      if (claimed.status === 'fulfilled') {
-        await Promise.allSettled(claims.map((c, i) => (claimed.value[i]?.kind === 'claimed' ? ledger.release(reportId, c.email, c.token) : null)));
-      }
-      throw marked.reason;
-    }
-    if (claimed.status === 'rejected') throw claimed.reason;
-
+    const claimed = await ledger.claimAll(claims, previous);
     const sent: SentMark[] = [];
-    const outcomes = await Promise.allSettled(group.map((r, i) => deliverClaimed(r, claims[i]!, claimed.value[i]!, sent)));
-    // What went out is marked even when another member failed. A storage error in the mark
-    // stops the run: those rows stay claimed and are re-sent next run (at-least-once).
-    const mark = sent.length ? ledger.markSent(reportId, sent, clock.now()) : Promise.resolve();
-    mark.catch(() => undefined); // awaited by the next group or the page; not unhandled meanwhile
+    const outcomes = await Promise.allSettled(group.map((r, i) => deliverClaimed(r, claims[i]!, claimed[i]!, sent)));
+    const batch = sent.length ? { reportId, sent, now: clock.now() } : undefined;
     const failure = outcomes.find((o) => o.status === 'rejected');
     if (failure) {
-      await mark;
+      // What went out is marked before the run stops on the error.
+      if (batch) await ledger.markSent(batch);
       throw (failure as PromiseRejectedResult).reason;
     }
-    return { outcomes: outcomes.map((o) => (o as PromiseFulfilledResult<Delivery>).value), mark };
+    return { outcomes: outcomes.map((o) => (o as PromiseFulfilledResult<Delivery>).value), sent: batch };
   };
 
   /** One recipient after the group's claim: take over a dead run's claim or skip, send, collect the message id. */
@@ -310,7 +299,9 @@ async function sendLeased(
         unresolved: 0,
         started: 0,
       };
-      let marking = Promise.resolve();
+      // Sent rows not yet marked: a storage error marking them stops the run with them still
+      // claimed, and the next run re-sends them (at-least-once, at most one group).
+      let unmarked: SentBatch | undefined;
       for (let i = 0; i < page.items.length && stop === null && !pastDeadline(); ) {
         if (allowance <= 0) {
           stop = { kind: 'quota' };
@@ -321,11 +312,11 @@ async function sendLeased(
         const group = page.items.slice(i, i + size);
         i += group.length;
         counts.started += group.length;
-        const done = await deliverGroup(group, marking);
-        marking = done.mark;
+        const done = await deliverGroup(group, unmarked);
+        unmarked = done.sent;
         for (const d of done.outcomes) counts[d]++;
       }
-      await marking;
+      if (unmarked) await ledger.markSent(unmarked);
       tally.sent += counts.sent;
       tally.failed += counts.failed;
       tally.skipped += counts.skipped;

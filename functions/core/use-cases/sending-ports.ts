@@ -64,15 +64,23 @@ export interface SentMark {
   messageId: string;
 }
 
+/** Rows of one report to move claimed → sent. */
+export interface SentBatch {
+  reportId: string;
+  sent: readonly SentMark[];
+  now: Date;
+}
+
 export interface Ledger {
   /** Conditional put of the row (attribute_not_exists) + the subscriber still confirmed, in one transaction. */
   claim(c: LedgerClaim): Promise<ClaimResult>;
   /**
-   * `claim` for a group, in as few transactions as possible; one result per claim, in order,
-   * each exactly what `claim` would have answered for it. A cancelled transaction claims
-   * nobody: the reasons settle the recipients whose conditions failed, the rest are claimed again.
+   * `claim` for a group, in as few transactions as possible, after (and in the same
+   * transactions as) `markSent(markFirst)` when given: one result per claim, in order, each
+   * exactly what `claim` would have answered. A cancelled transaction writes nothing: each
+   * member whose own conditions failed is settled from the reasons, the rest are written again.
    */
-  claimAll(claims: readonly LedgerClaim[]): Promise<ClaimResult[]>;
+  claimAll(claims: readonly LedgerClaim[], markFirst?: SentBatch): Promise<ClaimResult[]>;
   /** Re-claims a row left `claimed` by a dead dispatcher (condition: its old token), same subscriber check. */
   takeOver(c: LedgerClaim & { oldToken: string }): Promise<ClaimResult>;
   /**
@@ -80,7 +88,7 @@ export interface Ledger {
    * event already moved on (delivered, bounced…) keeps its state and only gains the message id.
    * Few calls for many rows; throws on storage errors (the rows then stay `claimed`).
    */
-  markSent(reportId: string, sent: readonly SentMark[], now: Date): Promise<void>;
+  markSent(batch: SentBatch): Promise<void>;
   markFailed(reportId: string, email: string, token: string, reason: string, now: Date): Promise<void>;
   /** Drops a claim that was never sent (so the next run claims it afresh). */
   release(reportId: string, email: string, token: string): Promise<void>;
