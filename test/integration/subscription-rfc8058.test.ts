@@ -114,6 +114,50 @@ describe('RFC 8058 one-click POST', () => {
     expect((await h.item(email))?.status).toBe('unsubscribed');
   });
 
+  const oddBodies: [string, { type?: string; body?: string }, 'text' | 'page'][] = [
+    ['no body, no content type', {}, 'page'],
+    ['an empty urlencoded body', { type: 'application/x-www-form-urlencoded', body: '' }, 'page'],
+    ['the one-click field plus extra fields', { type: 'application/x-www-form-urlencoded', body: 'foo=bar&List-Unsubscribe=One-Click&List-Unsubscribe=x&lang=en' }, 'text'],
+    ['a wrong value', { type: 'application/x-www-form-urlencoded', body: 'List-Unsubscribe=Two-Clicks' }, 'page'],
+    ['an unrelated field', { type: 'application/x-www-form-urlencoded', body: 'unsubscribe=yes' }, 'page'],
+    ['JSON', { type: 'application/json', body: '{"List-Unsubscribe":"One-Click"}' }, 'text'],
+    ['the body as text/plain', { type: 'text/plain', body: 'List-Unsubscribe=One-Click\r\n' }, 'text'],
+    [
+      'multipart with a file part and an extra field',
+      {
+        type: 'multipart/form-data; boundary=XyZ',
+        body: '--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"; filename="a.txt"\r\n\r\nnope\r\n--XyZ\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ--\r\n',
+      },
+      'text',
+    ],
+  ];
+
+  it.each(oddBodies)('a POST with %s still unsubscribes (a POST is a deliberate act), without redirect or cookie', async (_name, { type, body }, answer) => {
+    const { email, token } = await reader();
+    const res = await h.call(
+      apiEvent({ method: 'POST', path: '/unsubscribe', query: { token }, headers: type ? { 'content-type': type } : {}, ...(body === undefined ? {} : { body }) }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['Content-Type']).toBe(answer === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
+    expect(Object.keys(res.headers).filter((k) => /^(location|set-cookie|refresh)$/i.test(k))).toEqual([]);
+    expect(res.cookies).toBeUndefined();
+    expect((await h.item(email))?.status).toBe('unsubscribed');
+  });
+
+  it('a one-click POST with a bad token is a short 400 and changes nothing', async () => {
+    const { email, token } = await reader();
+    const before = await h.rawItem(email);
+    for (const bad of [token.slice(0, -1), `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, '']) {
+      const res = await h.call(
+        apiEvent({ method: 'POST', path: '/unsubscribe', query: { token: bad }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }),
+      );
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['Content-Type']).toBe('text/plain; charset=utf-8');
+      expect(Buffer.byteLength(res.body!)).toBeLessThan(64);
+    }
+    expect(await h.rawItem(email)).toBe(before);
+  });
+
   it('GET of the same URL only shows the page', async () => {
     const { email, token } = await reader();
     const before = await h.rawItem(email);

@@ -157,6 +157,10 @@ describe('any request', () => {
         expect(res.statusCode).toBeLessThan(500);
         expect(res.headers['Content-Type']).toMatch(/charset=utf-8$/);
         expect(res.headers['Cache-Control']).toBe('no-store');
+        // No redirect, no cookie, ever (RFC 8058 one-click must not redirect or need one).
+        expect(Object.keys(res.headers).filter((k) => /^(location|set-cookie|refresh)$/i.test(k))).toEqual([]);
+        expect(res.cookies).toBeUndefined();
+        expect(res.statusCode < 300 || res.statusCode >= 400).toBe(true);
       }),
       { numRuns: 400 },
     );
