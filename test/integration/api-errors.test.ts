@@ -19,7 +19,7 @@ import { dynamo } from '../../functions/adapters/clients.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { MAX_BODY_BYTES } from '../../functions/http/request.ts';
-import { formBody, jsonBody, multipartBody } from '../helpers/api-events.ts';
+import { apiEvent, formBody, jsonBody, multipartBody } from '../helpers/api-events.ts';
 import { harness, type Harness } from '../helpers/subscription.ts';
 
 const h = await harness();
@@ -217,5 +217,130 @@ describe('when DynamoDB fails', () => {
     ];
     for (const r of requests) expect((await f.call(r)).statusCode).toBe(503);
     expect(await base.rawItem(email)).toBe(before);
+  });
+});
+
+describe('hostile bodies and headers', () => {
+  const sjisDomain = Buffer.concat([Buffer.from('{"email":"info@'), Buffer.from([0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea]), Buffer.from('.jp"}')]);
+  const refused: Case[] = [
+    {
+      name: 'CR/LF and a Bcc header inside the address',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', ...formBody({ email: `a@b.example\r\nBcc: ${email}` }) },
+    },
+    {
+      name: 'Shift_JIS bytes declared as such (the domain cannot be read as UTF-8)',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', body: sjisDomain, base64: true, headers: { 'content-type': 'application/json; charset=shift_jis' } },
+      json: true,
+    },
+    {
+      name: 'invalid UTF-8 in a urlencoded address',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', body: 'email=%FF%FEtaro@example.jp', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    },
+    {
+      name: 'raw invalid UTF-8 bytes, base64-encoded by API Gateway',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', body: Buffer.from([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x3d, 0xff, 0xc0, 0x40, 0x78, 0x2e, 0x6a, 0x70]), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    },
+    {
+      name: 'a body flagged base64 that is not',
+      status: 400,
+      request: {
+        ...apiEvent({ method: 'POST', path: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        body: `email=${email}`,
+        isBase64Encoded: true,
+      },
+    },
+    {
+      name: 'JSON whose address is an object, with __proto__ and constructor keys',
+      status: 400,
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: '{"__proto__":{"email":"x@y.example","polluted":1},"constructor":{"prototype":{"polluted":1}},"email":{"toString":"a@b.example"}}',
+        headers: { 'content-type': 'application/json' },
+      },
+      json: true,
+    },
+    {
+      name: 'deeply nested JSON',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', body: '['.repeat(4000) + ']'.repeat(4000), headers: { 'content-type': 'application/json' } },
+      json: true,
+    },
+    {
+      name: 'thousands of form fields without an address',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', body: 'a=&'.repeat(2700), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    },
+    {
+      name: 'an 8 KiB address',
+      status: 413,
+      request: { method: 'POST', path: '/subscribe', ...jsonBody({ email: `${'a'.repeat(MAX_BODY_BYTES)}@example.jp` }) },
+      json: true,
+    },
+    {
+      name: 'a 4 KiB address that fits the body limit',
+      status: 400,
+      request: { method: 'POST', path: '/subscribe', ...jsonBody({ email: `${'a'.repeat(4096)}@example.jp` }) },
+      json: true,
+    },
+    { name: 'an 8 KiB token', status: 400, request: { path: '/confirm', query: { token: 'A'.repeat(8192) } } },
+    {
+      name: 'a list of content types',
+      status: 415,
+      request: { method: 'POST', path: '/subscribe', body: `email=${email}`, headers: { 'content-type': 'application/x-www-form-urlencoded, application/json' } },
+    },
+  ];
+
+  it.each(refused)('$name → $status, nothing stored, nothing sent', async ({ status, request, json }) => {
+    const before = await tableSnapshot();
+    const res = await h.call(request);
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['Content-Type']).toBe(json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8');
+    expect(await tableSnapshot()).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a CR/LF-laden lang or Accept-Language picks a language and reaches no header', async () => {
+    const target = h.stack.address();
+    const res = await h.call({
+      method: 'POST',
+      path: '/subscribe',
+      ...formBody({ email: target, lang: 'en\r\nBcc: x@evil.example' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en\r\nSet-Cookie: a=b, ja;q=0.1' },
+    });
+    expect(res.statusCode).toBe(200);
+    for (const value of Object.values(res.headers)) expect(value).not.toMatch(/evil|a=b|[\r\n]/);
+    expect(res.body).toContain('<html lang="ja">'); // neither value names a language cleanly: the default
+    const [mail] = await h.mails(target);
+    expect(JSON.stringify(mail)).not.toContain('evil.example');
+    expect(mail!.destination).toEqual({ to: [target], cc: [], bcc: [] });
+  });
+
+  it('an ASCII address under a declared non-UTF-8 charset, or with no content type, is read as what it is', async () => {
+    const a = h.stack.address();
+    const sjis = await h.call({ method: 'POST', path: '/subscribe', body: JSON.stringify({ email: a }), headers: { 'content-type': 'application/json; charset=shift_jis' } });
+    expect(sjis.statusCode).toBe(200);
+    const b = h.stack.address();
+    const bare = await h.call({ method: 'POST', path: '/subscribe', body: `email=${encodeURIComponent(b)}` });
+    expect(bare.statusCode).toBe(200);
+    expect((await h.item(a))?.status).toBe('pending');
+    expect((await h.item(b))?.status).toBe('pending');
+  });
+
+  it('JSON with a repeated key reads the last value, as JSON.parse does; a form reads the first', async () => {
+    const [first, last] = [h.stack.address(), h.stack.address()];
+    await h.call({ method: 'POST', path: '/subscribe', body: `{"email":"${first}","email":"${last}"}`, headers: { 'content-type': 'application/json' } });
+    const [f2, l2] = [h.stack.address(), h.stack.address()];
+    await h.call({ method: 'POST', path: '/subscribe', body: `email=${f2}&email=${l2}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect([await h.item(first), await h.item(last), await h.item(f2), await h.item(l2)].map((r) => r?.status)).toEqual([
+      undefined,
+      'pending',
+      'pending',
+      undefined,
+    ]);
   });
 });
