@@ -26,11 +26,16 @@ export function messages(locale: Locale): Messages {
   return MESSAGES[locale];
 }
 
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
+
 function shell(v: View, title: string, body: Html, opts: { indexable?: boolean } = {}): PageShell {
   const other: Locale = v.locale === 'ja' ? 'en' : 'ja';
   let switchLink: PageShell['switchLink'];
   if (v.query) {
-    const q = new URLSearchParams(v.query);
+    // Only a token-shaped token is carried over: a page repeats nothing else anyone typed.
+    const q = new URLSearchParams();
+    const token = v.query.get('token')?.trim();
+    if (token && TOKEN_SHAPE.test(token)) q.set('token', token);
     q.set('lang', other);
     switchLink = { href: `?${q.toString()}`, label: v.t.switchTo, hreflang: other };
   }

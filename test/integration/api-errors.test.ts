@@ -344,3 +344,23 @@ describe('hostile bodies and headers', () => {
     ]);
   });
 });
+
+describe('reflection', () => {
+  it('a page reflects nothing of the query but a token that was checked', async () => {
+    const junk = 'zqjunk"><svg onload=alert(1)>';
+    for (const request of [
+      { path: '/', query: { lang: 'en', x: junk, email: `${junk}@example.com` } },
+      { path: '/subscribe', query: { x: junk } },
+      { path: '/unsubscribe', query: { token: unsubscribe, x: junk, lang: 'en' } },
+      { path: '/confirm', query: { token: confirmToken, x: junk } },
+      { path: '/confirm', query: { token: `${confirmToken}${junk}` } },
+      { path: '/nowhere', query: { x: junk } },
+    ]) {
+      const res = await h.call(request);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.body!.toLowerCase()).not.toContain('zqjunk');
+    }
+    const page = await h.call({ path: '/unsubscribe', query: { x: junk, token: unsubscribe } });
+    expect(page.body).toContain(`href="?token=${unsubscribe}&amp;lang=en"`);
+  });
+});

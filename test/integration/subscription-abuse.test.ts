@@ -160,6 +160,23 @@ describe('requests per client', () => {
     expect((await limited.subscribe(victim, {}, { sourceIp: '2001:db8:78::1' })).statusCode).toBe(200);
   });
 
+  it('counts the source IP API Gateway saw, never a forwarding header the client can write', async () => {
+    const limited = await harness();
+    const max = CLIENT_LIMITS[0]!.max;
+    const spoof = (i: number) => {
+      const ip = `198.18.${i}.${i + 1}`;
+      return { 'x-forwarded-for': ip, 'x-real-ip': ip, forwarded: `for=${ip}`, 'true-client-ip': ip, 'cf-connecting-ip': ip };
+    };
+    for (let i = 0; i < max; i++) {
+      await limited.subscribe(limited.stack.address(), {}, { sourceIp: '192.0.2.99', headers: { ...formBody({}).headers, ...spoof(i) } });
+    }
+    const res = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '192.0.2.99', headers: { ...formBody({}).headers, ...spoof(max) } });
+    expect(res.statusCode).toBe(429);
+    // And the same forged header from another source IP is not blamed for them.
+    const other = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '192.0.2.100', headers: { ...formBody({}).headers, ...spoof(0) } });
+    expect(other.statusCode).toBe(200);
+  });
+
   it('lets the window pass', async () => {
     const limited = await harness();
     const ip = '192.0.2.90';
