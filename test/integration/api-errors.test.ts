@@ -19,7 +19,7 @@ import { dynamo } from '../../functions/adapters/clients.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { MAX_BODY_BYTES } from '../../functions/http/request.ts';
-import { apiEvent, formBody, jsonBody, multipartBody } from '../helpers/api-events.ts';
+import { apiEvent, formBody, jsonBody, multipartBody, type EventInit } from '../helpers/api-events.ts';
 import { harness, type Harness } from '../helpers/subscription.ts';
 
 const h = await harness();
@@ -348,14 +348,15 @@ describe('hostile bodies and headers', () => {
 describe('reflection', () => {
   it('a page reflects nothing of the query but a token that was checked', async () => {
     const junk = 'zqjunk"><svg onload=alert(1)>';
-    for (const request of [
+    const requests: EventInit[] = [
       { path: '/', query: { lang: 'en', x: junk, email: `${junk}@example.com` } },
       { path: '/subscribe', query: { x: junk } },
       { path: '/unsubscribe', query: { token: unsubscribe, x: junk, lang: 'en' } },
       { path: '/confirm', query: { token: confirmToken, x: junk } },
       { path: '/confirm', query: { token: `${confirmToken}${junk}` } },
       { path: '/nowhere', query: { x: junk } },
-    ]) {
+    ];
+    for (const request of requests) {
       const res = await h.call(request);
       expect(res.statusCode).toBeLessThan(500);
       expect(res.body!.toLowerCase()).not.toContain('zqjunk');
