@@ -17,8 +17,9 @@ const SOURCE = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * it answers, short of response streaming), and "comparable work" would mean sending mail, so
  * the quick branches wait instead. One second is above the mailing branch's usual time and
  * costs a person pressing the button nothing they notice. What remains: a send slower than the
- * floor (SES throttled or slow) still stands out, and a failed send answers 503 where the
- * others answer 200 — see the report of the security review.
+ * floor (SES throttled or slow; logged as `:over-floor`) still stands out, and a failed send
+ * answers 503 where the others answer 200 — both need SES in trouble, which an attacker
+ * cannot cause cheaply, and an honest 503 beats telling someone a mail is on its way.
  */
 export const NEUTRAL_ANSWER_FLOOR_MS = 1000;
 
