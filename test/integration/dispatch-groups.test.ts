@@ -1,0 +1,504 @@
+/**
+ * The dispatcher's group claims and marks against DynamoDB Local and the SES emulator: one
+ * transaction claims a group of `concurrency` recipients and marks the previous group sent; a
+ * cancelled transaction is finished member by member exactly as per-recipient claims and marks
+ * would be. Storage faults the emulator cannot produce (a write that fails mid-run, a conflict
+ * that outlasts the retries) come from aws-sdk-client-mock in front of a real client.
+ */
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient, InternalServerError, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
+import type { SentEmail } from '../helpers/inbox.ts';
+import { VirtualClock } from '../helpers/virtual-clock.ts';
+import { doc, getSubscriber, ledgerRows, putSubscribers, seedReport, setStatus, s3, subscriber } from '../helpers/audience.ts';
+import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
+import { dynamoAudience, dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
+import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
+import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
+import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { dispatchDue, type DispatchDeps, type DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
+import type { Audience, ClaimResult, LedgerClaim } from '../../functions/core/use-cases/sending-ports.ts';
+import type { Mailer } from '../../functions/core/ports.ts';
+import { defaultReputationGuard } from '../../functions/core/reputation.ts';
+import { parseSesLambdaEvent } from '../../functions/core/ses-event.ts';
+import type { Subscriber } from '../../functions/core/subscriber.ts';
+
+const key = Buffer.from(testSecret, 'utf8');
+const silent = { info() {}, warn() {}, error() {} };
+const realSes = new SESv2Client({});
+
+function setup(stack: TestStack, over: Partial<DispatchDeps> = {}) {
+  const clock = new VirtualClock();
+  const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
+  const deps: DispatchDeps = {
+    reports: dynamoReportStore(doc, stack.config.tables.reports),
+    ledger: dynamoLedger(doc, stack.config.tables),
+    audience: dynamoAudience(doc, stack.config.tables.subscribers),
+    blobs: s3BlobStore(s3, stack.config.bucket),
+    mailer,
+    quota: { getQuota: async () => ({ maxSendRate: 1000, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true }) },
+    notifier: editorNotifier(mailer, stack.config),
+    clock,
+    sleeper: clock,
+    unsubscribeKey: key,
+    log: silent,
+    ...over,
+  };
+  const settings: DispatchSettings = {
+    publicBaseUrl: stack.config.publicBaseUrl,
+    unsubscribeMailto: stack.config.unsubscribeMailto,
+    rateFraction: 1,
+    concurrency: 4,
+    dailyHeadroom: 0,
+    reputation: defaultReputationGuard,
+    pageSize: 100,
+  };
+  return { deps, settings, clock };
+}
+
+let runs = 0;
+const run = () => ({ owner: `group-owner-${++runs}`, budgetMs: 600_000 });
+
+/** `n` confirmed subscribers all in one shard, so one page holds them all, in key order. */
+async function oneShard(stack: TestStack, n: number, shard = 5): Promise<Subscriber[]> {
+  const subs: Subscriber[] = [];
+  while (subs.length < n) {
+    const s = subscriber(stack.address('grp'));
+    if (s.shard === shard) subs.push(s);
+  }
+  await putSubscribers(stack, subs);
+  return subs.sort((a, b) => (a.email < b.email ? -1 : 1));
+}
+
+async function inbox(): Promise<Map<string, SentEmail[]>> {
+  const res = await fetch(`${inject('sesUrl')}/store`);
+  const { emails } = (await res.json()) as { emails: SentEmail[] };
+  const by = new Map<string, SentEmail[]>();
+  for (const e of emails) for (const to of e.destination.to) by.set(to, [...(by.get(to) ?? []), e]);
+  return by;
+}
+
+const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) => subs.map((s) => box.get(s.email)?.length ?? 0);
+const rowOf = (rows: Record<string, unknown>[], s: Subscriber) => rows.find((r) => r.item === `to#${s.email}`);
+const reportItem = (stack: TestStack, reportId: string) => dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
+
+/** A document client of its own whose DynamoDB calls are recorded: command name, and the kinds of a transaction's items. */
+function countingDoc() {
+  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const calls: string[] = [];
+  d.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName).replace(/Command$/, '');
+      const items = (args.input as Partial<TransactWriteCommandInput>).TransactItems;
+      calls.push(items ? `${name}(${describeItems(items)})` : name);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  return { doc: d, calls };
+}
+
+/** "Update×4 Put×4 ConditionCheck×4". */
+function describeItems(items: NonNullable<TransactWriteCommandInput['TransactItems']>): string {
+  const kinds = new Map<string, number>();
+  for (const it of items) for (const k of Object.keys(it)) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  return [...kinds].map(([k, n]) => `${k}×${n}`).join(' ');
+}
+
+/**
+ * A document client for the ledger that passes every call through to DynamoDB Local, except
+ * the transactions `fault` answers with an error (a fault the emulator cannot produce).
+ */
+function faultyDoc(fault: (input: TransactWriteCommandInput) => Error | undefined) {
+  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const mock = mockClient(d);
+  mock.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
+    const err = fault(input);
+    if (err) throw err;
+    return doc.send(new TransactWriteCommand(input));
+  });
+  mock.on(UpdateCommand).callsFake((input) => doc.send(new UpdateCommand(input)));
+  mock.on(DeleteCommand).callsFake((input) => doc.send(new DeleteCommand(input)));
+  mock.on(GetCommand).callsFake((input) => doc.send(new GetCommand(input)));
+  return d;
+}
+
+const marksIn = (input: TransactWriteCommandInput) =>
+  (input.TransactItems ?? []).filter((it) => it.Update?.ExpressionAttributeValues?.[':sent'] === 'sent').length;
+const claimsIn = (input: TransactWriteCommandInput) => (input.TransactItems ?? []).filter((it) => it.Put).length;
+const storageFault = () => new InternalServerError({ message: 'Internal server error', $metadata: {} });
+
+/** A ledger row as an earlier run left it. */
+async function seedRow(stack: TestStack, reportId: string, s: Subscriber, fields: Record<string, unknown>): Promise<void> {
+  await doc.send(
+    new PutCommand({
+      TableName: stack.env.REPORTS_TABLE,
+      Item: {
+        reportId,
+        item: `to#${s.email}`,
+        subscriberId: s.id,
+        claimToken: 'earlier-run',
+        claimedAt: '2030-03-31T00:00:00.000Z',
+        attempts: 1,
+        updatedAt: '2030-03-31T00:00:00.000Z',
+        ...fields,
+      },
+    }),
+  );
+}
+
+describe('dispatchDue in groups', () => {
+  it('claims a group in one transaction, marks it sent in the next group\'s, and the last one at the end of the page', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 10);
+    const report = await seedReport(stack);
+    const counting = countingDoc();
+    const { deps, settings } = setup(stack, { ledger: dynamoLedger(counting.doc, stack.config.tables) });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 10, failed: 0, skipped: 0 });
+    // Groups of 4, 4, 2: every ledger write of the run, in order.
+    expect(counting.calls).toEqual([
+      'TransactWriteItems(Put×4 ConditionCheck×4)',
+      'TransactWriteItems(Update×4 Put×4 ConditionCheck×4)',
+      'TransactWriteItems(Update×4 Put×2 ConditionCheck×2)',
+      'TransactWriteItems(Update×2)',
+    ]);
+    const box = await inbox();
+    expect(countsFor(box, subs)).toEqual(subs.map(() => 1));
+    const rows = await ledgerRows(stack, report.reportId);
+    for (const s of subs) {
+      expect(rowOf(rows, s)).toMatchObject({ state: 'sent', attempts: 1, messageId: box.get(s.email)![0]!.messageId });
+    }
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ audience: 10, sent: 10, failed: 0 });
+  });
+
+  it('skips a subscriber who left between reading the page and claiming the group, and still sends to the rest of it', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 8);
+    const report = await seedReport(stack);
+    const [unsubscribed, bounced] = [subs[1]!, subs[6]!];
+    const base = setup(stack);
+    // The page is read while they are confirmed; they leave before their group is claimed.
+    const audience: Audience = {
+      ...base.deps.audience,
+      async page(...args) {
+        const page = await base.deps.audience.page(...args);
+        if (page.items.some((r) => r.email === unsubscribed.email)) {
+          await setStatus(stack, unsubscribed, 'unsubscribed');
+          await setStatus(stack, bounced, 'bounced');
+        }
+        return page;
+      },
+    };
+    const counting = countingDoc();
+    const { deps, settings } = setup(stack, { audience, ledger: dynamoLedger(counting.doc, stack.config.tables) });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 6, skipped: 2, failed: 0 });
+    // A cancelled group is settled from its reasons: the leaver is dropped and the rest
+    // claimed together again (no claim one by one).
+    expect(counting.calls).toEqual([
+      'TransactWriteItems(Put×4 ConditionCheck×4)',
+      'TransactWriteItems(Put×3 ConditionCheck×3)',
+      'TransactWriteItems(Update×3 Put×4 ConditionCheck×4)',
+      'TransactWriteItems(Update×3 Put×3 ConditionCheck×3)',
+      'TransactWriteItems(Update×3)',
+    ]);
+    const box = await inbox();
+    expect(countsFor(box, subs)).toEqual(subs.map((s) => (s === unsubscribed || s === bounced ? 0 : 1)));
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rowOf(rows, unsubscribed)).toBeUndefined();
+    expect(rowOf(rows, bounced)).toBeUndefined();
+    expect(rows.filter((r) => r.state === 'sent')).toHaveLength(6);
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(6);
+  });
+
+  it('lets at most the group already claimed go out after an unsubscribe lands mid-send', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 12);
+    const report = await seedReport(stack);
+    const leaving = new Set<string>();
+    const base = setup(stack);
+    // After the first message goes out, every subscriber not yet claimed unsubscribes.
+    const mailer: Mailer = {
+      async send(m) {
+        const out = await base.deps.mailer.send(m);
+        if (leaving.size === 0) {
+          const claimed = new Set((await ledgerRows(stack, report.reportId)).map((r) => String(r.item).slice(3)));
+          for (const s of subs.filter((x) => !claimed.has(x.email))) {
+            leaving.add(s.email);
+            await setStatus(stack, s, 'unsubscribed');
+          }
+        }
+        return out;
+      },
+    };
+    const { deps, settings } = setup(stack, { mailer });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    // The first group (4) was claimed together before anyone left; nobody after it got mail.
+    expect(leaving.size).toBe(subs.length - settings.concurrency);
+    const box = await inbox();
+    expect(countsFor(box, subs)).toEqual(subs.map((s) => (leaving.has(s.email) ? 0 : 1)));
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: settings.concurrency, skipped: leaving.size });
+  });
+
+  it('re-sends a row left claimed, leaves rows already settled alone, and counts them, within one group', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 8);
+    const report = await seedReport(stack, { status: 'SENDING' });
+    const [stuck, sent, failed] = [subs[1]!, subs[2]!, subs[5]!];
+    await seedRow(stack, report.reportId, stuck, { state: 'claimed' });
+    await seedRow(stack, report.reportId, sent, { state: 'sent', messageId: 'earlier-message', sentAt: '2030-03-31T00:00:01.000Z' });
+    await seedRow(stack, report.reportId, failed, { state: 'failed', reason: 'MessageRejected: earlier' });
+    const { deps, settings } = setup(stack);
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    // Sent now: the five without a row and the one left claimed (it may never have gone out).
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 6, failed: 0, skipped: 0 });
+    const box = await inbox();
+    expect(countsFor(box, subs)).toEqual(subs.map((s) => (s === sent || s === failed ? 0 : 1)));
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rowOf(rows, stuck)).toMatchObject({ state: 'sent', attempts: 2, messageId: box.get(stuck.email)![0]!.messageId });
+    expect(rowOf(rows, sent)).toMatchObject({ state: 'sent', attempts: 1, messageId: 'earlier-message', claimToken: 'earlier-run' });
+    expect(rowOf(rows, failed)).toMatchObject({ state: 'failed', reason: 'MessageRejected: earlier' });
+    // The page's counts include the rows an earlier run settled.
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ sent: 7, failed: 1 });
+  });
+
+  it('keeps what an SES event recorded before the row was marked sent: delivered or bounced, with the counters right', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 10);
+    const report = await seedReport(stack);
+    // Marked with the next group's claim (group 1), with the next (group 2), at the end of the page (group 3).
+    const delivered = new Set([subs[1]!.email, subs[9]!.email]);
+    const bounced = subs[5]!.email;
+    const base = setup(stack);
+    const events = {
+      ledger: dynamoLedger(doc, stack.config.tables),
+      subscribers: dynamoSubscriberFeedback(doc, stack.config.tables.subscribers),
+      clock: base.clock,
+    };
+    const moved: string[] = [];
+    const mailer: Mailer = {
+      async send(m) {
+        const out = await base.deps.mailer.send(m);
+        if (!delivered.has(m.to) && m.to !== bounced) return out;
+        // The event for this message arrives before the dispatcher marks its row sent.
+        const record = fixture(m.to === bounced ? 'ses-eventpub-via-sns__bounce.json' : 'ses-eventpub-via-sns__delivery.json') as any;
+        record.mail.messageId = out.messageId;
+        record.mail.destination = [m.to];
+        record.mail.headers = m.headers;
+        record.mail.tags = {};
+        if (record.delivery) record.delivery.recipients = [m.to];
+        if (record.bounce) record.bounce.bouncedRecipients[0].emailAddress = m.to;
+        const [event] = parseSesLambdaEvent(viaEventBridge(record, record.bounce ? 'Email Bounced' : 'Email Delivered')).events;
+        const outcome = await recordSesEvent(events, event!);
+        if (outcome.ledger.moved === 1) moved.push(m.to);
+        return out;
+      },
+    };
+    const { deps, settings } = setup(stack, { mailer });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 10, failed: 0 });
+    expect(moved.sort()).toEqual([...delivered, bounced].sort());
+    const box = await inbox();
+    const rows = await ledgerRows(stack, report.reportId);
+    for (const s of subs) {
+      const state = delivered.has(s.email) ? 'delivered' : s.email === bounced ? 'bounced' : 'sent';
+      expect(rowOf(rows, s)).toMatchObject({ state, messageId: box.get(s.email)![0]!.messageId });
+    }
+    expect(rowOf(rows, subs[5]!)).toMatchObject({ bounceType: 'hard' });
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ sent: 10, delivered: 2, bounced: 1, failed: 0 });
+    expect((await getSubscriber(stack, bounced)).status).toBe('bounced');
+  });
+});
+
+describe('dispatchDue in groups: storage faults', () => {
+  it.each([
+    ['with the next group\'s claim', (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) > 0, 0],
+    ['at the end of the page', (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) === 0, 8],
+  ])('after a crash marking a group sent %s, re-sends only that group and misses nobody', async (_when, marking, firstStuck) => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 12);
+    const report = await seedReport(stack);
+    let failed = 0;
+    const dying = faultyDoc((input) => (marking(input) && failed++ === 0 ? storageFault() : undefined));
+    const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
+
+    const first = await dispatchDue(deps, settings, run());
+
+    expect(first.reports[0]).toMatchObject({ outcome: 'error' });
+    expect(first.reports[0]?.reason).toMatch(/^InternalServerError/);
+    const stuckRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed');
+    const stuck = subs.slice(firstStuck, firstStuck + settings.concurrency);
+    // Exactly the group whose mark failed is ambiguous; a claim that shared its transaction never happened.
+    expect(stuckRows.map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
+    expect((await reportItem(stack, report.reportId))?.status).toBe('SENDING');
+
+    const second = await dispatchDue(setup(stack).deps, settings, run());
+
+    expect(second.reports[0]?.outcome).toBe('sent');
+    const counts = countsFor(await inbox(), subs);
+    expect(counts).toEqual(subs.map((s) => (stuck.includes(s) ? 2 : 1)));
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows.every((r) => r.state === 'sent')).toBe(true);
+    expect(rows.filter((r) => r.attempts === 2).map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
+  });
+
+  it('stops, having sent nothing, when a group claim fails for a storage error, and sends everyone once next time', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 6);
+    const report = await seedReport(stack);
+    const dying = faultyDoc(() => storageFault());
+    const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
+
+    const first = await dispatchDue(deps, settings, run());
+
+    expect(first.reports[0]).toMatchObject({ outcome: 'error', sent: 0 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 0));
+    expect(await ledgerRows(stack, report.reportId)).toEqual([]);
+
+    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]).toMatchObject({ outcome: 'sent', sent: 6 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+  });
+
+  it('claims a member whose transaction conflict outlasted the retries on its own, and the rest of its group together', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 8);
+    const report = await seedReport(stack);
+    // The first group's transaction keeps conflicting on its first member until the retries run out.
+    let conflicts = 0;
+    const transactions: string[] = [];
+    const contended = faultyDoc((input) => {
+      transactions.push(`claims ${claimsIn(input)}, marks ${marksIn(input)}`);
+      if (claimsIn(input) !== 4 || conflicts >= 6) return undefined;
+      conflicts++;
+      const reasons = (input.TransactItems ?? []).map((_, i) =>
+        i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' },
+      );
+      return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
+    });
+    const { deps, settings } = setup(stack, { ledger: dynamoLedger(contended, stack.config.tables) });
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(conflicts).toBe(6);
+    // Six tries of the first group; then its first member alone and the other three together
+    // (side by side, in either order); then the second group with the first one's marks.
+    expect(transactions.slice(0, 6)).toEqual(Array(6).fill('claims 4, marks 0'));
+    expect(transactions.slice(6, 8).sort()).toEqual(['claims 1, marks 0', 'claims 3, marks 0']);
+    expect(transactions.slice(8)).toEqual(['claims 4, marks 4', 'claims 0, marks 4']);
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 8, skipped: 0 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows.every((r) => r.state === 'sent' && r.attempts === 1)).toBe(true);
+  });
+});
+
+describe('dynamoLedger group writes', () => {
+  it('answers claimAll per claim exactly as claim does, whatever each row and subscriber is', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 7);
+    const [fresh1, sentRow, claimedRow, failedRow, unsubscribed, fresh2, deliveredRow] = subs as [Subscriber, ...Subscriber[]];
+    await setStatus(stack, unsubscribed!, 'unsubscribed');
+    const ghost = subscriber(stack.address('ghost')); // no subscriber item at all
+    const ledger = dynamoLedger(doc, stack.config.tables);
+    const now = new Date('2030-04-01T00:00:00.000Z');
+    const outcome = async (reportId: string, claimOne: (c: LedgerClaim[]) => Promise<ClaimResult[]>) => {
+      await seedRow(stack, reportId, sentRow!, { state: 'sent', messageId: 'm-1' });
+      await seedRow(stack, reportId, claimedRow!, { state: 'claimed', attempts: 3 });
+      await seedRow(stack, reportId, failedRow!, { state: 'failed' });
+      await seedRow(stack, reportId, deliveredRow!, { state: 'delivered' });
+      const all = [fresh1, sentRow!, claimedRow!, failedRow!, unsubscribed!, ghost, fresh2!, deliveredRow!];
+      const results = await claimOne(all.map((s) => ({ reportId, email: s.email, subscriberId: s.id, token: `t-${s.id}`, now })));
+      const rows = (await ledgerRows(stack, reportId)).map(({ reportId: _r, ...rest }) => rest);
+      return { results, rows: rows.sort((a, b) => String(a.item).localeCompare(String(b.item))) };
+    };
+
+    const together = await outcome('r-together', (cs) => ledger.claimAll(cs));
+    const oneByOne = await outcome('r-one-by-one', (cs) => Promise.all(cs.map((c) => ledger.claim(c))));
+
+    expect(together).toEqual(oneByOne);
+    expect(together.results.map((r) => (r.kind === 'exists' ? `exists:${r.row.state}` : r.kind))).toEqual([
+      'claimed',
+      'exists:sent',
+      'exists:claimed',
+      'exists:failed',
+      'not-confirmed',
+      'not-confirmed',
+      'claimed',
+      'exists:delivered',
+    ]);
+    expect(together.results[2]).toEqual({ kind: 'exists', row: { state: 'claimed', claimToken: 'earlier-run', attempts: 3 } });
+  });
+
+  it('packs marks and claims into transactions of at most 100 items', async () => {
+    const stack = await createTestStack();
+    const subs = Array.from({ length: 130 }, () => subscriber(stack.address('many')));
+    await putSubscribers(stack, subs);
+    const counting = countingDoc();
+    const ledger = dynamoLedger(counting.doc, stack.config.tables);
+    const now = new Date('2030-04-01T00:00:00.000Z');
+    const claimOf = (s: Subscriber): LedgerClaim => ({ reportId: 'r-many', email: s.email, subscriberId: s.id, token: `t-${s.id}`, now });
+    const markOf = (s: Subscriber) => ({ email: s.email, token: `t-${s.id}`, messageId: `m-${s.id}` });
+
+    const first = await ledger.claimAll(subs.slice(0, 120).map(claimOf));
+    await ledger.markSent({ reportId: 'r-many', sent: subs.slice(0, 110).map(markOf), now });
+    const last = await ledger.claimAll(subs.slice(120).map(claimOf), { reportId: 'r-many', sent: subs.slice(110, 120).map(markOf), now });
+
+    expect([...first, ...last].every((r) => r.kind === 'claimed')).toBe(true);
+    expect(counting.calls).toEqual([
+      'TransactWriteItems(Put×50 ConditionCheck×50)',
+      'TransactWriteItems(Put×50 ConditionCheck×50)',
+      'TransactWriteItems(Put×20 ConditionCheck×20)',
+      'TransactWriteItems(Update×100)',
+      'TransactWriteItems(Update×10)',
+      'TransactWriteItems(Update×10 Put×10 ConditionCheck×10)',
+    ]);
+    const rows = await ledgerRows(stack, 'r-many');
+    expect(rows.filter((r) => r.state === 'sent')).toHaveLength(120);
+    expect(rows.filter((r) => r.state === 'claimed')).toHaveLength(10);
+  });
+
+  it('marks the rest of a batch sent and then throws when one row is no longer held by its token', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 4);
+    const ledger = dynamoLedger(doc, stack.config.tables);
+    const now = new Date('2030-04-01T00:00:00.000Z');
+    await ledger.claimAll(subs.map((s) => ({ reportId: 'r-taken', email: s.email, subscriberId: s.id, token: `t-${s.id}`, now })));
+    // Another dispatcher took the second row over (its lease had expired).
+    await ledger.takeOver({ reportId: 'r-taken', email: subs[1]!.email, subscriberId: subs[1]!.id, token: 'someone-else', oldToken: `t-${subs[1]!.id}`, now });
+
+    await expect(
+      ledger.markSent({ reportId: 'r-taken', sent: subs.map((s) => ({ email: s.email, token: `t-${s.id}`, messageId: `m-${s.id}` })), now }),
+    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+
+    const rows = await ledgerRows(stack, 'r-taken');
+    expect(subs.map((s) => rowOf(rows, s)?.state)).toEqual(['sent', 'claimed', 'sent', 'sent']);
+    expect(rowOf(rows, subs[1]!)).toMatchObject({ claimToken: 'someone-else', attempts: 2 });
+    expect(rowOf(rows, subs[1]!)?.messageId).toBeUndefined();
+  });
+});
