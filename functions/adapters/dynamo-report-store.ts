@@ -425,12 +425,15 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
   async function write(batch: SentBatch | undefined, claims: readonly LedgerClaim[]): Promise<ClaimResult[]> {
     const marks = [...(batch?.sent ?? [])];
     const rest = [...claims];
-    const at = (batch?.now ?? new Date()).toISOString();
+    // Only the marks use these; without a batch there are none.
+    const reportId = batch?.reportId ?? '';
+    const at = batch?.now.toISOString() ?? '';
     const results: ClaimResult[] = [];
     while (marks.length || rest.length) {
       const m = marks.splice(0, MAX_TRANSACTION_ITEMS);
+      // Two items per claim.
       const c = rest.splice(0, Math.floor((MAX_TRANSACTION_ITEMS - m.length) / 2));
-      results.push(...(await writeGroup(batch?.reportId ?? '', m, c, at)));
+      results.push(...(await writeGroup(reportId, m, c, at)));
     }
     return results;
   }

@@ -11,9 +11,9 @@
  *    confirmed"), send each claimed one with its own unsubscribe link and headers (all in
  *    flight at once, paced by a token bucket), and mark the sent ones in the next group's
  *    claim transaction (or on their own at the end of the page).
- *    A group is claimed only when its sends start, so an unsubscribe that lands mid-send
- *    stops every message not yet claimed. After each fully resolved page save the cursor
- *    and the page's counts.
+ *    A group is claimed only once the previous one's sends have settled, just before its
+ *    own start, so an unsubscribe that lands mid-send stops every message not yet claimed.
+ *    After each fully resolved page save the cursor and the page's counts.
  * 5. Every shard done → SENT, and the editors are told.
  *
  * A crash leaves at most one group's claims ambiguous: the next run re-sends those
@@ -307,7 +307,7 @@ async function sendLeased(
           stop = { kind: 'quota' };
           break;
         }
-        // A fractional allowance (SES quotas are doubles) still sends one, as a count would.
+        // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
         const size = Math.max(1, Math.min(settings.concurrency, Math.floor(allowance)));
         const group = page.items.slice(i, i + size);
         i += group.length;
