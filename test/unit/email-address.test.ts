@@ -94,6 +94,8 @@ describe('mailboxKey (what the per-address email limit counts)', () => {
       expect(mailboxKey(normalizeEmail(v)!)).toBe(key);
     }
     expect(mailboxKey('h.a.n.a.k.o+x@googlemail.com')).toBe(mailboxKey('Hanako@gmail.com'));
+    // Unicode spellings of a domain become one ASCII domain before the key is taken.
+    expect(mailboxKey(normalizeEmail('Taro.Yamada@ℯxample.com')!)).toBe(mailboxKey('taro.yamada@example.com'));
   });
 
   it('keeps apart what is not the same mailbox', () => {
