@@ -133,11 +133,16 @@ const email = h.stack.address();
 await h.confirmed(email);
 const good = await h.unsubscribeTokenOf(email);
 
+const B64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** The same bytes, spelled with other values in the unused low bits of the last character. */
+const respell = (token: string, bits: number) =>
+  token.slice(0, -1) + B64URL_ALPHABET[B64URL_ALPHABET.indexOf(token[token.length - 1]!) ^ bits];
+
 describe('unsubscribe tokens', () => {
   const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
   const other = unsubscribeToken(key, newSubscriberId());
 
-  const refused: [string, string][] = [
+  const refused = [
     ['truncated by one character', good.slice(0, -1)],
     ['truncated to the id', good.slice(0, 22)],
     ['last MAC character changed', flip(good, good.length - 1)],
@@ -150,7 +155,13 @@ describe('unsubscribe tokens', () => {
     ['a character from standard base64', `${good.slice(0, -1)}+`],
     ['percent-encoded character', `${good.slice(0, -1)}%41`],
     ['empty', ''],
-  ];
+    // The MAC's last base64url character carries 4 bits and 2 unused ones: a decoder that
+    // ignores the unused bits would take these other spellings of the genuine MAC.
+    ...[1, 2, 3].map((bits): [string, string] => [`unused bits of the last character set to ${bits}`, respell(good, bits)]),
+    ['overlong', good.repeat(3)],
+    ['full-width last character', good.slice(0, -1) + String.fromCharCode(good.charCodeAt(good.length - 1) + 0xfee0)],
+    ['upper-cased', good.toUpperCase()],
+  ].filter(([, t]) => t !== good) as [string, string][];
 
   it.each(refused)('%s → refused, GET and POST, nothing changes', async (_name, token) => {
     const before = await h.rawItem(email);
@@ -306,5 +317,19 @@ describe('confirmation tokens that are not the one we sent', () => {
     expect(await h.mails(email)).toHaveLength(mails);
     // The genuine token still works afterwards: nothing above burned it.
     expect((await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: good }) })).statusCode).toBe(200);
+  });
+});
+
+describe('duplicated unsubscribe tokens', () => {
+  it('the first value counts: a forged one first is refused, whatever follows', async () => {
+    const addr = h.stack.address();
+    const row = await h.confirmed(addr);
+    const genuine = unsubscribeToken(key, row.id);
+    const forged = genuine.slice(0, 30) + (genuine[30] === 'A' ? 'B' : 'A') + genuine.slice(31);
+    const before = await h.rawItem(addr);
+    const query = `token=${forged}&token=${genuine}`;
+    expect((await h.call({ path: '/unsubscribe', query })).statusCode).toBe(400);
+    expect((await h.call({ method: 'POST', path: '/unsubscribe', query, ...formBody({ 'List-Unsubscribe': 'One-Click' }) })).statusCode).toBe(400);
+    expect(await h.rawItem(addr)).toBe(before);
   });
 });
