@@ -228,6 +228,21 @@ describe('no enumeration', () => {
     expect(JSON.parse(answers.get('new')!)[0][0]).toBe(200);
   });
 
+  it('a client over its limit gets one identical 429 whatever the address', async () => {
+    const limited = await harness();
+    const ip = '192.0.2.123';
+    const confirmed = limited.stack.address();
+    await limited.confirmed(confirmed);
+    for (let i = 0; i < CLIENT_LIMITS[0]!.max; i++) await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip });
+    const answers = new Set<string>();
+    for (const email of [limited.stack.address(), confirmed, confirmed.toUpperCase()]) {
+      const res = await limited.subscribe(email, {}, { sourceIp: ip });
+      expect(res.statusCode).toBe(429);
+      answers.add(JSON.stringify([res.headers, res.body]));
+    }
+    expect(answers.size).toBe(1);
+  });
+
   it('every neutral answer is held to the same floor, so the branch that renders and sends mail does not stand out by latency', async () => {
     const timer = virtualTimer();
     const floorMs = 60_000; // far above any real run time: only the hold can reach it
