@@ -105,6 +105,16 @@ describe('confirmation emails per address', () => {
     }
   });
 
+  it('ten simultaneous requests for variants of one mailbox, from ten clients, send one email', async () => {
+    const local = `burst.${Date.now().toString(36)}${ipCounter}`;
+    const variants = Array.from({ length: 10 }, (_, i) => `${i % 2 ? local.toUpperCase() : local}+${i}@corp.example`);
+    const answers = await Promise.all(variants.map((v) => h.subscribe(v, {}, { sourceIp: freshIp() })));
+    expect(answers.map((a) => a.statusCode)).toEqual(variants.map(() => 200));
+    let mails = 0;
+    for (const v of variants) mails += (await h.mails(v)).length;
+    expect(mails).toBe(1);
+  });
+
   it('the "new link" button obeys the same limit', async () => {
     const email = h.stack.address();
     await h.subscribe(email, {}, { sourceIp: freshIp() });
