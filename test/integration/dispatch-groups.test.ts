@@ -1,8 +1,8 @@
 /**
  * The dispatcher's group claims and marks against DynamoDB Local and the SES emulator: one
- * transaction claims a group of `concurrency` recipients and marks the previous group sent; a
- * cancelled transaction is finished member by member exactly as per-recipient claims and marks
- * would be. Storage faults the emulator cannot produce (a write that fails mid-run, a conflict
+ * transaction claims a group (`concurrency` shared by `groupLanes` lanes) and marks the rows
+ * sent since the last claim; a cancelled transaction is finished member by member exactly as
+ * per-recipient claims and marks would be. Storage faults the emulator cannot produce (a write that fails mid-run, a conflict
  * that outlasts the retries) come from aws-sdk-client-mock in front of a real client.
  */
 import { describe, expect, it } from 'vitest';
@@ -168,6 +168,7 @@ describe('dispatchDue in groups', () => {
     const report = await seedReport(stack);
     const counting = countingDoc();
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(counting.doc, stack.config.tables) });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -186,6 +187,43 @@ describe('dispatchDue in groups', () => {
       expect(rowOf(rows, s)).toMatchObject({ state: 'sent', attempts: 1, messageId: box.get(s.email)![0]!.messageId });
     }
     expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ audience: 10, sent: 10, failed: 0 });
+  });
+
+  it('by default runs two lanes of groups that share the concurrency, never more in flight, each claim one lane\'s group', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 23);
+    const report = await seedReport(stack);
+    const base = setup(stack);
+    let inFlight = 0;
+    let peak = 0;
+    const mailer: Mailer = {
+      async send(m) {
+        peak = Math.max(peak, ++inFlight);
+        try {
+          return await base.deps.mailer.send(m);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const counting = countingDoc();
+    const { deps, settings } = setup(stack, { mailer, ledger: dynamoLedger(counting.doc, stack.config.tables) });
+    settings.concurrency = 5; // lanes of 3 and 2
+
+    const summary = await dispatchDue(deps, settings, run());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 23, failed: 0 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    expect(peak).toBeLessThanOrEqual(5);
+    const claimSizes = counting.calls.map((c) => Number(/Put×(\d+)/.exec(c)?.[1] ?? 0)).filter((n) => n > 0);
+    // Both lanes claim their first group at once, before any message goes out.
+    expect(claimSizes.slice(0, 2).sort()).toEqual([2, 3]);
+    expect(claimSizes.reduce((a, b) => a + b, 0)).toBe(23);
+    expect(claimSizes.every((n) => n <= 3)).toBe(true);
+    expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
+    expect(counting.calls.length).toBeLessThanOrEqual(Math.ceil(23 / 2) + 1);
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows.filter((r) => r.state === 'sent')).toHaveLength(23);
   });
 
   it('skips a subscriber who left between reading the page and claiming the group, and still sends to the rest of it', async () => {
@@ -208,6 +246,7 @@ describe('dispatchDue in groups', () => {
     };
     const counting = countingDoc();
     const { deps, settings } = setup(stack, { audience, ledger: dynamoLedger(counting.doc, stack.config.tables) });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -251,6 +290,7 @@ describe('dispatchDue in groups', () => {
       },
     };
     const { deps, settings } = setup(stack, { mailer });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -318,6 +358,7 @@ describe('dispatchDue in groups', () => {
       },
     };
     const { deps, settings } = setup(stack, { mailer });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -343,9 +384,11 @@ describe('dispatchDue in groups: storage faults', () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 12);
     const report = await seedReport(stack);
-    let failed = 0;
-    const dying = faultyDoc((input) => (marking(input) && failed++ === 0 ? storageFault() : undefined));
+    // The store goes down at the first transaction that marks rows sent, and stays down.
+    let dead = false;
+    const dying = faultyDoc((input) => ((dead ||= marking(input)) ? storageFault() : undefined));
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const first = await dispatchDue(deps, settings, run());
 
@@ -365,6 +408,49 @@ describe('dispatchDue in groups: storage faults', () => {
     const rows = await ledgerRows(stack, report.reportId);
     expect(rows.every((r) => r.state === 'sent')).toBe(true);
     expect(rows.filter((r) => r.attempts === 2).map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
+  });
+
+  it('with two lanes, a crash leaves at most `concurrency` rows ambiguous, and only those are sent twice', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 30);
+    const report = await seedReport(stack);
+    // The store goes down at the third transaction that marks rows sent, and stays down.
+    let marking = 0;
+    const dying = faultyDoc((input) => (marksIn(input) > 0 && ++marking >= 3 ? storageFault() : undefined));
+    const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
+    settings.concurrency = 6;
+
+    const first = await dispatchDue(deps, settings, run());
+
+    expect(first.reports[0]).toMatchObject({ outcome: 'error' });
+    const stuck = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed').map((r) => String(r.item).slice(3));
+    expect(stuck.length).toBeGreaterThan(0);
+    expect(stuck.length).toBeLessThanOrEqual(settings.concurrency);
+
+    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]?.outcome).toBe('sent');
+    const counts = countsFor(await inbox(), subs);
+    expect(counts).toEqual(subs.map((s) => (stuck.includes(s.email) ? 2 : 1)));
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(30);
+  });
+
+  it('gives the marks of a failed claim another try before the run stops, so a passing fault sends nothing twice', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 12);
+    const report = await seedReport(stack);
+    let failed = 0;
+    const flaky = faultyDoc((input) => (marksIn(input) > 0 && claimsIn(input) > 0 && failed++ === 0 ? storageFault() : undefined));
+    const { deps, settings } = setup(stack, { ledger: dynamoLedger(flaky, stack.config.tables) });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
+
+    const first = await dispatchDue(deps, settings, run());
+
+    expect(first.reports[0]).toMatchObject({ outcome: 'error' });
+    const rows = await ledgerRows(stack, report.reportId);
+    expect(rows.map((r) => r.state)).toEqual(Array(settings.concurrency).fill('sent'));
+
+    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]).toMatchObject({ outcome: 'sent', sent: 8 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
   });
 
@@ -402,6 +488,7 @@ describe('dispatchDue in groups: storage faults', () => {
       return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
     });
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(contended, stack.config.tables) });
+    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 

@@ -6,18 +6,19 @@
  *    confirmation emails) spent → wait, still SENDING, the next tick continues.
  * 3. Load the rendered output once; on the first run count the audience.
  * 4. Shard by shard, page by page from the saved cursor, while the time budget lasts:
- *    check the reputation guard, then take the page's confirmed subscribers in groups of
- *    `concurrency`: claim the group's ledger rows (one transaction, each with "still
- *    confirmed"), send each claimed one with its own unsubscribe link and headers (all in
- *    flight at once, paced by a token bucket), and mark the sent ones in the next group's
- *    claim transaction (or on their own at the end of the page).
- *    A group is claimed only once the previous one's sends have settled, just before its
- *    own start, so an unsubscribe that lands mid-send stops every message not yet claimed.
- *    After each fully resolved page save the cursor and the page's counts.
+ *    check the reputation guard, then take the page's confirmed subscribers in small groups,
+ *    `groupLanes` lanes sharing `concurrency` (8 → two lanes of 4): claim a group's ledger
+ *    rows in one transaction (each with "still confirmed"), which also marks sent the rows
+ *    whose messages went out since the last claim; send each claimed one with its own
+ *    unsubscribe link and headers (the group in flight at once, paced by a token bucket).
+ *    A lane claims its next group only once its last one's sends have settled, so an
+ *    unsubscribe that lands mid-send stops every message not yet claimed. At the end of the
+ *    page the last rows are marked, then the cursor and the page's counts are saved.
  * 5. Every shard done → SENT, and the editors are told.
  *
- * A crash leaves at most one group's claims ambiguous: the next run re-sends those
- * (at-least-once, duplicates bounded by `concurrency`), and misses nobody.
+ * A crash leaves at most `concurrency` rows ambiguous (claimed, maybe sent, not marked): the
+ * next run re-sends those (at-least-once, duplicates bounded by `concurrency`), and misses
+ * nobody.
  */
 import { randomUUID } from 'node:crypto';
 import { unsubscribeUrl } from '../links.ts';
@@ -70,6 +71,13 @@ export interface DispatchSettings {
   maxConsecutiveRejections?: number;
   /** The lease outlives the budget by this much, so a slow last send never overlaps the next tick. */
   leaseMarginMs?: number;
+  /**
+   * Groups in flight at once, sharing `concurrency` (default 2). With one, every claim waits
+   * for the slowest send of the group before; more lanes hide that wait (it matters when SES
+   * latency, not CPU or the rate, is the limit) at the price of more, smaller transactions.
+   * `concurrency` lanes = groups of one: two calls per send (claim + SendEmail).
+   */
+  groupLanes?: number;
 }
 
 export interface DispatchRun {
@@ -183,35 +191,50 @@ async function sendLeased(
   const maxRejections = settings.maxConsecutiveRejections ?? 25;
   const newId = deps.newId ?? randomUUID;
   const pastDeadline = () => clock.now().getTime() >= deadline;
+  const lanes = Math.max(1, Math.min(settings.concurrency, settings.groupLanes ?? 2));
+  /** Lane i's group size: the lanes share `concurrency` as evenly as whole numbers allow. */
+  const groupSize = (lane: number) => Math.floor(settings.concurrency / lanes) + (lane < settings.concurrency % lanes ? 1 : 0);
   let rejectionsInARow = 0;
   let stop: Stop | null = null;
 
   /**
-   * One group, at most `concurrency` recipients: claim them all in one go → send each claimed
-   * one (all in flight at once). The previous group's sent rows are marked in the same
-   * transaction as this group's claim; this group's are handed back, to be marked with the
-   * next claim or at the end of the page. The allowance is taken for the whole group up
-   * front and given back for each recipient not sent.
+   * Sent rows not yet marked: they ride along with the next claim (any lane's), the rest are
+   * marked at the end of the page. A crash leaves these and the sends in flight ambiguous —
+   * at most `concurrency` rows, re-sent by the next run (at-least-once).
    */
-  const deliverGroup = async (group: readonly Recipient[], previous: SentBatch | undefined): Promise<{ outcomes: Delivery[]; sent: SentBatch | undefined }> => {
+  let unmarked: SentMark[] = [];
+  const takeUnmarked = (): SentBatch | undefined => {
+    const sent = unmarked;
+    unmarked = [];
+    return sent.length ? { reportId, sent, now: clock.now() } : undefined;
+  };
+
+  /**
+   * One group: claim it in one transaction, which also marks the rows sent so far → send each
+   * claimed one (all in flight at once). The allowance is taken for the whole group up front
+   * and given back for each recipient not sent.
+   */
+  const deliverGroup = async (group: readonly Recipient[]): Promise<Delivery[]> => {
     allowance -= group.length;
     const now = clock.now();
     const claims: LedgerClaim[] = group.map((r) => ({ reportId, email: r.email, subscriberId: r.id, token: newId(), now }));
-    const claimed = await ledger.claimAll(claims, previous);
-    const sent: SentMark[] = [];
-    const outcomes = await Promise.allSettled(group.map((r, i) => deliverClaimed(r, claims[i]!, claimed[i]!, sent)));
-    const batch = sent.length ? { reportId, sent, now: clock.now() } : undefined;
-    const failure = outcomes.find((o) => o.status === 'rejected');
-    if (failure) {
-      // What went out is marked before the run stops on the error.
-      if (batch) await ledger.markSent(batch);
-      throw (failure as PromiseRejectedResult).reason;
+    const previous = takeUnmarked();
+    let claimed: ClaimResult[];
+    try {
+      claimed = await ledger.claimAll(claims, previous);
+    } catch (err) {
+      // Their marks may not have been written: they get another try at the end of the page.
+      if (previous) unmarked.push(...previous.sent);
+      throw err;
     }
-    return { outcomes: outcomes.map((o) => (o as PromiseFulfilledResult<Delivery>).value), sent: batch };
+    const outcomes = await Promise.allSettled(group.map((r, i) => deliverClaimed(r, claims[i]!, claimed[i]!)));
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    return outcomes.map((o) => (o as PromiseFulfilledResult<Delivery>).value);
   };
 
   /** One recipient after the group's claim: take over a dead run's claim or skip, send, collect the message id. */
-  const deliverClaimed = async (r: Recipient, claim: LedgerClaim, result: ClaimResult, sent: SentMark[]): Promise<Delivery> => {
+  const deliverClaimed = async (r: Recipient, claim: LedgerClaim, result: ClaimResult): Promise<Delivery> => {
     let claimed = result;
     if (claimed.kind === 'exists' && claimed.row.state === 'claimed') {
       // Left by a run that died between claim and "sent": it may or may not have gone out.
@@ -261,7 +284,7 @@ async function sendLeased(
         return 'unresolved';
       }
       rejectionsInARow = 0;
-      sent.push({ email: r.email, token, messageId });
+      unmarked.push({ email: r.email, token, messageId });
       return 'sent';
     }
   };
@@ -299,24 +322,33 @@ async function sendLeased(
         unresolved: 0,
         started: 0,
       };
-      // Sent rows not yet marked: a storage error marking them stops the run with them still
-      // claimed, and the next run re-sends them (at-least-once, at most one group).
-      let unmarked: SentBatch | undefined;
-      for (let i = 0; i < page.items.length && stop === null && !pastDeadline(); ) {
-        if (allowance <= 0) {
-          stop = { kind: 'quota' };
-          break;
+      // `groupLanes` lanes take groups off the page, each claiming its next group once its
+      // last one's sends have settled; together never more than `concurrency` in flight.
+      let next = 0;
+      let failure: { error: unknown } | null = null;
+      const lane = async (_: unknown, laneNo: number) => {
+        while (failure === null && next < page.items.length && stop === null && !pastDeadline()) {
+          if (allowance <= 0) {
+            stop ??= { kind: 'quota' };
+            return;
+          }
+          // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
+          const size = Math.max(1, Math.min(groupSize(laneNo), Math.floor(allowance)));
+          const group = page.items.slice(next, next + size);
+          next += group.length;
+          counts.started += group.length;
+          try {
+            for (const d of await deliverGroup(group)) counts[d]++;
+          } catch (error) {
+            failure ??= { error };
+          }
         }
-        // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
-        const size = Math.max(1, Math.min(settings.concurrency, Math.floor(allowance)));
-        const group = page.items.slice(i, i + size);
-        i += group.length;
-        counts.started += group.length;
-        const done = await deliverGroup(group, unmarked);
-        unmarked = done.sent;
-        for (const d of done.outcomes) counts[d]++;
-      }
-      if (unmarked) await ledger.markSent(unmarked);
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+      // What went out is marked, also before the run stops on an error.
+      const last = takeUnmarked();
+      if (last) await ledger.markSent(last);
+      if (failure) throw (failure as { error: unknown }).error;
       tally.sent += counts.sent;
       tally.failed += counts.failed;
       tally.skipped += counts.skipped;
