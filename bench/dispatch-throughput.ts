@@ -4,7 +4,8 @@
  * - baseline: read the confirmed audience (the same GSI pages), then one SendEmail per
  *   subscriber through `sesMailer`, one at a time, no ledger;
  * - ours: the real dispatch handler (functions/dispatch.ts) on a scheduled event — lease, quota,
- *   audience count, ledger claims and marks (one transaction per group of SEND_CONCURRENCY),
+ *   audience count, ledger claims and marks (one transaction per group; two lanes of groups
+ *   share SEND_CONCURRENCY),
  *   checkpoints, editors' notice — with a MaxSendRate far above what the emulators can take,
  *   so pacing is not the limit.
  * Import this module only after the environment points at the emulators (the handler reads
@@ -241,8 +242,8 @@ export async function dispatchCase(opts: {
       return [
         `ours: MaxSendRate ${opts.maxSendRate.toLocaleString('en-US')}/s × SEND_RATE_FRACTION ${config.sending.rateFraction} (pacing not the limit), SEND_CONCURRENCY ${config.sending.concurrency}`,
         'the emulators run on the same CPUs as the bench: calls in flight queue for CPU rather than overlap network waits',
-        'as they would against AWS, so this ratio mostly prices the ledger (its claims and marks: one transaction per group',
-        'of SEND_CONCURRENCY recipients, which also marks the previous group sent; a SendEmail per recipient).',
+        'as they would against AWS, so this ratio mostly prices the ledger: one transaction per group (two lanes of groups',
+        'share SEND_CONCURRENCY), which also marks sent the rows that went out since the last claim.',
         `SDK calls per send × mean latency (calls overlap in ours; they add up to more than the wall time):`,
         `  ours      ${describeTally(mergeTallies(measured.ours), sends('ours'), formatMs)}`,
         `  baseline  ${describeTally(mergeTallies(measured.baseline), sends('baseline'), formatMs)}`,
