@@ -5,9 +5,8 @@
  *   subscriber through `sesMailer`, one at a time, no ledger;
  * - ours: the real dispatch handler (functions/dispatch.ts) on a scheduled event — lease, quota,
  *   audience count, ledger claims and marks (one transaction per group; two lanes of groups
- *   share SEND_CONCURRENCY),
- *   checkpoints, editors' notice — with a MaxSendRate far above what the emulators can take,
- *   so pacing is not the limit.
+ *   share SEND_CONCURRENCY), checkpoints, editors' notice — with a MaxSendRate far above what
+ *   the emulators can take, so pacing is not the limit.
  * Import this module only after the environment points at the emulators (the handler reads
  * its config and creates its clients at load).
  */
