@@ -1,6 +1,6 @@
 /**
- * Pacing for the dispatcher: a token bucket (the send rate) and a bounded worker pool (the
- * number of SES calls in flight). Time comes from a Clock and waiting from a Sleeper, so tests
+ * Pacing for the dispatcher: a token bucket (the send rate), back-off and the run budget
+ * (the number of SES calls in flight is bounded by the dispatcher's lanes). Time comes from a Clock and waiting from a Sleeper, so tests
  * drive both with a virtual clock instead of sleeping.
  */
 import type { Clock } from './ports.ts';
@@ -47,33 +47,6 @@ export class TokenBucket {
     const wait = this.reserve();
     if (wait > 0) await sleeper.sleep(wait);
   }
-}
-
-/**
- * Runs `worker` over `items` with at most `limit` in flight. `stop()` is asked before each
- * item is started; items not started are left alone. The first error stops new work, waits
- * for the items in flight, then rethrows.
- */
-export async function runBounded<T>(
-  items: readonly T[],
-  limit: number,
-  worker: (item: T) => Promise<void>,
-  stop: () => boolean = () => false,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const lane = async () => {
-    while (failure === null && next < items.length && !stop()) {
-      const item = items[next++] as T;
-      try {
-        await worker(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (failure !== null) throw (failure as { error: unknown }).error;
 }
 
 /** Exponential back-off with full jitter, capped: attempt 0 → up to `baseMs`. */

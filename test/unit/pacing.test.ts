@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffMs, runBounded, runBudget, TokenBucket } from '../../functions/core/pacing.ts';
+import { backoffMs, runBudget, TokenBucket } from '../../functions/core/pacing.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
 
 describe('TokenBucket', () => {
@@ -37,40 +37,6 @@ describe('TokenBucket', () => {
     const clock = new VirtualClock();
     expect(() => new TokenBucket(0, 1, clock)).toThrow(RangeError);
     expect(() => new TokenBucket(1, 0, clock)).toThrow(RangeError);
-  });
-});
-
-describe('runBounded', () => {
-  it('runs every item with at most `limit` in flight', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const done: number[] = [];
-    await runBounded(Array.from({ length: 40 }, (_, i) => i), 6, async (i) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, (i * 7) % 5));
-      inFlight--;
-      done.push(i);
-    });
-    expect(peak).toBe(6);
-    expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-  });
-
-  it('starts nothing once asked to stop', async () => {
-    const started: number[] = [];
-    await runBounded([1, 2, 3, 4, 5, 6], 2, async (i) => void started.push(i), () => started.length >= 3);
-    expect(started).toEqual([1, 2, 3]);
-  });
-
-  it('lets the items in flight finish, then rethrows the first error', async () => {
-    const finished: number[] = [];
-    const run = runBounded([1, 2, 3, 4, 5], 3, async (i) => {
-      if (i === 1) throw new Error('boom');
-      await new Promise((r) => setTimeout(r, 5));
-      finished.push(i);
-    });
-    await expect(run).rejects.toThrow('boom');
-    expect(finished.sort()).toEqual([2, 3]);
   });
 });
 
