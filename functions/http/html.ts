@@ -46,13 +46,24 @@ export const PALETTE = {
 } as const;
 const c = PALETTE;
 
+/**
+ * Japanese fonts come first: with `system-ui` first, Windows set to English or Chinese draws kanji
+ * with Chinese glyphs (and Linux or Android may pick the SC cut of Noto CJK). English pages put
+ * the Latin system font first, but anything marked `lang="ja"` in them (the newsletter's and the
+ * sender's names) goes back to the Japanese list.
+ */
+const JA_FONTS = '"Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans JP","Noto Sans CJK JP","Yu Gothic UI",Meiryo';
+const LATIN_FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial';
+
 const CSS = `
 *{box-sizing:border-box}
-html{font-family:system-ui,-apple-system,"Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans JP","Yu Gothic UI",Meiryo,sans-serif;line-height:1.7;color:${c.text};background:${c.background}}
+html{font-family:${JA_FONTS},system-ui,sans-serif;line-height:1.7;line-break:strict;overflow-wrap:break-word;color:${c.text};background:${c.background}}
+html:lang(en){font-family:${LATIN_FONTS},${JA_FONTS},sans-serif;line-height:1.55}
+html:lang(en) :lang(ja){font-family:${JA_FONTS},system-ui,sans-serif;word-break:auto-phrase}
 body{margin:0;padding:1.5rem 1rem}
 main,footer{max-width:36rem;margin:0 auto}
-.brand{font-weight:700;color:${c.muted};margin:0 0 .5rem}
-h1{font-size:1.5rem;line-height:1.4;margin:.25rem 0 1rem}
+.brand{font-weight:700;color:${c.muted};margin:0 0 .5rem;word-break:auto-phrase}
+h1{font-size:1.5rem;line-height:1.4;margin:.25rem 0 1rem;word-break:auto-phrase}
 p{margin:0 0 1rem}
 a{color:${c.link}}
 label,legend{display:block;font-weight:700;margin-bottom:.25rem;padding:0}
@@ -69,6 +80,7 @@ button:hover{background:${c.linkHover}}
 .note{color:${c.muted};font-size:.95rem}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
 footer{margin-top:2.5rem;padding-top:1rem;border-top:1px solid #d0d7de;color:${c.muted};font-size:.875rem}
+footer p{margin:0 0 .25rem}
 .lang{margin:0 0 1rem;text-align:right}
 `.trim();
 

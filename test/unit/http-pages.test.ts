@@ -123,3 +123,35 @@ describe('style and headers', () => {
     expect(contrast(PALETTE.border, bg)).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('fonts and line breaking', () => {
+  const css = /<style>([\s\S]*?)<\/style>/.exec(pageDocument(allPages('ja').home))![1]!;
+  const rule = (selector: string) => new RegExp(`(?:^|\\n)${selector.replace(/[()[\]:.]/g, '\\$&')}\\{([^}]*)\\}`).exec(css)?.[1];
+
+  it('puts Japanese fonts before system-ui, so kanji never get Chinese glyphs on a non-Japanese system', () => {
+    const families = /font-family:([^;]+)/.exec(rule('html')!)![1]!.split(',');
+    expect(families[0]).toBe('"Hiragino Sans"');
+    expect(families.indexOf('system-ui')).toBeGreaterThan(families.indexOf('Meiryo'));
+    expect(families.indexOf('Meiryo')).toBeGreaterThan(0);
+    expect(families.at(-1)).toBe('sans-serif');
+  });
+
+  it('English pages lead with the Latin system font, but anything marked Japanese goes back to the Japanese fonts', () => {
+    const enFamilies = /font-family:([^;]+)/.exec(rule('html:lang(en)')!)![1]!.split(',');
+    expect(enFamilies[0]).toBe('system-ui');
+    expect(enFamilies).toContain('"Hiragino Sans"');
+    const jaInside = /font-family:([^;]+)/.exec(rule('html:lang(en) :lang(ja)')!)![1]!.split(',');
+    expect(jaInside[0]).toBe('"Hiragino Sans"');
+    expect(jaInside.indexOf('system-ui')).toBeGreaterThan(jaInside.indexOf('Meiryo'));
+    // A name in running English text breaks between its phrases, not inside a word (セキ|ュリティ).
+    expect(rule('html:lang(en) :lang(ja)')).toContain('word-break:auto-phrase');
+  });
+
+  it('breaks lines by the strict Japanese rules, headings by phrase, and spaces English lines 1.5–1.6', () => {
+    expect(rule('html')).toContain('line-break:strict');
+    expect(rule('h1')).toContain('word-break:auto-phrase');
+    const lineHeight = Number(/line-height:([\d.]+)/.exec(rule('html:lang(en)')!)![1]);
+    expect(lineHeight).toBeGreaterThanOrEqual(1.5);
+    expect(lineHeight).toBeLessThanOrEqual(1.6);
+  });
+});
