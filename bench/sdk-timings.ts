@@ -1,6 +1,6 @@
 /**
  * Counts AWS SDK calls and their latency by command, through a middleware on the shared
- * clients of functions/adapters/clients.ts — so the real dispatch handler can be measured as is,
+ * clients of functions/adapters/aws/*.ts — so the real dispatch handler can be measured as is,
  * without wrapping its ports. The middleware sits at the initialize step: retries are inside.
  */
 import { performance } from 'node:perf_hooks';

@@ -68,7 +68,7 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
   if (!bucket) return 1;
   // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
   const [{ s3 }, { PutObjectCommand }] = await Promise.all([
-    import('../functions/adapters/clients.ts'),
+    import('../functions/adapters/aws/s3.ts'),
     import('@aws-sdk/client-s3'),
   ]);
   const key = `${opts.draft ? 'drafts' : 'reports'}/${result.report.id}.json`;
@@ -90,7 +90,7 @@ export async function printStatus(id: string): Promise<number> {
   const table = setting('REPORTS_TABLE');
   if (!table) return 1;
   const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
-    import('../functions/adapters/clients.ts'),
+    import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
   const report = await dynamoReportStore(dynamo, table).get(id);

@@ -25,7 +25,7 @@ function required(name: string): string {
 // Loaded lazily so `--help` never pays for the SDK.
 async function stores() {
   loadCliEnv();
-  const { dynamo } = await import('../functions/adapters/clients.ts');
+  const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
   const { dynamoSubscriberStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
   return { dynamo, subscribers: dynamoSubscriberStore(dynamo, required('SUBSCRIBERS_TABLE')) };
 }

@@ -5,7 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { dynamo, s3, secrets, sesv2 } from './adapters/clients.ts';
+import { dynamo } from './adapters/aws/dynamo.ts';
+import { s3 } from './adapters/aws/s3.ts';
+import { secrets } from './adapters/aws/secrets.ts';
+import { sesv2 } from './adapters/aws/sesv2.ts';
 import { dynamoAudience } from './adapters/dynamo-audience.ts';
 import { dynamoLedger, dynamoReportStore } from './adapters/dynamo-report-store.ts';
 import { editorNotifier } from './adapters/editor-notifier.ts';

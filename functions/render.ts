@@ -5,7 +5,9 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../emails/render.ts';
-import { dynamo, s3, sesv2 } from './adapters/clients.ts';
+import { dynamo } from './adapters/aws/dynamo.ts';
+import { s3 } from './adapters/aws/s3.ts';
+import { sesv2 } from './adapters/aws/sesv2.ts';
 import { dynamoAudience } from './adapters/dynamo-audience.ts';
 import { dynamoReportStore, dynamoUploadReceipts } from './adapters/dynamo-report-store.ts';
 import { editorNotifier, newsletterContext } from './adapters/editor-notifier.ts';

@@ -8,7 +8,7 @@
  * handling is idempotent.
  */
 import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
-import { dynamo } from './adapters/clients.ts';
+import { dynamo } from './adapters/aws/dynamo.ts';
 import { dynamoSubscriberFeedback } from './adapters/dynamo-audience.ts';
 import { dynamoLedger } from './adapters/dynamo-report-store.ts';
 import { logger } from './adapters/logger.ts';

@@ -1,5 +1,7 @@
 /** The production dependencies of the HTTP API, built from the configuration once per cold start. */
-import { dynamo, secrets, sesv2 } from '../adapters/clients.ts';
+import { dynamo } from '../adapters/aws/dynamo.ts';
+import { secrets } from '../adapters/aws/secrets.ts';
+import { sesv2 } from '../adapters/aws/sesv2.ts';
 import { dynamoRateLimitStore } from '../adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { loadUnsubscribeKey } from '../adapters/secret.ts';

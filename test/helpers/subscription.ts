@@ -6,7 +6,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { expect } from 'vitest';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { createHandler } from '../../functions/http/app.ts';
 import { appDeps } from '../../functions/http/deps.ts';
 import type { AppDeps } from '../../functions/http/context.ts';

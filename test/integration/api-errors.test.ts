@@ -15,7 +15,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { MAX_BODY_BYTES } from '../../functions/http/request.ts';
@@ -363,5 +363,38 @@ describe('reflection', () => {
     }
     const page = await h.call({ path: '/unsubscribe', query: { x: junk, token: unsubscribe } });
     expect(page.body).toContain(`href="?token=${unsubscribe}&amp;lang=en"`);
+  });
+});
+
+describe('language switch', () => {
+  const switchOf = (body: string | undefined) => /<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">/.exec(body ?? '')?.slice(1, 3);
+
+  it('404 and 405 link to their own path in the other language, carrying nothing of the request', async () => {
+    expect(switchOf((await h.call({ path: '/nowhere', query: { lang: 'en', x: 'zqjunk' } })).body)).toEqual(['?lang=ja', 'ja']);
+    expect(switchOf((await h.call({ path: '/nowhere/deeper' })).body)).toEqual(['?lang=en', 'en']);
+    const post = await h.call({ method: 'POST', path: '/', query: { lang: 'en' }, ...formBody({ email }) });
+    expect(post.statusCode).toBe(405);
+    expect(switchOf(post.body)).toEqual(['?lang=ja', 'ja']);
+    const missing = await h.call({ method: 'POST', path: '/confirm', ...formBody({ lang: 'en' }) });
+    expect(missing.statusCode).toBe(400);
+    expect(switchOf(missing.body)).toEqual(['?lang=ja', 'ja']);
+  });
+
+  it('the answer to a POST links to the subscribe page in the other language, never to its token or address', async () => {
+    const someone = h.stack.address();
+    const answers = [
+      await h.subscribe(someone),
+      await h.subscribe('not-an-address'),
+      await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: confirmToken }) }),
+      await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsubscribe }, ...formBody({}) }),
+      await h.call({ method: 'POST', path: '/subscribe', body: '{', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    ];
+    for (const res of answers) {
+      expect(res.headers['Content-Type']).toBe('text/html; charset=utf-8');
+      expect(switchOf(res.body)).toEqual(['./?lang=en', 'en']);
+      expect(res.body).not.toContain(unsubscribe);
+      expect(res.body).not.toContain(confirmToken);
+      expect(res.body).not.toContain(someone);
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { unsubscribeToken } from '../../functions/core/tokens.ts';
 import { apiEvent, formBody, jsonBody } from '../helpers/api-events.ts';
 import { sentTo } from '../helpers/inbox.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { secrets } from '../../functions/adapters/clients.ts';
+import { secrets } from '../../functions/adapters/aws/secrets.ts';
 import { unsubscribeToken } from '../../functions/core/tokens.ts';
 import { apiEvent, formBody } from '../helpers/api-events.ts';
 import { captureLogs } from '../helpers/log-capture.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { statusShard, type SubscriberStatus } from '../../functions/core/subscriber.ts';
 import { CLIENT_LIMITS, IPV6_SITE_LIMITS } from '../../functions/core/use-cases/rate-limits.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { tombstoneKey } from '../../functions/core/subscriber.ts';
 import { sha256Hex, unsubscribeToken } from '../../functions/core/tokens.ts';
 import { csvCell, CSV_COLUMNS } from '../../cli/subscribers.ts';

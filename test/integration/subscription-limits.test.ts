@@ -1,7 +1,7 @@
 /** The DynamoDB rate-limit counters: exact windows, atomic under concurrency, no reliance on TTL. */
 import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import {
   addressKey,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { statusShard } from '../../functions/core/subscriber.ts';
 import { newSubscriberId, unsubscribeToken } from '../../functions/core/tokens.ts';
 import { formBody } from '../helpers/api-events.ts';

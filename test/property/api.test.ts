@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/adapters/clients.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { statusShard } from '../../functions/core/subscriber.ts';
 import { apiEvent } from '../helpers/api-events.ts';
 import { harness } from '../helpers/subscription.ts';

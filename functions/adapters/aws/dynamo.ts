@@ -1,0 +1,10 @@
+/**
+ * The DynamoDB document client, created once per module load. One file per service, so a
+ * function bundles only the clients it uses; endpoints come from AWS_ENDPOINT_URL_DYNAMODB.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
