@@ -20,7 +20,7 @@ export class Html {
   }
 }
 
-type Part = Html | string | number | null | undefined | false | readonly Part[];
+export type Part = Html | string | number | null | undefined | false | readonly Part[];
 
 function render(part: Part): string {
   if (part === null || part === undefined || part === false) return '';
@@ -112,11 +112,14 @@ export const PAGE_HEADERS: Record<string, string> = {
 export interface PageShell {
   locale: Locale;
   title: string;
+  /** The newsletter's name: in the <title> and above the heading. */
   brand: string;
-  footer: string;
+  /** Language of the name, when it differs from the page's (a Japanese name on an English page). */
+  brandLang?: Locale;
+  footer: Html;
   /** Only the hosted subscribe page may be indexed. */
   indexable?: boolean;
-  /** Link to the same page in the other language. */
+  /** Link to this page, or the subscribe page, in the other language. */
   switchLink?: { href: string; label: string; hreflang: Locale };
   body: Html;
 }
@@ -132,11 +135,11 @@ ${p.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">\
 </head>
 <body>
 <main>
-${p.switchLink ? html`<p class="lang"><a href="${p.switchLink.href}" hreflang="${p.switchLink.hreflang}" lang="${p.switchLink.hreflang}">${p.switchLink.label}</a></p>\n` : ''}<p class="brand">${p.brand}</p>
+${p.switchLink ? html`<p class="lang"><a href="${p.switchLink.href}" hreflang="${p.switchLink.hreflang}" lang="${p.switchLink.hreflang}">${p.switchLink.label}</a></p>\n` : ''}<p class="brand"${p.brandLang ? html` lang="${p.brandLang}"` : ''}>${p.brand}</p>
 <h1>${p.title}</h1>
 ${p.body}
 </main>
-<footer><p>${p.footer}</p></footer>
+<footer>${p.footer}</footer>
 </body>
 </html>
 `.value;

@@ -6,7 +6,7 @@ import type { EmailProblem } from '../core/email-address.ts';
 import type { Locale } from '../core/subscriber.ts';
 import { html, type Html, type PageShell } from './html.ts';
 import { en } from './i18n/en.ts';
-import { ja, type Messages, type PageContext } from './i18n/ja.ts';
+import { ja, type Messages, type PageContext, type Shown } from './i18n/ja.ts';
 
 const MESSAGES: Record<Locale, Messages> = { ja, en };
 
@@ -14,12 +14,20 @@ export interface View {
   locale: Locale;
   t: Messages;
   ctx: PageContext;
+  /** The configured names as the text shows them, marked up for this page's language. */
+  shown: Shown;
   /** Query of the GET being answered, to offer the same page in the other language. */
   query?: URLSearchParams;
 }
 
 export function view(locale: Locale, ctx: PageContext, query?: URLSearchParams): View {
-  return { locale, t: MESSAGES[locale], ctx, ...(query ? { query } : {}) };
+  const shown: Shown = {
+    newsletterName: named(locale, ctx.newsletterName),
+    senderName: named(locale, ctx.senderName),
+    contact: contactOf(locale, ctx.contact),
+    confirmTtlHours: ctx.confirmTtlHours,
+  };
+  return { locale, t: MESSAGES[locale], ctx, shown, ...(query ? { query } : {}) };
 }
 
 export function messages(locale: Locale): Messages {
@@ -27,8 +35,44 @@ export function messages(locale: Locale): Messages {
 }
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
+const JAPANESE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** Plain enough to put after `mailto:` as it is (no `%`, `?`, `#` or `&` to encode). */
+const MAILTO_ADDRESS = /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
 
-function shell(v: View, title: string, body: Html, opts: { indexable?: boolean } = {}): PageShell {
+/** The language a configured name is written in, when the page is in another: kana or kanji mean Japanese. */
+function langOf(locale: Locale, text: string): Locale | undefined {
+  return locale !== 'ja' && JAPANESE.test(text) ? 'ja' : undefined;
+}
+
+/**
+ * A configured name, in a `lang="ja"` span on an English page when it is Japanese: browsers then
+ * draw it with Japanese glyphs and break its lines by Japanese rules.
+ */
+function named(locale: Locale, text: string): Html {
+  return langOf(locale, text) ? html`<span lang="ja">${text}</span>` : html`${text}`;
+}
+
+function mailtoLink(address: string, subject?: string): Html {
+  return html`<a href="mailto:${address}${subject ? `?subject=${encodeURIComponent(subject)}` : ''}">${address}</a>`;
+}
+
+/** The contact as a link when it is an email address or an https URL, else as text. */
+function contactOf(locale: Locale, contact: string): Html {
+  const text = contact.trim();
+  if (MAILTO_ADDRESS.test(text)) return mailtoLink(text);
+  if (/^https:\/\/[^\s"<>]+$/i.test(text) && URL.canParse(text)) return html`<a href="${text}">${text}</a>`;
+  return named(locale, text);
+}
+
+type SwitchTo = 'same' | 'home';
+
+/**
+ * The page's frame. A GET page (its view has the query) links to itself in the other language,
+ * carrying only a token-shaped token. Other pages repeat nothing of the request: `same` is the
+ * URL's own path with only `lang` (right where a GET of it shows this page or the form), `home`
+ * the subscribe page (the answer to a POST, which a GET would not repeat).
+ */
+function shell(v: View, title: string, body: Html, opts: { indexable?: boolean; switchTo?: SwitchTo } = {}): PageShell {
   const other: Locale = v.locale === 'ja' ? 'en' : 'ja';
   let switchLink: PageShell['switchLink'];
   if (v.query) {
@@ -38,14 +82,21 @@ function shell(v: View, title: string, body: Html, opts: { indexable?: boolean }
     if (token && TOKEN_SHAPE.test(token)) q.set('token', token);
     q.set('lang', other);
     switchLink = { href: `?${q.toString()}`, label: v.t.switchTo, hreflang: other };
+  } else if (opts.switchTo === 'same') {
+    switchLink = { href: `?lang=${other}`, label: v.t.switchTo, hreflang: other };
+  } else {
+    switchLink = { href: `./?lang=${other}`, label: v.t.switchToHome, hreflang: other };
   }
+  const brandLang = langOf(v.locale, v.ctx.newsletterName);
   return {
     locale: v.locale,
     title,
     brand: v.ctx.newsletterName,
-    footer: v.t.footer(v.ctx),
+    ...(brandLang ? { brandLang } : {}),
+    footer: html`<p>${v.t.footer.publisher(v.shown.senderName)}</p>
+<p>${v.t.footer.contact(v.shown.contact)}</p>`,
     body,
-    ...(switchLink ? { switchLink } : {}),
+    switchLink,
     ...(opts.indexable ? { indexable: true } : {}),
   };
 }
@@ -58,7 +109,7 @@ export function homePage(v: View, form: { email?: string; problem?: EmailProblem
   const describedBy = form.problem ? 'email-error email-hint' : 'email-hint';
   const choice = (value: Locale) =>
     html`<label class="choice"><input type="radio" name="lang" value="${value}"${emailLocale === value ? html` checked` : ''}> <span lang="${value}">${MESSAGES[value].langName}</span></label>`;
-  const body = html`<p>${t.lead(v.ctx)}</p>
+  const body = html`<p>${t.lead(v.shown)}</p>
 ${form.problem ? html`<p class="error" id="email-error" role="alert">${v.t.invalidEmail.problems[form.problem]}</p>\n` : ''}<form method="post" action="subscribe">
 <input type="hidden" name="source" value="hosted-form">
 <label for="email">${t.emailLabel}</label>
@@ -70,14 +121,14 @@ ${choice('ja')}
 ${choice('en')}
 </fieldset>
 <div class="hp" aria-hidden="true"><label for="website">${t.honeypotLabel}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-<p class="note">${t.consent(v.ctx)}</p>
+<p class="note">${t.consent(v.shown)}</p>
 <button type="submit">${t.submit}</button>
 </form>`;
-  return shell(v, form.problem ? v.t.invalidEmail.title : t.title(v.ctx), body, { indexable: !form.problem });
+  return shell(v, form.problem ? v.t.invalidEmail.title : t.title, body, { indexable: !form.problem });
 }
 
 export function acceptedPage(v: View): PageShell {
-  return shell(v, v.t.accepted.title, html`<p>${v.t.accepted.body(v.ctx)}</p>\n<p class="note">${v.t.accepted.noMail}</p>`);
+  return shell(v, v.t.accepted.title, html`<p>${v.t.accepted.body(v.shown)}</p>\n<p class="note">${v.t.accepted.noMail}</p>`);
 }
 
 export function rateLimitedPage(v: View, retryAfterSeconds: number): PageShell {
@@ -90,7 +141,7 @@ export function confirmPage(v: View, token: string): PageShell {
   return shell(
     v,
     t.title,
-    html`<p>${t.body(v.ctx)}</p>
+    html`<p>${t.body(v.shown)}</p>
 <form method="post" action="confirm">
 <input type="hidden" name="token" value="${token}">
 <input type="hidden" name="lang" value="${v.locale}">
@@ -101,7 +152,7 @@ export function confirmPage(v: View, token: string): PageShell {
 }
 
 export function confirmedPage(v: View): PageShell {
-  return shell(v, v.t.confirmed.title, html`<p>${v.t.confirmed.body(v.ctx)}</p>`);
+  return shell(v, v.t.confirmed.title, html`<p>${v.t.confirmed.body(v.shown)}</p>`);
 }
 
 export function alreadyConfirmedPage(v: View): PageShell {
@@ -113,7 +164,7 @@ export function expiredPage(v: View, token: string): PageShell {
   return shell(
     v,
     t.title,
-    html`<p>${t.body(v.ctx)}</p>
+    html`<p>${t.body(v.shown)}</p>
 <form method="post" action="confirm">
 <input type="hidden" name="token" value="${token}">
 <input type="hidden" name="action" value="new-link">
@@ -128,7 +179,7 @@ export function invalidConfirmPage(v: View): PageShell {
 }
 
 export function newLinkSentPage(v: View): PageShell {
-  return shell(v, v.t.newLinkSent.title, html`<p>${v.t.newLinkSent.body(v.ctx)}</p>`);
+  return shell(v, v.t.newLinkSent.title, html`<p>${v.t.newLinkSent.body(v.shown)}</p>`);
 }
 
 export function unsubscribePage(v: View, token: string): PageShell {
@@ -136,7 +187,7 @@ export function unsubscribePage(v: View, token: string): PageShell {
   return shell(
     v,
     t.title,
-    html`<p>${t.body(v.ctx)}</p>
+    html`<p>${t.body(v.shown)}</p>
 <form method="post" action="unsubscribe?token=${token}">
 <input type="hidden" name="lang" value="${v.locale}">
 <button type="submit">${t.button}</button>
@@ -146,16 +197,20 @@ export function unsubscribePage(v: View, token: string): PageShell {
 }
 
 export function unsubscribedPage(v: View): PageShell {
-  return shell(v, v.t.unsubscribed.title, html`<p>${v.t.unsubscribed.body(v.ctx)}</p>\n${homeLink(v)}`);
+  return shell(v, v.t.unsubscribed.title, html`<p>${v.t.unsubscribed.body(v.shown)}</p>\n${homeLink(v)}`);
 }
 
 export function invalidUnsubscribePage(v: View): PageShell {
-  return shell(v, v.t.invalidUnsubscribe.title, html`<p>${v.t.invalidUnsubscribe.body(v.ctx)}</p>`);
+  const t = v.t.invalidUnsubscribe;
+  return shell(v, t.title, html`<p>${t.body}</p>\n<p>${t.help(v.shown)}</p>`);
 }
 
 export type ErrorKind = keyof Messages['errors'];
 
+/** Where a GET of the same path, with only `lang`, shows this page again or the form. */
+const SAME_PAGE_ERRORS: ReadonlySet<ErrorKind> = new Set(['notFound', 'methodNotAllowed', 'missingToken']);
+
 export function errorPage(v: View, kind: ErrorKind): PageShell {
   const e = v.t.errors[kind];
-  return shell(v, e.title, html`<p>${e.body}</p>\n${homeLink(v)}`);
+  return shell(v, e.title, html`<p>${e.body}</p>\n${homeLink(v)}`, SAME_PAGE_ERRORS.has(kind) ? { switchTo: 'same' } : {});
 }

@@ -155,3 +155,95 @@ describe('fonts and line breaking', () => {
     expect(lineHeight).toBeLessThanOrEqual(1.6);
   });
 });
+
+describe('Japanese names on English pages', () => {
+  it('are marked lang="ja" wherever they appear, the brand line included', () => {
+    const doc = pageDocument(allPages('en').home);
+    expect(doc).toContain('<p class="brand" lang="ja">脅威&lt;レポート&gt;</p>');
+    expect(doc).toContain('<span lang="ja">脅威&lt;レポート&gt;</span>, published by <span lang="ja">株式会社 &quot;テスト&quot;</span>,');
+    expect(doc).toContain('Published by <span lang="ja">株式会社 &quot;テスト&quot;</span>');
+    expect(doc.match(/<span lang="ja">脅威&lt;レポート&gt;<\/span>/g)).toHaveLength(2); // lead and consent
+  });
+
+  it('are not wrapped on Japanese pages, nor when they are not Japanese', () => {
+    const ja = pageDocument(allPages('ja').home);
+    expect(ja).not.toMatch(/<span lang="ja">(脅威|株式会社)|class="brand" lang=/);
+    expect(ja).toContain('<p>株式会社 &quot;テスト&quot;が発行する「脅威&lt;レポート&gt;」を');
+    const latin = { ...ctx, newsletterName: 'Kawaraban Weekly', senderName: 'Kawaraban Ltd.' };
+    const en = pageDocument(pages.homePage(pages.view('en', latin)));
+    expect(en).toContain('<p class="brand">Kawaraban Weekly</p>');
+    expect(en).toContain('<p>Kawaraban Weekly, published by Kawaraban Ltd., delivered free by email.</p>');
+    expect(en).not.toContain('lang="ja">Kawaraban');
+  });
+});
+
+describe('home page', () => {
+  it.each([
+    ['ja', '購読のお申し込み'],
+    ['en', 'Subscribe'],
+  ] as const)('%s: names the newsletter once in the heading area, and says what the page is for', (locale, heading) => {
+    const doc = pageDocument(allPages(locale).home);
+    expect(doc).toContain(`<title>${heading} | 脅威&lt;レポート&gt;</title>`);
+    expect(doc).toContain(`<h1>${heading}</h1>`);
+  });
+});
+
+describe('footer', () => {
+  const footerOf = (doc: string) => /<footer>([\s\S]*)<\/footer>/.exec(doc)![1]!;
+
+  it.each([
+    ['ja', '<p>発行: 株式会社 &quot;テスト&quot;</p>\n<p>お問い合わせ: <a href="mailto:contact@example.jp">contact@example.jp</a></p>'],
+    ['en', '<p>Published by <span lang="ja">株式会社 &quot;テスト&quot;</span></p>\n<p>Contact: <a href="mailto:contact@example.jp">contact@example.jp</a></p>'],
+  ] as const)('%s: publisher and contact on two lines, an email contact as a mailto link', (locale, footer) => {
+    for (const shell of Object.values(allPages(locale))) expect(footerOf(pageDocument(shell))).toBe(footer);
+  });
+
+  it.each([
+    ['https://www.example.jp/contact?x=1&y=2', '<a href="https://www.example.jp/contact?x=1&amp;y=2">https://www.example.jp/contact?x=1&amp;y=2</a>'],
+    ['03-1234-5678', '03-1234-5678'],
+    ['広報部 03-1234-5678', '<span lang="ja">広報部 03-1234-5678</span>'],
+    ['http://www.example.jp/contact', 'http://www.example.jp/contact'],
+    ['javascript:alert(1)', 'javascript:alert(1)'],
+    ['"><b>x</b>@example.jp', '&quot;&gt;&lt;b&gt;x&lt;/b&gt;@example.jp'],
+    ['mail?x@example.jp', 'mail?x@example.jp'],
+    ['https://a.example/ onmouseover=x', 'https://a.example/ onmouseover=x'],
+  ])('a contact of %j is shown as %s (links only for https URLs and plain addresses)', (contact, shown) => {
+    const doc = pageDocument(pages.acceptedPage(pages.view('en', { ...ctx, contact })));
+    expect(footerOf(doc)).toContain(`<p>Contact: ${shown}</p>`);
+  });
+});
+
+describe('language switch', () => {
+  const switchOf = (doc: string) => [...doc.matchAll(/<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">([^<]+)<\/a><\/p>/g)];
+
+  it.each(['ja', 'en'] as const)('%s: every page has exactly one, to the other language', (locale) => {
+    for (const [name, shell] of Object.entries(allPages(locale))) {
+      const found = switchOf(pageDocument(shell));
+      expect(found, name).toHaveLength(1);
+      expect(found[0]![2]).toBe(locale === 'ja' ? 'en' : 'ja');
+    }
+  });
+
+  it.each([
+    ['ja', 'en', 'English', 'Subscription page in English'],
+    ['en', 'ja', '日本語', '購読のお申し込み（日本語）'],
+  ] as const)('%s: an answer to a POST links to the subscribe page; 404, 405 and a missing token to their own path', (locale, other, same, home) => {
+    const post = pages.view(locale, ctx);
+    const toHome = [
+      pages.acceptedPage(post),
+      pages.homePage(post, { email: 'x@example.jp"', problem: 'domain' }),
+      pages.rateLimitedPage(post, 60),
+      pages.confirmedPage(post),
+      pages.unsubscribedPage(post),
+      pages.invalidUnsubscribePage(post),
+      pages.errorPage(post, 'malformed'),
+      pages.errorPage(post, 'unavailable'),
+    ];
+    for (const shell of toHome) {
+      expect(switchOf(pageDocument(shell)).map((m) => [m[1], m[3]])).toEqual([[`./?lang=${other}`, home]]);
+    }
+    for (const kind of ['notFound', 'methodNotAllowed', 'missingToken'] as const) {
+      expect(switchOf(pageDocument(pages.errorPage(post, kind))).map((m) => [m[1], m[3]])).toEqual([[`?lang=${other}`, same]]);
+    }
+  });
+});

@@ -1,25 +1,30 @@
 /** Every word the HTTP pages say, in English. Same shape as ja.ts. */
-import type { Messages, PageContext } from './ja.ts';
+import { html, type Html } from '../html.ts';
+import type { Messages, Shown } from './ja.ts';
 
 export const en: Messages = {
   langName: 'English',
   switchTo: '日本語',
-  footer: (c: PageContext) => `Sent by ${c.senderName} · Contact: ${c.contact}`,
+  switchToHome: '購読のお申し込み（日本語）',
+  footer: {
+    publisher: (name: Html) => html`Published by ${name}`,
+    contact: (contact: Html) => html`Contact: ${contact}`,
+  },
   home: {
-    title: (c: PageContext) => `Subscribe to ${c.newsletterName}`,
-    lead: (c: PageContext) => `${c.newsletterName}, published by ${c.senderName}, delivered free by email.`,
+    title: 'Subscribe',
+    lead: (c: Shown) => html`${c.newsletterName}, published by ${c.senderName}, delivered free by email.`,
     emailLabel: 'Email address',
     emailHint: 'We will send you a confirmation email. Your subscription starts when you press the button in it.',
     localeLegend: 'Language of the emails',
     submit: 'Subscribe',
-    consent: (c: PageContext) =>
-      `By subscribing you agree to receive ${c.newsletterName} from ${c.senderName} by email once you confirm. You can unsubscribe at any time with the link in every email.`,
+    consent: (c: Shown) =>
+      html`By subscribing you agree to receive ${c.newsletterName} from ${c.senderName} by email once you confirm. You can unsubscribe at any time with the link in every email.`,
     honeypotLabel: 'Leave this field empty',
   },
   accepted: {
     title: 'Check your inbox',
-    body: (c: PageContext) =>
-      `If this address still needs to be confirmed, we have sent it a confirmation email. Open the link in it and press "Confirm my subscription". The link is valid for ${c.confirmTtlHours} hours.`,
+    body: (c: Shown) =>
+      html`If this address still needs to be confirmed, we have sent it a confirmation email. Open the link in it and press "Confirm my subscription". The link is valid for ${c.confirmTtlHours} hours.`,
     noMail: 'No email? Check your spam folder, then wait about 10 minutes before trying again.',
   },
   invalidEmail: {
@@ -41,14 +46,14 @@ export const en: Messages = {
   },
   confirm: {
     title: 'Confirm your subscription',
-    body: (c: PageContext) => `To confirm your subscription to ${c.newsletterName}, press the button below.`,
+    body: (c: Shown) => html`To confirm your subscription to ${c.newsletterName}, press the button below.`,
     note: 'Opening this page alone does not confirm anything.',
     button: 'Confirm my subscription',
   },
   confirmed: {
     title: 'Your subscription is confirmed',
-    body: (c: PageContext) =>
-      `You will receive ${c.newsletterName} from the next issue. You can unsubscribe at any time with the link in every email.`,
+    body: (c: Shown) =>
+      html`You will receive ${c.newsletterName} from the next issue. You can unsubscribe at any time with the link in every email.`,
   },
   alreadyConfirmed: {
     title: 'Already confirmed',
@@ -56,8 +61,8 @@ export const en: Messages = {
   },
   expired: {
     title: 'This link has expired',
-    body: (c: PageContext) =>
-      `Confirmation links are valid for ${c.confirmTtlHours} hours. Press the button below and we will send you a new one.`,
+    body: (c: Shown) =>
+      html`Confirmation links are valid for ${c.confirmTtlHours} hours. Press the button below and we will send you a new one.`,
     button: 'Send me a new link',
   },
   invalidConfirm: {
@@ -66,25 +71,25 @@ export const en: Messages = {
   },
   newLinkSent: {
     title: 'New confirmation email sent',
-    body: (c: PageContext) =>
-      `If a confirmation is still needed, we have sent a new email. Its link is valid for ${c.confirmTtlHours} hours. We send at most one email every 10 minutes.`,
+    body: (c: Shown) =>
+      html`If a confirmation is still needed, we have sent a new email. Its link is valid for ${c.confirmTtlHours} hours. We send at most one email every 10 minutes.`,
   },
   unsubscribe: {
     title: 'Unsubscribe',
-    body: (c: PageContext) => `To stop receiving ${c.newsletterName}, press the button below.`,
+    body: (c: Shown) => html`To stop receiving ${c.newsletterName}, press the button below.`,
     note: 'Opening this page alone does not unsubscribe you.',
     button: 'Unsubscribe',
   },
   unsubscribed: {
     title: 'You have been unsubscribed',
-    body: (c: PageContext) =>
-      `We will not send ${c.newsletterName} to this address again. If you change your mind, you are welcome to subscribe again.`,
+    body: (c: Shown) =>
+      html`We will not send ${c.newsletterName} to this address again. If you change your mind, you are welcome to subscribe again.`,
     oneClick: 'You have been unsubscribed.',
   },
   invalidUnsubscribe: {
     title: 'This link cannot be used',
-    body: (c: PageContext) =>
-      `This unsubscribe link is not valid. Please use the link exactly as it appears in the email, making sure it was not cut off. If you need help, contact ${c.contact}.`,
+    body: 'This unsubscribe link is not valid. Please use the link exactly as it appears in the email, making sure it was not cut off.',
+    help: (c: Shown) => html`If you need help, contact ${c.contact}.`,
     oneClick: 'This unsubscribe link is not valid.',
   },
   toHome: 'Go to the subscription page',

@@ -1,33 +1,52 @@
-/** Every word the HTTP pages say, in Japanese (the default). en.ts mirrors this shape. */
+/**
+ * Every word the HTTP pages say, in Japanese (the default). en.ts mirrors this shape. Text that
+ * names the newsletter, the sender or the contact is built with `html`, so pages.ts can hand it
+ * those names marked up (their language, the contact as a link) and everything else is escaped.
+ */
 import type { EmailProblem } from '../../core/email-address.ts';
+import { html, type Html } from '../html.ts';
 
+/** What the pages are configured with. */
 export interface PageContext {
   newsletterName: string;
   senderName: string;
+  /** SENDER_CONTACT: an email address, an https URL or any text. */
   contact: string;
+  confirmTtlHours: number;
+}
+
+/** The same as the text shows it: names marked up by pages.ts. */
+export interface Shown {
+  newsletterName: Html;
+  senderName: Html;
+  contact: Html;
   confirmTtlHours: number;
 }
 
 export const ja = {
   langName: '日本語',
   switchTo: 'English',
-  footer: (c: PageContext) => `配信元: ${c.senderName}　お問い合わせ: ${c.contact}`,
+  /** Label of the link to the subscribe page in the other language (pages with nothing to repeat). */
+  switchToHome: 'Subscription page in English',
+  footer: {
+    publisher: (name: Html) => html`発行: ${name}`,
+    contact: (contact: Html) => html`お問い合わせ: ${contact}`,
+  },
   home: {
-    title: (c: PageContext) => `「${c.newsletterName}」の購読申し込み`,
-    lead: (c: PageContext) =>
-      `${c.senderName}が発行する「${c.newsletterName}」を、メールで無料でお届けします。`,
+    title: '購読のお申し込み',
+    lead: (c: Shown) => html`${c.senderName}が発行する「${c.newsletterName}」を、メールで無料でお届けします。`,
     emailLabel: 'メールアドレス',
     emailHint: '確認メールをお送りします。メール内のボタンを押すと購読が確定します。',
     localeLegend: 'メールの言語',
     submit: '購読を申し込む',
-    consent: (c: PageContext) =>
-      `お申し込みいただくと、確認後に${c.senderName}から「${c.newsletterName}」をメールでお送りします。配信は各メールのリンクからいつでも停止できます。`,
+    consent: (c: Shown) =>
+      html`お申し込みいただくと、確認後に${c.senderName}から「${c.newsletterName}」をメールでお送りします。配信は各メールのリンクからいつでも停止できます。`,
     honeypotLabel: 'この欄は空のままにしてください',
   },
   accepted: {
     title: '確認メールをお送りしました',
-    body: (c: PageContext) =>
-      `このアドレスで購読の確認が必要な場合は、確認メールをお送りしました。メール内のリンクを開き、「購読を確定する」ボタンを押してください。リンクの有効期限は${c.confirmTtlHours}時間です。`,
+    body: (c: Shown) =>
+      html`このアドレスで購読の確認が必要な場合は、確認メールをお送りしました。メール内のリンクを開き、「購読を確定する」ボタンを押してください。リンクの有効期限は${c.confirmTtlHours}時間です。`,
     noMail: 'メールが届かない場合は、迷惑メールフォルダをご確認のうえ、10分ほどおいてからもう一度お申し込みください。',
   },
   invalidEmail: {
@@ -49,14 +68,14 @@ export const ja = {
   },
   confirm: {
     title: '購読の確定',
-    body: (c: PageContext) => `「${c.newsletterName}」の購読を確定するには、下のボタンを押してください。`,
+    body: (c: Shown) => html`「${c.newsletterName}」の購読を確定するには、下のボタンを押してください。`,
     note: 'このページを開いただけでは、購読は確定しません。',
     button: '購読を確定する',
   },
   confirmed: {
     title: '購読が確定しました',
-    body: (c: PageContext) =>
-      `次号から「${c.newsletterName}」をお届けします。配信は各メールのリンクからいつでも停止できます。`,
+    body: (c: Shown) =>
+      html`次号から「${c.newsletterName}」をお届けします。配信は各メールのリンクからいつでも停止できます。`,
   },
   alreadyConfirmed: {
     title: '購読はすでに確定しています',
@@ -64,8 +83,8 @@ export const ja = {
   },
   expired: {
     title: 'リンクの有効期限が切れています',
-    body: (c: PageContext) =>
-      `確認リンクの有効期限（${c.confirmTtlHours}時間）が過ぎました。下のボタンを押すと、新しい確認メールをお送りします。`,
+    body: (c: Shown) =>
+      html`確認リンクの有効期限（${c.confirmTtlHours}時間）が過ぎました。下のボタンを押すと、新しい確認メールをお送りします。`,
     button: '新しい確認メールを送る',
   },
   invalidConfirm: {
@@ -74,28 +93,28 @@ export const ja = {
   },
   newLinkSent: {
     title: '新しい確認メールをお送りしました',
-    body: (c: PageContext) =>
-      `確認が必要な場合は、新しい確認メールをお送りしました。メール内のリンクの有効期限は${c.confirmTtlHours}時間です。メールは10分に1通まで送信されます。`,
+    body: (c: Shown) =>
+      html`確認が必要な場合は、新しい確認メールをお送りしました。メール内のリンクの有効期限は${c.confirmTtlHours}時間です。メールは10分に1通まで送信されます。`,
   },
   unsubscribe: {
     title: '配信停止',
-    body: (c: PageContext) => `「${c.newsletterName}」の配信を停止するには、下のボタンを押してください。`,
+    body: (c: Shown) => html`「${c.newsletterName}」の配信を停止するには、下のボタンを押してください。`,
     note: 'このページを開いただけでは、配信は停止されません。',
     button: '配信を停止する',
   },
   unsubscribed: {
     title: '配信を停止しました',
-    body: (c: PageContext) =>
-      `今後、このアドレスに「${c.newsletterName}」をお送りすることはありません。再開をご希望の場合は、あらためてお申し込みください。`,
+    body: (c: Shown) =>
+      html`今後、このアドレスに「${c.newsletterName}」をお送りすることはありません。再開をご希望の場合は、あらためてお申し込みください。`,
     oneClick: '配信を停止しました。',
   },
   invalidUnsubscribe: {
     title: 'このリンクは使用できません',
-    body: (c: PageContext) =>
-      `配信停止リンクが正しくありません。メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。ご不明な点は ${c.contact} までお問い合わせください。`,
+    body: '配信停止リンクが正しくありません。メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。',
+    help: (c: Shown) => html`ご不明な点は ${c.contact} までお問い合わせください。`,
     oneClick: '配信停止リンクが正しくありません。',
   },
-  toHome: '購読の申し込みページへ',
+  toHome: '購読のお申し込みページへ',
   errors: {
     notFound: { title: 'ページが見つかりません', body: 'URLをご確認ください。' },
     methodNotAllowed: { title: 'この操作はできません', body: 'このページはこの方法では利用できません。' },
