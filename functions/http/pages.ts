@@ -200,9 +200,19 @@ export function unsubscribedPage(v: View): PageShell {
   return shell(v, v.t.unsubscribed.title, html`<p>${v.t.unsubscribed.body(v.shown)}</p>\n${homeLink(v)}`);
 }
 
+/**
+ * A link that does not check out (cut off, mangled by a mail scanner, forged): the reader still
+ * gets a way to stop the mails that needs no token, the mailbox of the List-Unsubscribe header.
+ */
 export function invalidUnsubscribePage(v: View): PageShell {
   const t = v.t.invalidUnsubscribe;
-  return shell(v, t.title, html`<p>${t.body}</p>\n<p>${t.help(v.shown)}</p>`);
+  const mailto = v.ctx.unsubscribeMailto;
+  return shell(
+    v,
+    t.title,
+    html`<p>${t.body}</p>
+${mailto ? html`<p>${t.byMail(mailtoLink(mailto, 'unsubscribe'))}</p>\n` : ''}<p>${t.help(v.shown)}</p>`,
+  );
 }
 
 export type ErrorKind = keyof Messages['errors'];

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../functions/core/tokens.ts';
-import { formBody, jsonBody } from '../helpers/api-events.ts';
+import { createHandler } from '../../functions/http/app.ts';
+import { apiEvent, formBody, jsonBody } from '../helpers/api-events.ts';
 import { header } from '../helpers/inbox.ts';
 import { harness } from '../helpers/subscription.ts';
 
@@ -138,6 +139,29 @@ describe('unsubscribe', () => {
     const again = await h.call({ method: 'POST', path: '/unsubscribe', query: { token }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
     expect(again.statusCode).toBe(200);
     expect(await h.rawItem(email)).toBe(after);
+  });
+
+  it('a link that does not check out still offers a way to stop the mails: the unsubscribe mailbox, and the contact', async () => {
+    // The mailbox comes from UNSUBSCRIBE_MAILTO through the site settings.
+    const handle = createHandler({ ...h.deps, site: { ...h.deps.site, unsubscribeMailto: h.stack.config.unsubscribeMailto } });
+    const email = h.stack.address();
+    await h.confirmed(email);
+    const good = await h.unsubscribeTokenOf(email);
+    const forged = good.slice(0, -2) + (good.endsWith('AA') ? 'BB' : 'AA');
+    const before = await h.rawItem(email);
+    const answers = [
+      await handle(apiEvent({ path: '/unsubscribe', query: { token: forged } })),
+      await handle(apiEvent({ path: '/unsubscribe', query: { token: good.slice(0, 30), lang: 'en' } })),
+      await handle(apiEvent({ method: 'POST', path: '/unsubscribe', query: { token: forged }, ...formBody({ lang: 'en' }) })),
+    ];
+    for (const res of answers) {
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('<a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a>');
+      expect(res.body).toMatch(/(ご不明な点は|If you need help, contact) <a href="mailto:contact@example.jp">contact@example.jp<\/a>/);
+    }
+    expect(answers[0]!.body).toContain('ニュースレターを受け取っているアドレスから');
+    expect(answers[2]!.body).toContain('from the address that receives them');
+    expect(await h.rawItem(email)).toBe(before);
   });
 });
 

@@ -213,6 +213,27 @@ describe('footer', () => {
   });
 });
 
+describe('an unsubscribe link that does not check out', () => {
+  const configured = { ...ctx, unsubscribeMailto: 'unsubscribe@example.jp' };
+
+  it.each([
+    ['ja', 'ニュースレターを受け取っているアドレスから <a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a> 宛てに', 'ご不明な点は <a href="mailto:contact@example.jp">contact@example.jp</a> までお問い合わせください。'],
+    ['en', 'by writing to <a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a> from the address that receives them', 'If you need help, contact <a href="mailto:contact@example.jp">contact@example.jp</a>.'],
+  ] as const)('%s: offers the unsubscribe mailbox as a mailto link, and the contact', (locale, byMail, help) => {
+    for (const query of [new URLSearchParams({ token }), undefined]) {
+      const doc = pageDocument(pages.invalidUnsubscribePage(pages.view(locale, configured, query)));
+      expect(doc).toContain(byMail);
+      expect(doc).toContain(help);
+    }
+  });
+
+  it('leaves the mailbox out when none is configured', () => {
+    const doc = pageDocument(allPages('en').invalidUnsubscribe);
+    expect(doc).not.toContain('unsubscribe@');
+    expect(doc).toContain('If you need help, contact <a href="mailto:contact@example.jp">');
+  });
+});
+
 describe('language switch', () => {
   const switchOf = (doc: string) => [...doc.matchAll(/<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">([^<]+)<\/a><\/p>/g)];
 

@@ -89,6 +89,8 @@ export const en: Messages = {
   invalidUnsubscribe: {
     title: 'This link cannot be used',
     body: 'This unsubscribe link is not valid. Please use the link exactly as it appears in the email, making sure it was not cut off.',
+    byMail: (address: Html) =>
+      html`You can also stop the emails by writing to ${address} from the address that receives them (the subject and text can stay as they are). We will stop sending to that address.`,
     help: (c: Shown) => html`If you need help, contact ${c.contact}.`,
     oneClick: 'This unsubscribe link is not valid.',
   },

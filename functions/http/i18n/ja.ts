@@ -13,6 +13,8 @@ export interface PageContext {
   /** SENDER_CONTACT: an email address, an https URL or any text. */
   contact: string;
   confirmTtlHours: number;
+  /** UNSUBSCRIBE_MAILTO: offered on the page for a broken unsubscribe link. */
+  unsubscribeMailto?: string;
 }
 
 /** The same as the text shows it: names marked up by pages.ts. */
@@ -111,6 +113,8 @@ export const ja = {
   invalidUnsubscribe: {
     title: 'このリンクは使用できません',
     body: '配信停止リンクが正しくありません。メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。',
+    byMail: (address: Html) =>
+      html`メールでも配信を停止できます。ニュースレターを受け取っているアドレスから ${address} 宛てにメールをお送りください（件名・本文はそのままで構いません）。そのアドレスへの配信を停止します。`,
     help: (c: Shown) => html`ご不明な点は ${c.contact} までお問い合わせください。`,
     oneClick: '配信停止リンクが正しくありません。',
   },
