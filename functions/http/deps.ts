@@ -27,6 +27,7 @@ export function appDeps(config: Config): AppDeps {
       newsletterName: config.newsletterName,
       senderName: config.sender.name,
       contact: config.sender.contact,
+      unsubscribeMailto: config.unsubscribeMailto,
       confirmTtlHours: config.confirmTtlHours,
       defaultLocale: config.defaultLocale,
       consentPolicyVersion: config.consentPolicyVersion,

@@ -33,6 +33,12 @@ describe('functions/api.ts handler', () => {
     expect(res.headers!['Content-Security-Policy']).not.toMatch(/script-src|unsafe-inline/);
   });
 
+  it('offers the configured unsubscribe mailbox on a broken unsubscribe link, changing nothing', async () => {
+    const res = await handler(apiEvent({ path: '/unsubscribe', query: { token: 'not-a-token' } }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(`mailto:${stack.env.UNSUBSCRIBE_MAILTO}?subject=unsubscribe`);
+  });
+
   it('subscribes, confirms through the emailed link, and unsubscribes with one click', async () => {
     const email = stack.address();
     const sub = await handler(
