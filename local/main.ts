@@ -15,15 +15,17 @@ const samplePath = resolve('examples/sample-report.json');
 const log = (line: string) => console.log(line);
 
 function printSummary(stack: LocalStack, demo: DemoResult | null, serving: boolean): void {
-  const lines = [
-    '',
-    serving ? 'kawaraban local stack is running' : 'kawaraban demo finished',
-    `  SES inbox (every email sent):  ${stack.urls.inbox}`,
-    `  subscribe page:                ${stack.urls.api}/`,
-    `  HTTP API:                      ${stack.urls.api}`,
-    `  S3 emulator:                   ${stack.urls.s3}  (bucket ${stack.env.UPLOAD_BUCKET})`,
-    `  DynamoDB Local:                ${stack.urls.dynamo}`,
-  ];
+  const lines = serving
+    ? [
+        '',
+        'kawaraban local stack is running',
+        `  SES inbox (every email sent):  ${stack.urls.inbox}`,
+        `  subscribe page:                ${stack.urls.api}/`,
+        `  HTTP API:                      ${stack.urls.api}`,
+        `  S3 emulator:                   ${stack.urls.s3}  (bucket ${stack.env.UPLOAD_BUCKET})`,
+        `  DynamoDB Local:                ${stack.urls.dynamo}`,
+      ]
+    : ['', 'kawaraban demo finished (the stack stops now; `npm start` keeps it running to look around)'];
   if (demo) {
     lines.push(
       '',
