@@ -24,14 +24,13 @@ import { dynamoReportStore } from '../functions/adapters/dynamo-report-store.ts'
 import { s3BlobStore } from '../functions/adapters/s3-blob-store.ts';
 import { sesMailer } from '../functions/adapters/ses-mailer.ts';
 import type { Config } from '../functions/core/config.ts';
-import { unsubscribeUrl } from '../functions/core/links.ts';
 import type { OutgoingEmail } from '../functions/core/ports.ts';
 import { renderedKey, zeroCounts, type RenderedReport } from '../functions/core/report.ts';
 import type { Report } from '../functions/core/report-schema.ts';
-import { REPORT_HEADER } from '../functions/core/ses-event.ts';
 import { SHARD_COUNT, shardOf, statusShard, type Subscriber } from '../functions/core/subscriber.ts';
-import { newSubscriberId, unsubscribeToken } from '../functions/core/tokens.ts';
+import { newSubscriberId } from '../functions/core/tokens.ts';
 import type { Recipient } from '../functions/core/use-cases/sending-ports.ts';
+import { personalise } from '../functions/core/use-cases/dispatch-due.ts';
 import { handler } from '../functions/dispatch.ts';
 import { formatMs } from './format.ts';
 import type { BenchCase } from './runner.ts';
@@ -154,26 +153,8 @@ export async function dispatchCase(opts: {
   };
   let reportId = '';
 
-  /** The message the dispatcher would send this recipient (same parts, headers and tags). */
-  const message = (r: RenderedReport, to: Recipient): OutgoingEmail => {
-    const part = r.locales[to.locale];
-    const token = unsubscribeToken(key, to.id);
-    return {
-      to: to.email,
-      subject: part.subject,
-      html: part.html.replaceAll(r.placeholder, token),
-      text: part.text.replaceAll(r.placeholder, token),
-      headers: [
-        {
-          name: 'List-Unsubscribe',
-          value: `<${unsubscribeUrl(config.publicBaseUrl, token)}>, <mailto:${config.unsubscribeMailto}?subject=unsubscribe-${token}>`,
-        },
-        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-        { name: REPORT_HEADER, value: r.reportId },
-      ],
-      tags: { reportId: r.reportId, kind: 'newsletter' },
-    };
-  };
+  /** The message the dispatcher would send this recipient: the dispatcher's own code, so both send the same. */
+  const message = (r: RenderedReport, to: Recipient): OutgoingEmail => personalise(r, to, key, config, r.reportId);
 
   const keep = (side: 'baseline' | 'ours', startedAt: number) => {
     const wall = performance.now() - startedAt;

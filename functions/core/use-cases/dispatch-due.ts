@@ -394,11 +394,11 @@ async function sendLeased(
 }
 
 /** The rendered output with this recipient's unsubscribe token, headers and tags. */
-function personalise(
+export function personalise(
   rendered: RenderedReport,
   r: Recipient,
   key: Buffer,
-  settings: DispatchSettings,
+  settings: Pick<DispatchSettings, 'publicBaseUrl' | 'unsubscribeMailto'>,
   reportId: string,
 ): OutgoingEmail {
   const part = rendered.locales[r.locale] ?? rendered.locales.ja;
