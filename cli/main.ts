@@ -51,6 +51,20 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (id: string) => {
       exitCode = await (await import('./report-remote.ts')).printStatus(id);
     });
+  report
+    .command('resume')
+    .argument('<id>', 'report id')
+    .description('let a PAUSED report send again: the next dispatcher run continues where it stopped')
+    .action(async (id: string) => {
+      exitCode = await (await import('./report-remote.ts')).controlReport('resume', id);
+    });
+  report
+    .command('cancel')
+    .argument('<id>', 'report id')
+    .description('stop a SCHEDULED, SENDING or PAUSED report for good (a send under way stops before its next page)')
+    .action(async (id: string) => {
+      exitCode = await (await import('./report-remote.ts')).controlReport('cancel', id);
+    });
 
   const subscribers = program.command('subscribers').description('manage the subscriber list');
   subscribers

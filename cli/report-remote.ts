@@ -1,5 +1,5 @@
 /**
- * `kawaraban report upload | status`: talk to a running stack (the local one through
+ * `kawaraban report upload | status | resume | cancel`: talk to a running stack (the local one through
  * .local/env.json, or AWS through UPLOAD_BUCKET / REPORTS_TABLE and the usual AWS credentials).
  * Exit codes: 0 done, 1 refused (invalid file, unknown report, missing settings).
  */
@@ -24,6 +24,11 @@ const messages = {
       `${name} が設定されていません: ローカルでは npm start を起動したままにし、AWS ではスタックの出力値を ${name} に設定してください`,
     badId: (id: string) => `報告の id ではありません: ${id}`,
     unknown: (id: string) => `報告が見つかりません: ${id}`,
+    resumed: (id: string) => `再開しました: ${id}（次の配信処理で、保存された位置から続きを送ります）`,
+    canceled: (id: string) => `取り消しました: ${id}（送信中なら、次のページの前に止まります）`,
+    notResumable: (id: string, status: string) => `再開できません: ${id} は ${status} です（再開できるのは PAUSED のみ）`,
+    notCancelable: (id: string, status: string) =>
+      `取り消せません: ${id} は ${status} です（取り消せるのは SCHEDULED・SENDING・PAUSED のみ）`,
   },
   en: {
     missing: (file: string) => `no such file: ${file}`,
@@ -36,6 +41,11 @@ const messages = {
       `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack outputs on AWS`,
     badId: (id: string) => `not a report id: ${id}`,
     unknown: (id: string) => `no such report: ${id}`,
+    resumed: (id: string) => `resumed: ${id} (the next dispatcher run continues from the saved cursor)`,
+    canceled: (id: string) => `canceled: ${id} (a send under way stops before its next page)`,
+    notResumable: (id: string, status: string) => `cannot resume ${id}: it is ${status} (only PAUSED can be resumed)`,
+    notCancelable: (id: string, status: string) =>
+      `cannot cancel ${id}: it is ${status} (only SCHEDULED, SENDING or PAUSED can be canceled)`,
   },
 } as const;
 
@@ -80,25 +90,54 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
   return 0;
 }
 
-export async function printStatus(id: string): Promise<number> {
+/** The report store of the configured stack, or null (after saying why) for a bad id or missing settings. */
+async function reportStore(id: string) {
   loadCliEnv();
-  const m = messages[lang()];
   if (!REPORT_ID_PATTERN.test(id)) {
-    console.error(m.badId(id));
-    return 1;
+    console.error(messages[lang()].badId(id));
+    return null;
   }
   const table = setting('REPORTS_TABLE');
-  if (!table) return 1;
+  if (!table) return null;
+  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
   const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
-  const report = await dynamoReportStore(dynamo, table).get(id);
+  return dynamoReportStore(dynamo, table);
+}
+
+export async function printStatus(id: string): Promise<number> {
+  const store = await reportStore(id);
+  if (!store) return 1;
+  const m = messages[lang()];
+  const report = await store.get(id);
   if (!report) {
     console.error(m.unknown(id));
     return 1;
   }
   console.log(formatStatus(report));
+  return 0;
+}
+
+/** `report resume | cancel`: one conditional status change, then the new status and counts. */
+export async function controlReport(action: 'resume' | 'cancel', id: string): Promise<number> {
+  const store = await reportStore(id);
+  if (!store) return 1;
+  const m = messages[lang()];
+  const { cancelReport, resumeReport } = await import('../functions/core/use-cases/report-control.ts');
+  const deps = { reports: store, clock: { now: () => new Date() } };
+  const outcome = await (action === 'resume' ? resumeReport : cancelReport)(deps, id);
+  if (outcome.kind === 'unknown') {
+    console.error(m.unknown(id));
+    return 1;
+  }
+  if (outcome.kind === 'refused') {
+    console.error((action === 'resume' ? m.notResumable : m.notCancelable)(id, outcome.status));
+    return 1;
+  }
+  console.log(action === 'resume' ? m.resumed(id) : m.canceled(id));
+  console.log(formatStatus(outcome.record));
   return 0;
 }
 
@@ -117,6 +156,7 @@ export function formatStatus(r: ReportRecord): string {
     ['started', r.startedAt],
     ['completed', r.completedAt],
     ['paused', r.pauseReason],
+    ['failedRuns', r.failedRuns ? String(r.failedRuns) : undefined],
     ['audience', n(c.audience)],
     ['sent', n(c.sent)],
     ['delivered', n(c.delivered)],

@@ -57,6 +57,8 @@ export const reportsTable: TableDef = {
       projection: 'KEYS_ONLY',
     },
   ],
+  // Upload receipts ("upload#…") expire on their own; report items and ledger rows never carry it.
+  timeToLiveAttribute: 'expiresAt',
 };
 
 export const tableDefs = [subscribersTable, reportsTable] as const;

@@ -20,6 +20,7 @@ import {
   COUNT_NAMES,
   REPLACEABLE_STATUSES,
   REPORT_ITEM,
+  UPLOAD_RECEIPT_TTL_SECONDS,
   ledgerItemKey,
   type LedgerRow,
   type LedgerState,
@@ -186,7 +187,8 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
           new UpdateCommand({
             TableName: table,
             Key: key(reportId),
-            UpdateExpression: `SET #cursor = :cursor, updatedAt = :now${a.expr}`,
+            // A saved page ends a run of failed runs.
+            UpdateExpression: `SET #cursor = :cursor, updatedAt = :now${a.expr} REMOVE failedRuns`,
             ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
             ExpressionAttributeNames: { '#cursor': 'cursor', '#status': 'status' },
             ExpressionAttributeValues: {
@@ -207,6 +209,57 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
 
     async pause(reportId, owner, reason, now) {
       return endSending(reportId, owner, 'PAUSED', { pauseReason: reason }, now);
+    },
+
+    async recordFailedRun(reportId, owner, now) {
+      try {
+        const out = await retryConflicts(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: key(reportId),
+              UpdateExpression: 'SET updatedAt = :now ADD failedRuns :one',
+              ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ':owner': owner, ':sending': 'SENDING' },
+              ReturnValues: 'UPDATED_NEW',
+            }),
+          ),
+        );
+        return Number(out.Attributes?.failedRuns ?? 0);
+      } catch (err) {
+        if (isConditionFailure(err)) return null;
+        throw err;
+      }
+    },
+
+    async changeStatus(reportId, from, to, now) {
+      try {
+        const out = await retryConflicts(() =>
+          doc.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: key(reportId),
+              // A person decided: the old reason and the run of failures no longer apply.
+              UpdateExpression: 'SET #status = :to, updatedAt = :now REMOVE pauseReason, failedRuns',
+              ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':to': to,
+                ':now': now.toISOString(),
+                ...Object.fromEntries(from.map((st, i) => [`:f${i}`, st])),
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return { ok: true, record: fromItem(out.Attributes!) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // attribute_not_exists is implied: an unknown report fails the condition too.
+        const current = await store.get(reportId);
+        return { ok: false, status: current?.status ?? null };
+      }
     },
   };
 
@@ -569,6 +622,7 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
  * so the byStatus index never sees them).
  */
 export function dynamoUploadReceipts(doc: DynamoDBDocumentClient, table: string): UploadReceipts {
+  // Only receipts carry the table's TTL attribute: report items and ledger rows are kept.
   const key = (eventKey: string) => ({ reportId: `upload#${eventKey}`, item: 'receipt' });
   return {
     async seen(eventKey) {
@@ -576,7 +630,8 @@ export function dynamoUploadReceipts(doc: DynamoDBDocumentClient, table: string)
       return !!out.Item;
     },
     async remember(eventKey, now) {
-      await doc.send(new PutCommand({ TableName: table, Item: { ...key(eventKey), at: now.toISOString() } }));
+      const expiresAt = Math.floor(now.getTime() / 1000) + UPLOAD_RECEIPT_TTL_SECONDS;
+      await doc.send(new PutCommand({ TableName: table, Item: { ...key(eventKey), at: now.toISOString(), expiresAt } }));
     },
   };
 }

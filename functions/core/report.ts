@@ -13,6 +13,18 @@ export const REPLACEABLE_STATUSES: readonly ReportStatus[] = ['REJECTED', 'SCHED
 /** The dispatcher picks these up; PAUSED waits for a person. */
 export const DISPATCHABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING'];
 
+/** A person may resume only a paused report (the dispatcher then continues from the cursor). */
+export const RESUMABLE_STATUSES: readonly ReportStatus[] = ['PAUSED'];
+
+/** A person may cancel a report until it is finished one way or another. */
+export const CANCELABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING', 'PAUSED'];
+
+/** Consecutive failed dispatcher runs after which a report is paused for a person (DESIGN §5). */
+export const DEFAULT_MAX_FAILED_RUNS = 5;
+
+/** Upload receipts only guard against S3 re-delivering an event, which happens within hours: a week is plenty. */
+export const UPLOAD_RECEIPT_TTL_SECONDS = 7 * 24 * 60 * 60;
+
 /** Same pattern as the report schema's `id` (DESIGN §4); also safe as an SES tag value. */
 export const REPORT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -70,6 +82,8 @@ export interface ReportRecord {
   startedAt?: string;
   completedAt?: string;
   pauseReason?: string;
+  /** Dispatcher runs in a row that ended in an error; reset by a checkpointed page or a resume. */
+  failedRuns?: number;
   errors?: ReportIssueLike[];
   createdAt: string;
   updatedAt: string;

@@ -15,6 +15,8 @@
  *    unsubscribe that lands mid-send stops every message not yet claimed. At the end of the
  *    page the last rows are marked, then the cursor and the page's counts are saved.
  * 5. Every shard done → SENT, and the editors are told.
+ * 6. A run that ends in an error is counted on the report; `maxFailedRuns` in a row (no page
+ *    saved in between) pause it and tell the editors, instead of retrying every tick forever.
  *
  * A crash leaves at most `concurrency` rows ambiguous (claimed, maybe sent, not marked): the
  * next run re-sends those (at-least-once, duplicates bounded by `concurrency`), and misses
@@ -24,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { unsubscribeUrl } from '../links.ts';
 import { backoffMs, TokenBucket, type Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, OutgoingEmail, QuotaSource } from '../ports.ts';
-import { ACCEPTED_STATES, type RenderedReport, type ReportCursor, type ReportRecord } from '../report.ts';
+import { ACCEPTED_STATES, DEFAULT_MAX_FAILED_RUNS, type RenderedReport, type ReportCursor, type ReportRecord } from '../report.ts';
 import { reputationProblem, type ReputationGuard } from '../reputation.ts';
 import { classifySendError, redactAddresses } from '../send-errors.ts';
 import { REPORT_HEADER } from '../ses-event.ts';
@@ -78,6 +80,8 @@ export interface DispatchSettings {
    * `concurrency` lanes = groups of one: two calls per send (claim + SendEmail).
    */
   groupLanes?: number;
+  /** Runs in a row ending in an error (no page saved between them) after which the report is paused. */
+  maxFailedRuns?: number;
 }
 
 export interface DispatchRun {
@@ -141,6 +145,12 @@ async function sendReport(
     tally.outcome = 'error';
     tally.reason = redactAddresses(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
     deps.log.error('dispatch: report run failed', { reportId, error: tally.reason });
+  }
+  try {
+    if (tally.outcome === 'error') await countFailedRun(deps, settings, run, report, tally);
+  } catch (err) {
+    // Counting is best effort: the same fault may be what broke the run.
+    deps.log.error('dispatch: could not count the failed run', { reportId, error: err instanceof Error ? err.name : String(err) });
   } finally {
     // No-op when the run ended the lease itself (SENT, PAUSED).
     await deps.reports.releaseLease(reportId, run.owner).catch(() => undefined);
@@ -391,6 +401,25 @@ async function sendLeased(
   }
   tally.outcome = 'sent';
   await notify(deps, { kind: 'sent', reportId, title: report.title, sent: done.counts.sent, failed: done.counts.failed });
+}
+
+/** Step 6: one more failed run; the `maxFailedRuns`-th in a row pauses the report for a person. */
+async function countFailedRun(
+  deps: DispatchDeps,
+  settings: DispatchSettings,
+  run: DispatchRun,
+  report: ReportRecord,
+  tally: ReportRunSummary,
+): Promise<void> {
+  const { reportId } = report;
+  const failedRuns = await deps.reports.recordFailedRun(reportId, run.owner, deps.clock.now());
+  if (failedRuns === null || failedRuns < (settings.maxFailedRuns ?? DEFAULT_MAX_FAILED_RUNS)) return;
+  const reason = `${failedRuns} dispatcher runs in a row failed, last: ${tally.reason ?? 'unknown error'}`;
+  const paused = await deps.reports.pause(reportId, run.owner, reason, deps.clock.now());
+  if (!paused) return;
+  tally.outcome = 'paused';
+  tally.reason = reason;
+  await notify(deps, { kind: 'paused', reportId, title: report.title, reason });
 }
 
 /** The rendered output with this recipient's unsubscribe token, headers and tags. */

@@ -40,6 +40,22 @@ export interface ReportStore {
   finish(reportId: string, owner: string, now: Date): Promise<ReportRecord | null>;
   /** SENDING → PAUSED with a reason; returns the record, or null when the lease was lost. */
   pause(reportId: string, owner: string, reason: string, now: Date): Promise<ReportRecord | null>;
+  /**
+   * Counts one more failed run on the leased report (still SENDING) and returns the count in a
+   * row, or null when the lease was lost. A checkpoint resets it.
+   */
+  recordFailedRun(reportId: string, owner: string, now: Date): Promise<number | null>;
+  /**
+   * A person's change of status (resume, cancel): a conditional update from one of `from`, so it
+   * never overwrites what a running dispatcher wrote meanwhile. Refused: the current status, or
+   * null for an unknown report.
+   */
+  changeStatus(
+    reportId: string,
+    from: readonly ReportStatus[],
+    to: ReportStatus,
+    now: Date,
+  ): Promise<{ ok: true; record: ReportRecord } | { ok: false; status: ReportStatus | null }>;
 }
 
 export type ClaimResult =

@@ -1,0 +1,55 @@
+/** A dispatcher wired to a test stack's emulators (virtual time), for tests beyond dispatch.test.ts. */
+import { inject } from 'vitest';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { testSecret, type TestStack } from './stack.ts';
+import type { SentEmail } from './inbox.ts';
+import { VirtualClock } from './virtual-clock.ts';
+import { doc, s3 } from './audience.ts';
+import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
+import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
+import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
+import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
+import type { DispatchDeps, DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import { defaultReputationGuard } from '../../functions/core/reputation.ts';
+
+const realSes = new SESv2Client({});
+
+export function dispatchSetup(stack: TestStack, over: Partial<DispatchDeps> = {}) {
+  const clock = new VirtualClock();
+  const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
+  const deps: DispatchDeps = {
+    reports: dynamoReportStore(doc, stack.config.tables.reports),
+    ledger: dynamoLedger(doc, stack.config.tables),
+    audience: dynamoAudience(doc, stack.config.tables.subscribers),
+    blobs: s3BlobStore(s3, stack.config.bucket),
+    mailer,
+    quota: { getQuota: async () => ({ maxSendRate: 1000, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true }) },
+    notifier: editorNotifier(mailer, stack.config),
+    clock,
+    sleeper: clock,
+    unsubscribeKey: Buffer.from(testSecret, 'utf8'),
+    log: { info() {}, warn() {}, error() {} },
+    ...over,
+  };
+  const settings: DispatchSettings = {
+    publicBaseUrl: stack.config.publicBaseUrl,
+    unsubscribeMailto: stack.config.unsubscribeMailto,
+    rateFraction: 1,
+    concurrency: 1,
+    dailyHeadroom: 0,
+    reputation: defaultReputationGuard,
+    pageSize: 5,
+  };
+  return { deps, settings, clock };
+}
+
+let runs = 0;
+export const dispatchRun = (budgetMs = 600_000) => ({ owner: `owner-x-${++runs}`, budgetMs });
+
+/** How many messages the SES emulator holds for each address. */
+export async function sentCounts(addresses: string[]): Promise<number[]> {
+  const res = await fetch(`${inject('sesUrl')}/store`);
+  const { emails } = (await res.json()) as { emails: SentEmail[] };
+  return addresses.map((a) => emails.filter((e) => e.destination.to.includes(a)).length);
+}
