@@ -1,4 +1,4 @@
-/** A dispatcher wired to a test stack's emulators (virtual time), for tests beyond dispatch.test.ts. */
+/** A dispatcher wired to a test stack's emulators (virtual time), shared by the dispatch tests. */
 import { inject } from 'vitest';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { testSecret, type TestStack } from './stack.ts';
@@ -15,7 +15,11 @@ import { defaultReputationGuard } from '../../functions/core/reputation.ts';
 
 const realSes = new SESv2Client({});
 
-export function dispatchSetup(stack: TestStack, over: Partial<DispatchDeps> = {}) {
+export function dispatchSetup(
+  stack: TestStack,
+  over: Partial<DispatchDeps> = {},
+  settingsOver: Partial<DispatchSettings> = {},
+) {
   const clock = new VirtualClock();
   const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
   const deps: DispatchDeps = {
@@ -40,6 +44,7 @@ export function dispatchSetup(stack: TestStack, over: Partial<DispatchDeps> = {}
     dailyHeadroom: 0,
     reputation: defaultReputationGuard,
     pageSize: 5,
+    ...settingsOver,
   };
   return { deps, settings, clock };
 }

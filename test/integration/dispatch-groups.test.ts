@@ -18,57 +18,22 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
+import { createTestStack, type TestStack } from '../helpers/stack.ts';
+import { dispatchSetup } from '../helpers/dispatch-setup.ts';
 import type { SentEmail } from '../helpers/inbox.ts';
-import { VirtualClock } from '../helpers/virtual-clock.ts';
-import { doc, getSubscriber, ledgerRows, putSubscribers, seedReport, setStatus, s3, subscriber } from '../helpers/audience.ts';
+import { doc, getSubscriber, ledgerRows, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
 import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
-import { dynamoAudience, dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
+import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
-import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
-import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
-import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
-import { dispatchDue, type DispatchDeps, type DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
 import type { Audience, ClaimResult, LedgerClaim } from '../../functions/core/use-cases/sending-ports.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
-import { defaultReputationGuard } from '../../functions/core/reputation.ts';
 import { parseSesLambdaEvent } from '../../functions/core/ses-event.ts';
 import type { Subscriber } from '../../functions/core/subscriber.ts';
 
-const key = Buffer.from(testSecret, 'utf8');
-const silent = { info() {}, warn() {}, error() {} };
-const realSes = new SESv2Client({});
 
-function setup(stack: TestStack, over: Partial<DispatchDeps> = {}) {
-  const clock = new VirtualClock();
-  const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
-  const deps: DispatchDeps = {
-    reports: dynamoReportStore(doc, stack.config.tables.reports),
-    ledger: dynamoLedger(doc, stack.config.tables),
-    audience: dynamoAudience(doc, stack.config.tables.subscribers),
-    blobs: s3BlobStore(s3, stack.config.bucket),
-    mailer,
-    quota: { getQuota: async () => ({ maxSendRate: 1000, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true }) },
-    notifier: editorNotifier(mailer, stack.config),
-    clock,
-    sleeper: clock,
-    unsubscribeKey: key,
-    log: silent,
-    ...over,
-  };
-  const settings: DispatchSettings = {
-    publicBaseUrl: stack.config.publicBaseUrl,
-    unsubscribeMailto: stack.config.unsubscribeMailto,
-    rateFraction: 1,
-    concurrency: 4,
-    dailyHeadroom: 0,
-    reputation: defaultReputationGuard,
-    pageSize: 100,
-  };
-  return { deps, settings, clock };
-}
+const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) => dispatchSetup(stack, over, { concurrency: 4, pageSize: 100 });
 
 let runs = 0;
 const run = () => ({ owner: `group-owner-${++runs}`, budgetMs: 600_000 });

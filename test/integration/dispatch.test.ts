@@ -16,15 +16,12 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
+import { dispatchSetup } from '../helpers/dispatch-setup.ts';
 import { header, type SentEmail } from '../helpers/inbox.ts';
-import { VirtualClock } from '../helpers/virtual-clock.ts';
-import { doc, ledgerRows, putSubscribers, seedConfirmed, seedReport, setStatus, s3, subscriber, PLACEHOLDER } from '../helpers/audience.ts';
-import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
-import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
-import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
-import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
+import { doc, ledgerRows, putSubscribers, seedConfirmed, seedReport, setStatus, subscriber, PLACEHOLDER } from '../helpers/audience.ts';
+import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
-import { dispatchDue, type DispatchDeps, type DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import type { Ledger } from '../../functions/core/use-cases/sending-ports.ts';
 import type { Mailer, SendQuota } from '../../functions/core/ports.ts';
 import { defaultReputationGuard } from '../../functions/core/reputation.ts';
@@ -32,7 +29,6 @@ import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import type { Subscriber } from '../../functions/core/subscriber.ts';
 
 const key = Buffer.from(testSecret, 'utf8');
-const silent = { info() {}, warn() {}, error() {} };
 const realSes = new SESv2Client({});
 
 function quota(q: Partial<SendQuota> = {}) {
@@ -40,34 +36,7 @@ function quota(q: Partial<SendQuota> = {}) {
   return { value, getQuota: async () => ({ ...value }) };
 }
 
-function setup(stack: TestStack, over: Partial<DispatchDeps> = {}) {
-  const clock = new VirtualClock();
-  const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
-  const deps: DispatchDeps = {
-    reports: dynamoReportStore(doc, stack.config.tables.reports),
-    ledger: dynamoLedger(doc, stack.config.tables),
-    audience: dynamoAudience(doc, stack.config.tables.subscribers),
-    blobs: s3BlobStore(s3, stack.config.bucket),
-    mailer,
-    quota: quota(),
-    notifier: editorNotifier(mailer, stack.config),
-    clock,
-    sleeper: clock,
-    unsubscribeKey: key,
-    log: silent,
-    ...over,
-  };
-  const settings: DispatchSettings = {
-    publicBaseUrl: stack.config.publicBaseUrl,
-    unsubscribeMailto: stack.config.unsubscribeMailto,
-    rateFraction: 1,
-    concurrency: 4,
-    dailyHeadroom: 0,
-    reputation: defaultReputationGuard,
-    pageSize: 10,
-  };
-  return { deps, settings, clock };
-}
+const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) => dispatchSetup(stack, over, { concurrency: 4, pageSize: 10 });
 
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
