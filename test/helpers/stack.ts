@@ -46,7 +46,14 @@ export async function createTestStack(overrides: Record<string, string> = {}): P
   const s3 = new S3Client({ forcePathStyle: true });
   await ensureBucket(s3, env.UPLOAD_BUCKET!);
   s3.destroy();
-  return { env, config, address: (local = 'reader') => `${local}-${tag}-${randomBytes(3).toString('hex')}@example.com` };
+  // A counter makes addresses unique within the stack (random suffixes alone once collided in a
+  // batch write); the random part keeps them unguessable-looking like real ones.
+  let made = 0;
+  return {
+    env,
+    config,
+    address: (local = 'reader') => `${local}-${tag}-${++made}x${randomBytes(2).toString('hex')}@example.com`,
+  };
 }
 
 /** Puts the stack's variables into process.env (for tests that import a handler module). */
