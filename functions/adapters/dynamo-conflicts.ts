@@ -38,3 +38,16 @@ export async function retryConflicts<T>(op: () => Promise<T>, attempts = 6): Pro
     }
   }
 }
+
+/**
+ * Runs a conditional write under `retryConflicts`: its output, or null when its condition
+ * failed (the expected outcome of a lost race, not an error). Every other error is thrown.
+ */
+export async function unlessConditionFails<T extends object>(op: () => Promise<T>): Promise<T | null> {
+  try {
+    return await retryConflicts(op);
+  } catch (err) {
+    if (isConditionFailure(err)) return null;
+    throw err;
+  }
+}

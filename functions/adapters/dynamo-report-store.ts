@@ -29,7 +29,7 @@ import {
   type ReportStatus,
 } from '../core/report.ts';
 import type { ClaimResult, CountDelta, Ledger, LedgerClaim, ReportStore, SentBatch, SentMark, UploadReceipts } from '../core/use-cases/sending-ports.ts';
-import { cancellationReasons, isConditionFailure, retryConflicts, type CancellationReason } from './dynamo-conflicts.ts';
+import { cancellationReasons, retryConflicts, unlessConditionFails, type CancellationReason } from './dynamo-conflicts.ts';
 
 export interface SendingTables {
   reports: string;
@@ -65,15 +65,7 @@ function addClause(add: CountDelta): { expr: string; values: Record<string, numb
 export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): ReportStore {
   const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
 
-  const conditional = async (op: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await retryConflicts(op);
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  };
+  const conditional = async (op: () => Promise<object>): Promise<boolean> => (await unlessConditionFails(op)) !== null;
 
   const store: ReportStore = {
     async get(reportId) {
@@ -123,33 +115,28 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     },
 
     async acquireLease(reportId, owner, now, until) {
-      try {
-        const out = await retryConflicts(() =>
-          doc.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: key(reportId),
-              UpdateExpression:
-                'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, startedAt = if_not_exists(startedAt, :now), updatedAt = :now',
-              ConditionExpression:
-                '#status IN (:scheduled, :sending) AND sendAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':sending': 'SENDING',
-                ':scheduled': 'SCHEDULED',
-                ':owner': owner,
-                ':until': until.toISOString(),
-                ':now': now.toISOString(),
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return out.Attributes ? fromItem(out.Attributes) : null;
-      } catch (err) {
-        if (isConditionFailure(err)) return null;
-        throw err;
-      }
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            UpdateExpression:
+              'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, startedAt = if_not_exists(startedAt, :now), updatedAt = :now',
+            ConditionExpression:
+              '#status IN (:scheduled, :sending) AND sendAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':sending': 'SENDING',
+              ':scheduled': 'SCHEDULED',
+              ':owner': owner,
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return out?.Attributes ? fromItem(out.Attributes) : null;
     },
 
     async releaseLease(reportId, owner) {
@@ -212,54 +199,45 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     },
 
     async recordFailedRun(reportId, owner, now) {
-      try {
-        const out = await retryConflicts(() =>
-          doc.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: key(reportId),
-              UpdateExpression: 'SET updatedAt = :now ADD failedRuns :one',
-              ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ':owner': owner, ':sending': 'SENDING' },
-              ReturnValues: 'UPDATED_NEW',
-            }),
-          ),
-        );
-        return Number(out.Attributes?.failedRuns ?? 0);
-      } catch (err) {
-        if (isConditionFailure(err)) return null;
-        throw err;
-      }
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            UpdateExpression: 'SET updatedAt = :now ADD failedRuns :one',
+            ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ':owner': owner, ':sending': 'SENDING' },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      return out ? Number(out.Attributes?.failedRuns ?? 0) : null;
     },
 
     async changeStatus(reportId, from, to, now) {
-      try {
-        const out = await retryConflicts(() =>
-          doc.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: key(reportId),
-              // A person decided: the old reason and the run of failures no longer apply.
-              UpdateExpression: 'SET #status = :to, updatedAt = :now REMOVE pauseReason, failedRuns',
-              ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':to': to,
-                ':now': now.toISOString(),
-                ...Object.fromEntries(from.map((st, i) => [`:f${i}`, st])),
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return { ok: true, record: fromItem(out.Attributes!) };
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        // attribute_not_exists is implied: an unknown report fails the condition too.
-        const current = await store.get(reportId);
-        return { ok: false, status: current?.status ?? null };
-      }
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId),
+            // A person decided: the old reason and the run of failures no longer apply.
+            UpdateExpression: 'SET #status = :to, updatedAt = :now REMOVE pauseReason, failedRuns',
+            ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':now': now.toISOString(),
+              ...Object.fromEntries(from.map((st, i) => [`:f${i}`, st])),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      if (out) return { ok: true, record: fromItem(out.Attributes!) };
+      // attribute_not_exists is implied: an unknown report fails the condition too.
+      const current = await store.get(reportId);
+      return { ok: false, status: current?.status ?? null };
     },
   };
 
@@ -271,31 +249,26 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     now: Date,
   ): Promise<ReportRecord | null> {
     const names = Object.keys(extra);
-    try {
-      const out = await retryConflicts(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            UpdateExpression: `SET #status = :to, updatedAt = :now${names.map((n) => `, ${n} = :x_${n}`).join('')} REMOVE leaseOwner, leaseUntil`,
-            ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':to': status,
-              ':now': now.toISOString(),
-              ':owner': owner,
-              ':sending': 'SENDING',
-              ...Object.fromEntries(names.map((n) => [`:x_${n}`, extra[n]])),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return out.Attributes ? fromItem(out.Attributes) : null;
-    } catch (err) {
-      if (isConditionFailure(err)) return null;
-      throw err;
-    }
+    const out = await unlessConditionFails(() =>
+      doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key(reportId),
+          UpdateExpression: `SET #status = :to, updatedAt = :now${names.map((n) => `, ${n} = :x_${n}`).join('')} REMOVE leaseOwner, leaseUntil`,
+          ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': status,
+            ':now': now.toISOString(),
+            ':owner': owner,
+            ':sending': 'SENDING',
+            ...Object.fromEntries(names.map((n) => [`:x_${n}`, extra[n]])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return out?.Attributes ? fromItem(out.Attributes) : null;
   }
 
   return store;
@@ -409,12 +382,8 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     );
 
   async function markOne(reportId: string, m: SentMark, at: string): Promise<void> {
-    try {
-      await retryConflicts(() => doc.send(new UpdateCommand(markSentUpdate(reportId, m, at))));
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      await recordMessageId(reportId, m, at);
-    }
+    const marked = await unlessConditionFails(() => doc.send(new UpdateCommand(markSentUpdate(reportId, m, at))));
+    if (!marked) await recordMessageId(reportId, m, at);
   }
 
   /**
@@ -543,21 +512,18 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     },
 
     async release(reportId, email, token) {
-      try {
-        await retryConflicts(() =>
-          doc.send(
-            new DeleteCommand({
-              TableName: tables.reports,
-              Key: key(reportId, email),
-              ConditionExpression: 'claimToken = :token AND #state = :claimed',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':token': token, ':claimed': 'claimed' },
-            }),
-          ),
-        );
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
+      // A row that is no longer ours (or no longer claimed) is left as it is.
+      await unlessConditionFails(() =>
+        doc.send(
+          new DeleteCommand({
+            TableName: tables.reports,
+            Key: key(reportId, email),
+            ConditionExpression: 'claimToken = :token AND #state = :claimed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':token': token, ':claimed': 'claimed' },
+          }),
+        ),
+      );
     },
 
     async get(reportId, email) {
