@@ -7,7 +7,7 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SHARD_COUNT, shardOf, statusShard, type Locale, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
 import type { Audience, FeedbackChange, SubscriberFeedback } from '../core/use-cases/sending-ports.ts';
-import { isConditionFailure, retryConflicts } from './dynamo-conflicts.ts';
+import { unlessConditionFails } from './dynamo-conflicts.ts';
 
 export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audience {
   return {
@@ -81,12 +81,8 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
       if (!s || !s.statusShard) return 'unknown';
       const d = decide(s);
       if (!d) return 'unchanged';
-      try {
-        await retryConflicts(() => doc.send(new UpdateCommand({ TableName: table, Key: { email }, ...d.update })));
-        return d.result;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
+      const written = await unlessConditionFails(() => doc.send(new UpdateCommand({ TableName: table, Key: { email }, ...d.update })));
+      if (written) return d.result;
     }
     throw new Error('subscriber kept changing under an SES event; giving up for a retry');
   }
@@ -145,23 +141,18 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
     },
 
     async delivered(email) {
-      try {
-        await retryConflicts(() =>
-          doc.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: { email },
-              UpdateExpression: 'SET softBounces = :zero REMOVE softBounceEvents',
-              ConditionExpression: 'softBounces > :zero',
-              ExpressionAttributeValues: { ':zero': 0 },
-            }),
-          ),
-        );
-        return 'changed';
-      } catch (err) {
-        if (isConditionFailure(err)) return 'unchanged';
-        throw err;
-      }
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { email },
+            UpdateExpression: 'SET softBounces = :zero REMOVE softBounceEvents',
+            ConditionExpression: 'softBounces > :zero',
+            ExpressionAttributeValues: { ':zero': 0 },
+          }),
+        ),
+      );
+      return out ? 'changed' : 'unchanged';
     },
   };
 }
