@@ -17,7 +17,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { statusShard, tombstoneKey, type ConsentEvidence, type Subscriber } from '../core/subscriber.ts';
+import { statusShard, tombstoneKey, type ConsentEvidence, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
 import type { ConfirmationRenewal, SubscribeStore } from '../core/use-cases/subscribe.ts';
 import type { ConfirmStore } from '../core/use-cases/confirm.ts';
 import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
@@ -43,6 +43,38 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  /**
+   * Moves a row to `to` with its statusShard in the same write (contract 5) and a timestamp,
+   * dropping what only a sign-up needs (the confirmation token, the pending row's TTL);
+   * conditional on the row's id and `change.condition`, so a concurrent change is never overwritten.
+   */
+  function setStatus(
+    current: Pick<Subscriber, 'email' | 'id' | 'shard'>,
+    to: SubscriberStatus,
+    change: { stamp: string; at: string; set?: string; condition: string; values: Record<string, unknown> },
+  ): Promise<boolean> {
+    return conditional(() =>
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { email: current.email },
+          UpdateExpression:
+            `SET #status = :to, statusShard = :shard, ${change.stamp} = :at${change.set ?? ''} ` +
+            'REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
+          ConditionExpression: `id = :id AND ${change.condition}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':shard': statusShard(to, current.shard),
+            ':at': change.at,
+            ':id': current.id,
+            ...change.values,
+          },
+        }),
+      ),
+    );
   }
 
   async function get(email: string): Promise<Subscriber | null> {
@@ -110,50 +142,22 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
     },
 
     markConfirmed(current, tokenHash: string, at: string, consent: ConsentEvidence) {
-      return conditional(() =>
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { email: current.email },
-            UpdateExpression:
-              'SET #status = :confirmed, statusShard = :shard, confirmedAt = :at, consent = :consent, ' +
-              'usedConfirmTokenHash = :h REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
-            ConditionExpression: 'id = :id AND confirmTokenHash = :h AND confirmExpiresAt > :at',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':confirmed': 'confirmed',
-              ':shard': statusShard('confirmed', current.shard),
-              ':at': at,
-              ':consent': consent,
-              ':h': tokenHash,
-              ':id': current.id,
-            },
-          }),
-        ),
-      );
+      return setStatus(current, 'confirmed', {
+        stamp: 'confirmedAt',
+        at,
+        set: ', consent = :consent, usedConfirmTokenHash = :h',
+        condition: 'confirmTokenHash = :h AND confirmExpiresAt > :at',
+        values: { ':consent': consent, ':h': tokenHash },
+      });
     },
 
     markUnsubscribed(current, at) {
-      return conditional(() =>
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { email: current.email },
-            UpdateExpression:
-              'SET #status = :unsubscribed, statusShard = :shard, unsubscribedAt = :at ' +
-              'REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
-            ConditionExpression: 'id = :id AND #status = :seen',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':unsubscribed': 'unsubscribed',
-              ':shard': statusShard('unsubscribed', current.shard),
-              ':at': at,
-              ':id': current.id,
-              ':seen': current.status,
-            },
-          }),
-        ),
-      );
+      return setStatus(current, 'unsubscribed', {
+        stamp: 'unsubscribedAt',
+        at,
+        condition: '#status = :seen',
+        values: { ':seen': current.status },
+      });
     },
 
     async *scan() {
