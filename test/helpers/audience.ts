@@ -46,6 +46,17 @@ export async function seedConfirmed(stack: TestStack, n: number, local = 'reader
   return subs;
 }
 
+/** `n` confirmed subscribers all in one shard, so one page holds them all, in key order. */
+export async function oneShard(stack: TestStack, n: number, shard = 5, local = 'grp'): Promise<Subscriber[]> {
+  const subs: Subscriber[] = [];
+  while (subs.length < n) {
+    const s = subscriber(stack.address(local));
+    if (s.shard === shard) subs.push(s);
+  }
+  await putSubscribers(stack, subs);
+  return subs.sort((a, b) => (a.email < b.email ? -1 : 1));
+}
+
 export async function getSubscriber(stack: TestStack, email: string): Promise<Subscriber & Record<string, unknown>> {
   const out = await doc.send(new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true }));
   return out.Item as Subscriber & Record<string, unknown>;

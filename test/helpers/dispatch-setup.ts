@@ -4,13 +4,15 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { testSecret, type TestStack } from './stack.ts';
 import type { SentEmail } from './inbox.ts';
 import { VirtualClock } from './virtual-clock.ts';
-import { doc, s3 } from './audience.ts';
+import { doc, ledgerRows, s3, setStatus } from './audience.ts';
 import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { DispatchDeps, DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import type { Mailer } from '../../functions/core/ports.ts';
+import type { Subscriber } from '../../functions/core/subscriber.ts';
 import { defaultReputationGuard } from '../../functions/core/reputation.ts';
 
 const realSes = new SESv2Client({});
@@ -57,4 +59,42 @@ export async function sentCounts(addresses: string[]): Promise<number[]> {
   const res = await fetch(`${inject('sesUrl')}/store`);
   const { emails } = (await res.json()) as { emails: SentEmail[] };
   return addresses.map((a) => emails.filter((e) => e.destination.to.includes(a)).length);
+}
+
+/** Every message in the SES emulator, grouped by recipient (one fetch). */
+export async function inbox(): Promise<Map<string, SentEmail[]>> {
+  const res = await fetch(`${inject('sesUrl')}/store`);
+  const { emails } = (await res.json()) as { emails: SentEmail[] };
+  const by = new Map<string, SentEmail[]>();
+  for (const e of emails) for (const to of e.destination.to) by.set(to, [...(by.get(to) ?? []), e]);
+  return by;
+}
+
+/** How many messages each of `subs` has in an `inbox()`. */
+export const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) => subs.map((s) => box.get(s.email)?.length ?? 0);
+
+/** The report item, read through the report store. */
+export const reportItem = (stack: TestStack, reportId: string) => dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
+
+/**
+ * A mailer that sends through `real`; right after the first message goes out, every one of
+ * `subs` not yet claimed for the report unsubscribes (an unsubscribe landing mid-send).
+ * `leaving` holds the addresses that left.
+ */
+export function unsubscribeAfterFirstSend(stack: TestStack, reportId: string, subs: Subscriber[], real: Mailer) {
+  const leaving = new Set<string>();
+  const mailer: Mailer = {
+    async send(m) {
+      const out = await real.send(m);
+      if (leaving.size === 0) {
+        const claimed = new Set((await ledgerRows(stack, reportId)).map((r) => String(r.item).slice(3)));
+        for (const s of subs.filter((x) => !claimed.has(x.email))) {
+          leaving.add(s.email);
+          await setStatus(stack, s, 'unsubscribed');
+        }
+      }
+      return out;
+    },
+  };
+  return { mailer, leaving };
 }

@@ -6,7 +6,6 @@
  * that outlasts the retries) come from aws-sdk-client-mock in front of a real client.
  */
 import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, InternalServerError, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -19,12 +18,11 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
-import { dispatchSetup } from '../helpers/dispatch-setup.ts';
-import type { SentEmail } from '../helpers/inbox.ts';
-import { doc, getSubscriber, ledgerRows, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
+import { countsFor, dispatchSetup, inbox, reportItem, unsubscribeAfterFirstSend } from '../helpers/dispatch-setup.ts';
+import { doc, getSubscriber, ledgerRows, oneShard, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
 import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
 import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
-import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { dynamoLedger } from '../../functions/adapters/dynamo-report-store.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
 import type { Audience, ClaimResult, LedgerClaim } from '../../functions/core/use-cases/sending-ports.ts';
@@ -38,28 +36,7 @@ const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) => dispatchSe
 let runs = 0;
 const run = () => ({ owner: `group-owner-${++runs}`, budgetMs: 600_000 });
 
-/** `n` confirmed subscribers all in one shard, so one page holds them all, in key order. */
-async function oneShard(stack: TestStack, n: number, shard = 5): Promise<Subscriber[]> {
-  const subs: Subscriber[] = [];
-  while (subs.length < n) {
-    const s = subscriber(stack.address('grp'));
-    if (s.shard === shard) subs.push(s);
-  }
-  await putSubscribers(stack, subs);
-  return subs.sort((a, b) => (a.email < b.email ? -1 : 1));
-}
-
-async function inbox(): Promise<Map<string, SentEmail[]>> {
-  const res = await fetch(`${inject('sesUrl')}/store`);
-  const { emails } = (await res.json()) as { emails: SentEmail[] };
-  const by = new Map<string, SentEmail[]>();
-  for (const e of emails) for (const to of e.destination.to) by.set(to, [...(by.get(to) ?? []), e]);
-  return by;
-}
-
-const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) => subs.map((s) => box.get(s.email)?.length ?? 0);
 const rowOf = (rows: Record<string, unknown>[], s: Subscriber) => rows.find((r) => r.item === `to#${s.email}`);
-const reportItem = (stack: TestStack, reportId: string) => dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
 
 /** A document client of its own whose DynamoDB calls are recorded: command name, and the kinds of a transaction's items. */
 function countingDoc() {
@@ -238,22 +215,8 @@ describe('dispatchDue in groups', () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 12);
     const report = await seedReport(stack);
-    const leaving = new Set<string>();
-    const base = setup(stack);
     // After the first message goes out, every subscriber not yet claimed unsubscribes.
-    const mailer: Mailer = {
-      async send(m) {
-        const out = await base.deps.mailer.send(m);
-        if (leaving.size === 0) {
-          const claimed = new Set((await ledgerRows(stack, report.reportId)).map((r) => String(r.item).slice(3)));
-          for (const s of subs.filter((x) => !claimed.has(x.email))) {
-            leaving.add(s.email);
-            await setStatus(stack, s, 'unsubscribed');
-          }
-        }
-        return out;
-      },
-    };
+    const { mailer, leaving } = unsubscribeAfterFirstSend(stack, report.reportId, subs, setup(stack).deps.mailer);
     const { deps, settings } = setup(stack, { mailer });
     settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 

@@ -4,7 +4,6 @@
  * emulator cannot produce come from aws-sdk-client-mock in front of a real client.
  */
 import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   MessageRejected,
@@ -16,17 +15,15 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
-import { dispatchSetup } from '../helpers/dispatch-setup.ts';
-import { header, type SentEmail } from '../helpers/inbox.ts';
-import { doc, ledgerRows, putSubscribers, seedConfirmed, seedReport, setStatus, subscriber, PLACEHOLDER } from '../helpers/audience.ts';
-import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { countsFor, dispatchSetup, inbox, reportItem, unsubscribeAfterFirstSend } from '../helpers/dispatch-setup.ts';
+import { header } from '../helpers/inbox.ts';
+import { doc, ledgerRows, oneShard, putSubscribers, seedConfirmed, seedReport, subscriber, PLACEHOLDER } from '../helpers/audience.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import type { Ledger } from '../../functions/core/use-cases/sending-ports.ts';
 import type { Mailer, SendQuota } from '../../functions/core/ports.ts';
 import { defaultReputationGuard } from '../../functions/core/reputation.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
-import type { Subscriber } from '../../functions/core/subscriber.ts';
 
 const key = Buffer.from(testSecret, 'utf8');
 const realSes = new SESv2Client({});
@@ -40,21 +37,6 @@ const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) => dispatchSe
 
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
-
-/** Every message in the SES emulator, grouped by recipient (one fetch). */
-async function inbox(): Promise<Map<string, SentEmail[]>> {
-  const res = await fetch(`${inject('sesUrl')}/store`);
-  const { emails } = (await res.json()) as { emails: SentEmail[] };
-  const by = new Map<string, SentEmail[]>();
-  for (const e of emails) for (const to of e.destination.to) by.set(to, [...(by.get(to) ?? []), e]);
-  return by;
-}
-
-const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) => subs.map((s) => box.get(s.email)?.length ?? 0);
-
-async function reportItem(stack: TestStack, reportId: string) {
-  return dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
-}
 
 /** SES faults from a mock in front of a real client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
 function faultyMailer(stack: TestStack, fault: (call: number, input: SendEmailCommandInput) => Error | undefined) {
@@ -139,29 +121,10 @@ describe('dispatchDue', () => {
   it('honours an unsubscribe that lands mid-send, after the page was read', async () => {
     const stack = await createTestStack();
     // All in one shard, so one page holds them all and is read before anyone leaves.
-    const subs: Subscriber[] = [];
-    while (subs.length < 12) {
-      const s = subscriber(stack.address('same-shard'));
-      if (s.shard === 3) subs.push(s);
-    }
-    await putSubscribers(stack, subs);
+    const subs = await oneShard(stack, 12, 3, 'same-shard');
     const report = await seedReport(stack);
-    const leaving = new Set<string>();
-    const base = setup(stack);
     // After the first message goes out, every subscriber not yet claimed unsubscribes.
-    const mailer: Mailer = {
-      async send(m) {
-        const out = await base.deps.mailer.send(m);
-        if (leaving.size === 0) {
-          const claimed = new Set((await ledgerRows(stack, report.reportId)).map((r) => String(r.item).slice(3)));
-          for (const s of subs.filter((x) => !claimed.has(x.email))) {
-            leaving.add(s.email);
-            await setStatus(stack, s, 'unsubscribed');
-          }
-        }
-        return out;
-      },
-    };
+    const { mailer, leaving } = unsubscribeAfterFirstSend(stack, report.reportId, subs, setup(stack).deps.mailer);
     const { deps, settings } = setup(stack, { mailer });
     settings.pageSize = 100;
     settings.concurrency = 1;
