@@ -9,6 +9,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { SendingPausedException } from '@aws-sdk/client-sesv2';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { runCli } from '../helpers/cli.ts';
 import { doc, ledgerRows, seedConfirmed, seedReport } from '../helpers/audience.ts';
 import { dispatchRun, dispatchSetup, sentCounts } from '../helpers/dispatch-setup.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
@@ -30,15 +31,8 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(['node', 'kawaraban', ...args]);
-  vi.restoreAllMocks();
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+/** Runs the CLI and captures what it prints. */
+const cli = (...args: string[]) => runCli(main, args);
 
 const store = () => dynamoReportStore(doc, stack.config.tables.reports);
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { runCli } from '../helpers/cli.ts';
 import { s3, seedReport } from '../helpers/audience.ts';
 
 let stack: TestStack;
@@ -26,15 +27,7 @@ beforeAll(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 /** Runs the CLI and captures what it prints. */
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(['node', 'kawaraban', ...args]);
-  vi.restoreAllMocks();
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => runCli(main, args);
 
 const keys = async () =>
   ((await s3.send(new ListObjectsV2Command({ Bucket: stack.env.UPLOAD_BUCKET }))).Contents ?? []).map((o) => o.Key).sort();
