@@ -19,6 +19,14 @@ export const contextKeys = {
   alarmEmail: { help: 'optional address subscribed to the alarm topic', example: 'ops@example.jp' },
   consentPolicyVersion: { help: 'optional version of the consent wording kept with each opt-in (default 1)', example: '2025-04' },
   sesSandbox: { help: 'optional: true while the SES account is in the sandbox (recipients are then authorised as identities too)', example: 'true' },
+  inboundUnsubscribe: {
+    help: 'optional: true builds the SES receiving rule that unsubscribes readers who mail unsubscribeMailto (only in regions with SES email receiving; you activate the rule set and publish the MX record)',
+    example: 'true',
+  },
+  inboundRuleSet: {
+    help: "optional, with inboundUnsubscribe: add the rule to this existing receipt rule set (the account's active one) instead of a new set",
+    example: 'my-active-rule-set',
+  },
 } as const;
 
 export type ContextKey = keyof typeof contextKeys;
@@ -60,8 +68,29 @@ const schema = z
     alarmEmail: z.email('must be an email address').optional(),
     consentPolicyVersion: z.coerce.string().trim().min(1).max(64).optional(),
     sesSandbox: flag.default(false),
+    inboundUnsubscribe: flag.default(false),
+    // SES's rule for receipt rule set names.
+    inboundRuleSet: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/, 'must be a receipt rule set name (letters, digits, . _ -; at most 64)')
+      .optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.inboundRuleSet && !c.inboundUnsubscribe) {
+      ctx.addIssue({ code: 'custom', path: ['inboundRuleSet'], message: 'only used with -c inboundUnsubscribe=true' });
+    }
+    if (c.inboundUnsubscribe) {
+      // SES receives mail only for domains verified in the account: the stack verifies `domain`.
+      const mailDomain = (c.unsubscribeMailto ?? `unsubscribe@${c.domain}`).split('@').pop()!.toLowerCase();
+      if (mailDomain !== c.domain && !mailDomain.endsWith(`.${c.domain}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['unsubscribeMailto'],
+          message: `must be an address at ${c.domain} or a subdomain of it for inboundUnsubscribe (SES receives only for verified domains)`,
+        });
+      }
+    }
     const from = addressOf(c.fromAddress);
     if (!z.email().safeParse(from).success) {
       ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: 'must be an address or "Name <address>"' });
@@ -87,6 +116,8 @@ export interface DeployConfig {
   /** undefined = the functions' default. */
   consentPolicyVersion: string | undefined;
   sesSandbox: boolean;
+  /** Receive the List-Unsubscribe mailto with SES; `ruleSet` names an existing rule set to add the rule to. */
+  inboundUnsubscribe: { ruleSet: string | undefined } | undefined;
 }
 
 export class DeployConfigError extends Error {
@@ -133,5 +164,6 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     alarmEmail: c.alarmEmail,
     consentPolicyVersion: c.consentPolicyVersion,
     sesSandbox: c.sesSandbox,
+    inboundUnsubscribe: c.inboundUnsubscribe ? { ruleSet: c.inboundRuleSet } : undefined,
   };
 }

@@ -1,11 +1,13 @@
 /**
  * The stateless part: the four functions, the HTTP API, the S3 → render notifications, the
- * dispatcher's schedule, the SES events rule, alarms and the dashboard. It receives the stateful
+ * dispatcher's schedule, the SES events rule, alarms and the dashboard — and, when enabled, the
+ * SES receiving rule and function for the `mailto:` unsubscribe. It receives the stateful
  * resources as props, so redeploying or even deleting this stack never touches data.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,13 +15,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as ses from 'aws-cdk-lib/aws-ses';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
 import { KawarabanFunction, type BoundTable } from './constructs/kawaraban-function.ts';
 import { Monitoring } from './constructs/monitoring.ts';
-import { uploadPrefixes, uploadSuffix } from './tables.ts';
+import { subscribersTable, uploadPrefixes, uploadSuffix } from './tables.ts';
 
 /** What the stateful stack hands over. */
 export interface StatefulResources {
@@ -77,9 +80,19 @@ export const subscribeThrottle = { rateLimit: 5, burstLimit: 10 } as const;
 export const dispatchBudgetMs = 50_000;
 export const dispatchTimeout = Duration.seconds(90);
 
+/** What the opt-in `mailto:` unsubscribe adds (context inboundUnsubscribe=true). */
+export interface InboundUnsubscribe {
+  fn: KawarabanFunction;
+  ruleSet: ses.IReceiptRuleSet;
+  rule: ses.ReceiptRule;
+  deadLetterQueue: sqs.Queue;
+}
+
 export class ServiceStack extends Stack {
   readonly functions: { api: KawarabanFunction; render: KawarabanFunction; dispatch: KawarabanFunction; sesEvents: KawarabanFunction };
   readonly httpApi: apigwv2.HttpApi;
+  /** Only when enabled: SES receiving exists in some regions only, and an account has one active rule set. */
+  readonly inboundUnsubscribe: InboundUnsubscribe | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -189,6 +202,10 @@ export class ServiceStack extends Stack {
 
     this.buildHttpApi(api);
     this.wireUploads(bucket, render);
+    this.inboundUnsubscribe = config.inboundUnsubscribe
+      ? this.buildInboundUnsubscribe(config.unsubscribeMailto, config.inboundUnsubscribe.ruleSet, stateful, environment)
+      : undefined;
+    const inbound = this.inboundUnsubscribe;
 
     new events.Rule(this, 'DispatchTick', {
       description: 'kawaraban: tick the dispatcher',
@@ -216,9 +233,13 @@ export class ServiceStack extends Stack {
     });
 
     const monitoring = new Monitoring(this, 'Monitoring', {
-      functions: { api, render, dispatch, sesEvents },
+      functions: { api, render, dispatch, sesEvents, ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}) },
       dispatch,
-      deadLetterQueues: { RenderDlq: renderDlq, SesEventsDlq: sesEventsDlq },
+      deadLetterQueues: {
+        RenderDlq: renderDlq,
+        SesEventsDlq: sesEventsDlq,
+        ...(inbound ? { InboundUnsubscribeDlq: inbound.deadLetterQueue } : {}),
+      },
       httpApi: this.httpApi,
       alarmEmail: config.alarmEmail,
     });
@@ -231,6 +252,71 @@ export class ServiceStack extends Stack {
       description: 'how an editor uploads a report from a shell with AWS credentials',
       value: `UPLOAD_BUCKET=${bucket.bucketName} REPORTS_TABLE=${stateful.reports.table.tableName} npx kawaraban report upload <report.json>`,
     });
+  }
+
+  /**
+   * The `mailto:` unsubscribe: a receipt rule for exactly the UNSUBSCRIBE_MAILTO recipient
+   * (spam and virus scanning on, so the function sees the verdicts; TLS required) whose Lambda
+   * action invokes the function asynchronously. The rule set is never activated here: an account
+   * has one active rule set, and activating ours would silently switch off whatever receives mail
+   * there today. `existingRuleSet` adds the rule to that one instead.
+   */
+  private buildInboundUnsubscribe(
+    mailbox: string,
+    existingRuleSet: string | undefined,
+    stateful: StatefulResources,
+    environment: Record<string, string>,
+  ): InboundUnsubscribe {
+    const deadLetterQueue = this.deadLetterQueue('InboundUnsubscribeDlq');
+    const fn = new KawarabanFunction(this, 'InboundUnsubscribe', {
+      entry: 'functions/inbound-unsubscribe.ts',
+      description: 'kawaraban: unsubscribe readers who mail the List-Unsubscribe mailto (SES receiving)',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      environment,
+      deadLetterQueue,
+    }).bindSecret(stateful.unsubscribeSecret);
+    // Narrower than bindTable(…, 'readwrite'): exactly what the unsubscribe use case does —
+    // find the row by id (Query byId, then GetItem) and one conditional UpdateItem. No Put,
+    // Delete or Scan, and nothing on the reports table.
+    const table = stateful.subscribers.table;
+    const byId = subscribersTable.indexes.find((i) => i.indexName === 'byId')!;
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${byId.indexName}`] }),
+    );
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn] }),
+    );
+    // SES invokes with type Event: Lambda retries a failed run twice (the use case is
+    // idempotent), then parks the event in the dead-letter queue, which alarms.
+    fn.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+
+    const ruleSet = existingRuleSet
+      ? ses.ReceiptRuleSet.fromReceiptRuleSetName(this, 'InboundRuleSet', existingRuleSet)
+      : new ses.ReceiptRuleSet(this, 'InboundRuleSet');
+    const rule = ruleSet.addRule('UnsubscribeMailto', {
+      recipients: [mailbox],
+      scanEnabled: true,
+      tlsPolicy: ses.TlsPolicy.REQUIRE,
+      actions: [new sesActions.Lambda({ function: fn.fn, invocationType: sesActions.LambdaInvocationType.EVENT })],
+    });
+
+    const mailDomain = mailbox.slice(mailbox.lastIndexOf('@') + 1);
+    new CfnOutput(this, 'InboundRuleSetName', {
+      value: ruleSet.receiptRuleSetName,
+      description: 'SES receipt rule set holding the mailto: unsubscribe rule (not activated by the stack)',
+    });
+    new CfnOutput(this, 'InboundMxRecord', {
+      value: `${mailDomain}. MX 10 inbound-smtp.${this.region}.amazonaws.com`,
+      description: `DNS record that routes mail for ${mailbox} to SES receiving`,
+    });
+    if (!existingRuleSet) {
+      new CfnOutput(this, 'InboundActivateCommand', {
+        value: `aws ses set-active-receipt-rule-set --region ${this.region} --rule-set-name ${ruleSet.receiptRuleSetName}`,
+        description: 'run once (this deactivates any other active rule set in the account and region)',
+      });
+    }
+    return { fn, ruleSet, rule, deadLetterQueue };
   }
 
   private deadLetterQueue(id: string): sqs.Queue {

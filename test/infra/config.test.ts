@@ -30,7 +30,7 @@ describe('readDeployConfig', () => {
     }
     expect(msg).toContain('-c domain=example.jp');
     // Optional keys are not reported.
-    for (const key of ['publicBaseUrl', 'unsubscribeMailto', 'alarmEmail', 'sesSandbox', 'consentPolicyVersion']) {
+    for (const key of ['publicBaseUrl', 'unsubscribeMailto', 'alarmEmail', 'sesSandbox', 'consentPolicyVersion', 'inboundUnsubscribe', 'inboundRuleSet']) {
       expect(msg).not.toContain(`- ${key}:`);
     }
   });
@@ -86,7 +86,16 @@ describe('readDeployConfig', () => {
 
   it('documents every key it reads', () => {
     expect(Object.keys(contextKeys).sort()).toEqual(
-      [...required, 'publicBaseUrl', 'unsubscribeMailto', 'alarmEmail', 'sesSandbox', 'consentPolicyVersion'].sort(),
+      [
+        ...required,
+        'publicBaseUrl',
+        'unsubscribeMailto',
+        'alarmEmail',
+        'sesSandbox',
+        'consentPolicyVersion',
+        'inboundUnsubscribe',
+        'inboundRuleSet',
+      ].sort(),
     );
   });
 });

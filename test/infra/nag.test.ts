@@ -50,14 +50,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings.some((f) => f.includes('AwsSolutions-S10 ') && f.includes('@ NagProbe/CarelessBucket'))).toBe(true);
   });
 
-  it('stays clean with every optional setting on (sandbox recipients, alarm email, own URL)', () => {
+  it('stays clean with every optional setting on (sandbox recipients, alarm email, own URL, mailto: unsubscribe)', () => {
     expect(
       nagFindings({
         sesSandbox: 'true',
         alarmEmail: 'ops@example.jp',
         publicBaseUrl: 'https://news.example.jp',
         consentPolicyVersion: '2',
+        inboundUnsubscribe: 'true',
       }),
     ).toEqual([]);
+  });
+
+  it('stays clean when the mailto: unsubscribe rule joins an existing rule set', () => {
+    expect(nagFindings({ inboundUnsubscribe: 'true', inboundRuleSet: 'default-rule-set' })).toEqual([]);
   });
 });
