@@ -16,6 +16,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { statusShard, tombstoneKey, type ConsentEvidence, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
 import type { ConfirmationRenewal, SubscribeStore } from '../core/use-cases/subscribe.ts';
@@ -45,6 +46,11 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
     }
   }
 
+  /** A conditional update of the row at `email`: true when written, false when its condition failed. */
+  function updateRow(email: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> {
+    return conditional(() => db.send(new UpdateCommand({ TableName: table, Key: { email }, ...update })));
+  }
+
   /**
    * Moves a row to `to` with its statusShard in the same write (contract 5) and a timestamp,
    * dropping what only a sign-up needs (the confirmation token, the pending row's TTL);
@@ -55,26 +61,20 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
     to: SubscriberStatus,
     change: { stamp: string; at: string; set?: string; condition: string; values: Record<string, unknown> },
   ): Promise<boolean> {
-    return conditional(() =>
-      db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { email: current.email },
-          UpdateExpression:
-            `SET #status = :to, statusShard = :shard, ${change.stamp} = :at${change.set ?? ''} ` +
-            'REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
-          ConditionExpression: `id = :id AND ${change.condition}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':to': to,
-            ':shard': statusShard(to, current.shard),
-            ':at': change.at,
-            ':id': current.id,
-            ...change.values,
-          },
-        }),
-      ),
-    );
+    return updateRow(current.email, {
+      UpdateExpression:
+        `SET #status = :to, statusShard = :shard, ${change.stamp} = :at${change.set ?? ''} ` +
+        'REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
+      ConditionExpression: `id = :id AND ${change.condition}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':to': to,
+        ':shard': statusShard(to, current.shard),
+        ':at': change.at,
+        ':id': current.id,
+        ...change.values,
+      },
+    });
   }
 
   async function get(email: string): Promise<Subscriber | null> {
@@ -116,29 +116,23 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
 
     renewConfirmation(current, renewal: ConfirmationRenewal) {
       const ttl = renewal.expiresAt === undefined ? '' : ', expiresAt = :ttl';
-      return conditional(() =>
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { email: current.email },
-            UpdateExpression:
-              'SET confirmTokenHash = :h, confirmExpiresAt = :x, lastConfirmationSentAt = :sent, ' +
-              `locale = :locale, signup = :signup${ttl}`,
-            ConditionExpression: 'id = :id AND #status = :status',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':h': renewal.confirmTokenHash,
-              ':x': renewal.confirmExpiresAt,
-              ':sent': renewal.lastConfirmationSentAt,
-              ':locale': renewal.locale,
-              ':signup': renewal.signup,
-              ':id': current.id,
-              ':status': current.status,
-              ...(renewal.expiresAt === undefined ? {} : { ':ttl': renewal.expiresAt }),
-            },
-          }),
-        ),
-      );
+      return updateRow(current.email, {
+        UpdateExpression:
+          'SET confirmTokenHash = :h, confirmExpiresAt = :x, lastConfirmationSentAt = :sent, ' +
+          `locale = :locale, signup = :signup${ttl}`,
+        ConditionExpression: 'id = :id AND #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':h': renewal.confirmTokenHash,
+          ':x': renewal.confirmExpiresAt,
+          ':sent': renewal.lastConfirmationSentAt,
+          ':locale': renewal.locale,
+          ':signup': renewal.signup,
+          ':id': current.id,
+          ':status': current.status,
+          ...(renewal.expiresAt === undefined ? {} : { ':ttl': renewal.expiresAt }),
+        },
+      });
     },
 
     markConfirmed(current, tokenHash: string, at: string, consent: ConsentEvidence) {
