@@ -52,9 +52,16 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await (await import('./report-remote.ts')).printStatus(id);
     });
   report
+    .command('pause')
+    .argument('<id>', 'report id')
+    .description('hold a SCHEDULED or SENDING report (a send under way stops before its next page); resume continues it')
+    .action(async (id: string) => {
+      exitCode = await (await import('./report-remote.ts')).controlReport('pause', id);
+    });
+  report
     .command('resume')
     .argument('<id>', 'report id')
-    .description('let a PAUSED report send again: the next dispatcher run continues where it stopped')
+    .description('let a PAUSED report send again: the next dispatcher run continues where it stopped (one paused before it started is SCHEDULED again)')
     .action(async (id: string) => {
       exitCode = await (await import('./report-remote.ts')).controlReport('resume', id);
     });

@@ -1,5 +1,5 @@
 /**
- * `kawaraban report upload | status | resume | cancel`: talk to a running stack (the local one through
+ * `kawaraban report upload | status | pause | resume | cancel`: talk to a running stack (the local one through
  * .local/env.json, or AWS through UPLOAD_BUCKET / REPORTS_TABLE and the usual AWS credentials).
  * Exit codes: 0 done, 1 refused (invalid file, unknown report, missing settings).
  */
@@ -24,8 +24,14 @@ const messages = {
       `${name} が設定されていません: ローカルでは npm start を起動したままにし、AWS ではスタックの出力値を ${name} に設定してください`,
     badId: (id: string) => `報告の id ではありません: ${id}`,
     unknown: (id: string) => `報告が見つかりません: ${id}`,
+    paused: (id: string) => `一時停止しました: ${id}（送信中なら、次のページの前に止まります。再開: npx kawaraban report resume ${id}）`,
     resumed: (id: string) => `再開しました: ${id}（次の配信処理で、保存された位置から続きを送ります）`,
+    rescheduled: (id: string) => `再開しました: ${id}（まだ送信前のため、配信予約 (SCHEDULED) に戻しました。sendAt の時刻に送ります）`,
+    guardRestarted: (reason: string) =>
+      `注意: この報告は評判ガードで止まっていました（${reason}）。ガードは再開以降の送信だけで率を判定し直します。`,
     canceled: (id: string) => `取り消しました: ${id}（送信中なら、次のページの前に止まります）`,
+    notPausable: (id: string, status: string) =>
+      `一時停止できません: ${id} は ${status} です（一時停止できるのは SCHEDULED・SENDING のみ）`,
     notResumable: (id: string, status: string) => `再開できません: ${id} は ${status} です（再開できるのは PAUSED のみ）`,
     notCancelable: (id: string, status: string) =>
       `取り消せません: ${id} は ${status} です（取り消せるのは SCHEDULED・SENDING・PAUSED のみ）`,
@@ -41,8 +47,13 @@ const messages = {
       `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack outputs on AWS`,
     badId: (id: string) => `not a report id: ${id}`,
     unknown: (id: string) => `no such report: ${id}`,
+    paused: (id: string) => `paused: ${id} (a send under way stops before its next page; continue with: npx kawaraban report resume ${id})`,
     resumed: (id: string) => `resumed: ${id} (the next dispatcher run continues from the saved cursor)`,
+    rescheduled: (id: string) => `resumed: ${id} (it had not started, so it is SCHEDULED again and goes out at its sendAt)`,
+    guardRestarted: (reason: string) =>
+      `note: the reputation guard had paused this report (${reason}); from now on it judges only what is sent after this resume.`,
     canceled: (id: string) => `canceled: ${id} (a send under way stops before its next page)`,
+    notPausable: (id: string, status: string) => `cannot pause ${id}: it is ${status} (only SCHEDULED or SENDING can be paused)`,
     notResumable: (id: string, status: string) => `cannot resume ${id}: it is ${status} (only PAUSED can be resumed)`,
     notCancelable: (id: string, status: string) =>
       `cannot cancel ${id}: it is ${status} (only SCHEDULED, SENDING or PAUSED can be canceled)`,
@@ -120,24 +131,34 @@ export async function printStatus(id: string): Promise<number> {
   return 0;
 }
 
-/** `report resume | cancel`: one conditional status change, then the new status and counts. */
-export async function controlReport(action: 'resume' | 'cancel', id: string): Promise<number> {
+export type ControlAction = 'pause' | 'resume' | 'cancel';
+
+/** `report pause | resume | cancel`: one conditional status change, then the new status and counts. */
+export async function controlReport(action: ControlAction, id: string): Promise<number> {
   const store = await reportStore(id);
   if (!store) return 1;
   const m = messages[lang()];
-  const { cancelReport, resumeReport } = await import('../functions/core/use-cases/report-control.ts');
+  const control = await import('../functions/core/use-cases/report-control.ts');
   const deps = { reports: store, clock: { now: () => new Date() } };
-  const outcome = await (action === 'resume' ? resumeReport : cancelReport)(deps, id);
+  const run = { pause: control.pauseReport, resume: control.resumeReport, cancel: control.cancelReport }[action];
+  const outcome = await run(deps, id);
   if (outcome.kind === 'unknown') {
     console.error(m.unknown(id));
     return 1;
   }
   if (outcome.kind === 'refused') {
-    console.error((action === 'resume' ? m.notResumable : m.notCancelable)(id, outcome.status));
+    const refused = { pause: m.notPausable, resume: m.notResumable, cancel: m.notCancelable }[action];
+    console.error(refused(id, outcome.status));
     return 1;
   }
-  console.log(action === 'resume' ? m.resumed(id) : m.canceled(id));
-  console.log(formatStatus(outcome.record));
+  const { record, before } = outcome;
+  if (action === 'resume') {
+    console.log(record.status === 'SCHEDULED' ? m.rescheduled(id) : m.resumed(id));
+    if (before?.pauseKind === 'reputation') console.log(m.guardRestarted(before.pauseReason ?? ''));
+  } else {
+    console.log(action === 'pause' ? m.paused(id) : m.canceled(id));
+  }
+  console.log(formatStatus(record));
   return 0;
 }
 
@@ -156,6 +177,7 @@ export function formatStatus(r: ReportRecord): string {
     ['started', r.startedAt],
     ['completed', r.completedAt],
     ['paused', r.pauseReason],
+    ['guardSince', r.guardSince && `sent ${n(r.guardSince.sent)}, bounced ${n(r.guardSince.bounced)}, complained ${n(r.guardSince.complained)}`],
     ['failedRuns', r.failedRuns ? String(r.failedRuns) : undefined],
     ['audience', n(c.audience)],
     ['sent', n(c.sent)],

@@ -62,6 +62,15 @@ function addClause(add: CountDelta): { expr: string; values: Record<string, numb
   return { expr: parts.length ? ` ADD ${parts.join(', ')}` : '', values };
 }
 
+/** `, a = :x_a, …` for the defined entries of `fields` (to follow a SET), with its values. */
+function setClause(fields: Record<string, unknown>): { expr: string; values: Record<string, unknown> } {
+  const defined = Object.entries(fields).filter(([, v]) => v !== undefined);
+  return {
+    expr: defined.map(([n]) => `, ${n} = :x_${n}`).join(''),
+    values: Object.fromEntries(defined.map(([n, v]) => [`:x_${n}`, v])),
+  };
+}
+
 export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): ReportStore {
   const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
 
@@ -79,7 +88,8 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
           new PutCommand({
             TableName: table,
             Item: toItem(record),
-            ConditionExpression: `attribute_not_exists(reportId) OR #status IN (${REPLACEABLE_STATUSES.map((_, i) => `:r${i}`).join(', ')})`,
+            // isReplaceable() as a condition: a replaceable status, and never started.
+            ConditionExpression: `attribute_not_exists(reportId) OR (#status IN (${REPLACEABLE_STATUSES.map((_, i) => `:r${i}`).join(', ')}) AND attribute_not_exists(startedAt))`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: Object.fromEntries(REPLACEABLE_STATUSES.map((s, i) => [`:r${i}`, s])),
           }),
@@ -87,7 +97,7 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       );
       if (ok) return { ok: true };
       const current = await store.get(record.reportId);
-      return { ok: false, status: (current?.status ?? 'SENDING') as ReportStatus };
+      return { ok: false, status: current?.status ?? 'SENDING', startedAt: current?.startedAt };
     },
 
     async findDue(now) {
@@ -194,8 +204,8 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       return endSending(reportId, owner, 'SENT', { completedAt: now.toISOString() }, now);
     },
 
-    async pause(reportId, owner, reason, now) {
-      return endSending(reportId, owner, 'PAUSED', { pauseReason: reason }, now);
+    async pause(reportId, owner, reason, now, kind) {
+      return endSending(reportId, owner, 'PAUSED', { pauseReason: reason, pauseKind: kind }, now);
     },
 
     async recordFailedRun(reportId, owner, now) {
@@ -215,19 +225,22 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       return out ? Number(out.Attributes?.failedRuns ?? 0) : null;
     },
 
-    async changeStatus(reportId, from, to, now) {
+    async changeStatus(reportId, from, to, now, set = {}) {
+      const fields = setClause({ ...set });
+      // A person decided: the old pause and the run of failures no longer apply (unless set anew).
+      const cleared = ['pauseReason', 'pauseKind', 'failedRuns'].filter((n) => !(n in set));
       const out = await unlessConditionFails(() =>
         doc.send(
           new UpdateCommand({
             TableName: table,
             Key: key(reportId),
-            // A person decided: the old reason and the run of failures no longer apply.
-            UpdateExpression: 'SET #status = :to, updatedAt = :now REMOVE pauseReason, failedRuns',
+            UpdateExpression: `SET #status = :to, updatedAt = :now${fields.expr} REMOVE ${cleared.join(', ')}`,
             ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':to': to,
               ':now': now.toISOString(),
+              ...fields.values,
               ...Object.fromEntries(from.map((st, i) => [`:f${i}`, st])),
             },
             ReturnValues: 'ALL_NEW',
@@ -248,13 +261,13 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     extra: Record<string, string>,
     now: Date,
   ): Promise<ReportRecord | null> {
-    const names = Object.keys(extra);
+    const fields = setClause(extra);
     const out = await unlessConditionFails(() =>
       doc.send(
         new UpdateCommand({
           TableName: table,
           Key: key(reportId),
-          UpdateExpression: `SET #status = :to, updatedAt = :now${names.map((n) => `, ${n} = :x_${n}`).join('')} REMOVE leaseOwner, leaseUntil`,
+          UpdateExpression: `SET #status = :to, updatedAt = :now${fields.expr} REMOVE leaseOwner, leaseUntil`,
           ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -262,7 +275,7 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
             ':now': now.toISOString(),
             ':owner': owner,
             ':sending': 'SENDING',
-            ...Object.fromEntries(names.map((n) => [`:x_${n}`, extra[n]])),
+            ...fields.values,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -535,10 +548,7 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
 
     async transition(t) {
       const a = addClause(t.add);
-      const extra: Record<string, string> = {};
-      if (t.reason) extra.reason = t.reason.slice(0, 500);
-      if (t.bounceType) extra.bounceType = t.bounceType;
-      const names = Object.keys(extra);
+      const fields = setClause({ reason: t.reason?.slice(0, 500) || undefined, bounceType: t.bounceType || undefined });
       try {
         await retryConflicts(() =>
           doc.send(
@@ -548,14 +558,14 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
                   Update: {
                     TableName: tables.reports,
                     Key: key(t.reportId, t.email),
-                    UpdateExpression: `SET #state = :to, updatedAt = :at${names.map((n) => `, ${n} = :x_${n}`).join('')}`,
+                    UpdateExpression: `SET #state = :to, updatedAt = :at${fields.expr}`,
                     ConditionExpression: '#state = :from',
                     ExpressionAttributeNames: { '#state': 'state' },
                     ExpressionAttributeValues: {
                       ':to': t.to,
                       ':from': t.from,
                       ':at': t.now.toISOString(),
-                      ...Object.fromEntries(names.map((n) => [`:x_${n}`, extra[n]])),
+                      ...fields.values,
                     },
                   },
                 },

@@ -7,14 +7,35 @@ import type { Locale } from './subscriber.ts';
 export const REPORT_STATUSES = ['REJECTED', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
-/** A new upload may replace a report only while nothing of it can have reached a reader. */
+/**
+ * A new upload may replace a report only while nothing of it can have reached a reader: in one
+ * of these statuses and never started (a report canceled mid-send has readers, and its ledger
+ * would keep a replacement from them). See `isReplaceable`.
+ */
 export const REPLACEABLE_STATUSES: readonly ReportStatus[] = ['REJECTED', 'SCHEDULED', 'CANCELED'];
+
+export function isReplaceable(r: Pick<ReportRecord, 'status' | 'startedAt'>): boolean {
+  return REPLACEABLE_STATUSES.includes(r.status) && !r.startedAt;
+}
 
 /** The dispatcher picks these up; PAUSED waits for a person. */
 export const DISPATCHABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING'];
 
 /** A person may resume only a paused report (the dispatcher then continues from the cursor). */
 export const RESUMABLE_STATUSES: readonly ReportStatus[] = ['PAUSED'];
+
+/** A person may hold a report that has not finished (then resume or cancel it). */
+export const PAUSABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING'];
+
+/**
+ * Who paused a report: the reputation guard (its rates), the dispatcher for any other problem
+ * (account paused, output missing, refusals, failed runs), or a person (`report pause`).
+ */
+export const PAUSE_KINDS = ['reputation', 'dispatcher', 'operator'] as const;
+export type PauseKind = (typeof PAUSE_KINDS)[number];
+
+/** The counts the reputation guard subtracts: where its window starts after a resume. */
+export type GuardWindow = Pick<ReportCounts, 'sent' | 'bounced' | 'complained'>;
 
 /** A person may cancel a report until it is finished one way or another. */
 export const CANCELABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING', 'PAUSED'];
@@ -82,6 +103,12 @@ export interface ReportRecord {
   startedAt?: string;
   completedAt?: string;
   pauseReason?: string;
+  pauseKind?: PauseKind;
+  /**
+   * Set when a person resumes a report the reputation guard paused: the guard then judges only
+   * what was sent after the resume (else the same counts would pause it again at once).
+   */
+  guardSince?: GuardWindow;
   /** Dispatcher runs in a row that ended in an error; reset by a checkpointed page or a resume. */
   failedRuns?: number;
   errors?: ReportIssueLike[];

@@ -12,7 +12,7 @@
  * Each setting can be overridden from the environment (the names below), checked at load.
  */
 import * as z from 'zod';
-import type { ReportCounts } from './report.ts';
+import type { GuardWindow } from './report.ts';
 
 export interface ReputationGuard {
   maxBounceRate: number;
@@ -47,14 +47,22 @@ export const defaultReputationGuard: ReputationGuard = loadReputationGuard({});
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-/** Null while the report is healthy; otherwise the reason to pause it (for editors and logs). */
-export function reputationProblem(counts: Pick<ReportCounts, 'sent' | 'bounced' | 'complained'>, g: ReputationGuard): string | null {
-  const { sent, bounced, complained } = counts;
+/**
+ * Null while the report is healthy; otherwise the reason to pause it (for editors and logs).
+ * With `since` (a resume after a guard pause), only what happened after it is judged, with the
+ * same minimum samples. Bounces of earlier sends that arrive late still count in the window,
+ * which errs toward pausing.
+ */
+export function reputationProblem(counts: GuardWindow, g: ReputationGuard, since?: GuardWindow): string | null {
+  const sent = counts.sent - (since?.sent ?? 0);
+  const bounced = Math.max(0, counts.bounced - (since?.bounced ?? 0));
+  const complained = Math.max(0, counts.complained - (since?.complained ?? 0));
+  const window = since ? ` since the resume` : '';
   if (sent >= g.minSendsForBounceRate && bounced / sent > g.maxBounceRate) {
-    return `bounce rate ${pct(bounced / sent)} (${bounced}/${sent}) is above ${pct(g.maxBounceRate)}`;
+    return `bounce rate${window} ${pct(bounced / sent)} (${bounced}/${sent}) is above ${pct(g.maxBounceRate)}`;
   }
   if (sent >= g.minSendsForComplaintRate && complained / sent > g.maxComplaintRate) {
-    return `complaint rate ${pct(complained / sent)} (${complained}/${sent}) is above ${pct(g.maxComplaintRate)}`;
+    return `complaint rate${window} ${pct(complained / sent)} (${complained}/${sent}) is above ${pct(g.maxComplaintRate)}`;
   }
   return null;
 }

@@ -9,6 +9,8 @@ export interface UploadMessages {
   badFileName: (fileName: string) => string;
   nested: (prefix: string) => string;
   notReplaceable: (id: string, status: ReportStatus) => string;
+  /** A report canceled once sending had begun: some readers have it already. */
+  canceledAfterStart: (id: string) => string;
 }
 
 const statusJa: Record<ReportStatus, string> = {
@@ -28,6 +30,8 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
     nested: (prefix) => `ファイルは ${prefix} の直下に置いてください(例: ${prefix}<id>.json)`,
     notReplaceable: (id, status) =>
       `報告「${id}」はすでに${statusJa[status]}のため、差し替えできません。内容を変えて送り直す場合は新しい id を付けてください`,
+    canceledAfterStart: (id) =>
+      `報告「${id}」は送信開始後に取り消されたため、差し替えできません(すでに受け取った読者がいるので、同じ id では残りの読者にしか届きません)。送り直す場合は新しい id を付けてください`,
   },
   en: {
     idMismatch: (id, fileName) => `id "${id}" does not match the file name "${fileName}": name the file "${id}.json"`,
@@ -36,5 +40,7 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
     nested: (prefix) => `put the file directly under ${prefix} (e.g. ${prefix}<id>.json)`,
     notReplaceable: (id, status) =>
       `report "${id}" is already ${status} and cannot be replaced; give a corrected report a new id`,
+    canceledAfterStart: (id) =>
+      `report "${id}" was canceled after sending had begun and cannot be replaced (some readers already have it, so the same id would reach only the rest); give the report a new id to send it again`,
   },
 };

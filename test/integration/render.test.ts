@@ -164,6 +164,40 @@ describe('render: accepting a report', () => {
       expect(rejected.body.text).toContain(`(${status})`);
     });
   }
+
+  it('replaces a report canceled before it started', async () => {
+    const id = newId();
+    await handler(await upload(`reports/${id}.json`, reportJson(id)));
+    await setStatus(id, 'CANCELED');
+    const { results } = await handler(await upload(`reports/${id}.json`, reportJson(id, { title: '出し直し' })));
+    expect(results).toEqual([expect.objectContaining({ kind: 'scheduled', reportId: id })]);
+    expect(await store().get(id)).toMatchObject({ status: 'SCHEDULED', title: '出し直し' });
+  });
+
+  it('refuses to replace a report canceled after sending began, in the editor notice and in either order of a retry', async () => {
+    const id = newId();
+    await handler(await upload(`reports/${id}.json`, reportJson(id)));
+    await setStatus(id, 'CANCELED');
+    await doc.send(
+      new UpdateCommand({
+        TableName: stack.env.REPORTS_TABLE,
+        Key: { reportId: id, item: 'report' },
+        UpdateExpression: 'SET startedAt = :t, sent = :n',
+        ExpressionAttributeValues: { ':t': '2030-04-01T00:00:00.000Z', ':n': 40 },
+      }),
+    );
+    const before = await store().get(id);
+
+    const valid = await handler(await upload(`reports/${id}.json`, reportJson(id, { title: '訂正版' })));
+    // An invalid file must not turn it into a REJECTED report that a later upload could replace.
+    const invalid = await handler(await upload(`reports/${id}.json`, '{ "id": '));
+
+    expect(valid.results).toEqual([expect.objectContaining({ kind: 'rejected', reportId: id, recorded: false })]);
+    expect(invalid.results).toEqual([expect.objectContaining({ kind: 'rejected', recorded: false })]);
+    expect(await store().get(id)).toEqual(before);
+    const rejected = (await noticesAbout(id)).filter((m) => m.subject.includes('差し戻し'));
+    expect(rejected.map((m) => m.body.text).join('\n')).toContain(`報告「${id}」は送信開始後に取り消されたため、差し替えできません`);
+  });
 });
 
 describe('render: rejecting an upload', () => {

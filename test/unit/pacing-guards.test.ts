@@ -60,6 +60,23 @@ describe('reputationProblem', () => {
     expect(reputationProblem({ sent: 1000, bounced: 0, complained: 2 }, g)).toBe('complaint rate 0.20 % (2/1000) is above 0.10 %');
   });
 
+  it('after a resume, judges only the sends since, with the same minimum samples', () => {
+    // Paused at 30/300 bounced; the person resumed there.
+    const since = { sent: 300, bounced: 30, complained: 0 };
+    expect(reputationProblem({ sent: 300, bounced: 30, complained: 0 }, g)).not.toBeNull();
+    expect(reputationProblem({ sent: 300, bounced: 30, complained: 0 }, g, since)).toBeNull();
+    // 199 new sends, all bounced: not yet a sample.
+    expect(reputationProblem({ sent: 499, bounced: 229, complained: 0 }, g, since)).toBeNull();
+    // 200 new sends: 10 new bounces pass, 11 pause, and the reason names the window.
+    expect(reputationProblem({ sent: 500, bounced: 40, complained: 0 }, g, since)).toBeNull();
+    expect(reputationProblem({ sent: 500, bounced: 41, complained: 0 }, g, since)).toBe(
+      'bounce rate since the resume 5.50 % (11/200) is above 5.00 %',
+    );
+    expect(reputationProblem({ sent: 1300, bounced: 30, complained: 2 }, g, since)).toBe(
+      'complaint rate since the resume 0.20 % (2/1000) is above 0.10 %',
+    );
+  });
+
   it('reads its settings from the environment and names a bad one', () => {
     expect(loadReputationGuard({ REPUTATION_MAX_BOUNCE_RATE: '0.02', REPUTATION_MIN_SENDS_BOUNCE: '50' })).toMatchObject({
       maxBounceRate: 0.02,

@@ -7,7 +7,8 @@
  * 3. Invalid → the report item becomes REJECTED with its issues (a report that is sending or
  *    sent is never touched), and the editors get every `path: reason`. Nothing is sent.
  * 4. A draft → render it as a proof and mail it to the editors only; nothing is recorded.
- * 5. A report → unless it is already SENDING/PAUSED/SENT, render it once per locale, store the
+ * 5. A report → unless it can have reached a reader (SENDING, PAUSED, SENT, or
+ *    CANCELED after sending began), render it once per locale, store the
  *    output at rendered/<id>/<contentHash>.json, record it SCHEDULED (replacing an unsent
  *    version), and tell the editors when it goes out and to how many readers.
  * 6. Remember the event, so a repeated delivery of it does nothing.
@@ -16,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { parseReport, type ReportIssue } from '../report-schema.ts';
 import type { BlobStore, Clock, Mailer } from '../ports.ts';
 import {
-  REPLACEABLE_STATUSES,
+  isReplaceable,
   REPORT_ID_PATTERN,
   renderedKey,
   zeroCounts,
@@ -124,9 +125,7 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
 
   // 5. A report to send.
   const existing = await deps.reports.get(report.id);
-  if (existing && !REPLACEABLE_STATUSES.includes(existing.status)) {
-    return done(await refuseReplacement(deps, key, report.id, existing.status));
-  }
+  if (existing && !isReplaceable(existing)) return done(await refuseReplacement(deps, key, report.id, existing));
   const rendered: RenderedReport = {
     reportId: report.id,
     contentHash,
@@ -156,7 +155,7 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   };
   const put = await deps.reports.replace(record);
   // The dispatcher may have started it between our read and our write.
-  if (!put.ok) return done(await refuseReplacement(deps, key, report.id, put.status));
+  if (!put.ok) return done(await refuseReplacement(deps, key, report.id, put));
   await deps.notifier.notify({ kind: 'accepted', reportId: report.id, title: report.title, sendAt, audience });
   return done({ kind: 'scheduled', key, reportId: report.id, sendAt, contentHash, audience });
 }
@@ -184,9 +183,12 @@ async function refuseReplacement(
   deps: AcceptDeps,
   key: string,
   reportId: string,
-  status: ReportRecord['status'],
+  current: Pick<ReportRecord, 'status' | 'startedAt'>,
 ): Promise<AcceptOutcome> {
-  const issues = [{ path: '$.id', message: uploadMessages[deps.lang].notReplaceable(reportId, status) }];
+  const m = uploadMessages[deps.lang];
+  const message =
+    current.status === 'CANCELED' && current.startedAt ? m.canceledAfterStart(reportId) : m.notReplaceable(reportId, current.status);
+  const issues = [{ path: '$.id', message }];
   await deps.notifier.notify({ kind: 'rejected', reportId, sourceKey: key, issues });
   return { kind: 'rejected', key, reportId, issues: 1, recorded: false };
 }

@@ -26,7 +26,14 @@ import { randomUUID } from 'node:crypto';
 import { unsubscribeUrl } from '../links.ts';
 import { backoffMs, TokenBucket, type Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, OutgoingEmail, QuotaSource } from '../ports.ts';
-import { ACCEPTED_STATES, DEFAULT_MAX_FAILED_RUNS, type RenderedReport, type ReportCursor, type ReportRecord } from '../report.ts';
+import {
+  ACCEPTED_STATES,
+  DEFAULT_MAX_FAILED_RUNS,
+  type PauseKind,
+  type RenderedReport,
+  type ReportCursor,
+  type ReportRecord,
+} from '../report.ts';
 import { reputationProblem, type ReputationGuard } from '../reputation.ts';
 import { classifySendError, redactAddresses } from '../send-errors.ts';
 import { REPORT_HEADER } from '../ses-event.ts';
@@ -168,10 +175,10 @@ async function sendLeased(
 ): Promise<void> {
   const { clock, reports, ledger } = deps;
   const reportId = report.reportId;
-  const pause = async (reason: string) => {
+  const pause = async (reason: string, kind: PauseKind = 'dispatcher') => {
     tally.outcome = 'paused';
     tally.reason = reason;
-    const paused = await reports.pause(reportId, run.owner, reason, clock.now());
+    const paused = await reports.pause(reportId, run.owner, reason, clock.now(), kind);
     if (!paused) {
       tally.outcome = 'lease-lost';
       return;
@@ -320,8 +327,8 @@ async function sendLeased(
         tally.outcome = 'lease-lost';
         return;
       }
-      const problem = reputationProblem(current.counts, settings.reputation);
-      if (problem) return pause(`reputation guard: ${problem}`);
+      const problem = reputationProblem(current.counts, settings.reputation, current.guardSince);
+      if (problem) return pause(`reputation guard: ${problem}`, 'reputation');
 
       const counts: Record<Delivery | 'started', number> = {
         sent: 0,
@@ -415,7 +422,7 @@ async function countFailedRun(
   const failedRuns = await deps.reports.recordFailedRun(reportId, run.owner, deps.clock.now());
   if (failedRuns === null || failedRuns < (settings.maxFailedRuns ?? DEFAULT_MAX_FAILED_RUNS)) return;
   const reason = `${failedRuns} dispatcher runs in a row failed, last: ${tally.reason ?? 'unknown error'}`;
-  const paused = await deps.reports.pause(reportId, run.owner, reason, deps.clock.now());
+  const paused = await deps.reports.pause(reportId, run.owner, reason, deps.clock.now(), 'dispatcher');
   if (!paused) return;
   tally.outcome = 'paused';
   tally.reason = reason;

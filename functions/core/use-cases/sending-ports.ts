@@ -5,7 +5,9 @@
  */
 import type {
   CountName,
+  GuardWindow,
   LedgerRow,
+  PauseKind,
   LedgerState,
   RenderedPart,
   ReportCursor,
@@ -18,13 +20,20 @@ import type { Report } from '../report-schema.ts';
 
 export type CountDelta = Partial<Record<CountName, number>>;
 
+/** What a person's status change may record beside the status. */
+export interface StatusChangeFields {
+  pauseReason?: string;
+  pauseKind?: PauseKind;
+  guardSince?: GuardWindow;
+}
+
 export interface ReportStore {
   get(reportId: string): Promise<ReportRecord | null>;
   /**
    * Writes a fresh report item (SCHEDULED or REJECTED) unless the current one is past
-   * replacing (SENDING, PAUSED, SENT): then nothing is written and its status is returned.
+   * replacing (see isReplaceable): then nothing is written and its status (and start) is returned.
    */
-  replace(record: ReportRecord): Promise<{ ok: true } | { ok: false; status: ReportStatus }>;
+  replace(record: ReportRecord): Promise<{ ok: true } | ({ ok: false } & Pick<ReportRecord, 'status' | 'startedAt'>)>;
   /** Ids of reports to work on: SENDING ones (to resume) first, then SCHEDULED ones due by `now`. */
   findDue(now: Date): Promise<string[]>;
   /**
@@ -38,23 +47,25 @@ export interface ReportStore {
   checkpoint(reportId: string, owner: string, cursor: ReportCursor, add: CountDelta): Promise<boolean>;
   /** SENDING → SENT; returns the final record, or null when the lease was lost. */
   finish(reportId: string, owner: string, now: Date): Promise<ReportRecord | null>;
-  /** SENDING → PAUSED with a reason; returns the record, or null when the lease was lost. */
-  pause(reportId: string, owner: string, reason: string, now: Date): Promise<ReportRecord | null>;
+  /** SENDING → PAUSED with a reason and who paused it; returns the record, or null when the lease was lost. */
+  pause(reportId: string, owner: string, reason: string, now: Date, kind: PauseKind): Promise<ReportRecord | null>;
   /**
    * Counts one more failed run on the leased report (still SENDING) and returns the count in a
    * row, or null when the lease was lost. A checkpoint resets it.
    */
   recordFailedRun(reportId: string, owner: string, now: Date): Promise<number | null>;
   /**
-   * A person's change of status (resume, cancel): a conditional update from one of `from`, so it
-   * never overwrites what a running dispatcher wrote meanwhile. Refused: the current status, or
-   * null for an unknown report.
+   * A person's change of status (pause, resume, cancel): a conditional update from one of `from`,
+   * so it never overwrites what a running dispatcher wrote meanwhile. It clears the pause reason
+   * and the failed-run count, then sets `set`. Refused: the current status, or null for an
+   * unknown report.
    */
   changeStatus(
     reportId: string,
     from: readonly ReportStatus[],
     to: ReportStatus,
     now: Date,
+    set?: StatusChangeFields,
   ): Promise<{ ok: true; record: ReportRecord } | { ok: false; status: ReportStatus | null }>;
 }
 
