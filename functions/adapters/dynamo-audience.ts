@@ -10,14 +10,19 @@ import type { Audience, FeedbackChange, SubscriberFeedback } from '../core/use-c
 import { unlessConditionFails } from './dynamo-conflicts.ts';
 
 export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audience {
+  /** The confirmed subscribers of one shard: what a page reads and what the count counts. */
+  const confirmedIn = (shard: number) => ({
+    TableName: table,
+    IndexName: 'byStatus',
+    KeyConditionExpression: 'statusShard = :ss',
+    ExpressionAttributeValues: { ':ss': statusShard('confirmed', shard) },
+  });
+
   return {
     async page(shard, startKey, limit) {
       const out = await doc.send(
         new QueryCommand({
-          TableName: table,
-          IndexName: 'byStatus',
-          KeyConditionExpression: 'statusShard = :ss',
-          ExpressionAttributeValues: { ':ss': statusShard('confirmed', shard) },
+          ...confirmedIn(shard),
           ProjectionExpression: 'email, id, locale',
           ExclusiveStartKey: startKey,
           Limit: limit,
@@ -41,10 +46,7 @@ export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audi
           do {
             const out = await doc.send(
               new QueryCommand({
-                TableName: table,
-                IndexName: 'byStatus',
-                KeyConditionExpression: 'statusShard = :ss',
-                ExpressionAttributeValues: { ':ss': statusShard('confirmed', shard) },
+                ...confirmedIn(shard),
                 Select: 'COUNT',
                 ExclusiveStartKey: start,
               }),
