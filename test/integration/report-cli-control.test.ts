@@ -90,7 +90,7 @@ describe('kawaraban report resume', () => {
   });
 
   it('lets only one of two simultaneous resumes through', async () => {
-    const report = await seedReport(stack, { status: 'PAUSED', extra: { pauseReason: 'test' } });
+    const report = await seedReport(stack, { status: 'PAUSED', extra: { pauseReason: 'test', startedAt: new Date().toISOString() } });
     const reports = store();
     const { resumeReport } = await import('../../functions/core/use-cases/report-control.ts');
     const deps = { reports, clock: { now: () => new Date() } };
