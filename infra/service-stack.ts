@@ -115,6 +115,7 @@ export class ServiceStack extends Stack {
       FROM_ADDRESS: config.fromAddress,
       PUBLIC_BASE_URL: publicBaseUrl,
       UNSUBSCRIBE_MAILTO: config.unsubscribeMailto,
+      INBOUND_UNSUBSCRIBE: config.inboundUnsubscribe ? 'true' : 'false',
       SES_CONFIGURATION_SET: stateful.configurationSet.configurationSetName,
       EDITORS: config.editors.join(','),
       SENDER_NAME: config.sender.name,

@@ -19,6 +19,8 @@ const envSchema = z.object({
   /** Public base URL of the HTTP API, no trailing slash: links in emails point here. */
   PUBLIC_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
   UNSUBSCRIBE_MAILTO: z.email(),
+  /** "true" when SES receiving hands that mailbox to a function (functions/inbound-unsubscribe.ts), not a person. */
+  INBOUND_UNSUBSCRIBE: z.enum(['true', 'false']).default('false'),
   SES_CONFIGURATION_SET: z.string().optional(),
   EDITORS: csv.pipe(z.array(z.email()).min(1)),
   SENDER_NAME: z.string().min(1),
@@ -55,6 +57,8 @@ export interface Config {
   from: string;
   publicBaseUrl: string;
   unsubscribeMailto: string;
+  /** The unsubscribe mailbox is read by a function, which acts only on a token in the subject. */
+  inboundUnsubscribe: boolean;
   configurationSet: string | undefined;
   editors: string[];
   sender: SenderBlock;
@@ -88,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     from: e.FROM_ADDRESS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     unsubscribeMailto: e.UNSUBSCRIBE_MAILTO,
+    inboundUnsubscribe: e.INBOUND_UNSUBSCRIBE === 'true',
     configurationSet: e.SES_CONFIGURATION_SET || undefined,
     editors: e.EDITORS,
     sender: { name: e.SENDER_NAME, postalAddress: e.SENDER_POSTAL_ADDRESS, contact: e.SENDER_CONTACT },

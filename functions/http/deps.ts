@@ -27,7 +27,9 @@ export function appDeps(config: Config): AppDeps {
       newsletterName: config.newsletterName,
       senderName: config.sender.name,
       contact: config.sender.contact,
-      unsubscribeMailto: config.unsubscribeMailto,
+      // The broken-link page invites a mail without a token to this mailbox: only right while a
+      // person reads it. The inbound function acts on tokens only, so then the contact is offered.
+      unsubscribeMailto: config.inboundUnsubscribe ? undefined : config.unsubscribeMailto,
       confirmTtlHours: config.confirmTtlHours,
       defaultLocale: config.defaultLocale,
       consentPolicyVersion: config.consentPolicyVersion,

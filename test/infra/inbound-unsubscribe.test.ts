@@ -161,4 +161,14 @@ describe('stack', () => {
     const dlqId = logicalId(inbound(on).deadLetterQueue);
     expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions).includes(dlqId))).toHaveLength(1);
   });
+
+  it('tells the api function whether a function reads the mailbox (its broken-link page offers the mailbox only when a person does)', () => {
+    const apiEnv = (s: Synth) => {
+      const id = logicalId(s.service.functions.api.fn);
+      return s.serviceTemplate.findResources('AWS::Lambda::Function')[id]!.Properties.Environment.Variables as Record<string, unknown>;
+    };
+    expect(apiEnv(off).INBOUND_UNSUBSCRIBE).toBe('false');
+    expect(apiEnv(on).INBOUND_UNSUBSCRIBE).toBe('true');
+    expect(apiEnv(existing).INBOUND_UNSUBSCRIBE).toBe('true');
+  });
 });

@@ -163,6 +163,19 @@ describe('unsubscribe', () => {
     expect(answers[2]!.body).toContain('from the address that receives them');
     expect(await h.rawItem(email)).toBe(before);
   });
+
+  it('does not offer the mailbox once a function reads it (INBOUND_UNSUBSCRIBE): a mail without a token would do nothing', async () => {
+    const inbound = await harness({ INBOUND_UNSUBSCRIBE: 'true' });
+    const email = inbound.stack.address();
+    await inbound.confirmed(email);
+    const forged = (await inbound.unsubscribeTokenOf(email)).slice(0, 40);
+    for (const lang of ['ja', 'en']) {
+      const res = await inbound.call({ path: '/unsubscribe', query: { token: forged, lang } });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).not.toContain('unsubscribe@example.jp');
+      expect(res.body).toMatch(/(ご不明な点は|If you need help, contact) <a href="mailto:contact@example.jp">contact@example.jp<\/a>/);
+    }
+  });
 });
 
 describe('the confirmation email', () => {
