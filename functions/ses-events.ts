@@ -10,6 +10,7 @@
 import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { dynamo } from './adapters/aws/dynamo.ts';
 import { dynamoSubscriberFeedback } from './adapters/dynamo-audience.ts';
+import { dynamoRateLimitStore } from './adapters/dynamo-rate-limit-store.ts';
 import { dynamoLedger } from './adapters/dynamo-report-store.ts';
 import { logger } from './adapters/logger.ts';
 import { loadConfig } from './core/config.ts';
@@ -21,6 +22,7 @@ const config = loadConfig();
 const deps = {
   ledger: dynamoLedger(dynamo, config.tables),
   subscribers: dynamoSubscriberFeedback(dynamo, config.tables.subscribers),
+  mailboxes: dynamoRateLimitStore(dynamo, config.tables.subscribers),
   clock: systemClock,
 };
 

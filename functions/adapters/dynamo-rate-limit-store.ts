@@ -5,7 +5,7 @@
  * days late): no decision relies on an item being gone.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FixedWindow, LimitResult, RateLimitStore, SpacingRule } from '../core/use-cases/rate-limits.ts';
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -57,7 +57,8 @@ export function dynamoRateLimitStore(db: DynamoDBDocumentClient, table: string):
             UpdateExpression: `SET ${[...shifts, 't0 = :now', 'expiresAt = :exp'].join(', ')}`,
             ConditionExpression: `(attribute_not_exists(t0) OR t0 <= :gapCutoff) AND (attribute_not_exists(${last}) OR ${last} <= :windowCutoff)`,
             ExpressionAttributeValues: {
-              ':zero': 0,
+              // Only a rule of more than one slot shifts, and DynamoDB refuses an unused value.
+              ...(shifts.length ? { ':zero': 0 } : {}),
               ':now': t,
               ':gapCutoff': t - rule.minGapSeconds * 1000,
               ':windowCutoff': t - rule.windowSeconds * 1000,
@@ -75,5 +76,25 @@ export function dynamoRateLimitStore(db: DynamoDBDocumentClient, table: string):
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
       }
     },
+
+    // No expiresAt: a complaint is not forgotten after a while. The key is a hash: no address.
+    async markMailboxSuppressed(key, now) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { email: suppressedKey(key) },
+          UpdateExpression: 'SET since = if_not_exists(since, :now), lastAt = :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
+    },
+
+    async isMailboxSuppressed(key) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: { email: suppressedKey(key) }, ConsistentRead: true }));
+      return out.Item !== undefined;
+    },
   };
 }
+
+// Never shares an item with a counter: their TTL would delete the mark.
+const suppressedKey = (key: string) => `rl#${key}#mailbox-said-no`;

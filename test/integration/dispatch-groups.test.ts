@@ -25,6 +25,7 @@ import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audien
 import { dynamoLedger } from '../../functions/adapters/dynamo-report-store.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
+import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import type { Audience, ClaimResult, LedgerClaim } from '../../functions/core/use-cases/sending-ports.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { parseSesLambdaEvent } from '../../functions/core/ses-event.ts';
@@ -264,6 +265,7 @@ describe('dispatchDue in groups', () => {
     const events = {
       ledger: dynamoLedger(doc, stack.config.tables),
       subscribers: dynamoSubscriberFeedback(doc, stack.config.tables.subscribers),
+      mailboxes: dynamoRateLimitStore(doc, stack.config.tables.subscribers),
       clock: base.clock,
     };
     const moved: string[] = [];

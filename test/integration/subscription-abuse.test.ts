@@ -5,9 +5,15 @@
  * and nothing the requester typed in any email except their own address.
  */
 import { describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
+import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
+import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
+import { dynamoLedger } from '../../functions/adapters/dynamo-report-store.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
+import { parseSesLambdaEvent } from '../../functions/core/ses-event.ts';
+import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
+import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
 import { statusShard, type SubscriberStatus } from '../../functions/core/subscriber.ts';
 import { CLIENT_LIMITS, IPV6_SITE_LIMITS } from '../../functions/core/use-cases/rate-limits.ts';
 import { formBody, jsonBody, multipartBody } from '../helpers/api-events.ts';
@@ -318,6 +324,83 @@ describe('coming back after unsubscribe, bounce or complaint', () => {
       });
     },
   );
+});
+
+describe('a mailbox that bounced or complained', () => {
+  /** The real SES sample for this address, through the same use case and stores as the ses-events function. */
+  async function sesSays(kind: 'bounce' | 'complaint', email: string) {
+    const detail = fixture(`ses-eventpub-via-sns__${kind}.json`) as any;
+    if (kind === 'bounce') detail.bounce.bouncedRecipients[0].emailAddress = email;
+    else detail.complaint.complainedRecipients[0].emailAddress = email;
+    detail.mail.destination = [email];
+    const batch = parseSesLambdaEvent(viaEventBridge(detail, kind === 'bounce' ? 'Email Bounced' : 'Email Complaint Received'));
+    expect(batch.events).toHaveLength(1);
+    const table = h.stack.env.SUBSCRIBERS_TABLE!;
+    await recordSesEvent(
+      {
+        ledger: dynamoLedger(dynamo, h.stack.config.tables),
+        subscribers: dynamoSubscriberFeedback(dynamo, table),
+        mailboxes: dynamoRateLimitStore(dynamo, table),
+        clock: h.clock,
+      },
+      batch.events[0]!,
+    );
+  }
+
+  it.each(['bounce', 'complaint'] as const)(
+    'after a %s, sign-ups for it get one confirmation a week, in every spelling of the mailbox',
+    async (kind) => {
+      const tag = `${kind}${Date.now().toString(36)}${ipCounter}`;
+      const email = `taro.${tag}@corp.example`;
+      const variant = `Taro.${tag}+again@corp.example`;
+      await h.confirmed(email);
+      h.clock.advance(HOUR);
+      await sesSays(kind, email);
+      expect((await h.item(email))?.status).toBe(kind === 'bounce' ? 'bounced' : 'complained');
+      const start = h.clock.now().getTime();
+      const at = (ms: number) => h.clock.set(new Date(start + ms).toISOString());
+      const sent = async () => (await h.mails(email)).length + (await h.mails(variant)).length;
+      const ask = async (who: string) => expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+      const before = await sent();
+
+      // The first one after it still goes out: the person may really want back in.
+      await ask(email);
+      expect(await sent()).toBe(before + 1);
+      // The ordinary limit would allow more today; this mailbox gets none, whatever the spelling.
+      for (const ms of [11 * MINUTE, 2 * HOUR, 25 * HOUR, 6 * 24 * HOUR]) {
+        at(ms);
+        await ask(email);
+        await ask(variant);
+      }
+      expect(await sent()).toBe(before + 1);
+      at(7 * 24 * HOUR);
+      await ask(variant);
+      expect(await sent()).toBe(before + 2);
+      // The mailbox is still what it was: only pressing the button in such an email brings it back.
+      expect((await h.item(email))?.status).toBe(kind === 'bounce' ? 'bounced' : 'complained');
+    },
+  );
+
+  it('is marked even with no row for it (erased, or a sign-up never stored), and other mailboxes keep the ordinary limit', async () => {
+    const tag = `never${Date.now().toString(36)}${ipCounter}`;
+    const complained = `hanako.${tag}@corp.example`;
+    const other = `jiro.${tag}@corp.example`;
+    await sesSays('complaint', complained);
+    expect(await h.item(complained)).toBeUndefined();
+    const ask = async (who: string) => expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+    for (const who of [complained, other]) {
+      await ask(who);
+      h.clock.advance(11 * MINUTE);
+      await ask(who);
+    }
+    expect(await h.mails(complained)).toHaveLength(1);
+    expect(await h.mails(other)).toHaveLength(2);
+    // The mark holds no address: only the mailbox's hash is in its key.
+    const marks = (await dynamo.send(new ScanCommand({ TableName: h.stack.env.SUBSCRIBERS_TABLE!, ConsistentRead: true }))).Items ?? [];
+    const said = marks.filter((i) => String(i.email).endsWith('#mailbox-said-no'));
+    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(said)).not.toContain(tag);
+  });
 });
 
 describe('what reaches an email', () => {

@@ -46,6 +46,15 @@ export interface SpacingRule {
 /** Confirmation emails per address: one per 10 minutes, three per 24 hours (sliding). */
 export const CONFIRMATION_EMAIL_LIMIT: SpacingRule = { minGapSeconds: 600, max: 3, windowSeconds: 86_400 };
 
+/**
+ * Confirmation emails to a mailbox that once bounced or complained, on top of the limit above:
+ * one per 7 days, counted from the first one after the bounce or complaint. Anyone can
+ * type an address into the form; a mailbox that marked us as spam (or does not exist) must not
+ * get three mails a day from strangers' sign-ups, each a new complaint or bounce against our
+ * reputation. A person who really wants back in still gets a link, and can ask again in a week.
+ */
+export const SUPPRESSED_CONFIRMATION_LIMIT: SpacingRule = { minGapSeconds: 7 * 86_400, max: 1, windowSeconds: 7 * 86_400 };
+
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimitStore {
@@ -53,6 +62,12 @@ export interface RateLimitStore {
   countRequest(key: string, windows: readonly FixedWindow[], now: Date): Promise<LimitResult>;
   /** Records one event under the spacing rule, unless it would break it. */
   recordSpaced(key: string, rule: SpacingRule, now: Date): Promise<LimitResult>;
+  /**
+   * Remembers, without expiry, that mail to this mailbox (an `addressKey`) bounced for good or
+   * drew a complaint: the mark covers every spelling of the mailbox, also ones never stored.
+   */
+  markMailboxSuppressed(key: string, now: Date): Promise<void>;
+  isMailboxSuppressed(key: string): Promise<boolean>;
 }
 
 /**

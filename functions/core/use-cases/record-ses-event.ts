@@ -6,12 +6,15 @@
  * 2. For each recipient, apply the subscriber rule: permanent bounce → bounced; transient bounce →
  *    softBounces + 1, bounced after three in a row; complaint → complained; delivery → the run of
  *    soft bounces ends. Mail that belongs to no report (confirmations) stops here.
+ *    A permanent bounce, a complaint, or the soft bounce that suppresses an address also marks
+ *    its mailbox, so that sign-ups in any spelling of it get at most one confirmation a week.
  * 3. Move the recipient's ledger row and bump the report's counters in one transaction,
  *    conditional on the row's current state, so the same event twice changes nothing more.
  */
 import type { Clock } from '../ports.ts';
 import type { LedgerState } from '../report.ts';
 import type { SesEvent, SesEventKind } from '../ses-event.ts';
+import { addressKey, type RateLimitStore } from './rate-limits.ts';
 import type { CountDelta, FeedbackChange, Ledger, SubscriberFeedback } from './sending-ports.ts';
 
 /** Transient bounces in a row after which an address is treated as bounced. */
@@ -50,6 +53,7 @@ const MOVES: Record<Actionable, Partial<Record<LedgerState, Move>>> = {
 export interface SesEventDeps {
   ledger: Ledger;
   subscribers: SubscriberFeedback;
+  mailboxes: Pick<RateLimitStore, 'markMailboxSuppressed'>;
   clock: Clock;
   softBounceLimit?: number;
 }
@@ -81,6 +85,10 @@ export async function recordSesEvent(deps: SesEventDeps, event: SesEvent): Promi
     // 2. The subscriber.
     const change = await applyToSubscriber(deps, kind, email, event.eventId, now);
     outcome.subscribers[change]++;
+    // Also when there is no row (erased, or never stored): the mailbox itself said no.
+    if (kind === 'hard-bounce' || kind === 'complaint' || change === 'suppressed') {
+      await deps.mailboxes.markMailboxSuppressed(addressKey(email), now);
+    }
     // 3. The ledger row and the report counters.
     if (!event.reportId) continue;
     const moved = await moveLedgerRow(deps.ledger, kind, event.reportId, email, event, now);

@@ -9,7 +9,8 @@
  * 4. Read the row. Confirmed: neutral answer, no email (no enumeration, no mail bombing).
  *    Pending, unsubscribed, bounced, complained or absent: go on — every one of them gets
  *    mail again only by pressing the button in a fresh confirmation email.
- * 5. Take a slot in the address's email limit (1 per 10 min, 3 per 24 h); none → neutral.
+ * 5. Take a slot in the mailbox's email limit (1 per 10 min, 3 per 24 h; 1 per 7 days for a
+ *    mailbox that bounced or complained); none → neutral.
  * 6. Store a fresh token (hash only) on a new pending row or on the existing row, whose
  *    status does not change until the person confirms.
  * 7. Send the confirmation email.
@@ -23,6 +24,7 @@ import {
   addressKey,
   clientCounters,
   CONFIRMATION_EMAIL_LIMIT,
+  SUPPRESSED_CONFIRMATION_LIMIT,
   type LimitResult,
   type RateLimitStore,
 } from './rate-limits.ts';
@@ -142,8 +144,16 @@ async function issueConfirmation(
   locale: Locale,
   signup: SignupEvidence,
 ): Promise<NeutralDetail> {
-  const slot = await deps.limits.recordSpaced(addressKey(email), CONFIRMATION_EMAIL_LIMIT, now);
-  if (!slot.allowed) return 'address-limited';
+  const key = addressKey(email);
+  if (!(await deps.limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, now)).allowed) return 'address-limited';
+  // The row says so for this spelling; the mark, for every spelling of the mailbox. Its own
+  // count starts with the first confirmation after the bounce or complaint. Taken second, so a
+  // refusal here wastes a slot of the ordinary limit, never this rare one.
+  const suppressed =
+    existing?.status === 'bounced' || existing?.status === 'complained' || (await deps.limits.isMailboxSuppressed(key));
+  if (suppressed && !(await deps.limits.recordSpaced(`${key}#after-suppression`, SUPPRESSED_CONFIRMATION_LIMIT, now)).allowed) {
+    return 'address-limited';
+  }
   const id = existing?.id ?? newSubscriberId();
   const { token, hash } = newConfirmToken(id);
   const expires = new Date(now.getTime() + deps.confirmTtlHours * 3_600_000);
