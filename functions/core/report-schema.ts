@@ -100,6 +100,12 @@ const reference = z.strictObject({
 
 export const reportSchema = z
   .strictObject({
+    // Lets an editor's tool (VS Code and the like) find the schema; the pipeline ignores it.
+    $schema: z
+      .string()
+      .max(2048)
+      .optional()
+      .meta({ description: 'エディタ用のスキーマの場所（配信には使われません） / where editors\' tools find this schema; ignored when sending', examples: ['./report.schema.json'] }),
     id: z
       .string()
       .regex(REPORT_ID_PATTERN)

@@ -295,8 +295,19 @@ describe('reportJsonSchema()', () => {
     expect(schema.required).toEqual(['id', 'title', 'issuedOn', 'body']);
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual([
-      'id', 'title', 'issuedOn', 'sendAt', 'summary', 'body', 'topics', 'references', 'notes',
+      '$schema', 'id', 'title', 'issuedOn', 'sendAt', 'summary', 'body', 'topics', 'references', 'notes',
     ]);
+  });
+
+  it('is what examples/report.schema.json holds (regenerate: npx kawaraban report schema > examples/report.schema.json)', () => {
+    const committed = JSON.parse(readFileSync(new URL('../../examples/report.schema.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(schema);
+  });
+
+  it('lets a report name its schema for editors\' tools, as a string only', () => {
+    const named = { ...sample(), $schema: './report.schema.json' };
+    expect(validateReport(named)).toMatchObject({ ok: true, report: { $schema: './report.schema.json' } });
+    expect(only({ ...sample(), $schema: 5 })).toEqual({ path: '$.$schema', message: expect.stringContaining('文字列') });
   });
 
   it('carries the id pattern, date formats, block types and http URLs', () => {
