@@ -16,6 +16,10 @@ export const contextKeys = {
   editors: { help: "editors' addresses, comma-separated", example: 'editor@example.jp,desk@example.jp' },
   publicBaseUrl: { help: 'optional public https base URL of the API (default: the API Gateway URL)', example: 'https://news.example.jp' },
   unsubscribeMailto: { help: 'optional List-Unsubscribe mailto address (default: unsubscribe@<domain>)', example: 'unsubscribe@example.jp' },
+  mailFromDomain: {
+    help: 'optional custom MAIL FROM (bounce) domain, a subdomain of domain, so SPF passes aligned with it (default: bounce.<domain>; none = SES\'s own)',
+    example: 'bounce.example.jp',
+  },
   alarmEmail: { help: 'optional address subscribed to the alarm topic', example: 'ops@example.jp' },
   consentPolicyVersion: { help: 'optional version of the consent wording kept with each opt-in (default 1)', example: '2025-04' },
   sesSandbox: { help: 'optional: true while the SES account is in the sandbox (recipients are then authorised as identities too)', example: 'true' },
@@ -65,6 +69,12 @@ const schema = z
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
     unsubscribeMailto: z.email('must be an email address').optional(),
+    mailFromDomain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^(none|(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/, 'must be a domain name, or none')
+      .optional(),
     alarmEmail: z.email('must be an email address').optional(),
     consentPolicyVersion: z.coerce.string().trim().min(1).max(64).optional(),
     sesSandbox: flag.default(false),
@@ -91,6 +101,17 @@ const schema = z
         });
       }
     }
+    const mailFrom = mailFromOf(c.domain, c.mailFromDomain);
+    // SES wants a subdomain of the identity, used for nothing else: its MX must point at SES feedback.
+    if (mailFrom !== undefined && !mailFrom.endsWith(`.${c.domain}`)) {
+      ctx.addIssue({ code: 'custom', path: ['mailFromDomain'], message: `must be a subdomain of ${c.domain} (e.g. bounce.${c.domain}), or none` });
+    }
+    if (mailFrom !== undefined && c.inboundUnsubscribe) {
+      const mailDomain = (c.unsubscribeMailto ?? `unsubscribe@${c.domain}`).split('@').pop()!.toLowerCase();
+      if (mailDomain === mailFrom) {
+        ctx.addIssue({ code: 'custom', path: ['mailFromDomain'], message: `must differ from the unsubscribe mailbox's domain ${mailDomain} (each needs its own MX record; the default is bounce.${c.domain})` });
+      }
+    }
     const from = addressOf(c.fromAddress);
     if (!z.email().safeParse(from).success) {
       ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: 'must be an address or "Name <address>"' });
@@ -112,6 +133,8 @@ export interface DeployConfig {
   /** undefined = use the HTTP API's own URL. */
   publicBaseUrl: string | undefined;
   unsubscribeMailto: string;
+  /** Custom MAIL FROM domain (SPF aligned with the From domain); undefined = SES's own. */
+  mailFromDomain: string | undefined;
   alarmEmail: string | undefined;
   /** undefined = the functions' default. */
   consentPolicyVersion: string | undefined;
@@ -122,6 +145,12 @@ export interface DeployConfig {
 
 export class DeployConfigError extends Error {
   override name = 'DeployConfigError';
+}
+
+/** The MAIL FROM domain to set up, or undefined for SES's own (amazonses.com). */
+function mailFromOf(domain: string, configured: string | undefined): string | undefined {
+  if (configured === 'none') return undefined;
+  return configured ?? `bounce.${domain}`;
 }
 
 /** `get` is usually `(k) => app.node.tryGetContext(k)`. Empty strings count as missing. */
@@ -136,7 +165,8 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     const byKey = new Map<string, string>();
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '(context)');
-      const reason = raw[key] === undefined ? 'missing' : issue.message;
+      // A custom check may be about a default (a key left out): its own message says what is wrong.
+      const reason = raw[key] === undefined && issue.code !== 'custom' ? 'missing' : issue.message;
       if (!byKey.has(key)) byKey.set(key, reason);
     }
     const lines = [...byKey].map(([key, reason]) => {
@@ -161,6 +191,7 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     editors: c.editors,
     publicBaseUrl: c.publicBaseUrl,
     unsubscribeMailto: c.unsubscribeMailto ?? `unsubscribe@${c.domain}`,
+    mailFromDomain: mailFromOf(c.domain, c.mailFromDomain),
     alarmEmail: c.alarmEmail,
     consentPolicyVersion: c.consentPolicyVersion,
     sesSandbox: c.sesSandbox,

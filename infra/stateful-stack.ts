@@ -76,6 +76,12 @@ export class StatefulStack extends Stack {
       identity: ses.Identity.domain(config.domain),
       dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
       configurationSet: this.configurationSet,
+      // SPF then passes for a domain aligned with From (DMARC by SPF as well as DKIM), as the
+      // large mailbox providers ask of bulk senders. Until its MX is published SES falls back to
+      // its own MAIL FROM rather than stop sending.
+      ...(config.mailFromDomain
+        ? { mailFromDomain: config.mailFromDomain, mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE }
+        : {}),
     });
     this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
@@ -101,6 +107,20 @@ export class StatefulStack extends Stack {
         description: `DKIM CNAME ${i + 1} of 3 to publish in the DNS of ${config.domain}`,
         value: `${r.name} CNAME ${r.value}`,
       });
+    });
+    if (config.mailFromDomain) {
+      new CfnOutput(this, 'MailFromMxRecord', {
+        description: 'MX record of the MAIL FROM domain (bounces come back to SES through it)',
+        value: `${config.mailFromDomain}. MX 10 feedback-smtp.${this.region}.amazonses.com`,
+      });
+      new CfnOutput(this, 'MailFromSpfRecord', {
+        description: 'SPF record of the MAIL FROM domain',
+        value: `${config.mailFromDomain}. TXT "v=spf1 include:amazonses.com ~all"`,
+      });
+    }
+    new CfnOutput(this, 'DmarcRecord', {
+      description: `A DMARC policy to start with for ${config.domain} (if it has none): watch the reports, then tighten p= to quarantine`,
+      value: `_dmarc.${config.domain}. TXT "v=DMARC1; p=none; rua=mailto:${config.alarmEmail ?? `dmarc@${config.domain}`}"`,
     });
   }
 

@@ -95,8 +95,24 @@ describe('readDeployConfig', () => {
         'consentPolicyVersion',
         'inboundUnsubscribe',
         'inboundRuleSet',
+        'mailFromDomain',
       ].sort(),
     );
+  });
+
+  it('sets up a MAIL FROM subdomain by default, another one on request, or none', () => {
+    expect(from(exampleContext()).mailFromDomain).toBe('bounce.example.jp');
+    expect(from({ ...exampleContext(), mailFromDomain: 'Mail.Example.JP' }).mailFromDomain).toBe('mail.example.jp');
+    expect(from({ ...exampleContext(), mailFromDomain: 'none' }).mailFromDomain).toBeUndefined();
+    expect(messageOf({ ...exampleContext(), mailFromDomain: 'bounce.other.example' })).toContain(
+      '- mailFromDomain: must be a subdomain of example.jp (e.g. bounce.example.jp), or none',
+    );
+    expect(messageOf({ ...exampleContext(), mailFromDomain: 'example.jp' })).toContain('- mailFromDomain: must be a subdomain of example.jp');
+    expect(messageOf({ ...exampleContext(), mailFromDomain: 'not a domain' })).toContain('- mailFromDomain: must be a domain name, or none');
+    // With SES receiving, the unsubscribe mailbox needs an MX of its own.
+    expect(
+      messageOf({ ...exampleContext(), inboundUnsubscribe: 'true', unsubscribeMailto: 'unsubscribe@bounce.example.jp' }),
+    ).toContain("- mailFromDomain: must differ from the unsubscribe mailbox's domain");
   });
 });
 

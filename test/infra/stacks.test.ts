@@ -128,6 +128,7 @@ describe('upload bucket and SES', () => {
       EmailIdentity: 'example.jp',
       DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
       ConfigurationSetAttributes: { ConfigurationSetName: { Ref: ids.configurationSet } },
+      MailFromAttributes: { MailFromDomain: 'bounce.example.jp', BehaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
     });
     const dest = Object.values(s.statefulTemplate.findResources('AWS::SES::ConfigurationSetEventDestination'));
     expect(dest).toHaveLength(1);
@@ -136,6 +137,17 @@ describe('upload bucket and SES', () => {
     expect([...d.MatchingEventTypes].sort()).toEqual(
       ['send', 'delivery', 'bounce', 'complaint', 'reject', 'deliveryDelay', 'renderingFailure'].sort(),
     );
+  });
+
+  it('outputs every DNS record deliverability needs: DKIM, the MAIL FROM MX and SPF, a starting DMARC policy', () => {
+    const outputs = Object.fromEntries(Object.entries(s.statefulTemplate.findOutputs('*')).map(([k, o]) => [k, JSON.stringify(o.Value)]));
+    expect(Object.keys(outputs).filter((k) => k.startsWith('DkimRecord'))).toHaveLength(3);
+    expect(outputs.MailFromMxRecord).toMatch(/bounce\.example\.jp\. MX 10 feedback-smtp\..*amazonses\.com/);
+    expect(outputs.MailFromSpfRecord).toContain('bounce.example.jp. TXT \\"v=spf1 include:amazonses.com ~all\\"');
+    expect(outputs.DmarcRecord).toContain('_dmarc.example.jp. TXT \\"v=DMARC1; p=none; rua=mailto:');
+    const none = synthKawaraban({ mailFromDomain: 'none' });
+    expect(none.statefulTemplate.findResources('AWS::SES::EmailIdentity')[ids.identity]!.Properties.MailFromAttributes).toBeUndefined();
+    expect(Object.keys(none.statefulTemplate.findOutputs('*')).filter((k) => k.startsWith('MailFrom'))).toEqual([]);
   });
 
   it('generates the unsubscribe key in the stack and keeps it', () => {
