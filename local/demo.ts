@@ -8,11 +8,15 @@
  * 3. upload examples/sample-report.json to reports/<id>.json (sendAt dropped: send now)
  * 4. tick the dispatcher until the report is SENT
  * 5. let the simulator publish bounce/complaint events, then check every outcome
+ * 6. two readers leave the two ways a mail client offers, from their newsletter's
+ *    List-Unsubscribe header: a one-click POST, and a mail to the mailto (through the same
+ *    handler SES receiving invokes on AWS)
  */
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mailtoOf, receiptEventFor } from './inbound-mail.ts';
 import type { LocalStack } from './stack.ts';
 
 export const demoReaders = [
@@ -24,11 +28,15 @@ export const demoReaders = [
   'complaint@simulator.amazonses.com',
 ];
 
+/** Readers who unsubscribe after the report, each the way their mail client would. */
+export const demoLeavers = { 'analyst@example.com': 'one-click', 'security-team@example.jp': 'mailto' } as const;
+
 interface StoredEmail {
   messageId: string;
   destination: { to: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
   at: number;
 }
 
@@ -167,11 +175,29 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
+  const sent = (await inbox(stack)).filter((m) => !before.has(m.messageId) && m.subject.includes(report.title));
+  const delivered = demoReaders.filter((e) => sent.some((m) => m.destination.to.includes(e)));
+
+  // 6. Leaving, from the newsletter itself.
+  for (const [email, how] of Object.entries(demoLeavers)) {
+    const header = sent
+      .find((m) => m.destination.to.includes(email))
+      ?.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value;
+    try {
+      if (!header) throw new Error('no newsletter with a List-Unsubscribe header');
+      await leave(stack, email, how, header);
+      if ((await readStatus(email)) !== 'unsubscribed') throw new Error('still subscribed');
+      outcomes[email] =
+        how === 'one-click'
+          ? 'left with one click (RFC 8058 POST to the List-Unsubscribe URL)'
+          : 'left by mail (List-Unsubscribe mailto → the inbound-unsubscribe function)';
+    } catch (err) {
+      problems.push(`${email} could not unsubscribe by ${how}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   for (const email of demoReaders) subscriberStatus[email] = (await readStatus(email)) ?? 'missing';
   ddb.destroy();
 
-  const sent = (await inbox(stack)).filter((m) => !before.has(m.messageId) && m.subject.includes(report.title));
-  const delivered = demoReaders.filter((e) => sent.some((m) => m.destination.to.includes(e)));
   const missing = confirmedReaders.filter((e) => !delivered.includes(e));
   const leaked = delivered.filter((e) => !confirmedReaders.includes(e));
   if (status !== 'SENT') problems.push(`report status is ${status}, expected SENT`);
@@ -189,4 +215,24 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
     outcomes,
     problems,
   };
+}
+
+/** What a mail client does with `List-Unsubscribe` when its reader asks to leave. */
+async function leave(stack: LocalStack, email: string, how: 'one-click' | 'mailto', header: string): Promise<void> {
+  if (how === 'one-click') {
+    const url = /<(https?:[^>]+)>/.exec(header)?.[1];
+    if (!url) throw new Error('no https URL in List-Unsubscribe');
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+      redirect: 'manual',
+    });
+    if (res.status !== 200) throw new Error(`one-click POST answered HTTP ${res.status}`);
+    return;
+  }
+  const mailto = mailtoOf(header);
+  if (!mailto) throw new Error('no mailto in List-Unsubscribe');
+  const { outcomes } = await stack.receiveMail(receiptEventFor(mailto, email));
+  if (outcomes[0] !== 'unsubscribed') throw new Error(`the inbound function said ${outcomes.join(', ') || 'nothing'}`);
 }

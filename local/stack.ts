@@ -5,6 +5,8 @@
 import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import type { SESEvent } from 'aws-lambda';
+import type { InboundUnsubscribeSummary } from '../functions/inbound-unsubscribe.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { reportsTable, subscribersTable } from '../infra/tables.ts';
@@ -29,6 +31,8 @@ export interface LocalStack {
   urls: { api: string; inbox: string; s3: string; dynamo: string };
   ticker: Ticker;
   simulator: Simulator;
+  /** What SES receiving would do with a mail to the unsubscribe mailbox (local/inbound-mail.ts). */
+  receiveMail(event: SESEvent): Promise<InboundUnsubscribeSummary>;
   /** True when the state directory was empty: the demo runs on a fresh state only. */
   fresh: boolean;
   stop(): Promise<void>;
@@ -87,12 +91,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     s3Client.destroy();
 
     // Handlers read their configuration at load, so they are imported only now.
-    const [api, render, dispatch, sesEvents] = await Promise.all([
+    const [api, render, dispatch, sesEvents, inbound] = await Promise.all([
       import('../functions/api.ts'),
       import('../functions/render.ts'),
       import('../functions/dispatch.ts'),
       import('../functions/ses-events.ts'),
+      import('../functions/inbound-unsubscribe.ts'),
     ]);
+    const received = summarise('inbound-unsubscribe', log);
 
     servers.push(await serveApi(api.handler, ports.api));
     s3.onEvent(s3EventsToRender(env.UPLOAD_BUCKET!, render.handler, summarise('render', log)));
@@ -104,6 +110,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       urls: { api: `http://localhost:${ports.api}`, inbox: `http://localhost:${ports.ses}`, s3: s3.url, dynamo: dynamo.url },
       ticker,
       simulator,
+      async receiveMail(event) {
+        const summary = await inbound.handler(event);
+        received(summary);
+        return summary;
+      },
       fresh,
       stop,
     };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
-import { runDemo, demoReaders, type DemoResult } from '../../local/demo.ts';
+import { runDemo, demoLeavers, demoReaders, type DemoResult } from '../../local/demo.ts';
 import { freePort } from '../../local/ports.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 
@@ -57,7 +57,16 @@ describe('local stack end to end', () => {
     expect(demo.subscriberStatus['complaint@simulator.amazonses.com']).toBe('complained');
     expect(demo.delivered).not.toContain('bounce@simulator.amazonses.com');
     expect(demo.delivered).not.toContain('complaint@simulator.amazonses.com');
-    expect(demo.subscriberStatus['analyst@example.com']).toBe('confirmed');
+    expect(demo.subscriberStatus['tanaka.hanako@example.co.jp']).toBe('confirmed');
+  });
+
+  it('lets one reader leave with one click and another by mail, each from their own newsletter', () => {
+    expect(demoLeavers).toEqual({ 'analyst@example.com': 'one-click', 'security-team@example.jp': 'mailto' });
+    expect(demo.subscriberStatus['analyst@example.com']).toBe('unsubscribed');
+    expect(demo.outcomes['analyst@example.com']).toContain('one click');
+    expect(demo.subscriberStatus['security-team@example.jp']).toBe('unsubscribed');
+    expect(demo.outcomes['security-team@example.jp']).toContain('inbound-unsubscribe');
+    expect(lines.some((l) => l.startsWith('[inbound-unsubscribe] {"outcomes":["unsubscribed"]}'))).toBe(true);
   });
 
   it('sends each newsletter with one-click unsubscribe headers that work', async () => {
@@ -78,7 +87,8 @@ describe('local stack end to end', () => {
     expect(mail.body.text).toContain(token);
     expect(mail.body.html).not.toContain('KAWARABAN_UNSUBSCRIBE_TOKEN');
 
-    // RFC 8058: a POST with the one-click body unsubscribes at once, no redirect.
+    // RFC 8058: a POST with the one-click body unsubscribes at once, no redirect (the demo did
+    // it already for this reader: a repeat is harmless and answers the same).
     const res = await fetch(https![1]!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

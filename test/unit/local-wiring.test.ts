@@ -6,6 +6,8 @@ import { encodeS3Key, matchesRenderFilter, s3EventsToRender } from '../../local/
 import { simulatedEvent, simulatorOutcome } from '../../local/ses-simulator.ts';
 import { toApiEvent } from '../../local/http-server.ts';
 import { scheduledEvent } from '../../local/schedule.ts';
+import { mailtoOf, receiptEventFor } from '../../local/inbound-mail.ts';
+import { readUnsubscribeMail } from '../../functions/core/unsubscribe-mail.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/aws-events/${name}`, 'utf8'));
 
@@ -127,5 +129,22 @@ describe('local HTTP adapter', () => {
 describe('local schedule', () => {
   it('emits the EventBridge scheduled event shape', () => {
     expect(shape(scheduledEvent()).sort()).toEqual(shape(fixture('eventbridge-scheduled-event__lambda-docs.json')).sort());
+  });
+});
+
+describe('local SES receiving (the List-Unsubscribe mailto)', () => {
+  const token = `${'A'.repeat(22)}${'b'.repeat(43)}`;
+  const header = `<http://localhost:3000/unsubscribe?token=${token}>, <mailto:unsubscribe@example.jp?subject=unsubscribe-${token}>`;
+
+  it('reads the mailto address and subject a mail client would use', () => {
+    expect(mailtoOf(header)).toEqual({ to: 'unsubscribe@example.jp', subject: `unsubscribe-${token}` });
+    expect(mailtoOf('<https://x.example/u>')).toBeNull();
+  });
+
+  it('builds a receipt event of the real sample’s shape, which the inbound use case reads as a token', () => {
+    const event = receiptEventFor(mailtoOf(header)!, 'reader@example.com');
+    const real = fixture('ses-receipt-lambda-action__ses-docs.json');
+    expect(shape(event.Records[0]!.ses).sort()).toEqual(shape(real.Records[0].ses).sort());
+    expect(readUnsubscribeMail(event.Records[0], 'unsubscribe@example.jp')).toEqual({ kind: 'token', token });
   });
 });
