@@ -31,7 +31,7 @@ function printSummary(stack: LocalStack, demo: DemoResult | null, serving: boole
       '',
       `demo: report "${demo.reportId}" is ${demo.status}; sent to ${demo.delivered.length} of ${demo.confirmed} confirmed readers`,
       ...Object.entries(demo.subscriberStatus).map(
-        ([email, status]) => `  ${email.padEnd(36)} ${status.padEnd(11)} ${demo.outcomes[email] ?? ''}`.trimEnd(),
+        ([email, status]) => `  ${email.padEnd(36)} ${status.padEnd(13)} ${demo.outcomes[email] ?? ''}`.trimEnd(),
       ),
       ...(demo.problems.length ? ['problems:', ...demo.problems.map((p) => `  - ${p}`)] : []),
     );
