@@ -2,14 +2,11 @@
  * `kawaraban report resume | cancel` through the real command line entry, against this file's
  * own tables in DynamoDB Local, with the dispatcher running before and after.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SendingPausedException } from '@aws-sdk/client-sesv2';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
-import { runCli } from '../helpers/cli.ts';
+import type { TestStack } from '../helpers/stack.ts';
+import { cliWithStackPerTest } from '../helpers/cli.ts';
 import { doc, ledgerRows, seedConfirmed, seedReport } from '../helpers/audience.ts';
 import { dispatchRun, dispatchSetup, sentCounts } from '../helpers/dispatch-setup.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
@@ -18,21 +15,7 @@ import type { Mailer } from '../../functions/core/ports.ts';
 import type { ReportStatus } from '../../functions/core/report.ts';
 
 let stack: TestStack;
-let main: (argv: string[]) => Promise<number>;
-
-beforeAll(async () => {
-  process.env.KAWARABAN_LOCAL_DIR = join(mkdtempSync(join(tmpdir(), 'kawaraban-cli-')), 'no-local-stack');
-  ({ main } = await import('../../cli/main.ts'));
-});
-// Each test its own tables: every due report in a stack goes to that stack's whole audience.
-beforeEach(async () => {
-  stack = await createTestStack();
-  useStackEnv(stack);
-});
-afterEach(() => vi.restoreAllMocks());
-
-/** Runs the CLI and captures what it prints. */
-const cli = (...args: string[]) => runCli(main, args);
+const cli = cliWithStackPerTest((s) => (stack = s));
 
 const store = () => dynamoReportStore(doc, stack.config.tables.reports);
 

@@ -3,13 +3,10 @@
  * before the report started, the reputation guard's), through the real command line entry and
  * dispatcher against this file's tables in DynamoDB Local and the SES emulator.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
-import { runCli } from '../helpers/cli.ts';
+import type { TestStack } from '../helpers/stack.ts';
+import { cliWithStackPerTest } from '../helpers/cli.ts';
 import { doc, ledgerRows, seedConfirmed, seedReport } from '../helpers/audience.ts';
 import { dispatchRun, dispatchSetup, sentCounts } from '../helpers/dispatch-setup.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
@@ -19,20 +16,7 @@ import type { Mailer } from '../../functions/core/ports.ts';
 import type { ReportStatus } from '../../functions/core/report.ts';
 
 let stack: TestStack;
-let main: (argv: string[]) => Promise<number>;
-
-beforeAll(async () => {
-  process.env.KAWARABAN_LOCAL_DIR = join(mkdtempSync(join(tmpdir(), 'kawaraban-cli-')), 'no-local-stack');
-  ({ main } = await import('../../cli/main.ts'));
-});
-// Each test its own tables: every due report in a stack goes to that stack's whole audience.
-beforeEach(async () => {
-  stack = await createTestStack();
-  useStackEnv(stack);
-});
-afterEach(() => vi.restoreAllMocks());
-
-const cli = (...args: string[]) => runCli(main, args);
+const cli = cliWithStackPerTest((s) => (stack = s));
 const store = () => dynamoReportStore(doc, stack.config.tables.reports);
 const dispatch = (over: Parameters<typeof dispatchSetup>[1] = {}, settings: Parameters<typeof dispatchSetup>[2] = {}) => {
   const { deps, settings: s } = dispatchSetup(stack, over, settings);
