@@ -1,0 +1,352 @@
+/**
+ * The rules of `kawaraban subscribers import`, with no I/O: which columns a list may have,
+ * what each row must hold, and what an import may do to an address that is already known.
+ *
+ * The one rule everything else serves: an import only ever adds readers who opted in at the
+ * previous tool. It never brings back anyone who left (unsubscribed), whose mail bounced or
+ * who complained, who asked to be erased, or whose mailbox said no to us in any spelling —
+ * only the person can come back, through double opt-in, which is fresh consent.
+ */
+import type { CsvProblem, CsvRecord } from './csv-parser.ts';
+import { checkEmail, mailboxKey, type EmailProblem } from './email-address.ts';
+import { shardOf, statusShard, type ConsentEvidence, type Locale, type Subscriber } from './subscriber.ts';
+
+export const IMPORT_COLUMNS = ['email', 'consentAt', 'locale', 'consentSource'] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+const REQUIRED_COLUMNS: readonly ImportColumn[] = ['email', 'consentAt'];
+
+export const MAX_CONSENT_SOURCE_LENGTH = 200;
+/** The consent source of rows that have none, when `--source` is not given either. */
+export const DEFAULT_IMPORT_SOURCE = 'import';
+/** What the consent record says instead of the confirming request's IP address and user agent. */
+export const IMPORT_SOURCE_IP = 'import';
+export const IMPORT_USER_AGENT = 'kawaraban import';
+
+/** A valid row, ready to import. */
+export interface ImportRow {
+  line: number;
+  /** Normalised (checkEmail). */
+  email: string;
+  /** A datetime as ISO 8601 UTC, or a date as YYYY-MM-DD when the list only knows the day. */
+  consentAt: string;
+  locale: Locale;
+  source: string;
+}
+
+export type ImportProblem =
+  | { kind: 'not-utf8' }
+  | { kind: 'csv'; problem: CsvProblem }
+  | { kind: 'no-header' }
+  | { kind: 'no-rows' }
+  | { kind: 'blank-column' }
+  | { kind: 'unknown-column'; name: string; suggestion: string | undefined }
+  | { kind: 'duplicate-column'; firstPosition: number }
+  | { kind: 'missing-column' }
+  | { kind: 'field-count'; expected: number; actual: number }
+  | { kind: 'required' }
+  | { kind: 'email'; problem: EmailProblem }
+  | { kind: 'duplicate-address'; firstLine: number }
+  | { kind: 'date-format'; value: string }
+  | { kind: 'date-not-real'; value: string }
+  | { kind: 'datetime-no-offset'; value: string }
+  | { kind: 'future'; value: string }
+  | { kind: 'locale'; value: string }
+  | { kind: 'too-long'; max: number; actual: number }
+  | { kind: 'control-chars' };
+
+/** One problem: `line N: column: reason`; `column` is null when the problem is the whole line or file. */
+export interface ImportIssue {
+  line: number;
+  column: string | null;
+  problem: ImportProblem;
+}
+
+/**
+ * Two different addresses that reach the same mailbox (case, `+tag`, Gmail dots): both are
+ * imported — each was its own subscription at the old tool, as each would be on our form —
+ * and the operator is told, in case the old tool failed to merge them.
+ */
+export interface SameMailboxNotice {
+  line: number;
+  firstLine: number;
+}
+
+export interface ImportValidation {
+  rows: ImportRow[];
+  issues: ImportIssue[];
+  notices: SameMailboxNotice[];
+}
+
+export interface ValidationContext {
+  now: Date;
+  defaultLocale: Locale;
+  /** `--source`, for rows without a consentSource. */
+  defaultSource: string;
+}
+
+/**
+ * Checks a list record by record as it streams in (the first record is the header) and keeps
+ * only what the import needs of each valid row. `finish()` gives every problem found.
+ */
+export class ImportValidator {
+  private readonly rows: ImportRow[] = [];
+  private readonly issues: ImportIssue[] = [];
+  private readonly notices: SameMailboxNotice[] = [];
+  private columns: Map<ImportColumn, number> | null = null;
+  private width = 0;
+  private readonly lines = new Map<string, number>();
+  private readonly mailboxes = new Map<string, number>();
+
+  constructor(private readonly ctx: ValidationContext) {}
+
+  add(record: CsvRecord): void {
+    for (const problem of record.problems) this.issue(record.line, null, { kind: 'csv', problem });
+    if (this.columns === null) return this.header(record);
+    // A blank line (or Excel's ",,," for an empty row) holds nothing to import.
+    if (record.problems.length === 0 && record.fields.every((f) => f.trim() === '')) return;
+    if (record.fields.length !== this.width) {
+      // The columns no longer line up: checking the cells would report nonsense.
+      return this.issue(record.line, null, { kind: 'field-count', expected: this.width, actual: record.fields.length });
+    }
+    const row = this.row(record);
+    if (row && record.problems.length === 0) this.rows.push(row);
+  }
+
+  /** The file stopped being UTF-8 at this line (nothing after it is read). */
+  notUtf8(line: number): void {
+    this.issue(line, null, { kind: 'not-utf8' });
+  }
+
+  finish(): ImportValidation {
+    if (this.columns === null && this.issues.length === 0) this.issue(1, null, { kind: 'no-header' });
+    else if (this.rows.length === 0 && this.issues.length === 0) this.issue(2, null, { kind: 'no-rows' });
+    return { rows: this.issues.length ? [] : this.rows, issues: this.issues, notices: this.notices };
+  }
+
+  private issue(line: number, column: string | null, problem: ImportProblem): void {
+    this.issues.push({ line, column, problem });
+  }
+
+  private header(record: CsvRecord): void {
+    this.columns = new Map();
+    this.width = record.fields.length;
+    const allowed: readonly string[] = IMPORT_COLUMNS;
+    record.fields.forEach((name, i) => {
+      if (name.trim() === '') return this.issue(record.line, null, { kind: 'blank-column' });
+      if (!allowed.includes(name)) {
+        return this.issue(record.line, name, { kind: 'unknown-column', name, suggestion: suggestColumn(name) });
+      }
+      const column = name as ImportColumn;
+      const first = this.columns!.get(column);
+      if (first !== undefined) return this.issue(record.line, name, { kind: 'duplicate-column', firstPosition: first + 1 });
+      this.columns!.set(column, i);
+    });
+    for (const column of REQUIRED_COLUMNS) {
+      if (!this.columns.has(column)) this.issue(record.line, column, { kind: 'missing-column' });
+    }
+  }
+
+  /** The row's cells checked one by one; null when any of them is wrong. */
+  private row(record: CsvRecord): ImportRow | null {
+    const cell = (column: ImportColumn): string | undefined => {
+      const i = this.columns!.get(column);
+      return i === undefined ? undefined : record.fields[i]!;
+    };
+    const line = record.line;
+    const before = this.issues.length;
+    const email = this.email(line, cell('email'));
+    const consentAt = this.consentAt(line, cell('consentAt'));
+    const locale = this.locale(line, cell('locale'));
+    const source = this.source(line, cell('consentSource'));
+    if (this.issues.length > before || email === null || consentAt === null) return null;
+    return { line, email, consentAt, locale, source };
+  }
+
+  private email(line: number, raw: string | undefined): string | null {
+    if (raw === undefined) return null; // the header's problem, reported once
+    if (raw.trim() === '') return this.fail(line, 'email', { kind: 'required' });
+    const checked = checkEmail(raw);
+    if (!checked.ok) return this.fail(line, 'email', { kind: 'email', problem: checked.problem });
+    const first = this.lines.get(checked.email);
+    if (first !== undefined) return this.fail(line, 'email', { kind: 'duplicate-address', firstLine: first });
+    this.lines.set(checked.email, line);
+    const mailbox = mailboxKey(checked.email);
+    const sameMailbox = this.mailboxes.get(mailbox);
+    if (sameMailbox === undefined) this.mailboxes.set(mailbox, line);
+    else this.notices.push({ line, firstLine: sameMailbox });
+    return checked.email;
+  }
+
+  private consentAt(line: number, raw: string | undefined): string | null {
+    if (raw === undefined) return null;
+    const value = raw.trim();
+    if (value === '') return this.fail(line, 'consentAt', { kind: 'required' });
+    const parsed = parseConsentTime(value);
+    if (!parsed.ok) return this.fail(line, 'consentAt', { kind: parsed.problem, value: clip(value) });
+    if (parsed.earliest > this.ctx.now.getTime()) return this.fail(line, 'consentAt', { kind: 'future', value: clip(value) });
+    return parsed.at;
+  }
+
+  private locale(line: number, raw: string | undefined): Locale {
+    const value = raw?.trim() ?? '';
+    if (value === '') return this.ctx.defaultLocale;
+    if (value === 'ja' || value === 'en') return value;
+    this.issue(line, 'locale', { kind: 'locale', value: clip(value) });
+    return this.ctx.defaultLocale;
+  }
+
+  private source(line: number, raw: string | undefined): string {
+    const value = raw?.trim() ?? '';
+    if (value === '') return this.ctx.defaultSource;
+    const problem = checkSourceText(value);
+    if (problem) this.issue(line, 'consentSource', problem);
+    return value;
+  }
+
+  private fail(line: number, column: ImportColumn, problem: ImportProblem): null {
+    this.issue(line, column, problem);
+    return null;
+  }
+}
+
+/** A consent source (a cell or `--source`): one line of text, at most 200 characters. */
+export function checkSourceText(value: string): ImportProblem | null {
+  if (/\p{Cc}/u.test(value)) return { kind: 'control-chars' };
+  const length = [...value].length;
+  return length > MAX_CONSENT_SOURCE_LENGTH ? { kind: 'too-long', max: MAX_CONSENT_SOURCE_LENGTH, actual: length } : null;
+}
+
+type ConsentTime =
+  | { ok: true; at: string; earliest: number }
+  | { ok: false; problem: 'date-format' | 'date-not-real' | 'datetime-no-offset' };
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// RFC 3339 (ISO 8601 with an offset): "T" or a space, seconds and fractions optional.
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATETIME_NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+// The earliest time zone (UTC+14): a date is in the future only once it has begun nowhere yet.
+const EARLIEST_OFFSET_MS = 14 * 3_600_000;
+
+/**
+ * A consent time as the old tool recorded it. A date stays a date (no time is invented for it)
+ * and counts as past once it has begun anywhere; a datetime is kept as the same instant in UTC.
+ */
+export function parseConsentTime(value: string): ConsentTime {
+  const date = DATE.exec(value);
+  if (date) {
+    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    if (!realDate(y, m, d)) return { ok: false, problem: 'date-not-real' };
+    return { ok: true, at: value, earliest: Date.UTC(y, m - 1, d) - EARLIEST_OFFSET_MS };
+  }
+  const dt = DATETIME.exec(value);
+  if (dt) {
+    const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(dt[i]));
+    const s = Number(dt[6] ?? 0);
+    const ms = Number((dt[7] ?? '0').padEnd(3, '0').slice(0, 3));
+    const offset = dt[8]!;
+    const offsetMinutes = offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+    const offsetOk = offset === 'Z' || (Number(offset.slice(1, 3)) <= 23 && Number(offset.slice(4, 6)) <= 59);
+    if (!realDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s > 59 || !offsetOk) return { ok: false, problem: 'date-not-real' };
+    const instant = Date.UTC(y!, mo! - 1, d!, h!, mi!, s, ms) - offsetMinutes * 60_000;
+    return { ok: true, at: new Date(instant).toISOString(), earliest: instant };
+  }
+  return { ok: false, problem: DATETIME_NO_OFFSET.test(value) ? 'datetime-no-offset' : 'date-format' };
+}
+
+function realDate(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** Values quoted back in messages are cut short. */
+function clip(value: string, max = 40): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
+/** The column a typo most likely meant ("emial" → "email", "ConsentAt" → "consentAt"). */
+export function suggestColumn(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of IMPORT_COLUMNS) {
+    const d = candidate.toLowerCase() === name.trim().toLowerCase() ? 0 : editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= (name.length <= 4 ? 1 : 2) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+// ---- deciding what an import does to one address ------------------------------------------
+
+export const IMPORT_OUTCOMES = [
+  'imported',
+  'confirmed-pending',
+  'already-confirmed',
+  'skipped-unsubscribed',
+  'skipped-bounced',
+  'skipped-complained',
+  'skipped-erased',
+  'skipped-suppressed-mailbox',
+] as const;
+export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
+
+/** What the table knows about an address: its row, a tombstone, the mailbox's bounce/complaint mark. */
+export interface ImportState {
+  row: Subscriber | null;
+  erased: boolean;
+  mailboxSuppressed: boolean;
+}
+
+export type ImportDecision =
+  | { write: 'create'; outcome: 'imported' }
+  | { write: 'confirm-pending'; outcome: 'confirmed-pending'; row: Subscriber }
+  | { write: null; outcome: Exclude<ImportOutcome, 'imported' | 'confirmed-pending'> };
+
+/**
+ * 1. A confirmed row is left as it is (re-running an import is harmless).
+ * 2. Unsubscribed, bounced, complained rows are never changed: they said no, or their mail failed.
+ * 3. A tombstone: the person asked to be forgotten; their old consent does not outlive that.
+ * 4. A mailbox marked by a hard bounce or a complaint, in any spelling: same as 2.
+ * 5. A pending row (a sign-up here, not confirmed) is confirmed on the old tool's consent.
+ * 6. Otherwise a new confirmed row.
+ */
+export function decideImport(state: ImportState): ImportDecision {
+  const status = state.row?.status;
+  if (status === 'confirmed') return { write: null, outcome: 'already-confirmed' };
+  if (status === 'unsubscribed' || status === 'bounced' || status === 'complained') return { write: null, outcome: `skipped-${status}` };
+  if (state.erased) return { write: null, outcome: 'skipped-erased' };
+  if (state.mailboxSuppressed) return { write: null, outcome: 'skipped-suppressed-mailbox' };
+  if (state.row) return { write: 'confirm-pending', outcome: 'confirmed-pending', row: state.row };
+  return { write: 'create', outcome: 'imported' };
+}
+
+/** The consent record of an imported reader: when and where they opted in at the old tool. */
+export function importedConsent(row: ImportRow, policyVersion: string): ConsentEvidence {
+  return { at: row.consentAt, sourceIp: IMPORT_SOURCE_IP, userAgent: IMPORT_USER_AGENT, source: row.source, policyVersion };
+}
+
+/** A new confirmed subscriber for a valid row; `createdAt` and `confirmedAt` are the import's time. */
+export function importedSubscriber(row: ImportRow, id: string, now: string, policyVersion: string): Subscriber {
+  const shard = shardOf(row.email);
+  return {
+    email: row.email,
+    id,
+    status: 'confirmed',
+    locale: row.locale,
+    shard,
+    statusShard: statusShard('confirmed', shard),
+    createdAt: now,
+    confirmedAt: now,
+    consent: importedConsent(row, policyVersion),
+  };
+}
