@@ -15,6 +15,14 @@ export const contextKeys = {
   senderContact: { help: 'contact for readers (address, URL or phone)', example: 'contact@example.jp' },
   editors: { help: "editors' addresses, comma-separated", example: 'editor@example.jp,desk@example.jp' },
   publicBaseUrl: { help: 'optional public https base URL of the API (default: the API Gateway URL)', example: 'https://news.example.jp' },
+  apiDomainName: {
+    help: 'optional custom domain for the HTTP API, so links in emails point at your domain, not execute-api (needs apiCertificateArn; publish the CNAME from the outputs)',
+    example: 'news.example.jp',
+  },
+  apiCertificateArn: {
+    help: 'with apiDomainName: an ACM certificate for it, in the stack\'s region',
+    example: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
+  },
   unsubscribeMailto: { help: 'optional List-Unsubscribe mailto address (default: unsubscribe@<domain>)', example: 'unsubscribe@example.jp' },
   mailFromDomain: {
     help: 'optional custom MAIL FROM (bounce) domain, a subdomain of domain, so SPF passes aligned with it (default: bounce.<domain>; none = SES\'s own)',
@@ -68,6 +76,12 @@ const schema = z
       .url({ protocol: /^https$/, error: 'must be an https URL' })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    apiDomainName: z.string().trim().toLowerCase().regex(hostname, 'must be a domain name such as news.example.jp').optional(),
+    apiCertificateArn: z
+      .string()
+      .trim()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be the ARN of an ACM certificate')
+      .optional(),
     unsubscribeMailto: z.email('must be an email address').optional(),
     mailFromDomain: z
       .string()
@@ -101,6 +115,15 @@ const schema = z
         });
       }
     }
+    if (c.apiDomainName && !c.apiCertificateArn) {
+      ctx.addIssue({ code: 'custom', path: ['apiCertificateArn'], message: 'required with apiDomainName (an ACM certificate for that name)' });
+    }
+    if (c.apiCertificateArn && !c.apiDomainName) {
+      ctx.addIssue({ code: 'custom', path: ['apiDomainName'], message: 'required with apiCertificateArn' });
+    }
+    if (c.apiDomainName && c.publicBaseUrl && c.publicBaseUrl.replace(/\/+$/, '') !== `https://${c.apiDomainName}`) {
+      ctx.addIssue({ code: 'custom', path: ['publicBaseUrl'], message: `must be https://${c.apiDomainName} with apiDomainName (or left out)` });
+    }
     const mailFrom = mailFromOf(c.domain, c.mailFromDomain);
     // SES wants a subdomain of the identity, used for nothing else: its MX must point at SES feedback.
     if (mailFrom !== undefined && !mailFrom.endsWith(`.${c.domain}`)) {
@@ -132,6 +155,8 @@ export interface DeployConfig {
   editors: string[];
   /** undefined = use the HTTP API's own URL. */
   publicBaseUrl: string | undefined;
+  /** The API under a domain of ours (API Gateway custom domain); its default endpoint is then off. */
+  apiDomain: { name: string; certificateArn: string } | undefined;
   unsubscribeMailto: string;
   /** Custom MAIL FROM domain (SPF aligned with the From domain); undefined = SES's own. */
   mailFromDomain: string | undefined;
@@ -189,7 +214,8 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     newsletterName: c.newsletterName,
     sender: { name: c.senderName, postalAddress: c.senderPostalAddress, contact: c.senderContact },
     editors: c.editors,
-    publicBaseUrl: c.publicBaseUrl,
+    publicBaseUrl: c.publicBaseUrl ?? (c.apiDomainName ? `https://${c.apiDomainName}` : undefined),
+    apiDomain: c.apiDomainName && c.apiCertificateArn ? { name: c.apiDomainName, certificateArn: c.apiCertificateArn } : undefined,
     unsubscribeMailto: c.unsubscribeMailto ?? `unsubscribe@${c.domain}`,
     mailFromDomain: mailFromOf(c.domain, c.mailFromDomain),
     alarmEmail: c.alarmEmail,

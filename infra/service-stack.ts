@@ -7,6 +7,7 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -102,6 +103,8 @@ export class ServiceStack extends Stack {
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'kawaraban subscribe / confirm / unsubscribe',
       createDefaultStage: false,
+      // With a domain of ours, every link goes there: one way in (its TLS policy, its logs).
+      disableExecuteApiEndpoint: config.apiDomain !== undefined,
     });
     const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.apiEndpoint;
 
@@ -201,7 +204,8 @@ export class ServiceStack extends Stack {
       }
     }
 
-    this.buildHttpApi(api);
+    const stage = this.buildHttpApi(api);
+    if (config.apiDomain) this.addApiDomain(config.apiDomain, stage);
     this.wireUploads(bucket, render);
     this.inboundUnsubscribe = config.inboundUnsubscribe
       ? this.buildInboundUnsubscribe(config.unsubscribeMailto, config.inboundUnsubscribe.ruleSet, stateful, environment)
@@ -245,7 +249,10 @@ export class ServiceStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'HTTP API (subscribe page at /)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: config.apiDomain ? `https://${config.apiDomain.name}` : this.httpApi.apiEndpoint,
+      description: 'HTTP API (subscribe page at /)',
+    });
     new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'base URL used in email links' });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
@@ -329,7 +336,24 @@ export class ServiceStack extends Stack {
     return queue;
   }
 
-  private buildHttpApi(api: KawarabanFunction): void {
+  /**
+   * The API under a domain of ours: links in emails then point at the sender's own domain, which
+   * readers (and their filters) trust, rather than at an execute-api host, which looks like phishing.
+   */
+  private addApiDomain(domain: { name: string; certificateArn: string }, stage: apigwv2.HttpStage): void {
+    const domainName = new apigwv2.DomainName(this, 'ApiDomain', {
+      domainName: domain.name,
+      certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', domain.certificateArn),
+      securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+    });
+    new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName, stage });
+    new CfnOutput(this, 'ApiDomainRecord', {
+      description: `DNS record to publish for ${domain.name}`,
+      value: `${domain.name}. CNAME ${domainName.regionalDomainName}`,
+    });
+  }
+
+  private buildHttpApi(api: KawarabanFunction): apigwv2.HttpStage {
     const integration = new HttpLambdaIntegration('ApiIntegration', api.fn);
     const routes = httpRoutes.flatMap(([method, path]) =>
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration }),
@@ -364,6 +388,7 @@ export class ServiceStack extends Stack {
     };
     // Route settings name a route key, which must exist before the stage refers to it.
     for (const route of routes) stage.node.addDependency(route);
+    return stage;
   }
 
   /**

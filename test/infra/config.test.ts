@@ -96,8 +96,29 @@ describe('readDeployConfig', () => {
         'inboundUnsubscribe',
         'inboundRuleSet',
         'mailFromDomain',
+        'apiDomainName',
+        'apiCertificateArn',
       ].sort(),
     );
+  });
+
+  it('puts the API under a domain of ours only with its certificate, and links there', () => {
+    const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000';
+    expect(from(exampleContext()).apiDomain).toBeUndefined();
+    expect(from({ ...exampleContext(), apiDomainName: 'News.Example.JP', apiCertificateArn: arn })).toMatchObject({
+      apiDomain: { name: 'news.example.jp', certificateArn: arn },
+      publicBaseUrl: 'https://news.example.jp',
+    });
+    expect(messageOf({ ...exampleContext(), apiDomainName: 'news.example.jp' })).toContain(
+      '- apiCertificateArn: required with apiDomainName',
+    );
+    expect(messageOf({ ...exampleContext(), apiCertificateArn: arn })).toContain('- apiDomainName: required with apiCertificateArn');
+    expect(messageOf({ ...exampleContext(), apiDomainName: 'news.example.jp', apiCertificateArn: 'arn:aws:iam::1:role/x' })).toContain(
+      '- apiCertificateArn: must be the ARN of an ACM certificate',
+    );
+    expect(
+      messageOf({ ...exampleContext(), apiDomainName: 'news.example.jp', apiCertificateArn: arn, publicBaseUrl: 'https://other.example.jp' }),
+    ).toContain('- publicBaseUrl: must be https://news.example.jp with apiDomainName');
   });
 
   it('sets up a MAIL FROM subdomain by default, another one on request, or none', () => {

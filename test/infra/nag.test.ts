@@ -50,12 +50,15 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings.some((f) => f.includes('AwsSolutions-S10 ') && f.includes('@ NagProbe/CarelessBucket'))).toBe(true);
   });
 
-  it('stays clean with every optional setting on (sandbox recipients, alarm email, own URL, mailto: unsubscribe)', () => {
+  it('stays clean with every optional setting on (sandbox recipients, alarm email, own API domain, MAIL FROM, mailto: unsubscribe)', () => {
     expect(
       nagFindings({
         sesSandbox: 'true',
         alarmEmail: 'ops@example.jp',
+        apiDomainName: 'news.example.jp',
+        apiCertificateArn: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
         publicBaseUrl: 'https://news.example.jp',
+        mailFromDomain: 'mail.example.jp',
         consentPolicyVersion: '2',
         inboundUnsubscribe: 'true',
       }),

@@ -150,6 +150,25 @@ describe('upload bucket and SES', () => {
     expect(Object.keys(none.statefulTemplate.findOutputs('*')).filter((k) => k.startsWith('MailFrom'))).toEqual([]);
   });
 
+  it('serves the API under our own domain when given one: mapped stage, execute-api off, links and outputs there', () => {
+    const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000';
+    expect(s.serviceTemplate.findResources('AWS::ApiGatewayV2::DomainName')).toEqual({});
+    s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: false });
+    const custom = synthKawaraban({ apiDomainName: 'news.example.jp', apiCertificateArn: arn });
+    const t = custom.serviceTemplate;
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'news.example.jp',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: arn, SecurityPolicy: 'TLS_1_2', EndpointType: 'REGIONAL' })],
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { ApiId: { Ref: logicalId(custom.service.httpApi) }, Stage: Match.anyValue() });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    const apiFn = t.findResources('AWS::Lambda::Function')[logicalId(custom.service.functions.api.fn)]!;
+    expect(apiFn.Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://news.example.jp');
+    const outputs = t.findOutputs('*');
+    expect(outputs.ApiUrl!.Value).toBe('https://news.example.jp');
+    expect(JSON.stringify(outputs.ApiDomainRecord!.Value)).toContain('news.example.jp. CNAME ');
+  });
+
   it('generates the unsubscribe key in the stack and keeps it', () => {
     s.statefulTemplate.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
