@@ -15,6 +15,9 @@ import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { loadCliEnv } from './env.ts';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../functions/core/subscriber.ts';
 import { checkEmail } from '../functions/core/email-address.ts';
+import { csvCell } from './csv-cell.ts';
+
+export { csvCell };
 
 function required(name: string): string {
   const value = process.env[name];
@@ -70,19 +73,6 @@ export function csvRow(s: Subscriber): string {
     softBounces: s.softBounces,
   };
   return CSV_COLUMNS.map((k) => csvCell(values[k])).join(',');
-}
-
-/**
- * Quotes as RFC 4180 wants; and, because the file will be opened in Excel, defuses every cell
- * that starts like a formula (after any spaces; full-width signs too) with a leading "'". That
- * includes addresses: "=cmd|'/Ccalc'!A0@example.com" is a valid dot-atom address, and anyone
- * can leave one in the table as a pending row; the user agent is whatever the requester sent.
- */
-export function csvCell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  let text = String(value);
-  if (/^[\s\u3000]*[=+\-@＝＋－＠]|^[\t\r\n]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export async function exportSubscribers(opts: { out?: string; status?: string; bom?: boolean }): Promise<number> {
