@@ -91,6 +91,19 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await (await import('./subscribers.ts')).deleteSubscriber(email);
     });
 
+  subscribers
+    .command('import')
+    .argument('<file>', 'CSV (UTF-8) with a header: email, consentAt (required); locale, consentSource')
+    .option('--source <text>', 'consent source for rows without a consentSource, e.g. "legacy form 2023"')
+    .option('--policy-version <version>', 'consent policy version to record (default: CONSENT_POLICY_VERSION or 1)')
+    .option('--dry-run', 'validate and look up, print what would happen, write nothing')
+    .option('--report <file>', 'write each line\'s outcome as CSV (line, email, outcome)')
+    .option('--lang <lang>', 'language of messages (ja|en)', 'ja')
+    .description('import readers who opted in at another tool as confirmed subscribers; validates the whole file first (any problem: nothing is written) and never brings back an unsubscribed, bounced, complained or erased address')
+    .action(async (file: string, opts: { source?: string; policyVersion?: string; dryRun?: boolean; report?: string; lang: string }) => {
+      exitCode = await (await import('./subscribers-import.ts')).importSubscribersFile(file, { ...opts, lang: opts.lang === 'en' ? 'en' : 'ja' });
+    });
+
   try {
     await program.parseAsync(argv);
   } catch (err) {

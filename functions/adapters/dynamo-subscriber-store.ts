@@ -9,6 +9,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -22,6 +23,10 @@ import { statusShard, tombstoneKey, type ConsentEvidence, type Subscriber, type 
 import type { ConfirmationRenewal, SubscribeStore } from '../core/use-cases/subscribe.ts';
 import type { ConfirmStore } from '../core/use-cases/confirm.ts';
 import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
+import type { ImportStore } from '../core/use-cases/import-subscribers.ts';
+import type { ImportState } from '../core/import-rules.ts';
+import { addressKey } from '../core/use-cases/rate-limits.ts';
+import { cancellationReasons, errorName } from './dynamo-conflicts.ts';
 
 export interface SubscriberAdmin {
   /** Every subscriber row (not counters or tombstones), page by page. */
@@ -197,3 +202,117 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
     },
   };
 }
+
+/**
+ * The subscribers table as `subscribers import` sees it. Lookups read an address's row, its
+ * tombstone and its mailbox's bounce/complaint mark together, a hundred keys per BatchGetItem;
+ * each write is a transaction that also checks that no tombstone and no mark exist, so an
+ * erasure or a bounce that lands between the lookup and the write still wins.
+ */
+export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): ImportStore {
+  /** The item dynamo-rate-limit-store.ts writes to mark a mailbox (its `suppressedKey`, kept in step by the import tests). */
+  const mailboxMark = (email: string) => `rl#${addressKey(email)}#mailbox-said-no`;
+  const absent = (key: string) => ({
+    ConditionCheck: { TableName: table, Key: { email: key }, ConditionExpression: 'attribute_not_exists(email)' },
+  });
+
+  async function batchGet(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((email) => ({ email }));
+      for (let attempt = 0; request?.length; attempt++) {
+        if (attempt > 0) await pause(attempt);
+        const out = await db.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: request, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[table] ?? []) found.set(String(item.email), item);
+        request = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Runs a transaction: true when written, false when a condition failed; retried while it is
+   * only cancelled by a conflicting write or throttling.
+   */
+  async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (err) {
+        const reasons = cancellationReasons(err);
+        if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+        const transient =
+          errorName(err) === 'TransactionConflictException' ||
+          (!!reasons && reasons.every((r) => !r.Code || ['None', 'TransactionConflict', 'ThrottlingError'].includes(r.Code)));
+        if (!transient || attempt >= 7) throw err;
+        await pause(attempt + 1);
+      }
+    }
+  }
+
+  return {
+    async lookup(emails) {
+      const keys = new Set<string>();
+      for (const email of emails) keys.add(email).add(tombstoneKey(email)).add(mailboxMark(email));
+      const found = await batchGet([...keys]);
+      const states = new Map<string, ImportState>();
+      for (const email of emails) {
+        states.set(email, {
+          row: (found.get(email) as Subscriber | undefined) ?? null,
+          erased: found.has(tombstoneKey(email)),
+          mailboxSuppressed: found.has(mailboxMark(email)),
+        });
+      }
+      return states;
+    },
+
+    createConfirmed(subscriber) {
+      return transact([
+        { Put: { TableName: table, Item: subscriber, ConditionExpression: 'attribute_not_exists(email)' } },
+        absent(tombstoneKey(subscriber.email)),
+        absent(mailboxMark(subscriber.email)),
+      ]);
+    },
+
+    /**
+     * The pending row becomes confirmed with its statusShard (contract 5) and the imported
+     * consent. What only a sign-up needs goes: the sign-up request (it is not what the consent
+     * rests on) and the TTL (a confirmed row must not expire). The outstanding link's hash moves
+     * to usedConfirmTokenHash, so the person's confirmation email says "already confirmed".
+     */
+    confirmPending(current, at, consent) {
+      const token = current.confirmTokenHash;
+      return transact([
+        {
+          Update: {
+            TableName: table,
+            Key: { email: current.email },
+            UpdateExpression:
+              'SET #status = :to, statusShard = :ss, confirmedAt = :at, consent = :consent' +
+              `${token ? ', usedConfirmTokenHash = :h' : ''} ` +
+              'REMOVE confirmTokenHash, confirmExpiresAt, signup, expiresAt',
+            ConditionExpression: `id = :id AND #status = :from AND ${token ? 'confirmTokenHash = :h' : 'attribute_not_exists(confirmTokenHash)'}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':to': 'confirmed',
+              ':ss': statusShard('confirmed', current.shard),
+              ':at': at,
+              ':consent': consent,
+              ':id': current.id,
+              ':from': 'pending',
+              ...(token ? { ':h': token } : {}),
+            },
+          },
+        },
+        absent(tombstoneKey(current.email)),
+        absent(mailboxMark(current.email)),
+      ]);
+    },
+  };
+}
+
+/** A short growing pause with jitter before a retry. */
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) + Math.random() * 25));
