@@ -9,20 +9,43 @@ import { SHARD_COUNT, shardOf, statusShard, type Locale, type Subscriber, type S
 import type { Audience, FeedbackChange, SubscriberFeedback } from '../core/use-cases/sending-ports.ts';
 import { unlessConditionFails } from './dynamo-conflicts.ts';
 
-export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audience {
-  /** The confirmed subscribers of one shard: what a page reads and what the count counts. */
-  const confirmedIn = (shard: number) => ({
-    TableName: table,
-    IndexName: 'byStatus',
-    KeyConditionExpression: 'statusShard = :ss',
-    ExpressionAttributeValues: { ':ss': statusShard('confirmed', shard) },
-  });
+/** One shard's subscribers in one status: what a page reads and what a count counts. */
+const inStatus = (table: string, status: SubscriberStatus, shard: number) => ({
+  TableName: table,
+  IndexName: 'byStatus',
+  KeyConditionExpression: 'statusShard = :ss',
+  ExpressionAttributeValues: { ':ss': statusShard(status, shard) },
+});
 
+/** How many subscribers have this status: every shard's byStatus partition, counted (no item read). */
+export async function countByStatus(doc: DynamoDBDocumentClient, table: string, status: SubscriberStatus): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: SHARD_COUNT }, async (_, shard) => {
+      let n = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            ...inStatus(table, status, shard),
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        );
+        n += out.Count ?? 0;
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return n;
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audience {
   return {
     async page(shard, startKey, limit) {
       const out = await doc.send(
         new QueryCommand({
-          ...confirmedIn(shard),
+          ...inStatus(table, 'confirmed', shard),
           ProjectionExpression: 'email, id, locale',
           ExclusiveStartKey: startKey,
           Limit: limit,
@@ -38,27 +61,7 @@ export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audi
       };
     },
 
-    async countConfirmed() {
-      const counts = await Promise.all(
-        Array.from({ length: SHARD_COUNT }, async (_, shard) => {
-          let n = 0;
-          let start: Record<string, unknown> | undefined;
-          do {
-            const out = await doc.send(
-              new QueryCommand({
-                ...confirmedIn(shard),
-                Select: 'COUNT',
-                ExclusiveStartKey: start,
-              }),
-            );
-            n += out.Count ?? 0;
-            start = out.LastEvaluatedKey;
-          } while (start);
-          return n;
-        }),
-      );
-      return counts.reduce((a, b) => a + b, 0);
-    },
+    countConfirmed: () => countByStatus(doc, table, 'confirmed'),
   };
 }
 
@@ -148,7 +151,9 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
           new UpdateCommand({
             TableName: table,
             Key: { email },
-            UpdateExpression: 'SET softBounces = :zero REMOVE softBounceEvents',
+            // The ids of soft bounces already counted stay: SES events arrive at least once, and
+            // one delivered again after this delivery must not start a new run. (A few ids a year.)
+            UpdateExpression: 'SET softBounces = :zero',
             ConditionExpression: 'softBounces > :zero',
             ExpressionAttributeValues: { ':zero': 0 },
           }),

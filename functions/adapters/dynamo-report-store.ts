@@ -20,6 +20,7 @@ import {
   COUNT_NAMES,
   REPLACEABLE_STATUSES,
   REPORT_ITEM,
+  REPORT_STATUSES,
   UPLOAD_RECEIPT_TTL_SECONDS,
   ledgerItemKey,
   type LedgerRow,
@@ -177,27 +178,33 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       );
     },
 
-    async checkpoint(reportId, owner, cursor, add) {
+    async checkpoint(reportId, owner, saved, cursor, add) {
       const a = addClause(add);
-      return conditional(() =>
+      const written = await conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName: table,
             Key: key(reportId),
             // A saved page ends a run of failed runs.
-            UpdateExpression: `SET #cursor = :cursor, updatedAt = :now${a.expr} REMOVE failedRuns`,
-            ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
-            ExpressionAttributeNames: { '#cursor': 'cursor', '#status': 'status' },
+            UpdateExpression: `SET #cursor = :cursor, checkpoints = :next, updatedAt = :now${a.expr} REMOVE failedRuns`,
+            // Not conditional on SENDING: a page that went out before a pause or cancel counts.
+            ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
+            ExpressionAttributeNames: { '#cursor': 'cursor' },
             ExpressionAttributeValues: {
               ':cursor': cursor,
+              ':next': saved + 1,
               ':now': new Date().toISOString(),
               ':owner': owner,
-              ':sending': 'SENDING',
+              ...(saved === 0 ? {} : { ':saved': saved }),
               ...a.values,
             },
           }),
         ),
       );
+      if (written) return true;
+      // The SDK retries a write whose answer was lost: if that first attempt landed, so did the page.
+      const current = await store.get(reportId);
+      return current?.leaseOwner === owner && current.checkpoints === saved + 1;
     },
 
     async finish(reportId, owner, now) {
@@ -318,6 +325,41 @@ function claimVerdict(put: CancellationReason | undefined, check: CancellationRe
   }
   if (check?.Code === 'ConditionalCheckFailed') return { kind: 'not-confirmed' };
   return put?.Code === 'None' && check?.Code === 'None' ? 'again' : 'alone';
+}
+
+/**
+ * Every report in these statuses (for `kawaraban report list`): the sparse byStatus index holds
+ * report items only and their keys, then each item is read. Newest `sendAt` first.
+ */
+export async function listReports(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  statuses: readonly ReportStatus[] = REPORT_STATUSES,
+): Promise<ReportRecord[]> {
+  const ids: string[] = [];
+  for (const status of statuses) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#status = :s',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':s': status },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const it of out.Items ?? []) ids.push(String(it.reportId));
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  const store = dynamoReportStore(doc, table);
+  const records: ReportRecord[] = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    for (const r of await Promise.all(ids.slice(i, i + 10).map((id) => store.get(id)))) if (r) records.push(r);
+  }
+  return records.sort((a, b) => (b.sendAt ?? b.createdAt).localeCompare(a.sendAt ?? a.createdAt));
 }
 
 export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables): Ledger {

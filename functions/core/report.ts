@@ -98,6 +98,8 @@ export interface ReportRecord {
   renderedKey?: string;
   counts: ReportCounts;
   cursor?: ReportCursor;
+  /** How many pages have been checkpointed: numbers each checkpoint, so a retried write counts once. */
+  checkpoints?: number;
   leaseOwner?: string;
   leaseUntil?: string;
   startedAt?: string;

@@ -375,7 +375,7 @@ async function sendLeased(
       const resolved = counts.unresolved === 0 && counts.started === page.items.length;
       if (resolved) {
         const next: ReportCursor = page.lastKey ? { shard, lastKey: page.lastKey } : { shard: shard + 1 };
-        const saved = await reports.checkpoint(reportId, run.owner, next, {
+        const saved = await reports.checkpoint(reportId, run.owner, current.checkpoints ?? 0, next, {
           sent: counts.sent + counts['settled-sent'],
           failed: counts.failed + counts['settled-failed'],
         });

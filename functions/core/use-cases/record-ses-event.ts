@@ -42,7 +42,9 @@ const MOVES: Record<Actionable, Partial<Record<LedgerState, Move>>> = {
   complaint: {
     claimed: { to: 'complained', add: { complained: 1 } },
     sent: { to: 'complained', add: { complained: 1 } },
-    delivered: { to: 'complained', add: { complained: 1 } },
+    // Counters mirror ledger states (as for a late hard bounce), so they do not depend on the
+    // order the delivery and complaint events of one message arrive in.
+    delivered: { to: 'complained', add: { complained: 1, delivered: -1 } },
   },
   reject: {
     claimed: { to: 'failed', add: { failed: 1 } },

@@ -43,8 +43,13 @@ export interface ReportStore {
   acquireLease(reportId: string, owner: string, now: Date, until: Date): Promise<ReportRecord | null>;
   releaseLease(reportId: string, owner: string): Promise<void>;
   setAudience(reportId: string, owner: string, audience: number): Promise<void>;
-  /** Saves the cursor and the page's counts; false when the lease was lost or the status changed. */
-  checkpoint(reportId: string, owner: string, cursor: ReportCursor, add: CountDelta): Promise<boolean>;
+  /**
+   * Saves the cursor and the page's counts as checkpoint number `saved + 1`, where `saved` is the
+   * report's `checkpoints` as read at the page's start; false when the lease was lost. Saved
+   * also when a person paused or canceled the report meanwhile (the page went out and counts).
+   * Numbered so that a write the SDK retries after losing its answer counts once.
+   */
+  checkpoint(reportId: string, owner: string, saved: number, cursor: ReportCursor, add: CountDelta): Promise<boolean>;
   /** SENDING → SENT; returns the final record, or null when the lease was lost. */
   finish(reportId: string, owner: string, now: Date): Promise<ReportRecord | null>;
   /** SENDING → PAUSED with a reason and who paused it; returns the record, or null when the lease was lost. */

@@ -1,0 +1,251 @@
+/**
+ * Regression tests from an audit of the promises in README.md and DESIGN.md, each named after
+ * the promise it checks: report counts that cover every message that went out (also after a
+ * pause or cancel mid-page, and when the SDK retries a checkpoint whose answer was lost), SES
+ * events that are idempotent and order-independent, and never sending to someone who left.
+ */
+import { describe, expect, it } from 'vitest';
+import { createTestStack, type TestStack } from '../helpers/stack.ts';
+import { dispatchRun, dispatchSetup, reportItem, sentCounts } from '../helpers/dispatch-setup.ts';
+import { doc, getSubscriber, ledgerRows, oneShard, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
+import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
+import { dynamoLedger, dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
+import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
+import { dispatchDue } from '../../functions/core/use-cases/dispatch-due.ts';
+import { cancelReport, pauseReport } from '../../functions/core/use-cases/report-control.ts';
+import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
+import { parseSesLambdaEvent, type SesEvent } from '../../functions/core/ses-event.ts';
+import type { Mailer } from '../../functions/core/ports.ts';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+const control = (stack: TestStack) => ({
+  reports: dynamoReportStore(doc, stack.config.tables.reports),
+  clock: { now: () => new Date() },
+});
+
+/** The real SES sample `name`, about `email`, tagged with `reportId`, as the domain event the handler would build. */
+function sesEvent(name: string, email: string, opts: { reportId?: string; messageId?: string; feedbackId?: string; transient?: boolean } = {}): SesEvent {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const d = fixture(name) as any;
+  d.mail.destination = [email];
+  if (opts.messageId) d.mail.messageId = opts.messageId;
+  if (opts.reportId) d.mail.tags = { ...d.mail.tags, reportId: [opts.reportId], kind: ['newsletter'] };
+  if (d.bounce) {
+    d.bounce.bouncedRecipients = [{ ...d.bounce.bouncedRecipients[0], emailAddress: email }];
+    if (opts.transient) {
+      d.bounce.bounceType = 'Transient';
+      d.bounce.bounceSubType = 'General';
+    }
+    if (opts.feedbackId) d.bounce.feedbackId = opts.feedbackId;
+  }
+  if (d.complaint) {
+    d.complaint.complainedRecipients = [{ emailAddress: email }];
+    if (opts.feedbackId) d.complaint.feedbackId = opts.feedbackId;
+  }
+  if (d.delivery) d.delivery.recipients = [email];
+  const batch = parseSesLambdaEvent(viaEventBridge(d));
+  expect(batch.skipped).toEqual([]);
+  return batch.events[0]!;
+}
+
+function sesDeps(stack: TestStack) {
+  const table = stack.config.tables.subscribers;
+  return {
+    ledger: dynamoLedger(doc, stack.config.tables),
+    subscribers: dynamoSubscriberFeedback(doc, table),
+    mailboxes: dynamoRateLimitStore(doc, table),
+    clock: { now: () => new Date('2030-04-02T00:00:00Z') },
+  };
+}
+
+/** A ledger row `sent` for `email`, and the report's sent count, as the dispatcher leaves them. */
+async function markedSent(stack: TestStack, reportId: string, email: string) {
+  await doc.send(
+    new UpdateCommand({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId, item: `to#${email}` },
+      UpdateExpression: 'SET #s = :sent, messageId = :m, claimToken = :t, attempts = :one',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':m': `m-${email}`, ':t': 'tok', ':one': 1 },
+    }),
+  );
+  await doc.send(
+    new UpdateCommand({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId, item: 'report' },
+      UpdateExpression: 'ADD sent :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
+}
+
+describe('sending: report counts', () => {
+  it('report counts: after a cancel mid-page, the sent count covers every message that went out', async () => {
+    const stack = await createTestStack();
+    // One shard, one page: the cancel lands while that page is under way.
+    const subs = await oneShard(stack, 8, 4, 'cancel');
+    const report = await seedReport(stack);
+    const base = dispatchSetup(stack);
+    let sends = 0;
+    const mailer: Mailer = {
+      async send(m) {
+        const out = await base.deps.mailer.send(m);
+        if (++sends === 1) expect((await cancelReport(control(stack), report.reportId)).kind).toBe('changed');
+        return out;
+      },
+    };
+    const { deps, settings } = dispatchSetup(stack, { mailer }, { pageSize: 100, concurrency: 1 });
+
+    await dispatchDue(deps, settings, dispatchRun());
+
+    const rows = await ledgerRows(stack, report.reportId);
+    const sentRows = rows.filter((r) => r.state === 'sent').length;
+    expect(sentRows).toBe(sends);
+    expect(sends).toBeGreaterThan(1);
+    expect(sends).toBeLessThanOrEqual(subs.length);
+    const after = await reportItem(stack, report.reportId);
+    expect(after?.status).toBe('CANCELED');
+    // CANCELED is final: nothing will ever redo this page, so its sends must be counted now.
+    expect(after?.counts.sent).toBe(sentRows);
+  });
+
+  it('report counts: after a pause mid-page followed by a cancel, the sent count covers every message that went out', async () => {
+    const stack = await createTestStack();
+    await oneShard(stack, 6, 9, 'pausecancel');
+    const report = await seedReport(stack);
+    const base = dispatchSetup(stack);
+    let sends = 0;
+    const mailer: Mailer = {
+      async send(m) {
+        const out = await base.deps.mailer.send(m);
+        if (++sends === 1) expect((await pauseReport(control(stack), report.reportId)).kind).toBe('changed');
+        return out;
+      },
+    };
+    const { deps, settings } = dispatchSetup(stack, { mailer }, { pageSize: 100, concurrency: 1 });
+    await dispatchDue(deps, settings, dispatchRun());
+    expect((await cancelReport(control(stack), report.reportId)).kind).toBe('changed');
+
+    const sentRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent').length;
+    expect(sentRows).toBe(sends);
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(sentRows);
+  });
+});
+
+describe('sending: never to someone who left', () => {
+  it('never to someone who left: a claim left by a dead run is not re-sent once its subscriber has unsubscribed', async () => {
+    const stack = await createTestStack();
+    const [left, stays] = await oneShard(stack, 2, 11, 'takeover');
+    const report = await seedReport(stack, { status: 'SENDING' });
+    await doc.send(
+      new UpdateCommand({
+        TableName: stack.env.REPORTS_TABLE,
+        Key: { reportId: report.reportId, item: `to#${left!.email}` },
+        UpdateExpression: 'SET #s = :c, claimToken = :t, attempts = :n, subscriberId = :id',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':c': 'claimed', ':t': 'dead-run', ':n': 1, ':id': left!.id },
+      }),
+    );
+    const base = dispatchSetup(stack);
+    // The unsubscribe lands after the page was read (it still lists them), before the claim.
+    const audience = {
+      ...base.deps.audience,
+      async page(...args: Parameters<typeof base.deps.audience.page>) {
+        const page = await base.deps.audience.page(...args);
+        if (page.items.some((r) => r.email === left!.email)) await setStatus(stack, left!, 'unsubscribed');
+        return page;
+      },
+    };
+    const { deps, settings } = dispatchSetup(stack, { audience });
+
+    const summary = await dispatchDue(deps, settings, dispatchRun());
+
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 1, skipped: 1 });
+    expect(await sentCounts([left!.email, stays!.email])).toEqual([0, 1]);
+  });
+});
+
+describe('storage retries', () => {
+  /**
+   * A DynamoDB client whose first UpdateItem matching `pick` reaches DynamoDB and is applied,
+   * but whose answer is lost on the way back (a reset connection): the SDK retries it, as it
+   * does on AWS. Only the fault is simulated; the writes go to DynamoDB Local.
+   */
+  function losingFirstAnswer(pick: (input: Record<string, unknown>) => boolean) {
+    const client = new DynamoDBClient({});
+    let lost = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (lost === 0 && context.commandName === 'UpdateItemCommand' && pick(args.input as Record<string, unknown>)) {
+          lost++;
+          throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+        }
+        return out;
+      },
+      { step: 'deserialize', name: 'loseFirstAnswer' },
+    );
+    const lossy = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    return { doc: lossy, lost: () => lost };
+  }
+
+  it('report counts: a checkpoint the SDK sends twice (its first answer lost) counts the page once', async () => {
+    const stack = await createTestStack();
+    const subs = await oneShard(stack, 5, 7, 'retry');
+    const report = await seedReport(stack);
+    const { doc: lossy, lost } = losingFirstAnswer((input) => String(input.UpdateExpression ?? '').includes('#cursor'));
+    const { deps, settings } = dispatchSetup(stack, { reports: dynamoReportStore(lossy, stack.config.tables.reports) }, { pageSize: 100 });
+
+    const summary = await dispatchDue(deps, settings, dispatchRun());
+
+    expect(lost()).toBe(1);
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: subs.length });
+    expect((await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent')).toHaveLength(subs.length);
+    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(subs.length);
+  });
+});
+
+describe('SES events', () => {
+  it('idempotent: a soft bounce delivered again after a delivery changes nothing more', async () => {
+    const stack = await createTestStack();
+    const s = subscriber(stack.address('soft'));
+    await putSubscribers(stack, [s]);
+    const deps = sesDeps(stack);
+    const soft = sesEvent('ses-eventpub-via-sns__bounce.json', s.email, { transient: true, feedbackId: 'soft-feedback-1', messageId: 'msg-1' });
+    expect(soft.kind).toBe('soft-bounce');
+    const delivery = sesEvent('ses-eventpub-via-sns__delivery.json', s.email, { messageId: 'msg-2' });
+
+    await recordSesEvent(deps, soft);
+    expect((await getSubscriber(stack, s.email)).softBounces).toBe(1);
+    await recordSesEvent(deps, delivery);
+    expect((await getSubscriber(stack, s.email)).softBounces).toBe(0);
+    // EventBridge delivers at least once (and Lambda retries a failed invocation): the same event again.
+    await recordSesEvent(deps, soft);
+
+    expect((await getSubscriber(stack, s.email)).softBounces).toBe(0);
+  });
+
+  it('report counters do not depend on the order the delivery and complaint events of one message arrive in', async () => {
+    const stack = await createTestStack();
+    const a = subscriber(stack.address('inorder'));
+    const b = subscriber(stack.address('outoforder'));
+    await putSubscribers(stack, [a, b]);
+    const deps = sesDeps(stack);
+    const one = await seedReport(stack, { status: 'SENT' });
+    const two = await seedReport(stack, { status: 'SENT' });
+    await markedSent(stack, one.reportId, a.email);
+    await markedSent(stack, two.reportId, b.email);
+
+    // The same two events of one message, in SES's order for report one, reversed for report two.
+    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__delivery.json', a.email, { reportId: one.reportId }));
+    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__complaint.json', a.email, { reportId: one.reportId }));
+    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__complaint.json', b.email, { reportId: two.reportId }));
+    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__delivery.json', b.email, { reportId: two.reportId }));
+
+    const c1 = (await reportItem(stack, one.reportId))!.counts;
+    const c2 = (await reportItem(stack, two.reportId))!.counts;
+    expect({ delivered: c2.delivered, complained: c2.complained }).toEqual({ delivered: c1.delivered, complained: c1.complained });
+  });
+});
