@@ -52,6 +52,13 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await (await import('./report-remote.ts')).printStatus(id);
     });
   report
+    .command('list')
+    .option('--status <status>', 'only reports in this status (SCHEDULED|SENDING|PAUSED|SENT|CANCELED)')
+    .description('list reports, newest send time first, with status and counts (rejected uploads: see report status <id>)')
+    .action(async (opts: { status?: string }) => {
+      exitCode = await (await import('./report-remote.ts')).printReportList(opts.status);
+    });
+  report
     .command('pause')
     .argument('<id>', 'report id')
     .description('hold a SCHEDULED or SENDING report (a send under way stops before its next page); resume continues it')
@@ -74,6 +81,12 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   const subscribers = program.command('subscribers').description('manage the subscriber list');
+  subscribers
+    .command('count')
+    .description('how many subscribers are in each status (no addresses printed)')
+    .action(async () => {
+      exitCode = await (await import('./subscribers-count.ts')).printSubscriberCounts();
+    });
   subscribers
     .command('export')
     .option('--out <file>', 'write the CSV to a file instead of stdout')

@@ -1,11 +1,11 @@
 /**
- * `kawaraban report upload | status | pause | resume | cancel`: talk to a running stack (the local one through
+ * `kawaraban report upload | status | list | pause | resume | cancel`: talk to a running stack (the local one through
  * .local/env.json, or AWS through UPLOAD_BUCKET / REPORTS_TABLE and the usual AWS credentials).
  * Exit codes: 0 done, 1 refused (invalid file, unknown report, missing settings).
  */
 import { readFile } from 'node:fs/promises';
 import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
-import { REPORT_ID_PATTERN, type ReportRecord } from '../functions/core/report.ts';
+import { REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { loadCliEnv } from './env.ts';
 
 const lang = (): ReportLang => (process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja');
@@ -24,6 +24,8 @@ const messages = {
       `${name} が設定されていません: ローカルでは npm start を起動したままにし、AWS ではスタックの出力値を ${name} に設定してください`,
     badId: (id: string) => `報告の id ではありません: ${id}`,
     unknown: (id: string) => `報告が見つかりません: ${id}`,
+    noReports: '該当する報告はありません',
+    badStatus: (status: string, allowed: string) => `状態「${status}」では絞り込めません（使えるもの: ${allowed}）`,
     paused: (id: string) => `一時停止しました: ${id}（送信中なら、次のページの前に止まります。再開: npx kawaraban report resume ${id}）`,
     resumed: (id: string) => `再開しました: ${id}（次の配信処理で、保存された位置から続きを送ります）`,
     rescheduled: (id: string) => `再開しました: ${id}（まだ送信前のため、配信予約 (SCHEDULED) に戻しました。sendAt の時刻に送ります）`,
@@ -47,6 +49,8 @@ const messages = {
       `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack outputs on AWS`,
     badId: (id: string) => `not a report id: ${id}`,
     unknown: (id: string) => `no such report: ${id}`,
+    noReports: 'no reports',
+    badStatus: (status: string, allowed: string) => `cannot filter by status "${status}" (use one of: ${allowed})`,
     paused: (id: string) => `paused: ${id} (a send under way stops before its next page; continue with: npx kawaraban report resume ${id})`,
     resumed: (id: string) => `resumed: ${id} (the next dispatcher run continues from the saved cursor)`,
     rescheduled: (id: string) => `resumed: ${id} (it had not started, so it is SCHEDULED again and goes out at its sendAt)`,
@@ -129,6 +133,50 @@ export async function printStatus(id: string): Promise<number> {
   }
   console.log(formatStatus(report));
   return 0;
+}
+
+/** Statuses `report list` can show: the index it reads holds reports with a send time, so not REJECTED uploads. */
+export const LISTABLE_STATUSES = ['SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
+
+/** `report list [--status S]`: one line per report, newest send time first. */
+export async function printReportList(status?: string): Promise<number> {
+  const m = messages[lang()];
+  if (status !== undefined && !(LISTABLE_STATUSES as readonly string[]).includes(status)) {
+    console.error(m.badStatus(status, LISTABLE_STATUSES.join(', ')));
+    return 1;
+  }
+  loadCliEnv();
+  const table = setting('REPORTS_TABLE');
+  if (!table) return 1;
+  const [{ dynamo }, { listReports }] = await Promise.all([
+    import('../functions/adapters/aws/dynamo.ts'),
+    import('../functions/adapters/dynamo-report-store.ts'),
+  ]);
+  const reports = await listReports(dynamo, table, status ? [status as ReportStatus] : LISTABLE_STATUSES);
+  if (reports.length === 0) {
+    console.log(m.noReports);
+    return 0;
+  }
+  console.log(formatReportList(reports));
+  return 0;
+}
+
+/** Plain columns: id, status, send time (JST), sent/audience, bounced, complained, title. */
+export function formatReportList(reports: ReportRecord[]): string {
+  const rows = reports.map((r) => [
+    r.reportId,
+    r.status,
+    r.sendAt ? jst(r.sendAt) : '-',
+    `${n(r.counts.sent)}/${n(r.counts.audience)}`,
+    n(r.counts.bounced),
+    n(r.counts.complained),
+    r.title,
+  ]);
+  const head = ['report', 'status', 'sendAt', 'sent', 'bounced', 'complained', 'title'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  // The title is last and not padded: Japanese text is wider than its length.
+  const line = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
 }
 
 export type ControlAction = 'pause' | 'resume' | 'cancel';
