@@ -132,7 +132,7 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
             TableName: table,
             Key: key(reportId),
             UpdateExpression:
-              'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, startedAt = if_not_exists(startedAt, :now), updatedAt = :now',
+              'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now',
             ConditionExpression:
               '#status IN (:scheduled, :sending) AND sendAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -164,15 +164,15 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       );
     },
 
-    async setAudience(reportId, owner, audience) {
+    async beginSending(reportId, owner, audience, now) {
       await conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName: table,
             Key: key(reportId),
-            UpdateExpression: 'SET audience = :n',
+            UpdateExpression: 'SET audience = :n, startedAt = if_not_exists(startedAt, :now)',
             ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':n': audience, ':owner': owner },
+            ExpressionAttributeValues: { ':n': audience, ':owner': owner, ':now': now.toISOString() },
           }),
         ),
       );

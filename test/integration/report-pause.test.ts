@@ -97,6 +97,23 @@ describe('kawaraban report pause', () => {
     expect((await ledgerRows(stack, report.reportId)).map((r) => r.state)).toEqual(subs.map(() => 'sent'));
   });
 
+  it('a report leased while the 24-hour quota was spent has not started: resume brings it back to SCHEDULED', async () => {
+    const subs = await seedConfirmed(stack, 3);
+    const report = await seedReport(stack);
+    const spent = { getQuota: async () => ({ maxSendRate: 10, max24HourSend: 200, sentLast24Hours: 200, sendingEnabled: true }) };
+
+    expect((await dispatch({ quota: spent })).reports[0]).toMatchObject({ outcome: 'quota' });
+    const waiting = await store().get(report.reportId);
+    expect(waiting?.status).toBe('SENDING');
+    expect(waiting?.startedAt).toBeUndefined();
+
+    expect((await cli('report', 'pause', report.reportId)).code).toBe(0);
+    expect((await cli('report', 'resume', report.reportId)).out).toContain('配信予約 (SCHEDULED) に戻しました');
+    expect((await dispatch()).reports[0]).toMatchObject({ outcome: 'sent', sent: 3 });
+    expect((await store().get(report.reportId))?.startedAt).toEqual(expect.any(String));
+    expect(await sentCounts(subs.map((s) => s.email))).toEqual([1, 1, 1]);
+  });
+
   it.each(['PAUSED', 'SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])('refuses a %s report and changes nothing', async (status) => {
     const report = await seedReport(stack, { status });
     const before = await store().get(report.reportId);

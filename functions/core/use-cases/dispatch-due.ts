@@ -201,7 +201,7 @@ async function sendLeased(
   // 3. The rendered output and, on the first run, the audience.
   const rendered = await loadRendered(deps.blobs, report);
   if (!rendered) return pause(`rendered output ${report.renderedKey ?? '(none)'} is missing or malformed`);
-  if (!report.cursor) await reports.setAudience(reportId, run.owner, await deps.audience.countConfirmed());
+  if (!report.cursor) await reports.beginSending(reportId, run.owner, await deps.audience.countConfirmed(), clock.now());
 
   const pageSize = settings.pageSize ?? 100;
   const maxAttempts = settings.maxAttempts ?? 5;

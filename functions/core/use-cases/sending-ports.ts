@@ -42,7 +42,12 @@ export interface ReportStore {
    */
   acquireLease(reportId: string, owner: string, now: Date, until: Date): Promise<ReportRecord | null>;
   releaseLease(reportId: string, owner: string): Promise<void>;
-  setAudience(reportId: string, owner: string, audience: number): Promise<void>;
+  /**
+   * Sending begins (the quota and the rendered output are there): records the audience and,
+   * the first time, `startedAt` — from then on readers may have the report, so it can no
+   * longer be replaced under its id. A lease taken while the quota is spent does not count.
+   */
+  beginSending(reportId: string, owner: string, audience: number, now: Date): Promise<void>;
   /**
    * Saves the cursor and the page's counts as checkpoint number `saved + 1`, where `saved` is the
    * report's `checkpoints` as read at the page's start; false when the lease was lost. Saved
