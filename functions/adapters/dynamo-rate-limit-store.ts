@@ -96,5 +96,5 @@ export function dynamoRateLimitStore(db: DynamoDBDocumentClient, table: string):
   };
 }
 
-// Never shares an item with a counter: their TTL would delete the mark.
-const suppressedKey = (key: string) => `rl#${key}#mailbox-said-no`;
+/** The item that marks a mailbox (an `addressKey`); never shared with a counter, whose TTL would delete it. */
+export const suppressedKey = (key: string) => `rl#${key}#mailbox-said-no`;

@@ -27,6 +27,7 @@ import type { ImportStore } from '../core/use-cases/import-subscribers.ts';
 import type { ImportState } from '../core/import-rules.ts';
 import { addressKey } from '../core/use-cases/rate-limits.ts';
 import { cancellationReasons, errorName } from './dynamo-conflicts.ts';
+import { suppressedKey } from './dynamo-rate-limit-store.ts';
 
 export interface SubscriberAdmin {
   /** Every subscriber row (not counters or tombstones), page by page. */
@@ -210,8 +211,8 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
  * erasure or a bounce that lands between the lookup and the write still wins.
  */
 export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): ImportStore {
-  /** The item dynamo-rate-limit-store.ts writes to mark a mailbox (its `suppressedKey`, kept in step by the import tests). */
-  const mailboxMark = (email: string) => `rl#${addressKey(email)}#mailbox-said-no`;
+  /** The item dynamo-rate-limit-store.ts writes to mark a mailbox that bounced or complained. */
+  const mailboxMark = (email: string) => suppressedKey(addressKey(email));
   const absent = (key: string) => ({
     ConditionCheck: { TableName: table, Key: { email: key }, ConditionExpression: 'attribute_not_exists(email)' },
   });
