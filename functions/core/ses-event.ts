@@ -112,7 +112,9 @@ export function parseSesRecord(value: unknown): SesEvent | Skip {
       if (!c.success) return { reason: 'Complaint without a valid complaint object' };
       return {
         ...base,
-        kind: 'complaint',
+        // A feedback report of type not-spam is the reader rescuing us from their spam folder
+        // (RFC 5965): recorded, but no complaint.
+        kind: c.data.complaintFeedbackType === 'not-spam' ? 'other' : 'complaint',
         eventId: c.data.feedbackId ?? `${mail.messageId}:complaint`,
         recipients: addresses(c.data.complainedRecipients.map((x) => x.emailAddress)),
         at: c.data.timestamp ?? base.at,

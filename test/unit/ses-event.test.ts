@@ -50,6 +50,16 @@ describe('parseSesLambdaEvent', () => {
     expect(ev.eventId).toBe('01000157c44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000');
   });
 
+  it('does not take a not-spam feedback report for a complaint, and does take every other type', () => {
+    const withType = (t: string) => {
+      const record = fixture('ses-eventpub-via-sns__complaint.json');
+      (record.complaint as Record<string, unknown>).complaintFeedbackType = t;
+      return parseSesRecord(record) as SesEvent;
+    };
+    expect(withType('not-spam')).toMatchObject({ kind: 'other', reason: 'not-spam' });
+    for (const t of ['abuse', 'auth-failure', 'fraud', 'other', 'virus']) expect(withType(t).kind).toBe('complaint');
+  });
+
   it('treats transient and undetermined bounces as soft', () => {
     for (const bounceType of ['Transient', 'Undetermined']) {
       const record = fixture('ses-eventpub-via-sns__bounce.json');
