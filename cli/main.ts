@@ -82,6 +82,13 @@ export async function main(argv: string[]): Promise<number> {
 
   const subscribers = program.command('subscribers').description('manage the subscriber list');
   subscribers
+    .command('unsubscribe')
+    .argument('<email>', 'the address')
+    .description('stop mailing a reader who asked by hand (like their unsubscribe link; the consent record is kept)')
+    .action(async (email: string) => {
+      exitCode = await (await import('./subscribers.ts')).unsubscribeSubscriber(email);
+    });
+  subscribers
     .command('count')
     .description('how many subscribers are in each status (no addresses printed)')
     .action(async () => {

@@ -1,5 +1,5 @@
 /**
- * `kawaraban subscribers export` and `kawaraban subscribers delete <email>`.
+ * `kawaraban subscribers export`, `subscribers unsubscribe <email>` and `subscribers delete <email>`.
  *
  * export: every subscriber as CSV (RFC 4180, UTF-8), with status and the consent evidence
  * 特定電子メール法 asks the sender to keep (when, from where, which form, which policy).
@@ -102,6 +102,26 @@ export async function exportSubscribers(opts: { out?: string; status?: string; b
     await once(out, 'finish');
     console.error(`kawaraban: wrote ${count} subscribers to ${opts.out}`);
   }
+  return 0;
+}
+
+/** A reader who asked by hand to stop: unsubscribed like the link does, consent record kept. */
+export async function unsubscribeSubscriber(rawEmail: string): Promise<number> {
+  const checked = checkEmail(rawEmail);
+  if (!checked.ok) {
+    console.error(`kawaraban: not an email address we could have stored (${checked.problem})`);
+    return 1;
+  }
+  const { subscribers } = await stores();
+  const { unsubscribeAddress } = await import('../functions/core/use-cases/unsubscribe.ts');
+  const before = await unsubscribeAddress({ store: subscribers, clock: { now: () => new Date() } }, checked.email);
+  console.log(
+    before === 'erased'
+      ? 'no subscriber with that address: nothing to stop'
+      : before === 'pending' || before === 'confirmed'
+        ? `unsubscribed (was ${before}); a send under way skips them from its next claim`
+        : `already ${before}: never mailed, nothing changed`,
+  );
   return 0;
 }
 

@@ -166,6 +166,37 @@ describe('subscribers delete', () => {
   });
 });
 
+describe('subscribers unsubscribe', () => {
+  it('stops mailing a confirmed reader as their link would, keeps the consent record, and says what it was', async () => {
+    const email = h.stack.address();
+    const row = await h.confirmed(email);
+    expect(row.consent?.policyVersion).toBeDefined();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+
+    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', ` ${email.replace('example.com', 'Example.COM')}`])).toBe(0);
+
+    expect(log.mock.calls.flat().join(' ')).toContain('unsubscribed (was confirmed)');
+    const after = await h.item(email);
+    expect(after).toMatchObject({ status: 'unsubscribed', statusShard: `unsubscribed#${String(row.shard).padStart(2, '0')}`, consent: row.consent });
+    expect(after!.unsubscribedAt).toEqual(expect.any(String));
+    // A second time, or after a bounce, changes nothing.
+    const before = await h.rawItem(email);
+    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', email])).toBe(0);
+    expect(log.mock.calls.flat().join(' ')).toContain('already unsubscribed: never mailed, nothing changed');
+    expect(await h.rawItem(email)).toBe(before);
+  });
+
+  it('says so for an address it does not know, writing nothing, and refuses something that is not an address', async () => {
+    const email = h.stack.address();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', email])).toBe(0);
+    expect(log.mock.calls.flat().join(' ')).toContain('no subscriber with that address');
+    expect(await h.rawItem(email)).toBe('null');
+    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', 'nobody'])).toBe(1);
+  });
+});
+
 async function tokenFor(id: string): Promise<string> {
   return unsubscribeToken(Buffer.from(testSecret, 'utf8'), id);
 }

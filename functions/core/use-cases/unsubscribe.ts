@@ -38,13 +38,32 @@ export function checkUnsubscribeToken(key: Buffer, token: unknown): string | nul
 export async function unsubscribe(deps: UnsubscribeDeps, token: unknown): Promise<UnsubscribeOutcome> {
   const id = verifyUnsubscribeToken(deps.key, token);
   if (!id) return { kind: 'invalid' };
+  const before = await stopMailing(deps, () => deps.store.findById(id));
+  return { kind: 'unsubscribed', subscriberId: id, before };
+}
+
+/**
+ * An operator's `kawaraban subscribers unsubscribe <email>`: a reader who asked by hand (a letter,
+ * a call, a mail to the mailbox while a person reads it). Steps 2–4 on the row of that address;
+ * the consent record stays, as the law wants it kept.
+ */
+export async function unsubscribeAddress(
+  deps: { store: Pick<UnsubscribeStore, 'markUnsubscribed'> & { get(email: string): Promise<Subscriber | null> }; clock: Clock },
+  email: string,
+): Promise<SubscriberStatus | 'erased'> {
+  return stopMailing(deps, () => deps.store.get(email));
+}
+
+/** Steps 2–4 for the row `read` returns; what it was before (`erased`: no row). */
+async function stopMailing(
+  deps: { store: Pick<UnsubscribeStore, 'markUnsubscribed'>; clock: Clock },
+  read: () => Promise<Subscriber | null>,
+): Promise<SubscriberStatus | 'erased'> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const row = await deps.store.findById(id);
-    if (!row) return { kind: 'unsubscribed', subscriberId: id, before: 'erased' };
-    if (!ACTIVE.includes(row.status)) return { kind: 'unsubscribed', subscriberId: id, before: row.status };
-    if (await deps.store.markUnsubscribed(row, deps.clock.now().toISOString())) {
-      return { kind: 'unsubscribed', subscriberId: id, before: row.status };
-    }
+    const row = await read();
+    if (!row) return 'erased';
+    if (!ACTIVE.includes(row.status)) return row.status;
+    if (await deps.store.markUnsubscribed(row, deps.clock.now().toISOString())) return row.status;
   }
-  throw new Error(`subscriber ${id} kept changing while unsubscribing`);
+  throw new Error('the subscriber kept changing while unsubscribing');
 }
