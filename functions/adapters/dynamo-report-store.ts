@@ -102,27 +102,8 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     },
 
     async findDue(now) {
-      const ids: string[] = [];
-      const query = async (status: ReportStatus, dueOnly: boolean) => {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await doc.send(
-            new QueryCommand({
-              TableName: table,
-              IndexName: 'byStatus',
-              KeyConditionExpression: dueOnly ? '#status = :s AND sendAt <= :now' : '#status = :s',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: dueOnly ? { ':s': status, ':now': now.toISOString() } : { ':s': status },
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const it of out.Items ?? []) if (!ids.includes(String(it.reportId))) ids.push(String(it.reportId));
-          start = out.LastEvaluatedKey;
-        } while (start);
-      };
-      await query('SENDING', false);
-      await query('SCHEDULED', true);
-      return ids;
+      const ids = [...(await reportIdsIn(doc, table, 'SENDING')), ...(await reportIdsIn(doc, table, 'SCHEDULED', now))];
+      return [...new Set(ids)];
     },
 
     async acquireLease(reportId, owner, now, until) {
@@ -337,29 +318,34 @@ export async function listReports(
   statuses: readonly ReportStatus[] = REPORT_STATUSES,
 ): Promise<ReportRecord[]> {
   const ids: string[] = [];
-  for (const status of statuses) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'byStatus',
-          KeyConditionExpression: '#status = :s',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':s': status },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const it of out.Items ?? []) ids.push(String(it.reportId));
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
+  for (const status of statuses) ids.push(...(await reportIdsIn(doc, table, status)));
   const store = dynamoReportStore(doc, table);
   const records: ReportRecord[] = [];
   for (let i = 0; i < ids.length; i += 10) {
     for (const r of await Promise.all(ids.slice(i, i + 10).map((id) => store.get(id)))) if (r) records.push(r);
   }
   return records.sort((a, b) => (b.sendAt ?? b.createdAt).localeCompare(a.sendAt ?? a.createdAt));
+}
+
+/** The ids of reports in `status` (due by `dueBy`, when given) from the sparse byStatus index, in send-time order. */
+async function reportIdsIn(doc: DynamoDBDocumentClient, table: string, status: ReportStatus, dueBy?: Date): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: dueBy ? '#status = :s AND sendAt <= :now' : '#status = :s',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: dueBy ? { ':s': status, ':now': dueBy.toISOString() } : { ':s': status },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const it of out.Items ?? []) ids.push(String(it.reportId));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return ids;
 }
 
 export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables): Ledger {
