@@ -202,15 +202,18 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
           new UpdateCommand({
             TableName: table,
             Key: key(reportId),
-            UpdateExpression: 'SET updatedAt = :now ADD failedRuns :one',
-            ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+            // One run fails once: the run is named, so a write the SDK retries counts once.
+            UpdateExpression: 'SET updatedAt = :now, lastFailedRun = :owner ADD failedRuns :one',
+            ConditionExpression: 'leaseOwner = :owner AND #status = :sending AND (attribute_not_exists(lastFailedRun) OR lastFailedRun <> :owner)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ':owner': owner, ':sending': 'SENDING' },
             ReturnValues: 'UPDATED_NEW',
           }),
         ),
       );
-      return out ? Number(out.Attributes?.failedRuns ?? 0) : null;
+      if (out) return Number(out.Attributes?.failedRuns ?? 0);
+      const current = (await doc.send(new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }))).Item;
+      return current?.leaseOwner === owner && current.lastFailedRun === owner ? Number(current.failedRuns ?? 0) : null;
     },
 
     async changeStatus(reportId, from, to, now, set = {}) {

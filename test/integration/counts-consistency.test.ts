@@ -188,6 +188,39 @@ describe('storage retries', () => {
   });
 });
 
+describe('storage retries: failed runs', () => {
+  it('a failed run the SDK records twice (its first answer lost) counts once', async () => {
+    const stack = await createTestStack();
+    await oneShard(stack, 3, 2, 'failing');
+    const report = await seedReport(stack);
+    const client = new DynamoDBClient({});
+    let lost = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        const input = args.input as Record<string, unknown>;
+        if (lost === 0 && context.commandName === 'UpdateItemCommand' && String(input.UpdateExpression).includes('failedRuns :one')) {
+          lost++;
+          throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+        }
+        return out;
+      },
+      { step: 'deserialize', name: 'loseFirstFailedRunAnswer' },
+    );
+    const lossy = DynamoDBDocumentClient.from(client);
+    const base = dispatchSetup(stack);
+    // Every page read fails, so the run ends in an error and is counted.
+    const audience = { ...base.deps.audience, page: () => Promise.reject(new Error('the index is unavailable')) };
+    const { deps, settings } = dispatchSetup(stack, { audience, reports: dynamoReportStore(lossy, stack.config.tables.reports) });
+
+    const summary = await dispatchDue(deps, settings, dispatchRun());
+
+    expect(lost).toBe(1);
+    expect(summary.reports[0]).toMatchObject({ outcome: 'error' });
+    expect((await dynamoReportStore(doc, stack.config.tables.reports).get(report.reportId))?.failedRuns).toBe(1);
+  });
+});
+
 describe('SES events', () => {
   it('idempotent: a soft bounce delivered again after a delivery changes nothing more', async () => {
     const stack = await createTestStack();
