@@ -148,30 +148,30 @@ describe('sending: never to someone who left', () => {
   });
 });
 
-describe('storage retries', () => {
-  /**
-   * A DynamoDB client whose first UpdateItem matching `pick` reaches DynamoDB and is applied,
-   * but whose answer is lost on the way back (a reset connection): the SDK retries it, as it
-   * does on AWS. Only the fault is simulated; the writes go to DynamoDB Local.
-   */
-  function losingFirstAnswer(pick: (input: Record<string, unknown>) => boolean) {
-    const client = new DynamoDBClient({});
-    let lost = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const out = await next(args);
-        if (lost === 0 && context.commandName === 'UpdateItemCommand' && pick(args.input as Record<string, unknown>)) {
-          lost++;
-          throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
-        }
-        return out;
-      },
-      { step: 'deserialize', name: 'loseFirstAnswer' },
-    );
-    const lossy = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    return { doc: lossy, lost: () => lost };
-  }
+/**
+ * A DynamoDB client whose first UpdateItem matching `pick` reaches DynamoDB and is applied,
+ * but whose answer is lost on the way back (a reset connection): the SDK retries it, as it
+ * does on AWS. Only the fault is simulated; the writes go to DynamoDB Local.
+ */
+function losingFirstAnswer(pick: (input: Record<string, unknown>) => boolean) {
+  const client = new DynamoDBClient({});
+  let lost = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (lost === 0 && context.commandName === 'UpdateItemCommand' && pick(args.input as Record<string, unknown>)) {
+        lost++;
+        throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+      }
+      return out;
+    },
+    { step: 'deserialize', name: 'loseFirstAnswer' },
+  );
+  const lossy = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { doc: lossy, lost: () => lost };
+}
 
+describe('storage retries', () => {
   it('report counts: a checkpoint the SDK sends twice (its first answer lost) counts the page once', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 5, 7, 'retry');
@@ -186,28 +186,12 @@ describe('storage retries', () => {
     expect((await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent')).toHaveLength(subs.length);
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(subs.length);
   });
-});
 
-describe('storage retries: failed runs', () => {
   it('a failed run the SDK records twice (its first answer lost) counts once', async () => {
     const stack = await createTestStack();
     await oneShard(stack, 3, 2, 'failing');
     const report = await seedReport(stack);
-    const client = new DynamoDBClient({});
-    let lost = 0;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const out = await next(args);
-        const input = args.input as Record<string, unknown>;
-        if (lost === 0 && context.commandName === 'UpdateItemCommand' && String(input.UpdateExpression).includes('failedRuns :one')) {
-          lost++;
-          throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
-        }
-        return out;
-      },
-      { step: 'deserialize', name: 'loseFirstFailedRunAnswer' },
-    );
-    const lossy = DynamoDBDocumentClient.from(client);
+    const { doc: lossy, lost } = losingFirstAnswer((input) => String(input.UpdateExpression ?? '').includes('failedRuns :one'));
     const base = dispatchSetup(stack);
     // Every page read fails, so the run ends in an error and is counted.
     const audience = { ...base.deps.audience, page: () => Promise.reject(new Error('the index is unavailable')) };
@@ -215,7 +199,7 @@ describe('storage retries: failed runs', () => {
 
     const summary = await dispatchDue(deps, settings, dispatchRun());
 
-    expect(lost).toBe(1);
+    expect(lost()).toBe(1);
     expect(summary.reports[0]).toMatchObject({ outcome: 'error' });
     expect((await dynamoReportStore(doc, stack.config.tables.reports).get(report.reportId))?.failedRuns).toBe(1);
   });
