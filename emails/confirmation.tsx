@@ -3,12 +3,12 @@
  * their address — so it cannot be used to mail someone else an attacker's text.
  */
 import { Button, Heading, Link, Text } from '@react-email/components';
-import { Band } from './components/band.tsx';
+import { Band } from './_components/band.tsx';
 import type { Locale } from '../functions/core/subscriber.ts';
-import { EmailLayout } from './components/layout.tsx';
-import { SenderFooter } from './components/sender-footer.tsx';
-import * as s from './components/styles.ts';
-import { emailText } from './i18n/index.ts';
+import { EmailLayout } from './_components/layout.tsx';
+import { SenderFooter } from './_components/sender-footer.tsx';
+import * as s from './_components/styles.ts';
+import { emailText } from './_i18n/index.ts';
 import { previewContext } from './preview-data.ts';
 import type { NewsletterContext } from './types.ts';
 

@@ -3,10 +3,10 @@
  *
  * React-free on purpose — the dispatcher sends "paused" and "sent" notices and must not bundle
  * React — so these are small hand-written HTML documents with every value escaped, plus a text
- * part. The words come from emails/i18n like every other email.
+ * part. The words come from emails/_i18n like every other email.
  */
-import { emailText } from './i18n/index.ts';
-import type { EmailText } from './i18n/types.ts';
+import { emailText } from './_i18n/index.ts';
+import type { EmailText } from './_i18n/types.ts';
 import { escapeHtml } from './linkify.ts';
 import type { EditorNotice, Locale, NewsletterContext, RenderedEmail } from './types.ts';
 

@@ -6,10 +6,10 @@
  * - Subject: `【newsletter name】title` (ja) / `[newsletter name] title` (en), so the list is
  *   recognisable in a crowded corporate inbox; a proof gets `【校正刷り】` / `[PROOF]` in front.
  * - HTML comes from React Email; the plain text comes from a dedicated renderer over the same
- *   data (emails/text/), which reads better than an HTML-to-text conversion and costs less.
+ *   data (emails/_text/), which reads better than an HTML-to-text conversion and costs less.
  * - This file is .ts (the contract's path), so it builds elements with createElement, not JSX.
  * - Never `pretty: true`: it would pull prettier into the function bundle.
- * - Outlook-only markup (conditional comments) is written by components/outlook.tsx and unwrapped here.
+ * - Outlook-only markup (conditional comments) is written by _components/outlook.tsx and unwrapped here.
  *
  * The dispatcher must not bundle React: it imports emails/notices.ts and emails/types.ts, never this file.
  */
@@ -17,13 +17,13 @@ import { render } from '@react-email/render';
 import { createElement } from 'react';
 import type { Report } from '../functions/core/report-schema.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
-import { unwrapOutlookComments } from './components/outlook.tsx';
+import { unwrapOutlookComments } from './_components/outlook.tsx';
 import { ConfirmationEmail } from './confirmation.tsx';
-import { emailText } from './i18n/index.ts';
+import { emailText } from './_i18n/index.ts';
 import { oneLine } from './notices.ts';
 import { ReportEmail } from './report.tsx';
-import { confirmationText } from './text/confirmation-text.ts';
-import { reportText } from './text/report-text.ts';
+import { confirmationText } from './_text/confirmation-text.ts';
+import { reportText } from './_text/report-text.ts';
 import type { NewsletterContext, RenderedEmail } from './types.ts';
 
 export { renderEditorNotice } from './notices.ts';

@@ -494,7 +494,7 @@ describe('renderEditorNotice', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((p) => p.includes('emails/i18n/ja.ts'))).toBe(true);
+    expect(inputs.some((p) => p.includes('emails/_i18n/ja.ts'))).toBe(true);
     expect(inputs.filter((p) => /node_modules\/(react|react-dom|@react-email)\//.test(p))).toEqual([]);
   });
 });

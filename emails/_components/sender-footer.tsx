@@ -1,6 +1,6 @@
 import { Hr, Link, Text } from '@react-email/components';
 import type { SenderBlock } from '../../functions/core/config.ts';
-import type { EmailText } from '../i18n/types.ts';
+import type { EmailText } from '../_i18n/types.ts';
 import { Band } from './band.tsx';
 import { Lines, RichText } from './rich-text.tsx';
 import * as s from './styles.ts';

@@ -5,7 +5,7 @@
  * background (WCAG AAA), 4.5:1 for the small print on the grey footer.
  *
  * Line heights are in px (Outlook for Windows handles unitless ones badly): 1.8× for Japanese
- * body text (1.6× for English, see emails/i18n), 1.7× for the small print, 1.5× for headings. Headings break at phrase boundaries
+ * body text (1.6× for English, see emails/_i18n), 1.7× for the small print, 1.5× for headings. Headings break at phrase boundaries
  * where the client supports it (`word-break: auto-phrase`, for lang="ja"); elsewhere it is ignored.
  */
 import type { CSSProperties } from 'react';
@@ -25,7 +25,7 @@ export const colors = {
   proofRule: '#b45309',
 } as const;
 
-/** Width of the paper; Outlook gets it as a fixed table width (components/outlook.tsx). */
+/** Width of the paper; Outlook gets it as a fixed table width (_components/outlook.tsx). */
 export const paperWidth = 640;
 
 /** Class names used by responsiveCss. */
@@ -38,7 +38,7 @@ export const responsiveCss = `@media only screen and (max-width:480px){.${cls.pa
 const phraseBreak = { wordBreak: 'auto-phrase' } as unknown as CSSProperties;
 
 /**
- * Body text in the language's line height (emails/i18n). The font family is set once, on the cell
+ * Body text in the language's line height (emails/_i18n). The font family is set once, on the cell
  * around the text (`textCell`), and inherited: repeated on every paragraph it made up a third of the
  * HTML, and Gmail clips a message over ~102 KB — hiding the footer with the unsubscribe link.
  * Outlook for Windows gets its font from the [if mso] style instead.

@@ -1,5 +1,5 @@
 /** The plain-text part of the confirmation email. */
-import type { EmailText } from '../i18n/types.ts';
+import type { EmailText } from '../_i18n/types.ts';
 import type { NewsletterContext } from '../types.ts';
 import { RULE, senderLines } from './text-helpers.ts';
 

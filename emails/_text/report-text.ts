@@ -6,7 +6,7 @@
  */
 import { unsubscribeUrl } from '../../functions/core/links.ts';
 import type { Report, ReportBlock } from '../../functions/core/report-schema.ts';
-import type { EmailText } from '../i18n/types.ts';
+import type { EmailText } from '../_i18n/types.ts';
 import { UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext } from '../types.ts';
 import { indent, RULE, senderLines, splitLines, urlsOnOwnLines as own } from './text-helpers.ts';
 

@@ -1,6 +1,6 @@
 /** Small pieces shared by the plain-text renderers. */
 import type { SenderBlock } from '../../functions/core/config.ts';
-import type { EmailText } from '../i18n/types.ts';
+import type { EmailText } from '../_i18n/types.ts';
 import { splitLinks } from '../linkify.ts';
 
 /** A rule 60 ASCII columns wide: the same width in every monospace font, Japanese ones included. */
