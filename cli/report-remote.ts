@@ -6,9 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
 import { REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
+import { cliLang } from './context.ts';
 import { loadCliEnv } from './env.ts';
 
-const lang = (): ReportLang => (process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja');
+const lang = (): ReportLang => cliLang();
 
 const messages = {
   ja: {
@@ -122,7 +123,7 @@ async function reportStore(id: string) {
   return dynamoReportStore(dynamo, table);
 }
 
-export async function printStatus(id: string): Promise<number> {
+export async function printStatus(id: string, _opts: { json?: boolean; watch?: boolean; interval?: string } = {}): Promise<number> {
   const store = await reportStore(id);
   if (!store) return 1;
   const m = messages[lang()];
@@ -139,7 +140,7 @@ export async function printStatus(id: string): Promise<number> {
 export const LISTABLE_STATUSES = ['SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
 
 /** `report list [--status S]`: one line per report, newest send time first. */
-export async function printReportList(status?: string): Promise<number> {
+export async function printReportList(status?: string, _opts: { json?: boolean } = {}): Promise<number> {
   const m = messages[lang()];
   if (status !== undefined && !(LISTABLE_STATUSES as readonly string[]).includes(status)) {
     console.error(m.badStatus(status, LISTABLE_STATUSES.join(', ')));

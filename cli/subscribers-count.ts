@@ -5,7 +5,7 @@
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
 import { loadCliEnv } from './env.ts';
 
-export async function printSubscriberCounts(): Promise<number> {
+export async function printSubscriberCounts(_opts: { json?: boolean } = {}): Promise<number> {
   loadCliEnv();
   const table = process.env.SUBSCRIBERS_TABLE;
   if (!table) {

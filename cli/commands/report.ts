@@ -1,0 +1,60 @@
+/** `kawaraban report …`: report files (schema, validate, preview) and sent reports (upload, status, list, pause, resume, cancel). */
+import type { Command } from 'commander';
+import { type CommandKit, upper } from './kit.ts';
+
+export function registerReportCommands(program: Command, { t, lang, run }: CommandKit): void {
+  const h = t.help.report;
+  const report = program.command('report').description(h.group);
+  report
+    .command('schema')
+    .description(h.schema)
+    .action(() => run(async () => (await import('../report-files.ts')).printSchema()));
+  report
+    .command('validate')
+    .argument('<file>', h.file)
+    .description(h.validate)
+    .action((file: string) => run(async () => (await import('../report-files.ts')).validateFile(file, lang)));
+  report
+    .command('preview')
+    .argument('<file>', h.file)
+    .requiredOption('--out <dir>', h.out)
+    .description(h.preview)
+    .action((file: string, opts: { out: string }) =>
+      run(async () => (await import('../report-files.ts')).previewFile(file, opts.out, lang)),
+    );
+  report
+    .command('upload')
+    .argument('<file>', h.file)
+    .option('--draft', h.draft)
+    .description(h.upload)
+    .action((file: string, opts: { draft?: boolean }) =>
+      run(async () => (await import('../report-remote.ts')).uploadFile(file, { draft: !!opts.draft })),
+    );
+  report
+    .command('status')
+    .argument('<id>', h.id)
+    .option('--json', t.help.json)
+    .option('--watch', h.watch)
+    .option('--interval <seconds>', h.interval)
+    .description(h.status)
+    .action((id: string, opts: { json?: boolean; watch?: boolean; interval?: string }) =>
+      run(async () => (await import('../report-remote.ts')).printStatus(id, opts)),
+    );
+  report
+    .command('list')
+    .option('--status <status>', h.listStatus)
+    .option('--json', t.help.json)
+    .description(h.list)
+    .action((opts: { status?: string; json?: boolean }) =>
+      run(async () => (await import('../report-remote.ts')).printReportList(upper(opts.status), opts)),
+    );
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    report
+      .command(action)
+      .argument('<id>', h.id)
+      .description(h[action])
+      .action((id: string) =>
+        run(async () => (await import('../report-remote.ts')).controlReport(action, id)),
+      );
+  }
+}

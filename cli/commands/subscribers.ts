@@ -1,0 +1,52 @@
+/** `kawaraban subscribers …`: the list (count, export, import, show) and one reader (unsubscribe, delete). */
+import type { Command } from 'commander';
+import { type CommandKit, lower } from './kit.ts';
+
+export function registerSubscriberCommands(program: Command, { t, lang, run }: CommandKit): void {
+  const h = t.help.subscribers;
+  const subscribers = program.command('subscribers').description(h.group);
+  subscribers
+    .command('unsubscribe')
+    .argument('<email>', h.email)
+    .description(h.unsubscribe)
+    .action((email: string) =>
+      run(async () => (await import('../subscribers.ts')).unsubscribeSubscriber(email)),
+    );
+  subscribers
+    .command('count')
+    .option('--json', t.help.json)
+    .description(h.count)
+    .action((opts: { json?: boolean }) =>
+      run(async () => (await import('../subscribers-count.ts')).printSubscriberCounts(opts)),
+    );
+  subscribers
+    .command('export')
+    .option('--out <file>', h.exportOut)
+    .option('--status <status>', h.exportStatus)
+    .option('--bom', h.bom)
+    .description(h.export)
+    .action((opts: { out?: string; status?: string; bom?: boolean }) =>
+      run(async () =>
+        (await import('../subscribers.ts')).exportSubscribers({ ...opts, status: lower(opts.status) }),
+      ),
+    );
+  subscribers
+    .command('delete')
+    .argument('<email>', h.email)
+    .description(h.delete)
+    .action((email: string) => run(async () => (await import('../subscribers.ts')).deleteSubscriber(email)));
+  subscribers
+    .command('import')
+    .argument('<file>', h.importFile)
+    .option('--source <text>', h.source)
+    .option('--policy-version <version>', h.policyVersion)
+    .option('--dry-run', h.dryRun)
+    .option('--report <file>', h.importReport)
+    .description(h.import)
+    .action(
+      (file: string, opts: { source?: string; policyVersion?: string; dryRun?: boolean; report?: string }) =>
+        run(async () =>
+          (await import('../subscribers-import.ts')).importSubscribersFile(file, { ...opts, lang }),
+        ),
+    );
+}

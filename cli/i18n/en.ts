@@ -1,0 +1,76 @@
+/** Every text of the `kawaraban` command in English; the same shape as ja.ts (its type). */
+import type { CliText } from './ja.ts';
+
+export const en: CliText = {
+  help: {
+    program:
+      'Operate the kawaraban newsletter: validate, preview, upload and track reports, manage subscribers, see and check what the CLI talks to.',
+    usage: 'Usage:',
+    arguments: 'Arguments:',
+    options: 'Options:',
+    commands: 'Commands:',
+    globalOptions: 'Global Options:',
+    helpOption: 'display help for command',
+    helpCommand: 'display help for command',
+    version: 'print the version',
+    lang: 'language of messages and help (ja|en); default KAWARABAN_LANG, else ja',
+    stack:
+      'talk to the AWS stacks with this prefix (e.g. Kawaraban), reading their outputs; default KAWARABAN_STACK, else the local stack',
+    json: 'print JSON (for scripts)',
+    report: {
+      group: 'work with report files and sent reports',
+      schema: 'print the report format as JSON Schema',
+      validate: 'check a report file; exits 1 and lists every problem as "<json path>: <reason>"',
+      preview: 'render a report as it will be sent and write the HTML and text parts',
+      out: 'directory for <id>.html and <id>.txt',
+      upload: 'validate, then upload to the bucket (refuses an invalid file without uploading)',
+      draft: 'upload as a draft: a proof goes to the editors only',
+      status: "print a report's status and delivery counts",
+      watch: 'keep refreshing sent/audience, rate, ETA, bounces and complaints until the report ends',
+      interval: 'seconds between refreshes with --watch (default 5)',
+      list: 'list reports, newest send time first, with status and counts (rejected uploads: see report status <id>)',
+      listStatus: 'only reports in this status (SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
+      pause:
+        'hold a SCHEDULED or SENDING report (a send under way stops before its next page); resume continues it',
+      resume:
+        'let a PAUSED report send again: the next dispatcher run continues where it stopped (one paused before it started is SCHEDULED again)',
+      cancel:
+        'stop a SCHEDULED, SENDING or PAUSED report for good (a send under way stops before its next page)',
+      file: 'report JSON file',
+      id: 'report id',
+    },
+    subscribers: {
+      group: 'manage the subscriber list',
+      email: 'the address',
+      unsubscribe:
+        'stop mailing a reader who asked by hand (like their unsubscribe link; the consent record is kept)',
+      count: 'how many subscribers are in each status (no addresses printed)',
+      export: 'print every subscriber as CSV, with status and consent evidence',
+      exportOut: 'write the CSV to a file instead of stdout',
+      exportStatus:
+        'only subscribers with this status (pending|confirmed|unsubscribed|bounced|complained, any case)',
+      bom: 'start with a UTF-8 byte order mark, for Excel',
+      delete:
+        "erase a subscriber's personal data, keeping a hashed tombstone so imports cannot bring it back",
+      import:
+        'import readers who opted in at another tool as confirmed subscribers; validates the whole file first (any problem: nothing is written) and never brings back an unsubscribed, bounced, complained or erased address',
+      importFile: 'CSV (UTF-8) with a header: email, consentAt (required); locale, consentSource',
+      source: 'consent source for rows without a consentSource, e.g. "legacy form 2023"',
+      policyVersion: 'consent policy version to record (default: CONSENT_POLICY_VERSION or 1)',
+      dryRun: 'validate and look up, print what would happen, write nothing',
+      importReport: "write each line's outcome as CSV (line, email, outcome)",
+      show: "one reader: status, locale, consent evidence, other spellings of the same mailbox, and each recent report's delivery state",
+      reports: 'how many recent reports to look up deliveries in (default 10)',
+      reportId: 'also look up the delivery of this report (repeatable)',
+    },
+    target:
+      'what the CLI talks to (local or stack, region, account, bucket, tables) and whether it is reachable',
+    doctor: 'check a deployment: one line per check, ✓ or ✗ with the fix; exit 0 only when all pass',
+  },
+  common: {
+    badLang: (value: string) => `--lang must be ja or en (got ${value})`,
+    badStatus: (value: string, allowed: string) => `unknown status "${value}" (use one of: ${allowed})`,
+    badEmail: (why: string) => `not an email address we could have stored (${why})`,
+    badNumber: (name: string, value: string) => `${name} must be a positive whole number (got ${value})`,
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * Every text of the `kawaraban` command in Japanese: help, then messages by command. The
+ * English file has the same shape (its type is this object's), so a missing text fails the
+ * typecheck. Modules that predate this file keep their own ja/en tables beside their code.
+ */
+export const ja = {
+  help: {
+    program:
+      '瓦版ニュースレターの運用コマンド: 報告の検証・プレビュー・アップロード・追跡、購読者の管理、接続先の確認と診断。',
+    usage: '使い方:',
+    arguments: '引数:',
+    options: 'オプション:',
+    commands: 'コマンド:',
+    globalOptions: '共通オプション:',
+    helpOption: 'このヘルプを表示する',
+    helpCommand: 'コマンドのヘルプを表示する',
+    version: 'バージョンを表示する',
+    lang: 'メッセージとヘルプの言語 (ja|en)。既定は KAWARABAN_LANG、なければ ja',
+    stack:
+      'AWS 上のスタック（接頭辞、例 Kawaraban）の出力値から接続先を読む。既定は KAWARABAN_STACK、なければローカルスタック',
+    json: 'JSON で出力する（スクリプト向け）',
+    report: {
+      group: '報告ファイルと配信済みの報告を扱う',
+      schema: '報告ファイルの形式を JSON Schema で出力する',
+      validate: '報告ファイルを検査する。問題があれば「<JSON パス>: <理由>」をすべて挙げて終了コード 1',
+      preview: '送信されるとおりに報告を描画し、HTML とテキストを書き出す',
+      out: '<id>.html と <id>.txt を書き出すディレクトリ',
+      upload: '検証してからバケットにアップロードする（不正なファイルはアップロードしない）',
+      draft: '下書きとしてアップロードする: 校正刷りが編集者にだけ届く',
+      status: '報告の状態と配信数を表示する',
+      watch: '報告が終わるまで、送信数/対象数・速度・残り時間・バウンス・苦情を更新し続ける',
+      interval: '--watch の更新間隔（秒、既定 5）',
+      list: '報告の一覧（送信予定の新しい順、状態と数。却下されたアップロードは report status <id> で）',
+      listStatus: 'この状態の報告だけ (SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
+      pause: 'SCHEDULED・SENDING の報告を止める（送信中なら次のページの前に止まる）。resume で続きから',
+      resume:
+        'PAUSED の報告を再開する（次の配信処理が止まった位置から続ける。送信前に止めたものは SCHEDULED に戻る）',
+      cancel: 'SCHEDULED・SENDING・PAUSED の報告を取り消す（送信中なら次のページの前に止まる）',
+      file: '報告の JSON ファイル',
+      id: '報告の id',
+    },
+    subscribers: {
+      group: '購読者リストを扱う',
+      email: 'メールアドレス',
+      unsubscribe: '手で頼んできた読者への配信を止める（配信停止リンクと同じ。同意の記録は残す）',
+      count: '状態ごとの購読者数（アドレスは表示しない）',
+      export: 'すべての購読者を状態と同意の記録つきの CSV で出力する',
+      exportOut: 'CSV を標準出力でなくファイルに書く',
+      exportStatus:
+        'この状態の購読者だけ (pending|confirmed|unsubscribed|bounced|complained、大文字小文字は問わない)',
+      bom: 'Excel 向けに UTF-8 の BOM を先頭につける',
+      delete: '購読者の個人データを消す（再取り込みを防ぐため、ハッシュだけの墓標を残す）',
+      import:
+        '他のツールで同意を得た読者を confirmed として取り込む。先にファイル全体を検証し（問題があれば何も書かない）、配信停止・バウンス・苦情・消去済みのアドレスは決して戻さない',
+      importFile: 'ヘッダーつきの CSV (UTF-8): email, consentAt（必須）; locale, consentSource',
+      source: 'consentSource のない行の同意の出どころ（例 "旧フォーム 2023"）',
+      policyVersion: '記録する同意文面のバージョン（既定は CONSENT_POLICY_VERSION、なければ 1）',
+      dryRun: '検証と照会だけして、何が起きるかを表示する（何も書かない）',
+      importReport: '各行の結果を CSV (line, email, outcome) で書き出す',
+      show: '一人の読者: 状態・言語・同意の記録・同じメールボックスの別表記・最近の報告ごとの配信状態',
+      reports: '配信状態を調べる最近の報告の数（既定 10）',
+      reportId: 'この報告の配信状態も調べる（何度でも指定可）',
+    },
+    target:
+      'CLI がどこにつながるか（ローカルかスタックか、リージョン、アカウント、バケット、テーブル）と、届くかどうか',
+    doctor: '配信環境を点検する: 1 行に 1 項目、✓ か ✗ と直し方。すべて通れば終了コード 0',
+  },
+  common: {
+    badLang: (value: string) => `--lang は ja か en です（指定: ${value}）`,
+    badStatus: (value: string, allowed: string) => `状態「${value}」は使えません（使えるもの: ${allowed}）`,
+    badEmail: (why: string) => `保存されうるメールアドレスではありません（${why}）`,
+    badNumber: (name: string, value: string) => `${name} には正の整数を指定してください（指定: ${value}）`,
+  },
+};
+
+export type CliText = typeof ja;
