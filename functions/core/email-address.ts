@@ -22,11 +22,23 @@ const UNICODE_LABEL = /^[\p{L}\p{N}\p{M}-]+$/u;
 const ASCII_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 // Top-level domains are alphabetic (or punycode): rejects IP-like and numeric endings.
 const TLD = /^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+// `[192.0.2.1]`, `[IPv6:…]` or a bare dotted quad: a host, not a domain (RFC 5321 §4.1.3).
+const ADDRESS_LITERAL = /^\[.*\]$|^\d{1,3}(\.\d{1,3}){3}$/;
 // Full-width ASCII forms (ＡＢＣ＠) and the ideographic space: typed with a Japanese IME left on.
 const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/u;
 
 /** Why an address was refused; each has a message for the person on the form. */
-export type EmailProblem = 'empty' | 'too-long' | 'missing-at' | 'full-width' | 'whitespace' | 'local-part' | 'domain';
+export type EmailProblem =
+  | 'empty'
+  | 'too-long'
+  | 'missing-at'
+  | 'full-width'
+  | 'whitespace'
+  | 'local-part'
+  | 'domain'
+  | 'address-literal'
+  | 'reserved-domain'
+  | 'source-route';
 
 export type EmailCheck = { ok: true; email: string } | { ok: false; problem: EmailProblem };
 
@@ -40,6 +52,7 @@ export function checkEmail(raw: unknown): EmailCheck {
   if (/[\s\p{Cc}\p{Cf}]/u.test(trimmed)) return fail('whitespace');
   const at = trimmed.lastIndexOf('@');
   if (at <= 0 || at === trimmed.length - 1) return fail('missing-at');
+  if (ADDRESS_LITERAL.test(trimmed.slice(at + 1))) return fail('address-literal');
   const local = unquote(trimmed.slice(0, at));
   if (local === null || !LOCAL_PART.test(local)) return fail('local-part');
   if (local.length > MAX_LOCAL_LENGTH) return fail('too-long');
@@ -48,6 +61,50 @@ export function checkEmail(raw: unknown): EmailCheck {
   if (domain.length > MAX_DOMAIN_LENGTH) return fail('too-long');
   const email = `${local}@${domain}`;
   return email.length <= MAX_EMAIL_LENGTH ? { ok: true, email } : fail('too-long');
+}
+
+/**
+ * Top-level domains no mail to which can ever be delivered, each with its reason (the README
+ * lists them too). Only reserved or never-delegated names: an existing TLD is never guessed at.
+ */
+export const UNDELIVERABLE_TLDS: Readonly<Record<string, string>> = {
+  test: 'RFC 2606 / RFC 6761: reserved for testing, never in the DNS',
+  example: 'RFC 2606: reserved for documentation',
+  invalid: 'RFC 2606 / RFC 6761: guaranteed not to exist',
+  localhost: 'RFC 2606 / RFC 6761: the sender\'s own machine',
+  local: 'RFC 6762: multicast DNS inside one network, unreachable from SES',
+  onion: 'RFC 7686: Tor onion services, unreachable by ordinary SMTP',
+  alt: 'RFC 9476: names outside the DNS',
+  internal: 'ICANN (2024): reserved for private networks, never delegated',
+  arpa: 'RFC 3172: DNS infrastructure (reverse lookups, home.arpa of RFC 8375), no mailboxes',
+  home: 'ICANN (2018): will not be delegated (private-network name collisions)',
+  corp: 'ICANN (2018): will not be delegated (private-network name collisions)',
+  mail: 'ICANN (2018): will not be delegated (private-network name collisions)',
+  lan: 'not in the root zone: a private-network name',
+  localdomain: 'not in the root zone: the default name of unconfigured hosts',
+};
+
+/**
+ * Local-part characters that mean routing, not a mailbox: `%` (the "percent hack", RFC 1123
+ * §5.2.16, which some relays still honour to forward elsewhere) and `!` (UUCP bang paths). Valid
+ * syntax, so stored rows with them are still found; a new sign-up or import is refused, because
+ * such an address asks a relay to send our mail on to a host its owner chose.
+ */
+const SOURCE_ROUTE = /[%!]/;
+
+/**
+ * checkEmail, then what makes an address undeliverable although well-formed: for sign-ups and
+ * imports, where a new address enters. Lookups (CLI, SES events) use checkEmail alone, so rows
+ * stored before a rule existed are still found.
+ */
+export function checkNewAddress(raw: unknown): EmailCheck {
+  const checked = checkEmail(raw);
+  if (!checked.ok) return checked;
+  const at = checked.email.lastIndexOf('@');
+  if (SOURCE_ROUTE.test(checked.email.slice(0, at))) return { ok: false, problem: 'source-route' };
+  const tld = checked.email.slice(checked.email.lastIndexOf('.') + 1);
+  if (Object.hasOwn(UNDELIVERABLE_TLDS, tld)) return { ok: false, problem: 'reserved-domain' };
+  return checked;
 }
 
 /** The normalised address, or null when it is not one we can send to. */

@@ -23,6 +23,9 @@ const emailJa: Record<EmailProblem, string> = {
   whitespace: '空白や見えない文字が含まれています',
   'local-part': '「@」より前に使えない文字があるか、「.」の使い方が正しくありません（日本語などの文字は SES で送れません）',
   domain: '「@」より後ろのドメイン名が正しくありません',
+  'address-literal': '「@」の後ろが IP アドレスです（ドメイン名が必要です）',
+  'reserved-domain': 'テスト用・社内用などに予約されたドメインで、メールを届けられません（README の「受け付けないアドレス」）',
+  'source-route': '「%」や「!」は転送の指定として扱われるため、このアドレスには送りません',
 };
 
 const emailEn: Record<EmailProblem, string> = {
@@ -33,6 +36,9 @@ const emailEn: Record<EmailProblem, string> = {
   whitespace: 'the address contains spaces or invisible characters',
   'local-part': 'the part before the "@" has a character we cannot use (SES cannot send to non-ASCII local parts) or misplaced dots',
   domain: 'the domain after the "@" is not valid',
+  'address-literal': 'the part after the "@" is an IP address, not a domain',
+  'reserved-domain': 'a reserved domain (testing, documentation, private networks) that no mail can reach (README: "Addresses we refuse")',
+  'source-route': '"%" and "!" are forwarding instructions to mail servers: we do not send to such addresses',
 };
 
 const csvJa: Record<CsvProblem, string> = {

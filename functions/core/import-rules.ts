@@ -8,7 +8,7 @@
  * only the person can come back, through double opt-in, which is fresh consent.
  */
 import type { CsvProblem, CsvRecord } from './csv-parser.ts';
-import { checkEmail, mailboxKey, type EmailProblem } from './email-address.ts';
+import { checkNewAddress, mailboxKey, type EmailProblem } from './email-address.ts';
 import { shardOf, statusShard, type ConsentEvidence, type Locale, type Subscriber } from './subscriber.ts';
 
 export const IMPORT_COLUMNS = ['email', 'consentAt', 'locale', 'consentSource'] as const;
@@ -165,7 +165,7 @@ export class ImportValidator {
   private email(line: number, raw: string | undefined): string | null {
     if (raw === undefined) return null; // the header's problem, reported once
     if (raw.trim() === '') return this.fail(line, 'email', { kind: 'required' });
-    const checked = checkEmail(raw);
+    const checked = checkNewAddress(raw);
     if (!checked.ok) return this.fail(line, 'email', { kind: 'email', problem: checked.problem });
     const first = this.lines.get(checked.email);
     if (first !== undefined) return this.fail(line, 'email', { kind: 'duplicate-address', firstLine: first });

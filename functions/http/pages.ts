@@ -182,6 +182,30 @@ export function newLinkSentPage(v: View): PageShell {
   return shell(v, v.t.newLinkSent.title, html`<p>${v.t.newLinkSent.body(v.shown)}</p>`);
 }
 
+/** "Send me a new link" refused by the mailbox's email limit: how long to wait, and the button again. */
+export function newLinkLimitedPage(v: View, token: string, retryAfterSeconds: number): PageShell {
+  const t = v.t.newLinkLimited;
+  return shell(
+    v,
+    t.title,
+    html`<p>${t.body(waitText(v, retryAfterSeconds))}</p>
+<form method="post" action="confirm">
+<input type="hidden" name="token" value="${token}">
+<input type="hidden" name="action" value="new-link">
+<input type="hidden" name="lang" value="${v.locale}">
+<button type="submit">${t.button}</button>
+</form>`,
+  );
+}
+
+/** A wait in the unit a person thinks in: minutes up to two hours, then hours up to two days, then days. */
+function waitText(v: View, seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes <= 120) return v.t.waitFor(minutes, 'minutes');
+  const hours = Math.ceil(minutes / 60);
+  return hours <= 48 ? v.t.waitFor(hours, 'hours') : v.t.waitFor(Math.ceil(hours / 24), 'days');
+}
+
 export function unsubscribePage(v: View, token: string): PageShell {
   const t = v.t.unsubscribe;
   return shell(

@@ -94,12 +94,12 @@ describe('confirmation emails per address', () => {
   it('counts per mailbox: case, +tag and Gmail-dot variants of one address share the limit', async () => {
     const tag = `${Date.now().toString(36)}${ipCounter}`;
     const corp = [
-      `taro.${tag}@corp.example`,
-      `Taro.${tag}@corp.example`,
-      `TARO.${tag.toUpperCase()}@CORP.example`,
-      `taro.${tag}+news@corp.example`,
-      `taro.${tag}+1@corp.example`,
-      `"taro.${tag}+2"@corp.example`,
+      `taro.${tag}@corp.example.jp`,
+      `Taro.${tag}@corp.example.jp`,
+      `TARO.${tag.toUpperCase()}@CORP.example.jp`,
+      `taro.${tag}+news@corp.example.jp`,
+      `taro.${tag}+1@corp.example.jp`,
+      `"taro.${tag}+2"@corp.example.jp`,
     ];
     const gmail = [`hanako.${tag}@gmail.com`, `hanako${tag}@gmail.com`, `h.a.n.a.k.o.${tag}+x@googlemail.com`, `Hanako.${tag}@GMail.com`];
     for (const variants of [corp, gmail]) {
@@ -113,7 +113,7 @@ describe('confirmation emails per address', () => {
 
   it('ten simultaneous requests for variants of one mailbox, from ten clients, send one email', async () => {
     const local = `burst.${Date.now().toString(36)}${ipCounter}`;
-    const variants = Array.from({ length: 10 }, (_, i) => `${i % 2 ? local.toUpperCase() : local}+${i}@corp.example`);
+    const variants = Array.from({ length: 10 }, (_, i) => `${i % 2 ? local.toUpperCase() : local}+${i}@corp.example.jp`);
     const answers = await Promise.all(variants.map((v) => h.subscribe(v, {}, { sourceIp: freshIp() })));
     expect(answers.map((a) => a.statusCode)).toEqual(variants.map(() => 200));
     let mails = 0;
@@ -351,8 +351,8 @@ describe('a mailbox that bounced or complained', () => {
     'after a %s, sign-ups for it get one confirmation a week, in every spelling of the mailbox',
     async (kind) => {
       const tag = `${kind}${Date.now().toString(36)}${ipCounter}`;
-      const email = `taro.${tag}@corp.example`;
-      const variant = `Taro.${tag}+again@corp.example`;
+      const email = `taro.${tag}@corp.example.jp`;
+      const variant = `Taro.${tag}+again@corp.example.jp`;
       await h.confirmed(email);
       h.clock.advance(HOUR);
       await sesSays(kind, email);
@@ -383,8 +383,8 @@ describe('a mailbox that bounced or complained', () => {
 
   it('is marked even with no row for it (erased, or a sign-up never stored), and other mailboxes keep the ordinary limit', async () => {
     const tag = `never${Date.now().toString(36)}${ipCounter}`;
-    const complained = `hanako.${tag}@corp.example`;
-    const other = `jiro.${tag}@corp.example`;
+    const complained = `hanako.${tag}@corp.example.jp`;
+    const other = `jiro.${tag}@corp.example.jp`;
     await sesSays('complaint', complained);
     expect(await h.item(complained)).toBeUndefined();
     const ask = async (who: string) => expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);

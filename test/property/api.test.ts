@@ -56,8 +56,8 @@ const tokenValue = fc.oneof(
 );
 const emailValue = fc.oneof(
   fc.string(),
-  fc.emailAddress().map((e) => e.replace(/@.*/, '@prop.example')),
-  fc.emailAddress().map((e) => e.replace(/@.*/, '@prop.example')),
+  fc.emailAddress().map((e) => e.replace(/@.*/, '@prop.example.jp')),
+  fc.emailAddress().map((e) => e.replace(/@.*/, '@prop.example.jp')),
   fc.constant(confirmed), // a confirmed address may be named: it must not change
   fc.constant(`  ${confirmed.replace('example.com', 'EXAMPLE.COM')}`),
 );

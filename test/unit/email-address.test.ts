@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkEmail, mailboxKey, normalizeEmail } from '../../functions/core/email-address.ts';
+import { checkEmail, checkNewAddress, mailboxKey, normalizeEmail, UNDELIVERABLE_TLDS } from '../../functions/core/email-address.ts';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/email-addresses/email-addresses__validatorjs-isEmail-default.json', import.meta.url), 'utf8'),
@@ -70,8 +70,10 @@ describe('normalisation', () => {
     expect(checkEmail('taro\u200b@example.jp')).toEqual({ ok: false, problem: 'whitespace' });
     expect(checkEmail('ta..ro@example.jp')).toEqual({ ok: false, problem: 'local-part' });
     expect(checkEmail('taro@example')).toEqual({ ok: false, problem: 'domain' });
-    expect(checkEmail('taro@192.168.0.1')).toEqual({ ok: false, problem: 'domain' });
-    expect(checkEmail('taro@[192.168.0.1]')).toEqual({ ok: false, problem: 'domain' });
+    expect(checkEmail('taro@192.168.0.1')).toEqual({ ok: false, problem: 'address-literal' });
+    expect(checkEmail('taro@[192.168.0.1]')).toEqual({ ok: false, problem: 'address-literal' });
+    expect(checkEmail('taro@[IPv6:2001:db8::1]')).toEqual({ ok: false, problem: 'address-literal' });
+    expect(checkEmail('taro@1.2.3.4.5')).toEqual({ ok: false, problem: 'domain' }); // a numeric TLD, not an IPv4 literal
   });
 
   it('enforces the RFC 5321 length limits: 64 local, 63 per label, 254 in all', () => {
@@ -104,5 +106,59 @@ describe('mailboxKey (what the per-address email limit counts)', () => {
     expect(mailboxKey('taro@corp.example')).not.toBe(mailboxKey('taro@corp2.example'));
     // A local part that starts with "+" keeps it: there is no mailbox name before it.
     expect(mailboxKey('+1@corp.example')).toBe('+1@corp.example');
+  });
+});
+
+describe('checkNewAddress (sign-up and import): well-formed but never deliverable', () => {
+  it.each([
+    ['taro@mail.test', 'reserved-domain'],
+    ['taro@news.EXAMPLE', 'reserved-domain'],
+    ['taro@x.invalid', 'reserved-domain'],
+    ['root@foo.localhost', 'reserved-domain'],
+    ['printer@office.local', 'reserved-domain'],
+    ['taro@abcdefghijklmnop.onion', 'reserved-domain'],
+    ['taro@router.home.arpa', 'reserved-domain'],
+    ['taro@1.0.168.192.in-addr.arpa', 'reserved-domain'],
+    ['taro@host.internal', 'reserved-domain'],
+    ['taro@nas.lan', 'reserved-domain'],
+    ['taro@pc.localdomain', 'reserved-domain'],
+    ['taro@dc1.corp', 'reserved-domain'],
+    ['taro@x.alt', 'reserved-domain'],
+    ['taro%evil.example.jp@relay.example.jp', 'source-route'],
+    ['host!taro@uucp.example.jp', 'source-route'],
+    ['"taro%x"@example.jp', 'source-route'],
+    ['taro@[192.0.2.1]', 'address-literal'],
+    ['taro@localhost', 'domain'],
+    ['taro@intranet', 'domain'],
+  ] as const)('refuses %j as %s', (address, problem) => {
+    expect(checkNewAddress(address)).toEqual({ ok: false, problem });
+  });
+
+  it('accepts ordinary addresses, including ones whose labels only look reserved', () => {
+    for (const a of [
+      'taro@example.co.jp',
+      'taro@test.com',
+      'taro@local.jp',
+      'taro@testing.example.com',
+      'taro@invalid.co',
+      'taro@mail.google.com',
+      'taro@onion.jp',
+      'success@simulator.amazonses.com',
+      'ta_ro+news@example.jp',
+    ]) {
+      expect(checkNewAddress(a), a).toMatchObject({ ok: true });
+    }
+  });
+
+  it('still lets lookups find an address stored before the rules (checkEmail alone accepts it)', () => {
+    expect(checkEmail('taro%x@mail.test')).toMatchObject({ ok: true, email: 'taro%x@mail.test' });
+    expect(checkNewAddress('taro%x@mail.test')).toMatchObject({ ok: false });
+  });
+
+  it('gives every reserved top-level domain a reason', () => {
+    for (const [tld, why] of Object.entries(UNDELIVERABLE_TLDS)) {
+      expect(tld).toMatch(/^[a-z]+$/);
+      expect(why.length, tld).toBeGreaterThan(10);
+    }
   });
 });

@@ -2,10 +2,12 @@
  * Subscribe: the double opt-in sign-up, and "send me a new link" from an expired one.
  *
  * subscribe():
- * 1. A filled honeypot is a bot: neutral answer, nothing stored, nothing sent.
- * 2. Check and normalise the address → invalid-email (nothing stored, not even a count).
- * 3. Count the request against the client's address or /64, and an IPv6 client's /48 too
- *    (fixed windows) → rate-limited.
+ * 1. Count the request against the client's address or /64, and an IPv6 client's /48 too
+ *    (fixed windows) → rate-limited. First, before anything about the request is judged: a
+ *    client sending garbage or bot traffic spends its own budget, not everyone's.
+ * 2. A filled honeypot is a bot: neutral answer, nothing stored, nothing sent.
+ * 3. Check and normalise the address, and refuse one that can never be delivered
+ *    (checkNewAddress) → invalid-email (nothing stored).
  * 4. Read the row. Confirmed: neutral answer, no email (no enumeration, no mail bombing).
  *    Pending, unsubscribed, bounced, complained or absent: go on — every one of them gets
  *    mail again only by pressing the button in a fresh confirmation email.
@@ -17,7 +19,7 @@
  * Every branch of 4–7 returns the same `accepted` outcome; `detail` is for logs and tests only.
  */
 import type { Clock } from '../ports.ts';
-import { checkEmail, type EmailProblem } from '../email-address.ts';
+import { checkNewAddress, type EmailProblem } from '../email-address.ts';
 import { shardOf, statusShard, type Locale, type SignupEvidence, type Subscriber } from '../subscriber.ts';
 import { newConfirmToken, newSubscriberId, parseConfirmToken, sameDigest } from '../tokens.ts';
 import {
@@ -84,21 +86,23 @@ export type SubscribeOutcome =
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
 export async function subscribe(deps: SubscribeDeps, req: SubscribeRequest): Promise<SubscribeOutcome> {
-  if (req.honeypot.trim() !== '') return { kind: 'accepted', detail: 'honeypot' };
-  const checked = checkEmail(req.email);
-  if (!checked.ok) return { kind: 'invalid-email', problem: checked.problem };
   const now = deps.clock.now();
   const counted = await countClient(deps.limits, req.client, now);
   if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
+  if (req.honeypot.trim() !== '') return { kind: 'accepted', detail: 'honeypot' };
+  const checked = checkNewAddress(req.email);
+  if (!checked.ok) return { kind: 'invalid-email', problem: checked.problem };
   const existing = await deps.store.get(checked.email);
   if (existing?.status === 'confirmed') return { kind: 'accepted', detail: 'already-confirmed' };
   const signup: SignupEvidence = { at: now.toISOString(), ...req.client, source: req.source };
-  const detail = await issueConfirmation(deps, now, checked.email, existing, req.locale, signup);
-  return { kind: 'accepted', detail };
+  const issued = await issueConfirmation(deps, now, checked.email, existing, req.locale, signup);
+  return { kind: 'accepted', detail: issued.detail };
 }
 
 export type NewLinkOutcome =
-  | { kind: 'accepted'; detail: NeutralDetail }
+  | { kind: 'accepted'; detail: Exclude<NeutralDetail, 'address-limited'> }
+  /** The mailbox's email limit said no: the page says so (the token holder knows the address). */
+  | { kind: 'address-limited'; retryAfterSeconds: number }
   | { kind: 'invalid' }
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
@@ -106,17 +110,20 @@ export type NewLinkOutcome =
  * "Send me a new link", offered on an expired link's page. Only the holder of the row's
  * outstanding token (expired or not) can ask, so it cannot be aimed at another address.
  * 1. Parse the token. 2. Count the request against the client's network. 3. Find the row the
- * token names and check its hash. 4. A confirmed row needs nothing. 5. Otherwise steps 5–7 of subscribe().
+ * token names and check its hash. 4. A confirmed row needs nothing. 5. Otherwise steps 5–7 of subscribe();
+ * unlike subscribe(), a refusal by the mailbox's email limit is told as such, with the wait: only
+ * the holder of the address's own link can ask here, so there is nothing to enumerate, and a
+ * page saying "sent" when nothing was would leave the person waiting for a mail that never comes.
  */
 export async function requestNewConfirmation(
   deps: SubscribeDeps,
   req: { token: unknown; client: ClientInfo },
 ): Promise<NewLinkOutcome> {
-  const parsed = parseConfirmToken(req.token);
-  if (!parsed) return { kind: 'invalid' };
   const now = deps.clock.now();
   const counted = await countClient(deps.limits, req.client, now);
   if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
+  const parsed = parseConfirmToken(req.token);
+  if (!parsed) return { kind: 'invalid' };
   const row = await deps.store.findById(parsed.id);
   if (!row?.confirmTokenHash || !sameDigest(parsed.hash, row.confirmTokenHash)) return { kind: 'invalid' };
   if (row.status === 'confirmed') return { kind: 'accepted', detail: 'already-confirmed' };
@@ -125,7 +132,9 @@ export async function requestNewConfirmation(
     ...req.client,
     source: row.signup?.source ?? 'new-link',
   };
-  return { kind: 'accepted', detail: await issueConfirmation(deps, now, row.email, row, row.locale, signup) };
+  const issued = await issueConfirmation(deps, now, row.email, row, row.locale, signup);
+  if (issued.detail === 'address-limited') return { kind: 'address-limited', retryAfterSeconds: issued.retryAfterSeconds ?? 600 };
+  return { kind: 'accepted', detail: issued.detail };
 }
 
 async function countClient(limits: RateLimitStore, client: ClientInfo, now: Date): Promise<LimitResult> {
@@ -143,16 +152,18 @@ async function issueConfirmation(
   existing: Subscriber | null,
   locale: Locale,
   signup: SignupEvidence,
-): Promise<NeutralDetail> {
+): Promise<{ detail: NeutralDetail; retryAfterSeconds?: number }> {
   const key = addressKey(email);
-  if (!(await deps.limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, now)).allowed) return 'address-limited';
+  const spaced = await deps.limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, now);
+  if (!spaced.allowed) return { detail: 'address-limited', retryAfterSeconds: spaced.retryAfterSeconds };
   // The row says so for this spelling; the mark, for every spelling of the mailbox. Its own
   // count starts with the first confirmation after the bounce or complaint. Taken second, so a
   // refusal here wastes a slot of the ordinary limit, never this rare one.
   const suppressed =
     existing?.status === 'bounced' || existing?.status === 'complained' || (await deps.limits.isMailboxSuppressed(key));
-  if (suppressed && !(await deps.limits.recordSpaced(`${key}#after-suppression`, SUPPRESSED_CONFIRMATION_LIMIT, now)).allowed) {
-    return 'address-limited';
+  if (suppressed) {
+    const rare = await deps.limits.recordSpaced(`${key}#after-suppression`, SUPPRESSED_CONFIRMATION_LIMIT, now);
+    if (!rare.allowed) return { detail: 'address-limited', retryAfterSeconds: rare.retryAfterSeconds };
   }
   const id = existing?.id ?? newSubscriberId();
   const { token, hash } = newConfirmToken(id);
@@ -185,7 +196,7 @@ async function issueConfirmation(
     });
   }
   // A concurrent request for the same address won the write and sends its own email.
-  if (!stored) return 'changed-meanwhile';
+  if (!stored) return { detail: 'changed-meanwhile' };
   await deps.sendConfirmation({ to: email, token, locale });
-  return 'sent';
+  return { detail: 'sent' };
 }

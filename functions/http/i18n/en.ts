@@ -37,6 +37,9 @@ export const en: Messages = {
       whitespace: 'The address contains spaces or invisible characters.',
       'local-part': 'The part before the "@" contains a character we cannot use, or misplaced dots.',
       domain: 'The domain after the "@" is not valid (for example: example.com).',
+      'address-literal': 'Please enter a domain name after the "@", not an IP address (for example: example.com).',
+      'reserved-domain': 'This domain is reserved (for testing, documentation or private networks): no email can be delivered there.',
+      'source-route': 'Addresses containing "%" or "!" cannot receive our emails (mail servers treat them as forwarding instructions).',
     },
   },
   rateLimited: {
@@ -74,6 +77,14 @@ export const en: Messages = {
     body: (c: Shown) =>
       html`If a confirmation is still needed, we have sent a new email. Its link is valid for ${c.confirmTtlHours} hours. We send at most one email every 10 minutes.`,
   },
+  newLinkLimited: {
+    title: 'We cannot send a new confirmation email yet',
+    body: (wait: string) =>
+      `We sent this address a confirmation email recently, and we limit how many emails one address receives, so we have not sent a new one. Please wait ${wait}, then press the button below again.`,
+    button: 'Send me a new link',
+  },
+  waitFor: (amount: number, unit: 'minutes' | 'hours' | 'days') =>
+    `about ${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`,
   unsubscribe: {
     title: 'Unsubscribe',
     body: (c: Shown) => html`To stop receiving ${c.newsletterName}, press the button below.`,

@@ -61,6 +61,9 @@ export const ja = {
       whitespace: 'メールアドレスに空白や見えない文字が含まれています。',
       'local-part': '「@」より前の部分に使えない文字があるか、「.」の使い方が正しくありません。',
       domain: '「@」より後ろのドメイン名が正しくありません（例: example.co.jp）。',
+      'address-literal': '「@」の後ろには IP アドレスではなく、ドメイン名を入力してください（例: example.co.jp）。',
+      'reserved-domain': 'このドメインはテスト用・社内用などに予約されていて、メールをお届けできません。',
+      'source-route': '「%」や「!」を含むアドレスには、メールをお届けできません（転送の指定として扱われるため）。',
     } satisfies Record<EmailProblem, string>,
   },
   rateLimited: {
@@ -98,6 +101,15 @@ export const ja = {
     body: (c: Shown) =>
       html`確認が必要な場合は、新しい確認メールをお送りしました。メール内のリンクの有効期限は${c.confirmTtlHours}時間です。メールは10分に1通まで送信されます。`,
   },
+  newLinkLimited: {
+    title: '新しい確認メールはまだお送りできません',
+    body: (wait: string) =>
+      `このアドレスには最近確認メールをお送りしたため、1つのアドレスに送るメールの上限により、今は新しいメールをお送りしていません。${wait}ほど待ってから、下のボタンをもう一度押してください。`,
+    button: '新しい確認メールを送る',
+  },
+  /** A wait of about this long, for the pages that ask the reader to wait. */
+  waitFor: (amount: number, unit: 'minutes' | 'hours' | 'days') =>
+    `約${amount}${unit === 'minutes' ? '分' : unit === 'hours' ? '時間' : '日'}`,
   unsubscribe: {
     title: '配信停止',
     body: (c: Shown) => html`「${c.newsletterName}」の配信を停止するには、下のボタンを押してください。`,

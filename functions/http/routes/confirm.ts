@@ -13,6 +13,7 @@ import {
   confirmPage,
   expiredPage,
   invalidConfirmPage,
+  newLinkLimitedPage,
   newLinkSentPage,
   rateLimitedPage,
 } from '../pages.ts';
@@ -59,6 +60,12 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
         : pageResponse(429, rateLimitedPage(ctx.view(locale), result.retryAfterSeconds), retryAfter(result.retryAfterSeconds));
     }
     if (result.kind === 'invalid') return answer(ctx, locale, { kind: 'invalid' }, token, false);
+    if (result.kind === 'address-limited') {
+      const headers = retryAfter(result.retryAfterSeconds);
+      return ctx.json
+        ? jsonResponse(429, { ok: false, error: 'address_limited', retryAfterSeconds: result.retryAfterSeconds }, headers)
+        : pageResponse(429, newLinkLimitedPage(ctx.view(locale), token, result.retryAfterSeconds), headers);
+    }
     return ctx.json
       ? jsonResponse(200, { ok: true, status: 'accepted' })
       : pageResponse(200, newLinkSentPage(ctx.view(locale)));
