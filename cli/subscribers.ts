@@ -1,5 +1,7 @@
 /**
  * `kawaraban subscribers export`, `subscribers unsubscribe <email>` and `subscribers delete <email>`.
+ * The two per-person requests find the reader whatever the case of the address, and list the
+ * other spellings of the same mailbox without acting on them unless told (`--all-spellings`).
  *
  * export: every subscriber as CSV (RFC 4180, UTF-8), with status and the consent evidence
  * 特定電子メール法 asks the sender to keep (when, from where, which form, which policy).
@@ -13,15 +15,24 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { loadCliEnv } from './env.ts';
-import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../functions/core/subscriber.ts';
+import {
+  sameAddressAnyCase,
+  SUBSCRIBER_STATUSES,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../functions/core/subscriber.ts';
 import { checkEmail } from '../functions/core/email-address.ts';
 import { csvCell } from './csv-cell.ts';
+import { cliLang, personMessages } from './subscribers-messages.ts';
 
 export { csvCell };
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run \`npm start\` for the local stack, or set it from the stack outputs)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set (run \`npm start\` for the local stack, or set it from the stack outputs)`,
+    );
   return value;
 }
 
@@ -75,7 +86,11 @@ export function csvRow(s: Subscriber): string {
   return CSV_COLUMNS.map((k) => csvCell(values[k])).join(',');
 }
 
-export async function exportSubscribers(opts: { out?: string; status?: string; bom?: boolean }): Promise<number> {
+export async function exportSubscribers(opts: {
+  out?: string;
+  status?: string;
+  bom?: boolean;
+}): Promise<number> {
   const status = opts.status as SubscriberStatus | undefined;
   if (status && !SUBSCRIBER_STATUSES.includes(status)) {
     console.error(`kawaraban: --status must be one of ${SUBSCRIBER_STATUSES.join(', ')}`);
@@ -105,65 +120,132 @@ export async function exportSubscribers(opts: { out?: string; status?: string; b
   return 0;
 }
 
-/** A reader who asked by hand to stop: unsubscribed like the link does, consent record kept. */
-export async function unsubscribeSubscriber(rawEmail: string): Promise<number> {
-  const checked = checkEmail(rawEmail);
-  if (!checked.ok) {
-    console.error(`kawaraban: not an email address we could have stored (${checked.problem})`);
-    return 1;
-  }
-  const { subscribers } = await stores();
-  const { unsubscribeAddress } = await import('../functions/core/use-cases/unsubscribe.ts');
-  const before = await unsubscribeAddress({ store: subscribers, clock: { now: () => new Date() } }, checked.email);
-  console.log(
-    before === 'erased'
-      ? 'no subscriber with that address: nothing to stop'
-      : before === 'pending' || before === 'confirmed'
-        ? `unsubscribed (was ${before}); a send under way skips them from its next claim`
-        : `already ${before}: never mailed, nothing changed`,
-  );
-  return 0;
+export interface PersonRequestOptions {
+  /** Act on every spelling of the mailbox (`+tag`, Gmail dots), not only the address in any case. */
+  allSpellings?: boolean;
 }
 
-export async function deleteSubscriber(rawEmail: string): Promise<number> {
-  const checked = checkEmail(rawEmail);
-  if (!checked.ok) {
-    console.error(`kawaraban: not an email address we could have stored (${checked.problem})`);
-    return 1;
-  }
-  const email = checked.email;
+/**
+ * The rows a per-person request acts on: the address in any case (one reader: an opt-out or an
+ * erasure must never miss them because of case), and, only when asked, the other spellings of
+ * the same mailbox, which otherwise are listed and left alone (they may be someone else's).
+ */
+async function rowsFor(email: string, opts: PersonRequestOptions) {
   const { dynamo, subscribers } = await stores();
-  const existed = await subscribers.erase(email, new Date().toISOString());
-  // The subscriber row goes first: a send in progress then fails its claim (it checks the row).
-  const ledger = process.env.REPORTS_TABLE ? await eraseLedgerRows(dynamo, process.env.REPORTS_TABLE, email) : 0;
-  console.log(
-    existed
-      ? `deleted the subscriber and ${ledger} delivery-ledger row(s); a hashed tombstone keeps the address from being re-imported`
-      : `no subscriber with that address; ${ledger} delivery-ledger row(s) erased; a hashed tombstone now keeps it from being imported`,
-  );
-  return 0;
+  const rows = await subscribers.spellingsOf(email);
+  const reader = rows.filter((r) => sameAddressAnyCase(r.email, email));
+  const others = rows.filter((r) => !sameAddressAnyCase(r.email, email));
+  return { dynamo, subscribers, targets: opts.allSpellings ? rows : reader, others };
+}
+
+function printOthers(others: Subscriber[], acted: boolean, command: 'unsubscribe' | 'delete'): void {
+  if (others.length === 0) return;
+  const m = personMessages[cliLang()];
+  console.log(m.otherSpellings(others.length, acted));
+  if (acted) return;
+  for (const r of others) console.log(m.spelling(r.email, r.status));
+  console.log(m.allSpellingsHint(command));
+}
+
+function checked(rawEmail: string): string | null {
+  const result = checkEmail(rawEmail);
+  if (result.ok) return result.email;
+  console.error(`kawaraban: ${personMessages[cliLang()].notAnAddress(result.problem)}`);
+  return null;
+}
+
+/**
+ * A reader who asked by hand to stop: unsubscribed like the link does, consent record kept,
+ * whatever the case they wrote the address in. Exit 1 when no row matched.
+ */
+export async function unsubscribeSubscriber(
+  rawEmail: string,
+  opts: PersonRequestOptions = {},
+): Promise<number> {
+  const email = checked(rawEmail);
+  if (!email) return 1;
+  const m = personMessages[cliLang()];
+  const { subscribers, targets, others } = await rowsFor(email, opts);
+  const { unsubscribeAddress } = await import('../functions/core/use-cases/unsubscribe.ts');
+  const deps = { store: subscribers, clock: { now: () => new Date() } };
+  for (const row of targets) {
+    const before = await unsubscribeAddress(deps, row.email);
+    console.log(
+      before === 'erased'
+        ? m.goneMeanwhile(row.email)
+        : before === 'pending' || before === 'confirmed'
+          ? m.unsubscribed(row.email, before)
+          : m.alreadyStopped(row.email, before),
+    );
+  }
+  if (targets.length === 0) console.log(m.noSubscriber);
+  printOthers(others, !!opts.allSpellings, 'unsubscribe');
+  return targets.length ? 0 : 1;
+}
+
+/**
+ * An erasure request: every row of the address in any case, and their delivery-ledger rows, go;
+ * a case-insensitive tombstone stays, also when no row was found (the request still holds for
+ * imports). Exit 1 when no row matched, so a misspelt address does not pass for done.
+ */
+export async function deleteSubscriber(rawEmail: string, opts: PersonRequestOptions = {}): Promise<number> {
+  const email = checked(rawEmail);
+  if (!email) return 1;
+  const m = personMessages[cliLang()];
+  const { dynamo, subscribers, targets, others } = await rowsFor(email, opts);
+  const at = new Date().toISOString();
+  // The subscriber rows go first: a send in progress then fails its claim (it checks the row).
+  try {
+    for (const row of targets) {
+      if (await subscribers.erase(row.email, at)) console.log(m.deleted(row.email));
+    }
+    // The typed spelling's tombstone, also when there was no row (the same key as any case of it).
+    if (!targets.some((r) => sameAddressAnyCase(r.email, email))) await subscribers.erase(email, at);
+  } catch (err) {
+    if (err instanceof Error && /changed while being deleted/.test(err.message)) {
+      console.error(`kawaraban: ${m.changedWhileDeleting}`);
+      return 1;
+    }
+    throw err;
+  }
+  const spellings = new Set([email, ...targets.map((r) => r.email)].map((e) => e.toLowerCase()));
+  const ledger = process.env.REPORTS_TABLE
+    ? await eraseLedgerRows(dynamo, process.env.REPORTS_TABLE, spellings)
+    : 0;
+  if (targets.length === 0) console.log(m.noSubscriber);
+  console.log(m.ledgerErased(ledger));
+  console.log(m.tombstone);
+  printOthers(others, !!opts.allSpellings, 'delete');
+  return targets.length ? 0 : 1;
 }
 
 type DocClient = Awaited<ReturnType<typeof stores>>['dynamo'];
 
-/** Ledger rows are keyed `to#<email>` under each report; erasure is rare, so one filtered scan is fine. */
-async function eraseLedgerRows(dynamo: DocClient, table: string, email: string): Promise<number> {
+/**
+ * Ledger rows are keyed `to#<email>` under each report, in the spelling sent to; every case of
+ * the addresses goes. Erasure is rare, so one scan of the ledger rows is fine.
+ */
+async function eraseLedgerRows(dynamo: DocClient, table: string, lowerCased: Set<string>): Promise<number> {
   let start: Record<string, unknown> | undefined;
   let erased = 0;
   do {
     const page = await dynamo.send(
       new ScanCommand({
         TableName: table,
-        FilterExpression: '#item = :k',
+        FilterExpression: 'begins_with(#item, :to)',
         ProjectionExpression: 'reportId, #item',
         ExpressionAttributeNames: { '#item': 'item' },
-        ExpressionAttributeValues: { ':k': `to#${email}` },
+        ExpressionAttributeValues: { ':to': 'to#' },
         ExclusiveStartKey: start,
       }),
     );
-    const keys = (page.Items ?? []).map((i) => ({ reportId: i.reportId, item: i.item }));
+    const keys = (page.Items ?? [])
+      .filter((i) => lowerCased.has(String(i.item).slice(3).toLowerCase()))
+      .map((i) => ({ reportId: i.reportId, item: i.item }));
     for (let i = 0; i < keys.length; i += 25) {
-      let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      let batch: Record<string, unknown>[] | undefined = keys
+        .slice(i, i + 25)
+        .map((Key) => ({ DeleteRequest: { Key } }));
       while (batch?.length) {
         const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
         batch = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;

@@ -8,9 +8,10 @@ export function registerSubscriberCommands(program: Command, { t, lang, run }: C
   subscribers
     .command('unsubscribe')
     .argument('<email>', h.email)
+    .option('--all-spellings', h.allSpellings)
     .description(h.unsubscribe)
-    .action((email: string) =>
-      run(async () => (await import('../subscribers.ts')).unsubscribeSubscriber(email)),
+    .action((email: string, opts: { allSpellings?: boolean }) =>
+      run(async () => (await import('../subscribers.ts')).unsubscribeSubscriber(email, opts)),
     );
   subscribers
     .command('count')
@@ -33,8 +34,11 @@ export function registerSubscriberCommands(program: Command, { t, lang, run }: C
   subscribers
     .command('delete')
     .argument('<email>', h.email)
+    .option('--all-spellings', h.allSpellings)
     .description(h.delete)
-    .action((email: string) => run(async () => (await import('../subscribers.ts')).deleteSubscriber(email)));
+    .action((email: string, opts: { allSpellings?: boolean }) =>
+      run(async () => (await import('../subscribers.ts')).deleteSubscriber(email, opts)),
+    );
   subscribers
     .command('import')
     .argument('<file>', h.importFile)

@@ -43,7 +43,8 @@ export const en: CliText = {
       group: 'manage the subscriber list',
       email: 'the address',
       unsubscribe:
-        'stop mailing a reader who asked by hand (like their unsubscribe link; the consent record is kept)',
+        'stop mailing a reader who asked by hand (like their unsubscribe link; the consent record is kept), whatever the case of the address; exit 1 when no subscriber matches',
+      allSpellings: 'also act on the other spellings of the same mailbox it lists (+tag, Gmail dots)',
       count: 'how many subscribers are in each status (no addresses printed)',
       export: 'print every subscriber as CSV, with status and consent evidence',
       exportOut: 'write the CSV to a file instead of stdout',
@@ -51,7 +52,7 @@ export const en: CliText = {
         'only subscribers with this status (pending|confirmed|unsubscribed|bounced|complained, any case)',
       bom: 'start with a UTF-8 byte order mark, for Excel',
       delete:
-        "erase a subscriber's personal data, keeping a hashed tombstone so imports cannot bring it back",
+        "erase a subscriber's personal data, whatever the case of the address, keeping a hashed tombstone so imports cannot bring it back; exit 1 when no subscriber matches",
       import:
         'import readers who opted in at another tool as confirmed subscribers; validates the whole file first (any problem: nothing is written) and never brings back an unsubscribed, bounced, complained or erased address',
       importFile: 'CSV (UTF-8) with a header: email, consentAt (required); locale, consentSource',

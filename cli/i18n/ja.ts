@@ -42,14 +42,17 @@ export const ja = {
     subscribers: {
       group: '購読者リストを扱う',
       email: 'メールアドレス',
-      unsubscribe: '手で頼んできた読者への配信を止める（配信停止リンクと同じ。同意の記録は残す）',
+      unsubscribe:
+        '手で頼んできた読者への配信を止める（配信停止リンクと同じ。同意の記録は残す）。アドレスの大文字・小文字は問わない。該当なしは終了コード 1',
+      allSpellings: '一覧に出る同じメールボックスの別表記（+タグ、Gmail の「.」）も対象にする',
       count: '状態ごとの購読者数（アドレスは表示しない）',
       export: 'すべての購読者を状態と同意の記録つきの CSV で出力する',
       exportOut: 'CSV を標準出力でなくファイルに書く',
       exportStatus:
         'この状態の購読者だけ (pending|confirmed|unsubscribed|bounced|complained、大文字小文字は問わない)',
       bom: 'Excel 向けに UTF-8 の BOM を先頭につける',
-      delete: '購読者の個人データを消す（再取り込みを防ぐため、ハッシュだけの墓標を残す）',
+      delete:
+        '購読者の個人データを消す（再取り込みを防ぐため、ハッシュだけの墓標を残す）。アドレスの大文字・小文字は問わない。該当なしは終了コード 1',
       import:
         '他のツールで同意を得た読者を confirmed として取り込む。先にファイル全体を検証し（問題があれば何も書かない）、配信停止・バウンス・苦情・消去済みのアドレスは決して戻さない',
       importFile: 'ヘッダーつきの CSV (UTF-8): email, consentAt（必須）; locale, consentSource',

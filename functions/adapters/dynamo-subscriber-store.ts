@@ -4,10 +4,7 @@
  * byStatus index by it) and is conditional on what the use case read, so a concurrent
  * change (a bounce, a second click) is never overwritten blindly.
  */
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -19,19 +16,32 @@ import {
   type DynamoDBDocumentClient,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { statusShard, tombstoneKey, type ConsentEvidence, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
+import {
+  statusShard,
+  tombstoneKey,
+  type ConsentEvidence,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../core/subscriber.ts';
 import type { ConfirmationRenewal, SubscribeStore } from '../core/use-cases/subscribe.ts';
 import type { ConfirmStore } from '../core/use-cases/confirm.ts';
 import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
 import type { ImportStore } from '../core/use-cases/import-subscribers.ts';
 import type { ImportState } from '../core/import-rules.ts';
 import { addressKey } from '../core/use-cases/rate-limits.ts';
+import { mailboxKey } from '../core/email-address.ts';
 import { cancellationReasons, errorName } from './dynamo-conflicts.ts';
 import { suppressedKey } from './dynamo-rate-limit-store.ts';
 
 export interface SubscriberAdmin {
   /** Every subscriber row (not counters or tombstones), page by page. */
   scan(): AsyncGenerator<Subscriber[]>;
+  /**
+   * Every row whose address reaches the same mailbox as `email` (mailboxKey: case, `+tag`,
+   * Gmail dots), `email` itself included. A scan, for the operator's rare per-person requests:
+   * rows keep the address as typed, so no key can find another case of it.
+   */
+  spellingsOf(email: string): Promise<Subscriber[]>;
   /** Deletes the row and leaves a hashed tombstone; true when there was a row. */
   erase(email: string, at: string): Promise<boolean>;
   isTombstoned(email: string): Promise<boolean>;
@@ -177,6 +187,32 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
       } while (start);
     },
 
+    async spellingsOf(email) {
+      const mailbox = mailboxKey(email);
+      const found: Subscriber[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: 'attribute_exists(id) AND attribute_exists(#status)',
+            ProjectionExpression: 'email',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const candidate = String(item.email);
+          if (mailboxKey(candidate) !== mailbox) continue;
+          // Read again, consistently: the scan's copy may be stale and holds only the key.
+          const row = await get(candidate);
+          if (row) found.push(row);
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return found.sort((a, b) => a.email.localeCompare(b.email));
+    },
+
     async erase(email, at) {
       const row = await get(email);
       try {
@@ -184,21 +220,37 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
           new TransactWriteCommand({
             TransactItems: [
               ...(row
-                ? [{ Delete: { TableName: table, Key: { email }, ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': row.id } } }]
+                ? [
+                    {
+                      Delete: {
+                        TableName: table,
+                        Key: { email },
+                        ConditionExpression: 'id = :id',
+                        ExpressionAttributeValues: { ':id': row.id },
+                      },
+                    },
+                  ]
                 : []),
               { Put: { TableName: table, Item: { email: tombstoneKey(email), deletedAt: at } } },
             ],
           }),
         );
       } catch (err) {
-        if (err instanceof TransactionCanceledException) throw new Error('the subscriber changed while being deleted; run the command again');
+        if (err instanceof TransactionCanceledException)
+          throw new Error('the subscriber changed while being deleted; run the command again');
         throw err;
       }
       return !!row;
     },
 
     async isTombstoned(email) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: { email: tombstoneKey(email) }, ProjectionExpression: 'email' }));
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: { email: tombstoneKey(email) },
+          ProjectionExpression: 'email',
+        }),
+      );
       return !!out.Item;
     },
   };
@@ -214,7 +266,11 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
   /** The item dynamo-rate-limit-store.ts writes to mark a mailbox that bounced or complained. */
   const mailboxMark = (email: string) => suppressedKey(addressKey(email));
   const absent = (key: string) => ({
-    ConditionCheck: { TableName: table, Key: { email: key }, ConditionExpression: 'attribute_not_exists(email)' },
+    ConditionCheck: {
+      TableName: table,
+      Key: { email: key },
+      ConditionExpression: 'attribute_not_exists(email)',
+    },
   });
 
   async function batchGet(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
@@ -237,7 +293,9 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
    * Runs a transaction: true when written, false when a condition failed; retried while it is
    * only cancelled by a conflicting write or throttling.
    */
-  async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+  async function transact(
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+  ): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -247,7 +305,10 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
         if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
         const transient =
           errorName(err) === 'TransactionConflictException' ||
-          (!!reasons && reasons.every((r) => !r.Code || ['None', 'TransactionConflict', 'ThrottlingError'].includes(r.Code)));
+          (!!reasons &&
+            reasons.every(
+              (r) => !r.Code || ['None', 'TransactionConflict', 'ThrottlingError'].includes(r.Code),
+            ));
         if (!transient || attempt >= 7) throw err;
         await pause(attempt + 1);
       }
@@ -316,4 +377,5 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
 }
 
 /** A short growing pause with jitter before a retry. */
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) + Math.random() * 25));
+const pause = (attempt: number) =>
+  new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) + Math.random() * 25));

@@ -71,7 +71,7 @@ export const UNDELIVERABLE_TLDS: Readonly<Record<string, string>> = {
   test: 'RFC 2606 / RFC 6761: reserved for testing, never in the DNS',
   example: 'RFC 2606: reserved for documentation',
   invalid: 'RFC 2606 / RFC 6761: guaranteed not to exist',
-  localhost: 'RFC 2606 / RFC 6761: the sender\'s own machine',
+  localhost: "RFC 2606 / RFC 6761: the sender's own machine",
   local: 'RFC 6762: multicast DNS inside one network, unreachable from SES',
   onion: 'RFC 7686: Tor onion services, unreachable by ordinary SMTP',
   alt: 'RFC 9476: names outside the DNS',

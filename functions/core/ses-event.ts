@@ -69,12 +69,36 @@ const recordSchema = z.object({
 
 function reportIdOf(mail: z.infer<typeof mailSchema>): string | null {
   const fromTag = mail.tags?.reportId?.[0];
-  const fromHeader = mail.headers?.find((h) => h.name.toLowerCase() === REPORT_HEADER.toLowerCase())?.value.trim();
+  const fromHeader = mail.headers
+    ?.find((h) => h.name.toLowerCase() === REPORT_HEADER.toLowerCase())
+    ?.value.trim();
   const id = fromTag ?? fromHeader;
   return id && REPORT_ID_PATTERN.test(id) ? id : null;
 }
 
-const addresses = (raw: string[]) => [...new Set(raw.map((a) => normalizeEmail(a)).filter((a): a is string => !!a))];
+const addresses = (raw: string[]) => [
+  ...new Set(raw.map((a) => normalizeEmail(a)).filter((a): a is string => !!a)),
+];
+
+/**
+ * The recipients a bounce, complaint or delivery names, in the spelling we sent to. A receiving
+ * server's report may change the case of the local part (`Taro@` → `taro@`), while the row and
+ * the ledger are keyed by the address as stored, which is exactly what `mail.destination` holds:
+ * a name that matches a destination only without case is read as that destination, so a
+ * bounce or complaint is never lost because of case. A name matching no destination stays as given.
+ */
+function asSent(named: string[], destination: string[]): string[] {
+  const sent = addresses(destination);
+  return [
+    ...new Set(
+      addresses(named).flatMap((a) => {
+        if (sent.includes(a)) return [a];
+        const sameAnyCase = sent.filter((d) => d.toLowerCase() === a.toLowerCase());
+        return sameAnyCase.length ? sameAnyCase : [a];
+      }),
+    ),
+  ];
+}
 
 /** One SES record (the event-publishing `detail`, or an SNS message body) → a domain event. */
 export function parseSesRecord(value: unknown): SesEvent | Skip {
@@ -102,7 +126,10 @@ export function parseSesRecord(value: unknown): SesEvent | Skip {
         ...base,
         kind: hard ? 'hard-bounce' : 'soft-bounce',
         eventId: b.data.feedbackId ?? `${mail.messageId}:bounce`,
-        recipients: addresses(b.data.bouncedRecipients.map((x) => x.emailAddress)),
+        recipients: asSent(
+          b.data.bouncedRecipients.map((x) => x.emailAddress),
+          mail.destination,
+        ),
         at: b.data.timestamp ?? base.at,
         reason: [`${b.data.bounceType}/${b.data.bounceSubType ?? '-'}`, status].filter(Boolean).join(' '),
       };
@@ -116,7 +143,10 @@ export function parseSesRecord(value: unknown): SesEvent | Skip {
         // (RFC 5965): recorded, but no complaint.
         kind: c.data.complaintFeedbackType === 'not-spam' ? 'other' : 'complaint',
         eventId: c.data.feedbackId ?? `${mail.messageId}:complaint`,
-        recipients: addresses(c.data.complainedRecipients.map((x) => x.emailAddress)),
+        recipients: asSent(
+          c.data.complainedRecipients.map((x) => x.emailAddress),
+          mail.destination,
+        ),
         at: c.data.timestamp ?? base.at,
         reason: c.data.complaintFeedbackType ?? 'complaint',
       };
@@ -128,7 +158,7 @@ export function parseSesRecord(value: unknown): SesEvent | Skip {
         ...base,
         kind: 'delivery',
         eventId: `${mail.messageId}:delivery`,
-        recipients: addresses(d.data.recipients),
+        recipients: asSent(d.data.recipients, mail.destination),
         at: d.data.timestamp ?? base.at,
       };
     }
@@ -144,15 +174,26 @@ export function parseSesRecord(value: unknown): SesEvent | Skip {
     }
     default:
       // Send, Open, Click, DeliveryDelay (SES still retrying), Rendering Failure, Subscription…
-      return { ...base, kind: 'other', eventId: `${mail.messageId}:${type}`, recipients: addresses(mail.destination) };
+      return {
+        ...base,
+        kind: 'other',
+        eventId: `${mail.messageId}:${type}`,
+        recipients: addresses(mail.destination),
+      };
   }
 }
 
 export const isSkip = (x: SesEvent | Skip): x is Skip => !('kind' in x);
 
-const eventBridgeSchema = z.object({ source: z.literal('aws.ses'), 'detail-type': z.string().optional(), detail: z.unknown() });
+const eventBridgeSchema = z.object({
+  source: z.literal('aws.ses'),
+  'detail-type': z.string().optional(),
+  detail: z.unknown(),
+});
 const snsSchema = z.object({
-  Records: z.array(z.object({ Sns: z.object({ Message: z.string(), MessageId: z.string().optional() }) })).min(1),
+  Records: z
+    .array(z.object({ Sns: z.object({ Message: z.string(), MessageId: z.string().optional() }) }))
+    .min(1),
 });
 
 export interface ParsedBatch {

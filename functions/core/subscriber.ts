@@ -63,8 +63,15 @@ export function statusShard(status: SubscriberStatus, shard: number): string {
 /**
  * Key of the tombstone `subscribers delete` leaves: the SHA-256 of the normalised address,
  * so an import can refuse a deleted address without the table keeping the address itself.
- * Never collides with a subscriber (no "@") and has no `id`/`statusShard`, so no index sees it.
+ * Lower-cased first: an erasure request must not be undone by a list that spells the address
+ * in another case. Never collides with a subscriber (no "@") and has no `id`/`statusShard`,
+ * so no index sees it.
  */
 export function tombstoneKey(normalisedEmail: string): string {
-  return `tomb#${createHash('sha256').update(normalisedEmail, 'utf8').digest('hex')}`;
+  return `tomb#${createHash('sha256').update(normalisedEmail.toLowerCase(), 'utf8').digest('hex')}`;
+}
+
+/** Two normalised addresses that differ at most in the case of the local part: one reader. */
+export function sameAddressAnyCase(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

@@ -126,6 +126,35 @@ describe('ses-events handler: ledger and report counters', () => {
     expect(await row(reportId, 'recipient@example.com')).toMatchObject({ state: 'bounced', bounceType: 'hard', reason: 'Permanent/General 5.1.1' });
   });
 
+  it('finds the reader and the ledger row whatever case the receiving server reports the address in', async () => {
+    // Stored (and sent to) with capitals; the bounce, complaint and delivery name it otherwise.
+    const stored = ['Taro.Case@example.com', 'HANAKO@example.com', 'Jiro@example.com'];
+    await resetSubscribers([...stored, 'jiro@example.com']);
+    const reportId = await sentReport(stored);
+    const event = (name: string, sentTo: string, reported: string, path: 'bounce' | 'complaint' | 'delivery') => {
+      const record = tagged(name, reportId) as Record<string, any>;
+      record.mail.destination = [sentTo];
+      if (path === 'bounce') record.bounce.bouncedRecipients = [{ ...record.bounce.bouncedRecipients[0], emailAddress: reported }];
+      if (path === 'complaint') record.complaint.complainedRecipients = [{ emailAddress: reported }];
+      if (path === 'delivery') record.delivery.recipients = [reported];
+      return record;
+    };
+    await handler(viaEventBridge(event('ses-eventpub-via-sns__bounce.json', stored[0]!, 'taro.case@EXAMPLE.COM', 'bounce')) as never);
+    await handler(viaSns(event('ses-eventpub-via-sns__complaint.json', stored[1]!, 'hanako@example.com', 'complaint')) as never);
+    await handler(
+      viaEventBridge(event('ses-eventpub-via-sns__delivery.json', stored[2]!, 'JIRO@example.com', 'delivery'), 'Email Delivered') as never,
+    );
+    expect((await getSubscriber(stack, stored[0]!)).status).toBe('bounced');
+    expect((await getSubscriber(stack, stored[1]!)).status).toBe('complained');
+    expect((await getSubscriber(stack, stored[2]!)).softBounces).toBe(0);
+    expect((await row(reportId, stored[0]!)).state).toBe('bounced');
+    expect((await row(reportId, stored[1]!)).state).toBe('complained');
+    expect((await row(reportId, stored[2]!)).state).toBe('delivered');
+    expect(await counts(reportId)).toMatchObject({ bounced: 1, complained: 1, delivered: 1 });
+    // Another subscription in another spelling that this message was not sent to is left alone.
+    expect(await getSubscriber(stack, 'jiro@example.com')).toMatchObject({ status: 'confirmed', softBounces: 2 });
+  });
+
   it('counts complaints and SES rejects against the report', async () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['recipient@example.com', 'sender@example.com']);

@@ -121,12 +121,13 @@ describe('confirmation emails per address', () => {
     expect(mails).toBe(1);
   });
 
-  it('the "new link" button obeys the same limit', async () => {
+  it('the "new link" button obeys the same limit, and its page says so instead of "sent"', async () => {
     const email = h.stack.address();
     await h.subscribe(email, {}, { sourceIp: freshIp() });
     const token = await h.latestConfirmToken(email);
     const res = await h.call({ method: 'POST', path: '/confirm', ...formBody({ token, action: 'new-link' }) });
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(429);
+    expect(res.body).toContain('新しい確認メールはまだお送りできません');
     expect(await h.mails(email)).toHaveLength(1);
   });
 });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { tombstoneKey } from '../../functions/core/subscriber.ts';
+import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { sha256Hex, unsubscribeToken } from '../../functions/core/tokens.ts';
 import { csvCell, CSV_COLUMNS } from '../../cli/subscribers.ts';
 import { main } from '../../cli/main.ts';
@@ -103,7 +104,7 @@ describe('subscribers export', () => {
 
   it('defuses an address built to be a formula: anyone can leave one as a pending row', async () => {
     const tag = Date.now().toString(36);
-    const planted = [`=cmd|'/C${tag}'!A0@example.com`, `+${tag}+1@example.com`, `-${tag}@example.com`];
+    const planted = [`=cmd|'/C${tag}'A0@example.com`, `+${tag}+1@example.com`, `-${tag}@example.com`];
     for (const email of planted) expect((await h.subscribe(email, {}, { sourceIp: '203.0.113.12' })).statusCode).toBe(200);
     const out = join(dir, 'planted.csv');
     vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -127,7 +128,7 @@ describe('subscribers delete', () => {
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(await main(['node', 'kawaraban', 'subscribers', 'delete', `  ${email.replace('example.com', 'EXAMPLE.com')} `])).toBe(0);
-    expect(log.mock.calls.flat().join(' ')).toContain('2 delivery-ledger row(s)');
+    expect(log.mock.calls.flat().join(' ')).toContain('配信記録 2 行を削除しました');
 
     expect(await h.item(email)).toBeUndefined();
     const everything = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: table }))).Items);
@@ -153,10 +154,11 @@ describe('subscribers delete', () => {
     expect(await h.deps.subscribers.get(email)).toBeTruthy();
   });
 
-  it('records a tombstone for an address that was never subscribed', async () => {
+  it('records a tombstone for an address that was never subscribed, and exits 1 so a misspelling does not pass for done', async () => {
     const email = h.stack.address();
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    expect(await main(['node', 'kawaraban', 'subscribers', 'delete', email])).toBe(0);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await main(['node', 'kawaraban', 'subscribers', 'delete', email])).toBe(1);
+    expect(log.mock.calls.flat().join(' ')).toContain('見つかりませんでした');
     expect(await h.rawItem(tombstoneKey(email))).toContain('deletedAt');
   });
 
@@ -175,25 +177,112 @@ describe('subscribers unsubscribe', () => {
 
     expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', ` ${email.replace('example.com', 'Example.COM')}`])).toBe(0);
 
-    expect(log.mock.calls.flat().join(' ')).toContain('unsubscribed (was confirmed)');
+    expect(log.mock.calls.flat().join(' ')).toContain('配信を停止しました（停止前: confirmed）');
     const after = await h.item(email);
     expect(after).toMatchObject({ status: 'unsubscribed', statusShard: `unsubscribed#${String(row.shard).padStart(2, '0')}`, consent: row.consent });
     expect(after!.unsubscribedAt).toEqual(expect.any(String));
     // A second time, or after a bounce, changes nothing.
     const before = await h.rawItem(email);
     expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', email])).toBe(0);
-    expect(log.mock.calls.flat().join(' ')).toContain('already unsubscribed: never mailed, nothing changed');
+    expect(log.mock.calls.flat().join(' ')).toContain('すでに unsubscribed のため送っていません');
     expect(await h.rawItem(email)).toBe(before);
   });
 
-  it('says so for an address it does not know, writing nothing, and refuses something that is not an address', async () => {
+  it('says so for an address it does not know, writing nothing, exits 1, and refuses something that is not an address', async () => {
     const email = h.stack.address();
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', email])).toBe(0);
-    expect(log.mock.calls.flat().join(' ')).toContain('no subscriber with that address');
+    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', email])).toBe(1);
+    expect(log.mock.calls.flat().join(' ')).toContain('見つかりませんでした');
     expect(await h.rawItem(email)).toBe('null');
     expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', 'nobody'])).toBe(1);
+  });
+});
+
+describe('per-person requests find the reader in any case and list the other spellings', () => {
+  const run = async (...args: string[]) => {
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    const code = await main(['node', 'kawaraban', 'subscribers', ...args]);
+    vi.restoreAllMocks();
+    return { code, out: out.join('\n') };
+  };
+  /** Two case spellings (one reader), a +tag and a dotted spelling of the same mailbox, and a bystander. */
+  async function family() {
+    h.clock.advance(11 * 60_000); // a fresh per-client window for the sign-ups below
+    const base = h.stack.address('case');
+    const [local, domain] = base.split('@') as [string, string];
+    const f = {
+      mixed: `${local.toUpperCase().slice(0, 4)}${local.slice(4)}@${domain}`,
+      lower: `${local}@${domain}`,
+      tagged: `${local}+news@${domain}`,
+      bystander: h.stack.address('bystander'),
+    };
+    for (const email of Object.values(f)) {
+      await h.confirmed(email);
+      h.clock.advance(11 * 60_000); // the mailbox limit: one confirmation email per 10 minutes
+    }
+    return f;
+  }
+
+  it('unsubscribe: every case of the address stops, other spellings are listed and left alone, --all-spellings takes them too', async () => {
+    const f = await family();
+    const before = await h.rawItem(f.tagged);
+    const first = await run('unsubscribe', f.mixed.toUpperCase());
+    expect(first.code).toBe(0);
+    expect((await h.item(f.mixed))?.status).toBe('unsubscribed');
+    expect((await h.item(f.lower))?.status).toBe('unsubscribed');
+    expect(await h.rawItem(f.tagged)).toBe(before);
+    expect((await h.item(f.bystander))?.status).toBe('confirmed');
+    expect(first.out).toContain(`${f.mixed}: 配信を停止しました`);
+    expect(first.out).toContain(`${f.lower}: 配信を停止しました`);
+    expect(first.out).toContain('別表記が 1 件');
+    expect(first.out).toContain(`${f.tagged}（confirmed）`);
+    expect(first.out).not.toContain(f.bystander);
+
+    const all = await run('unsubscribe', f.lower, '--all-spellings', '--lang', 'en');
+    expect(all.code).toBe(0);
+    expect(all.out).toContain(`${f.tagged}: unsubscribed (was confirmed)`);
+    expect(all.out).toContain(`${f.lower}: already unsubscribed`);
+    expect(all.out).toContain('--all-spellings');
+    expect((await h.item(f.tagged))?.status).toBe('unsubscribed');
+    expect((await h.item(f.bystander))?.status).toBe('confirmed');
+  });
+
+  it('unsubscribe: only another spelling known → nothing changes, exit 1, the spelling is named', async () => {
+    const f = await family();
+    const [local, domain] = f.lower.split('@') as [string, string];
+    const other = `${local}+elsewhere@${domain}`;
+    const res = await run('unsubscribe', other);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('見つかりませんでした');
+    expect(res.out).toContain(f.tagged);
+    for (const email of [f.mixed, f.lower, f.tagged]) expect((await h.item(email))?.status).toBe('confirmed');
+  });
+
+  it('delete: every case of the address is erased with its ledger rows, the tombstone holds for any case, other spellings stay', async () => {
+    const f = await family();
+    const reports = h.stack.env.REPORTS_TABLE!;
+    for (const email of [f.mixed, f.lower, f.tagged]) {
+      await dynamo.send(new PutCommand({ TableName: reports, Item: { reportId: 'r-case', item: `to#${email}`, state: 'sent' } }));
+    }
+    const store = dynamoSubscriberStore(dynamo, table);
+    const res = await run('delete', f.lower.toUpperCase());
+    expect(res.code).toBe(0);
+    expect(await h.item(f.mixed)).toBeUndefined();
+    expect(await h.item(f.lower)).toBeUndefined();
+    expect((await h.item(f.tagged))?.status).toBe('confirmed');
+    expect(res.out).toContain('配信記録 2 行');
+    expect(res.out).toContain(`${f.tagged}（confirmed）`);
+    const ledger = await dynamo.send(
+      new QueryCommand({ TableName: reports, KeyConditionExpression: 'reportId = :r', ExpressionAttributeValues: { ':r': 'r-case' } }),
+    );
+    expect(ledger.Items?.map((i) => i.item)).toEqual([`to#${f.tagged}`]);
+    for (const spelling of [f.mixed, f.lower, f.lower.toUpperCase().replace(/@(.*)$/, (_, d: string) => `@${d.toLowerCase()}`)]) {
+      expect(await store.isTombstoned(spelling), spelling).toBe(true);
+    }
+    expect(await store.isTombstoned(f.tagged)).toBe(false);
   });
 });
 

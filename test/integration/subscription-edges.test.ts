@@ -30,17 +30,25 @@ describe('undeliverable addresses at sign-up', () => {
     ['taro@localhost', 'domain'],
   ];
 
-  it.each(undeliverable)('refuses %j (%s): 400 with the reason, nothing stored, nothing sent', async (address, problem) => {
-    const json = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: address }), sourceIp: freshIp() });
-    expect(json.statusCode).toBe(400);
-    expect(JSON.parse(json.body ?? '{}')).toMatchObject({ error: 'invalid_email', problem });
-    const page = await h.subscribe(address, { lang: 'en' }, { sourceIp: freshIp() });
-    expect(page.statusCode).toBe(400);
-    expect(page.body).toContain('role="alert"');
-    const stored = address.replace(/@(.*)$/, (_, d: string) => `@${d.toLowerCase()}`);
-    expect(await h.item(stored)).toBeUndefined();
-    expect(await h.mails(stored)).toEqual([]);
-  });
+  it.each(undeliverable)(
+    'refuses %j (%s): 400 with the reason, nothing stored, nothing sent',
+    async (address, problem) => {
+      const json = await h.call({
+        method: 'POST',
+        path: '/subscribe',
+        ...jsonBody({ email: address }),
+        sourceIp: freshIp(),
+      });
+      expect(json.statusCode).toBe(400);
+      expect(JSON.parse(json.body ?? '{}')).toMatchObject({ error: 'invalid_email', problem });
+      const page = await h.subscribe(address, { lang: 'en' }, { sourceIp: freshIp() });
+      expect(page.statusCode).toBe(400);
+      expect(page.body).toContain('role="alert"');
+      const stored = address.replace(/@(.*)$/, (_, d: string) => `@${d.toLowerCase()}`);
+      expect(await h.item(stored)).toBeUndefined();
+      expect(await h.mails(stored)).toEqual([]);
+    },
+  );
 
   it('explains each new refusal in Japanese by default', async () => {
     const problems = new Map<string, string>();
@@ -59,7 +67,11 @@ describe('undeliverable addresses at sign-up', () => {
   });
 
   it('still accepts addresses whose labels only look reserved, and the SES mailbox simulator', async () => {
-    for (const address of [`t${Date.now()}@test.com`, `t${Date.now()}@local.example.jp`, `success+${Date.now()}@simulator.amazonses.com`]) {
+    for (const address of [
+      `t${Date.now()}@test.com`,
+      `t${Date.now()}@local.example.jp`,
+      `success+${Date.now()}@simulator.amazonses.com`,
+    ]) {
       expect((await h.subscribe(address, {}, { sourceIp: freshIp() })).statusCode, address).toBe(200);
       expect(await h.mails(address)).toHaveLength(1);
     }
@@ -86,12 +98,14 @@ describe('per-client fairness: the client is counted before its request is judge
   it('bot requests (honeypot filled) count too', async () => {
     const ip = freshIp();
     for (let i = 0; i < max; i++) {
-      expect((await h.subscribe(h.stack.address(), { website: 'http://bot' }, { sourceIp: ip })).statusCode).toBe(200);
+      expect(
+        (await h.subscribe(h.stack.address(), { website: 'http://bot' }, { sourceIp: ip })).statusCode,
+      ).toBe(200);
     }
     expect((await h.subscribe(h.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(429);
   });
 
-  it('a flood of sign-ups from one client never blocks anyone\'s one-click unsubscribe', async () => {
+  it("a flood of sign-ups from one client never blocks anyone's one-click unsubscribe", async () => {
     const reader = h.stack.address();
     await h.confirmed(reader);
     const token = await h.unsubscribeTokenOf(reader);
@@ -136,7 +150,12 @@ describe('honest pages: a new confirmation link refused by the mailbox limit', (
     const en = await postConfirm(expired, { action: 'new-link', lang: 'en' });
     expect(en.body).toContain('We cannot send a new confirmation email yet');
     expect(en.body).toMatch(/wait about (9|10) minutes/);
-    const json = await h.call({ method: 'POST', path: '/confirm', ...jsonBody({ token: expired, action: 'new-link' }), sourceIp: freshIp() });
+    const json = await h.call({
+      method: 'POST',
+      path: '/confirm',
+      ...jsonBody({ token: expired, action: 'new-link' }),
+      sourceIp: freshIp(),
+    });
     expect(json.statusCode).toBe(429);
     expect(JSON.parse(json.body ?? '{}')).toMatchObject({ ok: false, error: 'address_limited' });
     expect(await h.mails(email)).toHaveLength(mails);
@@ -148,7 +167,7 @@ describe('honest pages: a new confirmation link refused by the mailbox limit', (
     expect(await h.mails(email)).toHaveLength(mails + 1);
   });
 
-  it('counts the wait in hours when the day\'s three emails are spent', async () => {
+  it("counts the wait in hours when the day's three emails are spent", async () => {
     const email = h.stack.address();
     const [local, domain] = email.split('@') as [string, string];
     await h.subscribe(email, {}, { sourceIp: freshIp() });

@@ -50,7 +50,10 @@ export interface SubscribeStore {
   /** Puts a new row; false when a row for the address appeared meanwhile. */
   createPending(subscriber: Subscriber & { expiresAt: number }): Promise<boolean>;
   /** Replaces the outstanding token; false when the row changed since it was read. */
-  renewConfirmation(current: Pick<Subscriber, 'email' | 'id' | 'status'>, renewal: ConfirmationRenewal): Promise<boolean>;
+  renewConfirmation(
+    current: Pick<Subscriber, 'email' | 'id' | 'status'>,
+    renewal: ConfirmationRenewal,
+  ): Promise<boolean>;
 }
 
 export type SendConfirmation = (args: { to: string; token: string; locale: Locale }) => Promise<void>;
@@ -78,7 +81,12 @@ export interface SubscribeRequest {
   client: ClientInfo;
 }
 
-export type NeutralDetail = 'sent' | 'honeypot' | 'already-confirmed' | 'address-limited' | 'changed-meanwhile';
+export type NeutralDetail =
+  | 'sent'
+  | 'honeypot'
+  | 'already-confirmed'
+  | 'address-limited'
+  | 'changed-meanwhile';
 
 export type SubscribeOutcome =
   | { kind: 'accepted'; detail: NeutralDetail }
@@ -133,7 +141,8 @@ export async function requestNewConfirmation(
     source: row.signup?.source ?? 'new-link',
   };
   const issued = await issueConfirmation(deps, now, row.email, row, row.locale, signup);
-  if (issued.detail === 'address-limited') return { kind: 'address-limited', retryAfterSeconds: issued.retryAfterSeconds ?? 600 };
+  if (issued.detail === 'address-limited')
+    return { kind: 'address-limited', retryAfterSeconds: issued.retryAfterSeconds ?? 600 };
   return { kind: 'accepted', detail: issued.detail };
 }
 
@@ -160,9 +169,15 @@ async function issueConfirmation(
   // count starts with the first confirmation after the bounce or complaint. Taken second, so a
   // refusal here wastes a slot of the ordinary limit, never this rare one.
   const suppressed =
-    existing?.status === 'bounced' || existing?.status === 'complained' || (await deps.limits.isMailboxSuppressed(key));
+    existing?.status === 'bounced' ||
+    existing?.status === 'complained' ||
+    (await deps.limits.isMailboxSuppressed(key));
   if (suppressed) {
-    const rare = await deps.limits.recordSpaced(`${key}#after-suppression`, SUPPRESSED_CONFIRMATION_LIMIT, now);
+    const rare = await deps.limits.recordSpaced(
+      `${key}#after-suppression`,
+      SUPPRESSED_CONFIRMATION_LIMIT,
+      now,
+    );
     if (!rare.allowed) return { detail: 'address-limited', retryAfterSeconds: rare.retryAfterSeconds };
   }
   const id = existing?.id ?? newSubscriberId();

@@ -56,14 +56,26 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
     ctx.outcome = `new-link:${result.kind === 'accepted' ? result.detail : result.kind}`;
     if (result.kind === 'rate-limited') {
       return ctx.json
-        ? jsonResponse(429, { ok: false, error: 'rate_limited', retryAfterSeconds: result.retryAfterSeconds }, retryAfter(result.retryAfterSeconds))
-        : pageResponse(429, rateLimitedPage(ctx.view(locale), result.retryAfterSeconds), retryAfter(result.retryAfterSeconds));
+        ? jsonResponse(
+            429,
+            { ok: false, error: 'rate_limited', retryAfterSeconds: result.retryAfterSeconds },
+            retryAfter(result.retryAfterSeconds),
+          )
+        : pageResponse(
+            429,
+            rateLimitedPage(ctx.view(locale), result.retryAfterSeconds),
+            retryAfter(result.retryAfterSeconds),
+          );
     }
     if (result.kind === 'invalid') return answer(ctx, locale, { kind: 'invalid' }, token, false);
     if (result.kind === 'address-limited') {
       const headers = retryAfter(result.retryAfterSeconds);
       return ctx.json
-        ? jsonResponse(429, { ok: false, error: 'address_limited', retryAfterSeconds: result.retryAfterSeconds }, headers)
+        ? jsonResponse(
+            429,
+            { ok: false, error: 'address_limited', retryAfterSeconds: result.retryAfterSeconds },
+            headers,
+          )
         : pageResponse(429, newLinkLimitedPage(ctx.view(locale), token, result.retryAfterSeconds), headers);
     }
     return ctx.json
@@ -78,11 +90,19 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
   return answer(ctx, locale, outcome, token, false);
 }
 
-function answer(ctx: RouteContext, locale: Locale, outcome: ConfirmOutcome, token: string, isGet: boolean): HttpResult {
+function answer(
+  ctx: RouteContext,
+  locale: Locale,
+  outcome: ConfirmOutcome,
+  token: string,
+  isGet: boolean,
+): HttpResult {
   const v = ctx.view(locale, isGet);
   switch (outcome.kind) {
     case 'confirmed':
-      return ctx.json ? jsonResponse(200, { ok: true, status: 'confirmed' }) : pageResponse(200, confirmedPage(v));
+      return ctx.json
+        ? jsonResponse(200, { ok: true, status: 'confirmed' })
+        : pageResponse(200, confirmedPage(v));
     case 'already-confirmed':
       return ctx.json
         ? jsonResponse(200, { ok: true, status: 'already-confirmed' })
