@@ -21,7 +21,7 @@ import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
-import { KawarabanFunction, type BoundTable } from './constructs/kawaraban-function.ts';
+import { KawarabanFunction, type BoundTable, type ItemAction } from './constructs/kawaraban-function.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { subscribersTable, uploadPrefixes, uploadSuffix } from './tables.ts';
 
@@ -51,6 +51,10 @@ export const sesEventDetailTypes = [
   'Email Delivery Delayed',
   'Email Rendering Failed',
 ];
+
+/** The DynamoDB actions each least-privileged function calls (stated in test/infra/stacks.test.ts). */
+export const apiSubscriberActions: ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+export const sesEventsActions: ItemAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** HTTP routes, all served by the api function (GET shows a page, POST acts). */
 export const httpRoutes = [
@@ -151,7 +155,9 @@ export class ServiceStack extends Stack {
       timeout: Duration.seconds(10),
       environment,
     })
-      .bindTable(stateful.subscribers, 'readwrite')
+      // Rows by key (get, conditional put and update; rate-limit counters are updates), links'
+      // ids through byId. No Scan, DeleteItem or batch action: the internet reaches this function.
+      .bindTableExactly(stateful.subscribers, { item: apiSubscriberActions, query: ['byId'] })
       .bindSecret(stateful.unsubscribeSecret)
       .allowSendEmail(sesSendResources);
 
@@ -191,8 +197,10 @@ export class ServiceStack extends Stack {
       environment,
       deadLetterQueue: sesEventsDlq,
     })
-      .bindTable(stateful.subscribers, 'readwrite')
-      .bindTable(stateful.reports, 'readwrite');
+      // Read a row by key and update it conditionally (subscriber, mailbox mark, ledger row and
+      // report counters, the last two in one transaction of updates). Nothing else.
+      .bindTableExactly(stateful.subscribers, { item: sesEventsActions })
+      .bindTableExactly(stateful.reports, { item: sesEventsActions });
 
     this.functions = { api, render, dispatch, sesEvents };
     if (config.sesSandbox) {

@@ -31,6 +31,17 @@ export interface BoundTable {
 
 export type TableAccess = 'read' | 'readwrite';
 
+/** The DynamoDB item-level actions a function may be granted one by one (bindTableExactly). */
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:Scan';
+
 // ConditionCheckItem is a read: it lets a transaction check a row it may not write.
 const tableReadActions = [
   'dynamodb:GetItem',
@@ -128,6 +139,30 @@ export class KawarabanFunction extends Construct {
         resources: [table.tableArn, ...def.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`)],
       }),
     );
+    return this;
+  }
+
+  /**
+   * Sets the table's variable and grants exactly the actions the function's code calls: `item`
+   * on the table itself, and Query on the named indexes only. For the functions that face the
+   * internet or SES's feedback, where bindTable's read/readwrite would add Scan, DeleteItem and
+   * the batch actions that no code path of theirs needs. (A transaction needs no action of its
+   * own: each of its members is authorised as the single-item action it is.)
+   */
+  bindTableExactly(binding: BoundTable, grant: { item: ItemAction[]; query?: string[] }): this {
+    const { table, def } = binding;
+    const unknown = (grant.query ?? []).filter((name) => !def.indexes.some((i) => i.indexName === name));
+    if (unknown.length) throw new Error(`${def.id} has no index ${unknown.join(', ')}`);
+    this.fn.addEnvironment(binding.envName, table.tableName);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: grant.item, resources: [table.tableArn] }));
+    if (grant.query?.length) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: grant.query.map((name) => `${table.tableArn}/index/${name}`),
+        }),
+      );
+    }
     return this;
   }
 

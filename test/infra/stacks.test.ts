@@ -243,6 +243,37 @@ describe('grants', () => {
     }
   });
 
+  /** "action on table" / "action on index/<name>" for one function and one table: the sentence a grant says. */
+  const sentences = (k: keyof typeof ids.fn, tableId: string) =>
+    grants(k)
+      .filter((g) => g.resource.includes(tableId))
+      .map((g) => {
+        const index = /\/index\/([A-Za-z]+)/.exec(g.resource)?.[1];
+        return `${g.action} on ${index ? `index/${index}` : 'table'}`;
+      })
+      .sort();
+
+  it('the internet-facing api function may get, put and update subscriber rows and query byId — no Scan, DeleteItem or batch action', () => {
+    expect(sentences('api', ids.subscribers)).toEqual(
+      ['dynamodb:GetItem on table', 'dynamodb:PutItem on table', 'dynamodb:UpdateItem on table', 'dynamodb:Query on index/byId'].sort(),
+    );
+    expect(sentences('api', ids.reports)).toEqual([]);
+  });
+
+  it('the ses-events function may only get and update subscriber rows, ledger rows and report items', () => {
+    const only = ['dynamodb:GetItem on table', 'dynamodb:UpdateItem on table'];
+    expect(sentences('sesEvents', ids.subscribers)).toEqual(only);
+    expect(sentences('sesEvents', ids.reports)).toEqual(only);
+  });
+
+  it('no function that reads untrusted input (api, ses-events) may Scan, delete or batch-write', () => {
+    const forbidden = ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
+    for (const k of ['api', 'sesEvents'] as const) {
+      const dynamoActions = grants(k).filter((g) => g.action.startsWith('dynamodb:')).map((g) => g.action);
+      for (const a of forbidden.filter((x) => !(k === 'api' && x === 'dynamodb:PutItem'))) expect(dynamoActions, `${k}: ${a}`).not.toContain(a);
+    }
+  });
+
   it('ses-events may update subscribers and reports', () => {
     expect(actionsOn('sesEvents', ids.subscribers)).toContain('dynamodb:UpdateItem');
     expect(actionsOn('sesEvents', ids.reports)).toContain('dynamodb:UpdateItem');
