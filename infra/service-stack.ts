@@ -76,6 +76,13 @@ export const httpRoutes = [
  */
 export const stageThrottle = { rateLimit: 50, burstLimit: 100 } as const;
 export const subscribeThrottle = { rateLimit: 5, burstLimit: 10 } as const;
+/**
+ * POST /unsubscribe (the one-click and the page's button) gets a budget of its own, as large as
+ * the stage's: an opt-out must get through while someone floods POST /subscribe, which is held
+ * to its own 5/s. (Inside the function the route counts nothing per client either: a reader's
+ * opt-out never waits for a stranger's sign-ups.)
+ */
+export const unsubscribeThrottle = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
  * The dispatcher runs every minute; each run sends for at most DISPATCH_BUDGET_MS, checkpoints
@@ -392,6 +399,10 @@ export class ServiceStack extends Stack {
       'POST /subscribe': {
         ThrottlingRateLimit: subscribeThrottle.rateLimit,
         ThrottlingBurstLimit: subscribeThrottle.burstLimit,
+      },
+      'POST /unsubscribe': {
+        ThrottlingRateLimit: unsubscribeThrottle.rateLimit,
+        ThrottlingBurstLimit: unsubscribeThrottle.burstLimit,
       },
     };
     // Route settings name a route key, which must exist before the stage refers to it.

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/config.ts';
 import { functionRuntime } from '../../infra/constructs/kawaraban-function.ts';
 import { reputationThresholds } from '../../infra/constructs/monitoring.ts';
-import { httpRoutes, sesEventDetailTypes, stageThrottle, subscribeThrottle } from '../../infra/service-stack.ts';
+import { httpRoutes, sesEventDetailTypes, stageThrottle, subscribeThrottle, unsubscribeThrottle } from '../../infra/service-stack.ts';
 import { tableDefs, uploadPrefixes, uploadSuffix, type TableDef } from '../../infra/tables.ts';
 import { grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
 
@@ -412,17 +412,21 @@ describe('HTTP API', () => {
     s.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
   });
 
-  it('throttles the stage, more tightly on POST /subscribe, and writes access logs', () => {
+  it('throttles the stage, more tightly on POST /subscribe, gives POST /unsubscribe a budget of its own, and writes access logs', () => {
     s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: stageThrottle.rateLimit, ThrottlingBurstLimit: stageThrottle.burstLimit },
       RouteSettings: {
         'POST /subscribe': { ThrottlingRateLimit: subscribeThrottle.rateLimit, ThrottlingBurstLimit: subscribeThrottle.burstLimit },
+        'POST /unsubscribe': { ThrottlingRateLimit: unsubscribeThrottle.rateLimit, ThrottlingBurstLimit: unsubscribeThrottle.burstLimit },
       },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
     });
     expect(subscribeThrottle.rateLimit).toBeLessThan(stageThrottle.rateLimit);
+    // Opt-outs have a budget of their own, never smaller than the sign-up route's.
+    expect(unsubscribeThrottle.rateLimit).toBeGreaterThan(subscribeThrottle.rateLimit);
+    expect(unsubscribeThrottle.burstLimit).toBeGreaterThan(subscribeThrottle.burstLimit);
     const format = JSON.stringify(s.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'));
     // The query string carries tokens: never logged.
     expect(format).not.toMatch(/querystring|\$context\.path/i);
