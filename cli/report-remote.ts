@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
-import { REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
+import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { loadCliEnv } from './env.ts';
 
@@ -98,8 +98,18 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
     import('@aws-sdk/client-s3'),
   ]);
   const key = `${opts.draft ? 'drafts' : 'reports'}/${result.report.id}.json`;
+  // Who uploads, for people to read (and the local runtime's identity); on AWS the S3 event's principal decides.
+  const { editorIdentity } = await import('./editor-identity.ts');
+  const me = await editorIdentity().catch(() => ({ missing: true }) as const);
+  const metadata = 'missing' in me ? undefined : { [EDITOR_METADATA]: encodeURIComponent(me.display) };
   await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: 'application/json; charset=utf-8' }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: text,
+      ContentType: 'application/json; charset=utf-8',
+      Metadata: metadata,
+    }),
   );
   console.log(m.uploaded(`s3://${bucket}/${key}`));
   console.log(m.next(result.report.id, opts.draft));
@@ -137,7 +147,7 @@ export async function printStatus(id: string, _opts: { json?: boolean; watch?: b
 }
 
 /** Statuses `report list` can show: the index it reads holds reports with a send time, so not REJECTED uploads. */
-export const LISTABLE_STATUSES = ['SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
+export const LISTABLE_STATUSES = ['AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
 
 /** `report list [--status S]`: one line per report, newest send time first. */
 export async function printReportList(status?: string, _opts: { json?: boolean } = {}): Promise<number> {
@@ -226,6 +236,13 @@ export function formatStatus(r: ReportRecord): string {
     ['started', r.startedAt],
     ['completed', r.completedAt],
     ['paused', r.pauseReason],
+    ['uploadedBy', r.uploadedBy],
+    [
+      'approval',
+      r.status === 'AWAITING_APPROVAL'
+        ? `awaited from a second editor${r.uploadedBy ? ` (anyone but ${r.uploadedBy})` : ''}: npx kawaraban report approve ${r.reportId}`
+        : r.approvedBy && `approved by ${r.approvedBy} at ${r.approvedAt}`,
+    ],
     ['guardSince', r.guardSince && `sent ${n(r.guardSince.sent)}, bounced ${n(r.guardSince.bounced)}, complained ${n(r.guardSince.complained)}`],
     ['failedRuns', r.failedRuns ? String(r.failedRuns) : undefined],
     ['audience', n(c.audience)],

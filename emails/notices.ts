@@ -52,7 +52,12 @@ function noticeParts(notice: EditorNotice, t: EmailText, name: string): NoticePa
           [n.title, notice.title],
           [n.sendAt, t.dateTime(notice.sendAt)],
         ],
-        lines: [n.audience(notice.audience), n.acceptedNote],
+        lines: [
+          n.audience(notice.audience),
+          ...(notice.approval && 'awaited' in notice.approval ? [n.approvalAwaited(notice.reportId)] : []),
+          ...(notice.approval && 'approvedBy' in notice.approval ? [n.approvedBy(notice.approval.approvedBy)] : []),
+          n.acceptedNote,
+        ],
       };
     case 'rejected': {
       const listed = notice.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path}: ${i.message}`);

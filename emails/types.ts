@@ -29,7 +29,15 @@ export interface RenderedEmail {
 }
 
 export type EditorNotice =
-  | { kind: 'accepted'; reportId: string; title: string; sendAt: string; audience: number }
+  | {
+      kind: 'accepted';
+      reportId: string;
+      title: string;
+      sendAt: string;
+      audience: number;
+      /** Two-person approval: it waits for a second editor (not the uploader); after approval, who approved. */
+      approval?: { awaited: true } | { approvedBy: string };
+    }
   | { kind: 'rejected'; reportId: string | null; sourceKey: string; issues: ReportIssue[] }
   | { kind: 'paused'; reportId: string; title: string; reason: string }
   | { kind: 'sent'; reportId: string; title: string; sent: number; failed: number };

@@ -17,6 +17,8 @@ import { sesMailer } from './adapters/ses-mailer.ts';
 import { loadConfig } from './core/config.ts';
 import { systemClock } from './core/ports.ts';
 import { acceptReport, type AcceptDeps, type AcceptOutcome } from './core/use-cases/accept-report.ts';
+import { approveReport, isApprovalKey, type ApproveOutcome } from './core/use-cases/approve-report.ts';
+import { dynamoApprovalStore } from './adapters/dynamo-approvals.ts';
 
 const config = loadConfig();
 const ctx = newsletterContext(config);
@@ -36,7 +38,16 @@ const deps: AcceptDeps = {
   receipts: dynamoUploadReceipts(dynamo, config.tables.reports),
   clock: systemClock,
   lang: config.defaultLocale,
+  approvalRequired: config.approvalRequired,
 };
+// Two-person approval: approvals/<id>.json (only wired when APPROVAL_REQUIRED, see service-stack.ts).
+const approveDeps = { ...deps, reports: dynamoApprovalStore(dynamo, config.tables.reports) };
+
+/** The S3 event's principal without the `AWS:` prefix: the same id STS GetCallerIdentity calls UserId. */
+export function principalOf(record: S3Event['Records'][number]): string | undefined {
+  const id = record.userIdentity?.principalId?.trim();
+  return id ? id.replace(/^AWS:/, '') : undefined;
+}
 
 /** Keys in S3 notifications are form-encoded (`+` is a space); a key that is not is used as is. */
 export function decodeS3Key(key: string): string {
@@ -47,20 +58,23 @@ export function decodeS3Key(key: string): string {
   }
 }
 
-export async function handler(event: S3Event): Promise<{ results: AcceptOutcome[] }> {
-  const results: AcceptOutcome[] = [];
+export async function handler(event: S3Event): Promise<{ results: (AcceptOutcome | ApproveOutcome)[] }> {
+  const results: (AcceptOutcome | ApproveOutcome)[] = [];
   for (const record of event.Records ?? []) {
     const key = decodeS3Key(record.s3?.object?.key ?? '');
     if (!record.eventName?.startsWith('ObjectCreated:')) {
       results.push({ kind: 'ignored', key, reason: `event ${record.eventName}` });
       continue;
     }
-    const outcome = await acceptReport(deps, {
+    const uploaded = {
       bucket: record.s3.bucket.name,
       key,
       sequencer: record.s3.object.sequencer,
       eTag: record.s3.object.eTag,
-    });
+      principal: principalOf(record),
+    };
+    const outcome =
+      config.approvalRequired && isApprovalKey(key) ? await approveReport(approveDeps, uploaded) : await acceptReport(deps, uploaded);
     logger.info('render: upload handled', { ...outcome });
     results.push(outcome);
   }

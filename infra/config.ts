@@ -39,6 +39,10 @@ export const contextKeys = {
     help: "optional, with inboundUnsubscribe: add the rule to this existing receipt rule set (the account's active one) instead of a new set",
     example: 'my-active-rule-set',
   },
+  approval: {
+    help: 'optional: true requires two-person approval: an uploaded report waits until a second editor runs kawaraban report approve <id>',
+    example: 'true',
+  },
 } as const;
 
 export type ContextKey = keyof typeof contextKeys;
@@ -93,6 +97,7 @@ const schema = z
     consentPolicyVersion: z.coerce.string().trim().min(1).max(64).optional(),
     sesSandbox: flag.default(false),
     inboundUnsubscribe: flag.default(false),
+    approval: flag.default(false),
     // SES's rule for receipt rule set names.
     inboundRuleSet: z
       .string()
@@ -166,6 +171,8 @@ export interface DeployConfig {
   sesSandbox: boolean;
   /** Receive the List-Unsubscribe mailto with SES; `ruleSet` names an existing rule set to add the rule to. */
   inboundUnsubscribe: { ruleSet: string | undefined } | undefined;
+  /** Two-person approval: reports wait for a second editor's approvals/<id>.json. */
+  approval: boolean;
 }
 
 export class DeployConfigError extends Error {
@@ -222,5 +229,6 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     consentPolicyVersion: c.consentPolicyVersion,
     sesSandbox: c.sesSandbox,
     inboundUnsubscribe: c.inboundUnsubscribe ? { ruleSet: c.inboundRuleSet } : undefined,
+    approval: c.approval,
   };
 }

@@ -130,6 +130,7 @@ export class ServiceStack extends Stack {
       PUBLIC_BASE_URL: publicBaseUrl,
       UNSUBSCRIBE_MAILTO: config.unsubscribeMailto,
       INBOUND_UNSUBSCRIBE: config.inboundUnsubscribe ? 'true' : 'false',
+      APPROVAL_REQUIRED: config.approval ? 'true' : 'false',
       SES_CONFIGURATION_SET: stateful.configurationSet.configurationSetName,
       EDITORS: config.editors.join(','),
       SENDER_NAME: config.sender.name,
@@ -176,7 +177,10 @@ export class ServiceStack extends Stack {
       environment,
       deadLetterQueue: renderDlq,
     })
-      .bindBucket(bucket, { read: [uploadPrefixes.reports, uploadPrefixes.drafts], write: [uploadPrefixes.rendered] })
+      .bindBucket(bucket, {
+        read: [uploadPrefixes.reports, uploadPrefixes.drafts, ...(config.approval ? [uploadPrefixes.approvals] : [])],
+        write: [uploadPrefixes.rendered],
+      })
       .bindTable(stateful.reports, 'readwrite')
       .bindTable(stateful.subscribers, 'read')
       .allowSendEmail(sesSendResources);
@@ -222,6 +226,7 @@ export class ServiceStack extends Stack {
     const stage = this.buildHttpApi(api);
     if (config.apiDomain) this.addApiDomain(config.apiDomain, stage);
     this.wireUploads(bucket, render);
+    if (config.approval) this.wireApprovals(bucket, render);
     this.inboundUnsubscribe = config.inboundUnsubscribe
       ? this.buildInboundUnsubscribe(config.unsubscribeMailto, config.inboundUnsubscribe.ruleSet, stateful, environment)
       : undefined;
@@ -408,6 +413,17 @@ export class ServiceStack extends Stack {
     // Route settings name a route key, which must exist before the stage refers to it.
     for (const route of routes) stage.node.addDependency(route);
     return stage;
+  }
+
+  /**
+   * Two-person approval: a second editor's `approvals/<id>.json` triggers render too, which
+   * schedules the report if the object's principal (attested by S3) is not the uploader's.
+   */
+  private wireApprovals(bucket: s3.IBucket, render: KawarabanFunction): void {
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(render.fn), {
+      prefix: uploadPrefixes.approvals,
+      suffix: uploadSuffix,
+    });
   }
 
   /**

@@ -60,6 +60,8 @@ export function localFunctionEnv(ports: LocalPorts, secret: string): Record<stri
     SENDER_POSTAL_ADDRESS: '〒100-0005 東京都千代田区丸の内0-0-0 サンプルビル8階',
     SENDER_CONTACT: 'info@kawaraban.example.jp',
     UNSUBSCRIBE_SECRET: secret,
+    // `APPROVAL_REQUIRED=true npm start`: two-person approval, as `-c approval=true` on AWS.
+    APPROVAL_REQUIRED: 'false',
   };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(defaults)) env[k] = process.env[k] || v;

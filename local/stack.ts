@@ -14,7 +14,7 @@ import { emulatorEnv, startDynamo, startS3, startSes, type Running } from './emu
 import { ensureBucket, ensureTable } from './tables.ts';
 import { localFunctionEnv, localSecret, type LocalPorts } from './config.ts';
 import { serveApi } from './http-server.ts';
-import { s3EventsToRender } from './s3-events.ts';
+import { editorFromMetadata, s3EventsToRender } from './s3-events.ts';
 import { startTicker, type Ticker } from './schedule.ts';
 import { startSimulator, type Simulator } from './ses-simulator.ts';
 
@@ -101,7 +101,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const received = summarise('inbound-unsubscribe', log);
 
     servers.push(await serveApi(api.handler, ports.api));
-    s3.onEvent(s3EventsToRender(env.UPLOAD_BUCKET!, render.handler, summarise('render', log)));
+    s3.onEvent(s3EventsToRender(env.UPLOAD_BUCKET!, render.handler, summarise('render', log), editorFromMetadata(env.UPLOAD_BUCKET!)));
     ticker = startTicker(dispatch.handler, opts.tickMs, summarise('dispatch', log));
     simulator = startSimulator(ses.url, sesEvents.handler, 1000, summarise('ses-events', log));
 

@@ -48,6 +48,15 @@ export function registerReportCommands(program: Command, { t, lang, run }: Comma
     .action((opts: { status?: string; json?: boolean }) =>
       run(async () => (await import('../report-remote.ts')).printReportList(upper(opts.status), opts)),
     );
+  // Two-person approval (deployed with -c approval=true).
+  report
+    .command('approve')
+    .argument('<id>', h.id)
+    .option('--wait <seconds>', h.approveWait, '60')
+    .description(h.approve)
+    .action((id: string, opts: { wait: string }) =>
+      run(async () => (await import('../report-approval.ts')).approveReportCli(id, opts)),
+    );
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     report
       .command(action)

@@ -29,7 +29,9 @@ export const en: CliText = {
       watch: 'keep refreshing sent/audience, rate, ETA, bounces and complaints until the report ends',
       interval: 'seconds between refreshes with --watch (default 5)',
       list: 'list reports, newest send time first, with status and counts (rejected uploads: see report status <id>)',
-      listStatus: 'only reports in this status (SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
+      listStatus: 'only reports in this status (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
+      approve: 'approve a report AWAITING_APPROVAL as the second editor (not the one who uploaded it); it is then SCHEDULED',
+      approveWait: 'how many seconds to wait for the approval to apply',
       pause:
         'hold a SCHEDULED or SENDING report (a send under way stops before its next page); resume continues it',
       resume:

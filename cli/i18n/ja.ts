@@ -31,7 +31,9 @@ export const ja = {
       watch: '報告が終わるまで、送信数/対象数・速度・残り時間・バウンス・苦情を更新し続ける',
       interval: '--watch の更新間隔（秒、既定 5）',
       list: '報告の一覧（送信予定の新しい順、状態と数。却下されたアップロードは report status <id> で）',
-      listStatus: 'この状態の報告だけ (SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
+      listStatus: 'この状態の報告だけ (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
+      approve: '承認待ち (AWAITING_APPROVAL) の報告を、アップロードした人とは別の編集者として承認する（承認後 SCHEDULED）',
+      approveWait: '承認の反映を待つ秒数',
       pause: 'SCHEDULED・SENDING の報告を止める（送信中なら次のページの前に止まる）。resume で続きから',
       resume:
         'PAUSED の報告を再開する（次の配信処理が止まった位置から続ける。送信前に止めたものは SCHEDULED に戻る）',

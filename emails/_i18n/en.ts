@@ -97,6 +97,9 @@ export const en: EmailText = {
     sendAt: 'Scheduled for',
     audience: (n) => `Audience: ${n.toLocaleString('en-US')} (confirmed subscribers now)`,
     acceptedNote: 'Until sending starts, uploading a file with the same id replaces this report.',
+    approvalAwaited: (id) =>
+      `This report is not sent until another editor approves it (the uploader cannot). To approve: npx kawaraban report approve ${id}`,
+    approvedBy: (who) => `Approved by ${who}; it goes out at the time above.`,
     rejectedIntro: (n) =>
       `This file was not accepted because of the ${n === 1 ? 'problem' : `${n} problems`} below. Nothing from this file will be sent.`,
     rejectedMore: (n) => `… and ${n} more (run npx kawaraban report validate <file> to see them all)`,

@@ -98,6 +98,9 @@ export const ja: EmailText = {
     sendAt: '配信予定',
     audience: (n) => `配信対象: ${n.toLocaleString('ja-JP')}名（現時点の確定済み購読者数）`,
     acceptedNote: '配信が始まる前であれば、同じIDのファイルをアップロードし直すと差し替えられます。',
+    approvalAwaited: (id) =>
+      `このレポートは、別の編集者が承認するまで配信されません（アップロードした人は承認できません）。承認: npx kawaraban report approve ${id}`,
+    approvedBy: (who) => `承認: ${who}（予定の時刻に配信します）`,
     rejectedIntro: (n) => `次の${n}件の問題があるため、このファイルは受け付けていません。このファイルの内容は配信されません。`,
     rejectedMore: (n) => `ほか${n}件（すべての問題は npx kawaraban report validate <ファイル> で確認できます）`,
     rejectedHelp: '修正してからアップロードし直してください。',

@@ -83,6 +83,8 @@ export interface EmailText {
     sendAt: string;
     audience: (n: number) => string;
     acceptedNote: string;
+    approvalAwaited: (reportId: string) => string;
+    approvedBy: (who: string) => string;
     rejectedIntro: (count: number) => string;
     rejectedMore: (n: number) => string;
     rejectedHelp: string;

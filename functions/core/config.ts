@@ -40,6 +40,8 @@ const envSchema = z.object({
   /** Version of the consent wording / privacy policy a subscriber agrees to; kept with each consent record. */
   CONSENT_POLICY_VERSION: z.string().min(1).max(64).default('1'),
   DEFAULT_LOCALE: z.enum(['ja', 'en']).default('ja'),
+  /** "true": an accepted report waits (AWAITING_APPROVAL) until a second editor approves it. */
+  APPROVAL_REQUIRED: z.enum(['true', 'false']).default('false'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -67,6 +69,7 @@ export interface Config {
   confirmTtlHours: number;
   consentPolicyVersion: string;
   defaultLocale: 'ja' | 'en';
+  approvalRequired: boolean;
 }
 
 export class ConfigError extends Error {
@@ -106,5 +109,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     confirmTtlHours: e.CONFIRM_TTL_HOURS,
     consentPolicyVersion: e.CONSENT_POLICY_VERSION,
     defaultLocale: e.DEFAULT_LOCALE,
+    approvalRequired: e.APPROVAL_REQUIRED === 'true',
   };
 }

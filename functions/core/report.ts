@@ -4,7 +4,7 @@
  */
 import type { Locale } from './subscriber.ts';
 
-export const REPORT_STATUSES = ['REJECTED', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
+export const REPORT_STATUSES = ['REJECTED', 'AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /**
@@ -12,7 +12,7 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
  * of these statuses and never started (a report canceled mid-send has readers, and its ledger
  * would keep a replacement from them). See `isReplaceable`.
  */
-export const REPLACEABLE_STATUSES: readonly ReportStatus[] = ['REJECTED', 'SCHEDULED', 'CANCELED'];
+export const REPLACEABLE_STATUSES: readonly ReportStatus[] = ['REJECTED', 'AWAITING_APPROVAL', 'SCHEDULED', 'CANCELED'];
 
 export function isReplaceable(r: Pick<ReportRecord, 'status' | 'startedAt'>): boolean {
   return REPLACEABLE_STATUSES.includes(r.status) && !r.startedAt;
@@ -38,7 +38,7 @@ export type PauseKind = (typeof PAUSE_KINDS)[number];
 export type GuardWindow = Pick<ReportCounts, 'sent' | 'bounced' | 'complained'>;
 
 /** A person may cancel a report until it is finished one way or another. */
-export const CANCELABLE_STATUSES: readonly ReportStatus[] = ['SCHEDULED', 'SENDING', 'PAUSED'];
+export const CANCELABLE_STATUSES: readonly ReportStatus[] = ['AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED'];
 
 /** Consecutive failed dispatcher runs after which a report is paused for a person (DESIGN §5). */
 export const DEFAULT_MAX_FAILED_RUNS = 5;
@@ -114,6 +114,14 @@ export interface ReportRecord {
   /** Dispatcher runs in a row that ended in an error; reset by a checkpointed page or a resume. */
   failedRuns?: number;
   errors?: ReportIssueLike[];
+  /**
+   * Who uploaded this version: the S3 event's principal (AWS attests it; locally the configured
+   * editor name). With two-person approval on, that person cannot approve it.
+   */
+  uploadedBy?: string;
+  /** Two-person approval: the second editor's principal and when they approved this version. */
+  approvedBy?: string;
+  approvedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -172,3 +180,10 @@ export interface LedgerRow {
 
 export const ledgerItemKey = (email: string) => `to#${email}`;
 export const REPORT_ITEM = 'report';
+
+/**
+ * S3 object metadata (`x-amz-meta-kawaraban-editor`) in which the CLI records who it uploads or
+ * approves as: shown to people, and the identity in the local runtime — on AWS never trusted,
+ * where the S3 event's principal decides (a client can write any metadata).
+ */
+export const EDITOR_METADATA = 'kawaraban-editor';

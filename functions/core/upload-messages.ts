@@ -11,10 +11,15 @@ export interface UploadMessages {
   notReplaceable: (id: string, status: ReportStatus) => string;
   /** A report canceled once sending had begun: some readers have it already. */
   canceledAfterStart: (id: string) => string;
+  /** Two-person approval refused (approvals/<id>.json): why. */
+  approval: Record<ApprovalRefusal, (id: string) => string>;
 }
+
+export type ApprovalRefusal = 'unknown-report' | 'not-awaiting' | 'own-upload' | 'stale' | 'unreadable' | 'no-identity';
 
 const statusJa: Record<ReportStatus, string> = {
   REJECTED: '差し戻し (REJECTED)',
+  AWAITING_APPROVAL: '承認待ち (AWAITING_APPROVAL)',
   SCHEDULED: '配信予約済み (SCHEDULED)',
   SENDING: '配信中 (SENDING)',
   PAUSED: '一時停止中 (PAUSED)',
@@ -32,6 +37,14 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
       `報告「${id}」はすでに${statusJa[status]}のため、差し替えできません。内容を変えて送り直す場合は新しい id を付けてください`,
     canceledAfterStart: (id) =>
       `報告「${id}」は送信開始後に取り消されたため、差し替えできません(すでに受け取った読者がいるので、同じ id では残りの読者にしか届きません)。送り直す場合は新しい id を付けてください`,
+    approval: {
+      'unknown-report': (id) => `承認できません: 報告「${id}」はありません`,
+      'not-awaiting': (id) => `承認できません: 報告「${id}」は承認待ち (AWAITING_APPROVAL) ではありません`,
+      'own-upload': (id) => `承認できません: 報告「${id}」をアップロードした本人は承認できません。別の編集者に依頼してください`,
+      stale: (id) => `承認できません: 報告「${id}」は承認の依頼後に差し替えられました。新しい版を確認してから承認し直してください`,
+      unreadable: (id) => `承認できません: approvals/${id}.json の内容を読み取れません(kawaraban report approve で作ってください)`,
+      'no-identity': (id) => `承認できません: 報告「${id}」の承認者を確認できません`,
+    },
   },
   en: {
     idMismatch: (id, fileName) => `id "${id}" does not match the file name "${fileName}": name the file "${id}.json"`,
@@ -42,5 +55,13 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
       `report "${id}" is already ${status} and cannot be replaced; give a corrected report a new id`,
     canceledAfterStart: (id) =>
       `report "${id}" was canceled after sending had begun and cannot be replaced (some readers already have it, so the same id would reach only the rest); give the report a new id to send it again`,
+    approval: {
+      'unknown-report': (id) => `cannot approve: there is no report "${id}"`,
+      'not-awaiting': (id) => `cannot approve: report "${id}" is not AWAITING_APPROVAL`,
+      'own-upload': (id) => `cannot approve: the person who uploaded report "${id}" cannot approve it; ask another editor`,
+      stale: (id) => `cannot approve: report "${id}" was replaced after approval was asked for; review the new version and approve again`,
+      unreadable: (id) => `cannot approve: approvals/${id}.json cannot be read (create it with kawaraban report approve)`,
+      'no-identity': (id) => `cannot approve: the approver of report "${id}" is not known`,
+    },
   },
 };

@@ -98,6 +98,7 @@ describe('readDeployConfig', () => {
         'mailFromDomain',
         'apiDomainName',
         'apiCertificateArn',
+        'approval',
       ].sort(),
     );
   });

@@ -50,7 +50,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings.some((f) => f.includes('AwsSolutions-S10 ') && f.includes('@ NagProbe/CarelessBucket'))).toBe(true);
   });
 
-  it('stays clean with every optional setting on (sandbox recipients, alarm email, own API domain, MAIL FROM, mailto: unsubscribe)', () => {
+  it('stays clean with every optional setting on (sandbox recipients, alarm email, own API domain, MAIL FROM, mailto: unsubscribe, two-person approval)', () => {
     expect(
       nagFindings({
         sesSandbox: 'true',
@@ -61,6 +61,7 @@ describe('cdk-nag AwsSolutions', () => {
         mailFromDomain: 'mail.example.jp',
         consentPolicyVersion: '2',
         inboundUnsubscribe: 'true',
+        approval: 'true',
       }),
     ).toEqual([]);
   });

@@ -367,6 +367,27 @@ describe('event sources', () => {
     });
   });
 
+  it('two-person approval (-c approval=true): approvals/*.json also trigger render, which alone may read them; off by default', () => {
+    const filtersOf = (t: typeof s.serviceTemplate) =>
+      (Object.values(t.findResources('Custom::S3BucketNotifications'))[0]!.Properties.NotificationConfiguration
+        .LambdaFunctionConfigurations as { Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[]).map((c) =>
+        Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value])),
+      );
+    expect(filtersOf(s.serviceTemplate).map((f) => f.prefix)).not.toContain(uploadPrefixes.approvals);
+    const env = (t: typeof s.serviceTemplate, fn: string) => t.findResources('AWS::Lambda::Function')[fn]!.Properties.Environment.Variables;
+    expect(env(s.serviceTemplate, ids.fn.render.fn).APPROVAL_REQUIRED).toBe('false');
+
+    const on = synthKawaraban({ approval: 'true' });
+    expect(filtersOf(on.serviceTemplate)).toContainEqual({ prefix: uploadPrefixes.approvals, suffix: uploadSuffix });
+    expect(env(on.serviceTemplate, logicalId(on.service.functions.render.fn)).APPROVAL_REQUIRED).toBe('true');
+    const reads = (k: 'render' | 'dispatch' | 'api' | 'sesEvents') =>
+      grantsOfRole(on.serviceTemplate, logicalId(on.service.functions[k].role))
+        .filter((g) => g.action === 's3:GetObject' && g.resource.includes(`/${uploadPrefixes.approvals}*`))
+        .map((g) => g.action);
+    expect(reads('render')).toEqual(['s3:GetObject']);
+    for (const k of ['dispatch', 'api', 'sesEvents'] as const) expect(reads(k)).toEqual([]);
+  });
+
   it('the dispatcher ticks every minute and stale ticks are dropped', () => {
     s.serviceTemplate.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',

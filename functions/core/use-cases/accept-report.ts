@@ -10,7 +10,9 @@
  * 5. A report → unless it can have reached a reader (SENDING, PAUSED, SENT, or
  *    CANCELED after sending began), render it once per locale, store the
  *    output at rendered/<id>/<contentHash>.json, record it SCHEDULED (replacing an unsent
- *    version), and tell the editors when it goes out and to how many readers.
+ *    version) — or, with two-person approval on, AWAITING_APPROVAL with who uploaded it, which
+ *    the dispatcher never picks up (approve-report.ts moves it on) — and tell the editors when
+ *    it goes out and to how many readers.
  * 6. Remember the event, so a repeated delivery of it does nothing.
  */
 import { createHash } from 'node:crypto';
@@ -38,6 +40,8 @@ export interface UploadedObject {
   /** S3's per-key event order stamp; with the ETag it identifies one upload. */
   sequencer?: string;
   eTag?: string;
+  /** Who put it: the S3 event's `userIdentity.principalId` (without `AWS:`), attested by AWS. */
+  principal?: string;
 }
 
 export interface AcceptDeps {
@@ -53,6 +57,8 @@ export interface AcceptDeps {
   clock: Clock;
   /** The editors' language: validation messages and proofs. */
   lang: Locale;
+  /** Two-person approval (APPROVAL_REQUIRED): a report waits for a second editor. */
+  approvalRequired?: boolean;
 }
 
 export type AcceptOutcome =
@@ -142,7 +148,8 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   const audience = await deps.audience.countConfirmed();
   const record: ReportRecord = {
     reportId: report.id,
-    status: 'SCHEDULED',
+    status: deps.approvalRequired ? 'AWAITING_APPROVAL' : 'SCHEDULED',
+    ...(obj.principal ? { uploadedBy: obj.principal } : {}),
     title: report.title,
     issuedOn: report.issuedOn,
     sendAt,
@@ -156,7 +163,14 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   const put = await deps.reports.replace(record);
   // The dispatcher may have started it between our read and our write.
   if (!put.ok) return done(await refuseReplacement(deps, key, report.id, put));
-  await deps.notifier.notify({ kind: 'accepted', reportId: report.id, title: report.title, sendAt, audience });
+  await deps.notifier.notify({
+    kind: 'accepted',
+    reportId: report.id,
+    title: report.title,
+    sendAt,
+    audience,
+    ...(deps.approvalRequired ? { approval: { awaited: true } as const } : {}),
+  });
   return done({ kind: 'scheduled', key, reportId: report.id, sendAt, contentHash, audience });
 }
 
