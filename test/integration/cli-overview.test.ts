@@ -35,7 +35,7 @@ describe('kawaraban report list', () => {
     expect(await cli('report', 'list')).toMatchObject({ code: 0, out: '該当する報告はありません' });
     const bad = await cli('report', 'list', '--status', 'REJECTED');
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain('状態「REJECTED」では絞り込めません（使えるもの: SCHEDULED, SENDING, PAUSED, SENT, CANCELED）');
+    expect(bad.err).toContain('状態「REJECTED」では絞り込めません（使えるもの: AWAITING_APPROVAL, SCHEDULED, SENDING, PAUSED, SENT, CANCELED）');
   });
 });
 
