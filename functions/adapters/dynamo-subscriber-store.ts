@@ -315,17 +315,51 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
     }
   }
 
+  /**
+   * Rows that said no (unsubscribed, bounced, complained), by lower-cased address: rows keep the
+   * case they were typed in, so no key finds `Taro@` from `taro@`. One scan per import, on its
+   * first lookup; an opt-out made in another case during the import itself is not seen.
+   */
+  let saidNo: Promise<Map<string, { email: string; status: 'unsubscribed' | 'bounced' | 'complained' }[]>> | undefined;
+  const saidNoByCase = () =>
+    (saidNo ??= (async () => {
+      const byLower = new Map<string, { email: string; status: 'unsubscribed' | 'bounced' | 'complained' }[]>();
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: '#status IN (:u, :b, :c)',
+            ProjectionExpression: 'email, #status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':u': 'unsubscribed', ':b': 'bounced', ':c': 'complained' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const email = String(item.email);
+          const list = byLower.get(email.toLowerCase()) ?? [];
+          list.push({ email, status: item.status });
+          byLower.set(email.toLowerCase(), list);
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return byLower;
+    })());
+
   return {
     async lookup(emails) {
       const keys = new Set<string>();
       for (const email of emails) keys.add(email).add(tombstoneKey(email)).add(mailboxMark(email));
-      const found = await batchGet([...keys]);
+      const [found, byCase] = await Promise.all([batchGet([...keys]), saidNoByCase()]);
       const states = new Map<string, ImportState>();
       for (const email of emails) {
+        const other = byCase.get(email.toLowerCase())?.find((r) => r.email !== email);
         states.set(email, {
           row: (found.get(email) as Subscriber | undefined) ?? null,
           erased: found.has(tombstoneKey(email)),
           mailboxSuppressed: found.has(mailboxMark(email)),
+          ...(other ? { otherCaseSaidNo: other.status } : {}),
         });
       }
       return states;

@@ -305,6 +305,11 @@ export interface ImportState {
   row: Subscriber | null;
   erased: boolean;
   mailboxSuppressed: boolean;
+  /**
+   * The status of a row for the same address in another case (`Taro@` for `taro@`) that said no:
+   * the same reader, so their opt-out holds for this spelling too.
+   */
+  otherCaseSaidNo?: 'unsubscribed' | 'bounced' | 'complained';
 }
 
 export type ImportDecision =
@@ -314,7 +319,8 @@ export type ImportDecision =
 
 /**
  * 1. A confirmed row is left as it is (re-running an import is harmless).
- * 2. Unsubscribed, bounced, complained rows are never changed: they said no, or their mail failed.
+ * 2. Unsubscribed, bounced, complained rows are never changed: they said no, or their mail failed;
+ *    so is an address with no row of its own whose row in another case says so (one reader).
  * 3. A tombstone: the person asked to be forgotten; their old consent does not outlive that.
  * 4. A mailbox marked by a hard bounce or a complaint, in any spelling: same as 2.
  * 5. A pending row (a sign-up here, not confirmed) is confirmed on the old tool's consent.
@@ -324,6 +330,7 @@ export function decideImport(state: ImportState): ImportDecision {
   const status = state.row?.status;
   if (status === 'confirmed') return { write: null, outcome: 'already-confirmed' };
   if (status === 'unsubscribed' || status === 'bounced' || status === 'complained') return { write: null, outcome: `skipped-${status}` };
+  if (!state.row && state.otherCaseSaidNo) return { write: null, outcome: `skipped-${state.otherCaseSaidNo}` };
   if (state.erased) return { write: null, outcome: 'skipped-erased' };
   if (state.mailboxSuppressed) return { write: null, outcome: 'skipped-suppressed-mailbox' };
   if (state.row) return { write: 'confirm-pending', outcome: 'confirmed-pending', row: state.row };

@@ -123,6 +123,30 @@ describe('subscribers import', () => {
     expect(await audience.countConfirmed()).toBe(before + 2);
   });
 
+  it('never brings back in another case a reader who said no (unsubscribed, bounced, complained)', async () => {
+    h.clock.advance(11 * 60_000);
+    const left = h.stack.address('CaseLeft');
+    await h.confirmed(left);
+    await h.call({ method: 'POST', path: '/unsubscribe', query: { token: await h.unsubscribeTokenOf(left) } });
+    const bounced = subscriber(h.stack.address('CaseBounced'), 'bounced');
+    await putSubscribers(h.stack, [bounced]);
+    const lower = (e: string) => e.toLowerCase();
+    const upper = (e: string) => e.replace(/^[^@]+/, (l) => l.toUpperCase());
+    const fresh = h.stack.address('casefresh');
+    const file = csvFile(`email,consentAt\n${[lower(left), upper(bounced.email), fresh].map((e) => `${e},2023-04-01`).join('\n')}\n`);
+    const report = join(dir, 'case-outcomes.csv');
+    const run = await importCli(file, '--report', report, '--lang', 'en');
+    expect(run.code).toBe(0);
+    expect(reportRows(report).slice(1)).toEqual([
+      ['2', lower(left), 'skipped-unsubscribed'],
+      ['3', upper(bounced.email), 'skipped-bounced'],
+      ['4', fresh, 'imported'],
+    ]);
+    expect(await h.item(lower(left))).toBeUndefined();
+    expect(await h.item(upper(bounced.email))).toBeUndefined();
+    expect((await h.item(left))?.status).toBe('unsubscribed');
+  });
+
   it('gives each known address its outcome, changes none of the ones it skips, and writes each line\'s outcome to --report', async () => {
     const fresh = h.stack.address('new');
     const confirmed = h.stack.address('conf');
@@ -134,7 +158,8 @@ describe('subscribers import', () => {
     const [bounced, complained] = [subscriber(h.stack.address('bounce'), 'bounced'), subscriber(h.stack.address('compl'), 'complained')];
     await putSubscribers(h.stack, [bounced, complained]);
     const erased = h.stack.address('erased');
-    expect((await runCli(main, ['subscribers', 'delete', erased])).code).toBe(0);
+    // Exit 1: there was no subscriber to delete; the tombstone is written all the same.
+    expect((await runCli(main, ['subscribers', 'delete', erased])).code).toBe(1);
     // SES marked the mailbox after a bounce to one spelling; the list has another.
     const markedMailbox = h.stack.address('marked');
     await marks.markMailboxSuppressed(addressKey(markedMailbox), new Date());
@@ -367,7 +392,7 @@ describe('an import racing with the live system', () => {
   it('an erasure, a bounce mark or a sign-up that lands between the read and the write is respected', async () => {
     const [erased, marked, signedUp] = [h.stack.address('race'), h.stack.address('race'), h.stack.address('race')];
     const store = raced(async () => {
-      expect((await runCli(main, ['subscribers', 'delete', erased])).code).toBe(0);
+      expect((await runCli(main, ['subscribers', 'delete', erased])).code).toBe(1); // no row: tombstone only
       await marks.markMailboxSuppressed(addressKey(marked), new Date());
       h.clock.advance(11 * 60_000);
       await h.subscribe(signedUp);
