@@ -17,11 +17,14 @@ const lang = () => cliLang();
 const messages = {
   ja: {
     badId: (id: string) => `報告の id ではありません: ${id}`,
-    noSetting: (name: string) => `${name} が設定されていません（ローカルでは npm start を起動したまま、AWS ではスタックの出力値を設定してください）`,
+    noSetting: (name: string) =>
+      `${name} が設定されていません（ローカルでは npm start を起動したまま、AWS ではスタックの出力値を設定してください）`,
     noIdentity: `承認者を確認できません: ローカルでは ${EDITOR_ENV} に自分の名前を設定してください（AWS では認証情報から自動で決まります）`,
     unknown: (id: string) => `報告が見つかりません: ${id}`,
-    notAwaiting: (id: string, status: string) => `承認できません: ${id} は ${status} です（承認できるのは AWAITING_APPROVAL のみ）`,
-    own: (id: string) => `承認できません: ${id} をアップロードしたのはあなたです。別の編集者に承認を依頼してください`,
+    notAwaiting: (id: string, status: string) =>
+      `承認できません: ${id} は ${status} です（承認できるのは AWAITING_APPROVAL のみ）`,
+    own: (id: string) =>
+      `承認できません: ${id} をアップロードしたのはあなたです。別の編集者に承認を依頼してください`,
     submitted: (id: string, who: string) => `${id} を ${who} として承認しました。反映を待っています…`,
     approved: (id: string, who: string, at: string, sendAt: string) =>
       `承認されました: ${id}（承認者 ${who}、${at}）。配信予定 ${sendAt}`,
@@ -32,15 +35,20 @@ const messages = {
   },
   en: {
     badId: (id: string) => `not a report id: ${id}`,
-    noSetting: (name: string) => `${name} is not set (keep npm start running locally, or set it from the stack outputs on AWS)`,
+    noSetting: (name: string) =>
+      `${name} is not set (keep npm start running locally, or set it from the stack outputs on AWS)`,
     noIdentity: `cannot tell who approves: locally, set ${EDITOR_ENV} to your name (on AWS it comes from your credentials)`,
     unknown: (id: string) => `no such report: ${id}`,
-    notAwaiting: (id: string, status: string) => `cannot approve ${id}: it is ${status} (only AWAITING_APPROVAL can be approved)`,
+    notAwaiting: (id: string, status: string) =>
+      `cannot approve ${id}: it is ${status} (only AWAITING_APPROVAL can be approved)`,
     own: (id: string) => `cannot approve ${id}: you uploaded it; ask another editor to approve it`,
     submitted: (id: string, who: string) => `approval of ${id} submitted as ${who}; waiting for it to apply…`,
-    approved: (id: string, who: string, at: string, sendAt: string) => `approved: ${id} (by ${who}, ${at}); goes out at ${sendAt}`,
-    notYet: (id: string) => `not applied yet: ${id}. The editors get an email either way; check with npx kawaraban report status ${id}`,
-    refused: (id: string, status: string) => `the approval did not apply: ${id} is still ${status}; the editors get an email saying why`,
+    approved: (id: string, who: string, at: string, sendAt: string) =>
+      `approved: ${id} (by ${who}, ${at}); goes out at ${sendAt}`,
+    notYet: (id: string) =>
+      `not applied yet: ${id}. The editors get an email either way; check with npx kawaraban report status ${id}`,
+    refused: (id: string, status: string) =>
+      `the approval did not apply: ${id} is still ${status}; the editors get an email saying why`,
   },
 } as const;
 

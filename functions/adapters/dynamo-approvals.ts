@@ -20,7 +20,8 @@ export function dynamoApprovalStore(doc: DynamoDBDocumentClient, table: string):
           new UpdateCommand({
             TableName: table,
             Key: { reportId, item: REPORT_ITEM },
-            UpdateExpression: 'SET #status = :scheduled, approvedBy = :who, approvedAt = :now, updatedAt = :now',
+            UpdateExpression:
+              'SET #status = :scheduled, approvedBy = :who, approvedAt = :now, updatedAt = :now',
             // Every check approve-report.ts made, again at the write: a re-upload or a second
             // approval landing in between wins or loses whole.
             ConditionExpression:

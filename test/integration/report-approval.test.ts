@@ -25,7 +25,9 @@ let stack: TestStack;
 let main: (argv: string[]) => Promise<number>;
 let render: (event: S3Event) => Promise<{ results: { kind: string; reason?: string }[] }>;
 const work = mkdtempSync(join(tmpdir(), 'kawaraban-approval-'));
-const sample = JSON.parse(readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'));
+const sample = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
+);
 
 beforeAll(async () => {
   process.env.KAWARABAN_LOCAL_DIR = join(work, 'no-local-stack');
@@ -48,7 +50,8 @@ const FAR_FUTURE = new Date('2099-01-01T00:00:00Z');
 let sequence = 0;
 /** What s3rver emits for a put: a random principal (which must never count as a person). */
 function s3rverRecord(key: string) {
-  const r = (fixture('s3-objectcreated-put__lambda-docs.json') as { Records: Record<string, any>[] }).Records[0]!;
+  const r = (fixture('s3-objectcreated-put__lambda-docs.json') as { Records: Record<string, any>[] })
+    .Records[0]!;
   r.eventName = 'ObjectCreated:Put';
   r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
   r.s3.object.key = key;
@@ -62,7 +65,12 @@ function s3rverRecord(key: string) {
 async function deliverLocally(key: string): Promise<{ kind: string; reason?: string }> {
   return new Promise((resolve, reject) => {
     const onResult = (r: unknown) => resolve((r as { results: { kind: string }[] }).results[0]!);
-    s3EventsToRender(stack.env.UPLOAD_BUCKET!, render as never, onResult, editorFromMetadata(stack.env.UPLOAD_BUCKET!))({
+    s3EventsToRender(
+      stack.env.UPLOAD_BUCKET!,
+      render as never,
+      onResult,
+      editorFromMetadata(stack.env.UPLOAD_BUCKET!),
+    )({
       Records: [s3rverRecord(key)],
     });
     setTimeout(() => reject(new Error(`no render result for ${key}`)), 20_000).unref();
@@ -82,19 +90,25 @@ describe('two-person approval, as the local stack runs it', () => {
   it('waits for a second editor: never due, the uploader cannot approve, another editor can, and it is recorded', async () => {
     const id = newId();
     expect(await uploadAs('alice', id)).toMatchObject({ kind: 'scheduled' });
-    const head = await s3.send(new HeadObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: `reports/${id}.json` }));
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: `reports/${id}.json` }),
+    );
     expect(head.Metadata?.[EDITOR_METADATA]).toBe('alice');
 
     const waiting = (await store().get(id))!;
     expect(waiting).toMatchObject({ status: 'AWAITING_APPROVAL', uploadedBy: 'local:alice' });
     expect(waiting.approvedBy).toBeUndefined();
     expect(await store().findDue(FAR_FUTURE)).not.toContain(id);
-    const notice = (await sentTo(stack.env.EDITORS!)).find((m) => (m.body.text ?? '').includes(`report approve ${id}`));
+    const notice = (await sentTo(stack.env.EDITORS!)).find((m) =>
+      (m.body.text ?? '').includes(`report approve ${id}`),
+    );
     expect(notice?.body.text).toContain('別の編集者が承認するまで配信されません');
 
     const status = await cli('report', 'status', id);
     expect(status.out).toMatch(/status\s+AWAITING_APPROVAL/);
-    expect(status.out).toContain(`awaited from a second editor (anyone but local:alice): npx kawaraban report approve ${id}`);
+    expect(status.out).toContain(
+      `awaited from a second editor (anyone but local:alice): npx kawaraban report approve ${id}`,
+    );
     expect((await cli('report', 'list', '--status', 'AWAITING_APPROVAL')).out).toContain(id);
 
     // The uploader: refused by the CLI before anything is written…
@@ -111,24 +125,36 @@ describe('two-person approval, as the local stack runs it', () => {
         Metadata: { [EDITOR_METADATA]: 'alice' },
       }),
     );
-    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({ kind: 'refused', reason: 'own-upload' });
+    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({
+      kind: 'refused',
+      reason: 'own-upload',
+    });
     expect((await store().get(id))!.status).toBe('AWAITING_APPROVAL');
 
     // A second editor.
     as('bob');
     const approving = cli('report', 'approve', id, '--wait', '20');
     await waitForObject(`approvals/${id}.json`, 'bob');
-    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({ kind: 'approved', approvedBy: 'local:bob' });
+    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({
+      kind: 'approved',
+      approvedBy: 'local:bob',
+    });
     const approved = await approving;
     expect(approved.err).toBe('');
     expect(approved.code).toBe(0);
     expect(approved.out).toContain(`承認されました: ${id}（承認者 local:bob`);
 
     const scheduled = (await store().get(id))!;
-    expect(scheduled).toMatchObject({ status: 'SCHEDULED', uploadedBy: 'local:alice', approvedBy: 'local:bob' });
+    expect(scheduled).toMatchObject({
+      status: 'SCHEDULED',
+      uploadedBy: 'local:alice',
+      approvedBy: 'local:bob',
+    });
     expect(Date.parse(scheduled.approvedAt!)).not.toBeNaN();
     expect(await store().findDue(FAR_FUTURE)).toContain(id);
-    expect((await cli('report', 'status', id)).out).toContain(`approved by local:bob at ${scheduled.approvedAt}`);
+    expect((await cli('report', 'status', id)).out).toContain(
+      `approved by local:bob at ${scheduled.approvedAt}`,
+    );
 
     // Approving again is refused: it is no longer waiting.
     const again = await cli('report', 'approve', id, '--wait', '0');
@@ -141,7 +167,9 @@ describe('two-person approval, as the local stack runs it', () => {
     await uploadAs('alice', id);
     const first = (await store().get(id))!;
     // Bob replaces it (before any approval): now Alice may approve, and the old hash is stale.
-    expect(await uploadAs('bob', id, { title: `${sample.title}（改訂）` })).toMatchObject({ kind: 'scheduled' });
+    expect(await uploadAs('bob', id, { title: `${sample.title}（改訂）` })).toMatchObject({
+      kind: 'scheduled',
+    });
     const second = (await store().get(id))!;
     expect(second).toMatchObject({ status: 'AWAITING_APPROVAL', uploadedBy: 'local:bob' });
     expect(second.contentHash).not.toBe(first.contentHash);
@@ -173,19 +201,31 @@ describe('two-person approval, as the local stack runs it', () => {
         }),
       );
     await put(`approvals/${id}.json`, JSON.stringify({ contentHash: hash })); // no name: nobody vouches
-    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({ kind: 'refused', reason: 'no-identity' });
+    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({
+      kind: 'refused',
+      reason: 'no-identity',
+    });
     for (const body of ['', 'not json', '{"contentHash":"abc"}', '{"contentHash":null}', '[]']) {
       await put(`approvals/${id}.json`, body, 'bob');
-      expect(await deliverLocally(`approvals/${id}.json`), body).toMatchObject({ kind: 'refused', reason: 'unreadable' });
+      expect(await deliverLocally(`approvals/${id}.json`), body).toMatchObject({
+        kind: 'refused',
+        reason: 'unreadable',
+      });
     }
     await put('approvals/no-such-report.json', JSON.stringify({ contentHash: hash }), 'bob');
-    expect(await deliverLocally('approvals/no-such-report.json')).toMatchObject({ kind: 'refused', reason: 'unknown-report' });
+    expect(await deliverLocally('approvals/no-such-report.json')).toMatchObject({
+      kind: 'refused',
+      reason: 'unknown-report',
+    });
     expect((await store().get(id))!.status).toBe('AWAITING_APPROVAL');
 
     // A waiting report can be canceled like a scheduled one; then there is nothing to approve.
     expect((await cli('report', 'cancel', id)).code).toBe(0);
     await put(`approvals/${id}.json`, JSON.stringify({ contentHash: hash }), 'bob');
-    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({ kind: 'refused', reason: 'not-awaiting' });
+    expect(await deliverLocally(`approvals/${id}.json`)).toMatchObject({
+      kind: 'refused',
+      reason: 'not-awaiting',
+    });
   });
 
   it('asks for a configured name locally before doing anything', async () => {
@@ -207,12 +247,16 @@ describe('on AWS the S3 event principal decides, not the metadata', () => {
     return { Records: [r] } as never;
   };
 
-  it('an approval whose metadata names someone else is still the uploader\'s own, by principal', async () => {
+  it("an approval whose metadata names someone else is still the uploader's own, by principal", async () => {
     const id = newId();
     const file = JSON.stringify({ ...sample, id, sendAt: undefined });
-    await s3.send(new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: `reports/${id}.json`, Body: file }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: `reports/${id}.json`, Body: file }),
+    );
     const alice = 'AROAEXAMPLEALICE00001:alice@corp.example.jp';
-    expect((await render(awsEvent(`reports/${id}.json`, `AWS:${alice}`))).results[0]).toMatchObject({ kind: 'scheduled' });
+    expect((await render(awsEvent(`reports/${id}.json`, `AWS:${alice}`))).results[0]).toMatchObject({
+      kind: 'scheduled',
+    });
     expect((await store().get(id))!.uploadedBy).toBe(alice);
 
     const hash = (await store().get(id))!.contentHash;
@@ -233,7 +277,11 @@ describe('on AWS the S3 event principal decides, not the metadata', () => {
       kind: 'approved',
       approvedBy: bob,
     });
-    expect((await store().get(id))!).toMatchObject({ status: 'SCHEDULED', uploadedBy: alice, approvedBy: bob });
+    expect((await store().get(id))!).toMatchObject({
+      status: 'SCHEDULED',
+      uploadedBy: alice,
+      approvedBy: bob,
+    });
   });
 });
 

@@ -66,7 +66,8 @@ export async function approveReport(deps: ApproveDeps, obj: UploadedObject): Pro
   // 1. Which objects count, and only once each.
   if (obj.bucket !== deps.bucket) return { kind: 'ignored', key, reason: 'another bucket' };
   const reportId = APPROVAL_KEY.exec(key)?.[1];
-  if (!reportId || !REPORT_ID_PATTERN.test(reportId)) return { kind: 'ignored', key, reason: 'not approvals/<id>.json' };
+  if (!reportId || !REPORT_ID_PATTERN.test(reportId))
+    return { kind: 'ignored', key, reason: 'not approvals/<id>.json' };
   const eventKey = createHash('sha256')
     .update([obj.bucket, key, obj.sequencer ?? '', obj.eTag ?? ''].join('\n'), 'utf8')
     .digest('hex');
@@ -77,7 +78,12 @@ export async function approveReport(deps: ApproveDeps, obj: UploadedObject): Pro
   };
   const refuse = async (reason: ApprovalRefusal) => {
     const message = uploadMessages[deps.lang].approval[reason](reportId);
-    await deps.notifier.notify({ kind: 'rejected', reportId, sourceKey: key, issues: [{ path: '$', message }] });
+    await deps.notifier.notify({
+      kind: 'rejected',
+      reportId,
+      sourceKey: key,
+      issues: [{ path: '$', message }],
+    });
     return done({ kind: 'refused', key, reportId, reason } as const);
   };
 
