@@ -19,6 +19,7 @@ import { systemClock } from './core/ports.ts';
 import { acceptReport, type AcceptDeps, type AcceptOutcome } from './core/use-cases/accept-report.ts';
 import { approveReport, isApprovalKey, type ApproveOutcome } from './core/use-cases/approve-report.ts';
 import { dynamoApprovalStore } from './adapters/dynamo-approvals.ts';
+import { principalOf } from './adapters/s3-principal.ts';
 
 const config = loadConfig();
 const ctx = newsletterContext(config);
@@ -43,11 +44,6 @@ const deps: AcceptDeps = {
 // Two-person approval: approvals/<id>.json (only wired when APPROVAL_REQUIRED, see service-stack.ts).
 const approveDeps = { ...deps, reports: dynamoApprovalStore(dynamo, config.tables.reports) };
 
-/** The S3 event's principal without the `AWS:` prefix: the same id STS GetCallerIdentity calls UserId. */
-export function principalOf(record: S3Event['Records'][number]): string | undefined {
-  const id = record.userIdentity?.principalId?.trim();
-  return id ? id.replace(/^AWS:/, '') : undefined;
-}
 
 /** Keys in S3 notifications are form-encoded (`+` is a space); a key that is not is used as is. */
 export function decodeS3Key(key: string): string {
