@@ -117,8 +117,8 @@ export type NewLinkOutcome =
 /**
  * "Send me a new link", offered on an expired link's page. Only the holder of the row's
  * outstanding token (expired or not) can ask, so it cannot be aimed at another address.
- * 1. Parse the token. 2. Count the request against the client's network. 3. Find the row the
- * token names and check its hash. 4. A confirmed row needs nothing. 5. Otherwise steps 5–7 of subscribe();
+ * 1. Count the request against the client's network (first, as in subscribe()). 2. Parse the
+ * token. 3. Find the row the token names and check its hash. 4. A confirmed row needs nothing. 5. Otherwise steps 5–7 of subscribe();
  * unlike subscribe(), a refusal by the mailbox's email limit is told as such, with the wait: only
  * the holder of the address's own link can ask here, so there is nothing to enumerate, and a
  * page saying "sent" when nothing was would leave the person waiting for a mail that never comes.
@@ -142,9 +142,14 @@ export async function requestNewConfirmation(
   };
   const issued = await issueConfirmation(deps, now, row.email, row, row.locale, signup);
   if (issued.detail === 'address-limited')
-    return { kind: 'address-limited', retryAfterSeconds: issued.retryAfterSeconds ?? 600 };
+    return { kind: 'address-limited', retryAfterSeconds: issued.retryAfterSeconds };
   return { kind: 'accepted', detail: issued.detail };
 }
+
+/** What issueConfirmation did; a refusal by the mailbox's limit says how long until the next email may go. */
+type Issued =
+  | { detail: Exclude<NeutralDetail, 'address-limited'> }
+  | { detail: 'address-limited'; retryAfterSeconds: number };
 
 async function countClient(limits: RateLimitStore, client: ClientInfo, now: Date): Promise<LimitResult> {
   for (const { key, windows } of clientCounters(client.sourceIp)) {
@@ -161,7 +166,7 @@ async function issueConfirmation(
   existing: Subscriber | null,
   locale: Locale,
   signup: SignupEvidence,
-): Promise<{ detail: NeutralDetail; retryAfterSeconds?: number }> {
+): Promise<Issued> {
   const key = addressKey(email);
   const spaced = await deps.limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, now);
   if (!spaced.allowed) return { detail: 'address-limited', retryAfterSeconds: spaced.retryAfterSeconds };
