@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const tag = randomBytes(4).toString('hex');
   const functionEnv = {
-    ...localFunctionEnv(localPorts(), randomBytes(48).toString('base64url')),
+    ...localFunctionEnv(localPorts(), { value: randomBytes(48).toString('base64url') }),
     SUBSCRIBERS_TABLE: `bench-${tag}-subscribers`,
     REPORTS_TABLE: `bench-${tag}-reports`,
     UPLOAD_BUCKET: `bench-${tag}-uploads`,

@@ -78,7 +78,7 @@ async function loadReport(file: string, lang: ReportLang): Promise<Report | null
 function previewContext(): NewsletterContext {
   loadCliEnv();
   // Applies the environment over the local defaults; a preview needs no secret.
-  const env = localFunctionEnv(localPorts(), 'unused-by-preview');
+  const env = localFunctionEnv(localPorts(), { value: 'unused-by-preview' });
   return {
     newsletterName: env.NEWSLETTER_NAME!,
     publicBaseUrl: env.PUBLIC_BASE_URL!.replace(/\/+$/, ''),

@@ -14,12 +14,13 @@ import { dynamoLedger, dynamoReportStore } from './adapters/dynamo-report-store.
 import { editorNotifier } from './adapters/editor-notifier.ts';
 import { logger } from './adapters/logger.ts';
 import { s3BlobStore } from './adapters/s3-blob-store.ts';
-import { loadUnsubscribeKey } from './adapters/secret.ts';
+import { unsubscribeKeyring } from './adapters/secret.ts';
 import { sesMailer, sesQuota } from './adapters/ses-mailer.ts';
 import { loadConfig } from './core/config.ts';
 import { runBudget, systemSleeper } from './core/pacing.ts';
 import { systemClock } from './core/ports.ts';
 import { loadReputationGuard } from './core/reputation.ts';
+import { signingKey } from './core/unsubscribe-keys.ts';
 import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
 
 const config = loadConfig();
@@ -30,10 +31,11 @@ const log: DispatchLog = {
   warn: (m, extra) => logger.warn(m, extra ?? {}),
   error: (m, extra) => logger.error(m, extra ?? {}),
 };
-let unsubscribeKey: Promise<Buffer> | undefined;
+// maxAge 0: the ring is read at the start of every run (one read a minute), so mail sent after a
+// rotation carries the new key id.
+const keys = unsubscribeKeyring({ ...config, secretMaxAgeSeconds: 0 }, secrets);
 
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> {
-  unsubscribeKey ??= loadUnsubscribeKey(config, secrets);
   return dispatchDue(
     {
       reports: dynamoReportStore(dynamo, config.tables.reports),
@@ -45,7 +47,7 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
       notifier: editorNotifier(mailer, config),
       clock: systemClock,
       sleeper: systemSleeper,
-      unsubscribeKey: await unsubscribeKey,
+      unsubscribeKey: signingKey(await keys.get()),
       log,
     },
     {

@@ -12,22 +12,20 @@ import { dynamo } from './adapters/aws/dynamo.ts';
 import { secrets } from './adapters/aws/secrets.ts';
 import { dynamoSubscriberStore } from './adapters/dynamo-subscriber-store.ts';
 import { logger } from './adapters/logger.ts';
-import { loadUnsubscribeKey } from './adapters/secret.ts';
+import { unsubscribeKeyring } from './adapters/secret.ts';
 import { loadConfig } from './core/config.ts';
 import { systemClock } from './core/ports.ts';
-import { countOutcomes, unsubscribeByMail, type MailUnsubscribeOutcome } from './core/use-cases/unsubscribe-by-mail.ts';
+import {
+  countOutcomes,
+  unsubscribeByMail,
+  type MailUnsubscribeOutcome,
+} from './core/use-cases/unsubscribe-by-mail.ts';
 
 const config = loadConfig();
-let key: Promise<Buffer> | undefined;
 const deps = {
   store: dynamoSubscriberStore(dynamo, config.tables.subscribers),
   clock: systemClock,
-  // Read once per cold start; a failed read is retried by the next event instead of poisoning the instance.
-  key: () =>
-    (key ??= loadUnsubscribeKey(config, secrets).catch((err: unknown) => {
-      key = undefined;
-      throw err;
-    })),
+  keys: unsubscribeKeyring(config, secrets),
   mailbox: config.unsubscribeMailto,
 };
 

@@ -3,7 +3,7 @@
  * CDK stacks would set on AWS. Every value can be overridden from the environment.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface LocalPorts {
@@ -34,18 +34,24 @@ export function stateDir(): string {
   return resolve(process.env.KAWARABAN_LOCAL_DIR ?? '.local');
 }
 
-/** Generated once per state directory, like the secret the stack creates on AWS. */
-export function localSecret(dir: string): string {
+/**
+ * Generated once per state directory, like the secret the stack creates on AWS; its path, which
+ * the functions read (and re-read after maxAge) as they read Secrets Manager on AWS, so that
+ * `kawaraban secrets rotate` reaches the running stack.
+ */
+export function localSecretFile(dir: string): string {
   const file = join(dir, 'unsubscribe-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
+  writeFileSync(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600 });
+  return file;
 }
 
-/** Function configuration (see functions/core/config.ts), with fictional sender details. */
-export function localFunctionEnv(ports: LocalPorts, secret: string): Record<string, string> {
+/**
+ * Function configuration (see functions/core/config.ts), with fictional sender details. `secret`:
+ * the local stack's file (rotatable), or a value for tools that run their own handlers.
+ */
+export function localFunctionEnv(ports: LocalPorts, secret: { file: string } | { value: string }): Record<string, string> {
   const defaults: Record<string, string> = {
     SUBSCRIBERS_TABLE: 'kawaraban-subscribers',
     REPORTS_TABLE: 'kawaraban-reports',
@@ -59,9 +65,9 @@ export function localFunctionEnv(ports: LocalPorts, secret: string): Record<stri
     SENDER_NAME: '株式会社かわら版インテリジェンス（架空の会社です）',
     SENDER_POSTAL_ADDRESS: '〒100-0005 東京都千代田区丸の内0-0-0 サンプルビル8階',
     SENDER_CONTACT: 'info@kawaraban.example.jp',
-    UNSUBSCRIBE_SECRET: secret,
     // `APPROVAL_REQUIRED=true npm start`: two-person approval, as `-c approval=true` on AWS.
     APPROVAL_REQUIRED: 'false',
+    ...('file' in secret ? { UNSUBSCRIBE_SECRET_FILE: secret.file } : { UNSUBSCRIBE_SECRET: secret.value }),
   };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(defaults)) env[k] = process.env[k] || v;

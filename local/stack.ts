@@ -3,7 +3,7 @@
  * definitions, and the real Lambda handlers wired the way AWS wires them.
  */
 import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { SESEvent } from 'aws-lambda';
 import type { InboundUnsubscribeSummary } from '../functions/inbound-unsubscribe.ts';
@@ -12,7 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { reportsTable, subscribersTable } from '../infra/tables.ts';
 import { emulatorEnv, startDynamo, startS3, startSes, type Running } from './emulators.ts';
 import { ensureBucket, ensureTable } from './tables.ts';
-import { localFunctionEnv, localSecret, type LocalPorts } from './config.ts';
+import { localFunctionEnv, localSecretFile, type LocalPorts } from './config.ts';
 import { serveApi } from './http-server.ts';
 import { editorFromMetadata, s3EventsToRender } from './s3-events.ts';
 import { startTicker, type Ticker } from './schedule.ts';
@@ -76,7 +76,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const env = {
       ...emulatorEnv({ dynamo: dynamo.url, ses: ses.url, s3: s3.url }),
-      ...localFunctionEnv(ports, localSecret(dir)),
+      ...localFunctionEnv(ports, { file: localSecretFile(resolve(dir)) }),
     };
     Object.assign(process.env, env);
     // The CLI (`npx kawaraban report upload|status`) finds the running stack through this file.

@@ -1,16 +1,69 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Config } from '../core/config.ts';
-
 /**
- * The unsubscribe HMAC key. Locally it is a value in the environment (generated into .local/);
- * on AWS it is a Secrets Manager secret created by the stack, read once per cold start.
+ * The one loader of the unsubscribe keyring, for every function. Built on Powertools
+ * Parameters, whose providers cache a value for `maxAge` seconds but never a failure: a failed
+ * read throws and the next call reads again, so one bad moment of Secrets Manager never poisons
+ * an instance until it is recycled.
+ *
+ * - AWS: a Secrets Manager secret (SecretsProvider on our own client, so it is traced and mockable).
+ * - Local runtime: a file under .local/ (a provider of the same kind reading the file), so a
+ *   `kawaraban secrets rotate` reaches the running functions as a rotation on AWS does.
+ * - Tests: the value itself, in the environment.
  */
-export async function loadUnsubscribeKey(config: Config, client: SecretsManagerClient): Promise<Buffer> {
-  const source = config.unsubscribeSecret;
-  if ('value' in source) return Buffer.from(source.value, 'utf8');
-  const out = await client.send(new GetSecretValueCommand({ SecretId: source.arn }));
-  if (!out.SecretString || out.SecretString.length < 32) {
-    throw new Error('unsubscribe secret is missing or shorter than 32 characters');
+import { readFile } from 'node:fs/promises';
+import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from '../core/config.ts';
+import { parseKeyring, type Keyring, type KeyringSource } from '../core/unsubscribe-keys.ts';
+
+/** A token naming an unknown key reads the ring again, but at most this often (a forged key id costs nothing). */
+export const MIN_REFRESH_MS = 10_000;
+
+export type { KeyringSource };
+
+/** The local runtime's secret: a file, cached like any other parameter. */
+class FileProvider extends BaseProvider {
+  constructor() {
+    super({});
   }
-  return Buffer.from(out.SecretString, 'utf8');
+  protected async _get(path: string): Promise<string> {
+    return readFile(path, 'utf8');
+  }
+  protected async _getMultiple(): Promise<Record<string, unknown>> {
+    throw new Error('not supported');
+  }
+}
+
+export function unsubscribeKeyring(
+  config: Pick<Config, 'unsubscribeSecret' | 'secretMaxAgeSeconds'>,
+  client: SecretsManagerClient,
+  now: () => number = Date.now,
+): KeyringSource {
+  const source = config.unsubscribeSecret;
+  if ('value' in source) {
+    const value = source.value;
+    const read = async () => parseKeyring(value);
+    return { get: read, refresh: read };
+  }
+  const [provider, name] =
+    'file' in source
+      ? [new FileProvider(), source.file]
+      : [new SecretsProvider({ awsSdkV3Client: client }), source.arn];
+  const maxAge = config.secretMaxAgeSeconds;
+  let lastRead = Number.NEGATIVE_INFINITY;
+  const read = async (forceFetch: boolean): Promise<Keyring> => {
+    const raw = await provider.get(name, { maxAge, forceFetch });
+    if (forceFetch || maxAge === 0) lastRead = now();
+    try {
+      return parseKeyring(typeof raw === 'string' ? raw : undefined);
+    } catch (err) {
+      // A value that is not a keyring is a failure too: forget it, so the next call reads again.
+      provider.clearCache();
+      throw err;
+    }
+  };
+  return {
+    get: () => read(false),
+    refresh: () => read(now() - lastRead >= MIN_REFRESH_MS),
+  };
 }

@@ -26,9 +26,16 @@ const envSchema = z.object({
   SENDER_NAME: z.string().min(1),
   SENDER_POSTAL_ADDRESS: z.string().min(1),
   SENDER_CONTACT: z.string().min(1),
-  /** Either the secret itself (local runtime) or the ARN of a Secrets Manager secret (AWS). */
+  /**
+   * Where the unsubscribe keyring is (functions/core/unsubscribe-keys.ts): the ARN of a Secrets
+   * Manager secret (AWS), a file (the local runtime, so `kawaraban secrets rotate` reaches the
+   * running functions), or the value itself (tests; cannot be rotated).
+   */
   UNSUBSCRIBE_SECRET: z.string().min(32).optional(),
+  UNSUBSCRIBE_SECRET_FILE: z.string().startsWith('/').optional(),
   UNSUBSCRIBE_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** How long a function keeps the keyring it read before reading it again (a rotation reaches it within this). */
+  SECRET_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** Share of the account's MaxSendRate the dispatcher may use; the rest is headroom for confirmations. */
   SEND_RATE_FRACTION: z.coerce.number().gt(0).max(1).default(0.8),
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
@@ -64,7 +71,9 @@ export interface Config {
   configurationSet: string | undefined;
   editors: string[];
   sender: SenderBlock;
-  unsubscribeSecret: { value: string } | { arn: string };
+  unsubscribeSecret: { value: string } | { file: string } | { arn: string };
+  /** Seconds a read keyring is kept (Powertools Parameters' maxAge). */
+  secretMaxAgeSeconds: number;
   sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number };
   confirmTtlHours: number;
   consentPolicyVersion: string;
@@ -83,9 +92,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`kawaraban configuration is invalid:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (!e.UNSUBSCRIBE_SECRET && !e.UNSUBSCRIBE_SECRET_ARN) {
+  if (!e.UNSUBSCRIBE_SECRET && !e.UNSUBSCRIBE_SECRET_FILE && !e.UNSUBSCRIBE_SECRET_ARN) {
     throw new ConfigError(
-      'kawaraban configuration is invalid:\n  UNSUBSCRIBE_SECRET or UNSUBSCRIBE_SECRET_ARN: one of them is required',
+      'kawaraban configuration is invalid:\n  UNSUBSCRIBE_SECRET, UNSUBSCRIBE_SECRET_FILE or UNSUBSCRIBE_SECRET_ARN: one of them is required',
     );
   }
   return {
@@ -99,7 +108,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     configurationSet: e.SES_CONFIGURATION_SET || undefined,
     editors: e.EDITORS,
     sender: { name: e.SENDER_NAME, postalAddress: e.SENDER_POSTAL_ADDRESS, contact: e.SENDER_CONTACT },
-    unsubscribeSecret: e.UNSUBSCRIBE_SECRET ? { value: e.UNSUBSCRIBE_SECRET } : { arn: e.UNSUBSCRIBE_SECRET_ARN! },
+    unsubscribeSecret: e.UNSUBSCRIBE_SECRET
+      ? { value: e.UNSUBSCRIBE_SECRET }
+      : e.UNSUBSCRIBE_SECRET_FILE
+        ? { file: e.UNSUBSCRIBE_SECRET_FILE }
+        : { arn: e.UNSUBSCRIBE_SECRET_ARN! },
+    secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
     sending: {
       rateFraction: e.SEND_RATE_FRACTION,
       concurrency: e.SEND_CONCURRENCY,

@@ -13,10 +13,10 @@ export const UNSUBSCRIBE_SUBJECT_PREFIX = 'unsubscribe-';
 
 /**
  * The token anywhere in the subject, so `Re:`, `AW:`, `Fwd:`, `[EXTERNAL]` and the like around it
- * do not matter. Exactly 65 token characters: a longer run is not one of our tokens (matching
- * its first 65 would accept a mangled subject), a shorter one is truncated.
+ * do not matter. Exactly 69 token characters (65 for a token sent before key ids): any other run
+ * is not one of our tokens (matching a prefix would accept a mangled subject).
  */
-const TOKEN_IN_SUBJECT = /unsubscribe-([A-Za-z0-9_-]{65})(?![A-Za-z0-9_-])/i;
+const TOKEN_IN_SUBJECT = /unsubscribe-([A-Za-z0-9_-]{69}|[A-Za-z0-9_-]{65})(?![A-Za-z0-9_-])/i;
 
 export type UnsubscribeMail =
   /** Addressed to us with a token-shaped string in the subject: the use case verifies it. */

@@ -4,6 +4,7 @@ import type { Locale } from '../core/subscriber.ts';
 import type { ConfirmStore } from '../core/use-cases/confirm.ts';
 import type { RateLimitStore } from '../core/use-cases/rate-limits.ts';
 import type { SendConfirmation, SubscribeStore } from '../core/use-cases/subscribe.ts';
+import type { KeyringSource } from '../core/unsubscribe-keys.ts';
 import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
 import type { PageContext } from './i18n/ja.ts';
 import { pickLocale } from './negotiate.ts';
@@ -28,8 +29,8 @@ export interface AppDeps {
   subscribers: SubscribeStore & ConfirmStore & UnsubscribeStore;
   limits: RateLimitStore;
   sendConfirmation: SendConfirmation;
-  /** The unsubscribe HMAC key, loaded once (Secrets Manager on AWS). */
-  unsubscribeKey: () => Promise<Buffer>;
+  /** The unsubscribe keyring (Secrets Manager on AWS), cached by functions/adapters/secret.ts. */
+  unsubscribeKeys: KeyringSource;
   clock: Clock;
   /** POST /subscribe's neutral answers leave no earlier than `ms` after the request came in. */
   answerFloor: AnswerFloor;

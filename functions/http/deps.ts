@@ -4,7 +4,7 @@ import { secrets } from '../adapters/aws/secrets.ts';
 import { sesv2 } from '../adapters/aws/sesv2.ts';
 import { dynamoRateLimitStore } from '../adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
-import { loadUnsubscribeKey } from '../adapters/secret.ts';
+import { unsubscribeKeyring } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import type { Config } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
@@ -15,13 +15,6 @@ import type { AppDeps } from './context.ts';
 import { NEUTRAL_ANSWER_FLOOR_MS } from './routes/subscribe.ts';
 
 export function appDeps(config: Config): AppDeps {
-  let key: Promise<Buffer> | undefined;
-  // Read once; a failed read is retried by the next request instead of poisoning the instance.
-  const unsubscribeKey = () =>
-    (key ??= loadUnsubscribeKey(config, secrets).catch((err: unknown) => {
-      key = undefined;
-      throw err;
-    }));
   return {
     site: {
       newsletterName: config.newsletterName,
@@ -40,7 +33,7 @@ export function appDeps(config: Config): AppDeps {
       sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet }),
       config,
     ),
-    unsubscribeKey,
+    unsubscribeKeys: unsubscribeKeyring(config, secrets),
     clock: systemClock,
     answerFloor: { ms: NEUTRAL_ANSWER_FLOOR_MS, now: () => performance.now(), sleep: async (ms) => void (await sleep(ms)) },
   };

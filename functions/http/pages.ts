@@ -239,6 +239,15 @@ ${mailto ? html`<p>${t.byMail(mailtoLink(mailto, 'unsubscribe'))}</p>\n` : ''}<p
   );
 }
 
+/**
+ * A genuine link whose key was retired (its time ran out, or it leaked and was retired at once):
+ * it can no longer unsubscribe, so the page offers the contact, which needs no link.
+ */
+export function retiredUnsubscribePage(v: View): PageShell {
+  const t = v.t.retiredUnsubscribe;
+  return shell(v, t.title, html`<p>${t.body}</p>\n<p>${t.help(v.shown)}</p>`);
+}
+
 export type ErrorKind = keyof Messages['errors'];
 
 /** Where a GET of the same path, with only `lang`, shows this page again or the form. */

@@ -2,7 +2,7 @@
  * The whole local stack, as `npm run demo` runs it: its own emulators on free ports, the real
  * handlers, the demo's double opt-in, upload, dispatch and simulated bounce/complaint.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('local stack end to end', () => {
     expect(https).not.toBeNull();
     expect(h('List-Unsubscribe')).toMatch(/<mailto:[^>]+>/);
     const token = https![2]!;
-    expect(verifyUnsubscribeToken(Buffer.from(stack.env.UNSUBSCRIBE_SECRET!), token)).not.toBeNull();
+    expect(verifyUnsubscribeToken(Buffer.from(readFileSync(stack.env.UNSUBSCRIBE_SECRET_FILE!, 'utf8').trim()), token)).not.toBeNull();
     // The visible link in both parts carries the same per-recipient token, not the placeholder.
     expect(mail.body.html).toContain(token);
     expect(mail.body.text).toContain(token);

@@ -38,7 +38,7 @@ import { reputationProblem, type ReputationGuard } from '../reputation.ts';
 import { classifySendError, redactAddresses } from '../send-errors.ts';
 import { REPORT_HEADER } from '../ses-event.ts';
 import { SHARD_COUNT } from '../subscriber.ts';
-import { unsubscribeToken } from '../tokens.ts';
+import { unsubscribeToken, type SigningKey } from '../tokens.ts';
 import type { Audience, ClaimResult, EditorNotifier, Ledger, LedgerClaim, Recipient, ReportStore, SentBatch, SentMark } from './sending-ports.ts';
 
 export interface DispatchLog {
@@ -57,7 +57,7 @@ export interface DispatchDeps {
   notifier: EditorNotifier;
   clock: Clock;
   sleeper: Sleeper;
-  unsubscribeKey: Buffer;
+  unsubscribeKey: SigningKey | Buffer;
   log: DispatchLog;
   newId?: () => string;
 }
@@ -433,7 +433,7 @@ async function countFailedRun(
 export function personalise(
   rendered: RenderedReport,
   r: Recipient,
-  key: Buffer,
+  key: SigningKey | Buffer,
   settings: Pick<DispatchSettings, 'publicBaseUrl' | 'unsubscribeMailto'>,
   reportId: string,
 ): OutgoingEmail {

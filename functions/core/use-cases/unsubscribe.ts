@@ -1,6 +1,8 @@
 /**
  * Unsubscribe: one-click (RFC 8058) or the page's button.
- * 1. Verify the HMAC token in constant time → invalid (forged, truncated, malformed).
+ * 1. Verify the HMAC token in constant time against the key it names → invalid (forged,
+ *    truncated, malformed, an unknown key), or retired (a key past its time: the reader is
+ *    shown the contact instead).
  * 2. Find the row by id. None (erased with `subscribers delete`): already nothing to stop.
  * 3. Pending or confirmed → unsubscribed (statusShard, unsubscribedAt; an outstanding
  *    confirmation link dies with it). Unsubscribed, bounced, complained: already never
@@ -9,35 +11,47 @@
  */
 import type { Clock } from '../ports.ts';
 import type { Subscriber, SubscriberStatus } from '../subscriber.ts';
-import { verifyUnsubscribeToken } from '../tokens.ts';
+import { checkTokenWith, type KeyringSource, type TokenCheck } from '../unsubscribe-keys.ts';
 
 export interface UnsubscribeStore {
   findById(id: string): Promise<Subscriber | null>;
   /** Sets unsubscribed when the row still has this id and status; false otherwise. */
-  markUnsubscribed(current: Pick<Subscriber, 'email' | 'id' | 'status' | 'shard'>, at: string): Promise<boolean>;
+  markUnsubscribed(
+    current: Pick<Subscriber, 'email' | 'id' | 'status' | 'shard'>,
+    at: string,
+  ): Promise<boolean>;
 }
 
 export interface UnsubscribeDeps {
   store: UnsubscribeStore;
   clock: Clock;
-  /** The HMAC key (from loadUnsubscribeKey). */
-  key: Buffer;
+  /** The HMAC keys (functions/adapters/secret.ts). */
+  keys: KeyringSource;
 }
 
 export type UnsubscribeOutcome =
   | { kind: 'unsubscribed'; subscriberId: string; before: SubscriberStatus | 'erased' }
+  | { kind: 'retired' }
   | { kind: 'invalid' };
 
 const ACTIVE: readonly SubscriberStatus[] = ['pending', 'confirmed'];
 
-/** The subscriber id a token names, or null: for GET /unsubscribe, which reads nothing more. */
-export function checkUnsubscribeToken(key: Buffer, token: unknown): string | null {
-  return verifyUnsubscribeToken(key, token);
+/** What a token is worth, reading nothing more: for GET /unsubscribe. */
+export async function checkUnsubscribeToken(
+  deps: Pick<UnsubscribeDeps, 'keys' | 'clock'>,
+  token: unknown,
+): Promise<'valid' | 'retired' | 'invalid'> {
+  return verdict(await checkTokenWith(deps.keys, token, deps.clock.now()));
+}
+
+function verdict(check: TokenCheck): 'valid' | 'retired' | 'invalid' {
+  return check.kind === 'valid' || check.kind === 'retired' ? check.kind : 'invalid';
 }
 
 export async function unsubscribe(deps: UnsubscribeDeps, token: unknown): Promise<UnsubscribeOutcome> {
-  const id = verifyUnsubscribeToken(deps.key, token);
-  if (!id) return { kind: 'invalid' };
+  const check = await checkTokenWith(deps.keys, token, deps.clock.now());
+  if (check.kind !== 'valid') return { kind: verdict(check) as 'retired' | 'invalid' };
+  const id = check.subscriberId;
   const before = await stopMailing(deps, () => deps.store.findById(id));
   return { kind: 'unsubscribed', subscriberId: id, before };
 }
@@ -48,7 +62,10 @@ export async function unsubscribe(deps: UnsubscribeDeps, token: unknown): Promis
  * the consent record stays, as the law wants it kept.
  */
 export async function unsubscribeAddress(
-  deps: { store: Pick<UnsubscribeStore, 'markUnsubscribed'> & { get(email: string): Promise<Subscriber | null> }; clock: Clock },
+  deps: {
+    store: Pick<UnsubscribeStore, 'markUnsubscribed'> & { get(email: string): Promise<Subscriber | null> };
+    clock: Clock;
+  },
   email: string,
 ): Promise<SubscriberStatus | 'erased'> {
   return stopMailing(deps, () => deps.store.get(email));

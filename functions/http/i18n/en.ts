@@ -105,6 +105,12 @@ export const en: Messages = {
     help: (c: Shown) => html`If you need help, contact ${c.contact}.`,
     oneClick: 'This unsubscribe link is not valid.',
   },
+  retiredUnsubscribe: {
+    title: 'This link has expired',
+    body: 'For security, this unsubscribe link no longer works. Please use the link in a recent email, or contact us below.',
+    help: (c: Shown) => html`To stop the emails, contact ${c.contact}.`,
+    oneClick: 'This unsubscribe link has expired.',
+  },
   toHome: 'Go to the subscription page',
   errors: {
     notFound: { title: 'Page not found', body: 'Please check the address.' },

@@ -130,6 +130,12 @@ export const ja = {
     help: (c: Shown) => html`ご不明な点は ${c.contact} までお問い合わせください。`,
     oneClick: '配信停止リンクが正しくありません。',
   },
+  retiredUnsubscribe: {
+    title: 'このリンクは有効期限が切れています',
+    body: 'この配信停止リンクは、安全のため使えなくなりました。最近お届けしたメールのリンクをお使いいただくか、下記までご連絡ください。',
+    help: (c: Shown) => html`配信の停止は ${c.contact} までお申し付けください。`,
+    oneClick: 'この配信停止リンクは有効期限が切れています。',
+  },
   toHome: '購読のお申し込みページへ',
   errors: {
     notFound: { title: 'ページが見つかりません', body: 'URLをご確認ください。' },

@@ -6,7 +6,13 @@
 import { checkUnsubscribeToken, unsubscribe } from '../../core/use-cases/unsubscribe.ts';
 import { readBody } from '../body.ts';
 import type { RouteContext } from '../context.ts';
-import { invalidUnsubscribePage, messages, unsubscribedPage, unsubscribePage } from '../pages.ts';
+import {
+  invalidUnsubscribePage,
+  messages,
+  retiredUnsubscribePage,
+  unsubscribedPage,
+  unsubscribePage,
+} from '../pages.ts';
 import { jsonResponse, pageResponse, textResponse, type HttpResult } from '../responses.ts';
 import { bodyFailure, tokenFrom } from './common.ts';
 
@@ -14,12 +20,18 @@ export async function getUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
   const token = tokenFrom(ctx);
   if (!token) return ctx.fail(400, 'missingToken');
   const v = ctx.view(ctx.locale(), true);
-  const valid = checkUnsubscribeToken(await ctx.deps.unsubscribeKey(), token) !== null;
-  ctx.outcome = valid ? 'page' : 'invalid';
+  const verdict = await checkUnsubscribeToken(
+    { keys: ctx.deps.unsubscribeKeys, clock: ctx.deps.clock },
+    token,
+  );
+  ctx.outcome = verdict === 'valid' ? 'page' : verdict;
   if (ctx.json) {
-    return valid ? jsonResponse(200, { ok: true, status: 'ready' }) : jsonResponse(400, { ok: false, error: 'invalid_token' });
+    return verdict === 'valid'
+      ? jsonResponse(200, { ok: true, status: 'ready' })
+      : jsonResponse(400, { ok: false, error: `${verdict}_token` });
   }
-  return valid ? pageResponse(200, unsubscribePage(v, token)) : pageResponse(400, invalidUnsubscribePage(v));
+  if (verdict === 'valid') return pageResponse(200, unsubscribePage(v, token));
+  return pageResponse(400, verdict === 'retired' ? retiredUnsubscribePage(v) : invalidUnsubscribePage(v));
 }
 
 export async function postUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
@@ -31,12 +43,22 @@ export async function postUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
   const locale = ctx.locale(fields);
   const t = messages(locale);
   const result = token
-    ? await unsubscribe({ store: ctx.deps.subscribers, clock: ctx.deps.clock, key: await ctx.deps.unsubscribeKey() }, token)
+    ? await unsubscribe(
+        { store: ctx.deps.subscribers, clock: ctx.deps.clock, keys: ctx.deps.unsubscribeKeys },
+        token,
+      )
     : ({ kind: 'invalid' } as const);
-  ctx.outcome = `${oneClick ? 'one-click' : 'form'}:${result.kind === 'unsubscribed' ? `unsubscribed:${result.before}` : 'invalid'}`;
-  const ok = result.kind === 'unsubscribed';
-  if (oneClick) return textResponse(ok ? 200 : 400, ok ? t.unsubscribed.oneClick : t.invalidUnsubscribe.oneClick);
-  if (ctx.json) return ok ? jsonResponse(200, { ok: true, status: 'unsubscribed' }) : jsonResponse(400, { ok: false, error: 'invalid_token' });
+  ctx.outcome = `${oneClick ? 'one-click' : 'form'}:${result.kind === 'unsubscribed' ? `unsubscribed:${result.before}` : result.kind}`;
+  if (result.kind === 'unsubscribed') {
+    if (oneClick) return textResponse(200, t.unsubscribed.oneClick);
+    return ctx.json
+      ? jsonResponse(200, { ok: true, status: 'unsubscribed' })
+      : pageResponse(200, unsubscribedPage(ctx.view(locale)));
+  }
+  const retired = result.kind === 'retired';
+  if (oneClick)
+    return textResponse(400, retired ? t.retiredUnsubscribe.oneClick : t.invalidUnsubscribe.oneClick);
+  if (ctx.json) return jsonResponse(400, { ok: false, error: `${result.kind}_token` });
   const v = ctx.view(locale);
-  return ok ? pageResponse(200, unsubscribedPage(v)) : pageResponse(400, invalidUnsubscribePage(v));
+  return pageResponse(400, retired ? retiredUnsubscribePage(v) : invalidUnsubscribePage(v));
 }
