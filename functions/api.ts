@@ -6,9 +6,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { loadConfig } from './core/config.ts';
 import { createHandler } from './http/app.ts';
 import { appDeps } from './http/deps.ts';
+import { withTelemetry } from './adapters/telemetry.ts';
 
 const app = createHandler(appDeps(loadConfig()));
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return app(event);
-}
+export const handler = withTelemetry(
+  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => app(event),
+);

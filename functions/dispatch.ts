@@ -13,6 +13,8 @@ import { dynamoAudience } from './adapters/dynamo-audience.ts';
 import { dynamoLedger, dynamoReportStore } from './adapters/dynamo-report-store.ts';
 import { editorNotifier } from './adapters/editor-notifier.ts';
 import { logger } from './adapters/logger.ts';
+import { metrics } from './adapters/metrics.ts';
+import { withTelemetry } from './adapters/telemetry.ts';
 import { s3BlobStore } from './adapters/s3-blob-store.ts';
 import { unsubscribeKeyring } from './adapters/secret.ts';
 import { sesMailer, sesQuota } from './adapters/ses-mailer.ts';
@@ -20,6 +22,7 @@ import { loadConfig } from './core/config.ts';
 import { runBudget, systemSleeper } from './core/pacing.ts';
 import { systemClock } from './core/ports.ts';
 import { loadReputationGuard } from './core/reputation.ts';
+import { countedMailer, observedQuota } from './core/send-metrics.ts';
 import { signingKey } from './core/unsubscribe-keys.ts';
 import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
 
@@ -35,15 +38,16 @@ const log: DispatchLog = {
 // rotation carries the new key id.
 const keys = unsubscribeKeyring({ ...config, secretMaxAgeSeconds: 0 }, secrets);
 
-export async function handler(_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> {
+export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> => {
   return dispatchDue(
     {
       reports: dynamoReportStore(dynamo, config.tables.reports),
       ledger: dynamoLedger(dynamo, config.tables),
       audience: dynamoAudience(dynamo, config.tables.subscribers),
       blobs: s3BlobStore(s3, config.bucket),
-      mailer,
-      quota: sesQuota(sesv2),
+      // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…).
+      mailer: countedMailer(mailer, metrics),
+      quota: observedQuota(sesQuota(sesv2), metrics),
       notifier: editorNotifier(mailer, config),
       clock: systemClock,
       sleeper: systemSleeper,
@@ -60,4 +64,4 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
     },
     { owner: randomUUID(), budgetMs: runBudget(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },
   );
-}
+});

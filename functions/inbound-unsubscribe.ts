@@ -12,6 +12,8 @@ import { dynamo } from './adapters/aws/dynamo.ts';
 import { secrets } from './adapters/aws/secrets.ts';
 import { dynamoSubscriberStore } from './adapters/dynamo-subscriber-store.ts';
 import { logger } from './adapters/logger.ts';
+import { metrics } from './adapters/metrics.ts';
+import { withTelemetry } from './adapters/telemetry.ts';
 import { unsubscribeKeyring } from './adapters/secret.ts';
 import { loadConfig } from './core/config.ts';
 import { systemClock } from './core/ports.ts';
@@ -26,6 +28,7 @@ const deps = {
   store: dynamoSubscriberStore(dynamo, config.tables.subscribers),
   clock: systemClock,
   keys: unsubscribeKeyring(config, secrets),
+  metrics,
   mailbox: config.unsubscribeMailto,
 };
 
@@ -33,7 +36,7 @@ export interface InboundUnsubscribeSummary {
   outcomes: MailUnsubscribeOutcome[];
 }
 
-export async function handler(event: SESEvent): Promise<InboundUnsubscribeSummary> {
+export const handler = withTelemetry(async (event: SESEvent): Promise<InboundUnsubscribeSummary> => {
   const outcomes: MailUnsubscribeOutcome[] = [];
   for (const record of Array.isArray(event?.Records) ? event.Records : []) {
     outcomes.push(await unsubscribeByMail(deps, record));
@@ -41,4 +44,4 @@ export async function handler(event: SESEvent): Promise<InboundUnsubscribeSummar
   // Kinds and counts only: never the sender, the subject or the token.
   logger.info('inbound-unsubscribe: handled', { records: outcomes.length, ...countOutcomes(outcomes) });
   return { outcomes };
-}
+});

@@ -12,6 +12,7 @@ import { dynamoAudience } from './adapters/dynamo-audience.ts';
 import { dynamoReportStore, dynamoUploadReceipts } from './adapters/dynamo-report-store.ts';
 import { editorNotifier, newsletterContext } from './adapters/editor-notifier.ts';
 import { logger } from './adapters/logger.ts';
+import { withTelemetry } from './adapters/telemetry.ts';
 import { s3BlobStore } from './adapters/s3-blob-store.ts';
 import { sesMailer } from './adapters/ses-mailer.ts';
 import { loadConfig } from './core/config.ts';
@@ -54,7 +55,7 @@ export function decodeS3Key(key: string): string {
   }
 }
 
-export async function handler(event: S3Event): Promise<{ results: (AcceptOutcome | ApproveOutcome)[] }> {
+export const handler = withTelemetry(async (event: S3Event): Promise<{ results: (AcceptOutcome | ApproveOutcome)[] }> => {
   const results: (AcceptOutcome | ApproveOutcome)[] = [];
   for (const record of event.Records ?? []) {
     const key = decodeS3Key(record.s3?.object?.key ?? '');
@@ -75,4 +76,4 @@ export async function handler(event: S3Event): Promise<{ results: (AcceptOutcome
     results.push(outcome);
   }
   return { results };
-}
+});

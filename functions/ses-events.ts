@@ -13,6 +13,8 @@ import { dynamoSubscriberFeedback } from './adapters/dynamo-audience.ts';
 import { dynamoRateLimitStore } from './adapters/dynamo-rate-limit-store.ts';
 import { dynamoLedger } from './adapters/dynamo-report-store.ts';
 import { logger } from './adapters/logger.ts';
+import { metrics } from './adapters/metrics.ts';
+import { withTelemetry } from './adapters/telemetry.ts';
 import { loadConfig } from './core/config.ts';
 import { systemClock } from './core/ports.ts';
 import { parseSesLambdaEvent } from './core/ses-event.ts';
@@ -24,6 +26,7 @@ const deps = {
   subscribers: dynamoSubscriberFeedback(dynamo, config.tables.subscribers),
   mailboxes: dynamoRateLimitStore(dynamo, config.tables.subscribers),
   clock: systemClock,
+  metrics,
 };
 
 export interface SesEventsSummary {
@@ -31,7 +34,7 @@ export interface SesEventsSummary {
   skipped: string[];
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown> | SNSEvent): Promise<SesEventsSummary> {
+export const handler = withTelemetry(async (event: EventBridgeEvent<string, unknown> | SNSEvent): Promise<SesEventsSummary> => {
   const batch = parseSesLambdaEvent(event);
   for (const s of batch.skipped) logger.warn('ses-events: skipped a payload', { reason: s.reason });
   const events: SesEventOutcome[] = [];
@@ -41,4 +44,4 @@ export async function handler(event: EventBridgeEvent<string, unknown> | SNSEven
     events.push(outcome);
   }
   return { events, skipped: batch.skipped.map((s) => s.reason) };
-}
+});

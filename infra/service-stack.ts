@@ -190,7 +190,8 @@ export class ServiceStack extends Stack {
       description: 'kawaraban: send due reports to confirmed subscribers, paced to the SES quota',
       memorySize: 512,
       timeout: dispatchTimeout,
-      environment: { ...environment, DISPATCH_BUDGET_MS: String(dispatchBudgetMs) },
+      // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
+      environment: { ...environment, DISPATCH_BUDGET_MS: String(dispatchBudgetMs), POWERTOOLS_TRACE_ENABLED: 'false' },
       reservedConcurrentExecutions: 1,
     })
       .bindTable(stateful.reports, 'readwrite')

@@ -67,6 +67,8 @@ export function localFunctionEnv(ports: LocalPorts, secret: { file: string } | {
     SENDER_CONTACT: 'info@kawaraban.example.jp',
     // `APPROVAL_REQUIRED=true npm start`: two-person approval, as `-c approval=true` on AWS.
     APPROVAL_REQUIRED: 'false',
+    // CloudWatch metrics (EMF lines on stdout) mean nothing locally; set it to false to see them.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...('file' in secret ? { UNSUBSCRIBE_SECRET_FILE: secret.file } : { UNSUBSCRIBE_SECRET: secret.value }),
   };
   const env: Record<string, string> = {};

@@ -8,4 +8,6 @@ Object.assign(
 );
 // Keep test output readable: Powertools logs only warnings and errors here.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// No EMF lines in test output; the metrics tests switch them on before loading the handlers.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.NODE_ENV = 'production';

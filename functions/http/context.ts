@@ -1,4 +1,5 @@
 /** What every route gets: the request, the dependencies, and helpers to answer in the right language and format. */
+import type { Metrics } from '../core/metrics.ts';
 import type { Clock } from '../core/ports.ts';
 import type { Locale } from '../core/subscriber.ts';
 import type { ConfirmStore } from '../core/use-cases/confirm.ts';
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** The unsubscribe keyring (Secrets Manager on AWS), cached by functions/adapters/secret.ts. */
   unsubscribeKeys: KeyringSource;
   clock: Clock;
+  /** Counts of outcomes for the dashboard (CloudWatch EMF on AWS). */
+  metrics: Metrics;
   /** POST /subscribe's neutral answers leave no earlier than `ms` after the request came in. */
   answerFloor: AnswerFloor;
 }

@@ -4,6 +4,7 @@ import { secrets } from '../adapters/aws/secrets.ts';
 import { sesv2 } from '../adapters/aws/sesv2.ts';
 import { dynamoRateLimitStore } from '../adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { metrics } from '../adapters/metrics.ts';
 import { unsubscribeKeyring } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import type { Config } from '../core/config.ts';
@@ -35,6 +36,7 @@ export function appDeps(config: Config): AppDeps {
     ),
     unsubscribeKeys: unsubscribeKeyring(config, secrets),
     clock: systemClock,
+    metrics,
     answerFloor: { ms: NEUTRAL_ANSWER_FLOOR_MS, now: () => performance.now(), sleep: async (ms) => void (await sleep(ms)) },
   };
 }

@@ -15,6 +15,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/adapters/metrics-namespace.ts';
 import type { TableDef } from '../tables.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -104,6 +105,10 @@ export class KawarabanFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: `kawaraban-${id.toLowerCase()}`,
+        // Metrics (functions/adapters/metrics.ts): one namespace, the deployment as `service`, so
+        // the dashboard and alarms (constructs/monitoring.ts) add up every function's counts.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        KAWARABAN_METRICS_SERVICE: Stack.of(this).stackName,
         // Minified bundle + source map: stack traces point at the TypeScript source.
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -2,7 +2,8 @@
  * Alarms (to one SNS topic, emailed to ops when configured) and a one-screen dashboard.
  * What pages someone: a function failing, the dispatcher stuck near its timeout or throttled,
  * an event parked in a dead-letter queue, and the SES account's reputation nearing the
- * levels at which AWS reviews or pauses sending.
+ * levels at which AWS reviews or pauses sending; and, from kawaraban's own metrics
+ * (constructs/app-metrics.ts), throttles that keep coming and a send far below its quota.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -12,6 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AppMetrics } from './app-metrics.ts';
 import type { KawarabanFunction } from './kawaraban-function.ts';
 
 /** SES account-level reputation thresholds (fractions): AWS puts an account under review at 5 % / 0.1 %. */
@@ -99,6 +101,9 @@ export class Monitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
 
+    const app = new AppMetrics(this);
+    app.addAlarms(alarm);
+
     const api5xx = props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' });
     alarm('Api5xx', {
       alarmDescription: 'the HTTP API answered 5xx (every bad request should be a 4xx)',
@@ -160,6 +165,7 @@ export class Monitoring extends Construct {
         width: 8,
       }),
     );
+    for (const row of app.widgets()) this.dashboard.addWidgets(...row);
   }
 }
 

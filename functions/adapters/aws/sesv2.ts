@@ -1,4 +1,5 @@
 /** The SES v2 client, created once per module load; endpoint from AWS_ENDPOINT_URL_SESV2. */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { traced } from './tracer.ts';
 
-export const sesv2 = new SESv2Client({});
+export const sesv2 = traced(new SESv2Client({}));

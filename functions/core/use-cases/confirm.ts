@@ -12,7 +12,9 @@
  * 2. Conditional update: token hash still current and unexpired → confirmed, statusShard,
  *    confirmedAt, consent evidence; the hash moves to `usedConfirmTokenHash` (single use).
  * 3. Lost a race (double click): classify again, which now says already-confirmed.
+ * 4. Count the outcome (Confirmations, by outcome).
  */
+import { METRIC, noMetrics, type Metrics } from '../metrics.ts';
 import type { Clock } from '../ports.ts';
 import type { ConsentEvidence, Subscriber } from '../subscriber.ts';
 import { parseConfirmToken, sameDigest } from '../tokens.ts';
@@ -28,6 +30,8 @@ export interface ConfirmDeps {
   store: ConfirmStore;
   clock: Clock;
   policyVersion: string;
+  /** Optional: callers that count nothing (tools, most tests) leave it out. */
+  metrics?: Metrics;
 }
 
 export type TokenState =
@@ -54,6 +58,12 @@ export async function inspectConfirmToken(deps: Pick<ConfirmDeps, 'store' | 'clo
 }
 
 export async function confirm(deps: ConfirmDeps, req: { token: unknown; client: ClientInfo }): Promise<ConfirmOutcome> {
+  const outcome = await confirmOnce(deps, req);
+  (deps.metrics ?? noMetrics).count(METRIC.confirmations, 1, outcome.kind);
+  return outcome;
+}
+
+async function confirmOnce(deps: ConfirmDeps, req: { token: unknown; client: ClientInfo }): Promise<ConfirmOutcome> {
   const state = await inspectConfirmToken(deps, req.token);
   if (state.kind !== 'ready') return state;
   const { subscriber, hash } = state;

@@ -10,7 +10,9 @@
  *    its mailbox, so that sign-ups in any spelling of it get at most one confirmation a week.
  * 3. Move the recipient's ledger row and bump the report's counters in one transaction,
  *    conditional on the row's current state, so the same event twice changes nothing more.
+ * Each actionable event is counted per recipient (HardBounces, SoftBounces, Complaints, …) before step 2.
  */
+import { METRIC, noMetrics, type MetricName, type Metrics } from '../metrics.ts';
 import type { Clock } from '../ports.ts';
 import type { LedgerState } from '../report.ts';
 import type { SesEvent, SesEventKind } from '../ses-event.ts';
@@ -52,12 +54,23 @@ const MOVES: Record<Actionable, Partial<Record<LedgerState, Move>>> = {
   },
 };
 
+/** What each kind adds to, per recipient. */
+const COUNTED: Record<Actionable, MetricName> = {
+  'hard-bounce': METRIC.hardBounces,
+  'soft-bounce': METRIC.softBounces,
+  complaint: METRIC.complaints,
+  delivery: METRIC.deliveries,
+  reject: METRIC.rejects,
+};
+
 export interface SesEventDeps {
   ledger: Ledger;
   subscribers: SubscriberFeedback;
   mailboxes: Pick<RateLimitStore, 'markMailboxSuppressed'>;
   clock: Clock;
   softBounceLimit?: number;
+  /** Optional: callers that count nothing (tools, most tests) leave it out. */
+  metrics?: Metrics;
 }
 
 export interface SesEventOutcome {
@@ -82,6 +95,7 @@ export async function recordSesEvent(deps: SesEventDeps, event: SesEvent): Promi
   if (event.kind === 'other') return outcome;
   const kind: Actionable = event.kind;
   const now = deps.clock.now();
+  (deps.metrics ?? noMetrics).count(COUNTED[kind], event.recipients.length);
 
   for (const email of event.recipients) {
     // 2. The subscriber.

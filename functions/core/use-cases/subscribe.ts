@@ -15,9 +15,11 @@
  *    mailbox that bounced or complained); none → neutral.
  * 6. Store a fresh token (hash only) on a new pending row or on the existing row, whose
  *    status does not change until the person confirms.
- * 7. Send the confirmation email.
+ * 7. Send the confirmation email (counted: ConfirmationEmailsSent).
+ * 8. Count the outcome (Subscriptions, by outcome).
  * Every branch of 4–7 returns the same `accepted` outcome; `detail` is for logs and tests only.
  */
+import { METRIC, noMetrics, type Metrics } from '../metrics.ts';
 import type { Clock } from '../ports.ts';
 import { checkNewAddress, type EmailProblem } from '../email-address.ts';
 import { shardOf, statusShard, type Locale, type SignupEvidence, type Subscriber } from '../subscriber.ts';
@@ -64,6 +66,8 @@ export interface SubscribeDeps {
   sendConfirmation: SendConfirmation;
   clock: Clock;
   confirmTtlHours: number;
+  /** Optional: callers that count nothing (tools, most tests) leave it out. */
+  metrics?: Metrics;
 }
 
 export interface ClientInfo {
@@ -94,6 +98,13 @@ export type SubscribeOutcome =
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
 export async function subscribe(deps: SubscribeDeps, req: SubscribeRequest): Promise<SubscribeOutcome> {
+  const outcome = await signUp(deps, req);
+  (deps.metrics ?? noMetrics).count(METRIC.subscriptions, 1, outcome.kind === 'accepted' ? outcome.detail : outcome.kind);
+  return outcome;
+}
+
+/** Steps 1–7. */
+async function signUp(deps: SubscribeDeps, req: SubscribeRequest): Promise<SubscribeOutcome> {
   const now = deps.clock.now();
   const counted = await countClient(deps.limits, req.client, now);
   if (!counted.allowed) return { kind: 'rate-limited', retryAfterSeconds: counted.retryAfterSeconds };
@@ -218,5 +229,6 @@ async function issueConfirmation(
   // A concurrent request for the same address won the write and sends its own email.
   if (!stored) return { detail: 'changed-meanwhile' };
   await deps.sendConfirmation({ to: email, token, locale });
+  (deps.metrics ?? noMetrics).count(METRIC.confirmationEmailsSent);
   return { detail: 'sent' };
 }

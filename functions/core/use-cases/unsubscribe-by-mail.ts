@@ -23,6 +23,7 @@ export interface MailUnsubscribeDeps {
   clock: UnsubscribeDeps['clock'];
   /** Read lazily: a mail that carries no token never needs the keys. */
   keys: UnsubscribeDeps['keys'];
+  metrics?: UnsubscribeDeps['metrics'];
   /** UNSUBSCRIBE_MAILTO: the only recipient we act for. */
   mailbox: string;
 }
@@ -33,7 +34,7 @@ export async function unsubscribeByMail(
 ): Promise<MailUnsubscribeOutcome> {
   const mail = readUnsubscribeMail(record, deps.mailbox);
   if (mail.kind !== 'token') return mail.kind;
-  const outcome = await unsubscribe({ store: deps.store, clock: deps.clock, keys: deps.keys }, mail.token);
+  const outcome = await unsubscribe({ store: deps.store, clock: deps.clock, keys: deps.keys, metrics: deps.metrics }, mail.token);
   return outcome.kind === 'unsubscribed'
     ? 'unsubscribed'
     : outcome.kind === 'retired'

@@ -8,7 +8,9 @@
  *    confirmation link dies with it). Unsubscribed, bounced, complained: already never
  *    mailed, left as they are, so a repeat is harmless.
  * 4. If the row changed between read and write (a bounce arrived), read and decide again.
+ * 5. Count the outcome (Unsubscribes: unsubscribed, already-stopped, retired-key, invalid).
  */
+import { METRIC, noMetrics, type Metrics } from '../metrics.ts';
 import type { Clock } from '../ports.ts';
 import type { Subscriber, SubscriberStatus } from '../subscriber.ts';
 import { checkTokenWith, type KeyringSource, type TokenCheck } from '../unsubscribe-keys.ts';
@@ -27,6 +29,8 @@ export interface UnsubscribeDeps {
   clock: Clock;
   /** The HMAC keys (functions/adapters/secret.ts). */
   keys: KeyringSource;
+  /** Optional: callers that count nothing (tools, most tests) leave it out. */
+  metrics?: Metrics;
 }
 
 export type UnsubscribeOutcome =
@@ -49,6 +53,16 @@ function verdict(check: TokenCheck): 'valid' | 'retired' | 'invalid' {
 }
 
 export async function unsubscribe(deps: UnsubscribeDeps, token: unknown): Promise<UnsubscribeOutcome> {
+  const outcome = await unsubscribeOnce(deps, token);
+  const counted =
+    outcome.kind === 'unsubscribed'
+      ? ACTIVE.includes(outcome.before as SubscriberStatus) ? 'unsubscribed' : 'already-stopped'
+      : outcome.kind === 'retired' ? 'retired-key' : 'invalid';
+  (deps.metrics ?? noMetrics).count(METRIC.unsubscribes, 1, counted);
+  return outcome;
+}
+
+async function unsubscribeOnce(deps: UnsubscribeDeps, token: unknown): Promise<UnsubscribeOutcome> {
   const check = await checkTokenWith(deps.keys, token, deps.clock.now());
   if (check.kind !== 'valid') return { kind: verdict(check) as 'retired' | 'invalid' };
   const id = check.subscriberId;

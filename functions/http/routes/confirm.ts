@@ -50,6 +50,7 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
         sendConfirmation: deps.sendConfirmation,
         clock: deps.clock,
         confirmTtlHours: deps.site.confirmTtlHours,
+        metrics: deps.metrics,
       },
       { token, client: clientOf(ctx) },
     );
@@ -83,7 +84,7 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
       : pageResponse(200, newLinkSentPage(ctx.view(locale)));
   }
   const outcome = await confirm(
-    { store: deps.subscribers, clock: deps.clock, policyVersion: deps.site.consentPolicyVersion },
+    { store: deps.subscribers, clock: deps.clock, policyVersion: deps.site.consentPolicyVersion, metrics: deps.metrics },
     { token, client: clientOf(ctx) },
   );
   ctx.outcome = `confirm:${outcome.kind}`;

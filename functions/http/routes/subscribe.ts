@@ -46,6 +46,7 @@ export async function postSubscribe(ctx: RouteContext): Promise<HttpResult> {
       sendConfirmation: deps.sendConfirmation,
       clock: deps.clock,
       confirmTtlHours: deps.site.confirmTtlHours,
+      metrics: deps.metrics,
     },
     {
       email: fields.get('email') ?? '',

@@ -44,7 +44,7 @@ export async function postUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
   const t = messages(locale);
   const result = token
     ? await unsubscribe(
-        { store: ctx.deps.subscribers, clock: ctx.deps.clock, keys: ctx.deps.unsubscribeKeys },
+        { store: ctx.deps.subscribers, clock: ctx.deps.clock, keys: ctx.deps.unsubscribeKeys, metrics: ctx.deps.metrics },
         token,
       )
     : ({ kind: 'invalid' } as const);
