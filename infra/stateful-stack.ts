@@ -85,17 +85,18 @@ export class StatefulStack extends Stack {
     });
     this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    // The unsubscribe HMAC key. Never rotated: every List-Unsubscribe link already delivered
-    // must keep working (RFC 8058, 特定電子メール法), and a new key would invalidate them all.
+    // The unsubscribe HMAC keyring (functions/core/unsubscribe-keys.ts). Never rotated by Secrets
+    // Manager, which would replace the value and break every List-Unsubscribe link already
+    // delivered (RFC 8058, 特定電子メール法): `kawaraban secrets rotate` adds a key and keeps the old ones.
     this.unsubscribeSecret = new secretsmanager.Secret(this, 'UnsubscribeKey', {
-      description: 'kawaraban: HMAC key for unsubscribe tokens. Do not rotate: sent links would stop working.',
+      description: 'kawaraban: HMAC keys for unsubscribe tokens. Rotate only with `kawaraban secrets rotate` (keeps old keys).',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.unsubscribeSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The unsubscribe HMAC key must stay valid for years: rotating it would break the unsubscribe link in every email already sent.',
+        'Automatic rotation would replace the unsubscribe key and break the link in every email already sent; `kawaraban secrets rotate` adds a key and keeps the old ones verifying (README, Key rotation).',
     });
 
     new CfnOutput(this, 'UploadBucketName', { value: this.bucket.bucketName });
