@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { registerReportCommands } from './commands/report.ts';
+import { registerSecretsCommands } from './commands/secrets.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { setCliContext } from './context.ts';
 import { cliTexts, isCliLang, type CliLang } from './i18n/index.ts';
@@ -76,26 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   const kit = { lang, t, run };
   registerReportCommands(program, kit);
   registerSubscriberCommands(program, kit);
-
-  // `secrets`: the unsubscribe keyring (cli/secrets.ts).
-  const secretsCmd = program.command('secrets').description('manage the unsubscribe link keys');
-  const secretsLang = (lang: string) => (lang === 'en' ? 'en' : 'ja') as 'ja' | 'en';
-  secretsCmd
-    .command('rotate')
-    .option('--keep-old-days <days>', 'days the older keys keep verifying links already sent (default 730, two years)')
-    .option('--retire-old-now', 'after a leak: retire every older key at once (their links then show the contact)')
-    .option('--lang <lang>', 'language of messages (ja|en)', 'ja')
-    .description('add a new unsubscribe key: new mail is signed with it, links already sent keep working until the old key retires')
-    .action(async (opts: { keepOldDays?: string; retireOldNow?: boolean; lang: string }) => {
-      exitCode = await (await import('./secrets.ts')).rotateSecret({ ...opts, lang: secretsLang(opts.lang) });
-    });
-  secretsCmd
-    .command('keys')
-    .option('--lang <lang>', 'language of messages (ja|en)', 'ja')
-    .description('list the unsubscribe keys: id, signing or verifying, added, retires (never a secret)')
-    .action(async (opts: { lang: string }) => {
-      exitCode = await (await import('./secrets.ts')).printKeys(secretsLang(opts.lang));
-    });
+  registerSecretsCommands(program, kit);
 
   try {
     await program.parseAsync(argv);

@@ -19,7 +19,7 @@ import {
   type Keyring,
 } from '../functions/core/unsubscribe-keys.ts';
 import { loadCliEnv } from './env.ts';
-import { secretsMessages, type SecretsLang } from './secrets-messages.ts';
+import { cliTexts, type CliLang } from './i18n/index.ts';
 
 interface Store {
   where: string;
@@ -27,7 +27,7 @@ interface Store {
   write(ring: Keyring): Promise<void>;
 }
 
-async function keyringStore(lang: SecretsLang): Promise<Store> {
+async function keyringStore(lang: CliLang): Promise<Store> {
   loadCliEnv();
   const arn = process.env.UNSUBSCRIBE_SECRET_ARN;
   const file = process.env.UNSUBSCRIBE_SECRET_FILE;
@@ -57,17 +57,17 @@ async function keyringStore(lang: SecretsLang): Promise<Store> {
       },
     };
   }
-  throw new Error(secretsMessages[lang].noStore);
+  throw new Error(cliTexts[lang].secrets.noStore);
 }
 
 export interface RotateOptions {
   keepOldDays?: string;
   retireOldNow?: boolean;
-  lang: SecretsLang;
+  lang: CliLang;
 }
 
 export async function rotateSecret(opts: RotateOptions, now = new Date()): Promise<number> {
-  const t = secretsMessages[opts.lang];
+  const t = cliTexts[opts.lang].secrets;
   const given = opts.keepOldDays;
   const keepOldDays = opts.retireOldNow
     ? 0
@@ -91,8 +91,8 @@ export async function rotateSecret(opts: RotateOptions, now = new Date()): Promi
   return 0;
 }
 
-export async function printKeys(lang: SecretsLang, now = new Date()): Promise<number> {
-  const t = secretsMessages[lang];
+export async function printKeys(lang: CliLang, now = new Date()): Promise<number> {
+  const t = cliTexts[lang].secrets;
   const store = await keyringStore(lang);
   const ring = await store.read();
   console.log(t.where(store.where));

@@ -1,6 +1,9 @@
 /** Every text of the `kawaraban` command in English; the same shape as ja.ts (its type). */
 import type { CliText } from './ja.ts';
 
+type KeyState = 'current' | 'verifying' | 'retired';
+const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
+
 export const en: CliText = {
   help: {
     program:
@@ -69,11 +72,37 @@ export const en: CliText = {
     target:
       'what the CLI talks to (local or stack, region, account, bucket, tables) and whether it is reachable',
     doctor: 'check a deployment: one line per check, ✓ or ✗ with the fix; exit 0 only when all pass',
+    secrets: {
+      group: 'manage the keys that sign unsubscribe links',
+      rotate:
+        'add a new unsubscribe key: new mail is signed with it, links already sent keep working until the old key retires',
+      keepOldDays: 'days the older keys keep verifying links already sent (default 730, two years)',
+      retireOldNow: 'after a leak: retire every older key at once (their links then show the contact)',
+      keys: 'list the unsubscribe keys: id, signing or verifying, added, retires (never a secret)',
+    },
   },
   common: {
     badLang: (value: string) => `--lang must be ja or en (got ${value})`,
     badStatus: (value: string, allowed: string) => `unknown status "${value}" (use one of: ${allowed})`,
     badEmail: (why: string) => `not an email address we could have stored (${why})`,
     badNumber: (name: string, value: string) => `${name} must be a positive whole number (got ${value})`,
+  },
+  secrets: {
+    noStore:
+      'cannot tell where the unsubscribe keys are: keep `npm start` running locally, or set UNSUBSCRIBE_SECRET_ARN from the stack outputs on AWS',
+    badDays: (v: string) => `--keep-old-days must be a whole number of days, 0 or more: ${v}`,
+    rotated: (id: string, where: string) =>
+      `added unsubscribe key ${id}; new mail is signed with it (stored in ${where})`,
+    old: (id: string, at: string, now: boolean) =>
+      now
+        ? `key ${id} is retired: its links show the page that offers the contact`
+        : `key ${id} keeps verifying links already sent until ${day(at)}, then retires`,
+    reachesFunctions:
+      'The next dispatcher run signs with the new key; the other functions read the keys again within SECRET_MAX_AGE_SECONDS (300 s by default).',
+    afterLeak:
+      'The old keys are retired now (the leak procedure): once the functions read the keys again (at most SECRET_MAX_AGE_SECONDS), unsubscribe links in earlier mail show the contact instead. See "Key rotation" in the README.',
+    where: (where: string) => `stored in ${where}`,
+    key: (id: string, state: KeyState, added?: string, retires?: string) =>
+      `${id}  ${{ current: 'signing', verifying: 'verifying only', retired: 'retired' }[state]}  added ${day(added)}  retires ${day(retires)}`,
   },
 };

@@ -3,6 +3,9 @@
  * English file has the same shape (its type is this object's), so a missing text fails the
  * typecheck. Modules that predate this file keep their own ja/en tables beside their code.
  */
+type KeyState = 'current' | 'verifying' | 'retired';
+const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
+
 export const ja = {
   help: {
     program:
@@ -69,12 +72,39 @@ export const ja = {
     target:
       'CLI がどこにつながるか（ローカルかスタックか、リージョン、アカウント、バケット、テーブル）と、届くかどうか',
     doctor: '配信環境を点検する: 1 行に 1 項目、✓ か ✗ と直し方。すべて通れば終了コード 0',
+    secrets: {
+      group: '配信停止リンクの署名キーを管理する',
+      rotate:
+        '配信停止キーを追加する: 新しいメールはこのキーで署名し、送信済みのリンクは古いキーが失効するまで使える',
+      keepOldDays: '古いキーが送信済みのリンクを検証し続ける日数（既定 730 日、2 年）',
+      retireOldNow: '漏えい時: 古いキーをすべてすぐに失効させる（そのリンクは連絡先の案内になる）',
+      keys: '配信停止キーの一覧: id、署名中か検証のみか、追加日、失効日（秘密の値は表示しない）',
+    },
   },
   common: {
     badLang: (value: string) => `--lang は ja か en です（指定: ${value}）`,
     badStatus: (value: string, allowed: string) => `状態「${value}」は使えません（使えるもの: ${allowed}）`,
     badEmail: (why: string) => `保存されうるメールアドレスではありません（${why}）`,
     badNumber: (name: string, value: string) => `${name} には正の整数を指定してください（指定: ${value}）`,
+  },
+  /** `kawaraban secrets` (cli/secrets.ts). */
+  secrets: {
+    noStore:
+      '配信停止キーの保存先が分かりません: ローカルでは npm start を起動したままにし、AWS では UNSUBSCRIBE_SECRET_ARN にスタックの出力値を設定してください',
+    badDays: (v: string) => `--keep-old-days は 0 以上の整数（日数）で指定してください: ${v}`,
+    rotated: (id: string, where: string) =>
+      `新しい配信停止キー ${id} を追加しました。今後のメールはこのキーで署名します（保存先: ${where}）`,
+    old: (id: string, at: string, now: boolean) =>
+      now
+        ? `キー ${id} は失効しました: このキーのリンクは連絡先を案内するページになります`
+        : `キー ${id} は ${day(at)} まで送信済みのリンクを検証し、その後失効します`,
+    reachesFunctions:
+      '次の配信処理から新しいキーで署名します。ほかの関数は SECRET_MAX_AGE_SECONDS（既定 300 秒）以内に読み込み直します。',
+    afterLeak:
+      '古いキーはすぐに失効しました（漏えい時の手順）。各関数が読み込み直した時点（最長 SECRET_MAX_AGE_SECONDS）から、古いメールの配信停止リンクは連絡先の案内になります。README の「Key rotation」を参照してください。',
+    where: (where: string) => `保存先: ${where}`,
+    key: (id: string, state: KeyState, added?: string, retires?: string) =>
+      `${id}  ${{ current: '署名中', verifying: '検証のみ', retired: '失効' }[state]}  追加 ${day(added)}  失効 ${day(retires)}`,
   },
 };
 

@@ -75,7 +75,7 @@ const oneClick = async (token: string) =>
       ...formBody({ 'List-Unsubscribe': 'One-Click' }),
     }),
   );
-const rotate = (...args: string[]) => runCli(main, ['secrets', 'rotate', '--lang', 'en', ...args]);
+const rotate = (...args: string[]) => runCli(main, ['--lang', 'en', 'secrets', 'rotate', ...args]);
 
 describe('unsubscribe key rotation', () => {
   const readers = [
