@@ -18,6 +18,7 @@ import {
   serializeKeyring,
   type Keyring,
 } from '../functions/core/unsubscribe-keys.ts';
+import { cliContext } from './context.ts';
 import { loadCliEnv } from './env.ts';
 import { cliTexts, type CliLang } from './i18n/index.ts';
 
@@ -28,8 +29,11 @@ interface Store {
 }
 
 async function keyringStore(lang: CliLang): Promise<Store> {
-  loadCliEnv();
+  // With --stack, never the local stack's file: rotating it instead would look like success.
+  const { stack } = cliContext();
+  if (!stack) loadCliEnv();
   const arn = process.env.UNSUBSCRIBE_SECRET_ARN;
+  if (stack && !arn) throw new Error(cliTexts[lang].secrets.noStackSecret(stack));
   const file = process.env.UNSUBSCRIBE_SECRET_FILE;
   if (arn) {
     const { GetSecretValueCommand, PutSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');

@@ -90,6 +90,8 @@ export const en: CliText = {
   secrets: {
     noStore:
       'cannot tell where the unsubscribe keys are: keep `npm start` running locally, or set UNSUBSCRIBE_SECRET_ARN from the stack outputs on AWS',
+    noStackSecret: (stack: string) =>
+      `cannot tell which secret holds the unsubscribe keys of stack ${stack}: set UNSUBSCRIBE_SECRET_ARN from its outputs (the local keys are left alone)`,
     badDays: (v: string) => `--keep-old-days must be a whole number of days, 0 or more: ${v}`,
     rotated: (id: string, where: string) =>
       `added unsubscribe key ${id}; new mail is signed with it (stored in ${where})`,

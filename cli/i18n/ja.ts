@@ -91,6 +91,8 @@ export const ja = {
   secrets: {
     noStore:
       '配信停止キーの保存先が分かりません: ローカルでは npm start を起動したままにし、AWS では UNSUBSCRIBE_SECRET_ARN にスタックの出力値を設定してください',
+    noStackSecret: (stack: string) =>
+      `スタック ${stack} の配信停止キーの ARN が分かりません: スタックの出力値を UNSUBSCRIBE_SECRET_ARN に設定してください（ローカルのキーは変更しません）`,
     badDays: (v: string) => `--keep-old-days は 0 以上の整数（日数）で指定してください: ${v}`,
     rotated: (id: string, where: string) =>
       `新しい配信停止キー ${id} を追加しました。今後のメールはこのキーで署名します（保存先: ${where}）`,

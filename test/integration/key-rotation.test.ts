@@ -153,10 +153,14 @@ describe('unsubscribe key rotation', () => {
     vi.useRealTimers();
   });
 
-  it('refuses a bad number of days without changing anything', async () => {
+  it('refuses a bad number of days, or a stack whose secret it cannot tell, without changing anything', async () => {
     const ring = readFileSync(secretFile, 'utf8');
     for (const days of ['-1', 'two', '1.5', '', '1e3', '36501'])
       expect((await rotate('--keep-old-days', days)).code).toBe(1);
+    // --stack means AWS: the local file (in the environment here) must not be rotated instead.
+    const aws = await rotate('--stack', 'Kawaraban');
+    expect(aws.code).toBe(1);
+    expect(aws.err).toContain('UNSUBSCRIBE_SECRET_ARN');
     expect(readFileSync(secretFile, 'utf8')).toBe(ring);
   });
 });
