@@ -16,6 +16,7 @@ import { apiEvent, formBody } from '../helpers/api-events.ts';
 import { getSubscriber, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
 import { runCli } from '../helpers/cli.ts';
 import { sentTo } from '../helpers/inbox.ts';
+import { receiptEvent } from '../helpers/ses-receipts.ts';
 import { fixture } from '../helpers/ses-events.ts';
 import { createTestStack, testSecret, useStackEnv } from '../helpers/stack.ts';
 
@@ -29,12 +30,21 @@ useStackEnv(stack);
 delete process.env.UNSUBSCRIBE_SECRET;
 delete process.env.UNSUBSCRIBE_SECRET_ARN;
 
-const [{ handler: render }, { handler: dispatch }, { handler: api }, { main }] = await Promise.all([
-  import('../../functions/render.ts'),
-  import('../../functions/dispatch.ts'),
-  import('../../functions/api.ts'),
-  import('../../cli/main.ts'),
-]);
+const [{ handler: render }, { handler: dispatch }, { handler: api }, { handler: inbound }, { main }] =
+  await Promise.all([
+    import('../../functions/render.ts'),
+    import('../../functions/dispatch.ts'),
+    import('../../functions/api.ts'),
+    import('../../functions/inbound-unsubscribe.ts'),
+    import('../../cli/main.ts'),
+  ]);
+/** A reply to the newsletter's List-Unsubscribe mailto, as SES receiving hands it over. */
+const byMail = async (token: string) =>
+  (
+    await inbound(
+      receiptEvent({ recipients: [stack.env.UNSUBSCRIBE_MAILTO!], subject: `Re: unsubscribe-${token}` }),
+    )
+  ).outcomes;
 const sample = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
 );
@@ -83,6 +93,7 @@ describe('unsubscribe key rotation', () => {
     subscriber(stack.address('b')),
     subscriber(stack.address('c')),
     subscriber(stack.address('d')),
+    subscriber(stack.address('e')),
   ];
 
   it('new mail carries the new key id; links sent before, with the old key id or none, keep working', async () => {
@@ -121,6 +132,9 @@ describe('unsubscribe key rotation', () => {
     expect((await oneClick(legacy)).statusCode).toBe(200);
     expect((await getSubscriber(stack, readers[0]!.email)).status).toBe('unsubscribed');
     expect((await getSubscriber(stack, readers[1]!.email)).status).toBe('unsubscribed');
+    // The mailto of the new mail carries the new key id too, and the inbound function knows it.
+    expect(await byMail(after[3]!)).toEqual(['unsubscribed']);
+    expect((await getSubscriber(stack, readers[3]!.email)).status).toBe('unsubscribed');
   });
 
   it('after a leak the old keys retire at once: their links show the contact and change nothing', async () => {
@@ -133,7 +147,7 @@ describe('unsubscribe key rotation', () => {
     // Both earlier keys are retired now. This warm api instance still holds the ring it read
     // (maxAge 300 s) until a link names a key it does not know, which makes it read again — at
     // most once per 10 s, so the test moves the clock past that.
-    const fresh = await send('2031-05-15-leak', [readers[3]!.email]);
+    const fresh = await send('2031-05-15-leak', [readers[4]!.email]);
     expect(fresh[0]!.slice(22, 26)).toBe(newest);
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + MIN_REFRESH_MS });
     expect(await page(fresh[0]!)).toMatchObject({ status: 200 });
@@ -143,6 +157,10 @@ describe('unsubscribe key rotation', () => {
     expect(retired.body).toContain('有効期限');
     const res = await oneClick(tokens.old);
     expect(res.statusCode).toBe(400);
+    expect((await getSubscriber(stack, readers[2]!.email)).status).toBe('confirmed');
+    // The inbound function, too, holds its ring until maxAge or a key it does not know.
+    expect(await byMail(fresh[0]!)).toEqual(['unsubscribed']);
+    expect(await byMail(tokens.old)).toEqual(['retired-key']);
     expect((await getSubscriber(stack, readers[2]!.email)).status).toBe('confirmed');
     // A forged link under a retired key is the ordinary broken-link page, not the retired one.
     const forged =
