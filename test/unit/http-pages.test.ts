@@ -30,6 +30,7 @@ function allPages(locale: Locale) {
     unsubscribe: pages.unsubscribePage(v, token),
     unsubscribed: pages.unsubscribedPage(v),
     invalidUnsubscribe: pages.invalidUnsubscribePage(v),
+    retiredUnsubscribe: pages.retiredUnsubscribePage(v),
     notFound: pages.errorPage(v, 'notFound'),
     unavailable: pages.errorPage(v, 'unavailable'),
   };
@@ -224,6 +225,18 @@ describe('an unsubscribe link that does not check out', () => {
       const doc = pageDocument(pages.invalidUnsubscribePage(pages.view(locale, configured, query)));
       expect(doc).toContain(byMail);
       expect(doc).toContain(help);
+    }
+  });
+
+  it('a retired key\'s link offers the contact, never the mailbox (its token no longer works there either)', () => {
+    for (const [locale, help] of [
+      ['ja', 'までお申し付けください'],
+      ['en', 'To stop the emails, contact <a href="mailto:contact@example.jp">'],
+    ] as const) {
+      const doc = pageDocument(pages.retiredUnsubscribePage(pages.view(locale, { ...ctx, unsubscribeMailto: 'unsubscribe@example.jp' })));
+      expect(doc).toContain(help);
+      expect(doc).toContain('contact@example.jp');
+      expect(doc).not.toContain('unsubscribe@example.jp');
     }
   });
 
