@@ -7,6 +7,9 @@
  * Counts are summed here and written at flush(): a dispatcher sending hundreds a second writes
  * one line per flush instead of one per hundred sends (Powertools' own limit). flush() runs at the
  * end of every invocation (withTelemetry) and, in a long run, at most every FLUSH_EVERY_MS.
+ * A gauge is repeated in every later flush that writes counts, with its last value: the rate
+ * alarm divides sends by MaxSendRate per period, and a run that read the quota once must not
+ * leave periods with sends but no rate.
  */
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
@@ -33,6 +36,7 @@ export function emfMetrics(opts: { serviceName?: string; now?: () => number } = 
   const counts = new Map<MetricName, number>();
   const byOutcome = new Map<string, { name: MetricName; outcome: Outcome; n: number }>();
   const gauges: { name: MetricName; value: number }[] = [];
+  const lastGauge = new Map<MetricName, number>();
   let lastFlush = now();
 
   const flush = () => {
@@ -45,6 +49,8 @@ export function emfMetrics(opts: { serviceName?: string; now?: () => number } = 
     }
     byOutcome.clear();
     if (counts.size === 0 && gauges.length === 0) return;
+    const fresh = new Set(gauges.map((g) => g.name));
+    for (const [name, value] of lastGauge) if (!fresh.has(name)) gauges.push({ name, value });
     for (const [name, n] of counts) powertools.addMetric(name, MetricUnit.Count, n);
     for (const { name, value } of gauges) powertools.addMetric(name, UNITS[name] ?? MetricUnit.Count, value);
     counts.clear();
@@ -71,6 +77,7 @@ export function emfMetrics(opts: { serviceName?: string; now?: () => number } = 
     },
     gauge(name, value) {
       gauges.push({ name, value });
+      lastGauge.set(name, value);
       maybeFlush();
     },
   };

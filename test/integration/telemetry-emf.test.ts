@@ -196,7 +196,7 @@ describe('metrics in EMF', () => {
     expect(total(records, 'SendThrottles') + total(records, 'SendFailures')).toBe(0);
   });
 
-  it('count throttles and failures apart, and flush a long run every minute', async () => {
+  it('count throttles and failures apart, and flush a long run every minute with the quota it read', async () => {
     let t = 0;
     const m = emfMetrics({ serviceName: 'KawarabanTestService', now: () => t });
     const errors = [
@@ -251,7 +251,13 @@ describe('metrics in EMF', () => {
       Max24HourSend: { value: 50_000 },
       SentLast24Hours: { value: 120 },
     });
-    expect(records[1]!.metrics).toEqual({ EmailsSent: { value: 1, unit: 'Count' } });
+    // The quota read once is repeated with the later sends, so every period has a rate to compare with.
+    expect(records[1]!.metrics).toEqual({
+      EmailsSent: { value: 1, unit: 'Count' },
+      MaxSendRate: { value: 14, unit: 'Count/Second' },
+      Max24HourSend: { value: 50_000, unit: 'Count' },
+      SentLast24Hours: { value: 120, unit: 'Count' },
+    });
   });
 });
 
