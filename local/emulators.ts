@@ -82,7 +82,8 @@ export async function startDynamo(opts: { port: number; dataDir?: string }): Pro
   await waitFor(async () => {
     if (exited) throw new Error(`DynamoDB Local exited: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
     await probe.send(new ListTablesCommand({}));
-  }, 'DynamoDB Local');
+    // The JVM starts in 5–7 s on an idle machine; on a loaded one (parallel test runs) it can take far longer.
+  }, 'DynamoDB Local', 120_000);
   probe.destroy();
   return {
     url,
