@@ -8,6 +8,7 @@ import { parseReport, reportJsonSchema, type Report, type ReportLang } from '../
 import type { NewsletterContext } from '../emails/types.ts';
 import { localFunctionEnv, localPorts } from '../local/config.ts';
 import { loadCliEnv } from './env.ts';
+import { isMarkdownPath } from './report-source.ts';
 
 const messages = {
   ja: {
@@ -43,19 +44,26 @@ export async function previewFile(file: string, outDir: string, lang: ReportLang
   if (!report) return 1;
   // Rendering (React) is loaded only here: `validate` stays quick.
   const { renderReportEmail } = await import('../emails/render.ts');
-  const mail = await renderReportEmail(report, previewContext(), lang);
+  const ctx = previewContext();
+  const mail = await renderReportEmail(report, ctx, lang);
   await mkdir(outDir, { recursive: true });
   const html = join(outDir, `${report.id}.html`);
   const text = join(outDir, `${report.id}.txt`);
   await Promise.all([writeFile(html, mail.html), writeFile(text, mail.text)]);
   console.log(html);
   console.log(text);
+  const [{ reportSubjectFit }, { printSubjectFit }] = await Promise.all([
+    import('../emails/subject-fit.ts'),
+    import('./preview-subject.ts'),
+  ]);
+  printSubjectFit(reportSubjectFit(report, ctx.newsletterName, lang), lang);
   return 0;
 }
 
 /** Reads and validates; on failure prints why (every problem as `<json path>: <reason>`) and returns null. */
 async function loadReport(file: string, lang: ReportLang): Promise<Report | null> {
   const m = messages[lang];
+  if (isMarkdownPath(file)) return (await import('./report-markdown.ts')).loadMarkdownReport(file, lang, m.problems);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -8,6 +8,7 @@ import { parseReport, type ReportLang } from '../functions/core/report-schema.ts
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { loadCliEnv } from './env.ts';
+import { isMarkdownPath, reportJson } from './report-source.ts';
 
 const lang = (): ReportLang => cliLang();
 
@@ -75,6 +76,11 @@ function setting(name: 'UPLOAD_BUCKET' | 'REPORTS_TABLE'): string | null {
 export async function uploadFile(file: string, opts: { draft: boolean }): Promise<number> {
   loadCliEnv();
   const m = messages[lang()];
+  if (isMarkdownPath(file)) {
+    // Converted here, and uploaded as the JSON it converts to: the pipeline reads only JSON.
+    const report = await (await import('./report-markdown.ts')).loadMarkdownReport(file, lang(), m.refused);
+    return report ? putReport(reportJson(report), report.id, opts.draft) : 1;
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -90,6 +96,12 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
     console.error(m.refused(file, result.issues.length));
     return 1;
   }
+  return putReport(text, result.report.id, opts.draft);
+}
+
+/** Puts a valid report's JSON at reports/<id>.json (or drafts/) and says what happens next. */
+async function putReport(text: string, id: string, draft: boolean): Promise<number> {
+  const m = messages[lang()];
   const bucket = setting('UPLOAD_BUCKET');
   if (!bucket) return 1;
   // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
@@ -97,7 +109,7 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
     import('../functions/adapters/aws/s3.ts'),
     import('@aws-sdk/client-s3'),
   ]);
-  const key = `${opts.draft ? 'drafts' : 'reports'}/${result.report.id}.json`;
+  const key = `${draft ? 'drafts' : 'reports'}/${id}.json`;
   // Who uploads, for people to read (and the local runtime's identity); on AWS the S3 event's principal decides.
   const { editorIdentity } = await import('./editor-identity.ts');
   const me = await editorIdentity().catch(() => ({ missing: true }) as const);
@@ -112,7 +124,7 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
     }),
   );
   console.log(m.uploaded(`s3://${bucket}/${key}`));
-  console.log(m.next(result.report.id, opts.draft));
+  console.log(m.next(id, draft));
   return 0;
 }
 

@@ -22,6 +22,7 @@ import { ConfirmationEmail } from './confirmation.tsx';
 import { emailText } from './_i18n/index.ts';
 import { oneLine } from './notices.ts';
 import { ReportEmail } from './report.tsx';
+import { reportSubject } from './subject.ts';
 import { confirmationText } from './_text/confirmation-text.ts';
 import { reportText } from './_text/report-text.ts';
 import type { NewsletterContext, RenderedEmail } from './types.ts';
@@ -38,9 +39,8 @@ export async function renderReportEmail(
 ): Promise<RenderedEmail> {
   const t = emailText(locale);
   const proof = opts.proof ?? false;
-  const subject = t.subject.report(ctx.newsletterName, report.title);
   return {
-    subject: oneLine(proof ? t.subject.proof(subject) : subject),
+    subject: reportSubject(ctx.newsletterName, report.title, locale, { proof }),
     html: unwrapOutlookComments(await render(createElement(ReportEmail, { report, ctx, locale, proof }))),
     text: reportText(report, ctx, t, proof),
   };

@@ -1,4 +1,4 @@
-/** `kawaraban report …`: report files (schema, validate, preview) and sent reports (upload, status, list, pause, resume, cancel). */
+/** `kawaraban report …`: report files (schema, new, convert, validate, preview) and sent reports (upload, status, list, pause, resume, cancel). */
 import type { Command } from 'commander';
 import { type CommandKit, upper } from './kit.ts';
 
@@ -9,6 +9,22 @@ export function registerReportCommands(program: Command, { t, lang, run }: Comma
     .command('schema')
     .description(h.schema)
     .action(() => run(async () => (await import('../report-files.ts')).printSchema()));
+  report
+    .command('new')
+    .argument('<id>', h.newId)
+    .option('--out <file>', h.newOut)
+    .description(h.new)
+    .action((id: string, opts: { out?: string }) =>
+      run(async () => (await import('../report-markdown.ts')).newReport(id, { out: opts.out, lang })),
+    );
+  report
+    .command('convert')
+    .argument('<file>', h.mdFile)
+    .option('--out <file>', h.convertOut)
+    .description(h.convert)
+    .action((file: string, opts: { out?: string }) =>
+      run(async () => (await import('../report-markdown.ts')).convertFile(file, { out: opts.out, lang })),
+    );
   report
     .command('validate')
     .argument('<file>', h.file)

@@ -23,10 +23,18 @@ export const en: CliText = {
     report: {
       group: 'work with report files and sent reports',
       schema: 'print the report format as JSON Schema',
-      validate: 'check a report file; exits 1 and lists every problem as "<json path>: <reason>"',
-      preview: 'render a report as it will be sent and write the HTML and text parts',
+      new: 'write a starter Markdown report <id>.md to fill in (never overwrites)',
+      newId: 'report id, e.g. 2020-09-18-cashless',
+      newOut: 'where to write the Markdown (default: <id>.md)',
+      convert:
+        'turn a Markdown report into report JSON; exits 1 and lists every problem as "file.md:line: reason" (writes nothing)',
+      mdFile: 'report Markdown file',
+      convertOut: 'where to write the JSON (default: <id>.json beside the Markdown; - for stdout)',
+      validate:
+        'check a report file (.json or .md); exits 1 and lists every problem as "<json path>: <reason>" ("file.md:line: reason" for .md)',
+      preview: 'render a report as it will be sent, write the HTML and text parts, and print the Subject and its length',
       out: 'directory for <id>.html and <id>.txt',
-      upload: 'validate, then upload to the bucket (refuses an invalid file without uploading)',
+      upload: 'validate, then upload to the bucket (refuses an invalid file without uploading; a .md goes up as its JSON)',
       draft: 'upload as a draft: a proof goes to the editors only',
       status: "print a report's status and delivery counts",
       watch: 'keep refreshing sent/audience, rate, ETA, bounces and complaints until the report ends',
@@ -41,7 +49,7 @@ export const en: CliText = {
         'let a PAUSED report send again: the next dispatcher run continues where it stopped (one paused before it started is SCHEDULED again)',
       cancel:
         'stop a SCHEDULED, SENDING or PAUSED report for good (a send under way stops before its next page)',
-      file: 'report JSON file',
+      file: 'report file (.json, or .md)',
       id: 'report id',
     },
     subscribers: {

@@ -25,10 +25,17 @@ export const ja = {
     report: {
       group: '報告ファイルと配信済みの報告を扱う',
       schema: '報告ファイルの形式を JSON Schema で出力する',
-      validate: '報告ファイルを検査する。問題があれば「<JSON パス>: <理由>」をすべて挙げて終了コード 1',
-      preview: '送信されるとおりに報告を描画し、HTML とテキストを書き出す',
+      new: '記入用の Markdown の報告 <id>.md を作る（既にあれば上書きしない）',
+      newId: '報告の id（例 2020-09-18-cashless）',
+      newOut: 'Markdown の書き出し先（既定は <id>.md）',
+      convert: 'Markdown の報告を JSON に変換する。問題があれば「ファイル.md:行: 理由」をすべて挙げて終了コード 1（何も書かない）',
+      mdFile: '報告の Markdown ファイル',
+      convertOut: 'JSON の書き出し先（既定は Markdown と同じ場所の <id>.json。- なら標準出力）',
+      validate:
+        '報告ファイル（.json か .md）を検査する。問題があれば「<JSON パス>: <理由>」（.md は「ファイル.md:行: 理由」）をすべて挙げて終了コード 1',
+      preview: '送信されるとおりに報告を描画し、HTML とテキストを書き出して、件名とその長さを表示する',
       out: '<id>.html と <id>.txt を書き出すディレクトリ',
-      upload: '検証してからバケットにアップロードする（不正なファイルはアップロードしない）',
+      upload: '検証してからバケットにアップロードする（不正なファイルはアップロードしない。.md は変換した JSON を送る）',
       draft: '下書きとしてアップロードする: 校正刷りが編集者にだけ届く',
       status: '報告の状態と配信数を表示する',
       watch: '報告が終わるまで、送信数/対象数・速度・残り時間・バウンス・苦情を更新し続ける',
@@ -41,7 +48,7 @@ export const ja = {
       resume:
         'PAUSED の報告を再開する（次の配信処理が止まった位置から続ける。送信前に止めたものは SCHEDULED に戻る）',
       cancel: 'SCHEDULED・SENDING・PAUSED の報告を取り消す（送信中なら次のページの前に止まる）',
-      file: '報告の JSON ファイル',
+      file: '報告ファイル（.json、または .md）',
       id: '報告の id',
     },
     subscribers: {

@@ -1,0 +1,116 @@
+/**
+ * One entry for every tool that reads an editor's report file, JSON or Markdown (by extension):
+ * the CLI's validate / preview / upload / convert and the live preview server.
+ *
+ * 1. Read the bytes; a file that is missing, a folder, or not UTF-8 is a read error (no report).
+ * 2. `.md` / `.markdown`: convert (cli/markdown/convert.ts), problems with their Markdown lines.
+ *    Anything else: parse as a JSON report (functions/core/report-schema.ts), problems by JSON path.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseReport, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+
+export interface SourceProblem {
+  /** 1-based line (Markdown problems always have one; JSON ones when the JSON parser gives it). */
+  line?: number;
+  column?: number;
+  /** JSON path, for JSON reports. */
+  path?: string;
+  message: string;
+}
+
+export type ReportSource =
+  | { format: 'markdown' | 'json'; report: Report; problems: [] }
+  | { format: 'markdown' | 'json'; report: null; problems: SourceProblem[]; readError?: string };
+
+const readMessages = {
+  ja: {
+    missing: (file: string) => `ファイルが見つかりません: ${file}`,
+    notFile: (file: string) => `ファイルではありません: ${file}`,
+    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
+    notUtf8: (file: string, line: number) =>
+      `${file}:${line}: UTF-8 ではない文字があります（UTF-8 で保存し直してください）`,
+  },
+  en: {
+    missing: (file: string) => `no such file: ${file}`,
+    notFile: (file: string) => `not a file: ${file}`,
+    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
+    notUtf8: (file: string, line: number) => `${file}:${line}: not UTF-8 text (save the file as UTF-8)`,
+  },
+} as const;
+
+export function isMarkdownPath(file: string): boolean {
+  return ['.md', '.markdown'].includes(extname(file).toLowerCase());
+}
+
+/** Reads and checks a report file (format by extension unless given); never throws for a bad file, only for a bug. */
+export async function loadReportSource(
+  file: string,
+  lang: ReportLang = 'ja',
+  format: 'markdown' | 'json' = isMarkdownPath(file) ? 'markdown' : 'json',
+): Promise<ReportSource> {
+  const m = readMessages[lang];
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const readError =
+      code === 'ENOENT'
+        ? m.missing(file)
+        : code === 'EISDIR'
+          ? m.notFile(file)
+          : m.unreadable(file, code ?? String(err));
+    return { format, report: null, problems: [], readError };
+  }
+  const text = decodeUtf8(bytes);
+  if (typeof text === 'number')
+    return { format, report: null, problems: [], readError: m.notUtf8(file, text) };
+
+  if (format === 'markdown') {
+    // Loaded only for Markdown: `validate` of a JSON file does not pay for markdown-it and yaml.
+    const { convertMarkdown } = await import('./markdown/convert.ts');
+    const result = convertMarkdown(text, lang);
+    return result.ok
+      ? { format, report: result.report, problems: [] }
+      : { format, report: null, problems: result.problems };
+  }
+  const result = parseReport(text, lang);
+  return result.ok
+    ? { format, report: result.report, problems: [] }
+    : { format, report: null, problems: result.issues.map((i) => ({ ...i })) };
+}
+
+/** `file.md:12: reason` for Markdown; `[file:line:column: ]$.path: reason` for JSON. */
+export function formatSourceProblem(file: string, p: SourceProblem): string {
+  const where =
+    p.line === undefined ? '' : `${file}:${p.line}${p.column === undefined ? '' : `:${p.column}`}: `;
+  return `${where}${p.path === undefined ? '' : `${p.path}: `}${p.message}`;
+}
+
+/** The report as the JSON the pipeline takes (what `report convert` writes and `upload` sends). */
+export function reportJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** The text, or the 1-based line of the first byte sequence that is not UTF-8. */
+function decodeUtf8(bytes: Buffer): string | number {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, i));
+        } catch {
+          return line;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return line;
+  }
+}
