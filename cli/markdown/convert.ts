@@ -143,7 +143,7 @@ class ReportBuilder {
 
   /** `{ body, topics?, references?, notes? }`, empty sections left out as the JSON would. */
   sections(firstBodyLine: number): Record<string, unknown> {
-    this.at('$.body', firstBodyLine);
+    this.at('$.body', firstBodyLine, 'body');
     return {
       body: this.body,
       ...(this.topics.length ? { topics: this.topics } : {}),
