@@ -1,7 +1,9 @@
 /**
- * Small, fictional props for the templates' `PreviewProps` (React Email's preview server and
- * the tests use them). Kept short on purpose: this module ships inside the render function.
+ * Fictional props for the templates' `PreviewProps` (React Email's preview server, `npm run
+ * email:dev`, and the tests use them). The report is the documented sample; it ships inside the
+ * render function as ~15 kB of JSON, which is small beside React.
  */
+import sample from '../examples/sample-report.json' with { type: 'json' };
 import type { Report } from '../functions/core/report-schema.ts';
 import type { NewsletterContext } from './types.ts';
 
@@ -15,26 +17,5 @@ export const previewContext: NewsletterContext = {
   publicBaseUrl: 'https://news.example.jp',
 };
 
-export const previewReport: Report = {
-  id: '2020-09-18-cashless',
-  title: 'キャッシュレス決済サービスの不正利用について',
-  issuedOn: '2020-09-18',
-  summary: '銀行口座と連携したキャッシュレス決済の不正利用が相次いでいます。',
-  body: [
-    { type: 'paragraph', text: '本号は臨時号です。\n登場する企業名はすべて架空のものです。' },
-    { type: 'heading', text: '何が起きているのか' },
-    { type: 'paragraph', text: '詳しくは https://www.example.jp/kawaraban/2020-09 をご覧ください。' },
-    { type: 'list', items: ['リンクからログインしない', '明細をこまめに確認する'] },
-    { type: 'quote', text: '口座から身に覚えのない引き落としがあった。' },
-  ],
-  topics: [{ date: '2020-09-08', title: '架空ペイで不正チャージ', detail: '新規の口座連携を一時停止。' }],
-  references: [
-    {
-      source: '架空ペイ株式会社',
-      date: '2020-09-08',
-      title: '不正利用についてのお知らせ',
-      url: 'https://www.example.com/kakuu-pay/news/20200908',
-    },
-  ],
-  notes: ['本レポートは架空の事例に基づくサンプルです。'],
-};
+/** The sample report (examples/sample-report.json): React Email's preview shows what editors know from the docs. */
+export const previewReport = sample as Report;
