@@ -53,7 +53,8 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
   const markdown = lines.map((l, i) => (i < front.lineCount ? '' : l)).join('\n');
   for (const node of blockTree(markdownParser().parse(markdown, {}))) builder.block(node);
 
-  const firstBodyLine = front.lineCount + 1;
+  // An empty body is named on the line after the front matter, or on its last line when nothing follows.
+  const firstBodyLine = Math.min(front.lineCount + 1, lines.length);
   const value: Record<string, unknown> = {};
   for (const key of FRONT_KEYS) if (key in front.fields) value[key] = front.fields[key];
   // Unknown keys go in too: the schema names them, with a "did you mean" when one is close.
@@ -72,10 +73,11 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
       if (front.broken && topKey && topKey !== 'body') continue;
       if (issue.path === '$.body' && problems.length > 0) continue;
       const where = builder.lineOf(issue.path, 1);
-      problems.push({
-        line: where.line,
-        message: where.label ? m.field(where.label, issue.message) : issue.message,
-      });
+      // `id: 20200918` or `title: [速報] …`: YAML read a number or a list where text was meant.
+      const hint =
+        topKey && topKey in front.fields && typeof front.fields[topKey] !== 'string' ? m.quoteHint : '';
+      const message = `${issue.message}${hint}`;
+      problems.push({ line: where.line, message: where.label ? m.field(where.label, message) : message });
     }
   }
   // One message per line and reason: `<b>x</b>` is one HTML problem, not two.

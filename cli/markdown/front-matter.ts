@@ -4,7 +4,7 @@
  * keeps the Markdown line it came from. Values are passed on as YAML typed them (`id: 2020` is a
  * number): the report schema, not this file, decides what is right, and its messages name the line.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import type { MarkdownMessages } from './messages.ts';
 
 export interface FrontMatter {
@@ -23,6 +23,8 @@ export interface FrontMatter {
 const FROM_BODY = new Set(['body', 'topics', 'references', 'notes', '$schema']);
 
 const FENCE = /^---[ \t]*$/;
+/** `key: [` … : a plain value cannot start with these (quotes and block scalars `|` `>` are fine). */
+const LEADING_INDICATOR = /^[^\s:#][^:]*:[ \t]+([[\]{}*&!%@`,])/;
 const END = /^(---|\.\.\.)[ \t]*$/;
 
 /** `lines` is the whole file split at line breaks (already without BOM and CR). */
@@ -47,12 +49,15 @@ export function readFrontMatter(lines: readonly string[], m: MarkdownMessages): 
   const lineOf = (offset: number) => lineCounter.linePos(offset).line + 1;
   const result: FrontMatter = { ...empty, lineCount: close + 1, problems: [], broken: false };
 
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      result.problems.push({
-        line: lineOf(err.pos[0]),
-        message: m.yaml(err.code, err.message.split('\n')[0]!.replace(/ at line \d+.*$/, '')),
-      });
+  // Warnings too: `title: !注意 …` would otherwise lose "!注意" to an unknown tag without a word.
+  const errors = [...doc.errors, ...doc.warnings];
+  if (errors.length > 0) {
+    for (const err of errors) {
+      const line = lineOf(err.pos[0]);
+      // The usual cause: a value starting with a YAML indicator (`title: [速報] …`, `*重要*`, `!注意`).
+      const lead = LEADING_INDICATOR.exec(lines[line - 1] ?? '')?.[1];
+      const detail = err.message.split('\n')[0]!.replace(/ at line \d+.*$/, '');
+      result.problems.push({ line, message: lead ? m.yamlLeading(lead) : m.yaml(err.code, detail) });
     }
     result.broken = true;
     return result;
@@ -76,8 +81,26 @@ export function readFrontMatter(lines: readonly string[], m: MarkdownMessages): 
       result.problems.push({ line: keyLine, message: m.frontMatterReserved(key) });
       continue;
     }
-    result.lines.set(key, valueNode ? lineOf(rangeStart(valueNode)) : keyLine);
-    const value: unknown = valueNode ? valueNode.toJS(doc) : null;
+    const valueLine = valueNode ? lineOf(rangeStart(valueNode)) : keyLine;
+    result.lines.set(key, valueLine);
+    // `title: &速報 …` reads as "…" with an anchor named 速報: a value must say what it shows.
+    if (valueNode && (isAlias(valueNode) || valueNode.anchor)) {
+      result.problems.push({ line: valueLine, message: m.yamlLeading(isAlias(valueNode) ? '*' : '&') });
+      result.broken = true;
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = valueNode ? valueNode.toJS(doc) : null;
+    } catch (err) {
+      // An alias without its anchor (`title: *重要*`) throws when read.
+      result.problems.push({
+        line: valueLine,
+        message: m.yaml('ALIAS', err instanceof Error ? err.message : String(err)),
+      });
+      result.broken = true;
+      continue;
+    }
     if (value !== null) result.fields[key] = value;
   }
   return result;

@@ -40,6 +40,9 @@ export interface MarkdownMessages {
   frontMatterReserved: (key: string) => string;
   frontMatterKey: string;
   yaml: (code: string, detail: string) => string;
+  yamlLeading: (c: string) => string;
+  /** Appended when YAML read a front-matter value as something other than text. */
+  quoteHint: string;
   /** Prefix naming the field a schema problem is about, where the line alone does not say it. */
   field: (name: string, message: string) => string;
 }
@@ -85,15 +88,26 @@ const unsupportedEn: Record<Unsupported, string> = {
   codeInline: 'inline code (`…`) is not supported (to keep the character as text, write "\\`")',
 };
 
+/** Hints for the YAML mistakes editors make, by the `yaml` package's error code. */
 const yamlJa: Record<string, string> = {
   DUPLICATE_KEY: '同じ項目が2回書かれています',
   TAB_AS_INDENT: '字下げにタブは使えません（空白を使ってください）',
-  MULTILINE_IMPLICIT_KEY: '項目名の後の「: 」が足りないか、値が複数行に分かれています',
-  BLOCK_AS_IMPLICIT_KEY: '項目名の後の「: 」が足りないか、値が複数行に分かれています',
-  BAD_INDENT: '字下げが揃っていません',
+  MULTILINE_IMPLICIT_KEY: '「項目名: 値」の形で書いてください（「:」の後に空白が必要です）',
+  BLOCK_AS_IMPLICIT_KEY: '値に「: 」を含めるときは、値全体を "…" で囲んでください',
+  BAD_INDENT:
+    '字下げが揃っていないか、[ や { が閉じていません（値が [ や { で始まるときは "…" で囲んでください）',
   MISSING_CHAR: '閉じ引用符や括弧が足りません',
-  UNEXPECTED_TOKEN:
-    'ここに書けない文字があります（「: 」の後ろの値に「: 」や「#」を含めるなら "…" で囲んでください）',
+  UNEXPECTED_TOKEN: '字下げや記号の位置が正しくありません（各行は行頭から「項目名: 値」で書いてください）',
+  BAD_SCALAR_START: '値が @ ` % などの記号で始まるときは、値全体を "…" で囲んでください',
+  TAG_RESOLVE_FAILED: '値が ! で始まるときは、値全体を "…" で囲んでください',
+  ALIAS: '値が * や & で始まるときは、値全体を "…" で囲んでください',
+};
+
+const yamlEn: Record<string, string> = {
+  BLOCK_AS_IMPLICIT_KEY: 'a value holding ": " must be put in "…"',
+  BAD_SCALAR_START: 'a value starting with @ ` or % must be put in "…"',
+  TAG_RESOLVE_FAILED: 'a value starting with ! must be put in "…"',
+  ALIAS: 'a value starting with * or & must be put in "…"',
 };
 
 export const ja: MarkdownMessages = {
@@ -123,6 +137,9 @@ export const ja: MarkdownMessages = {
     `'${key}' はフロントマターには書けません（本文・トピック・参考URL・注記は Markdown の本文に書きます）`,
   frontMatterKey: 'フロントマターの項目名は文字列にしてください',
   yaml: (code, detail) => `フロントマターの YAML が正しくありません: ${yamlJa[code] ?? detail}`,
+  quoteHint: '（値全体を "…" で囲むと文字列になります）',
+  yamlLeading: (c) =>
+    `フロントマターの YAML が正しくありません: 値が「${c}」で始まるときは、値全体を "…" で囲んでください`,
   field: (name, message) => `${name}: ${message}`,
 };
 
@@ -151,7 +168,10 @@ export const en: MarkdownMessages = {
   frontMatterReserved: (key) =>
     `'${key}' cannot be set in the front matter (body, topics, references and notes are written in Markdown)`,
   frontMatterKey: 'front matter keys must be plain names',
-  yaml: (_code, detail) => `the front matter is not valid YAML: ${detail}`,
+  yaml: (code, detail) =>
+    `the front matter is not valid YAML: ${yamlEn[code] ? `${yamlEn[code]} (${detail})` : detail}`,
+  quoteHint: ' (put the value in "…" to make it text)',
+  yamlLeading: (c) => `the front matter is not valid YAML: a value starting with "${c}" must be put in "…"`,
   field: (name, message) => `${name}: ${message}`,
 };
 

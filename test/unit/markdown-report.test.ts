@@ -338,8 +338,36 @@ describe('front matter problems, with their lines', () => {
 
   it('bad YAML names its line (and refused blocks below are still listed)', () => {
     expect(problems('---\nid: x\ntitle: a: b\n---\n\n**太字**\n')).toEqual([
-      `3: ${ja.yaml('MULTILINE_IMPLICIT_KEY', '')}`,
+      `3: ${ja.yaml('BLOCK_AS_IMPLICIT_KEY', '')}`,
       `6: ${ja.unsupported('strong')}`,
+    ]);
+  });
+
+  it('a value starting with a YAML indicator is named with the fix (quote it), never read as something else', () => {
+    const fm = (line: string) => `---\nid: x\n${line}\nissuedOn: 2020-09-18\n---\n\n本文\n`;
+    for (const [line, c] of [
+      ['title: *重要* 速報', '*'],
+      ['title: !注意 速報', '!'],
+      ['title: [速報] 件名', '['],
+      ['title: {速報} 件名', '{'],
+      ['title: `速報`', '`'],
+      ['title: @速報', '@'],
+      ['title: &速報 件名', '&'],
+      ['title: x\nsummary: *a', '*'],
+    ] as const) {
+      const at = line.includes('summary') ? 4 : 3;
+      expect(problems(fm(line)), line).toEqual([`${at}: ${ja.yamlLeading(c)}`]);
+    }
+    // Quoted, the same text is fine; a valid YAML list where text was meant gets the hint.
+    expect(report(fm('title: "[速報] 件名"')).title).toBe('[速報] 件名');
+    expect(problems(fm('title: [速報]'))).toEqual([
+      `3: title: ${reportMessages.ja.wrongType('string', 'array')}${ja.quoteHint}`,
+    ]);
+  });
+
+  it('a value holding ": " is named with the fix', () => {
+    expect(problems('---\nid: x\ntitle: 件名: 副題\nissuedOn: 2020-09-18\n---\n\n本文\n')).toEqual([
+      `3: ${ja.yaml('BLOCK_AS_IMPLICIT_KEY', '')}`,
     ]);
   });
 
@@ -381,11 +409,11 @@ describe('front matter problems, with their lines', () => {
     );
     expect(p).toEqual([
       `1: title: ${m.required}`,
-      `2: id: ${m.wrongType('string', 'number')}`,
+      `2: id: ${m.wrongType('string', 'number')}${ja.quoteHint}`,
       `3: titel: ${m.unknownField('titel', 'title', [])}`,
       `4: issuedOn: ${m.dateNotReal('2020-02-30')}`,
       `5: sendAt: ${m.dateTimeFormat('2020-09-18 09:00')}`,
-      `6: summary: ${m.wrongType('string', 'array')}`,
+      `6: summary: ${m.wrongType('string', 'array')}${ja.quoteHint}`,
     ]);
   });
 
