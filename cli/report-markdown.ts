@@ -6,29 +6,11 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isReportId, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+import { cliTexts } from './i18n/index.ts';
 import { starterMarkdown } from './markdown/starter.ts';
 import { formatSourceProblem, loadReportSource, reportJson } from './report-source.ts';
 
-const messages = {
-  ja: {
-    badId: (id: string) =>
-      `レポートID にできません: ${id}（英小文字・数字・ハイフンで64文字以内、先頭は英小文字か数字。例: 2020-09-18-cashless）`,
-    exists: (file: string) => `すでにあります: ${file}（上書きしません）`,
-    created: (file: string) => `作りました: ${file}`,
-    next: (file: string) => `確認: npx kawaraban report preview ${file} --out preview/`,
-    problems: (file: string, n: number) => `${file}: ${n}件の問題があるため、変換しませんでした`,
-    written: (file: string) => `書き出しました: ${file}`,
-  },
-  en: {
-    badId: (id: string) =>
-      `not a usable report id: ${id} (lower-case letters, digits and hyphens, at most 64, starting with a letter or digit; e.g. 2020-09-18-cashless)`,
-    exists: (file: string) => `already exists: ${file} (not overwritten)`,
-    created: (file: string) => `created: ${file}`,
-    next: (file: string) => `check it: npx kawaraban report preview ${file} --out preview/`,
-    problems: (file: string, n: number) => `${file}: not converted, ${n} ${n === 1 ? 'problem' : 'problems'}`,
-    written: (file: string) => `written: ${file}`,
-  },
-} as const;
+const messages = { ja: cliTexts.ja.markdown, en: cliTexts.en.markdown };
 
 /** For validate / preview / upload: the report, or null after printing every problem and `summary`. */
 export async function loadMarkdownReport(

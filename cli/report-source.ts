@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseReport, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+import { cliTexts } from './i18n/index.ts';
 
 export interface SourceProblem {
   /** 1-based line (Markdown problems always have one; JSON ones when the JSON parser gives it). */
@@ -23,22 +24,6 @@ export type ReportSource =
   | { format: 'markdown' | 'json'; report: Report; problems: [] }
   | { format: 'markdown' | 'json'; report: null; problems: SourceProblem[]; readError?: string };
 
-const readMessages = {
-  ja: {
-    missing: (file: string) => `ファイルが見つかりません: ${file}`,
-    notFile: (file: string) => `ファイルではありません: ${file}`,
-    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
-    notUtf8: (file: string, line: number) =>
-      `${file}:${line}: UTF-8 ではない文字があります（UTF-8 で保存し直してください）`,
-  },
-  en: {
-    missing: (file: string) => `no such file: ${file}`,
-    notFile: (file: string) => `not a file: ${file}`,
-    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
-    notUtf8: (file: string, line: number) => `${file}:${line}: not UTF-8 text (save the file as UTF-8)`,
-  },
-} as const;
-
 export function isMarkdownPath(file: string): boolean {
   return ['.md', '.markdown'].includes(extname(file).toLowerCase());
 }
@@ -49,7 +34,7 @@ export async function loadReportSource(
   lang: ReportLang = 'ja',
   format: 'markdown' | 'json' = isMarkdownPath(file) ? 'markdown' : 'json',
 ): Promise<ReportSource> {
-  const m = readMessages[lang];
+  const m = cliTexts[lang].source;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);

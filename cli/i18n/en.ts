@@ -89,6 +89,27 @@ export const en: CliText = {
       keys: 'list the unsubscribe keys: id, signing or verifying, added, retires (never a secret)',
     },
   },
+  markdown: {
+    badId: (id: string) =>
+      `not a usable report id: ${id} (lower-case letters, digits and hyphens, at most 64, starting with a letter or digit; e.g. 2020-09-18-cashless)`,
+    exists: (file: string) => `already exists: ${file} (not overwritten)`,
+    created: (file: string) => `created: ${file}`,
+    next: (file: string) => `check it: npx kawaraban report preview ${file} --out preview/`,
+    problems: (file: string, n: number) => `${file}: not converted, ${n} ${n === 1 ? 'problem' : 'problems'}`,
+    written: (file: string) => `written: ${file}`,
+  },
+  source: {
+    missing: (file: string) => `no such file: ${file}`,
+    notFile: (file: string) => `not a file: ${file}`,
+    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
+    notUtf8: (file: string, line: number) => `${file}:${line}: not UTF-8 text (save the file as UTF-8)`,
+  },
+  subject: {
+    subject: (s: string) => `Subject: ${s}`,
+    width: (w: number, t: number) => `Subject length: ${w} full-width characters (title: ${t})`,
+    cut: (limit: number, visible: string) =>
+      `warning: a phone's inbox list cuts the title after about ${limit} full-width characters; it shows: "${visible}"`,
+  },
   common: {
     badLang: (value: string) => `--lang must be ja or en (got ${value})`,
     badStatus: (value: string, allowed: string) => `unknown status "${value}" (use one of: ${allowed})`,

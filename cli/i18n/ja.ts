@@ -88,6 +88,27 @@ export const ja = {
       keys: '配信停止キーの一覧: id、署名中か検証のみか、追加日、失効日（秘密の値は表示しない）',
     },
   },
+  markdown: {
+    badId: (id: string) =>
+      `レポートID にできません: ${id}（英小文字・数字・ハイフンで64文字以内、先頭は英小文字か数字。例: 2020-09-18-cashless）`,
+    exists: (file: string) => `すでにあります: ${file}（上書きしません）`,
+    created: (file: string) => `作りました: ${file}`,
+    next: (file: string) => `確認: npx kawaraban report preview ${file} --out preview/`,
+    problems: (file: string, n: number) => `${file}: ${n}件の問題があるため、変換しませんでした`,
+    written: (file: string) => `書き出しました: ${file}`,
+  },
+  source: {
+    missing: (file: string) => `ファイルが見つかりません: ${file}`,
+    notFile: (file: string) => `ファイルではありません: ${file}`,
+    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
+    notUtf8: (file: string, line: number) => `${file}:${line}: UTF-8 ではない文字があります（UTF-8 で保存し直してください）`,
+  },
+  subject: {
+    subject: (s: string) => `件名: ${s}`,
+    width: (w: number, t: number) => `件名の長さ: 全角${w}文字（タイトル部分 ${t}文字）`,
+    cut: (limit: number, visible: string) =>
+      `注意: スマートフォンの受信一覧ではタイトルが全角${limit}文字ほどで切れます。見える部分: 「${visible}」`,
+  },
   common: {
     badLang: (value: string) => `--lang は ja か en です（指定: ${value}）`,
     badStatus: (value: string, allowed: string) => `状態「${value}」は使えません（使えるもの: ${allowed}）`,
