@@ -18,7 +18,7 @@ import {
   type ReportLang,
 } from '../../functions/core/report-schema.ts';
 import { readFrontMatter } from './front-matter.ts';
-import { inlineLines, type InlineProblem } from './inline.ts';
+import { inlineLines, isComment, type InlineProblem } from './inline.ts';
 import { markdownMessages, type MarkdownMessages, type Section, type Unsupported } from './messages.ts';
 import { inlineLinesOf, inlineOf, referenceItem, sectionOf, startLine, topicItem } from './sections.ts';
 import { blockTree, markdownParser, type MdNode } from './tree.ts';
@@ -124,6 +124,7 @@ class ReportBuilder {
 
   block(node: MdNode): void {
     const token = node.token;
+    if (token.type === 'html_block' && isComment(token.content)) return; // an editor's note to self
     const refused = NOT_IN_BODY[token.type];
     if (refused) return this.problem(startLine(token), this.m.unsupported(refused));
     switch (token.type) {

@@ -5,7 +5,8 @@
  * - every line break (soft or hard) stays a line break, as in the JSON format;
  * - an autolink `<https://…>` or `[https://…](https://…)` is its URL, which the renderer links;
  * - bold, italics, strikethrough, inline code, images, HTML and links with their own text are
- *   refused with the line they are on, never dropped silently.
+ *   refused with the line they are on, never dropped silently;
+ * - an HTML comment `<!-- … -->` is the editor's note to self: invisible in Markdown, never sent.
  */
 import type { Token } from 'markdown-it';
 import type { Unsupported } from './messages.ts';
@@ -36,12 +37,16 @@ export function inlineLines(
   const lines: TextLine[] = [{ text: '', line: firstLine }];
   let line = firstLine;
   let inLink: { href: string; text: string; line: number } | null = null;
+  /** Lines a comment was taken out of: the spaces around it go too. */
+  const commented = new Set<number>();
   const append = (s: string) => {
     if (inLink) inLink.text += s;
     else lines[lines.length - 1]!.text += s;
   };
   for (const child of children) {
-    const refused = REFUSED_OPEN[child.type];
+    const comment = child.type === 'html_inline' && isComment(child.content);
+    if (comment) commented.add(lines.length - 1);
+    const refused = comment ? undefined : REFUSED_OPEN[child.type];
     if (refused) problem(line, refused);
     switch (child.type) {
       case 'softbreak':
@@ -70,6 +75,7 @@ export function inlineLines(
         append(child.content);
     }
   }
+  for (const i of commented) lines[i]!.text = lines[i]!.text.trim();
   return lines;
 }
 
@@ -84,4 +90,9 @@ function countNewlines(s: string): number {
   let n = 0;
   for (const c of s) if (c === '\n') n++;
   return n;
+}
+
+/** `<!-- … -->`: invisible in any Markdown rendering, so an editor's note that is never sent. */
+export function isComment(html: string): boolean {
+  return /^<!--[\s\S]*?-->\s*$/.test(html.trim()) && !html.trim().slice(4, -3).includes('-->');
 }

@@ -210,6 +210,17 @@ describe('what the format carries', () => {
     ]);
   });
 
+  it("HTML comments are the editor's notes to self: never sent, never a problem", () => {
+    expect(
+      report(
+        doc('<!-- 下書きメモ:', '  数字を確認 -->', '', '本文<!-- 要確認 -->です。', '- 項目 <!-- x -->'),
+      ).body,
+    ).toEqual([
+      { type: 'paragraph', text: '本文です。' },
+      { type: 'list', items: ['項目'] },
+    ]);
+  });
+
   it('link reference definitions work for references', () => {
     const r = report(
       doc(
