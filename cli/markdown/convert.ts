@@ -43,6 +43,10 @@ const NOT_IN_BODY: Record<string, Unsupported> = {
   html_block: 'html',
 };
 
+/** One parser for every conversion (the live preview converts on each save). */
+let shared: ReturnType<typeof markdownParser> | undefined;
+const parser = () => (shared ??= markdownParser());
+
 export function convertMarkdown(text: string, lang: ReportLang = 'ja'): MarkdownResult {
   const m = markdownMessages[lang];
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
@@ -51,7 +55,7 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
   for (const p of front.problems) builder.problem(p.line, p.message);
 
   const markdown = lines.map((l, i) => (i < front.lineCount ? '' : l)).join('\n');
-  for (const node of blockTree(markdownParser().parse(markdown, {}))) builder.block(node);
+  for (const node of blockTree(parser().parse(markdown, {}))) builder.block(node);
 
   // An empty body is named on the line after the front matter, or on its last line when nothing follows.
   const firstBodyLine = Math.min(front.lineCount + 1, lines.length);
