@@ -11,8 +11,10 @@
  * 4. Validate the assembled report with the report schema, and map each issue's JSON path back to
  *    the line it came from (a map kept while converting).
  */
+import { reportMessages } from '../../functions/core/report-messages.ts';
 import {
   jsonPath,
+  suggest,
   validateReport,
   type Report,
   type ReportLang,
@@ -61,9 +63,16 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
   const firstBodyLine = Math.min(front.lineCount + 1, lines.length);
   const value: Record<string, unknown> = {};
   for (const key of FRONT_KEYS) if (key in front.fields) value[key] = front.fields[key];
-  // Unknown keys go in too: the schema names them, with a "did you mean" when one is close.
-  for (const [key, v] of Object.entries(front.fields)) if (!(key in value)) value[key] = v;
-  for (const [key, line] of front.lines) builder.at(jsonPath([key]), line, key);
+  for (const [key, line] of front.lines) {
+    builder.at(jsonPath([key]), line, key);
+    // Named against the front matter's own keys (the schema's list would offer body, notes…).
+    if (!(FRONT_KEYS as readonly string[]).includes(key)) {
+      builder.problem(
+        line,
+        reportMessages[lang].unknownField(key, suggest(key, FRONT_KEYS), [...FRONT_KEYS]),
+      );
+    }
+  }
   Object.assign(value, builder.sections(firstBodyLine));
 
   const result = validateReport(value, lang);
@@ -78,8 +87,9 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
       if (issue.path === '$.body' && problems.length > 0) continue;
       const where = builder.lineOf(issue.path, 1);
       // `id: 20200918` or `title: [速報] …`: YAML read a number or a list where text was meant.
+      const known = (FRONT_KEYS as readonly string[]).includes(topKey ?? '');
       const hint =
-        topKey && topKey in front.fields && typeof front.fields[topKey] !== 'string' ? m.quoteHint : '';
+        known && topKey! in front.fields && typeof front.fields[topKey!] !== 'string' ? m.quoteHint : '';
       const message = `${issue.message}${hint}`;
       problems.push({ line: where.line, message: where.label ? m.field(where.label, message) : message });
     }

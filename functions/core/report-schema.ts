@@ -277,7 +277,7 @@ function clip(value: string, max = 40): string {
 }
 
 /** The closest allowed key for a typo ("titel" → "title"), if one is close enough to be a guess. */
-function suggest(key: string, allowed: string[]): string | undefined {
+export function suggest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {

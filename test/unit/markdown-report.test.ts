@@ -421,10 +421,21 @@ describe('front matter problems, with their lines', () => {
     expect(p).toEqual([
       `1: title: ${m.required}`,
       `2: id: ${m.wrongType('string', 'number')}${ja.quoteHint}`,
-      `3: titel: ${m.unknownField('titel', 'title', [])}`,
+      `3: ${m.unknownField('titel', 'title', [])}`,
       `4: issuedOn: ${m.dateNotReal('2020-02-30')}`,
       `5: sendAt: ${m.dateTimeFormat('2020-09-18 09:00')}`,
       `6: summary: ${m.wrongType('string', 'array')}${ja.quoteHint}`,
+    ]);
+  });
+
+  it("an unknown key is named against the front matter's own keys", () => {
+    const m = reportMessages.ja;
+    const keys = ['id', 'title', 'issuedOn', 'sendAt', 'summary'];
+    expect(
+      problems('---\nid: x\ntitle: y\nissuedOn: 2020-09-18\nnote: z\nsummery: s\n---\n\n本文\n'),
+    ).toEqual([
+      `5: ${m.unknownField('note', undefined, keys)}`,
+      `6: ${m.unknownField('summery', 'summary', keys)}`,
     ]);
   });
 
