@@ -191,7 +191,8 @@ class ReportBuilder {
   private paragraph(node: MdNode): void {
     const inline = inlineOf(node);
     const lines = inlineLines(inline?.children ?? [], startLine(node.token), this.inlineProblem);
-    const firstNote = lines.findIndex((l) => l.text.startsWith('※'));
+    const isNote = (l: (typeof lines)[number]) => l.text.startsWith('※') && !l.escapedStart;
+    const firstNote = lines.findIndex(isNote);
     const prose = firstNote < 0 ? lines : lines.slice(0, firstNote);
     if (prose.length) {
       if (this.section !== 'body') this.problem(prose[0]!.line, this.m.sectionContent(this.section));
@@ -199,7 +200,7 @@ class ReportBuilder {
     }
     if (firstNote < 0) return;
     for (const l of lines.slice(firstNote)) {
-      if (l.text.startsWith('※')) {
+      if (isNote(l)) {
         this.at(jsonPath(['notes', this.notes.length]), l.line);
         this.notes.push(l.text.replace(/^※[\s\u3000]*/, ''));
       } else {

@@ -15,6 +15,8 @@ export type InlineProblem = (line: number, what: Unsupported) => void;
 
 export interface TextLine {
   text: string;
+  /** The line starts with an escaped or entity character (`&#x203B;`): taken as written, never as a mark. */
+  escapedStart?: boolean;
   /** 1-based Markdown line. */
   line: number;
 }
@@ -70,6 +72,10 @@ export function inlineLines(
       case 'html_inline':
       case 'code_inline':
         line += countNewlines(child.content);
+        break;
+      case 'text_special':
+        if (!inLink && lines.at(-1)!.text === '') lines.at(-1)!.escapedStart = true;
+        append(child.content);
         break;
       default:
         append(child.content);

@@ -20,6 +20,8 @@ export function markdownParser() {
   md.normalizeLink = (url) => url;
   md.normalizeLinkText = (text) => text;
   md.validateLink = () => true;
+  // Keep escapes and entities as their own tokens: `&#x203B;` at a line's start is a written ※, not a note.
+  md.core.ruler.disable('text_join');
   return md;
 }
 

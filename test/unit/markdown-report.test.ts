@@ -153,6 +153,12 @@ describe('what the format carries', () => {
     expect(r.notes).toEqual(['注記1', '注記2\n二行目', '注記3']);
   });
 
+  it('a line that must start with ※ but is no note writes it as &#x203B;', () => {
+    const r = report(doc('&#x203B;印の項目は重要です。', '※ これは注記'));
+    expect(r.body).toEqual([{ type: 'paragraph', text: '※印の項目は重要です。' }]);
+    expect(r.notes).toEqual(['これは注記']);
+  });
+
   it('references: [title](url) — source, date (source may hold commas; 、 or ， also end it; any dash)', () => {
     const r = report(
       doc(
