@@ -60,6 +60,7 @@ export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Co
       rateFraction: config.sending.rateFraction,
       concurrency: config.sending.concurrency,
       dailyHeadroom: config.sending.dailyHeadroom,
+      leaseMarginMs: config.sending.leaseMarginMs,
       reputation,
     },
     { owner: randomUUID(), budgetMs: runBudget(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },

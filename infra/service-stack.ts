@@ -91,6 +91,11 @@ export const unsubscribeThrottle = { rateLimit: 50, burstLimit: 100 } as const;
  */
 export const dispatchBudgetMs = 50_000;
 export const dispatchTimeout = Duration.seconds(90);
+/**
+ * A run's lease lasts its budget plus this: past the function's timeout, so only a dead run's
+ * lease can expire, and not much more, so a crashed run holds its report about a minute and a half.
+ */
+export const leaseMarginMs = dispatchTimeout.toMilliseconds() - dispatchBudgetMs + 5_000;
 
 /** What the opt-in `mailto:` unsubscribe adds (context inboundUnsubscribe=true). */
 export interface InboundUnsubscribe {
@@ -191,7 +196,12 @@ export class ServiceStack extends Stack {
       memorySize: 512,
       timeout: dispatchTimeout,
       // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
-      environment: { ...environment, DISPATCH_BUDGET_MS: String(dispatchBudgetMs), POWERTOOLS_TRACE_ENABLED: 'false' },
+      environment: {
+        ...environment,
+        DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
+        LEASE_MARGIN_MS: String(leaseMarginMs),
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      },
       reservedConcurrentExecutions: 1,
     })
       .bindTable(stateful.reports, 'readwrite')

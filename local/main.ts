@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MissingJavaError } from './emulators.ts';
 import { localPorts, stateDir } from './config.ts';
+import { tickMsFromEnv } from './schedule.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { runDemo, type DemoResult } from './demo.ts';
 
@@ -30,8 +31,8 @@ function printSummary(stack: LocalStack, demo: DemoResult | null, serving: boole
     lines.push(
       '',
       `demo: report "${demo.reportId}" is ${demo.status}; sent to ${demo.delivered.length} of ${demo.confirmed} confirmed readers`,
-      ...Object.entries(demo.subscriberStatus).map(
-        ([email, status]) => `  ${email.padEnd(36)} ${status.padEnd(13)} ${demo.outcomes[email] ?? ''}`.trimEnd(),
+      ...Object.entries(demo.subscriberStatus).map(([email, status]) =>
+        `  ${email.padEnd(36)} ${status.padEnd(13)} ${demo.outcomes[email] ?? ''}`.trimEnd(),
       ),
       ...(demo.problems.length ? ['problems:', ...demo.problems.map((p) => `  - ${p}`)] : []),
     );
@@ -55,7 +56,13 @@ async function main(): Promise<number> {
   });
   const demoOnly = values.demo;
   const dir = demoOnly ? join(stateDir(), 'demo') : stateDir();
-  const tickMs = Number(process.env.KAWARABAN_TICK_MS ?? 3000);
+  let tickMs: number;
+  try {
+    tickMs = tickMsFromEnv();
+  } catch (err) {
+    console.error(`kawaraban: ${(err as Error).message}`);
+    return 1;
+  }
 
   let stack: LocalStack;
   try {

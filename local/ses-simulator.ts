@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { singleFlight } from './single-flight.ts';
 
 export type SesEventsHandler = (event: EventBridgeEvent<string, unknown>) => Promise<unknown>;
 
-interface StoredEmail {
+export interface StoredEmail {
   messageId: string;
   from: string;
   destination: { to: string[] };
@@ -21,7 +22,9 @@ type Outcome = 'bounce' | 'complaint' | 'success' | 'suppressionlist';
 
 /** Which simulator scenario an address asks for (labels such as bounce+x@ are allowed). */
 export function simulatorOutcome(address: string): Outcome | null {
-  const m = /^(bounce|complaint|success|suppressionlist)(\+[^@]*)?@simulator\.amazonses\.com$/i.exec(address.trim());
+  const m = /^(bounce|complaint|success|suppressionlist)(\+[^@]*)?@simulator\.amazonses\.com$/i.exec(
+    address.trim(),
+  );
   return m ? (m[1]!.toLowerCase() as Outcome) : null;
 }
 
@@ -61,7 +64,12 @@ export function simulatedEvent(mail: StoredEmail, recipient: string, outcome: Ou
       bounceType: 'Permanent',
       bounceSubType: outcome === 'suppressionlist' ? 'OnAccountSuppressionList' : 'General',
       bouncedRecipients: [
-        { emailAddress: recipient, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' },
+        {
+          emailAddress: recipient,
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+        },
       ],
       timestamp: ts,
       feedbackId: randomUUID(),
@@ -98,9 +106,41 @@ export function simulatedEvent(mail: StoredEmail, recipient: string, outcome: Ou
 }
 
 export interface Simulator {
-  /** Looks at the emulator once and publishes events for anything new. */
+  /** Looks at the emulator once (after a look already under way) and publishes events for anything new. */
   poll(): Promise<number>;
-  stop(): void;
+  /** Stops the timer and waits for a look under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What the simulator has seen, kept small: the emulator stamps each mail with whole seconds
+ * (`at`) and answers `GET /store?since=s` with the mails at or after `s`, so asking from the
+ * newest second seen returns only that second's mails again, which the ids of that second
+ * filter out. The store can hold thousands of report-sized mails; reading all of them every
+ * second slowed the SendEmail calls the same process serves (issue 6).
+ */
+export class StoreCursor {
+  private since = 0;
+  private idsAtSince = new Set<string>();
+
+  get query(): string {
+    return `since=${this.since}`;
+  }
+
+  /** The mails not seen before, in the emulator's order; remembers them. */
+  take(emails: StoredEmail[]): StoredEmail[] {
+    const fresh: StoredEmail[] = [];
+    for (const mail of emails) {
+      if (mail.at < this.since || (mail.at === this.since && this.idsAtSince.has(mail.messageId))) continue;
+      if (mail.at > this.since) {
+        this.since = mail.at;
+        this.idsAtSince = new Set();
+      }
+      this.idsAtSince.add(mail.messageId);
+      fresh.push(mail);
+    }
+    return fresh;
+  }
 }
 
 export function startSimulator(
@@ -109,29 +149,32 @@ export function startSimulator(
   everyMs: number,
   onResult: (r: unknown) => void,
 ): Simulator {
-  const seen = new Set<string>();
-  let busy: Promise<number> = Promise.resolve(0);
-  const poll = () =>
-    (busy = busy.then(async () => {
-      let published = 0;
-      try {
-        const res = await fetch(`${sesUrl}/store`);
-        const { emails } = (await res.json()) as { emails: StoredEmail[] };
-        for (const mail of emails) {
-          if (seen.has(mail.messageId)) continue;
-          seen.add(mail.messageId);
-          for (const to of mail.destination.to) {
-            const outcome = simulatorOutcome(to);
-            if (!outcome) continue;
-            onResult(await handler(simulatedEvent(mail, to, outcome)));
-            published++;
-          }
+  const cursor = new StoreCursor();
+  const look = singleFlight(async () => {
+    let published = 0;
+    try {
+      const res = await fetch(`${sesUrl}/store?${cursor.query}`);
+      if (!res.ok) throw new Error(`GET /store answered ${res.status}`);
+      const { emails } = (await res.json()) as { emails: StoredEmail[] };
+      for (const mail of cursor.take(emails)) {
+        for (const to of mail.destination.to) {
+          const outcome = simulatorOutcome(to);
+          if (!outcome) continue;
+          onResult(await handler(simulatedEvent(mail, to, outcome)));
+          published++;
         }
-      } catch (err) {
-        console.error('[ses-events] failed:', err instanceof Error ? err.message : err);
       }
-      return published;
-    }));
-  const timer = setInterval(poll, everyMs);
-  return { poll, stop: () => clearInterval(timer) };
+    } catch (err) {
+      console.error('[ses-events] failed:', err instanceof Error ? err.message : err);
+    }
+    return published;
+  });
+  const timer = setInterval(() => look.whenIdle(), everyMs);
+  return {
+    poll: () => look.fresh(),
+    async stop() {
+      clearInterval(timer);
+      await look.idle();
+    },
+  };
 }

@@ -60,7 +60,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let ticker: Ticker | undefined;
   let simulator: Simulator | undefined;
   const stop = async () => {
-    simulator?.stop();
+    await simulator?.stop();
     await ticker?.stop();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))));
     await Promise.allSettled(running.map((r) => r.stop()));

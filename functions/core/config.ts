@@ -43,6 +43,12 @@ const envSchema = z.object({
   DAILY_HEADROOM: z.coerce.number().int().min(0).default(100),
   /** How long one dispatcher run may send before it checkpoints and yields to the next tick. */
   DISPATCH_BUDGET_MS: z.coerce.number().int().min(1000).default(600_000),
+  /**
+   * How long a run's lease outlives its budget. A run that crashed holds the report this long
+   * past its budget before the next tick may take it over; a run still finishing its last sends
+   * must not be overtaken, so it stays above the slowest send (SES answers within seconds).
+   */
+  LEASE_MARGIN_MS: z.coerce.number().int().min(5_000).max(900_000).default(120_000),
   CONFIRM_TTL_HOURS: z.coerce.number().gt(0).default(48),
   /** Version of the consent wording / privacy policy a subscriber agrees to; kept with each consent record. */
   CONSENT_POLICY_VERSION: z.string().min(1).max(64).default('1'),
@@ -74,7 +80,7 @@ export interface Config {
   unsubscribeSecret: { value: string } | { file: string } | { arn: string };
   /** Seconds a read keyring is kept (Powertools Parameters' maxAge). */
   secretMaxAgeSeconds: number;
-  sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number };
+  sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number; leaseMarginMs: number };
   confirmTtlHours: number;
   consentPolicyVersion: string;
   defaultLocale: 'ja' | 'en';
@@ -119,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.SEND_CONCURRENCY,
       dailyHeadroom: e.DAILY_HEADROOM,
       budgetMs: e.DISPATCH_BUDGET_MS,
+      leaseMarginMs: e.LEASE_MARGIN_MS,
     },
     confirmTtlHours: e.CONFIRM_TTL_HOURS,
     consentPolicyVersion: e.CONSENT_POLICY_VERSION,

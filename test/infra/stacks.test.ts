@@ -302,6 +302,13 @@ describe('functions', () => {
     expect(p.Timeout * 1000).toBeGreaterThan(Number(p.Environment.Variables.DISPATCH_BUDGET_MS));
   });
 
+  it("a dispatch run's lease outlives the function (only a dead run's lease expires) by seconds, not minutes", () => {
+    const p = fnProps('dispatch');
+    const leaseMs = Number(p.Environment.Variables.DISPATCH_BUDGET_MS) + Number(p.Environment.Variables.LEASE_MARGIN_MS);
+    expect(leaseMs).toBeGreaterThan(p.Timeout * 1000);
+    expect(leaseMs - p.Timeout * 1000).toBeLessThanOrEqual(30_000);
+  });
+
   it('every function\'s environment passes loadConfig (tokens replaced by deploy-time stand-ins)', () => {
     for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
       const vars = fnProps(k).Environment.Variables as Record<string, unknown>;
