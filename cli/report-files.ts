@@ -83,7 +83,7 @@ async function loadReport(file: string, lang: ReportLang): Promise<Report | null
  * The newsletter settings a preview is rendered with: the deployment's when its variables are
  * set (or `npm start` wrote .local/env.json), otherwise the local stack's fictional defaults.
  */
-function previewContext(): NewsletterContext {
+export function previewContext(): NewsletterContext {
   loadCliEnv();
   // Applies the environment over the local defaults; a preview needs no secret.
   const env = localFunctionEnv(localPorts(), { value: 'unused-by-preview' });

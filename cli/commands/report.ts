@@ -33,10 +33,28 @@ export function registerReportCommands(program: Command, { t, lang, run }: Comma
   report
     .command('preview')
     .argument('<file>', h.file)
-    .requiredOption('--out <dir>', h.out)
+    .option('--out <dir>', h.out)
+    .option('--serve', h.serve)
+    .option('--port <port>', h.port, '3001')
     .description(h.preview)
-    .action((file: string, opts: { out: string }) =>
-      run(async () => (await import('../report-files.ts')).previewFile(file, opts.out, lang)),
+    .action((file: string, opts: { out?: string; serve?: boolean; port: string }) =>
+      run(async () => {
+        if (opts.serve) return (await import('../preview/command.ts')).serveFile(file, opts.port, lang);
+        if (!opts.out) {
+          console.error(`kawaraban: ${h.outOrServe}`);
+          return 2;
+        }
+        return (await import('../report-files.ts')).previewFile(file, opts.out, lang);
+      }),
+    );
+  report
+    .command('send-test')
+    .argument('<file|id>', h.sendTestTarget)
+    .requiredOption('--to <addresses>', h.to)
+    .option('--locale <locale>', h.locale)
+    .description(h.sendTest)
+    .action((target: string, opts: { to: string; locale?: string }) =>
+      run(async () => (await import('../report-send-test.ts')).sendTestCommand(target, opts)),
     );
   report
     .command('upload')

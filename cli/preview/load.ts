@@ -1,0 +1,98 @@
+/**
+ * Reading the editor's file for the live preview. The server depends only on `LoadReport`, so
+ * the Markdown loader (report convert) plugs in beside this JSON one without touching the server.
+ */
+import { readFile } from 'node:fs/promises';
+import { findNodeAtLocation, type Node, parseTree, type Segment } from 'jsonc-parser';
+import { lineColumn, locateJsonSyntaxError } from '../../functions/core/json-syntax.ts';
+import {
+  parseReport,
+  type Report,
+  type ReportIssue,
+  type ReportLang,
+} from '../../functions/core/report-schema.ts';
+
+/** One problem with the file, where an editor finds it. */
+export interface Problem {
+  /** 1-based, in the editor's file (for Markdown: the .md line, not generated JSON). */
+  line?: number;
+  column?: number;
+  /** The JSON path, or the Markdown construct, the problem is about. */
+  where?: string;
+  message: string;
+}
+
+export interface LoadResult {
+  report?: Report;
+  problems: Problem[];
+}
+
+export type LoadReport = (path: string) => Promise<LoadResult>;
+
+const unreadable = {
+  ja: (code: string) => `ファイルを読み込めません（${code}）`,
+  en: (code: string) => `cannot read the file (${code})`,
+} as const;
+
+/** The JSON report loader: schema problems get the line and column of the value they name. */
+export function jsonReportLoader(lang: ReportLang): LoadReport {
+  return async (path) => {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      return {
+        problems: [{ message: unreadable[lang]((err as NodeJS.ErrnoException).code ?? String(err)) }],
+      };
+    }
+    const result = parseReport(text, lang);
+    if (result.ok) return { report: result.report, problems: [] };
+    const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const syntax = locateJsonSyntaxError(source);
+    if (syntax)
+      return {
+        problems: result.issues.map((i) => ({
+          ...i,
+          where: i.path,
+          line: syntax.line,
+          column: syntax.column,
+        })),
+      };
+    const tree = parseTree(source);
+    return { problems: result.issues.map((issue) => locate(issue, source, tree)) };
+  };
+}
+
+function locate(
+  issue: ReportIssue & { line?: number; column?: number },
+  source: string,
+  tree: Node | undefined,
+): Problem {
+  const problem: Problem = { where: issue.path, message: issue.message };
+  if (issue.line) return { ...problem, line: issue.line, column: issue.column };
+  const segments = pathSegments(issue.path);
+  if (!tree || !segments) return problem;
+  // A missing field has no node: point at the nearest enclosing one that exists.
+  for (let n = segments.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, segments.slice(0, n));
+    if (!node) continue;
+    // For a field, the key is what the editor typed: point there.
+    const at = node.parent?.type === 'property' && n === segments.length ? node.parent.offset : node.offset;
+    return { ...problem, ...lineColumn(source, at) };
+  }
+  return problem;
+}
+
+/** `$.body[3].text` / `$["a b"]` → segments; null for anything else. */
+export function pathSegments(path: string): Segment[] | null {
+  if (!path.startsWith('$')) return null;
+  const out: Segment[] = [];
+  const step = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  step.lastIndex = 1;
+  while (step.lastIndex < path.length) {
+    const m = step.exec(path);
+    if (!m) return null;
+    out.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]!) as string)));
+  }
+  return out;
+}
