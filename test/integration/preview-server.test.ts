@@ -153,7 +153,7 @@ describe('report preview --serve', () => {
     const run = () =>
       page.evaluate(async () => {
         const axe = (
-          window as unknown as {
+          globalThis as unknown as {
             axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string }[] }> };
           }
         ).axe;
