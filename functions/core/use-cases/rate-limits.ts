@@ -55,6 +55,16 @@ export const CONFIRMATION_EMAIL_LIMIT: SpacingRule = { minGapSeconds: 600, max: 
  */
 export const SUPPRESSED_CONFIRMATION_LIMIT: SpacingRule = { minGapSeconds: 7 * 86_400, max: 1, windowSeconds: 7 * 86_400 };
 
+/**
+ * Test sends (`kawaraban report send-test`), for the whole stack, in sliding windows (exact:
+ * no burst at a window's edge): a few a minute is plenty for an editor checking a report, and
+ * caps what a leaked editor credential can mail strangers.
+ */
+export const TEST_SEND_LIMITS: readonly SpacingRule[] = [
+  { minGapSeconds: 0, max: 20, windowSeconds: 3600 },
+  { minGapSeconds: 0, max: 3, windowSeconds: 60 },
+];
+
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimitStore {

@@ -1,0 +1,254 @@
+/**
+ * `kawaraban report send-test <file|id> --to a@example.com[,b@example.com] [--locale ja|en]`:
+ * the email readers would get, to a few addresses only (functions/core/use-cases/send-test.ts).
+ * `<file>` is rendered here with the render function's renderer; `<id>` sends the uploaded
+ * report's stored rendering. Talks to the stack the other report commands use (.local/env.json
+ * or the environment). Exit codes: 0 sent, 1 refused or failed, 2 bad arguments.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { EmailProblem } from '../functions/core/email-address.ts';
+import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
+import { REPORT_ID_PATTERN, type RenderedPart, type RenderedReport } from '../functions/core/report.ts';
+import type { Locale } from '../functions/core/subscriber.ts';
+import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
+import { loadCliEnv } from './env.ts';
+
+const emailProblems: Record<ReportLang, Record<EmailProblem, string>> = {
+  ja: {
+    empty: '空です',
+    'too-long': '長すぎます',
+    'missing-at': '@ とドメインがありません',
+    'full-width': '全角文字が含まれています',
+    whitespace: '空白や制御文字が含まれています',
+    'local-part': '@ の前に使えない文字があります',
+    domain: 'ドメインが正しくありません',
+  },
+  en: {
+    empty: 'empty',
+    'too-long': 'too long',
+    'missing-at': 'no @ and domain',
+    'full-width': 'contains full-width characters',
+    whitespace: 'contains spaces or control characters',
+    'local-part': 'has characters not allowed before the @',
+    domain: 'the domain is not valid',
+  },
+};
+
+const messages = {
+  ja: {
+    noTo: '--to に宛先を 1 件以上指定してください（カンマ区切り、最大 10 件）',
+    tooMany: (n: number, max: number) => `--to の宛先が多すぎます: ${n} 件（最大 ${max} 件）`,
+    invalid: (pos: number, value: string, why: string) => `--to の ${pos} 件目「${value}」: ${why}`,
+    duplicate: (pos: number, value: string, first: number) =>
+      `--to の ${pos} 件目「${value}」は ${first} 件目と同じメールボックスです`,
+    refused: '送信しませんでした（誰にも送っていません）',
+    limited: (s: number) =>
+      `テスト送信の上限に達しました（1 分に 3 回、1 時間に 20 回まで）。${s} 秒後に再度お試しください`,
+    neither: (arg: string) => `ファイルでも報告 id でもありません: ${arg}`,
+    unknown: (id: string) => `報告が見つかりません: ${id}`,
+    notRendered: (id: string, status: string) =>
+      `報告 ${id} はレンダリングされていません（状態: ${status}）。ファイルを指定してください`,
+    invalidFile: (file: string, n: number) => `${file}: ${n}件の問題があるため、送信しませんでした`,
+    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
+    noSetting: (name: string) =>
+      `${name} が設定されていません: ローカルでは npm start を起動したままにし、AWS ではスタックの値を ${name} に設定してください`,
+    badLocale: (v: string) => `--locale は ja か en です（指定値: ${v}）`,
+    sent: (n: number, subject: string) => `テスト送信しました: ${n} 件 — 件名「${subject}」`,
+    to: (a: string) => `  宛先: ${a}`,
+    failed: (a: string, why: string) => `  送信できませんでした: ${a}（${why}）`,
+    audit: (caller: string, id: string) => `記録: 送信者 ${caller}（監査記録 test#${id}）`,
+  },
+  en: {
+    noTo: 'give at least one address with --to (comma-separated, at most 10)',
+    tooMany: (n: number, max: number) => `too many addresses in --to: ${n} (at most ${max})`,
+    invalid: (pos: number, value: string, why: string) => `--to address ${pos} "${value}": ${why}`,
+    duplicate: (pos: number, value: string, first: number) =>
+      `--to address ${pos} "${value}" is the same mailbox as address ${first}`,
+    refused: 'nothing was sent (to anyone)',
+    limited: (s: number) => `the test-send limit is reached (3 a minute, 20 an hour): try again in ${s} s`,
+    neither: (arg: string) => `neither a file nor a report id: ${arg}`,
+    unknown: (id: string) => `no such report: ${id}`,
+    notRendered: (id: string, status: string) =>
+      `report ${id} has no rendering (status ${status}): give the file instead`,
+    invalidFile: (file: string, n: number) => `${file}: not sent, ${n} ${n === 1 ? 'problem' : 'problems'}`,
+    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
+    noSetting: (name: string) =>
+      `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack on AWS`,
+    badLocale: (v: string) => `--locale is ja or en (got ${v})`,
+    sent: (n: number, subject: string) =>
+      `test sent to ${n} ${n === 1 ? 'address' : 'addresses'} — subject "${subject}"`,
+    to: (a: string) => `  to: ${a}`,
+    failed: (a: string, why: string) => `  not sent: ${a} (${why})`,
+    audit: (caller: string, id: string) => `recorded: sent by ${caller} (audit record test#${id})`,
+  },
+} as const;
+
+type Messages = (typeof messages)[ReportLang];
+
+const lang = (): ReportLang => (process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja');
+
+const SETTINGS = [
+  'SUBSCRIBERS_TABLE',
+  'REPORTS_TABLE',
+  'FROM_ADDRESS',
+  'PUBLIC_BASE_URL',
+  'UNSUBSCRIBE_MAILTO',
+] as const;
+
+export async function sendTestCommand(
+  target: string,
+  opts: { to: string; locale?: string },
+): Promise<number> {
+  loadCliEnv();
+  const m = messages[lang()];
+  const locale = opts.locale ?? (process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja');
+  if (locale !== 'ja' && locale !== 'en') {
+    console.error(m.badLocale(locale));
+    return 2;
+  }
+  // The recipients are checked before anything is read or rendered: a typo costs nothing.
+  const { parseTestRecipients, sendTest } = await import('../functions/core/use-cases/send-test.ts');
+  const checked = parseTestRecipients(opts.to);
+  if (!checked.ok) return refuse(m, checked.problems);
+
+  for (const name of SETTINGS) {
+    if (!process.env[name]) {
+      console.error(m.noSetting(name));
+      return 1;
+    }
+  }
+  const source = await loadSource(target, locale, m);
+  if (!source) return 1;
+
+  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  const [
+    { dynamo },
+    { sesv2 },
+    { sesMailer },
+    { dynamoRateLimitStore },
+    { dynamoTestSendAudit },
+    { callerIdentity },
+  ] = await Promise.all([
+    import('../functions/adapters/aws/dynamo.ts'),
+    import('../functions/adapters/aws/sesv2.ts'),
+    import('../functions/adapters/ses-mailer.ts'),
+    import('../functions/adapters/dynamo-rate-limit-store.ts'),
+    import('../functions/adapters/dynamo-test-send-audit.ts'),
+    import('./caller.ts'),
+  ]);
+  const env = process.env as Record<(typeof SETTINGS)[number], string> & NodeJS.ProcessEnv;
+  const caller = await callerIdentity();
+  const outcome: SendTestOutcome = await sendTest(
+    {
+      mailer: sesMailer(sesv2, {
+        from: env.FROM_ADDRESS,
+        configurationSet: env.SES_CONFIGURATION_SET || undefined,
+      }),
+      limits: dynamoRateLimitStore(dynamo, env.SUBSCRIBERS_TABLE),
+      audit: dynamoTestSendAudit(dynamo, env.REPORTS_TABLE),
+      clock: { now: () => new Date() },
+      newId: randomUUID,
+    },
+    {
+      ...source,
+      to: opts.to,
+      caller,
+      publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      unsubscribeMailto: env.UNSUBSCRIBE_MAILTO,
+    },
+  );
+  if (outcome.kind === 'refused') return refuse(m, outcome.problems);
+  if (outcome.kind === 'limited') {
+    console.error(m.limited(outcome.retryAfterSeconds));
+    return 1;
+  }
+  console.log(m.sent(outcome.sent.length, outcome.subject));
+  for (const a of outcome.sent) console.log(m.to(a));
+  for (const f of outcome.failed) console.error(m.failed(f.to, f.error));
+  console.log(m.audit(caller, outcome.auditId));
+  return outcome.failed.length ? 1 : 0;
+}
+
+function refuse(m: Messages, problems: RecipientProblem[]): number {
+  const l = lang();
+  for (const p of problems) {
+    if (p.kind === 'none') console.error(m.noTo);
+    else if (p.kind === 'too-many') console.error(m.tooMany(p.count, p.max));
+    else if (p.kind === 'invalid') console.error(m.invalid(p.position, p.value, emailProblems[l][p.problem]));
+    else console.error(m.duplicate(p.position, p.value, p.firstPosition));
+  }
+  console.error(m.refused);
+  return 2;
+}
+
+interface Source {
+  reportId: string;
+  source: 'file' | 'uploaded';
+  part: RenderedPart;
+  placeholder: string;
+}
+
+/** An existing file is rendered here; otherwise a report id is looked up in the stack. */
+async function loadSource(target: string, locale: Locale, m: Messages): Promise<Source | null> {
+  if (existsSync(target) && statSync(target).isFile()) return renderFile(target, locale, m);
+  if (!REPORT_ID_PATTERN.test(target)) {
+    console.error(m.neither(target));
+    return null;
+  }
+  return storedRendering(target, locale, m);
+}
+
+async function renderFile(file: string, locale: Locale, m: Messages): Promise<Source | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    console.error(m.unreadable(file, (err as NodeJS.ErrnoException).code ?? String(err)));
+    return null;
+  }
+  const parsed = parseReport(text, lang());
+  if (!parsed.ok) {
+    for (const issue of parsed.issues) console.error(`${issue.path}: ${issue.message}`);
+    console.error(m.invalidFile(file, parsed.issues.length));
+    return null;
+  }
+  // The render function's renderer and settings: the same bytes readers would get.
+  const [{ renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER }, { previewContext }] = await Promise.all([
+    import('../emails/render.ts'),
+    import('./report-files.ts'),
+  ]);
+  const part = await renderReportEmail(parsed.report, previewContext(), locale);
+  return { reportId: parsed.report.id, source: 'file', part, placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER };
+}
+
+async function storedRendering(id: string, locale: Locale, m: Messages): Promise<Source | null> {
+  const bucket = process.env.UPLOAD_BUCKET;
+  if (!bucket) {
+    console.error(m.noSetting('UPLOAD_BUCKET'));
+    return null;
+  }
+  const [{ dynamo }, { s3 }, { dynamoReportStore }, { s3BlobStore }] = await Promise.all([
+    import('../functions/adapters/aws/dynamo.ts'),
+    import('../functions/adapters/aws/s3.ts'),
+    import('../functions/adapters/dynamo-report-store.ts'),
+    import('../functions/adapters/s3-blob-store.ts'),
+  ]);
+  const record = await dynamoReportStore(dynamo, process.env.REPORTS_TABLE!).get(id);
+  if (!record) {
+    console.error(m.unknown(id));
+    return null;
+  }
+  if (!record.renderedKey) {
+    console.error(m.notRendered(id, record.status));
+    return null;
+  }
+  const rendered = JSON.parse(await s3BlobStore(s3, bucket).getText(record.renderedKey)) as RenderedReport;
+  return {
+    reportId: id,
+    source: 'uploaded',
+    part: rendered.locales[locale],
+    placeholder: rendered.placeholder,
+  };
+}
