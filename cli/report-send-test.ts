@@ -8,33 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { EmailProblem } from '../functions/core/email-address.ts';
+import { userInfo } from 'node:os';
+import { emailProblemMessages } from '../functions/core/import-messages.ts';
 import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
 import { REPORT_ID_PATTERN, type RenderedPart, type RenderedReport } from '../functions/core/report.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
+import { cliLang } from './context.ts';
+import { editorIdentity, isLocalStack } from './editor-identity.ts';
 import { loadCliEnv } from './env.ts';
-
-const emailProblems: Record<ReportLang, Record<EmailProblem, string>> = {
-  ja: {
-    empty: '空です',
-    'too-long': '長すぎます',
-    'missing-at': '@ とドメインがありません',
-    'full-width': '全角文字が含まれています',
-    whitespace: '空白や制御文字が含まれています',
-    'local-part': '@ の前に使えない文字があります',
-    domain: 'ドメインが正しくありません',
-  },
-  en: {
-    empty: 'empty',
-    'too-long': 'too long',
-    'missing-at': 'no @ and domain',
-    'full-width': 'contains full-width characters',
-    whitespace: 'contains spaces or control characters',
-    'local-part': 'has characters not allowed before the @',
-    domain: 'the domain is not valid',
-  },
-};
 
 const messages = {
   ja: {
@@ -58,7 +40,8 @@ const messages = {
     sent: (n: number, subject: string) => `テスト送信しました: ${n} 件 — 件名「${subject}」`,
     to: (a: string) => `  宛先: ${a}`,
     failed: (a: string, why: string) => `  送信できませんでした: ${a}（${why}）`,
-    audit: (caller: string, id: string) => `記録: 送信者 ${caller}（監査記録 test#${id}）`,
+    noCaller: 'AWS の呼び出し元を確認できないため送信しませんでした（STS GetCallerIdentity）',
+    audit: (caller: string, id: string) => `記録: 送信者 ${caller}（監査記録 audit#test-send#${id}）`,
   },
   en: {
     noTo: 'give at least one address with --to (comma-separated, at most 10)',
@@ -81,13 +64,14 @@ const messages = {
       `test sent to ${n} ${n === 1 ? 'address' : 'addresses'} — subject "${subject}"`,
     to: (a: string) => `  to: ${a}`,
     failed: (a: string, why: string) => `  not sent: ${a} (${why})`,
-    audit: (caller: string, id: string) => `recorded: sent by ${caller} (audit record test#${id})`,
+    noCaller: 'not sent: the AWS caller could not be identified (STS GetCallerIdentity)',
+    audit: (caller: string, id: string) => `recorded: sent by ${caller} (audit record audit#test-send#${id})`,
   },
 } as const;
 
 type Messages = (typeof messages)[ReportLang];
 
-const lang = (): ReportLang => (process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja');
+const lang = (): ReportLang => cliLang();
 
 const SETTINGS = [
   'SUBSCRIBERS_TABLE',
@@ -123,23 +107,20 @@ export async function sendTestCommand(
   if (!source) return 1;
 
   // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
-  const [
-    { dynamo },
-    { sesv2 },
-    { sesMailer },
-    { dynamoRateLimitStore },
-    { dynamoTestSendAudit },
-    { callerIdentity },
-  ] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
-    import('../functions/adapters/aws/sesv2.ts'),
-    import('../functions/adapters/ses-mailer.ts'),
-    import('../functions/adapters/dynamo-rate-limit-store.ts'),
-    import('../functions/adapters/dynamo-test-send-audit.ts'),
-    import('./caller.ts'),
-  ]);
+  const [{ dynamo }, { sesv2 }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
+    await Promise.all([
+      import('../functions/adapters/aws/dynamo.ts'),
+      import('../functions/adapters/aws/sesv2.ts'),
+      import('../functions/adapters/ses-mailer.ts'),
+      import('../functions/adapters/dynamo-rate-limit-store.ts'),
+      import('../functions/adapters/dynamo-test-send-audit.ts'),
+    ]);
   const env = process.env as Record<(typeof SETTINGS)[number], string> & NodeJS.ProcessEnv;
-  const caller = await callerIdentity();
+  const caller = await testSendCaller();
+  if (!caller) {
+    console.error(m.noCaller);
+    return 1;
+  }
   const outcome: SendTestOutcome = await sendTest(
     {
       mailer: sesMailer(sesv2, {
@@ -147,7 +128,7 @@ export async function sendTestCommand(
         configurationSet: env.SES_CONFIGURATION_SET || undefined,
       }),
       limits: dynamoRateLimitStore(dynamo, env.SUBSCRIBERS_TABLE),
-      audit: dynamoTestSendAudit(dynamo, env.REPORTS_TABLE),
+      audit: dynamoTestSendAudit(dynamo, env.SUBSCRIBERS_TABLE),
       clock: { now: () => new Date() },
       newId: randomUUID,
     },
@@ -171,12 +152,32 @@ export async function sendTestCommand(
   return outcome.failed.length ? 1 : 0;
 }
 
+/**
+ * Who sends, for the audit record: the AWS principal's ARN (STS), or locally `local:<name>`
+ * from KAWARABAN_EDITOR, else the OS user (nobody signs in locally). Null: unknown on AWS.
+ */
+export async function testSendCaller(): Promise<string | null> {
+  const id = await editorIdentity();
+  if (!('missing' in id)) return isLocalStack() ? id.principal : id.display;
+  return isLocalStack() ? `local:${osUser()}` : null;
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    // No passwd entry (some containers).
+    return 'unknown';
+  }
+}
+
 function refuse(m: Messages, problems: RecipientProblem[]): number {
   const l = lang();
   for (const p of problems) {
     if (p.kind === 'none') console.error(m.noTo);
     else if (p.kind === 'too-many') console.error(m.tooMany(p.count, p.max));
-    else if (p.kind === 'invalid') console.error(m.invalid(p.position, p.value, emailProblems[l][p.problem]));
+    else if (p.kind === 'invalid')
+      console.error(m.invalid(p.position, p.value, emailProblemMessages[l][p.problem]));
     else console.error(m.duplicate(p.position, p.value, p.firstPosition));
   }
   console.error(m.refused);

@@ -1,33 +1,35 @@
 /**
- * Test-send audit records beside their report in the reports table: items `test#<when>#<id>`.
- * No `status` attribute (the byStatus index stays reports only), no TTL (an audit trail is
- * kept), and no addresses: only their hashes and the caller.
+ * Test-send audit records in the subscribers table, beside the rate-limit counters, under
+ * `audit#test-send#<when>#<id>`: editors who may not write the reports table (two-person
+ * approval) can still be allowed these keys alone (`dynamodb:LeadingKeys`). No `id` or
+ * `status` attribute, so the indexes and subscriber scans never see them; no TTL (an audit
+ * trail is kept); no addresses, only their hashes and the caller.
  */
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TestSendAudit } from '../core/use-cases/send-test.ts';
 
-export const TEST_SEND_ITEM_PREFIX = 'test#';
+export const TEST_SEND_AUDIT_PREFIX = 'audit#test-send#';
 
 export function dynamoTestSendAudit(db: DynamoDBDocumentClient, table: string): TestSendAudit {
   return {
     async record(entry) {
-      const { id, reportId, ...rest } = entry;
+      const { id, ...rest } = entry;
       await db.send(
         new PutCommand({
           TableName: table,
-          Item: { reportId, item: `${TEST_SEND_ITEM_PREFIX}${id}`, ...rest, outcome: 'sending' },
+          Item: { email: `${TEST_SEND_AUDIT_PREFIX}${id}`, ...rest, outcome: 'sending' },
           // An id is used once: never overwrite a record.
-          ConditionExpression: 'attribute_not_exists(reportId)',
+          ConditionExpression: 'attribute_not_exists(email)',
         }),
       );
     },
-    async finish(reportId, id, outcome) {
+    async finish(_reportId, id, outcome) {
       await db.send(
         new UpdateCommand({
           TableName: table,
-          Key: { reportId, item: `${TEST_SEND_ITEM_PREFIX}${id}` },
+          Key: { email: `${TEST_SEND_AUDIT_PREFIX}${id}` },
           UpdateExpression: 'SET outcome = :o, sent = :s, failed = :f, finishedAt = :at',
-          ConditionExpression: 'attribute_exists(reportId)',
+          ConditionExpression: 'attribute_exists(email)',
           ExpressionAttributeValues: {
             ':o': outcome.failed ? 'partly-failed' : 'sent',
             ':s': outcome.sent,

@@ -177,6 +177,9 @@ export const en: ImportMessages = {
 
 export const importMessages = { ja, en } as const;
 
+/** Why an address was refused, per language: for every command that takes addresses. */
+export const emailProblemMessages = { ja: emailJa, en: emailEn } as const;
+
 /** `line N: column: reason` (or `line N: reason` for a whole line or the file). */
 export function formatIssue(issue: ImportIssue, lang: ImportLang): string {
   const where = issue.column === null ? `line ${issue.line}` : `line ${issue.line}: ${issue.column}`;

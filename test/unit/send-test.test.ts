@@ -2,7 +2,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callerIdentity } from '../../cli/caller.ts';
+import { testSendCaller } from '../../cli/report-send-test.ts';
 import { MAX_TEST_RECIPIENTS, parseTestRecipients } from '../../functions/core/use-cases/send-test.ts';
 
 describe('parseTestRecipients', () => {
@@ -33,30 +33,42 @@ describe('parseTestRecipients', () => {
   });
 });
 
-describe('callerIdentity', () => {
+describe('testSendCaller', () => {
   const sts = mockClient(STSClient);
-  afterEach(() => sts.reset());
+  const saved = { s3: process.env.AWS_ENDPOINT_URL_S3, editor: process.env.KAWARABAN_EDITOR };
+  const restore = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  afterEach(() => {
+    sts.reset();
+    restore('AWS_ENDPOINT_URL_S3', saved.s3);
+    restore('KAWARABAN_EDITOR', saved.editor);
+  });
 
-  it('asks STS when the SES endpoint is AWS', async () => {
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:sts::123456789012:assumed-role/Editor/tanaka', Account: '123456789012' });
-    expect(await callerIdentity({ AWS_REGION: 'ap-northeast-1' })).toBe(
-      'arn:aws:sts::123456789012:assumed-role/Editor/tanaka',
-    );
+  it('records the ARN STS gives when the stack is on AWS', async () => {
+    delete process.env.AWS_ENDPOINT_URL_S3;
+    sts.on(GetCallerIdentityCommand).resolves({
+      UserId: 'AROAEXAMPLE:tanaka@corp',
+      Arn: 'arn:aws:sts::123456789012:assumed-role/Editor/tanaka@corp',
+      Account: '123456789012',
+    });
+    expect(await testSendCaller()).toBe('arn:aws:sts::123456789012:assumed-role/Editor/tanaka@corp');
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
   });
 
-  it('fails rather than send unrecorded when STS gives no identity', async () => {
+  it('refuses (null) when STS names nobody', async () => {
+    delete process.env.AWS_ENDPOINT_URL_S3;
     sts.on(GetCallerIdentityCommand).resolves({});
-    await expect(callerIdentity({ AWS_REGION: 'ap-northeast-1' })).rejects.toThrow(/no Arn/);
+    expect(await testSendCaller()).toBeNull();
   });
 
   it('names the local user against the local stack, without calling STS', async () => {
-    expect(
-      await callerIdentity({ AWS_ENDPOINT_URL_SESV2: 'http://127.0.0.1:8005', KAWARABAN_EDITOR: ' sato ' }),
-    ).toBe('local:sato');
-    expect(await callerIdentity({ AWS_ENDPOINT_URL_SESV2: 'http://127.0.0.1:8005' })).toMatch(/^local:.+/);
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://127.0.0.1:4569';
+    process.env.KAWARABAN_EDITOR = ' sato ';
+    expect(await testSendCaller()).toBe('local:sato');
+    delete process.env.KAWARABAN_EDITOR;
+    expect(await testSendCaller()).toMatch(/^local:.+/);
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@
  *    test send must not count against the report).
  * 5. Record the outcome on the audit record.
  */
-import { checkEmail, type EmailProblem, mailboxKey } from '../email-address.ts';
+import { checkNewAddress, type EmailProblem, mailboxKey } from '../email-address.ts';
 import { unsubscribeUrl } from '../links.ts';
 import type { Clock, Mailer, OutgoingEmail } from '../ports.ts';
 import type { RenderedPart } from '../report.ts';
@@ -38,7 +38,7 @@ export function parseTestRecipients(raw: string): RecipientCheck {
   const addresses: string[] = [];
   const seen = new Map<string, number>();
   values.forEach((value, i) => {
-    const checked = checkEmail(value);
+    const checked = checkNewAddress(value);
     if (!checked.ok) {
       problems.push({ kind: 'invalid', position: i + 1, value, problem: checked.problem });
       return;
