@@ -119,7 +119,7 @@ export async function sendTest(deps: SendTestDeps, req: SendTestRequest): Promis
 
   // 3. The audit record, before any mail leaves.
   const subject = `${TEST_SUBJECT_PREFIX}${req.part.subject}`;
-  // Sorts by time within the report: `test#<when>#<random>`.
+  // `<when>#<random>`: records sort by time.
   const auditId = `${deps.clock.now().toISOString()}#${deps.newId()}`;
   await deps.audit.record({
     id: auditId,
