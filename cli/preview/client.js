@@ -30,7 +30,7 @@ function problemItem(p) {
   const where = document.createElement('span');
   where.className = 'where';
   const at = p.line ? (p.column ? fill(M.ja.at, p) : fill(M.ja.atLine, p)) : '';
-  where.textContent = [state.file + (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''), p.where]
+  where.textContent = [state.file + (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''), p.path]
     .filter(Boolean)
     .join(' ');
   if (at) where.title = at;

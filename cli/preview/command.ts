@@ -71,7 +71,7 @@ export async function serveFile(file: string, rawPort: string, lang: ReportLang)
     const s = preview.session.state;
     for (const p of s.problems)
       console.error(
-        `${s.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${p.where ? `${p.where}: ` : ''}${p.message}`,
+        `${s.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`,
       );
     const mail = s.rendering?.locales[lang];
     if (s.phase === 'ok' && mail) {

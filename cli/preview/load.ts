@@ -1,6 +1,7 @@
 /**
  * Reading the editor's file for the live preview. The server depends only on `LoadReport`, so
- * the Markdown loader (report convert) plugs in beside this JSON one without touching the server.
+ * the Markdown loader (report convert) plugs in beside this JSON one without touching the server;
+ * `Problem` has the shape of that loader's problems (line, column, JSON path, message).
  */
 import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, type Node, parseTree, type Segment } from 'jsonc-parser';
@@ -18,7 +19,7 @@ export interface Problem {
   line?: number;
   column?: number;
   /** The JSON path, or the Markdown construct, the problem is about. */
-  where?: string;
+  path?: string;
   message: string;
 }
 
@@ -53,7 +54,6 @@ export function jsonReportLoader(lang: ReportLang): LoadReport {
       return {
         problems: result.issues.map((i) => ({
           ...i,
-          where: i.path,
           line: syntax.line,
           column: syntax.column,
         })),
@@ -68,7 +68,7 @@ function locate(
   source: string,
   tree: Node | undefined,
 ): Problem {
-  const problem: Problem = { where: issue.path, message: issue.message };
+  const problem: Problem = { path: issue.path, message: issue.message };
   if (issue.line) return { ...problem, line: issue.line, column: issue.column };
   const segments = pathSegments(issue.path);
   if (!tree || !segments) return problem;

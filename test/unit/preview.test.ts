@@ -66,14 +66,14 @@ describe('jsonReportLoader', () => {
     const r = await load(text);
     expect(r.report).toBeUndefined();
     expect(r.problems).toContainEqual(
-      expect.objectContaining({ where: '$.issuedOn', line: lineOf('"issuedOn"'), column: 3 }),
+      expect.objectContaining({ path: '$.issuedOn', line: lineOf('"issuedOn"'), column: 3 }),
     );
     expect(r.problems).toContainEqual(
-      expect.objectContaining({ where: '$.body[0].txt', line: lineOf('"txt"') }),
+      expect.objectContaining({ path: '$.body[0].txt', line: lineOf('"txt"') }),
     );
     // A missing field points at the object that lacks it.
     expect(r.problems).toContainEqual(
-      expect.objectContaining({ where: '$.body[0].text', line: lineOf('"type": "paragraph"') - 1 }),
+      expect.objectContaining({ path: '$.body[0].text', line: lineOf('"type": "paragraph"') - 1 }),
     );
   });
 
