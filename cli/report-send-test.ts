@@ -7,10 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { emailProblemMessages } from '../functions/core/import-messages.ts';
-import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
+import type { ReportLang } from '../functions/core/report-schema.ts';
 import { REPORT_ID_PATTERN, type RenderedPart, type RenderedReport } from '../functions/core/report.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
@@ -33,7 +32,6 @@ const messages = {
     notRendered: (id: string, status: string) =>
       `報告 ${id} はレンダリングされていません（状態: ${status}）。ファイルを指定してください`,
     invalidFile: (file: string, n: number) => `${file}: ${n}件の問題があるため、送信しませんでした`,
-    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
     noSetting: (name: string) =>
       `${name} が設定されていません: ローカルでは npm start を起動したままにし、AWS ではスタックの値を ${name} に設定してください`,
     badLocale: (v: string) => `--locale は ja か en です（指定値: ${v}）`,
@@ -56,7 +54,6 @@ const messages = {
     notRendered: (id: string, status: string) =>
       `report ${id} has no rendering (status ${status}): give the file instead`,
     invalidFile: (file: string, n: number) => `${file}: not sent, ${n} ${n === 1 ? 'problem' : 'problems'}`,
-    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
     noSetting: (name: string) =>
       `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack on AWS`,
     badLocale: (v: string) => `--locale is ja or en (got ${v})`,
@@ -201,27 +198,24 @@ async function loadSource(target: string, locale: Locale, m: Messages): Promise<
   return storedRendering(target, locale, m);
 }
 
+/** A JSON or Markdown report file (cli/report-source.ts), rendered as the render function does. */
 async function renderFile(file: string, locale: Locale, m: Messages): Promise<Source | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    console.error(m.unreadable(file, (err as NodeJS.ErrnoException).code ?? String(err)));
+  const { loadReportSource, formatSourceProblem } = await import('./report-source.ts');
+  const source = await loadReportSource(file, lang());
+  if (!source.report) {
+    if (source.readError) console.error(source.readError);
+    for (const p of source.problems) console.error(formatSourceProblem(file, p));
+    console.error(m.invalidFile(file, Math.max(1, source.problems.length)));
     return null;
   }
-  const parsed = parseReport(text, lang());
-  if (!parsed.ok) {
-    for (const issue of parsed.issues) console.error(`${issue.path}: ${issue.message}`);
-    console.error(m.invalidFile(file, parsed.issues.length));
-    return null;
-  }
+  const report = source.report;
   // The render function's renderer and settings: the same bytes readers would get.
   const [{ renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER }, { previewContext }] = await Promise.all([
     import('../emails/render.ts'),
     import('./report-files.ts'),
   ]);
-  const part = await renderReportEmail(parsed.report, previewContext(), locale);
-  return { reportId: parsed.report.id, source: 'file', part, placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER };
+  const part = await renderReportEmail(report, previewContext(), locale);
+  return { reportId: report.id, source: 'file', part, placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER };
 }
 
 async function storedRendering(id: string, locale: Locale, m: Messages): Promise<Source | null> {

@@ -75,14 +75,14 @@ function render() {
   $('subject').textContent = mail.subject;
   $('preheader').textContent = mail.preheader;
   $('subject-length').replaceChildren(
-    ...both('subjectLength', { length: mail.fit.fullWidth, title: mail.fit.titleFullWidth }),
+    ...both('subjectLength', { length: mail.fit.width, title: mail.fit.titleWidth }),
   );
   const fit = $('subject-fit');
-  fit.className = mail.fit.cutOnPhone ? 'warn' : 'fits';
+  fit.className = mail.fit.fits ? 'fits' : 'warn';
   fit.replaceChildren(
-    ...(mail.fit.cutOnPhone
-      ? both('cut', { limit: mail.fit.limit, shown: mail.fit.phoneTitle })
-      : both('fits', { limit: mail.fit.limit })),
+    ...(!mail.fit.fits
+      ? both('cut', { limit: mail.fit.titleLimit, shown: mail.fit.visibleTitle })
+      : both('fits', { limit: mail.fit.titleLimit })),
   );
   const html = prefs.scheme === 'dark' ? mail.htmlDark : mail.html;
   setFrame($('frame-desktop'), html);

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ReportLang } from '../../functions/core/report-schema.ts';
-import { jsonReportLoader, type LoadReport } from './load.ts';
+import { printSubjectFit } from '../preview-subject.ts';
+import { type LoadReport, reportLoader } from './load.ts';
 import { message } from './messages.ts';
 import { previewRenderer } from './render.ts';
 import { startPreviewServer, type PreviewServer } from './server.ts';
@@ -27,7 +28,7 @@ export async function startLivePreview(opts: {
   debounceMs?: number;
 }): Promise<LivePreview> {
   const file = resolve(opts.file);
-  const session = new PreviewSession(file, opts.load ?? jsonReportLoader(opts.lang), previewRenderer());
+  const session = new PreviewSession(file, opts.load ?? reportLoader(opts.lang), previewRenderer());
   await session.refresh();
   const server = await startPreviewServer(session, { port: opts.port });
   const watcher = watchFile(file, () => void session.refresh(), opts.debounceMs);
@@ -75,12 +76,7 @@ export async function serveFile(file: string, rawPort: string, lang: ReportLang)
       );
     const mail = s.rendering?.locales[lang];
     if (s.phase === 'ok' && mail) {
-      console.log(message(lang, 'subjectLine', { subject: mail.subject }));
-      console.log(
-        message(lang, 'subjectLength', { length: mail.fit.fullWidth, title: mail.fit.titleFullWidth }),
-      );
-      if (mail.fit.cutOnPhone)
-        console.warn(message(lang, 'cut', { limit: mail.fit.limit, shown: mail.fit.phoneTitle }));
+      printSubjectFit(mail.fit, lang);
     }
   };
   preview.session.subscribe(printState);

@@ -1,11 +1,12 @@
 /**
- * Reading the editor's file for the live preview. The server depends only on `LoadReport`, so
- * the Markdown loader (report convert) plugs in beside this JSON one without touching the server;
- * `Problem` has the shape of that loader's problems (line, column, JSON path, message).
+ * Reading the editor's file for the live preview. The server depends only on `LoadReport`:
+ * Markdown goes through the converter (cli/report-source.ts), whose problems have this shape;
+ * JSON through parseReport, each schema problem placed at the line of the field it names.
  */
 import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, type Node, parseTree, type Segment } from 'jsonc-parser';
 import { lineColumn, locateJsonSyntaxError } from '../../functions/core/json-syntax.ts';
+import { isMarkdownPath, loadReportSource } from '../report-source.ts';
 import {
   parseReport,
   type Report,
@@ -34,6 +35,17 @@ const unreadable = {
   ja: (code: string) => `ファイルを読み込めません（${code}）`,
   en: (code: string) => `cannot read the file (${code})`,
 } as const;
+
+/** By extension: Markdown through the converter (problems at their .md lines), else JSON. */
+export function reportLoader(lang: ReportLang): LoadReport {
+  const json = jsonReportLoader(lang);
+  return async (path) => {
+    if (!isMarkdownPath(path)) return json(path);
+    const source = await loadReportSource(path, lang, 'markdown');
+    if (source.report) return { report: source.report, problems: [] };
+    return { problems: source.readError ? [{ message: source.readError }] : source.problems };
+  };
+}
 
 /** The JSON report loader: schema problems get the line and column of the value they name. */
 export function jsonReportLoader(lang: ReportLang): LoadReport {

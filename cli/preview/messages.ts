@@ -43,7 +43,6 @@ const ja = {
   badPort: '--port は 1〜65535 の整数にしてください（指定値: {port}）',
   portInUse: 'ポート {port} は使用中です。--port で別のポートを指定してください',
   missing: 'ファイルが見つかりません: {file}',
-  subjectLine: '件名: {subject}',
 };
 
 const en: Record<keyof typeof ja, string> = {
@@ -87,7 +86,6 @@ const en: Record<keyof typeof ja, string> = {
   badPort: '--port must be a whole number from 1 to 65535 (got {port})',
   portInUse: 'port {port} is in use: choose another with --port',
   missing: 'no such file: {file}',
-  subjectLine: 'Subject: {subject}',
 };
 
 export const previewMessages = { ja, en };

@@ -4,7 +4,7 @@
  * and the plain text. Uses the render function's own renderer (emails/render.ts).
  */
 import { localFunctionEnv, localPorts } from '../../local/config.ts';
-import { subjectFit, type SubjectFit } from '../../functions/core/subject-fit.ts';
+import { reportSubjectFit, type SubjectFit } from '../../emails/subject-fit.ts';
 import type { Report } from '../../functions/core/report-schema.ts';
 import type { Locale } from '../../functions/core/subscriber.ts';
 import { oneLine } from '../../emails/notices.ts';
@@ -31,7 +31,8 @@ export type RenderPreview = (report: Report) => Promise<Rendering>;
 
 export function previewRenderer(): RenderPreview {
   const ctx = previewContext();
-  const from = process.env.FROM_ADDRESS || localFunctionEnv(localPorts(), 'unused-by-preview').FROM_ADDRESS!;
+  const from =
+    process.env.FROM_ADDRESS || localFunctionEnv(localPorts(), { value: 'unused-by-preview' }).FROM_ADDRESS!;
   return async (report) => {
     // React is loaded on the first rendering only: the server answers at once.
     const { renderReportEmail } = await import('../../emails/render.ts');
@@ -40,7 +41,7 @@ export function previewRenderer(): RenderPreview {
       const html = forPreview(mail.html);
       return {
         subject: mail.subject,
-        fit: subjectFit(mail.subject, oneLine(report.title)),
+        fit: reportSubjectFit(report, ctx.newsletterName, locale),
         preheader: report.summary
           ? oneLine(report.summary)
           : oneLine(mail.text.replace(/\s+/g, ' ')).slice(0, 140),

@@ -85,6 +85,16 @@ describe('kawaraban report send-test', () => {
     expect(audit).not.toHaveProperty('status');
   });
 
+  it('sends a Markdown file as the JSON it converts to', async () => {
+    if (!sample.ok) throw new Error('sample report is invalid');
+    const to = stack.address('md');
+    const r = await cli('report', 'send-test', 'examples/sample-report.md', '--to', to);
+    expect(r.code).toBe(0);
+    const reader = await renderReportEmail(sample.report, newsletterContext(stack.config), 'ja');
+    const [mail] = await sentTo(to);
+    expect(mail?.body.html).toBe(reader.html.replaceAll(UNSUBSCRIBE_TOKEN_PLACEHOLDER, 'proof'));
+  });
+
   it('sends an uploaded report from its stored rendering, in the locale asked for', async () => {
     const readers = await seedConfirmed(stack, 3);
     const report = await seedReport(stack);

@@ -3,41 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fullWidthLength, subjectFit } from '../../functions/core/subject-fit.ts';
-import { jsonReportLoader, pathSegments, type LoadResult } from '../../cli/preview/load.ts';
+import { jsonReportLoader, pathSegments, reportLoader, type LoadResult } from '../../cli/preview/load.ts';
 import { forceColorScheme, type Rendering } from '../../cli/preview/render.ts';
 import { PreviewSession } from '../../cli/preview/session.ts';
 import type { Report } from '../../functions/core/report-schema.ts';
-
-describe('subjectFit', () => {
-  it('counts full-width characters, half-width ones as ½', () => {
-    expect(fullWidthLength('ランサムウェア')).toBe(7);
-    expect(fullWidthLength('VPN 機器')).toBe(4);
-    expect(fullWidthLength('ＡＢＣ')).toBe(3);
-    expect(fullWidthLength('')).toBe(0);
-  });
-
-  it('warns only past 30 full-width characters of the title, whatever the prefix', () => {
-    const prefix = '【かわら版 セキュリティレポート】';
-    const exactly30 = 'あ'.repeat(30);
-    expect(subjectFit(prefix + exactly30, exactly30)).toMatchObject({
-      cutOnPhone: false,
-      titleFullWidth: 30,
-      phoneTitle: exactly30,
-    });
-    const over = `${'あ'.repeat(30)}い`;
-    const fit = subjectFit(prefix + over, over);
-    expect(fit.cutOnPhone).toBe(true);
-    expect(fit.phoneTitle).toBe(`${'あ'.repeat(29)}…`);
-    expect(fit.fullWidth).toBe(fullWidthLength(prefix) + 31);
-    // 60 half-width characters are 30 full-width ones.
-    expect(subjectFit(`[News] ${'a'.repeat(60)}`, 'a'.repeat(60)).cutOnPhone).toBe(false);
-    expect(subjectFit(`[News] ${'a'.repeat(61)}`, 'a'.repeat(61)).cutOnPhone).toBe(true);
-    // Characters outside the BMP are not split.
-    const emoji = '🔒'.repeat(31);
-    expect(subjectFit(emoji, emoji).phoneTitle).toBe(`${'🔒'.repeat(29)}…`);
-  });
-});
 
 describe('jsonReportLoader', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kawaraban-load-'));
@@ -95,6 +64,31 @@ describe('jsonReportLoader', () => {
     expect(pathSegments('$')).toEqual([]);
     expect(pathSegments('body.text')).toBeNull();
     expect(pathSegments('$.a[')).toBeNull();
+  });
+});
+
+describe('reportLoader', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kawaraban-load-md-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads Markdown through the converter: the same report as the JSON, problems at their .md lines', async () => {
+    const md = readFileSync('examples/sample-report.md', 'utf8');
+    const fromMd = await reportLoader('ja')('examples/sample-report.md');
+    const fromJson = await reportLoader('ja')('examples/sample-report.json');
+    expect(fromMd.problems).toEqual([]);
+    // The JSON names its schema for editors' tools; the Markdown has no such line.
+    expect(fromMd.report).toEqual({ ...fromJson.report, $schema: undefined });
+    const file = join(dir, 'bad.md');
+    const lines = md.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('issuedOn:'));
+    lines[at] = 'issuedOn: someday';
+    writeFileSync(file, lines.join('\n'));
+    const bad = await reportLoader('en')(file);
+    expect(bad.report).toBeUndefined();
+    expect(bad.problems).toContainEqual(expect.objectContaining({ line: at + 1 }));
+    expect((await reportLoader('en')(join(dir, 'missing.md'))).problems[0]!.message).toContain(
+      'no such file',
+    );
   });
 });
 
