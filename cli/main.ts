@@ -12,12 +12,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
+import { registerOpsCommands } from './commands/ops.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerSecretsCommands } from './commands/secrets.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { setCliContext } from './context.ts';
 import { cliTexts, isCliLang, type CliLang } from './i18n/index.ts';
 import { describeFailure } from './failure.ts';
+import { resetTarget } from './target.ts';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -45,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const t = cliTexts[lang];
+  resetTarget();
   const titles: Record<string, string> = {
     'Usage:': t.help.usage,
     'Arguments:': t.help.arguments,
@@ -78,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReportCommands(program, kit);
   registerSubscriberCommands(program, kit);
   registerSecretsCommands(program, kit);
+  registerOpsCommands(program, kit);
 
   try {
     await program.parseAsync(argv);

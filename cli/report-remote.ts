@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
-import { loadCliEnv } from './env.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
+import { useTarget } from './target.ts';
 
 const lang = (): ReportLang => cliLang();
 
@@ -74,7 +74,7 @@ function setting(name: 'UPLOAD_BUCKET' | 'REPORTS_TABLE'): string | null {
 }
 
 export async function uploadFile(file: string, opts: { draft: boolean }): Promise<number> {
-  loadCliEnv();
+  await useTarget();
   const m = messages[lang()];
   if (isMarkdownPath(file)) {
     // Converted here, and uploaded as the JSON it converts to: the pipeline reads only JSON.
@@ -104,7 +104,7 @@ async function putReport(text: string, id: string, draft: boolean): Promise<numb
   const m = messages[lang()];
   const bucket = setting('UPLOAD_BUCKET');
   if (!bucket) return 1;
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after useTarget().
   const [{ s3 }, { PutObjectCommand }] = await Promise.all([
     import('../functions/adapters/aws/s3.ts'),
     import('@aws-sdk/client-s3'),
@@ -130,14 +130,14 @@ async function putReport(text: string, id: string, draft: boolean): Promise<numb
 
 /** The report store of the configured stack, or null (after saying why) for a bad id or missing settings. */
 async function reportStore(id: string) {
-  loadCliEnv();
+  await useTarget();
   if (!REPORT_ID_PATTERN.test(id)) {
     console.error(messages[lang()].badId(id));
     return null;
   }
   const table = setting('REPORTS_TABLE');
   if (!table) return null;
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after useTarget().
   const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-report-store.ts'),
@@ -168,7 +168,7 @@ export async function printReportList(status?: string, _opts: { json?: boolean }
     console.error(m.badStatus(status, LISTABLE_STATUSES.join(', ')));
     return 1;
   }
-  loadCliEnv();
+  await useTarget();
   const table = setting('REPORTS_TABLE');
   if (!table) return 1;
   const [{ dynamo }, { listReports }] = await Promise.all([

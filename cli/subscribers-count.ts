@@ -3,16 +3,16 @@
  * index (counted, no item read, no address printed), and how many the next report would reach.
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
-import { loadCliEnv } from './env.ts';
+import { useTarget } from './target.ts';
 
 export async function printSubscriberCounts(_opts: { json?: boolean } = {}): Promise<number> {
-  loadCliEnv();
+  await useTarget();
   const table = process.env.SUBSCRIBERS_TABLE;
   if (!table) {
     console.error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');
     return 1;
   }
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after useTarget().
   const [{ dynamo }, { countByStatus }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-audience.ts'),

@@ -27,7 +27,7 @@ import {
 import { formatIssue, formatNotice, importMessages, type ImportLang } from '../functions/core/import-messages.ts';
 import type { RowResult } from '../functions/core/use-cases/import-subscribers.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
-import { loadCliEnv } from './env.ts';
+import { useTarget } from './target.ts';
 import { csvCell } from './csv-cell.ts';
 
 export interface ImportCliOptions {
@@ -75,7 +75,6 @@ const messages = {
 
 export async function importSubscribersFile(file: string, opts: ImportCliOptions): Promise<number> {
   const m = messages[opts.lang];
-  loadCliEnv();
   const source = opts.source?.trim() || DEFAULT_IMPORT_SOURCE;
   const sourceProblem = checkSourceText(source);
   if (sourceProblem) {
@@ -111,6 +110,7 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
     }
   }
   try {
+    await useTarget();
     const table = process.env.SUBSCRIBERS_TABLE;
     if (!table) {
       throw new Error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');

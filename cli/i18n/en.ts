@@ -1,4 +1,5 @@
 /** Every text of the `kawaraban` command in English; the same shape as ja.ts (its type). */
+import { doctorEn } from './doctor-en.ts';
 import type { CliText } from './ja.ts';
 
 type KeyState = 'current' | 'verifying' | 'retired';
@@ -135,5 +136,56 @@ export const en: CliText = {
     where: (where: string) => `stored in ${where}`,
     key: (id: string, state: KeyState, added?: string, retires?: string) =>
       `${id}  ${{ current: 'signing', verifying: 'verifying only', retired: 'retired' }[state]}  added ${day(added)}  retires ${day(retires)}`,
+  },
+  target: {
+    localLine: (file: string) => `talking to the local stack (${file})`,
+    stackLine: (stack: string, region: string, account: string) =>
+      `talking to stack ${stack} (region ${region}, account ${account})`,
+    environmentLine: 'talking to what the environment names (SUBSCRIBERS_TABLE and friends)',
+    labels: {
+      target: 'target',
+      source: 'source',
+      region: 'region',
+      account: 'account',
+      bucket: 'bucket',
+      subscribersTable: 'subscribers',
+      reportsTable: 'reports',
+      secret: 'unsubscribe key',
+      endpoints: 'endpoints',
+      reachable: 'reachable',
+    },
+    kinds: { local: 'local stack', environment: 'environment', stack: 'AWS stack' },
+    localAccount: '(local emulators)',
+    secretLocal: 'UNSUBSCRIBE_SECRET (under .local/)',
+    none: '(none)',
+  },
+  doctor: doctorEn,
+  failure: {
+    nothing: (file: string) =>
+      `nothing to talk to: no --stack or KAWARABAN_STACK, no SUBSCRIBERS_TABLE and friends in the environment, and no local stack (${file}). Locally, run npm start in another terminal; on AWS, pass --stack <prefix> (with AWS_PROFILE and AWS_REGION)`,
+    stackMissing: (name: string, region: string) =>
+      `no stack ${name} in region ${region}: check the --stack prefix and AWS_REGION (or the region of AWS_PROFILE)`,
+    stackUnreadable: (detail: string) =>
+      `cannot read the stacks' outputs (${detail}): check AWS_PROFILE, AWS_REGION and your credentials (aws sts get-caller-identity)`,
+    outputsMissing: (detail: string) =>
+      `the stacks lack outputs the CLI needs (${detail}): deploy this version again (npm run deploy)`,
+    unreachable: (where: string, what: string) => `cannot reach ${where} (${what}). `,
+    localHint:
+      'start the local stack with npm start (its .local/env.json outlived it); for AWS pass --stack <prefix>',
+    envHint:
+      'check AWS_ENDPOINT_URL_* and SUBSCRIBERS_TABLE and friends in the environment (kawaraban target shows them)',
+    stackHint: 'check the network and AWS_REGION',
+    noCredentials: (where: string) =>
+      `no AWS credentials found (${where}): set AWS_PROFILE or run aws sso login`,
+    noRegion: 'no AWS region: set AWS_REGION, or a region in the AWS_PROFILE profile',
+    badCredentials: (where: string, why: string) =>
+      `AWS refused the credentials (${where}: ${why}): check that they have not expired and AWS_PROFILE`,
+    noTable: (where: string) =>
+      `a table is missing (${where}): check what the CLI talks to with kawaraban target`,
+    target: {
+      local: 'the local stack',
+      environment: 'the settings in the environment',
+      stack: (s: string) => `stack ${s}`,
+    },
   },
 };

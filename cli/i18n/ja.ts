@@ -5,6 +5,7 @@
  */
 type KeyState = 'current' | 'verifying' | 'retired';
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
+import { doctorJa } from './doctor-ja.ts';
 
 export const ja = {
   help: {
@@ -135,6 +136,58 @@ export const ja = {
     where: (where: string) => `保存先: ${where}`,
     key: (id: string, state: KeyState, added?: string, retires?: string) =>
       `${id}  ${{ current: '署名中', verifying: '検証のみ', retired: '失効' }[state]}  追加 ${day(added)}  失効 ${day(retires)}`,
+  },
+  target: {
+    localLine: (file: string) => `接続先: ローカルスタック（${file}）`,
+    stackLine: (stack: string, region: string, account: string) =>
+      `接続先: スタック ${stack}（リージョン ${region}、アカウント ${account}）`,
+    environmentLine: '接続先: 環境変数の設定（SUBSCRIBERS_TABLE など）',
+    labels: {
+      target: '接続先',
+      source: '設定の出どころ',
+      region: 'リージョン',
+      account: 'アカウント',
+      bucket: 'バケット',
+      subscribersTable: '購読者テーブル',
+      reportsTable: '報告テーブル',
+      secret: '配信停止の鍵',
+      endpoints: 'エンドポイント',
+      reachable: '到達',
+    },
+    kinds: { local: 'ローカルスタック', environment: '環境変数', stack: 'AWS スタック' },
+    localAccount: '（ローカルのエミュレーター）',
+    secretLocal: 'UNSUBSCRIBE_SECRET（.local/ 内）',
+    none: '（なし）',
+  },
+  doctor: doctorJa,
+  failure: {
+    nothing: (file: string) =>
+      `接続先がありません: --stack も KAWARABAN_STACK もなく、SUBSCRIBERS_TABLE などの変数もなく、ローカルスタックの ${file} もありません。ローカルなら別の端末で npm start を、AWS なら --stack <接頭辞>（AWS_PROFILE・AWS_REGION の設定で）を指定してください`,
+    stackMissing: (name: string, region: string) =>
+      `スタック ${name} が見つかりません（リージョン ${region}）。--stack の接頭辞と AWS_REGION（または AWS_PROFILE のリージョン）を確かめてください`,
+    stackUnreadable: (detail: string) =>
+      `スタックの出力を読めません（${detail}）。AWS_PROFILE・AWS_REGION と認証情報を確かめてください（aws sts get-caller-identity）`,
+    outputsMissing: (detail: string) =>
+      `スタックの出力が足りません（${detail}）。このリポジトリの版で npm run deploy し直してください`,
+    unreachable: (where: string, what: string) => `${where} に届きません（${what}）。`,
+    localHint:
+      'ローカルスタックを npm start で起動してください（止まった後の .local/env.json が残っています）。AWS なら --stack <接頭辞> を',
+    envHint:
+      '環境変数 AWS_ENDPOINT_URL_* と SUBSCRIBERS_TABLE などを確かめてください（kawaraban target で表示）',
+    stackHint: 'ネットワークと AWS_REGION を確かめてください',
+    noCredentials: (where: string) =>
+      `AWS の認証情報が見つかりません（${where}）。AWS_PROFILE を設定するか aws sso login してください`,
+    noRegion:
+      'AWS のリージョンが決まりません。AWS_REGION か、AWS_PROFILE のプロファイルに region を設定してください',
+    badCredentials: (where: string, why: string) =>
+      `AWS に認証を拒まれました（${where}: ${why}）。認証情報の期限と AWS_PROFILE を確かめてください`,
+    noTable: (where: string) =>
+      `テーブルがありません（${where}）。kawaraban target で接続先を確かめてください`,
+    target: {
+      local: 'ローカルスタック',
+      environment: '環境変数の設定',
+      stack: (s: string) => `スタック ${s}`,
+    },
   },
 };
 
