@@ -91,7 +91,8 @@ export function useTarget(
     lastTarget = t;
     // Says which, on stderr (stdout stays the command's output): a local stack and a deployed
     // one look alike from the command's output.
-    if (!opts.quiet && t.kind !== 'environment') console.error(`kawaraban: ${targetLine(t, cliContext().lang)}`);
+    if (!opts.quiet && t.kind !== 'environment')
+      console.error(`kawaraban: ${targetLine(t, cliContext().lang)}`);
     return t;
   });
   return resolved;
@@ -107,10 +108,26 @@ export function targetLine(t: Target, lang: CliLang): string {
 /** The target of this run, if one was resolved (for error messages). */
 export const currentTarget = (): Target | undefined => lastTarget;
 
-/** Forget the resolved target (tests run many commands in one process). */
+/** What applying a target changed in process.env, so that resetTarget can undo it. */
+const applied = new Map<string, string | undefined>();
+
+function applyEnv(values: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) continue;
+    if (!applied.has(k)) applied.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+}
+
+/** Forget the resolved target and undo what it put into process.env (tests run many commands in one process). */
 export function resetTarget(): void {
   resolved = undefined;
   lastTarget = undefined;
+  for (const [k, v] of applied) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  applied.clear();
 }
 
 async function resolveTarget(
@@ -124,7 +141,8 @@ async function resolveTarget(
   const file = localEnvFile();
   if (existsSync(file)) {
     const fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-    for (const [k, v] of Object.entries(fromFile)) process.env[k] ??= v;
+    // The file describes the running local stack as a whole (endpoints, credentials, names).
+    applyEnv(fromFile);
     return describeEnv('local', file);
   }
   throw new NoTarget('nothing', file);
@@ -200,12 +218,12 @@ async function stackTarget(prefix: string, client: () => Promise<CloudFormationC
   const missing = REQUIRED.filter((f) => !target[f]);
   if (missing.length) throw new NoTarget('outputs-missing', `${names.stateful}: ${missing.join(', ')}`);
   // Assigned, not defaulted: names in the shell from some other deployment must not win.
-  Object.assign(process.env, {
+  applyEnv({
     AWS_REGION: target.region,
     UPLOAD_BUCKET: target.bucket,
     SUBSCRIBERS_TABLE: target.subscribersTable,
     REPORTS_TABLE: target.reportsTable,
-    ...(target.configurationSet ? { SES_CONFIGURATION_SET: target.configurationSet } : {}),
+    SES_CONFIGURATION_SET: target.configurationSet,
   });
   return target;
 }
