@@ -47,7 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const t = cliTexts[lang];
-  resetTarget();
   const titles: Record<string, string> = {
     'Usage:': t.help.usage,
     'Arguments:': t.help.arguments,
@@ -89,6 +88,9 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     console.error(`kawaraban: ${describeFailure(err, lang)}`);
     return 1;
+  } finally {
+    // One run, one target: what it put into process.env goes (tests run many commands in one process).
+    resetTarget();
   }
   return exitCode;
 }

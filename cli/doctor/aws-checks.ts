@@ -134,7 +134,11 @@ export async function runAwsChecks(deps: AwsDoctorDeps, target: Target): Promise
       reason,
     ),
   );
-  checks.push(await guarded('secret', () => checkSecret(deps, target), reason));
+  checks.push(
+    await guarded('secret', () => checkSecret(deps, target), reason, {
+      secret: target.secretArn?.split(':').pop() ?? '?',
+    }),
+  );
   return checks;
 }
 

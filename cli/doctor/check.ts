@@ -41,10 +41,11 @@ export async function guarded(
   id: CheckId,
   body: () => Promise<Check>,
   reason: (err: unknown) => string,
+  facts: Facts = {},
 ): Promise<Check> {
   try {
     return await body();
   } catch (err) {
-    return fail(id, { error: reason(err) });
+    return fail(id, { ...facts, error: reason(err) });
   }
 }
