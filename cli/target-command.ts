@@ -5,6 +5,7 @@
  * 2. Probe it: DescribeTable on both tables, HeadBucket on the bucket (read-only calls).
  * 3. Print the settings and one ✓/✗ line per probe (or JSON); exit 0 only when all answer.
  */
+import { displayWidth, labelled, padDisplay } from './columns.ts';
 import { cliLang } from './context.ts';
 import { describeFailure, socketError } from './failure.ts';
 import { cliTexts } from './i18n/index.ts';
@@ -86,12 +87,13 @@ export async function printTarget(opts: { json?: boolean }): Promise<number> {
         .join(', ') || m.none,
     ],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  for (const [k, v] of rows) if (v) console.log(`${k.padEnd(width)}${v}`);
-  for (const p of probes)
+  for (const line of labelled(rows)) console.log(line);
+  const width = Math.max(...rows.map(([k]) => displayWidth(k))) + 2;
+  probes.forEach((p, i) => {
     console.log(
-      `${(p === probes[0] ? l.reachable : '').padEnd(width)}${p.ok ? '✓' : '✗'} ${p.name}${p.error ? `: ${p.error}` : ''}`,
+      `${padDisplay(i === 0 ? l.reachable : '', width)}${p.ok ? '✓' : '✗'} ${p.name}${p.error ? `: ${p.error}` : ''}`,
     );
+  });
   if (!reachable) console.error(`kawaraban: ${describeFailure(firstError, lang, target)}`);
   return reachable ? 0 : 1;
 }

@@ -160,6 +160,32 @@ export const en: CliText = {
     none: '(none)',
   },
   doctor: doctorEn,
+  show: {
+    labels: {
+      email: 'email',
+      status: 'status',
+      locale: 'locale',
+      created: 'created',
+      confirmed: 'confirmed',
+      unsubscribed: 'unsubscribed',
+      consent: 'consent',
+      signup: 'signed up',
+      softBounces: 'soft bounces',
+      spellings: 'other spellings',
+      mailbox: 'mailbox',
+    },
+    consent: (at: string, ip: string, source: string, policy: string, ua: string) =>
+      `${at} from ${ip} (${source}, policy ${policy}) ${ua}`,
+    signup: (at: string, ip: string, source: string) => `${at} from ${ip} (${source})`,
+    noRow: 'no subscriber spelled exactly so',
+    erased: 'no subscriber spelled exactly so (erased by subscribers delete; a tombstone remains)',
+    mailboxSuppressed: 'a spelling hard-bounced or complained: imports never bring it back',
+    none: 'none',
+    reportsHeading: (n: number) => `recent reports (newest first, ${n}):`,
+    noReports: 'no reports yet',
+    notSent: 'not sent',
+    unknown: 'no subscriber, no other spelling, and no delivery in the recent reports',
+  },
   failure: {
     nothing: (file: string) =>
       `nothing to talk to: no --stack or KAWARABAN_STACK, no SUBSCRIBERS_TABLE and friends in the environment, and no local stack (${file}). Locally, run npm start in another terminal; on AWS, pass --stack <prefix> (with AWS_PROFILE and AWS_REGION)`,

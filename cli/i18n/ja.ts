@@ -160,6 +160,32 @@ export const ja = {
     none: '（なし）',
   },
   doctor: doctorJa,
+  show: {
+    labels: {
+      email: 'アドレス',
+      status: '状態',
+      locale: '言語',
+      created: '登録',
+      confirmed: '確定',
+      unsubscribed: '配信停止',
+      consent: '同意',
+      signup: '申込み',
+      softBounces: '一時的なバウンス',
+      spellings: '別の表記',
+      mailbox: 'メールボックス',
+    },
+    consent: (at: string, ip: string, source: string, policy: string, ua: string) =>
+      `${at}、${ip} から（${source}、同意文面 ${policy}）${ua}`,
+    signup: (at: string, ip: string, source: string) => `${at}、${ip} から（${source}）`,
+    noRow: 'この表記の購読者はいません',
+    erased: 'この表記の購読者はいません（subscribers delete で消去済み。墓標あり）',
+    mailboxSuppressed: 'いずれかの表記でハードバウンスか苦情あり: 取り込みでは戻しません',
+    none: 'なし',
+    reportsHeading: (n: number) => `最近の報告（新しい順、${n} 件）:`,
+    noReports: '報告はまだありません',
+    notSent: '送っていません',
+    unknown: '購読者も、別の表記も、最近の報告への配信もありません',
+  },
   failure: {
     nothing: (file: string) =>
       `接続先がありません: --stack も KAWARABAN_STACK もなく、SUBSCRIBERS_TABLE などの変数もなく、ローカルスタックの ${file} もありません。ローカルなら別の端末で npm start を、AWS なら --stack <接頭辞>（AWS_PROFILE・AWS_REGION の設定で）を指定してください`,
