@@ -5,7 +5,7 @@
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
 import { useTarget } from './target.ts';
 
-export async function printSubscriberCounts(_opts: { json?: boolean } = {}): Promise<number> {
+export async function printSubscriberCounts(opts: { json?: boolean } = {}): Promise<number> {
   await useTarget();
   const table = process.env.SUBSCRIBERS_TABLE;
   if (!table) {
@@ -18,7 +18,12 @@ export async function printSubscriberCounts(_opts: { json?: boolean } = {}): Pro
     import('../functions/adapters/dynamo-audience.ts'),
   ]);
   const counts = await Promise.all(SUBSCRIBER_STATUSES.map((s) => countByStatus(dynamo, table, s)));
-  console.log(formatCounts(Object.fromEntries(SUBSCRIBER_STATUSES.map((s, i) => [s, counts[i]!])) as Record<SubscriberStatus, number>));
+  const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s, i) => [s, counts[i]!])) as Record<SubscriberStatus, number>;
+  if (opts.json) {
+    console.log(JSON.stringify({ ...byStatus, total: counts.reduce((a, b) => a + b, 0) }));
+    return 0;
+  }
+  console.log(formatCounts(byStatus));
   return 0;
 }
 

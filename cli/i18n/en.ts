@@ -186,6 +186,29 @@ export const en: CliText = {
     notSent: 'not sent',
     unknown: 'no subscriber, no other spelling, and no delivery in the recent reports',
   },
+  progress: {
+    rows: 'rows',
+    subscribers: 'subscribers',
+    eta: (d: string) => `ETA ${d}`,
+    elapsed: (d: string) => `in ${d}`,
+  },
+  watch: {
+    line: (c: {
+      status: string;
+      sent: string;
+      audience: string;
+      pct: string;
+      rate: string;
+      eta: string;
+      bounced: string;
+      complained: string;
+    }) =>
+      `${c.status}  sent ${c.sent}/${c.audience}${c.pct}  ${c.rate}  ${c.eta}  bounced ${c.bounced}  complained ${c.complained}`,
+    rate: (r: string) => `${r}/s`,
+    eta: (d: string) => `ETA ${d}`,
+    paused: (why: string) => `paused${why ? ` (${why})` : ''}; continue with npx kawaraban report resume`,
+    ended: (status: string) => `ended: ${status}`,
+  },
   failure: {
     nothing: (file: string) =>
       `nothing to talk to: no --stack or KAWARABAN_STACK, no SUBSCRIBERS_TABLE and friends in the environment, and no local stack (${file}). Locally, run npm start in another terminal; on AWS, pass --stack <prefix> (with AWS_PROFILE and AWS_REGION)`,

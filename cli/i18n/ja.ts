@@ -186,6 +186,29 @@ export const ja = {
     notSent: '送っていません',
     unknown: '購読者も、別の表記も、最近の報告への配信もありません',
   },
+  progress: {
+    rows: '行',
+    subscribers: '人',
+    eta: (d: string) => `残り ${d}`,
+    elapsed: (d: string) => `経過 ${d}`,
+  },
+  watch: {
+    line: (c: {
+      status: string;
+      sent: string;
+      audience: string;
+      pct: string;
+      rate: string;
+      eta: string;
+      bounced: string;
+      complained: string;
+    }) =>
+      `${c.status}  送信 ${c.sent}/${c.audience}${c.pct}  ${c.rate}  ${c.eta}  バウンス ${c.bounced}  苦情 ${c.complained}`,
+    rate: (r: string) => `${r} 通/秒`,
+    eta: (d: string) => `残り ${d}`,
+    paused: (why: string) => `一時停止中${why ? `（${why}）` : ''}。再開: npx kawaraban report resume`,
+    ended: (status: string) => `終了: ${status}`,
+  },
   failure: {
     nothing: (file: string) =>
       `接続先がありません: --stack も KAWARABAN_STACK もなく、SUBSCRIBERS_TABLE などの変数もなく、ローカルスタックの ${file} もありません。ローカルなら別の端末で npm start を、AWS なら --stack <接頭辞>（AWS_PROFILE・AWS_REGION の設定で）を指定してください`,
