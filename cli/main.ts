@@ -64,6 +64,10 @@ export async function main(argv: string[]): Promise<number> {
     .description(t.help.program)
     .exitOverride()
     .showHelpAfterError()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(t.usage.reduce((out, [pattern, to]) => out.replace(pattern, to), text)),
+    })
     .configureHelp({ showGlobalOptions: true, styleTitle: (s) => titles[s] ?? Help.prototype.styleTitle(s) })
     .helpOption('-h, --help', t.help.helpOption)
     .helpCommand('help [command]', t.help.helpCommand)

@@ -41,8 +41,10 @@ export const en: CliText = {
       watch: 'keep refreshing sent/audience, rate, ETA, bounces and complaints until the report ends',
       interval: 'seconds between refreshes with --watch (default 5)',
       list: 'list reports, newest send time first, with status and counts (rejected uploads: see report status <id>)',
-      listStatus: 'only reports in this status (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
-      approve: 'approve a report AWAITING_APPROVAL as the second editor (not the one who uploaded it); it is then SCHEDULED',
+      listStatus:
+        'only reports in this status (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
+      approve:
+        'approve a report AWAITING_APPROVAL as the second editor (not the one who uploaded it); it is then SCHEDULED',
       approveWait: 'how many seconds to wait for the approval to apply',
       pause:
         'hold a SCHEDULED or SENDING report (a send under way stops before its next page); resume continues it',
@@ -111,6 +113,7 @@ export const en: CliText = {
     cut: (limit: number, visible: string) =>
       `warning: a phone's inbox list cuts the title after about ${limit} full-width characters; it shows: "${visible}"`,
   },
+  usage: [],
   common: {
     badLang: (value: string) => `--lang must be ja or en (got ${value})`,
     badStatus: (value: string, allowed: string) => `unknown status "${value}" (use one of: ${allowed})`,

@@ -42,8 +42,10 @@ export const ja = {
       watch: '報告が終わるまで、送信数/対象数・速度・残り時間・バウンス・苦情を更新し続ける',
       interval: '--watch の更新間隔（秒、既定 5）',
       list: '報告の一覧（送信予定の新しい順、状態と数。却下されたアップロードは report status <id> で）',
-      listStatus: 'この状態の報告だけ (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
-      approve: '承認待ち (AWAITING_APPROVAL) の報告を、アップロードした人とは別の編集者として承認する（承認後 SCHEDULED）',
+      listStatus:
+        'この状態の報告だけ (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
+      approve:
+        '承認待ち (AWAITING_APPROVAL) の報告を、アップロードした人とは別の編集者として承認する（承認後 SCHEDULED）',
       approveWait: '承認の反映を待つ秒数',
       pause: 'SCHEDULED・SENDING の報告を止める（送信中なら次のページの前に止まる）。resume で続きから',
       resume:
@@ -110,6 +112,17 @@ export const ja = {
     cut: (limit: number, visible: string) =>
       `注意: スマートフォンの受信一覧ではタイトルが全角${limit}文字ほどで切れます。見える部分: 「${visible}」`,
   },
+  /** Commander's own usage errors, matched by their English text (it has no message catalogue). */
+  usage: [
+    [/^error: missing required argument '(.+)'/, "エラー: 引数 '$1' がありません"],
+    [/^error: unknown option '([^']+)'(.*)/, "エラー: 不明なオプション '$1'$2"],
+    [/^error: unknown command '([^']+)'(.*)/, "エラー: 不明なコマンド '$1'$2"],
+    [/^error: option '(.+)' argument missing/, "エラー: オプション '$1' の値がありません"],
+    [/^error: required option '(.+)' not specified/, "エラー: オプション '$1' は必須です"],
+    [/^error: too many arguments.*/, 'エラー: 引数が多すぎます'],
+    [/\(Did you mean one of (.+)\?\)/, '（$1 のどれかですか？）'],
+    [/\(Did you mean (.+)\?\)/, '（$1 のことですか？）'],
+  ] as [RegExp, string][],
   common: {
     badLang: (value: string) => `--lang は ja か en です（指定: ${value}）`,
     badStatus: (value: string, allowed: string) => `状態「${value}」は使えません（使えるもの: ${allowed}）`,

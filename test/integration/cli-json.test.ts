@@ -101,11 +101,7 @@ describe('help in both languages', () => {
         '報告の状態と配信数を表示する',
         "print a report's status and delivery counts",
       ],
-      [
-        ['subscribers', 'show', '--help'],
-        '一人の読者',
-        'one reader: status',
-      ],
+      [['subscribers', 'show', '--help'], '一人の読者', 'one reader: status'],
       [['doctor', '--help'], '配信環境を点検する', 'check a deployment'],
       [['target', '--help'], '共通オプション:', 'Global Options:'],
     ] as const) {
@@ -116,5 +112,26 @@ describe('help in both languages', () => {
       expect(enHelp).toContain(en);
       expect(enHelp).not.toContain(ja);
     }
+  });
+
+  it("commander's own usage errors are in the chosen language, exit 2", async () => {
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+    let codes: number[] = [];
+    try {
+      codes = [
+        (await cli('report', 'lst')).code,
+        (await cli('report', 'status')).code,
+        (await cli('report', 'lst', '--lang', 'en')).code,
+      ];
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(codes).toEqual([2, 2, 2]);
+    const text = errors.join('');
+    expect(text).toContain("エラー: 不明なコマンド 'lst'\n（list のことですか？）");
+    expect(text).toContain("エラー: 引数 'id' がありません");
+    expect(text).toContain("error: unknown command 'lst'\n(Did you mean list?)");
   });
 });
