@@ -14,7 +14,7 @@ import type { DnsPort, TlsProbe } from './doctor/dns-checks.ts';
 import { cliLang } from './context.ts';
 import { cliTexts, type CliLang } from './i18n/index.ts';
 import { shortReason } from './target-command.ts';
-import { type Target, targetLine, useTarget } from './target.ts';
+import { type Target, targetLine, chooseTarget } from './target.ts';
 
 export interface DoctorOverrides {
   dns?: DnsPort;
@@ -93,7 +93,7 @@ export async function runDoctorCommand(
 ): Promise<number> {
   const lang = cliLang();
   const d = cliTexts[lang].doctor;
-  const target = await useTarget({ quiet: true });
+  const target = await chooseTarget({ quiet: true });
   const checks = await collectChecks(target, overrides);
   const count = (s: Check['status']) => checks.filter((c) => c.status === s).length;
   const ok = count('fail') === 0;

@@ -8,7 +8,7 @@ import { parseReport, type ReportLang } from '../functions/core/report-schema.ts
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
-import { useTarget } from './target.ts';
+import { chooseTarget } from './target.ts';
 
 const lang = (): ReportLang => cliLang();
 
@@ -76,7 +76,7 @@ function setting(name: 'UPLOAD_BUCKET' | 'REPORTS_TABLE'): string | null {
 }
 
 export async function uploadFile(file: string, opts: { draft: boolean }): Promise<number> {
-  await useTarget();
+  await chooseTarget();
   const m = messages[lang()];
   if (isMarkdownPath(file)) {
     // Converted here, and uploaded as the JSON it converts to: the pipeline reads only JSON.
@@ -106,7 +106,7 @@ async function putReport(text: string, id: string, draft: boolean): Promise<numb
   const m = messages[lang()];
   const bucket = setting('UPLOAD_BUCKET');
   if (!bucket) return 1;
-  // The SDK reads its endpoints when the clients are created: only after useTarget().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ s3 }, { PutObjectCommand }] = await Promise.all([
     import('../functions/adapters/aws/s3.ts'),
     import('@aws-sdk/client-s3'),
@@ -132,14 +132,14 @@ async function putReport(text: string, id: string, draft: boolean): Promise<numb
 
 /** The report store of the configured stack, or null (after saying why) for a bad id or missing settings. */
 async function reportStore(id: string) {
-  await useTarget();
+  await chooseTarget();
   if (!REPORT_ID_PATTERN.test(id)) {
     console.error(messages[lang()].badId(id));
     return null;
   }
   const table = setting('REPORTS_TABLE');
   if (!table) return null;
-  // The SDK reads its endpoints when the clients are created: only after useTarget().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-report-store.ts'),
@@ -180,7 +180,7 @@ export async function printReportList(status?: string, opts: { json?: boolean } 
     console.error(m.badStatus(status, LISTABLE_STATUSES.join(', ')));
     return 1;
   }
-  await useTarget();
+  await chooseTarget();
   const table = setting('REPORTS_TABLE');
   if (!table) return 1;
   const [{ dynamo }, { listReports }] = await Promise.all([

@@ -3,16 +3,16 @@
  * index (counted, no item read, no address printed), and how many the next report would reach.
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
-import { useTarget } from './target.ts';
+import { chooseTarget } from './target.ts';
 
 export async function printSubscriberCounts(opts: { json?: boolean } = {}): Promise<number> {
-  await useTarget();
+  await chooseTarget();
   const table = process.env.SUBSCRIBERS_TABLE;
   if (!table) {
     console.error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');
     return 1;
   }
-  // The SDK reads its endpoints when the clients are created: only after useTarget().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { countByStatus }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-audience.ts'),

@@ -29,7 +29,7 @@ import type { RowResult } from '../functions/core/use-cases/import-subscribers.t
 import type { Locale } from '../functions/core/subscriber.ts';
 import { cliTexts } from './i18n/index.ts';
 import { Progress } from './progress.ts';
-import { useTarget } from './target.ts';
+import { chooseTarget } from './target.ts';
 import { csvCell } from './csv-cell.ts';
 
 export interface ImportCliOptions {
@@ -110,7 +110,7 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
     }
   }
   try {
-    await useTarget();
+    await chooseTarget();
     const table = process.env.SUBSCRIBERS_TABLE;
     if (!table) {
       throw new Error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');

@@ -11,7 +11,7 @@ import { checkEmail } from '../functions/core/email-address.ts';
 import { labelled } from './columns.ts';
 import { cliLang } from './context.ts';
 import { cliTexts } from './i18n/index.ts';
-import { useTarget } from './target.ts';
+import { chooseTarget } from './target.ts';
 
 const jst = (iso: string) =>
   `${new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).slice(0, 16)} JST`;
@@ -32,7 +32,7 @@ export async function showSubscriber(
     console.error(`kawaraban: ${t.common.badNumber('--reports', opts.reports ?? '')}`);
     return 1;
   }
-  await useTarget();
+  await chooseTarget();
   const [{ dynamo }, { lookUpReader }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-reader-lookup.ts'),

@@ -14,7 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { useTarget } from './target.ts';
+import { chooseTarget } from './target.ts';
 import {
   sameAddressAnyCase,
   SUBSCRIBER_STATUSES,
@@ -38,7 +38,7 @@ function required(name: string): string {
 
 // Loaded lazily so `--help` never pays for the SDK.
 async function stores() {
-  await useTarget();
+  await chooseTarget();
   const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
   const { dynamoSubscriberStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
   return { dynamo, subscribers: dynamoSubscriberStore(dynamo, required('SUBSCRIBERS_TABLE')) };

@@ -9,7 +9,7 @@ import { displayWidth, labelled, padDisplay } from './columns.ts';
 import { cliLang } from './context.ts';
 import { describeFailure, socketError } from './failure.ts';
 import { cliTexts } from './i18n/index.ts';
-import { type Target, useTarget } from './target.ts';
+import { type Target, chooseTarget } from './target.ts';
 
 export interface Probe {
   name: string;
@@ -62,7 +62,7 @@ export async function probeTarget(target: Target): Promise<{ probes: Probe[]; fi
 export async function printTarget(opts: { json?: boolean }): Promise<number> {
   const lang = cliLang();
   const m = cliTexts[lang].target;
-  const target = await useTarget({ quiet: true });
+  const target = await chooseTarget({ quiet: true });
   const { probes, firstError } = await probeTarget(target);
   const reachable = probes.every((p) => p.ok);
   if (opts.json) {

@@ -84,7 +84,7 @@ let resolved: Promise<Target> | undefined;
 let lastTarget: Target | undefined;
 
 /** Resolves the target once per process and puts its names into process.env. */
-export function useTarget(
+export function chooseTarget(
   opts: { quiet?: boolean; cloudFormation?: () => Promise<CloudFormationClient> } = {},
 ): Promise<Target> {
   resolved ??= resolveTarget(cliContext().stack, opts).then((t) => {

@@ -101,7 +101,14 @@ describe('report status --watch', () => {
     let now = Date.parse('2030-01-01T00:00:00Z');
     const out = fakeStream(false);
     const code = await watchReport(
-      { get: async () => states.shift() ?? null, sleep: async (ms) => void (now += ms), now: () => now, out },
+      {
+        get: async () => states.shift() ?? null,
+        sleep: async (ms) => {
+          now += ms;
+        },
+        now: () => now,
+        out,
+      },
       'r-1',
       { intervalMs: 10_000 },
     );
@@ -124,7 +131,14 @@ describe('report status --watch', () => {
     let now = 0;
     const out = fakeStream(false);
     await watchReport(
-      { get: async () => states.shift() ?? null, sleep: async (ms) => void (now += ms), now: () => now, out },
+      {
+        get: async () => states.shift() ?? null,
+        sleep: async (ms) => {
+          now += ms;
+        },
+        now: () => now,
+        out,
+      },
       'r-1',
       {
         intervalMs: 5000,
