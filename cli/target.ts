@@ -224,6 +224,7 @@ async function stackTarget(prefix: string, client: () => Promise<CloudFormationC
     SUBSCRIBERS_TABLE: target.subscribersTable,
     REPORTS_TABLE: target.reportsTable,
     SES_CONFIGURATION_SET: target.configurationSet,
+    UNSUBSCRIBE_SECRET_ARN: target.secretArn,
   });
   return target;
 }
