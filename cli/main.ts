@@ -12,12 +12,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
+import { registerOpsCommands } from './commands/ops.ts';
 import { registerReportCommands } from './commands/report.ts';
 import { registerSecretsCommands } from './commands/secrets.ts';
 import { registerSubscriberCommands } from './commands/subscribers.ts';
 import { setCliContext } from './context.ts';
 import { cliTexts, isCliLang, type CliLang } from './i18n/index.ts';
 import { describeFailure } from './failure.ts';
+import { resetTarget } from './target.ts';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -62,6 +64,10 @@ export async function main(argv: string[]): Promise<number> {
     .description(t.help.program)
     .exitOverride()
     .showHelpAfterError()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(t.usage.reduce((out, [pattern, to]) => out.replace(pattern, to), text)),
+    })
     .configureHelp({ showGlobalOptions: true, styleTitle: (s) => titles[s] ?? Help.prototype.styleTitle(s) })
     .helpOption('-h, --help', t.help.helpOption)
     .helpCommand('help [command]', t.help.helpCommand)
@@ -78,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReportCommands(program, kit);
   registerSubscriberCommands(program, kit);
   registerSecretsCommands(program, kit);
+  registerOpsCommands(program, kit);
 
   try {
     await program.parseAsync(argv);
@@ -85,6 +92,9 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     console.error(`kawaraban: ${describeFailure(err, lang)}`);
     return 1;
+  } finally {
+    // One run, one target: what it put into process.env goes (tests run many commands in one process).
+    resetTarget();
   }
   return exitCode;
 }

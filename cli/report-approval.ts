@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { editorIdentity, EDITOR_ENV } from './editor-identity.ts';
-import { loadCliEnv } from './env.ts';
+import { chooseTarget } from './target.ts';
 
 const lang = () => cliLang();
 
@@ -53,9 +53,9 @@ const messages = {
 } as const;
 
 export async function approveReportCli(id: string, opts: { wait?: string } = {}): Promise<number> {
-  loadCliEnv();
   const m = messages[lang()];
   if (!REPORT_ID_PATTERN.test(id)) return fail(m.badId(id));
+  await chooseTarget();
   const bucket = process.env.UPLOAD_BUCKET;
   const table = process.env.REPORTS_TABLE;
   if (!bucket) return fail(m.noSetting('UPLOAD_BUCKET'));

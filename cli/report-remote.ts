@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
-import { loadCliEnv } from './env.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
+import { chooseTarget } from './target.ts';
 
 const lang = (): ReportLang => cliLang();
 
@@ -26,6 +26,7 @@ const messages = {
       `${name} が設定されていません: ローカルでは npm start を起動したままにし、AWS ではスタックの出力値を ${name} に設定してください`,
     badId: (id: string) => `報告の id ではありません: ${id}`,
     unknown: (id: string) => `報告が見つかりません: ${id}`,
+    badInterval: (v: string) => `--interval は 1〜3600 の秒数です（指定: ${v}）`,
     noReports: '該当する報告はありません',
     badStatus: (status: string, allowed: string) => `状態「${status}」では絞り込めません（使えるもの: ${allowed}）`,
     paused: (id: string) => `一時停止しました: ${id}（送信中なら、次のページの前に止まります。再開: npx kawaraban report resume ${id}）`,
@@ -51,6 +52,7 @@ const messages = {
       `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack outputs on AWS`,
     badId: (id: string) => `not a report id: ${id}`,
     unknown: (id: string) => `no such report: ${id}`,
+    badInterval: (v: string) => `--interval must be 1 to 3600 seconds (got ${v})`,
     noReports: 'no reports',
     badStatus: (status: string, allowed: string) => `cannot filter by status "${status}" (use one of: ${allowed})`,
     paused: (id: string) => `paused: ${id} (a send under way stops before its next page; continue with: npx kawaraban report resume ${id})`,
@@ -74,7 +76,7 @@ function setting(name: 'UPLOAD_BUCKET' | 'REPORTS_TABLE'): string | null {
 }
 
 export async function uploadFile(file: string, opts: { draft: boolean }): Promise<number> {
-  loadCliEnv();
+  await chooseTarget();
   const m = messages[lang()];
   if (isMarkdownPath(file)) {
     // Converted here, and uploaded as the JSON it converts to: the pipeline reads only JSON.
@@ -104,7 +106,7 @@ async function putReport(text: string, id: string, draft: boolean): Promise<numb
   const m = messages[lang()];
   const bucket = setting('UPLOAD_BUCKET');
   if (!bucket) return 1;
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ s3 }, { PutObjectCommand }] = await Promise.all([
     import('../functions/adapters/aws/s3.ts'),
     import('@aws-sdk/client-s3'),
@@ -130,14 +132,14 @@ async function putReport(text: string, id: string, draft: boolean): Promise<numb
 
 /** The report store of the configured stack, or null (after saying why) for a bad id or missing settings. */
 async function reportStore(id: string) {
-  loadCliEnv();
+  await chooseTarget();
   if (!REPORT_ID_PATTERN.test(id)) {
     console.error(messages[lang()].badId(id));
     return null;
   }
   const table = setting('REPORTS_TABLE');
   if (!table) return null;
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-report-store.ts'),
@@ -145,7 +147,12 @@ async function reportStore(id: string) {
   return dynamoReportStore(dynamo, table);
 }
 
-export async function printStatus(id: string, _opts: { json?: boolean; watch?: boolean; interval?: string } = {}): Promise<number> {
+export async function printStatus(id: string, opts: { json?: boolean; watch?: boolean; interval?: string } = {}): Promise<number> {
+  const interval = opts.interval === undefined ? 5 : Number(opts.interval);
+  if (!(interval >= 1 && interval <= 3600)) {
+    console.error(messages[lang()].badInterval(opts.interval ?? ''));
+    return 1;
+  }
   const store = await reportStore(id);
   if (!store) return 1;
   const m = messages[lang()];
@@ -154,7 +161,12 @@ export async function printStatus(id: string, _opts: { json?: boolean; watch?: b
     console.error(m.unknown(id));
     return 1;
   }
-  console.log(formatStatus(report));
+  if (opts.watch) {
+    const { watchReport } = await import('./report-watch.ts');
+    const deps = { get: (x: string) => store.get(x), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), now: Date.now, out: process.stdout };
+    return watchReport(deps, id, { intervalMs: interval * 1000, json: opts.json });
+  }
+  console.log(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
   return 0;
 }
 
@@ -162,13 +174,13 @@ export async function printStatus(id: string, _opts: { json?: boolean; watch?: b
 export const LISTABLE_STATUSES = ['AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
 
 /** `report list [--status S]`: one line per report, newest send time first. */
-export async function printReportList(status?: string, _opts: { json?: boolean } = {}): Promise<number> {
+export async function printReportList(status?: string, opts: { json?: boolean } = {}): Promise<number> {
   const m = messages[lang()];
   if (status !== undefined && !(LISTABLE_STATUSES as readonly string[]).includes(status)) {
     console.error(m.badStatus(status, LISTABLE_STATUSES.join(', ')));
     return 1;
   }
-  loadCliEnv();
+  await chooseTarget();
   const table = setting('REPORTS_TABLE');
   if (!table) return 1;
   const [{ dynamo }, { listReports }] = await Promise.all([
@@ -176,6 +188,10 @@ export async function printReportList(status?: string, _opts: { json?: boolean }
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
   const reports = await listReports(dynamo, table, status ? [status as ReportStatus] : LISTABLE_STATUSES);
+  if (opts.json) {
+    console.log(JSON.stringify(reports, null, 2));
+    return 0;
+  }
   if (reports.length === 0) {
     console.log(m.noReports);
     return 0;

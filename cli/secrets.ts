@@ -19,8 +19,8 @@ import {
   type Keyring,
 } from '../functions/core/unsubscribe-keys.ts';
 import { cliContext } from './context.ts';
-import { loadCliEnv } from './env.ts';
 import { cliTexts, type CliLang } from './i18n/index.ts';
+import { chooseTarget } from './target.ts';
 
 interface Store {
   where: string;
@@ -30,8 +30,9 @@ interface Store {
 
 async function keyringStore(lang: CliLang): Promise<Store> {
   // With --stack, never the local stack's file: rotating it instead would look like success.
+  // (cli/target.ts reads the stack's UnsubscribeSecretArn output and never .local/env.json then.)
   const { stack } = cliContext();
-  if (!stack) loadCliEnv();
+  await chooseTarget();
   const arn = process.env.UNSUBSCRIBE_SECRET_ARN;
   if (stack && !arn) throw new Error(cliTexts[lang].secrets.noStackSecret(stack));
   const file = process.env.UNSUBSCRIBE_SECRET_FILE;

@@ -3,22 +3,27 @@
  * index (counted, no item read, no address printed), and how many the next report would reach.
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
-import { loadCliEnv } from './env.ts';
+import { chooseTarget } from './target.ts';
 
-export async function printSubscriberCounts(_opts: { json?: boolean } = {}): Promise<number> {
-  loadCliEnv();
+export async function printSubscriberCounts(opts: { json?: boolean } = {}): Promise<number> {
+  await chooseTarget();
   const table = process.env.SUBSCRIBERS_TABLE;
   if (!table) {
     console.error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');
     return 1;
   }
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { countByStatus }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-audience.ts'),
   ]);
   const counts = await Promise.all(SUBSCRIBER_STATUSES.map((s) => countByStatus(dynamo, table, s)));
-  console.log(formatCounts(Object.fromEntries(SUBSCRIBER_STATUSES.map((s, i) => [s, counts[i]!])) as Record<SubscriberStatus, number>));
+  const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s, i) => [s, counts[i]!])) as Record<SubscriberStatus, number>;
+  if (opts.json) {
+    console.log(JSON.stringify({ ...byStatus, total: counts.reduce((a, b) => a + b, 0) }));
+    return 0;
+  }
+  console.log(formatCounts(byStatus));
   return 0;
 }
 

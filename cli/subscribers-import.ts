@@ -27,7 +27,9 @@ import {
 import { formatIssue, formatNotice, importMessages, type ImportLang } from '../functions/core/import-messages.ts';
 import type { RowResult } from '../functions/core/use-cases/import-subscribers.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
-import { loadCliEnv } from './env.ts';
+import { cliTexts } from './i18n/index.ts';
+import { Progress } from './progress.ts';
+import { chooseTarget } from './target.ts';
 import { csvCell } from './csv-cell.ts';
 
 export interface ImportCliOptions {
@@ -48,7 +50,6 @@ const messages = {
     reportUnwritable: (file: string, why: string) => `--report のファイルを書けません: ${file}（${why}）`,
     problems: (file: string, n: number) => `${file}: ${n}件の問題があります。何も取り込んでいません`,
     valid: (n: number, notices: number) => `${n} 行を確認しました（問題なし${notices ? `、注意 ${notices} 件` : ''}）`,
-    progress: (done: number, total: number) => `… ${done} / ${total} 行`,
     dryRun: (n: number) => `試行（--dry-run）: ${n} 行。何も書き込んでいません。実行した場合の結果:`,
     done: (n: number, policy: string) => `取り込み完了: ${n} 行（同意文面のバージョン ${policy}）`,
     interrupted: (done: number, total: number, why: string) =>
@@ -64,7 +65,6 @@ const messages = {
     reportUnwritable: (file: string, why: string) => `cannot write the --report file ${file} (${why})`,
     problems: (file: string, n: number) => `${file}: ${n} ${n === 1 ? 'problem' : 'problems'}; nothing was imported`,
     valid: (n: number, notices: number) => `${n} rows checked, no problems${notices ? ` (${notices} ${notices === 1 ? 'note' : 'notes'})` : ''}`,
-    progress: (done: number, total: number) => `… ${done} / ${total} rows`,
     dryRun: (n: number) => `dry run: ${n} rows, nothing written. What an import would do:`,
     done: (n: number, policy: string) => `imported ${n} rows (consent policy version ${policy})`,
     interrupted: (done: number, total: number, why: string) =>
@@ -75,7 +75,6 @@ const messages = {
 
 export async function importSubscribersFile(file: string, opts: ImportCliOptions): Promise<number> {
   const m = messages[opts.lang];
-  loadCliEnv();
   const source = opts.source?.trim() || DEFAULT_IMPORT_SOURCE;
   const sourceProblem = checkSourceText(source);
   if (sourceProblem) {
@@ -111,6 +110,7 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
     }
   }
   try {
+    await chooseTarget();
     const table = process.env.SUBSCRIBERS_TABLE;
     if (!table) {
       throw new Error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');
@@ -123,13 +123,8 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
     const { newSubscriberId } = await import('../functions/core/tokens.ts');
 
     const total = rows.length;
-    const step = Math.max(1000, Math.ceil(total / 20));
-    let shown = 0;
-    const onProgress = (done: number) => {
-      if (!process.stderr.isTTY || done - shown < step) return;
-      shown = done;
-      console.error(m.progress(done, total));
-    };
+    const progress = new Progress({ unit: cliTexts[opts.lang].progress.rows, total });
+    const onProgress = (done: number) => progress.update(done);
     let results: RowResult[];
     try {
       results = await importSubscribers(
@@ -138,12 +133,14 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
         { policyVersion, dryRun: !!opts.dryRun, onProgress },
       );
     } catch (err) {
+      progress.clear();
       if (!(err instanceof ImportInterrupted)) throw err;
       printCounts(err.results, opts.lang);
       if (report) await writeReport(report, err.results, opts.report!, opts.lang);
       console.error(m.interrupted(err.results.length, total, err.message));
       return 1;
     }
+    progress.finish(total);
     console.log(opts.dryRun ? m.dryRun(total) : m.done(total, policyVersion));
     printCounts(results, opts.lang);
     if (report) await writeReport(report, results, opts.report!, opts.lang);

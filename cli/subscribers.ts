@@ -14,7 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { loadCliEnv } from './env.ts';
+import { chooseTarget } from './target.ts';
 import {
   sameAddressAnyCase,
   SUBSCRIBER_STATUSES,
@@ -38,7 +38,7 @@ function required(name: string): string {
 
 // Loaded lazily so `--help` never pays for the SDK.
 async function stores() {
-  loadCliEnv();
+  await chooseTarget();
   const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
   const { dynamoSubscriberStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
   return { dynamo, subscribers: dynamoSubscriberStore(dynamo, required('SUBSCRIBERS_TABLE')) };
@@ -93,7 +93,9 @@ export async function exportSubscribers(opts: {
 }): Promise<number> {
   const status = opts.status as SubscriberStatus | undefined;
   if (status && !SUBSCRIBER_STATUSES.includes(status)) {
-    console.error(`kawaraban: --status must be one of ${SUBSCRIBER_STATUSES.join(', ')}`);
+    const { cliTexts } = await import('./i18n/index.ts');
+    const { cliLang } = await import('./context.ts');
+    console.error(`kawaraban: ${cliTexts[cliLang()].common.badStatus(status, SUBSCRIBER_STATUSES.join(', '))}`);
     return 2;
   }
   const { subscribers } = await stores();
@@ -105,19 +107,38 @@ export async function exportSubscribers(opts: {
   // Excel reads a BOM-less CSV as Shift_JIS on Japanese Windows and garbles the text.
   if (opts.bom) out.write('\uFEFF');
   await write(CSV_COLUMNS.join(','));
+  const progress = await exportProgress(!!opts.out);
+  let scanned = 0;
   for await (const page of subscribers.scan()) {
     for (const s of page) {
       if (status && s.status !== status) continue;
       await write(csvRow(s));
       count++;
     }
+    progress?.update((scanned += page.length));
   }
+  progress?.finish();
   if (opts.out) {
     out.end();
     await once(out, 'finish');
     console.error(`kawaraban: wrote ${count} subscribers to ${opts.out}`);
   }
   return 0;
+}
+
+/** Progress on stderr, unless the CSV itself is going to the terminal; the total is counted from the byStatus index. */
+async function exportProgress(toFile: boolean) {
+  if (!toFile && process.stdout.isTTY) return null;
+  const [{ dynamo }, { countByStatus }, { Progress }, { cliTexts }, { cliLang }] = await Promise.all([
+    import('../functions/adapters/aws/dynamo.ts'),
+    import('../functions/adapters/dynamo-audience.ts'),
+    import('./progress.ts'),
+    import('./i18n/index.ts'),
+    import('./context.ts'),
+  ]);
+  const table = required('SUBSCRIBERS_TABLE');
+  const counts = await Promise.all(SUBSCRIBER_STATUSES.map((st) => countByStatus(dynamo, table, st)));
+  return new Progress({ unit: cliTexts[cliLang()].progress.subscribers, total: counts.reduce((a, b) => a + b, 0) });
 }
 
 export interface PersonRequestOptions {

@@ -289,7 +289,7 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'UploadHint', {
       description: 'how an editor uploads a report from a shell with AWS credentials',
-      value: `UPLOAD_BUCKET=${bucket.bucketName} REPORTS_TABLE=${stateful.reports.table.tableName} npx kawaraban report upload <report.json>`,
+      value: `npx kawaraban --stack ${this.stackName.replace(/Service$/, '')} report upload <report.json>`,
     });
   }
 
@@ -378,6 +378,8 @@ export class ServiceStack extends Stack {
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
     });
     new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName, stage });
+    new CfnOutput(this, 'ApiDomainName', { value: domain.name, description: 'custom domain of the API' });
+    new CfnOutput(this, 'ApiDomainTarget', { value: domainName.regionalDomainName, description: 'what its CNAME points at' });
     new CfnOutput(this, 'ApiDomainRecord', {
       description: `DNS record to publish for ${domain.name}`,
       value: `${domain.name}. CNAME ${domainName.regionalDomainName}`,

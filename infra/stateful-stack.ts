@@ -103,6 +103,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'SubscribersTableName', { value: this.subscribers.table.tableName });
     new CfnOutput(this, 'ReportsTableName', { value: this.reports.table.tableName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+    // Read by the CLI (`kawaraban --stack`, cli/target.ts) by these keys: no exports, so nothing
+    // else can come to depend on them and block a change.
+    new CfnOutput(this, 'UnsubscribeSecretArn', { value: this.unsubscribeSecret.secretArn });
+    new CfnOutput(this, 'SendingDomain', { value: config.domain, description: 'SES identity of the From address' });
     this.identity.dkimRecords.forEach((r, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, {
         description: `DKIM CNAME ${i + 1} of 3 to publish in the DNS of ${config.domain}`,
@@ -110,6 +114,7 @@ export class StatefulStack extends Stack {
       });
     });
     if (config.mailFromDomain) {
+      new CfnOutput(this, 'MailFromDomain', { value: config.mailFromDomain, description: 'custom MAIL FROM domain' });
       new CfnOutput(this, 'MailFromMxRecord', {
         description: 'MX record of the MAIL FROM domain (bounces come back to SES through it)',
         value: `${config.mailFromDomain}. MX 10 feedback-smtp.${this.region}.amazonses.com`,

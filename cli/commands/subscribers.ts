@@ -21,6 +21,16 @@ export function registerSubscriberCommands(program: Command, { t, lang, run }: C
       run(async () => (await import('../subscribers-count.ts')).printSubscriberCounts(opts)),
     );
   subscribers
+    .command('show')
+    .argument('<email>', h.email)
+    .option('--json', t.help.json)
+    .option('--reports <n>', h.reports)
+    .option('--report <id>', h.reportId, (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .description(h.show)
+    .action((email: string, opts: { json?: boolean; reports?: string; report: string[] }) =>
+      run(async () => (await import('../subscribers-show.ts')).showSubscriber(email, opts)),
+    );
+  subscribers
     .command('export')
     .option('--out <file>', h.exportOut)
     .option('--status <status>', h.exportStatus)

@@ -1,4 +1,5 @@
 /** Every text of the `kawaraban` command in English; the same shape as ja.ts (its type). */
+import { doctorEn } from './doctor-en.ts';
 import type { CliText } from './ja.ts';
 
 type KeyState = 'current' | 'verifying' | 'retired';
@@ -48,8 +49,10 @@ export const en: CliText = {
       watch: 'keep refreshing sent/audience, rate, ETA, bounces and complaints until the report ends',
       interval: 'seconds between refreshes with --watch (default 5)',
       list: 'list reports, newest send time first, with status and counts (rejected uploads: see report status <id>)',
-      listStatus: 'only reports in this status (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
-      approve: 'approve a report AWAITING_APPROVAL as the second editor (not the one who uploaded it); it is then SCHEDULED',
+      listStatus:
+        'only reports in this status (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED, any case)',
+      approve:
+        'approve a report AWAITING_APPROVAL as the second editor (not the one who uploaded it); it is then SCHEDULED',
       approveWait: 'how many seconds to wait for the approval to apply',
       pause:
         'hold a SCHEDULED or SENDING report (a send under way stops before its next page); resume continues it',
@@ -118,6 +121,7 @@ export const en: CliText = {
     cut: (limit: number, visible: string) =>
       `warning: a phone's inbox list cuts the title after about ${limit} full-width characters; it shows: "${visible}"`,
   },
+  usage: [],
   common: {
     badLang: (value: string) => `--lang must be ja or en (got ${value})`,
     badStatus: (value: string, allowed: string) => `unknown status "${value}" (use one of: ${allowed})`,
@@ -143,5 +147,105 @@ export const en: CliText = {
     where: (where: string) => `stored in ${where}`,
     key: (id: string, state: KeyState, added?: string, retires?: string) =>
       `${id}  ${{ current: 'signing', verifying: 'verifying only', retired: 'retired' }[state]}  added ${day(added)}  retires ${day(retires)}`,
+  },
+  target: {
+    localLine: (file: string) => `talking to the local stack (${file})`,
+    stackLine: (stack: string, region: string, account: string) =>
+      `talking to stack ${stack} (region ${region}, account ${account})`,
+    environmentLine: 'talking to what the environment names (SUBSCRIBERS_TABLE and friends)',
+    labels: {
+      target: 'target',
+      source: 'source',
+      region: 'region',
+      account: 'account',
+      bucket: 'bucket',
+      subscribersTable: 'subscribers',
+      reportsTable: 'reports',
+      secret: 'unsubscribe key',
+      endpoints: 'endpoints',
+      reachable: 'reachable',
+    },
+    kinds: { local: 'local stack', environment: 'environment', stack: 'AWS stack' },
+    localAccount: '(local emulators)',
+    secretLocal: 'UNSUBSCRIBE_SECRET (under .local/)',
+    none: '(none)',
+  },
+  doctor: doctorEn,
+  show: {
+    labels: {
+      email: 'email',
+      status: 'status',
+      locale: 'locale',
+      created: 'created',
+      confirmed: 'confirmed',
+      unsubscribed: 'unsubscribed',
+      consent: 'consent',
+      signup: 'signed up',
+      softBounces: 'soft bounces',
+      spellings: 'other spellings',
+      mailbox: 'mailbox',
+    },
+    consent: (at: string, ip: string, source: string, policy: string, ua: string) =>
+      `${at} from ${ip} (${source}, policy ${policy}) ${ua}`,
+    signup: (at: string, ip: string, source: string) => `${at} from ${ip} (${source})`,
+    noRow: 'no subscriber spelled exactly so',
+    erased: 'no subscriber spelled exactly so (erased by subscribers delete; a tombstone remains)',
+    mailboxSuppressed: 'a spelling hard-bounced or complained: imports never bring it back',
+    none: 'none',
+    reportsHeading: (n: number) => `recent reports (newest first, ${n}):`,
+    noReports: 'no reports yet',
+    notSent: 'not sent',
+    unknown: 'no subscriber, no other spelling, and no delivery in the recent reports',
+  },
+  progress: {
+    rows: 'rows',
+    subscribers: 'subscribers',
+    eta: (d: string) => `ETA ${d}`,
+    elapsed: (d: string) => `in ${d}`,
+  },
+  watch: {
+    line: (c: {
+      status: string;
+      sent: string;
+      audience: string;
+      pct: string;
+      rate: string;
+      eta: string;
+      bounced: string;
+      complained: string;
+    }) =>
+      `${c.status}  sent ${c.sent}/${c.audience}${c.pct}  ${c.rate}  ${c.eta}  bounced ${c.bounced}  complained ${c.complained}`,
+    rate: (r: string) => `${r}/s`,
+    eta: (d: string) => `ETA ${d}`,
+    paused: (why: string) => `paused${why ? ` (${why})` : ''}; continue with npx kawaraban report resume`,
+    ended: (status: string) => `ended: ${status}`,
+  },
+  failure: {
+    nothing: (file: string) =>
+      `nothing to talk to: no --stack or KAWARABAN_STACK, no SUBSCRIBERS_TABLE and friends in the environment, and no local stack (${file}). Locally, run npm start in another terminal; on AWS, pass --stack <prefix> (with AWS_PROFILE and AWS_REGION)`,
+    stackMissing: (name: string, region: string) =>
+      `no stack ${name} in region ${region}: check the --stack prefix and AWS_REGION (or the region of AWS_PROFILE)`,
+    stackUnreadable: (detail: string) =>
+      `cannot read the stacks' outputs (${detail}): check AWS_PROFILE, AWS_REGION and your credentials (aws sts get-caller-identity)`,
+    outputsMissing: (detail: string) =>
+      `the stacks lack outputs the CLI needs (${detail}): deploy this version again (npm run deploy)`,
+    unreachable: (where: string, what: string) => `cannot reach ${where} (${what}). `,
+    localHint:
+      'start the local stack with npm start (its .local/env.json outlived it); for AWS pass --stack <prefix>',
+    envHint:
+      'check AWS_ENDPOINT_URL_* and SUBSCRIBERS_TABLE and friends in the environment (kawaraban target shows them)',
+    stackHint: 'check the network and AWS_REGION',
+    noCredentials: (where: string) =>
+      `no AWS credentials found (${where}): set AWS_PROFILE or run aws sso login`,
+    noRegion: 'no AWS region: set AWS_REGION, or a region in the AWS_PROFILE profile',
+    badCredentials: (where: string, why: string) =>
+      `AWS refused the credentials (${where}: ${why}): check that they have not expired and AWS_PROFILE`,
+    noTable: (where: string) =>
+      `a table is missing (${where}): check what the CLI talks to with kawaraban target`,
+    target: {
+      local: 'the local stack',
+      environment: 'the settings in the environment',
+      stack: (s: string) => `stack ${s}`,
+    },
   },
 };

@@ -5,6 +5,7 @@
  */
 type KeyState = 'current' | 'verifying' | 'retired';
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
+import { doctorJa } from './doctor-ja.ts';
 
 export const ja = {
   help: {
@@ -49,8 +50,10 @@ export const ja = {
       watch: '報告が終わるまで、送信数/対象数・速度・残り時間・バウンス・苦情を更新し続ける',
       interval: '--watch の更新間隔（秒、既定 5）',
       list: '報告の一覧（送信予定の新しい順、状態と数。却下されたアップロードは report status <id> で）',
-      listStatus: 'この状態の報告だけ (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
-      approve: '承認待ち (AWAITING_APPROVAL) の報告を、アップロードした人とは別の編集者として承認する（承認後 SCHEDULED）',
+      listStatus:
+        'この状態の報告だけ (AWAITING_APPROVAL|SCHEDULED|SENDING|PAUSED|SENT|CANCELED、大文字小文字は問わない)',
+      approve:
+        '承認待ち (AWAITING_APPROVAL) の報告を、アップロードした人とは別の編集者として承認する（承認後 SCHEDULED）',
       approveWait: '承認の反映を待つ秒数',
       pause: 'SCHEDULED・SENDING の報告を止める（送信中なら次のページの前に止まる）。resume で続きから',
       resume:
@@ -117,6 +120,17 @@ export const ja = {
     cut: (limit: number, visible: string) =>
       `注意: スマートフォンの受信一覧ではタイトルが全角${limit}文字ほどで切れます。見える部分: 「${visible}」`,
   },
+  /** Commander's own usage errors, matched by their English text (it has no message catalogue). */
+  usage: [
+    [/^error: missing required argument '(.+)'/, "エラー: 引数 '$1' がありません"],
+    [/^error: unknown option '([^']+)'(.*)/, "エラー: 不明なオプション '$1'$2"],
+    [/^error: unknown command '([^']+)'(.*)/, "エラー: 不明なコマンド '$1'$2"],
+    [/^error: option '(.+)' argument missing/, "エラー: オプション '$1' の値がありません"],
+    [/^error: required option '(.+)' not specified/, "エラー: オプション '$1' は必須です"],
+    [/^error: too many arguments.*/, 'エラー: 引数が多すぎます'],
+    [/\(Did you mean one of (.+)\?\)/, '（$1 のどれかですか？）'],
+    [/\(Did you mean (.+)\?\)/, '（$1 のことですか？）'],
+  ] as [RegExp, string][],
   common: {
     badLang: (value: string) => `--lang は ja か en です（指定: ${value}）`,
     badStatus: (value: string, allowed: string) => `状態「${value}」は使えません（使えるもの: ${allowed}）`,
@@ -143,6 +157,107 @@ export const ja = {
     where: (where: string) => `保存先: ${where}`,
     key: (id: string, state: KeyState, added?: string, retires?: string) =>
       `${id}  ${{ current: '署名中', verifying: '検証のみ', retired: '失効' }[state]}  追加 ${day(added)}  失効 ${day(retires)}`,
+  },
+  target: {
+    localLine: (file: string) => `接続先: ローカルスタック（${file}）`,
+    stackLine: (stack: string, region: string, account: string) =>
+      `接続先: スタック ${stack}（リージョン ${region}、アカウント ${account}）`,
+    environmentLine: '接続先: 環境変数の設定（SUBSCRIBERS_TABLE など）',
+    labels: {
+      target: '接続先',
+      source: '設定の出どころ',
+      region: 'リージョン',
+      account: 'アカウント',
+      bucket: 'バケット',
+      subscribersTable: '購読者テーブル',
+      reportsTable: '報告テーブル',
+      secret: '配信停止の鍵',
+      endpoints: 'エンドポイント',
+      reachable: '到達',
+    },
+    kinds: { local: 'ローカルスタック', environment: '環境変数', stack: 'AWS スタック' },
+    localAccount: '（ローカルのエミュレーター）',
+    secretLocal: 'UNSUBSCRIBE_SECRET（.local/ 内）',
+    none: '（なし）',
+  },
+  doctor: doctorJa,
+  show: {
+    labels: {
+      email: 'アドレス',
+      status: '状態',
+      locale: '言語',
+      created: '登録',
+      confirmed: '確定',
+      unsubscribed: '配信停止',
+      consent: '同意',
+      signup: '申込み',
+      softBounces: '一時的なバウンス',
+      spellings: '別の表記',
+      mailbox: 'メールボックス',
+    },
+    consent: (at: string, ip: string, source: string, policy: string, ua: string) =>
+      `${at}、${ip} から（${source}、同意文面 ${policy}）${ua}`,
+    signup: (at: string, ip: string, source: string) => `${at}、${ip} から（${source}）`,
+    noRow: 'この表記の購読者はいません',
+    erased: 'この表記の購読者はいません（subscribers delete で消去済み。墓標あり）',
+    mailboxSuppressed: 'いずれかの表記でハードバウンスか苦情あり: 取り込みでは戻しません',
+    none: 'なし',
+    reportsHeading: (n: number) => `最近の報告（新しい順、${n} 件）:`,
+    noReports: '報告はまだありません',
+    notSent: '送っていません',
+    unknown: '購読者も、別の表記も、最近の報告への配信もありません',
+  },
+  progress: {
+    rows: '行',
+    subscribers: '人',
+    eta: (d: string) => `残り ${d}`,
+    elapsed: (d: string) => `経過 ${d}`,
+  },
+  watch: {
+    line: (c: {
+      status: string;
+      sent: string;
+      audience: string;
+      pct: string;
+      rate: string;
+      eta: string;
+      bounced: string;
+      complained: string;
+    }) =>
+      `${c.status}  送信 ${c.sent}/${c.audience}${c.pct}  ${c.rate}  ${c.eta}  バウンス ${c.bounced}  苦情 ${c.complained}`,
+    rate: (r: string) => `${r} 通/秒`,
+    eta: (d: string) => `残り ${d}`,
+    paused: (why: string) => `一時停止中${why ? `（${why}）` : ''}。再開: npx kawaraban report resume`,
+    ended: (status: string) => `終了: ${status}`,
+  },
+  failure: {
+    nothing: (file: string) =>
+      `接続先がありません: --stack も KAWARABAN_STACK もなく、SUBSCRIBERS_TABLE などの変数もなく、ローカルスタックの ${file} もありません。ローカルなら別の端末で npm start を、AWS なら --stack <接頭辞>（AWS_PROFILE・AWS_REGION の設定で）を指定してください`,
+    stackMissing: (name: string, region: string) =>
+      `スタック ${name} が見つかりません（リージョン ${region}）。--stack の接頭辞と AWS_REGION（または AWS_PROFILE のリージョン）を確かめてください`,
+    stackUnreadable: (detail: string) =>
+      `スタックの出力を読めません（${detail}）。AWS_PROFILE・AWS_REGION と認証情報を確かめてください（aws sts get-caller-identity）`,
+    outputsMissing: (detail: string) =>
+      `スタックの出力が足りません（${detail}）。このリポジトリの版で npm run deploy し直してください`,
+    unreachable: (where: string, what: string) => `${where} に届きません（${what}）。`,
+    localHint:
+      'ローカルスタックを npm start で起動してください（止まった後の .local/env.json が残っています）。AWS なら --stack <接頭辞> を',
+    envHint:
+      '環境変数 AWS_ENDPOINT_URL_* と SUBSCRIBERS_TABLE などを確かめてください（kawaraban target で表示）',
+    stackHint: 'ネットワークと AWS_REGION を確かめてください',
+    noCredentials: (where: string) =>
+      `AWS の認証情報が見つかりません（${where}）。AWS_PROFILE を設定するか aws sso login してください`,
+    noRegion:
+      'AWS のリージョンが決まりません。AWS_REGION か、AWS_PROFILE のプロファイルに region を設定してください',
+    badCredentials: (where: string, why: string) =>
+      `AWS に認証を拒まれました（${where}: ${why}）。認証情報の期限と AWS_PROFILE を確かめてください`,
+    noTable: (where: string) =>
+      `テーブルがありません（${where}）。kawaraban target で接続先を確かめてください`,
+    target: {
+      local: 'ローカルスタック',
+      environment: '環境変数の設定',
+      stack: (s: string) => `スタック ${s}`,
+    },
   },
 };
 

@@ -19,6 +19,9 @@ import { sentTo } from '../helpers/inbox.ts';
 import { receiptEvent } from '../helpers/ses-receipts.ts';
 import { fixture } from '../helpers/ses-events.ts';
 import { createTestStack, testSecret, useStackEnv } from '../helpers/stack.ts';
+import { stackOutputs } from '../helpers/stack-outputs.ts';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
 
 const dir = mkdtempSync(join(tmpdir(), 'kawaraban-keys-'));
 const secretFile = join(dir, 'unsubscribe-secret');
@@ -176,7 +179,13 @@ describe('unsubscribe key rotation', () => {
     for (const days of ['-1', 'two', '1.5', '', '1e3', '36501'])
       expect((await rotate('--keep-old-days', days)).code).toBe(1);
     // --stack means AWS: the local file (in the environment here) must not be rotated instead.
+    // The stack (DescribeStacks mocked) is one deployed before it output its secret's ARN.
+    const cfn = mockClient(CloudFormationClient);
+    stackOutputs(cfn, 'Kawaraban', process.env.AWS_REGION!, {
+      stateful: { UploadBucketName: 'b', SubscribersTableName: 's', ReportsTableName: 'r' },
+    });
     const aws = await rotate('--stack', 'Kawaraban');
+    cfn.restore();
     expect(aws.code).toBe(1);
     expect(aws.err).toContain('UNSUBSCRIBE_SECRET_ARN');
     expect(readFileSync(secretFile, 'utf8')).toBe(ring);
