@@ -168,7 +168,8 @@ export class EdgeWebAcl extends Construct {
       throw new Error('EdgeWebAcl: a CloudFront WebACL must be created in us-east-1');
     }
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      description: 'kawaraban: per-client rates and AWS managed rules in front of the HTTP API (CloudFront)',
+      description:
+        'kawaraban: per-client rates and AWS managed rules in front of the HTTP API, on CloudFront',
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
       rules: edgeRules(),

@@ -63,6 +63,10 @@ describe('with edgeWaf=true', () => {
     const acl = only(s.edgeTemplate!, 'AWS::WAFv2::WebACL');
     expect(acl.Scope).toBe('CLOUDFRONT');
     expect(acl.DefaultAction).toEqual({ Allow: {} });
+    // WAF's own pattern for descriptions (the tests synth without CloudFormation's validation).
+    expect(acl.Description).toMatch(
+      /^[a-zA-Z0-9=:#@/\-,.][a-zA-Z0-9+=:#@/\-,.\s]+[a-zA-Z0-9+=:#@/\-,.]{1,256}$/,
+    );
   });
 
   it('lets every /unsubscribe request through before any rate, reputation or body rule sees it', () => {
