@@ -14,23 +14,35 @@ export const contextKeys = {
   senderPostalAddress: { help: 'sender postal address', example: '"〒100-0001 東京都千代田区千代田1-1"' },
   senderContact: { help: 'contact for readers (address, URL or phone)', example: 'contact@example.jp' },
   editors: { help: "editors' addresses, comma-separated", example: 'editor@example.jp,desk@example.jp' },
-  publicBaseUrl: { help: 'optional public https base URL of the API (default: the API Gateway URL)', example: 'https://news.example.jp' },
+  publicBaseUrl: {
+    help: 'optional public https base URL of the API (default: the API Gateway URL)',
+    example: 'https://news.example.jp',
+  },
   apiDomainName: {
     help: 'optional custom domain for the HTTP API, so links in emails point at your domain, not execute-api (needs apiCertificateArn; publish the CNAME from the outputs)',
     example: 'news.example.jp',
   },
   apiCertificateArn: {
-    help: 'with apiDomainName: an ACM certificate for it, in the stack\'s region',
+    help: "with apiDomainName: an ACM certificate for it, in the stack's region",
     example: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
   },
-  unsubscribeMailto: { help: 'optional List-Unsubscribe mailto address (default: unsubscribe@<domain>)', example: 'unsubscribe@example.jp' },
+  unsubscribeMailto: {
+    help: 'optional List-Unsubscribe mailto address (default: unsubscribe@<domain>)',
+    example: 'unsubscribe@example.jp',
+  },
   mailFromDomain: {
-    help: 'optional custom MAIL FROM (bounce) domain, a subdomain of domain, so SPF passes aligned with it (default: bounce.<domain>; none = SES\'s own)',
+    help: "optional custom MAIL FROM (bounce) domain, a subdomain of domain, so SPF passes aligned with it (default: bounce.<domain>; none = SES's own)",
     example: 'bounce.example.jp',
   },
   alarmEmail: { help: 'optional address subscribed to the alarm topic', example: 'ops@example.jp' },
-  consentPolicyVersion: { help: 'optional version of the consent wording kept with each opt-in (default 1)', example: '2025-04' },
-  sesSandbox: { help: 'optional: true while the SES account is in the sandbox (recipients are then authorised as identities too)', example: 'true' },
+  consentPolicyVersion: {
+    help: 'optional version of the consent wording kept with each opt-in (default 1)',
+    example: '2025-04',
+  },
+  sesSandbox: {
+    help: 'optional: true while the SES account is in the sandbox (recipients are then authorised as identities too)',
+    example: 'true',
+  },
   inboundUnsubscribe: {
     help: 'optional: true builds the SES receiving rule that unsubscribes readers who mail unsubscribeMailto (only in regions with SES email receiving; you activate the rule set and publish the MX record)',
     example: 'true',
@@ -38,6 +50,18 @@ export const contextKeys = {
   inboundRuleSet: {
     help: "optional, with inboundUnsubscribe: add the rule to this existing receipt rule set (the account's active one) instead of a new set",
     example: 'my-active-rule-set',
+  },
+  edgeWaf: {
+    help: 'optional: true puts CloudFront with a WAF WebACL (per-client rate rules, AWS managed rules; a small stack in us-east-1) in front of the HTTP API; needs the region known at synth (AWS credentials, or CDK_DEFAULT_REGION)',
+    example: 'true',
+  },
+  edgeDomainName: {
+    help: 'optional, with edgeWaf: a domain of ours for the CloudFront distribution, so links in emails point there (needs edgeCertificateArn; publish the CNAME from the outputs)',
+    example: 'news.example.jp',
+  },
+  edgeCertificateArn: {
+    help: 'with edgeDomainName: an ACM certificate for it in us-east-1 (CloudFront takes certificates from there only)',
+    example: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
   },
   approval: {
     help: 'optional: true requires two-person approval: an uploaded report waits until a second editor runs kawaraban report approve <id>',
@@ -53,9 +77,7 @@ const emailList = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.email('every entry must be an email address')).min(1, 'at least one address is required'));
-const flag = z
-  .union([z.boolean(), z.enum(['true', 'false'])])
-  .transform((v) => v === true || v === 'true');
+const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
 
 /** The address inside "Name <addr>" or the bare address. */
 export function addressOf(from: string): string {
@@ -65,11 +87,7 @@ export function addressOf(from: string): string {
 
 const schema = z
   .object({
-    domain: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(hostname, 'must be a domain name such as example.jp'),
+    domain: z.string().trim().toLowerCase().regex(hostname, 'must be a domain name such as example.jp'),
     fromAddress: nonEmpty,
     newsletterName: nonEmpty,
     senderName: nonEmpty,
@@ -80,34 +98,67 @@ const schema = z
       .url({ protocol: /^https$/, error: 'must be an https URL' })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
-    apiDomainName: z.string().trim().toLowerCase().regex(hostname, 'must be a domain name such as news.example.jp').optional(),
+    apiDomainName: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(hostname, 'must be a domain name such as news.example.jp')
+      .optional(),
     apiCertificateArn: z
       .string()
       .trim()
-      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be the ARN of an ACM certificate')
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+        'must be the ARN of an ACM certificate',
+      )
       .optional(),
     unsubscribeMailto: z.email('must be an email address').optional(),
     mailFromDomain: z
       .string()
       .trim()
       .toLowerCase()
-      .regex(/^(none|(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/, 'must be a domain name, or none')
+      .regex(
+        /^(none|(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/,
+        'must be a domain name, or none',
+      )
       .optional(),
     alarmEmail: z.email('must be an email address').optional(),
     consentPolicyVersion: z.coerce.string().trim().min(1).max(64).optional(),
     sesSandbox: flag.default(false),
     inboundUnsubscribe: flag.default(false),
     approval: flag.default(false),
+    edgeWaf: flag.default(false),
+    edgeDomainName: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(hostname, 'must be a domain name such as news.example.jp')
+      .optional(),
+    edgeCertificateArn: z
+      .string()
+      .trim()
+      .regex(
+        /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+        'must be the ARN of an ACM certificate in us-east-1',
+      )
+      .optional(),
     // SES's rule for receipt rule set names.
     inboundRuleSet: z
       .string()
       .trim()
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/, 'must be a receipt rule set name (letters, digits, . _ -; at most 64)')
+      .regex(
+        /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/,
+        'must be a receipt rule set name (letters, digits, . _ -; at most 64)',
+      )
       .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.inboundRuleSet && !c.inboundUnsubscribe) {
-      ctx.addIssue({ code: 'custom', path: ['inboundRuleSet'], message: 'only used with -c inboundUnsubscribe=true' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inboundRuleSet'],
+        message: 'only used with -c inboundUnsubscribe=true',
+      });
     }
     if (c.inboundUnsubscribe) {
       // SES receives mail only for domains verified in the account: the stack verifies `domain`.
@@ -121,28 +172,85 @@ const schema = z
       }
     }
     if (c.apiDomainName && !c.apiCertificateArn) {
-      ctx.addIssue({ code: 'custom', path: ['apiCertificateArn'], message: 'required with apiDomainName (an ACM certificate for that name)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiCertificateArn'],
+        message: 'required with apiDomainName (an ACM certificate for that name)',
+      });
     }
     if (c.apiCertificateArn && !c.apiDomainName) {
       ctx.addIssue({ code: 'custom', path: ['apiDomainName'], message: 'required with apiCertificateArn' });
     }
-    if (c.apiDomainName && c.publicBaseUrl && c.publicBaseUrl.replace(/\/+$/, '') !== `https://${c.apiDomainName}`) {
-      ctx.addIssue({ code: 'custom', path: ['publicBaseUrl'], message: `must be https://${c.apiDomainName} with apiDomainName (or left out)` });
+    if ((c.edgeDomainName || c.edgeCertificateArn) && !c.edgeWaf) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.edgeDomainName ? 'edgeDomainName' : 'edgeCertificateArn'],
+        message: 'only used with -c edgeWaf=true',
+      });
+    }
+    if (c.edgeDomainName && !c.edgeCertificateArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['edgeCertificateArn'],
+        message: 'required with edgeDomainName (an ACM certificate for that name, in us-east-1)',
+      });
+    }
+    if (c.edgeCertificateArn && !c.edgeDomainName) {
+      ctx.addIssue({ code: 'custom', path: ['edgeDomainName'], message: 'required with edgeCertificateArn' });
+    }
+    if (c.edgeDomainName && c.edgeDomainName === c.apiDomainName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['edgeDomainName'],
+        message: 'must differ from apiDomainName (that name is the origin CloudFront forwards to)',
+      });
+    }
+    // Behind the edge the public URL is the distribution's; without it, the API's own domain.
+    const publicName = c.edgeWaf ? c.edgeDomainName : c.apiDomainName;
+    if (publicName && c.publicBaseUrl && c.publicBaseUrl.replace(/\/+$/, '') !== `https://${publicName}`) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicBaseUrl'],
+        message: `must be https://${publicName} with ${c.edgeWaf ? 'edgeDomainName' : 'apiDomainName'} (or left out)`,
+      });
+    }
+    if (
+      c.edgeWaf &&
+      c.apiDomainName &&
+      c.publicBaseUrl?.replace(/\/+$/, '') === `https://${c.apiDomainName}`
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicBaseUrl'],
+        message: 'with edgeWaf, links must go through CloudFront, not to apiDomainName (its origin)',
+      });
     }
     const mailFrom = mailFromOf(c.domain, c.mailFromDomain);
     // SES wants a subdomain of the identity, used for nothing else: its MX must point at SES feedback.
     if (mailFrom !== undefined && !mailFrom.endsWith(`.${c.domain}`)) {
-      ctx.addIssue({ code: 'custom', path: ['mailFromDomain'], message: `must be a subdomain of ${c.domain} (e.g. bounce.${c.domain}), or none` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mailFromDomain'],
+        message: `must be a subdomain of ${c.domain} (e.g. bounce.${c.domain}), or none`,
+      });
     }
     if (mailFrom !== undefined && c.inboundUnsubscribe) {
       const mailDomain = (c.unsubscribeMailto ?? `unsubscribe@${c.domain}`).split('@').pop()!.toLowerCase();
       if (mailDomain === mailFrom) {
-        ctx.addIssue({ code: 'custom', path: ['mailFromDomain'], message: `must differ from the unsubscribe mailbox's domain ${mailDomain} (each needs its own MX record; the default is bounce.${c.domain})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mailFromDomain'],
+          message: `must differ from the unsubscribe mailbox's domain ${mailDomain} (each needs its own MX record; the default is bounce.${c.domain})`,
+        });
       }
     }
     const from = addressOf(c.fromAddress);
     if (!z.email().safeParse(from).success) {
-      ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: 'must be an address or "Name <address>"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fromAddress'],
+        message: 'must be an address or "Name <address>"',
+      });
       return;
     }
     const fromDomain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
@@ -173,6 +281,8 @@ export interface DeployConfig {
   inboundUnsubscribe: { ruleSet: string | undefined } | undefined;
   /** Two-person approval: reports wait for a second editor's approvals/<id>.json. */
   approval: boolean;
+  /** CloudFront + WAF in front of the API (infra/constructs/edge-waf.ts); `domain` names the distribution. */
+  edge: { domain: { name: string; certificateArn: string } | undefined } | undefined;
 }
 
 export class DeployConfigError extends Error {
@@ -184,6 +294,8 @@ function mailFromOf(domain: string, configured: string | undefined): string | un
   if (configured === 'none') return undefined;
   return configured ?? `bounce.${domain}`;
 }
+
+const publicDomainUrl = (name: string | undefined) => (name ? `https://${name}` : undefined);
 
 /** `get` is usually `(k) => app.node.tryGetContext(k)`. Empty strings count as missing. */
 export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
@@ -221,8 +333,12 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     newsletterName: c.newsletterName,
     sender: { name: c.senderName, postalAddress: c.senderPostalAddress, contact: c.senderContact },
     editors: c.editors,
-    publicBaseUrl: c.publicBaseUrl ?? (c.apiDomainName ? `https://${c.apiDomainName}` : undefined),
-    apiDomain: c.apiDomainName && c.apiCertificateArn ? { name: c.apiDomainName, certificateArn: c.apiCertificateArn } : undefined,
+    // undefined = the distribution's (with edgeWaf) or the API's own URL, known only in the stack.
+    publicBaseUrl: c.publicBaseUrl ?? publicDomainUrl(c.edgeWaf ? c.edgeDomainName : c.apiDomainName),
+    apiDomain:
+      c.apiDomainName && c.apiCertificateArn
+        ? { name: c.apiDomainName, certificateArn: c.apiCertificateArn }
+        : undefined,
     unsubscribeMailto: c.unsubscribeMailto ?? `unsubscribe@${c.domain}`,
     mailFromDomain: mailFromOf(c.domain, c.mailFromDomain),
     alarmEmail: c.alarmEmail,
@@ -230,5 +346,13 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     sesSandbox: c.sesSandbox,
     inboundUnsubscribe: c.inboundUnsubscribe ? { ruleSet: c.inboundRuleSet } : undefined,
     approval: c.approval,
+    edge: c.edgeWaf
+      ? {
+          domain:
+            c.edgeDomainName && c.edgeCertificateArn
+              ? { name: c.edgeDomainName, certificateArn: c.edgeCertificateArn }
+              : undefined,
+        }
+      : undefined,
   };
 }

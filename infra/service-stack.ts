@@ -21,6 +21,7 @@ import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
+import { EdgeDistribution } from './constructs/edge-waf.ts';
 import { KawarabanFunction, type BoundTable, type ItemAction } from './constructs/kawaraban-function.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { subscribersTable, uploadPrefixes, uploadSuffix } from './tables.ts';
@@ -39,6 +40,8 @@ export interface StatefulResources {
 export interface ServiceStackProps extends StackProps {
   config: DeployConfig;
   stateful: StatefulResources;
+  /** With edgeWaf: the us-east-1 WebACL for the CloudFront distribution in front of the API. */
+  edgeWebAclArn?: string;
 }
 
 /** The SES event detail-types (EventBridge names) the ses-events function handles. */
@@ -110,6 +113,8 @@ export class ServiceStack extends Stack {
   readonly httpApi: apigwv2.HttpApi;
   /** Only when enabled: SES receiving exists in some regions only, and an account has one active rule set. */
   readonly inboundUnsubscribe: InboundUnsubscribe | undefined;
+  /** Only with edgeWaf: CloudFront (with the WebACL) in front of the API. */
+  readonly edge: EdgeDistribution | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -122,7 +127,16 @@ export class ServiceStack extends Stack {
       // With a domain of ours, every link goes there: one way in (its TLS policy, its logs).
       disableExecuteApiEndpoint: config.apiDomain !== undefined,
     });
-    const publicBaseUrl = config.publicBaseUrl ?? this.httpApi.apiEndpoint;
+    this.edge =
+      config.edge && props.edgeWebAclArn
+        ? new EdgeDistribution(this, 'Edge', {
+            httpApi: this.httpApi,
+            apiDomainName: config.apiDomain?.name,
+            domain: config.edge.domain,
+            webAclArn: props.edgeWebAclArn,
+          })
+        : undefined;
+    const publicBaseUrl = config.publicBaseUrl ?? this.edge?.url ?? this.httpApi.apiEndpoint;
 
     // Every function loads the full configuration (functions/core/config.ts), so every one
     // gets every name; the grants below are what differ.
@@ -173,6 +187,7 @@ export class ServiceStack extends Stack {
       .bindTableExactly(stateful.subscribers, { item: apiSubscriberActions, query: ['byId'] })
       .bindSecret(stateful.unsubscribeSecret)
       .allowSendEmail(sesSendResources);
+    this.edge?.trustedBy(api);
 
     const render = new KawarabanFunction(this, 'Render', {
       entry: 'functions/render.ts',

@@ -67,3 +67,28 @@ export function unsubscribeKeyring(
     refresh: () => read(now() - lastRead >= MIN_REFRESH_MS),
   };
 }
+
+/**
+ * The CloudFront origin secret (edgeWaf=true; functions/http/edge.ts): the value itself (local
+ * runtime, tests) or a Secrets Manager secret, cached like the keyring for `secretMaxAgeSeconds`
+ * (so a changed secret reaches running instances too) and never a failure.
+ */
+export function edgeOriginSecret(
+  source: { value: string } | { arn: string },
+  config: Pick<Config, 'secretMaxAgeSeconds'>,
+  client: SecretsManagerClient,
+): () => Promise<Buffer> {
+  if ('value' in source) {
+    const value = Buffer.from(source.value, 'utf8');
+    return async () => value;
+  }
+  const provider = new SecretsProvider({ awsSdkV3Client: client });
+  return async () => {
+    const raw = await provider.get(source.arn, { maxAge: config.secretMaxAgeSeconds });
+    if (typeof raw !== 'string' || raw.length < 32) {
+      provider.clearCache();
+      throw new Error('edge origin secret is missing or shorter than 32 characters');
+    }
+    return Buffer.from(raw, 'utf8');
+  };
+}

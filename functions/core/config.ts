@@ -36,6 +36,13 @@ const envSchema = z.object({
   UNSUBSCRIBE_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** How long a function keeps the keyring it read before reading it again (a rotation reaches it within this). */
   SECRET_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /**
+   * Only behind the CloudFront edge (deploy context edgeWaf=true): the secret CloudFront sends as
+   * an origin header, the value itself or the ARN of its Secrets Manager secret. Unset: no edge,
+   * the client is always the TCP peer.
+   */
+  EDGE_ORIGIN_SECRET: z.string().min(32).optional(),
+  EDGE_ORIGIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** Share of the account's MaxSendRate the dispatcher may use; the rest is headroom for confirmations. */
   SEND_RATE_FRACTION: z.coerce.number().gt(0).max(1).default(0.8),
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
@@ -80,6 +87,8 @@ export interface Config {
   unsubscribeSecret: { value: string } | { file: string } | { arn: string };
   /** Seconds a read keyring is kept (Powertools Parameters' maxAge). */
   secretMaxAgeSeconds: number;
+  /** The CloudFront origin secret; undefined without the edge (functions/http/edge.ts). */
+  edgeOriginSecret: { value: string } | { arn: string } | undefined;
   sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number; leaseMarginMs: number };
   confirmTtlHours: number;
   consentPolicyVersion: string;
@@ -120,6 +129,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { file: e.UNSUBSCRIBE_SECRET_FILE }
         : { arn: e.UNSUBSCRIBE_SECRET_ARN! },
     secretMaxAgeSeconds: e.SECRET_MAX_AGE_SECONDS,
+    edgeOriginSecret: e.EDGE_ORIGIN_SECRET
+      ? { value: e.EDGE_ORIGIN_SECRET }
+      : e.EDGE_ORIGIN_SECRET_ARN
+        ? { arn: e.EDGE_ORIGIN_SECRET_ARN }
+        : undefined,
     sending: {
       rateFraction: e.SEND_RATE_FRACTION,
       concurrency: e.SEND_CONCURRENCY,

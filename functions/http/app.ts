@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../adapters/logger.ts';
 import { routeContext, type AppDeps, type RouteContext } from './context.ts';
+import { clientAddress, type ClientVia } from './edge.ts';
 import { wantsJson } from './negotiate.ts';
 import { toHttpRequest } from './request.ts';
 import type { HttpResult } from './responses.ts';
@@ -28,7 +29,17 @@ const ROUTES: Record<string, { GET?: Route; POST?: Route }> = {
 
 export function createHandler(deps: AppDeps): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   return async (event) => {
-    const req = toHttpRequest(event);
+    let req = toHttpRequest(event);
+    // Behind the CloudFront edge only: the viewer's address when the origin secret proves it.
+    let via: ClientVia | undefined;
+    if (deps.edgeOriginSecret) {
+      const client = await clientAddress(req, deps.edgeOriginSecret);
+      req = { ...req, sourceIp: client.sourceIp };
+      via = client.via;
+      if (via === 'secret-unavailable') {
+        logger.warn('edge origin secret unreadable: counting the TCP peer', { requestId: req.requestId });
+      }
+    }
     const ctx = routeContext(req, deps, wantsJson(req));
     const methods = Object.prototype.hasOwnProperty.call(ROUTES, req.path) ? ROUTES[req.path]! : undefined;
     const isHead = req.method === 'HEAD';
@@ -46,7 +57,7 @@ export function createHandler(deps: AppDeps): (event: APIGatewayProxyEventV2) =>
       ctx.outcome = 'unavailable';
       result = ctx.fail(503, 'unavailable', undefined, { 'Retry-After': '30' });
     }
-    logger.info('request', { ...where, status: result.statusCode, outcome: ctx.outcome, requestId: req.requestId });
+    logger.info('request', { ...where, status: result.statusCode, outcome: ctx.outcome, requestId: req.requestId, ...(via ? { via } : {}) });
     return isHead ? { ...result, body: '' } : result;
   };
 }

@@ -32,6 +32,11 @@ export interface AppDeps {
   sendConfirmation: SendConfirmation;
   /** The unsubscribe keyring (Secrets Manager on AWS), cached by functions/adapters/secret.ts. */
   unsubscribeKeys: KeyringSource;
+  /**
+   * Only behind the CloudFront edge: the origin secret (cached). With it, a request carrying it
+   * is counted by CloudFront's viewer address (functions/http/edge.ts); without it, by its peer.
+   */
+  edgeOriginSecret?: () => Promise<Buffer>;
   clock: Clock;
   /** Counts of outcomes for the dashboard (CloudWatch EMF on AWS). */
   metrics: Metrics;

@@ -5,7 +5,7 @@ import { sesv2 } from '../adapters/aws/sesv2.ts';
 import { dynamoRateLimitStore } from '../adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { metrics } from '../adapters/metrics.ts';
-import { unsubscribeKeyring } from '../adapters/secret.ts';
+import { edgeOriginSecret, unsubscribeKeyring } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import type { Config } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
@@ -35,6 +35,7 @@ export function appDeps(config: Config): AppDeps {
       config,
     ),
     unsubscribeKeys: unsubscribeKeyring(config, secrets),
+    ...(config.edgeOriginSecret ? { edgeOriginSecret: edgeOriginSecret(config.edgeOriginSecret, config, secrets) } : {}),
     clock: systemClock,
     metrics,
     answerFloor: { ms: NEUTRAL_ANSWER_FLOOR_MS, now: () => performance.now(), sleep: async (ms) => void (await sleep(ms)) },

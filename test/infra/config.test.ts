@@ -99,6 +99,9 @@ describe('readDeployConfig', () => {
         'apiDomainName',
         'apiCertificateArn',
         'approval',
+        'edgeWaf',
+        'edgeDomainName',
+        'edgeCertificateArn',
       ].sort(),
     );
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthKawaraban } from './synth.ts';
+import { deployEnv, synthKawaraban } from './synth.ts';
 
 interface ValidationReport {
   pluginReports: {
@@ -24,19 +24,25 @@ afterAll(() => {
 });
 
 /** Synthesises with the plugin and returns every finding (errors and warnings) as "rule @ path". */
-function nagFindings(context: Record<string, unknown>, addProbe = false): string[] {
+function nagFindings(
+  context: Record<string, unknown>,
+  addProbe = false,
+  env?: { account?: string; region?: string },
+): string[] {
   const outdir = mkdtempSync(join(tmpdir(), 'kawaraban-nag-'));
   outdirs.push(outdir);
   const { app } = synthKawaraban(
     // Report instead of throwing, so the test can show every finding at once.
     { ...context, '@aws-cdk/core:failSynthOnValidationErrors': false },
-    { nag: true, outdir },
+    { nag: true, outdir, env },
   );
   if (addProbe) new s3.Bucket(new Stack(app, 'NagProbe'), 'CarelessBucket');
   app.synth();
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
   return report.pluginReports.flatMap((r) =>
-    r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${r.pluginName}: ${v.ruleName} (${v.severity}) @ ${c.constructPath}`)),
+    r.violations.flatMap((v) =>
+      v.violatingConstructs.map((c) => `${r.pluginName}: ${v.ruleName} (${v.severity}) @ ${c.constructPath}`),
+    ),
   );
 }
 
@@ -46,8 +52,12 @@ describe('cdk-nag AwsSolutions', () => {
     const outsideProbe = findings.filter((f) => !f.includes('@ NagProbe/'));
     expect(outsideProbe).toEqual([]);
     // The probe proves the plugin ran: a bucket without access logs and without enforced TLS.
-    expect(findings.some((f) => f.includes('AwsSolutions-S1 ') && f.includes('@ NagProbe/CarelessBucket'))).toBe(true);
-    expect(findings.some((f) => f.includes('AwsSolutions-S10 ') && f.includes('@ NagProbe/CarelessBucket'))).toBe(true);
+    expect(
+      findings.some((f) => f.includes('AwsSolutions-S1 ') && f.includes('@ NagProbe/CarelessBucket')),
+    ).toBe(true);
+    expect(
+      findings.some((f) => f.includes('AwsSolutions-S10 ') && f.includes('@ NagProbe/CarelessBucket')),
+    ).toBe(true);
   });
 
   it('stays clean with every optional setting on (sandbox recipients, alarm email, own API domain, MAIL FROM, mailto: unsubscribe, two-person approval)', () => {
@@ -56,7 +66,8 @@ describe('cdk-nag AwsSolutions', () => {
         sesSandbox: 'true',
         alarmEmail: 'ops@example.jp',
         apiDomainName: 'news.example.jp',
-        apiCertificateArn: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
+        apiCertificateArn:
+          'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
         publicBaseUrl: 'https://news.example.jp',
         mailFromDomain: 'mail.example.jp',
         consentPolicyVersion: '2',
@@ -68,5 +79,24 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('stays clean when the mailto: unsubscribe rule joins an existing rule set', () => {
     expect(nagFindings({ inboundUnsubscribe: 'true', inboundRuleSet: 'default-rule-set' })).toEqual([]);
+  });
+
+  it('stays clean with the WAF edge (CloudFront, the us-east-1 WebACL), on its default name and on a name of ours', () => {
+    expect(nagFindings({ edgeWaf: 'true' }, false, deployEnv)).toEqual([]);
+    expect(
+      nagFindings(
+        {
+          edgeWaf: 'true',
+          edgeDomainName: 'news.example.jp',
+          edgeCertificateArn:
+            'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
+          apiDomainName: 'origin.example.jp',
+          apiCertificateArn:
+            'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
+        },
+        false,
+        deployEnv,
+      ),
+    ).toEqual([]);
   });
 });

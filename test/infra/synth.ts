@@ -20,21 +20,37 @@ export interface Synth extends Kawaraban {
   app: App;
   statefulTemplate: Template;
   serviceTemplate: Template;
+  /** Only with edgeWaf. */
+  edgeTemplate: Template | undefined;
 }
 
-export function synthKawaraban(context: Record<string, unknown> = {}, opts: { nag?: boolean; outdir?: string } = {}): Synth {
+/** An explicit environment, as the CLI's credentials give at deploy time (edgeWaf needs a region). */
+export const deployEnv = { account: '123456789012', region: 'ap-northeast-1' } as const;
+
+export function synthKawaraban(
+  context: Record<string, unknown> = {},
+  opts: { nag?: boolean; outdir?: string; env?: { account?: string; region?: string } } = {},
+): Synth {
   process.env.CDK_VALIDATION = 'false';
   const app = new App({
     outdir: opts.outdir,
     context: { ...exampleContext(), 'aws:cdk:bundling-stacks': [], ...context },
   });
-  const built = buildKawaraban(app, { nag: opts.nag });
-  if (opts.nag) return { app, ...built, statefulTemplate: undefined!, serviceTemplate: undefined! };
+  const built = buildKawaraban(app, { nag: opts.nag, env: opts.env });
+  if (opts.nag)
+    return {
+      app,
+      ...built,
+      statefulTemplate: undefined!,
+      serviceTemplate: undefined!,
+      edgeTemplate: undefined,
+    };
   return {
     app,
     ...built,
     statefulTemplate: Template.fromStack(built.stateful),
     serviceTemplate: Template.fromStack(built.service),
+    edgeTemplate: built.edge ? Template.fromStack(built.edge) : undefined,
   };
 }
 
@@ -57,8 +73,13 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Sta
 export const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** (action, resource) pairs of a role; resources kept as JSON so tests can look for a logical id. */
-export function grantsOfRole(template: Template, roleLogicalId: string): { action: string; resource: string }[] {
+export function grantsOfRole(
+  template: Template,
+  roleLogicalId: string,
+): { action: string; resource: string }[] {
   return statementsOfRole(template, roleLogicalId).flatMap((s) =>
-    asArray(s.Action).flatMap((action) => asArray(s.Resource).map((r) => ({ action, resource: typeof r === 'string' ? r : JSON.stringify(r) }))),
+    asArray(s.Action).flatMap((action) =>
+      asArray(s.Resource).map((r) => ({ action, resource: typeof r === 'string' ? r : JSON.stringify(r) })),
+    ),
   );
 }
