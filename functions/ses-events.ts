@@ -11,7 +11,7 @@ import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { dynamo } from './adapters/aws/dynamo.ts';
 import { dynamoSubscriberFeedback } from './adapters/dynamo-audience.ts';
 import { dynamoRateLimitStore } from './adapters/dynamo-rate-limit-store.ts';
-import { dynamoLedger } from './adapters/dynamo-report-store.ts';
+import { dynamoLedger } from './adapters/dynamo-ledger.ts';
 import { logger } from './adapters/logger.ts';
 import { metrics } from './adapters/metrics.ts';
 import { withTelemetry } from './adapters/telemetry.ts';

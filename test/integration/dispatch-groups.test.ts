@@ -22,7 +22,7 @@ import { countsFor, dispatchSetup, inbox, reportItem, unsubscribeAfterFirstSend 
 import { doc, getSubscriber, ledgerRows, oneShard, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
 import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
 import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
-import { dynamoLedger } from '../../functions/adapters/dynamo-report-store.ts';
+import { dynamoLedger } from '../../functions/adapters/dynamo-ledger.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';

@@ -9,7 +9,7 @@ import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
-import { dynamoLedger } from '../../functions/adapters/dynamo-report-store.ts';
+import { dynamoLedger } from '../../functions/adapters/dynamo-ledger.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { parseSesLambdaEvent } from '../../functions/core/ses-event.ts';
 import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';

@@ -1,6 +1,6 @@
 /**
  * Ports of the sending side (accept-report, dispatch-due, record-ses-event). The DynamoDB
- * adapters implement them in functions/adapters/dynamo-{report-store,audience}.ts; tests
+ * adapters implement them in functions/adapters/dynamo-{report-store,ledger,audience}.ts; tests
  * hand in those same adapters, or wrap them to inject faults.
  */
 import type {
