@@ -45,7 +45,11 @@ const envSchema = z.object({
   EDGE_ORIGIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** Share of the account's MaxSendRate the dispatcher may use; the rest is headroom for confirmations. */
   SEND_RATE_FRACTION: z.coerce.number().gt(0).max(1).default(0.8),
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * The most SendEmail calls one run keeps in flight (it keeps rate × observed latency, up to
+   * this); also the most ledger rows a crash can leave ambiguous.
+   */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   /** Sends kept free in the 24-hour quota for confirmation emails. */
   DAILY_HEADROOM: z.coerce.number().int().min(0).default(100),
   /** How long one dispatcher run may send before it checkpoints and yields to the next tick. */

@@ -1,6 +1,6 @@
 /**
  * Pacing for the dispatcher: a token bucket (the send rate), back-off and the run budget
- * (the number of SES calls in flight is bounded by the dispatcher's lanes). Time comes from a Clock and waiting from a Sleeper, so tests
+ * (the number of SES calls in flight is in-flight.ts's). Time comes from a Clock and waiting from a Sleeper, so tests
  * drive both with a virtual clock instead of sleeping.
  */
 import type { Clock } from './ports.ts';

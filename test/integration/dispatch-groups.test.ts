@@ -1,7 +1,7 @@
 /**
  * The dispatcher's group claims and marks against DynamoDB Local and the SES emulator: one
- * transaction claims a group (`concurrency` shared by `groupLanes` lanes) and marks the rows
- * sent since the last claim; a cancelled transaction is finished member by member exactly as
+ * transaction claims the next rows of the pipeline (never more than `concurrency` claimed and
+ * not marked) and marks the rows sent since the last claim; a cancelled transaction is finished member by member exactly as
  * per-recipient claims and marks would be. Storage faults the emulator cannot produce (a write that fails mid-run, a conflict
  * that outlasts the retries) come from aws-sdk-client-mock in front of a real client.
  */
@@ -55,6 +55,9 @@ function countingDoc() {
   return { doc: d, calls };
 }
 
+const putsIn = (call: string) => Number(/Put×(\d+)/.exec(call)?.[1] ?? 0);
+const updatesIn = (call: string) => Number(/Update×(\d+)/.exec(call)?.[1] ?? 0);
+
 /** "Update×4 Put×4 ConditionCheck×4". */
 function describeItems(items: NonNullable<TransactWriteCommandInput['TransactItems']>): string {
   const kinds = new Map<string, number>();
@@ -105,24 +108,29 @@ async function seedRow(stack: TestStack, reportId: string, s: Subscriber, fields
 }
 
 describe('dispatchDue in groups', () => {
-  it('claims a group in one transaction, marks it sent in the next group\'s, and the last one at the end of the page', async () => {
+  it('claims rows in transactions that also mark sent the rows answered since the last claim, and marks the last ones on their own', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 10);
     const report = await seedReport(stack);
     const counting = countingDoc();
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(counting.doc, stack.config.tables) });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 10, failed: 0, skipped: 0 });
-    // Groups of 4, 4, 2: every ledger write of the run, in order.
-    expect(counting.calls).toEqual([
-      'TransactWriteItems(Put×4 ConditionCheck×4)',
-      'TransactWriteItems(Update×4 Put×4 ConditionCheck×4)',
-      'TransactWriteItems(Update×4 Put×2 ConditionCheck×2)',
-      'TransactWriteItems(Update×2)',
-    ]);
+    // Every ledger write of the run is a transaction: the first claims a full window (no marks
+    // yet); each later claim carries the marks of the rows answered since; only the last
+    // write, once nothing is left to claim, marks on its own.
+    expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
+    expect(counting.calls[0]).toBe('TransactWriteItems(Put×4 ConditionCheck×4)');
+    expect(counting.calls.slice(1, -1).every((c) => putsIn(c) > 0 && updatesIn(c) > 0)).toBe(true);
+    expect(putsIn(counting.calls.at(-1)!)).toBe(0);
+    expect(counting.calls.every((c) => putsIn(c) <= settings.concurrency)).toBe(true);
+    // Each row claimed once and marked once.
+    expect(counting.calls.reduce((n, c) => n + putsIn(c), 0)).toBe(10);
+    expect(counting.calls.reduce((n, c) => n + updatesIn(c), 0)).toBe(10);
+    // A claim comes when half the window has answered: 4, then 2 at a time, then the last marks.
+    expect(counting.calls.length).toBeLessThanOrEqual(5);
     const box = await inbox();
     expect(countsFor(box, subs)).toEqual(subs.map(() => 1));
     const rows = await ledgerRows(stack, report.reportId);
@@ -132,7 +140,7 @@ describe('dispatchDue in groups', () => {
     expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ audience: 10, sent: 10, failed: 0 });
   });
 
-  it('by default runs two lanes of groups that share the concurrency, never more in flight, each claim one lane\'s group', async () => {
+  it('never has more than `concurrency` in flight, and claims ahead while sends are in flight instead of waiting for the slowest', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 23);
     const report = await seedReport(stack);
@@ -150,19 +158,31 @@ describe('dispatchDue in groups', () => {
       },
     };
     const counting = countingDoc();
+    // How many sends were in flight when each claim was written.
+    const inFlightAtClaim: number[] = [];
+    counting.doc.middlewareStack.add(
+      (next) => async (args) => {
+        if ((args.input as Partial<TransactWriteCommandInput>).TransactItems?.some((it) => it.Put)) inFlightAtClaim.push(inFlight);
+        return next(args);
+      },
+      { step: 'initialize', name: 'inFlightAtClaim' },
+    );
     const { deps, settings } = setup(stack, { mailer, ledger: dynamoLedger(counting.doc, stack.config.tables) });
-    settings.concurrency = 5; // lanes of 3 and 2
+    settings.concurrency = 5;
 
     const summary = await dispatchDue(deps, settings, run());
 
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 23, failed: 0 });
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
     expect(peak).toBeLessThanOrEqual(5);
-    const claimSizes = counting.calls.map((c) => Number(/Put×(\d+)/.exec(c)?.[1] ?? 0)).filter((n) => n > 0);
-    // Both lanes claim their first group at once, before any message goes out.
-    expect(claimSizes.slice(0, 2).sort()).toEqual([2, 3]);
+    const claimSizes = counting.calls.map(putsIn).filter((n) => n > 0);
+    // The first claim takes the whole window, before any message goes out.
+    expect(claimSizes[0]).toBe(5);
+    expect(inFlightAtClaim[0]).toBe(0);
     expect(claimSizes.reduce((a, b) => a + b, 0)).toBe(23);
-    expect(claimSizes.every((n) => n <= 3)).toBe(true);
+    expect(claimSizes.every((n) => n <= 5)).toBe(true);
+    // No barrier: later claims are written while earlier sends are still out.
+    expect(inFlightAtClaim.slice(1).some((n) => n > 0)).toBe(true);
     expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
     expect(counting.calls.length).toBeLessThanOrEqual(Math.ceil(23 / 2) + 1);
     const rows = await ledgerRows(stack, report.reportId);
@@ -189,20 +209,17 @@ describe('dispatchDue in groups', () => {
     };
     const counting = countingDoc();
     const { deps, settings } = setup(stack, { audience, ledger: dynamoLedger(counting.doc, stack.config.tables) });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 6, skipped: 2, failed: 0 });
     // A cancelled group is settled from its reasons: the leaver is dropped and the rest
     // claimed together again (no claim one by one).
-    expect(counting.calls).toEqual([
-      'TransactWriteItems(Put×4 ConditionCheck×4)',
-      'TransactWriteItems(Put×3 ConditionCheck×3)',
-      'TransactWriteItems(Update×3 Put×4 ConditionCheck×4)',
-      'TransactWriteItems(Update×3 Put×3 ConditionCheck×3)',
-      'TransactWriteItems(Update×3)',
-    ]);
+    expect(counting.calls.slice(0, 2)).toEqual(['TransactWriteItems(Put×4 ConditionCheck×4)', 'TransactWriteItems(Put×3 ConditionCheck×3)']);
+    expect(counting.calls).not.toContain('TransactWriteItems(Put×1 ConditionCheck×1)');
+    expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
+    // Each of the six who stayed is marked once.
+    expect(putsIn(counting.calls.at(-1)!)).toBe(0);
     const box = await inbox();
     expect(countsFor(box, subs)).toEqual(subs.map((s) => (s === unsubscribed || s === bounced ? 0 : 1)));
     const rows = await ledgerRows(stack, report.reportId);
@@ -219,7 +236,6 @@ describe('dispatchDue in groups', () => {
     // After the first message goes out, every subscriber not yet claimed unsubscribes.
     const { mailer, leaving } = unsubscribeAfterFirstSend(stack, report.reportId, subs, setup(stack).deps.mailer);
     const { deps, settings } = setup(stack, { mailer });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -288,7 +304,6 @@ describe('dispatchDue in groups', () => {
       },
     };
     const { deps, settings } = setup(stack, { mailer });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -318,7 +333,6 @@ describe('dispatchDue in groups: storage faults', () => {
     let dead = false;
     const dying = faultyDoc((input) => ((dead ||= marking(input)) ? storageFault() : undefined));
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const first = await dispatchDue(deps, settings, run());
 
@@ -341,7 +355,7 @@ describe('dispatchDue in groups: storage faults', () => {
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
   });
 
-  it('with two lanes, a crash leaves at most `concurrency` rows ambiguous, and only those are sent twice', async () => {
+  it('with sends pipelined, a crash leaves at most `concurrency` rows ambiguous, and only those are sent twice', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 30);
     const report = await seedReport(stack);
@@ -371,7 +385,6 @@ describe('dispatchDue in groups: storage faults', () => {
     let failed = 0;
     const flaky = faultyDoc((input) => (marksIn(input) > 0 && claimsIn(input) > 0 && failed++ === 0 ? storageFault() : undefined));
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(flaky, stack.config.tables) });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const first = await dispatchDue(deps, settings, run());
 
@@ -418,16 +431,19 @@ describe('dispatchDue in groups: storage faults', () => {
       return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
     });
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(contended, stack.config.tables) });
-    settings.groupLanes = 1; // one group at a time: the order of writes is fixed
 
     const summary = await dispatchDue(deps, settings, run());
 
     expect(conflicts).toBe(6);
     // Six tries of the first group; then its first member alone and the other three together
-    // (side by side, in either order); then the second group with the first one's marks.
+    // (side by side, in either order); then the later claims with the first ones' marks.
     expect(transactions.slice(0, 6)).toEqual(Array(6).fill('claims 4, marks 0'));
     expect(transactions.slice(6, 8).sort()).toEqual(['claims 1, marks 0', 'claims 3, marks 0']);
-    expect(transactions.slice(8)).toEqual(['claims 4, marks 4', 'claims 0, marks 4']);
+    const later = transactions.slice(8).map((t) => /claims (\d+), marks (\d+)/.exec(t)!.slice(1).map(Number) as [number, number]);
+    expect(later.every(([, marks]) => marks > 0)).toBe(true);
+    expect(later.reduce((n, [claims]) => n + claims, 0)).toBe(4);
+    expect(later.reduce((n, [, marks]) => n + marks, 0)).toBe(8);
+    expect(later.at(-1)![0]).toBe(0);
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 8, skipped: 0 });
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
     const rows = await ledgerRows(stack, report.reportId);

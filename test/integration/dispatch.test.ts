@@ -166,13 +166,18 @@ describe('dispatchDue', () => {
     const subs = await seedConfirmed(stack, 30);
     const report = await seedReport(stack);
     const base = setup(stack);
-    // The store dies on the 7th "mark sent": rows in flight stay `claimed`.
+    // The store dies on the 7th write that marks rows sent (alone or with the next claim):
+    // rows in flight stay `claimed`.
     let marks = 0;
     const dying: Ledger = {
       ...base.deps.ledger,
       async markSent(...args) {
         if (++marks >= 7) throw new Error('simulated crash');
         return base.deps.ledger.markSent(...args);
+      },
+      async claimAll(claims, markFirst) {
+        if (markFirst && ++marks >= 7) throw new Error('simulated crash');
+        return base.deps.ledger.claimAll(claims, markFirst);
       },
     };
     const { deps, settings } = setup(stack, { ledger: dying });

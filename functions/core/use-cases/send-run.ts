@@ -1,0 +1,594 @@
+/**
+ * SendRun: one dispatcher run over one leased report, as a pipeline with explicit state.
+ *
+ * 1. start: the quota (sending disabled → pause; the 24-hour budget spent → wait, still
+ *    SENDING), the rendered output, and on the first run the audience.
+ * 2. claim: when the rows claimed and not yet answered drop to half the in-flight window, the
+ *    next rows of the current page are claimed in one transaction (each with "still
+ *    confirmed"), which also marks sent every row answered since the last claim. A new page is
+ *    read when one is used up, after checking the report is still ours and SENDING and the
+ *    reputation guard.
+ * 3. send: each claimed row goes out as soon as the window has room, paced by the token
+ *    bucket; no send waits for another. Throttling backs off and retries (the SES client
+ *    itself never retries: `maxAttempts: 1`).
+ * 4. settle a page: each row's outcome is counted on its page; a page is settled when all its
+ *    rows are, and its sent rows marked.
+ * 5. checkpoint: settled pages are saved in cursor order, with their counts.
+ * 6. finish: every shard done → SENT, and the editors are told (once: SENT is conditional).
+ *
+ * The window (`InFlightWindow`) follows rate × observed latency. Crash bound: at most
+ * `concurrency` rows are ever claimed and not marked (a claim takes only `concurrency` minus
+ * the rows still claimed, and it carries the marks of the answered ones), so a crash leaves
+ * at most `concurrency` rows ambiguous; the next run re-sends those (at-least-once) and misses
+ * nobody.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { InFlightWindow } from '../in-flight.ts';
+import { backoffMs, TokenBucket } from '../pacing.ts';
+import {
+  ACCEPTED_STATES,
+  type PauseKind,
+  type RenderedReport,
+  type ReportCursor,
+  type ReportRecord,
+} from '../report.ts';
+import { reputationProblem } from '../reputation.ts';
+import { classifySendError } from '../send-errors.ts';
+import { SHARD_COUNT } from '../subscriber.ts';
+import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
+import { personalise } from './personalise.ts';
+import { PageBook, type Delivery, type PageProgress } from './send-pages.ts';
+import type { ClaimResult, LedgerClaim, Recipient, SentMark } from './sending-ports.ts';
+
+export type Stop =
+  | { kind: 'quota' }
+  | { kind: 'continues' }
+  | { kind: 'lease-lost' }
+  | { kind: 'pause'; reason: string; pauseKind?: PauseKind }
+  | { kind: 'error'; reason: string };
+
+/** A claimed row waiting for room in the window. */
+interface Claimed {
+  recipient: Recipient;
+  token: string;
+  page: PageProgress;
+}
+
+/** Where the next page is read; null once every shard is read. */
+type Position = { shard: number; startKey?: Record<string, string> } | null;
+
+export interface SendRunInput {
+  deps: DispatchDeps;
+  settings: DispatchSettings;
+  owner: string;
+  report: ReportRecord;
+  /** Stop claiming at this time (epoch ms). */
+  deadline: number;
+  tally: ReportRunSummary;
+}
+
+export class SendRun {
+  private readonly deps: DispatchDeps;
+  private readonly settings: DispatchSettings;
+  private readonly report: ReportRecord;
+  private readonly tally: ReportRunSummary;
+  private readonly pageSize: number;
+  private readonly maxAttempts: number;
+  private readonly maxRejections: number;
+  private readonly newId: () => string;
+  private readonly stopwatch: () => number;
+
+  // Set by start().
+  private rendered!: RenderedReport;
+  private bucket!: TokenBucket;
+  window!: InFlightWindow;
+  private allowance = 0;
+
+  // The pipeline.
+  private readonly pages = new PageBook();
+  private position: Position;
+  private current: { page: PageProgress; items: Recipient[]; next: number } | null = null;
+  private readonly ready: Claimed[] = [];
+  private inFlight = 0;
+  private unmarked: (SentMark & { page: PageProgress })[] = [];
+  private writing = false;
+  private checkpoints: number;
+  private rejectionsInARow = 0;
+  stop: Stop | null = null;
+  private failure: { error: unknown } | null = null;
+  private woken = false;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(private readonly input: SendRunInput) {
+    this.deps = input.deps;
+    this.settings = input.settings;
+    this.report = input.report;
+    this.tally = input.tally;
+    this.pageSize = input.settings.pageSize ?? 100;
+    this.maxAttempts = input.settings.maxAttempts ?? 5;
+    this.maxRejections = input.settings.maxConsecutiveRejections ?? 25;
+    this.newId = input.deps.newId ?? randomUUID;
+    this.stopwatch = input.deps.stopwatch ?? (() => performance.now());
+    const cursor: ReportCursor = input.report.cursor ?? { shard: 0 };
+    this.position = cursor.shard < SHARD_COUNT ? { shard: cursor.shard, startKey: cursor.lastKey } : null;
+    this.checkpoints = input.report.checkpoints ?? 0;
+  }
+
+  /** The whole run: start, the pipeline until nothing is left to do, then its outcome. */
+  async execute(): Promise<void> {
+    if (!(await this.start())) return;
+    await this.pump();
+    if (this.failure) throw this.failure.error;
+    await this.end();
+  }
+
+  // 1. start ---------------------------------------------------------------------------------
+
+  /** False when the run ends here (paused, or the quota is spent). */
+  async start(): Promise<boolean> {
+    const { deps, settings, report } = this;
+    const quota = await deps.quota.getQuota();
+    if (!quota.sendingEnabled) {
+      await this.pause('SES sending is disabled for this account (SendingEnabled = false)');
+      return false;
+    }
+    this.allowance =
+      quota.max24HourSend < 0
+        ? Infinity
+        : quota.max24HourSend - quota.sentLast24Hours - settings.dailyHeadroom;
+    if (this.allowance <= 0) {
+      this.tally.outcome = 'quota';
+      return false;
+    }
+    const rate = Math.max(0.01, settings.rateFraction * quota.maxSendRate);
+    // Capacity 1: a stall never buys a burst, so no one-second window exceeds the rate by more than one.
+    this.bucket = new TokenBucket(rate, 1, deps.clock);
+    this.window = new InFlightWindow(rate, settings.concurrency);
+    const rendered = await loadRendered(deps, report);
+    if (!rendered) {
+      await this.pause(`rendered output ${report.renderedKey ?? '(none)'} is missing or malformed`);
+      return false;
+    }
+    this.rendered = rendered;
+    if (!report.cursor) {
+      await deps.reports.beginSending(
+        report.reportId,
+        this.input.owner,
+        await deps.audience.countConfirmed(),
+        deps.clock.now(),
+      );
+    }
+    return true;
+  }
+
+  // The pipeline ------------------------------------------------------------------------------
+
+  /**
+   * Runs sends and one write at a time (claim, marks, checkpoint, release) until neither has
+   * anything left to do. Every send and write wakes the loop when it ends.
+   */
+  private async pump(): Promise<void> {
+    for (;;) {
+      this.startSends();
+      if (!this.writing) {
+        const step = this.nextWrite();
+        if (step) {
+          this.writing = true;
+          void step
+            .call(this)
+            .catch((error: unknown) => this.fail(error))
+            .finally(() => {
+              this.writing = false;
+              this.wake();
+            });
+        }
+      }
+      if (!this.writing && this.inFlight === 0) return;
+      await this.nextEvent();
+    }
+  }
+
+  private wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async nextEvent(): Promise<void> {
+    if (!this.woken) await new Promise<void>((resolve) => (this.wakeUp = resolve));
+    this.wakeUp = null;
+    this.woken = false;
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+  }
+
+  /** Claimed rows are not sent once the run failed or must pause: their claims are dropped. */
+  private get halted(): boolean {
+    return this.failure !== null || this.stop?.kind === 'pause' || this.stop?.kind === 'error';
+  }
+
+  private pastDeadline(): boolean {
+    return this.deps.clock.now().getTime() >= this.input.deadline;
+  }
+
+  /** Whether the audience has rows this run has not claimed (read or not). */
+  private rowsLeft(): boolean {
+    if (!this.current || this.current.next >= this.current.items.length) return this.position !== null;
+    return true;
+  }
+
+  /** Whether more rows may be claimed in this run. */
+  private mayClaim(): boolean {
+    return !this.stop && !this.failure && this.allowance > 0 && this.rowsLeft();
+  }
+
+  /** The next write, in order of urgency, or null when none is due. */
+  private nextWrite(): (() => Promise<void>) | null {
+    if (this.halted && this.ready.length) return this.releaseReady;
+    if (!this.failure && this.pages.saveable()) return this.checkpoint;
+    const pending = this.ready.length + this.inFlight;
+    if (this.mayClaim() && pending <= Math.floor(this.window.target / 2)) return this.claim;
+    // Marks ride with claims; only when no claim is coming do they go on their own.
+    if (
+      this.unmarked.length &&
+      !this.mayClaim() &&
+      (this.inFlight === 0 || this.unmarked.length >= this.window.target)
+    ) {
+      return this.flushMarks;
+    }
+    return null;
+  }
+
+  // 2. claim ---------------------------------------------------------------------------------
+
+  private async claim(): Promise<void> {
+    if (!this.current || this.current.next >= this.current.items.length) {
+      if (!(await this.readPage())) return;
+    }
+    const cur = this.current!;
+    if (this.pastDeadline()) {
+      this.stop ??= { kind: 'continues' };
+      return;
+    }
+    const { deps, report } = this;
+    const target = this.window.target;
+    const pending = this.ready.length + this.inFlight;
+    // Never more than `concurrency` rows claimed and not marked: the marks of the answered ones
+    // are written in the same transaction as these claims.
+    const room = Math.min(this.settings.concurrency - pending, target + Math.ceil(target / 2) - pending);
+    // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
+    const size = Math.max(1, Math.min(room, cur.items.length - cur.next, Math.floor(this.allowance)));
+    const group = cur.items.slice(cur.next, cur.next + size);
+    cur.next += group.length;
+    cur.page.started += group.length;
+    this.allowance -= group.length;
+    const now = deps.clock.now();
+    const claims: LedgerClaim[] = group.map((r) => ({
+      reportId: report.reportId,
+      email: r.email,
+      subscriberId: r.id,
+      token: this.newId(),
+      now,
+    }));
+    const marks = this.takeUnmarked();
+    let results: ClaimResult[];
+    try {
+      results = await deps.ledger.claimAll(
+        claims,
+        marks.length ? { reportId: report.reportId, sent: marks, now } : undefined,
+      );
+    } catch (err) {
+      // Their marks may not have been written: they get another try before the run ends.
+      this.unmarked.unshift(...marks);
+      // The claims never happened: the page cannot be saved in this run.
+      for (const _ of group) this.settle(cur.page, 'unresolved');
+      this.allowance += group.length;
+      throw err;
+    }
+    for (const m of marks) this.pages.marked(m.page);
+    for (let i = 0; i < group.length; i++) {
+      const outcome = await this.resolveClaim(group[i]!, claims[i]!, results[i]!);
+      if (outcome === 'send')
+        this.ready.push({ recipient: group[i]!, token: claims[i]!.token, page: cur.page });
+      else this.settle(cur.page, outcome);
+    }
+  }
+
+  /** Reads the next non-empty page; false (with a stop) when the run must not claim from it. */
+  private async readPage(): Promise<boolean> {
+    const { deps, report } = this;
+    while (this.position) {
+      if (this.pastDeadline()) {
+        this.stop ??= { kind: 'continues' };
+        return false;
+      }
+      const { shard, startKey } = this.position;
+      const page = await deps.audience.page(shard, startKey, this.pageSize);
+      this.position = page.lastKey
+        ? { shard, startKey: page.lastKey }
+        : shard + 1 < SHARD_COUNT
+          ? { shard: shard + 1 }
+          : null;
+      // An empty page (a small list leaves shards empty) costs no writes: a later checkpoint
+      // moves the cursor past it, and a redo only reads it again.
+      if (page.items.length === 0) continue;
+      const now = await deps.reports.get(report.reportId);
+      if (!now || now.status !== 'SENDING' || now.leaseOwner !== this.input.owner) {
+        this.stop ??= { kind: 'lease-lost' };
+        return false;
+      }
+      const problem = reputationProblem(now.counts, this.settings.reputation, now.guardSince);
+      if (problem) {
+        this.stop ??= { kind: 'pause', reason: `reputation guard: ${problem}`, pauseKind: 'reputation' };
+        return false;
+      }
+      const next: ReportCursor = page.lastKey ? { shard, lastKey: page.lastKey } : { shard: shard + 1 };
+      this.current = { page: this.pages.add(next, page.items.length), items: page.items, next: 0 };
+      return true;
+    }
+    return false;
+  }
+
+  /** A claim's answer: send it, or what became of the row (a dead run's claim is taken over or given up). */
+  private async resolveClaim(
+    r: Recipient,
+    claim: LedgerClaim,
+    result: ClaimResult,
+  ): Promise<Delivery | 'send'> {
+    const { ledger, clock } = this.deps;
+    let claimed = result;
+    if (claimed.kind === 'exists' && claimed.row.state === 'claimed') {
+      // Left by a run that died between claim and "sent": it may or may not have gone out.
+      if (claimed.row.attempts >= this.maxAttempts) {
+        await ledger.markFailed(
+          claim.reportId,
+          r.email,
+          claimed.row.claimToken,
+          `gave up after ${claimed.row.attempts} attempts`,
+          clock.now(),
+        );
+        this.allowance++;
+        return 'failed';
+      }
+      claimed = await ledger.takeOver({ ...claim, oldToken: claimed.row.claimToken });
+    }
+    if (claimed.kind === 'claimed') return 'send';
+    this.allowance++;
+    if (claimed.kind === 'not-confirmed') return 'skipped';
+    if (claimed.row.state === 'claimed') return 'unresolved';
+    return ACCEPTED_STATES.includes(claimed.row.state) ? 'settled-sent' : 'settled-failed';
+  }
+
+  // 3. send ----------------------------------------------------------------------------------
+
+  private startSends(): void {
+    while (this.ready.length && !this.halted && this.inFlight < this.window.target) {
+      const c = this.ready.shift()!;
+      this.inFlight++;
+      void this.send(c)
+        .then(
+          (d) => this.settle(c.page, d),
+          (error: unknown) => {
+            this.settle(c.page, 'unresolved');
+            this.fail(error);
+          },
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.wake();
+        });
+    }
+  }
+
+  /** One claimed row: wait for a token, send with its own link and headers, retry throttling. */
+  async send(c: Claimed): Promise<Delivery> {
+    const { deps, report } = this;
+    const { recipient: r, token } = c;
+    await this.bucket.take(deps.sleeper);
+    if (this.halted) return this.drop(c);
+    const message = personalise(this.rendered, r, deps.unsubscribeKey, this.settings, report.reportId);
+    for (let attempt = 0; ; attempt++) {
+      let messageId: string;
+      const startedAt = this.stopwatch();
+      try {
+        ({ messageId } = await deps.mailer.send(message));
+      } catch (err) {
+        const e = classifySendError(err);
+        if (e.kind === 'throttle' && !this.pastDeadline() && !this.halted) {
+          await deps.sleeper.sleep(backoffMs(attempt));
+          continue;
+        }
+        if (e.kind === 'permanent') {
+          await deps.ledger.markFailed(report.reportId, r.email, token, e.reason, deps.clock.now());
+          if (++this.rejectionsInARow >= this.maxRejections) {
+            this.stop ??= {
+              kind: 'pause',
+              reason: `SES refused ${this.rejectionsInARow} messages in a row, last: ${e.reason}`,
+            };
+          }
+          return 'failed';
+        }
+        if (e.kind === 'unknown') {
+          // It may have gone out: keep the claim, the next run re-sends (at-least-once).
+          this.stop ??= { kind: 'error', reason: e.reason };
+          return 'unresolved';
+        }
+        // Not sent (a paused account, or still throttled at the deadline): drop the claim.
+        if (e.kind === 'pause') this.stop ??= { kind: 'pause', reason: e.reason };
+        return this.drop(c);
+      }
+      this.window.observe(this.stopwatch() - startedAt);
+      this.rejectionsInARow = 0;
+      this.unmarked.push({ email: r.email, token, messageId, page: c.page });
+      return 'sent';
+    }
+  }
+
+  /** A claimed row that was never sent: its claim is dropped so the next run claims it afresh. */
+  private async drop(c: Claimed): Promise<Delivery> {
+    await this.deps.ledger.release(this.report.reportId, c.recipient.email, c.token);
+    this.allowance++;
+    return 'unresolved';
+  }
+
+  private async releaseReady(): Promise<void> {
+    const rows = this.ready.splice(0);
+    const out = await Promise.allSettled(rows.map((c) => this.drop(c)));
+    rows.forEach((c) => this.settle(c.page, 'unresolved'));
+    const failed = out.find((o) => o.status === 'rejected');
+    // A claim left in place is re-sent by the next run: it never went out, so no duplicate.
+    if (failed && !this.failure) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  // 4. settle a page ---------------------------------------------------------------------------
+
+  private settle(page: PageProgress, d: Delivery): void {
+    this.pages.settle(page, d);
+    if (d === 'sent') this.tally.sent++;
+    else if (d === 'failed') this.tally.failed++;
+    else if (d === 'skipped') this.tally.skipped++;
+    // A page with an unresolved row is never saved, nor any after it: claim no further.
+    else if (d === 'unresolved') this.stop ??= { kind: 'continues' };
+  }
+
+  private takeUnmarked(): (SentMark & { page: PageProgress })[] {
+    return this.unmarked.splice(0);
+  }
+
+  private async flushMarks(): Promise<void> {
+    const marks = this.takeUnmarked();
+    try {
+      await this.deps.ledger.markSent({
+        reportId: this.report.reportId,
+        sent: marks,
+        now: this.deps.clock.now(),
+      });
+    } catch (err) {
+      // After a failure the run is ending: those rows stay claimed (within the crash bound).
+      if (this.failure) return;
+      this.unmarked.unshift(...marks);
+      throw err;
+    }
+    for (const m of marks) this.pages.marked(m.page);
+  }
+
+  // 5. checkpoint ------------------------------------------------------------------------------
+
+  private async checkpoint(): Promise<void> {
+    const page = this.pages.saveable();
+    if (!page) return;
+    const saved = await this.deps.reports.checkpoint(
+      this.report.reportId,
+      this.input.owner,
+      this.checkpoints,
+      page.next,
+      page.delta,
+    );
+    this.tally.pages++;
+    if (!saved) {
+      this.stop ??= { kind: 'lease-lost' };
+      return;
+    }
+    this.checkpoints++;
+    this.pages.saved(page);
+  }
+
+  // 6. finish ----------------------------------------------------------------------------------
+
+  /** The run's outcome once the pipeline is empty. */
+  async end(): Promise<void> {
+    const s = this.stop;
+    if (s?.kind === 'pause') return this.pause(s.reason, s.pauseKind);
+    if (s?.kind === 'error') {
+      this.tally.outcome = 'error';
+      this.tally.reason = s.reason;
+      return;
+    }
+    if (s) {
+      this.tally.outcome = s.kind;
+      return;
+    }
+    // The 24-hour quota is spent with readers left: wait, still SENDING.
+    if (this.rowsLeft() && this.allowance <= 0) {
+      this.tally.outcome = 'quota';
+      return;
+    }
+    if (this.rowsLeft() || this.pages.openPages > 0) {
+      this.tally.outcome = 'continues';
+      return;
+    }
+    await this.finish();
+  }
+
+  private async finish(): Promise<void> {
+    const { deps, report } = this;
+    const done = await deps.reports.finish(report.reportId, this.input.owner, deps.clock.now());
+    if (!done) {
+      this.tally.outcome = 'lease-lost';
+      return;
+    }
+    this.tally.outcome = 'sent';
+    await notify(deps, {
+      kind: 'sent',
+      reportId: report.reportId,
+      title: report.title,
+      sent: done.counts.sent,
+      failed: done.counts.failed,
+    });
+  }
+
+  private async pause(reason: string, kind: PauseKind = 'dispatcher'): Promise<void> {
+    const { deps, report } = this;
+    this.tally.outcome = 'paused';
+    this.tally.reason = reason;
+    const paused = await deps.reports.pause(
+      report.reportId,
+      this.input.owner,
+      reason,
+      deps.clock.now(),
+      kind,
+    );
+    if (!paused) {
+      this.tally.outcome = 'lease-lost';
+      return;
+    }
+    await notify(deps, { kind: 'paused', reportId: report.reportId, title: report.title, reason });
+  }
+}
+
+async function loadRendered(deps: DispatchDeps, report: ReportRecord): Promise<RenderedReport | null> {
+  if (!report.renderedKey) return null;
+  try {
+    const r = JSON.parse(await deps.blobs.getText(report.renderedKey)) as RenderedReport;
+    const ok = (p: unknown) =>
+      !!p &&
+      typeof p === 'object' &&
+      ['subject', 'html', 'text'].every((k) => typeof (p as Record<string, unknown>)[k] === 'string');
+    return typeof r.placeholder === 'string' &&
+      r.placeholder.length > 0 &&
+      ok(r.locales?.ja) &&
+      ok(r.locales?.en)
+      ? r
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tells the editors; a lost notice must not undo or repeat the send. */
+export async function notify(
+  deps: DispatchDeps,
+  notice: Parameters<DispatchDeps['notifier']['notify']>[0],
+): Promise<void> {
+  try {
+    await deps.notifier.notify(notice);
+  } catch (err) {
+    // The report's state is already right; a lost notice must not undo or repeat the send.
+    deps.log.error('dispatch: editor notice failed', {
+      kind: notice.kind,
+      error: err instanceof Error ? err.name : String(err),
+    });
+  }
+}

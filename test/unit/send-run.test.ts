@@ -1,0 +1,265 @@
+/**
+ * The send run's phases (claim, send, settle a page, checkpoint, finish) and its window, on
+ * in-memory ports (test/helpers/memory-sending.ts) and a virtual clock. The same run against
+ * DynamoDB Local and the SES emulator is tested in test/integration/dispatch*.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { MessageRejected, SendingPausedException, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { InFlightWindow } from '../../functions/core/in-flight.ts';
+import { PageBook } from '../../functions/core/use-cases/send-pages.ts';
+import { SendRun } from '../../functions/core/use-cases/send-run.ts';
+import type { ReportRunSummary } from '../../functions/core/use-cases/dispatch-due.ts';
+import { MemoryMailer, memorySending } from '../helpers/memory-sending.ts';
+
+type Setup = ReturnType<typeof memorySending>;
+
+let owners = 0;
+/** A run over the setup's leased report. */
+async function runOnce(s: Setup, budgetMs = 600_000) {
+  const owner = `o-${++owners}`;
+  const report = await s.reports.acquireLease(
+    s.reports.record.reportId,
+    owner,
+    s.clock.now(),
+    new Date(s.clock.now().getTime() + budgetMs + 60_000),
+  );
+  const tally: ReportRunSummary = {
+    reportId: report!.reportId,
+    outcome: 'busy',
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    pages: 0,
+  };
+  const run = new SendRun({
+    deps: s.deps,
+    settings: s.settings,
+    owner,
+    report: report!,
+    deadline: s.clock.now().getTime() + budgetMs,
+    tally,
+  });
+  await run.execute();
+  await s.reports.releaseLease(report!.reportId, owner);
+  return { run, tally };
+}
+
+const sentTo = (s: Setup) => s.mailer.sent.map((m) => m.to).sort();
+
+describe('InFlightWindow', () => {
+  it("keeps rate × latency in flight (Little's law) with headroom, between 1 and the maximum", () => {
+    const w = new InFlightWindow(500, 64, 80);
+    expect(w.target).toBe(Math.ceil(500 * 0.08 * 1.25) + 1); // 51
+    expect(new InFlightWindow(500, 32, 80).target).toBe(32);
+    expect(new InFlightWindow(1, 64, 80).target).toBe(2);
+  });
+
+  it('follows the observed latency', () => {
+    const w = new InFlightWindow(100, 64, 150);
+    const wide = w.target;
+    for (let i = 0; i < 100; i++) w.observe(40);
+    expect(w.meanLatencyMs).toBeCloseTo(40, 0);
+    expect(w.target).toBeLessThan(wide);
+    expect(w.target).toBe(Math.ceil(100 * (w.meanLatencyMs / 1000) * 1.25) + 1);
+    w.observe(Number.NaN);
+    w.observe(-5);
+    expect(w.meanLatencyMs).toBeCloseTo(40, 0);
+  });
+
+  it('refuses a rate or maximum that cannot work', () => {
+    expect(() => new InFlightWindow(0, 8)).toThrow(RangeError);
+    expect(() => new InFlightWindow(10, 0)).toThrow(RangeError);
+    expect(() => new InFlightWindow(10, 2.5)).toThrow(RangeError);
+  });
+});
+
+describe('PageBook (settle a page)', () => {
+  it('lets a page be saved only when every row is claimed, settled and marked, and only in cursor order', () => {
+    const book = new PageBook();
+    const a = book.add({ shard: 0, lastKey: { email: 'a' } }, 2);
+    const b = book.add({ shard: 1 }, 1);
+    b.started = 1;
+    book.settle(b, 'skipped');
+    expect(book.saveable()).toBeUndefined(); // b is done, a is not: the cursor cannot skip a
+    a.started = 2;
+    book.settle(a, 'sent');
+    book.settle(a, 'settled-failed');
+    expect(book.saveable()).toBeUndefined(); // a's sent row is not marked yet
+    book.marked(a);
+    expect(book.saveable()).toBe(a);
+    expect(a.delta).toEqual({ sent: 1, failed: 1 });
+    book.saved(a);
+    expect(book.saveable()).toBe(b);
+    expect(() => book.saved(a)).toThrow();
+  });
+
+  it('never saves a page with an unresolved row', () => {
+    const book = new PageBook();
+    const a = book.add({ shard: 2 }, 1);
+    a.started = 1;
+    book.settle(a, 'unresolved');
+    expect(book.saveable()).toBeUndefined();
+    expect(book.openPages).toBe(1);
+  });
+});
+
+describe('SendRun', () => {
+  it('start: pauses when SES sending is disabled, waits when the 24-hour budget is spent, pauses without rendered output', async () => {
+    const off = memorySending(5);
+    off.deps.quota = {
+      getQuota: async () => ({
+        maxSendRate: 10,
+        max24HourSend: 100,
+        sentLast24Hours: 0,
+        sendingEnabled: false,
+      }),
+    };
+    expect((await runOnce(off)).tally.outcome).toBe('paused');
+    expect(off.reports.record.pauseReason).toMatch(/SendingEnabled = false/);
+
+    const spent = memorySending(5, { dailyHeadroom: 10 });
+    spent.deps.quota = {
+      getQuota: async () => ({
+        maxSendRate: 10,
+        max24HourSend: 100,
+        sentLast24Hours: 90,
+        sendingEnabled: true,
+      }),
+    };
+    expect((await runOnce(spent)).tally.outcome).toBe('quota');
+    expect(spent.reports.record.status).toBe('SENDING');
+
+    const blank = memorySending(5);
+    blank.deps.blobs = { getText: async () => '{"placeholder":""}', putText: async () => undefined };
+    expect((await runOnce(blank)).tally.outcome).toBe('paused');
+    expect(blank.mailer.sent).toHaveLength(0);
+  });
+
+  it('claim: takes a full window first, then claims while sends are out, never more than `concurrency` claimed and unmarked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 60 }),
+        async (concurrency, n) => {
+          const s = memorySending(n, { concurrency, pageSize: 7 });
+          const { tally } = await runOnce(s);
+          expect(tally).toMatchObject({ outcome: 'sent', sent: n });
+          expect(sentTo(s)).toEqual(s.audience.recipients.map((r) => r.email).sort());
+          expect(Math.max(...s.ledger.heldAfterWrite)).toBeLessThanOrEqual(concurrency);
+          expect(s.mailer.peak).toBeLessThanOrEqual(concurrency);
+          expect(s.ledger.heldAfterWrite.at(-1)).toBe(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('claim: skips a reader no longer confirmed, and stops claiming at a page whose report is no longer SENDING', async () => {
+    const s = memorySending(30, { pageSize: 5, concurrency: 2 });
+    const gone = s.audience.recipients[3]!.email;
+    s.ledger.confirmed.delete(gone);
+    let sends = 0;
+    const real = s.deps.mailer;
+    s.deps.mailer = {
+      async send(m) {
+        if (++sends === 6) s.reports.record.status = 'CANCELED';
+        return real.send(m);
+      },
+    };
+    const { tally } = await runOnce(s);
+    expect(tally.outcome).toBe('lease-lost');
+    expect(sentTo(s)).not.toContain(gone);
+    // What was claimed before the next page's check still went out; nothing after it.
+    expect(s.mailer.sent.length).toBeLessThan(30);
+    expect(s.mailer.sent.length).toBe([...s.ledger.rows.values()].filter((r) => r.state === 'sent').length);
+  });
+
+  it('send: retries throttling itself, marks a permanent refusal failed, and pauses on a paused account without keeping the claim', async () => {
+    const s = memorySending(
+      6,
+      { concurrency: 1 },
+      new MemoryMailer((n) =>
+        n <= 2 ? new TooManyRequestsException({ message: 'slow down', $metadata: {} }) : undefined,
+      ),
+    );
+    const throttled = await runOnce(s);
+    expect(throttled.tally).toMatchObject({ outcome: 'sent', sent: 6 });
+    expect(s.clock.slept).toBeGreaterThan(0);
+
+    const victim = 'r0002@example.com';
+    const r = memorySending(
+      6,
+      { concurrency: 1 },
+      new MemoryMailer((_n, m) =>
+        m.to === victim ? new MessageRejected({ message: 'no', $metadata: {} }) : undefined,
+      ),
+    );
+    const refused = await runOnce(r);
+    expect(refused.tally).toMatchObject({ outcome: 'sent', sent: 5, failed: 1 });
+    expect(r.ledger.rows.get(victim)).toMatchObject({ state: 'failed' });
+
+    const p = memorySending(
+      6,
+      { concurrency: 1 },
+      new MemoryMailer((n) =>
+        n >= 3 ? new SendingPausedException({ message: 'paused', $metadata: {} }) : undefined,
+      ),
+    );
+    const paused = await runOnce(p);
+    expect(paused.tally.outcome).toBe('paused');
+    expect([...p.ledger.rows.values()].every((row) => row.state === 'sent')).toBe(true);
+  });
+
+  it('send: an answer that may or may not have gone out keeps its claim and ends the run in an error', async () => {
+    const s = memorySending(
+      6,
+      { concurrency: 1 },
+      new MemoryMailer((n) =>
+        n === 3 ? Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }) : undefined,
+      ),
+    );
+    const { tally } = await runOnce(s);
+    expect(tally).toMatchObject({ outcome: 'error', reason: 'TimeoutError: socket hang up' });
+    expect([...s.ledger.rows.values()].filter((r) => r.state === 'claimed')).toHaveLength(1);
+  });
+
+  it('checkpoint: saves pages in cursor order with their counts, and a later run resumes after the last one', async () => {
+    const s = memorySending(40, { pageSize: 3, concurrency: 4 });
+    s.deps.quota = {
+      getQuota: async () => ({
+        maxSendRate: 10,
+        max24HourSend: 1_000_000,
+        sentLast24Hours: 0,
+        sendingEnabled: true,
+      }),
+    };
+    const first = await runOnce(s, 1_500);
+    expect(first.tally.outcome).toBe('continues');
+    const saved = s.reports.checkpointsSaved;
+    expect(saved.length).toBeGreaterThan(0);
+    // Cursors only move forward.
+    const order = saved.map((c) => c.cursor.shard * 1e6 + (c.cursor.lastKey ? 0 : 1));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(s.reports.record.counts.sent).toBe(saved.reduce((n, c) => n + (c.add.sent ?? 0), 0));
+
+    const second = await runOnce(s);
+    expect(second.tally.outcome).toBe('sent');
+    expect(sentTo(s)).toEqual(s.audience.recipients.map((r) => r.email).sort());
+    expect(s.reports.record.counts.sent).toBe(40);
+  });
+
+  it('finish: SENT and exactly one notice; a run that lost the lease before the end sends none', async () => {
+    const s = memorySending(12);
+    const { tally } = await runOnce(s);
+    expect(tally.outcome).toBe('sent');
+    expect(s.reports.record.status).toBe('SENT');
+    expect(s.notices).toEqual([expect.objectContaining({ kind: 'sent', sent: 12, failed: 0 })]);
+
+    const lost = memorySending(3);
+    const finish = lost.reports.finish.bind(lost.reports);
+    lost.reports.finish = async (id, _owner, now) => finish(id, 'someone-else', now);
+    expect((await runOnce(lost)).tally.outcome).toBe('lease-lost');
+    expect(lost.notices).toEqual([]);
+  });
+});
