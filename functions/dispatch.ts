@@ -8,7 +8,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { dynamo } from './adapters/aws/dynamo.ts';
 import { s3 } from './adapters/aws/s3.ts';
 import { secrets } from './adapters/aws/secrets.ts';
-import { sesv2 } from './adapters/aws/sesv2.ts';
+import { sesv2, sesv2Sending } from './adapters/aws/sesv2.ts';
 import { dynamoAudience } from './adapters/dynamo-audience.ts';
 import { dynamoLedger } from './adapters/dynamo-ledger.ts';
 import { dynamoReportStore } from './adapters/dynamo-report-store.ts';
@@ -29,7 +29,9 @@ import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-
 
 const config = loadConfig();
 const reputation = loadReputationGuard();
-const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
+const mailer = sesMailer(sesv2Sending, { from: config.from, configurationSet: config.configurationSet });
+// Editor notices go through the retrying client: losing one matters more than a rare repeat.
+const noticeMailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
 const log: DispatchLog = {
   info: (m, extra) => logger.info(m, extra ?? {}),
   warn: (m, extra) => logger.warn(m, extra ?? {}),
@@ -49,7 +51,7 @@ export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Co
       // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…).
       mailer: countedMailer(mailer, metrics),
       quota: observedQuota(sesQuota(sesv2), metrics),
-      notifier: editorNotifier(mailer, config),
+      notifier: editorNotifier(noticeMailer, config),
       clock: systemClock,
       sleeper: systemSleeper,
       unsubscribeKey: signingKey(await keys.get()),
