@@ -2,7 +2,10 @@
 import { parseArgs } from 'node:util';
 
 export const CASES = ['render', 'dispatch', 'validate'] as const;
+/** Cases that run only when named in --only (they take minutes). */
+export const EXTRA_CASES = ['send-rate'] as const;
 export type CaseName = (typeof CASES)[number];
+export type ExtraCaseName = (typeof EXTRA_CASES)[number];
 
 export interface BenchOptions {
   quick: boolean;
@@ -15,6 +18,12 @@ export interface BenchOptions {
   warmup: number;
   rounds: number;
   only: CaseName[];
+  extra: ExtraCaseName[];
+  /** send-rate: SES latency and jitter at the proxy (ms), seconds of sending per rate, the rates. */
+  latencyMs: number;
+  jitterMs: number;
+  seconds: number;
+  rates: number[];
   help: boolean;
 }
 
@@ -26,7 +35,11 @@ export const usage = `usage: npm run bench -- [options]
   --iterations <n>     reports parsed per run in the validate case (default 500, quick 50)
   --rounds <n>         measured rounds per case                 (default 5, quick 2)
   --warmup <n>         unmeasured rounds before them            (default 1)
-  --only <list>        comma-separated cases: ${CASES.join(',')}
+  --only <list>        comma-separated cases: ${CASES.join(',')} (the default), ${EXTRA_CASES.join(',')}
+  --latency <ms>       send-rate: SES latency added by the proxy (default 80)
+  --jitter <ms>        send-rate: ± this much, uniform            (default 40)
+  --seconds <n>        send-rate: seconds of sending per rate      (default 8, quick 2)
+  --rates <list>       send-rate: MaxSendRate values               (default 14,100,500)
   -h, --help           this text
 
 Function settings come from the environment as for the functions, e.g.
@@ -58,6 +71,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         rounds: { type: 'string' },
         warmup: { type: 'string' },
         only: { type: 'string' },
+        latency: { type: 'string' },
+        jitter: { type: 'string' },
+        seconds: { type: 'string' },
+        rates: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -67,8 +84,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const quick = values.quick === true;
   const str = (k: string) => values[k] as string | undefined;
   const only = str('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...CASES];
-  const unknown = only.filter((s) => !(CASES as readonly string[]).includes(s));
-  if (unknown.length || only.length === 0) throw new UsageError(`--only takes ${CASES.join(', ')}; got "${str('only')}"`);
+  const known: readonly string[] = [...CASES, ...EXTRA_CASES];
+  const unknown = only.filter((s) => !known.includes(s));
+  if (unknown.length || only.length === 0) throw new UsageError(`--only takes ${known.join(', ')}; got "${str('only')}"`);
+  const rates = (str('rates') ?? '14,100,500').split(',').map((r) => count('rates', r.trim(), 0, 1));
   return {
     quick,
     recipients: count('recipients', str('recipients'), quick ? 20 : 200, 1),
@@ -77,6 +96,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     rounds: count('rounds', str('rounds'), quick ? 2 : 5, 1),
     warmup: count('warmup', str('warmup'), 1, 0),
     only: CASES.filter((c) => only.includes(c)),
+    extra: EXTRA_CASES.filter((c) => only.includes(c)),
+    latencyMs: count('latency', str('latency'), 80, 0),
+    jitterMs: count('jitter', str('jitter'), 40, 0),
+    seconds: count('seconds', str('seconds'), quick ? 2 : 8, 1),
+    rates,
     help: values.help === true,
   };
 }

@@ -22,6 +22,8 @@ const SAMPLE = 'examples/sample-report.json';
 const MAX_SEND_RATE = 100_000;
 
 const progress = (line: string) => process.stderr.write(`· ${line}\n`);
+/** What the extra cases print under the table. */
+const extraLines: string[] = [];
 
 function machineLines(opts: BenchOptions): string[] {
   const cpus = os.cpus();
@@ -67,6 +69,12 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
       (await import('../bench/validate-report.ts')).validateCase({ text: reportText, iterations: opts.iterations, file: SAMPLE }),
   };
   const results: CaseResult[] = [];
+  if (opts.extra.includes('send-rate')) {
+    const sendRate = await import('../bench/send-rate.ts');
+    const setup = await sendRate.benchReports(config, ctx, report, reportText);
+    const rows = await sendRate.sendRateBench({ config, sesUrl: emulators.sesUrl, ...opts, ...setup, progress });
+    extraLines.push(sendRate.formatSendRate(rows, opts));
+  }
   for (const name of opts.only) {
     progress(`${name}: setting up`);
     const c = await makers[name]();
@@ -130,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     Object.assign(process.env, endpoints.env);
     const results = await run(opts, endpoints);
     const { formatTable } = await import('../bench/format.ts');
-    process.stdout.write(`\n${machineLines(opts).join('\n')}\n\n${formatTable(results)}\n\n`);
+    process.stdout.write(`\n${machineLines(opts).join('\n')}\n\n${results.length ? `${formatTable(results)}\n\n` : ''}`);
+    for (const block of extraLines) process.stdout.write(`${block}\n\n`);
     process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(1)} s, emulators included\n`);
     return 0;
   } catch (err) {

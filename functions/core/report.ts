@@ -122,6 +122,10 @@ export interface ReportRecord {
   /** Two-person approval: the second editor's principal and when they approved this version. */
   approvedBy?: string;
   approvedAt?: string;
+  /** Set when the send is split among parallel workers: how many parts (each its own shards, lease and cursor). */
+  parts?: number;
+  /** Parts whose shards are all sent; the worker that makes it `parts` finishes the report. */
+  partsDone?: number;
   createdAt: string;
   updatedAt: string;
 }

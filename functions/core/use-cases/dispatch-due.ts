@@ -78,7 +78,16 @@ export interface DispatchRun {
   budgetMs: number;
 }
 
-export type ReportRunOutcome = 'sent' | 'continues' | 'quota' | 'paused' | 'busy' | 'lease-lost' | 'error';
+/** `part-done`: a worker sent its part while other workers still send theirs. */
+export type ReportRunOutcome =
+  | 'sent'
+  | 'part-done'
+  | 'continues'
+  | 'quota'
+  | 'paused'
+  | 'busy'
+  | 'lease-lost'
+  | 'error';
 
 export interface ReportRunSummary {
   reportId: string;

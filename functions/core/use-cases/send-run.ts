@@ -58,15 +58,65 @@ interface Claimed {
 /** Where the next page is read; null once every shard is read. */
 type Position = { shard: number; startKey?: Record<string, string> } | null;
 
+/**
+ * What a run sends and where its progress goes: the whole report (one dispatcher, the report
+ * item's lease and cursor) or one part of it (a worker, the part's lease and cursor).
+ */
+export interface RunScope {
+  /** Shards [from, to). */
+  readonly from: number;
+  readonly to: number;
+  readonly cursor: ReportCursor | undefined;
+  readonly checkpoints: number;
+  /** The workers sharing the quota: the run takes 1/share of the rate and of the 24-hour budget. */
+  readonly share: number;
+  /** Whether the report as just read still lets this run claim (SENDING, and the lease ours). */
+  holds(report: ReportRecord): boolean;
+  /** Called once sending begins, with the audience counted on the first run. */
+  begin(countAudience: () => Promise<number>): Promise<void>;
+  checkpoint(saved: number, cursor: ReportCursor, add: { sent: number; failed: number }): Promise<boolean>;
+  /** Every shard of the scope sent: the finished report when this call ended the send, else why not. */
+  finish(now: Date): Promise<{ finished: ReportRecord } | { finished: null; lost: boolean }>;
+  pause(reason: string, now: Date, kind: PauseKind): Promise<ReportRecord | null>;
+}
+
+/** The whole report, under the report item's lease. */
+export function reportScope(deps: DispatchDeps, report: ReportRecord, owner: string): RunScope {
+  const { reports } = deps;
+  const id = report.reportId;
+  return {
+    from: report.cursor?.shard ?? 0,
+    to: SHARD_COUNT,
+    cursor: report.cursor,
+    checkpoints: report.checkpoints ?? 0,
+    share: 1,
+    holds: (now) => now.status === 'SENDING' && now.leaseOwner === owner,
+    async begin(countAudience) {
+      if (!report.cursor) await reports.beginSending(id, owner, await countAudience(), deps.clock.now());
+    },
+    checkpoint: (saved, cursor, add) => reports.checkpoint(id, owner, saved, cursor, add),
+    async finish(now) {
+      const done = await reports.finish(id, owner, now);
+      return done ? { finished: done } : { finished: null, lost: true };
+    },
+    pause: (reason, now, kind) => reports.pause(id, owner, reason, now, kind),
+  };
+}
+
 export interface SendRunInput {
   deps: DispatchDeps;
   settings: DispatchSettings;
   owner: string;
   report: ReportRecord;
+  /** Default: the whole report under its lease. */
+  scope?: RunScope;
   /** Stop claiming at this time (epoch ms). */
   deadline: number;
   tally: ReportRunSummary;
 }
+
+/** How often, at most, the report's status is read before a claim (pause and cancel stop claims within this). */
+const STATUS_EVERY_MS = 250;
 
 export class SendRun {
   private readonly deps: DispatchDeps;
@@ -94,6 +144,9 @@ export class SendRun {
   private unmarked: (SentMark & { page: PageProgress })[] = [];
   private writing = false;
   private checkpoints: number;
+  private readonly scope: RunScope;
+  /** When the report's status was last read (clock ms). */
+  private statusReadAt = Number.NEGATIVE_INFINITY;
   private rejectionsInARow = 0;
   stop: Stop | null = null;
   private failure: { error: unknown } | null = null;
@@ -110,9 +163,10 @@ export class SendRun {
     this.maxRejections = input.settings.maxConsecutiveRejections ?? 25;
     this.newId = input.deps.newId ?? randomUUID;
     this.stopwatch = input.deps.stopwatch ?? (() => performance.now());
-    const cursor: ReportCursor = input.report.cursor ?? { shard: 0 };
-    this.position = cursor.shard < SHARD_COUNT ? { shard: cursor.shard, startKey: cursor.lastKey } : null;
-    this.checkpoints = input.report.checkpoints ?? 0;
+    this.scope = input.scope ?? reportScope(input.deps, input.report, input.owner);
+    const cursor: ReportCursor = this.scope.cursor ?? { shard: this.scope.from };
+    this.position = cursor.shard < this.scope.to ? { shard: cursor.shard, startKey: cursor.lastKey } : null;
+    this.checkpoints = this.scope.checkpoints;
   }
 
   /** The whole run: start, the pipeline until nothing is left to do, then its outcome. */
@@ -133,16 +187,21 @@ export class SendRun {
       await this.pause('SES sending is disabled for this account (SendingEnabled = false)');
       return false;
     }
-    this.allowance =
+    const { share } = this.scope;
+    const daily =
       quota.max24HourSend < 0
         ? Infinity
         : quota.max24HourSend - quota.sentLast24Hours - settings.dailyHeadroom;
+    this.allowance = daily / share;
     if (this.allowance <= 0) {
       this.tally.outcome = 'quota';
       return false;
     }
-    const rate = Math.max(0.01, settings.rateFraction * quota.maxSendRate);
-    // Capacity 1: a stall never buys a burst, so no one-second window exceeds the rate by more than one.
+    // Capacity 1: a stall never buys a burst, so no one-second window exceeds a bucket's rate by
+    // more than one; with `share` buckets each gives up one, so together they stay within the
+    // rate plus one.
+    const total = settings.rateFraction * quota.maxSendRate;
+    const rate = Math.max(0.01, share > 1 ? (total - share + 1) / share : total);
     this.bucket = new TokenBucket(rate, 1, deps.clock);
     this.window = new InFlightWindow(rate, settings.concurrency);
     const rendered = await loadRendered(deps, report);
@@ -151,14 +210,7 @@ export class SendRun {
       return false;
     }
     this.rendered = rendered;
-    if (!report.cursor) {
-      await deps.reports.beginSending(
-        report.reportId,
-        this.input.owner,
-        await deps.audience.countConfirmed(),
-        deps.clock.now(),
-      );
-    }
+    await this.scope.begin(() => deps.audience.countConfirmed());
     return true;
   }
 
@@ -252,6 +304,8 @@ export class SendRun {
       this.stop ??= { kind: 'continues' };
       return;
     }
+    if (this.deps.clock.now().getTime() - this.statusReadAt >= STATUS_EVERY_MS && !(await this.checkReport()))
+      return;
     const { deps, report } = this;
     const target = this.window.target;
     const pending = this.ready.length + this.inFlight;
@@ -308,27 +362,34 @@ export class SendRun {
       const page = await deps.audience.page(shard, startKey, this.pageSize);
       this.position = page.lastKey
         ? { shard, startKey: page.lastKey }
-        : shard + 1 < SHARD_COUNT
+        : shard + 1 < this.scope.to
           ? { shard: shard + 1 }
           : null;
       // An empty page (a small list leaves shards empty) costs no writes: a later checkpoint
       // moves the cursor past it, and a redo only reads it again.
       if (page.items.length === 0) continue;
-      const now = await deps.reports.get(report.reportId);
-      if (!now || now.status !== 'SENDING' || now.leaseOwner !== this.input.owner) {
-        this.stop ??= { kind: 'lease-lost' };
-        return false;
-      }
-      const problem = reputationProblem(now.counts, this.settings.reputation, now.guardSince);
-      if (problem) {
-        this.stop ??= { kind: 'pause', reason: `reputation guard: ${problem}`, pauseKind: 'reputation' };
-        return false;
-      }
+      if (!(await this.checkReport())) return false;
       const next: ReportCursor = page.lastKey ? { shard, lastKey: page.lastKey } : { shard: shard + 1 };
       this.current = { page: this.pages.add(next, page.items.length), items: page.items, next: 0 };
       return true;
     }
     return false;
+  }
+
+  /** Reads the report: still ours and SENDING, and the reputation guard content? Else a stop. */
+  private async checkReport(): Promise<boolean> {
+    const now = await this.deps.reports.get(this.report.reportId);
+    this.statusReadAt = this.deps.clock.now().getTime();
+    if (!now || !this.scope.holds(now)) {
+      this.stop ??= { kind: 'lease-lost' };
+      return false;
+    }
+    const problem = reputationProblem(now.counts, this.settings.reputation, now.guardSince);
+    if (problem) {
+      this.stop ??= { kind: 'pause', reason: `reputation guard: ${problem}`, pauseKind: 'reputation' };
+      return false;
+    }
+    return true;
   }
 
   /** A claim's answer: send it, or what became of the row (a dead run's claim is taken over or given up). */
@@ -479,13 +540,7 @@ export class SendRun {
   private async checkpoint(): Promise<void> {
     const page = this.pages.saveable();
     if (!page) return;
-    const saved = await this.deps.reports.checkpoint(
-      this.report.reportId,
-      this.input.owner,
-      this.checkpoints,
-      page.next,
-      page.delta,
-    );
+    const saved = await this.scope.checkpoint(this.checkpoints, page.next, page.delta);
     this.tally.pages++;
     if (!saved) {
       this.stop ??= { kind: 'lease-lost' };
@@ -524,11 +579,12 @@ export class SendRun {
 
   private async finish(): Promise<void> {
     const { deps, report } = this;
-    const done = await deps.reports.finish(report.reportId, this.input.owner, deps.clock.now());
-    if (!done) {
-      this.tally.outcome = 'lease-lost';
+    const end = await this.scope.finish(deps.clock.now());
+    if (!end.finished) {
+      this.tally.outcome = end.lost ? 'lease-lost' : 'part-done';
       return;
     }
+    const done = end.finished;
     this.tally.outcome = 'sent';
     await notify(deps, {
       kind: 'sent',
@@ -543,13 +599,7 @@ export class SendRun {
     const { deps, report } = this;
     this.tally.outcome = 'paused';
     this.tally.reason = reason;
-    const paused = await deps.reports.pause(
-      report.reportId,
-      this.input.owner,
-      reason,
-      deps.clock.now(),
-      kind,
-    );
+    const paused = await this.scope.pause(reason, deps.clock.now(), kind);
     if (!paused) {
       this.tally.outcome = 'lease-lost';
       return;

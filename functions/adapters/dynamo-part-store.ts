@@ -1,0 +1,225 @@
+/**
+ * The parts of a report sent by parallel workers: items `part#<k>` in the reports table beside
+ * the report item (no `status`, so the byStatus index never sees them). Each holds its shard
+ * range, lease, cursor and checkpoint number; counts go to the report item in the same
+ * transaction as the part's checkpoint, and the report's `partsDone` counts finished parts.
+ */
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { COUNT_NAMES, REPORT_ITEM, type ReportCounts, type ReportRecord } from '../core/report.ts';
+import { SHARD_COUNT } from '../core/subscriber.ts';
+import type { PartRecord, PartStore } from '../core/use-cases/fan-out-ports.ts';
+import { cancellationReasons, retryConflicts, unlessConditionFails } from './dynamo-conflicts.ts';
+import { addClause } from './dynamo-update-clauses.ts';
+
+const partItem = (k: number) => `part#${String(k).padStart(2, '0')}`;
+
+/** Shards [from, to) of part k of n: contiguous ranges, as even as whole shards allow. */
+export function partShards(k: number, n: number): { from: number; to: number } {
+  return { from: Math.floor((k * SHARD_COUNT) / n), to: Math.floor(((k + 1) * SHARD_COUNT) / n) };
+}
+
+function fromPart(item: Record<string, unknown>): PartRecord {
+  const { item: _i, ...rest } = item;
+  return rest as unknown as PartRecord;
+}
+
+function fromReport(item: Record<string, unknown>): ReportRecord {
+  const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)])) as unknown as ReportCounts;
+  const { item: _item, ...rest } = item;
+  for (const n of COUNT_NAMES) delete rest[n];
+  return { ...(rest as Omit<ReportRecord, 'counts'>), counts };
+}
+
+export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): PartStore {
+  const key = (reportId: string, k: number) => ({ reportId, item: partItem(k) });
+  const reportKey = (reportId: string) => ({ reportId, item: REPORT_ITEM });
+  const getPart = async (reportId: string, k: number) =>
+    (await doc.send(new GetCommand({ TableName: table, Key: key(reportId, k), ConsistentRead: true }))).Item;
+
+  const store: PartStore = {
+    async split(reportId, parts) {
+      // The first split wins: a report keeps its parts (and their cursors) for good.
+      await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: reportKey(reportId),
+            UpdateExpression: 'SET parts = :n',
+            ConditionExpression: 'attribute_exists(reportId) AND attribute_not_exists(parts)',
+            ExpressionAttributeValues: { ':n': parts },
+          }),
+        ),
+      );
+      const report = (await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))).Item;
+      const n = Number(report?.parts ?? parts);
+      for (let k = 0; k < n; k++) {
+        await unlessConditionFails(() =>
+          doc.send(
+            new PutCommand({
+              TableName: table,
+              Item: { ...key(reportId, k), reportId, part: k, parts: n, ...partShards(k, n) },
+              ConditionExpression: 'attribute_not_exists(reportId)',
+            }),
+          ),
+        );
+      }
+      return store.list(reportId);
+    },
+
+    async list(reportId) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'reportId = :r AND begins_with(#item, :p)',
+          ExpressionAttributeNames: { '#item': 'item' },
+          ExpressionAttributeValues: { ':r': reportId, ':p': 'part#' },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map(fromPart).sort((a, b) => a.part - b.part);
+    },
+
+    async lease(reportId, k, owner, now, until) {
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId, k),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+            ConditionExpression:
+              'attribute_exists(reportId) AND attribute_not_exists(done) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeValues: { ':owner': owner, ':until': until.toISOString(), ':now': now.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return out?.Attributes ? fromPart(out.Attributes) : null;
+    },
+
+    async release(reportId, k, owner) {
+      await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key(reportId, k),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    async checkpoint(reportId, k, owner, saved, cursor, add) {
+      const a = addClause(add);
+      const now = new Date().toISOString();
+      try {
+        await retryConflicts(() =>
+          doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: key(reportId, k),
+                    UpdateExpression: 'SET #cursor = :cursor, checkpoints = :next',
+                    ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
+                    ExpressionAttributeNames: { '#cursor': 'cursor' },
+                    ExpressionAttributeValues: { ':cursor': cursor, ':next': saved + 1, ':owner': owner, ...(saved === 0 ? {} : { ':saved': saved }) },
+                  },
+                },
+                {
+                  Update: {
+                    TableName: table,
+                    Key: reportKey(reportId),
+                    // A saved page ends a run of failed runs, as on a single dispatcher.
+                    UpdateExpression: `SET updatedAt = :now${a.expr} REMOVE failedRuns`,
+                    ExpressionAttributeValues: { ':now': now, ...a.values },
+                  },
+                },
+              ],
+            }),
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (!cancellationReasons(err)?.some((r) => r.Code === 'ConditionalCheckFailed')) throw err;
+        // The SDK retries a write whose answer was lost: if that first attempt landed, so did the page.
+        const current = await getPart(reportId, k);
+        return current?.leaseOwner === owner && current.checkpoints === saved + 1;
+      }
+    },
+
+    async finishPart(reportId, k, owner, now) {
+      try {
+        await retryConflicts(() =>
+          doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: key(reportId, k),
+                    UpdateExpression: 'SET done = :t, doneAt = :now REMOVE leaseOwner, leaseUntil',
+                    ConditionExpression: 'leaseOwner = :owner AND attribute_not_exists(done)',
+                    ExpressionAttributeValues: { ':t': true, ':now': now.toISOString(), ':owner': owner },
+                  },
+                },
+                {
+                  Update: {
+                    TableName: table,
+                    Key: reportKey(reportId),
+                    UpdateExpression: 'SET updatedAt = :now ADD partsDone :one',
+                    ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
+                  },
+                },
+              ],
+            }),
+          ),
+        );
+      } catch (err) {
+        if (!cancellationReasons(err)?.some((r) => r.Code === 'ConditionalCheckFailed')) throw err;
+        // A lost answer to our own first attempt leaves the part done and no lease: fine too.
+        const current = await getPart(reportId, k);
+        if (!current?.done || current.leaseOwner !== undefined) return null;
+      }
+      const report = (await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))).Item;
+      return report ? fromReport(report) : null;
+    },
+
+    async finishReport(reportId, parts, now) {
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: reportKey(reportId),
+            UpdateExpression: 'SET #status = :sent, completedAt = :now, updatedAt = :now',
+            ConditionExpression: '#status = :sending AND partsDone >= :n',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'SENT', ':sending': 'SENDING', ':now': now.toISOString(), ':n': parts },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return out?.Attributes ? fromReport(out.Attributes) : null;
+    },
+
+    async pauseReport(reportId, reason, now, kind) {
+      const out = await unlessConditionFails(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: reportKey(reportId),
+            UpdateExpression: 'SET #status = :paused, pauseReason = :reason, pauseKind = :kind, updatedAt = :now',
+            ConditionExpression: '#status = :sending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':paused': 'PAUSED', ':sending': 'SENDING', ':reason': reason, ':kind': kind, ':now': now.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return out?.Attributes ? fromReport(out.Attributes) : null;
+    },
+  };
+  return store;
+}
