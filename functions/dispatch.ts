@@ -2,70 +2,71 @@
  * Dispatch Lambda (contract 4), ticked by the EventBridge schedule: sends due reports
  * (functions/core/use-cases/dispatch-due.ts). Reserved concurrency 1 plus the lease keep two
  * runs off the same report. React-free: it only substitutes tokens into stored output.
+ *
+ * A report the account's rate needs several workers for is split into parts, each sent by a
+ * worker (functions/dispatch-worker.ts): on AWS an asynchronous invocation of the worker
+ * function, locally (this handler invoked outside the stack) a call in this process. A run
+ * that ends with readers left starts the next one at once (on AWS by invoking itself; locally
+ * in a loop), so no report waits for the next tick; the 24-hour quota's wait still holds.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { dynamo } from './adapters/aws/dynamo.ts';
-import { s3 } from './adapters/aws/s3.ts';
+import { lambda } from './adapters/aws/lambda.ts';
 import { secrets } from './adapters/aws/secrets.ts';
-import { sesv2, sesv2Sending } from './adapters/aws/sesv2.ts';
-import { dynamoAudience } from './adapters/dynamo-audience.ts';
-import { dynamoLedger } from './adapters/dynamo-ledger.ts';
-import { dynamoReportStore } from './adapters/dynamo-report-store.ts';
-import { editorNotifier } from './adapters/editor-notifier.ts';
-import { logger } from './adapters/logger.ts';
-import { metrics } from './adapters/metrics.ts';
-import { withTelemetry } from './adapters/telemetry.ts';
-import { s3BlobStore } from './adapters/s3-blob-store.ts';
+import { dispatchDeps, dispatchSettings } from './adapters/dispatch-wiring.ts';
+import { dynamoPartStore } from './adapters/dynamo-part-store.ts';
 import { unsubscribeKeyring } from './adapters/secret.ts';
-import { sesMailer, sesQuota } from './adapters/ses-mailer.ts';
+import { withTelemetry } from './adapters/telemetry.ts';
+import { inProcessLauncher, invokeSelf, lambdaLauncher, onLambda } from './adapters/worker-launcher.ts';
 import { loadConfig } from './core/config.ts';
-import { runBudget, systemSleeper } from './core/pacing.ts';
-import { systemClock } from './core/ports.ts';
-import { loadReputationGuard } from './core/reputation.ts';
-import { countedMailer, observedQuota } from './core/send-metrics.ts';
+import { runBudget } from './core/pacing.ts';
 import { signingKey } from './core/unsubscribe-keys.ts';
-import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
+import { dispatchDue, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
+import { runPart } from './dispatch-worker.ts';
 
 const config = loadConfig();
-const reputation = loadReputationGuard();
-const mailer = sesMailer(sesv2Sending, { from: config.from, configurationSet: config.configurationSet });
-// Editor notices go through the retrying client: losing one matters more than a rare repeat.
-const noticeMailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
-const log: DispatchLog = {
-  info: (m, extra) => logger.info(m, extra ?? {}),
-  warn: (m, extra) => logger.warn(m, extra ?? {}),
-  error: (m, extra) => logger.error(m, extra ?? {}),
-};
+const settings = dispatchSettings(config);
+const workerFunction = config.sending.workerFunction;
+const launcher =
+  onLambda() && workerFunction ? lambdaLauncher(lambda, workerFunction) : inProcessLauncher((task) => runPart(task));
 // maxAge 0: the ring is read at the start of every run (one read a minute), so mail sent after a
 // rotation carries the new key id.
 const keys = unsubscribeKeyring({ ...config, secretMaxAgeSeconds: 0 }, secrets);
 
-export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> => {
+export interface DispatchResult extends DispatchSummary {
+  /** The most workers a report was split among in this run. */
+  workers: number;
+  /** Whether the next run was started at once because readers were left. */
+  chained: boolean;
+}
+
+async function runOnce(remainingMs: number | undefined): Promise<DispatchSummary> {
+  const deps = dispatchDeps(config, signingKey(await keys.get()));
   return dispatchDue(
-    {
-      reports: dynamoReportStore(dynamo, config.tables.reports),
-      ledger: dynamoLedger(dynamo, config.tables),
-      audience: dynamoAudience(dynamo, config.tables.subscribers),
-      blobs: s3BlobStore(s3, config.bucket),
-      // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…).
-      mailer: countedMailer(mailer, metrics),
-      quota: observedQuota(sesQuota(sesv2), metrics),
-      notifier: editorNotifier(noticeMailer, config),
-      clock: systemClock,
-      sleeper: systemSleeper,
-      unsubscribeKey: signingKey(await keys.get()),
-      log,
-    },
-    {
-      publicBaseUrl: config.publicBaseUrl,
-      unsubscribeMailto: config.unsubscribeMailto,
-      rateFraction: config.sending.rateFraction,
-      concurrency: config.sending.concurrency,
-      dailyHeadroom: config.sending.dailyHeadroom,
-      leaseMarginMs: config.sending.leaseMarginMs,
-      reputation,
-    },
-    { owner: randomUUID(), budgetMs: runBudget(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },
+    { ...deps, fanOut: { parts: dynamoPartStore(dynamo, config.tables.reports), launcher } },
+    settings,
+    { owner: randomUUID(), budgetMs: runBudget(config.sending.budgetMs, remainingMs) },
   );
+}
+
+/** Readers left in a report this run sent itself (not waiting for the 24-hour quota). */
+const readersLeft = (s: DispatchSummary) => s.reports.some((r) => r.outcome === 'continues' && r.workers === undefined);
+
+export const handler = withTelemetry(async (event: ScheduledEvent, context?: Context): Promise<DispatchResult> => {
+  let summary = await runOnce(context?.getRemainingTimeInMillis?.());
+  let workers = Math.max(1, ...summary.reports.map((r) => r.workers ?? 1));
+  let chained = false;
+  if (readersLeft(summary)) {
+    chained = true;
+    if (onLambda()) await invokeSelf(lambda, event);
+    else {
+      // Locally there is no timeout to stay inside: the next runs follow in this process.
+      while (readersLeft(summary)) {
+        summary = await runOnce(undefined);
+        workers = Math.max(workers, ...summary.reports.map((r) => r.workers ?? 1));
+      }
+    }
+  }
+  return { ...summary, workers, chained };
 });

@@ -4,7 +4,14 @@
  * range, lease, cursor and checkpoint number; counts go to the report item in the same
  * transaction as the part's checkpoint, and the report's `partsDone` counts finished parts.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { COUNT_NAMES, REPORT_ITEM, type ReportCounts, type ReportRecord } from '../core/report.ts';
 import { SHARD_COUNT } from '../core/subscriber.ts';
 import type { PartRecord, PartStore } from '../core/use-cases/fan-out-ports.ts';
@@ -24,7 +31,9 @@ function fromPart(item: Record<string, unknown>): PartRecord {
 }
 
 function fromReport(item: Record<string, unknown>): ReportRecord {
-  const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)])) as unknown as ReportCounts;
+  const counts = Object.fromEntries(
+    COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)]),
+  ) as unknown as ReportCounts;
   const { item: _item, ...rest } = item;
   for (const n of COUNT_NAMES) delete rest[n];
   return { ...(rest as Omit<ReportRecord, 'counts'>), counts };
@@ -50,7 +59,9 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
           }),
         ),
       );
-      const report = (await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))).Item;
+      const report = (
+        await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
+      ).Item;
       const n = Number(report?.parts ?? parts);
       for (let k = 0; k < n; k++) {
         await unlessConditionFails(() =>
@@ -88,7 +99,11 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
             UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
             ConditionExpression:
               'attribute_exists(reportId) AND attribute_not_exists(done) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeValues: { ':owner': owner, ':until': until.toISOString(), ':now': now.toISOString() },
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         ),
@@ -125,7 +140,12 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
                     UpdateExpression: 'SET #cursor = :cursor, checkpoints = :next',
                     ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
                     ExpressionAttributeNames: { '#cursor': 'cursor' },
-                    ExpressionAttributeValues: { ':cursor': cursor, ':next': saved + 1, ':owner': owner, ...(saved === 0 ? {} : { ':saved': saved }) },
+                    ExpressionAttributeValues: {
+                      ':cursor': cursor,
+                      ':next': saved + 1,
+                      ':owner': owner,
+                      ...(saved === 0 ? {} : { ':saved': saved }),
+                    },
                   },
                 },
                 {
@@ -183,7 +203,9 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
         const current = await getPart(reportId, k);
         if (!current?.done || current.leaseOwner !== undefined) return null;
       }
-      const report = (await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))).Item;
+      const report = (
+        await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
+      ).Item;
       return report ? fromReport(report) : null;
     },
 
@@ -196,7 +218,12 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
             UpdateExpression: 'SET #status = :sent, completedAt = :now, updatedAt = :now',
             ConditionExpression: '#status = :sending AND partsDone >= :n',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sent': 'SENT', ':sending': 'SENDING', ':now': now.toISOString(), ':n': parts },
+            ExpressionAttributeValues: {
+              ':sent': 'SENT',
+              ':sending': 'SENDING',
+              ':now': now.toISOString(),
+              ':n': parts,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         ),
@@ -210,10 +237,17 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
           new UpdateCommand({
             TableName: table,
             Key: reportKey(reportId),
-            UpdateExpression: 'SET #status = :paused, pauseReason = :reason, pauseKind = :kind, updatedAt = :now',
+            UpdateExpression:
+              'SET #status = :paused, pauseReason = :reason, pauseKind = :kind, updatedAt = :now',
             ConditionExpression: '#status = :sending',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':paused': 'PAUSED', ':sending': 'SENDING', ':reason': reason, ':kind': kind, ':now': now.toISOString() },
+            ExpressionAttributeValues: {
+              ':paused': 'PAUSED',
+              ':sending': 'SENDING',
+              ':reason': reason,
+              ':kind': kind,
+              ':now': now.toISOString(),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         ),

@@ -52,6 +52,12 @@ const envSchema = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   /** Sends kept free in the 24-hour quota for confirmation emails. */
   DAILY_HEADROOM: z.coerce.number().int().min(0).default(100),
+  /** The most parallel workers one report is split among (1 = no fan-out). */
+  SEND_MAX_WORKERS: z.coerce.number().int().min(1).max(16).default(8),
+  /** Sends per second one worker is given before another is added. */
+  SEND_WORKER_RATE: z.coerce.number().gt(0).default(150),
+  /** The worker function the dispatcher invokes on AWS (locally workers run in-process). */
+  DISPATCH_WORKER_FUNCTION: z.string().min(1).optional(),
   /** How long one dispatcher run may send before it checkpoints and yields to the next tick. */
   DISPATCH_BUDGET_MS: z.coerce.number().int().min(1000).default(600_000),
   /**
@@ -93,7 +99,16 @@ export interface Config {
   secretMaxAgeSeconds: number;
   /** The CloudFront origin secret; undefined without the edge (functions/http/edge.ts). */
   edgeOriginSecret: { value: string } | { arn: string } | undefined;
-  sending: { rateFraction: number; concurrency: number; dailyHeadroom: number; budgetMs: number; leaseMarginMs: number };
+  sending: {
+    rateFraction: number;
+    concurrency: number;
+    dailyHeadroom: number;
+    budgetMs: number;
+    leaseMarginMs: number;
+    maxWorkers: number;
+    workerRate: number;
+    workerFunction: string | undefined;
+  };
   confirmTtlHours: number;
   consentPolicyVersion: string;
   defaultLocale: 'ja' | 'en';
@@ -144,6 +159,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dailyHeadroom: e.DAILY_HEADROOM,
       budgetMs: e.DISPATCH_BUDGET_MS,
       leaseMarginMs: e.LEASE_MARGIN_MS,
+      maxWorkers: e.SEND_MAX_WORKERS,
+      workerRate: e.SEND_WORKER_RATE,
+      workerFunction: e.DISPATCH_WORKER_FUNCTION,
     },
     confirmTtlHours: e.CONFIRM_TTL_HOURS,
     consentPolicyVersion: e.CONSENT_POLICY_VERSION,

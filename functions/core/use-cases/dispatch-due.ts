@@ -17,6 +17,7 @@ import type { Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, QuotaSource } from '../ports.ts';
 import type { ReputationGuard } from '../reputation.ts';
 import { redactAddresses } from '../send-errors.ts';
+import { launchParts, workersFor, type FanOutDeps } from './fan-out.ts';
 import { notify, SendRun } from './send-run.ts';
 import type { SigningKey } from '../tokens.ts';
 import type { Audience, EditorNotifier, Ledger, ReportStore } from './sending-ports.ts';
@@ -44,6 +45,8 @@ export interface DispatchDeps {
   newId?: () => string;
   /** Milliseconds from a monotonic timer, to measure SES latency (default: performance.now). */
   stopwatch?: () => number;
+  /** Parallel workers (fan-out.ts); without them every report is sent by this run alone. */
+  fanOut?: FanOutDeps;
 }
 
 export interface DispatchSettings {
@@ -69,6 +72,10 @@ export interface DispatchSettings {
   leaseMarginMs?: number;
   /** Runs in a row ending in an error (no page saved between them) after which the report is paused. */
   maxFailedRuns?: number;
+  /** The most parallel workers for one report (default 1: no fan-out). */
+  maxWorkers?: number;
+  /** Sends per second one worker is given before another is added (default 150). */
+  workerRate?: number;
 }
 
 export interface DispatchRun {
@@ -97,6 +104,8 @@ export interface ReportRunSummary {
   skipped: number;
   pages: number;
   reason?: string;
+  /** Parallel workers the report is split among (absent: this run sent it alone). */
+  workers?: number;
 }
 
 export interface DispatchSummary {
@@ -136,7 +145,10 @@ async function sendReport(
   const report = await deps.reports.acquireLease(reportId, run.owner, deps.clock.now(), until);
   if (!report) return tally;
   try {
-    await new SendRun({ deps, settings, owner: run.owner, report, deadline, tally }).execute();
+    const workers = deps.fanOut ? (report.parts ?? workersFor(await fanOutRate(deps), settings)) : 1;
+    if (deps.fanOut && workers > 1)
+      await launchParts({ ...deps, ...deps.fanOut }, report, run.owner, workers, tally);
+    else await new SendRun({ deps, settings, owner: run.owner, report, deadline, tally }).execute();
   } catch (err) {
     tally.outcome = 'error';
     tally.reason = redactAddresses(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(
@@ -158,6 +170,11 @@ async function sendReport(
     await deps.reports.releaseLease(reportId, run.owner).catch(() => undefined);
   }
   return tally;
+}
+
+/** The rate the account allows now (for the number of workers). */
+async function fanOutRate(deps: DispatchDeps): Promise<number> {
+  return (await deps.quota.getQuota()).maxSendRate;
 }
 
 /** Step 3: one more failed run; the `maxFailedRuns`-th in a row pauses the report for a person. */

@@ -32,7 +32,14 @@ export interface PartStore {
    * Saves the part's cursor as checkpoint `saved + 1` and adds the page's counts to the report, in
    * one transaction; false when the lease was lost. A retried write counts once (numbered).
    */
-  checkpoint(reportId: string, part: number, owner: string, saved: number, cursor: ReportCursor, add: CountDelta): Promise<boolean>;
+  checkpoint(
+    reportId: string,
+    part: number,
+    owner: string,
+    saved: number,
+    cursor: ReportCursor,
+    add: CountDelta,
+  ): Promise<boolean>;
   /**
    * Marks the part done and counts it on the report, in one transaction; returns the report as it
    * is then, or null when the lease was lost.
