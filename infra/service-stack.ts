@@ -110,6 +110,8 @@ export interface InboundUnsubscribe {
 
 export class ServiceStack extends Stack {
   readonly functions: { api: KawarabanFunction; render: KawarabanFunction; dispatch: KawarabanFunction; sesEvents: KawarabanFunction };
+  /** Sends one part of a report when the dispatcher splits it among parallel workers. */
+  readonly dispatchWorker: KawarabanFunction;
   readonly httpApi: apigwv2.HttpApi;
   /** Only when enabled: SES receiving exists in some regions only, and an account has one active rule set. */
   readonly inboundUnsubscribe: InboundUnsubscribe | undefined;
@@ -205,26 +207,61 @@ export class ServiceStack extends Stack {
       .bindTable(stateful.subscribers, 'read')
       .allowSendEmail(sesSendResources);
 
-    const dispatch = new KawarabanFunction(this, 'Dispatch', {
-      entry: 'functions/dispatch.ts',
-      description: 'kawaraban: send due reports to confirmed subscribers, paced to the SES quota',
-      memorySize: 512,
-      timeout: dispatchTimeout,
-      // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
-      environment: {
-        ...environment,
-        DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
-        LEASE_MARGIN_MS: String(leaseMarginMs),
-        POWERTOOLS_TRACE_ENABLED: 'false',
-      },
-      reservedConcurrentExecutions: 1,
-    })
-      .bindTable(stateful.reports, 'readwrite')
-      .bindTable(stateful.subscribers, 'read')
-      .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
-      .bindSecret(stateful.unsubscribeSecret)
-      .allowSendEmail(sesSendResources);
-    dispatch.allowWithoutResource(['ses:GetAccount'], 'ses:GetAccount (the send quota) has no resource-level permissions.');
+    /** What a sender of newsletters needs: the dispatcher and its workers alike. */
+    const asSender = (f: KawarabanFunction) =>
+      f
+        .bindTable(stateful.reports, 'readwrite')
+        .bindTable(stateful.subscribers, 'read')
+        .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
+        .bindSecret(stateful.unsubscribeSecret)
+        .allowSendEmail(sesSendResources)
+        .allowWithoutResource(['ses:GetAccount'], 'ses:GetAccount (the send quota) has no resource-level permissions.');
+
+    // Parallel fan-out (functions/dispatch-worker.ts; README "Sending at the account's rate"):
+    // the dispatcher starts one worker per part with an asynchronous invocation. Not reserved:
+    // the dispatcher bounds the workers (SEND_MAX_WORKERS), and a new account has little to reserve.
+    const dispatchWorker = asSender(
+      new KawarabanFunction(this, 'DispatchWorker', {
+        entry: 'functions/dispatch-worker.ts',
+        description: 'kawaraban: send one part of a report (parallel fan-out), paced to its share of the SES quota',
+        memorySize: 512,
+        timeout: dispatchTimeout,
+        // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
+        environment: {
+          ...environment,
+          DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
+          LEASE_MARGIN_MS: String(leaseMarginMs),
+          POWERTOOLS_TRACE_ENABLED: 'false',
+        },
+      }),
+    );
+    // A failed or stale launch is not retried by Lambda: the next tick relaunches the part once its lease expires.
+    dispatchWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(5) });
+
+    const dispatch = asSender(
+      new KawarabanFunction(this, 'Dispatch', {
+        entry: 'functions/dispatch.ts',
+        description: 'kawaraban: send due reports to confirmed subscribers, paced to the SES quota',
+        memorySize: 512,
+        timeout: dispatchTimeout,
+        // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
+        environment: {
+          ...environment,
+          DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
+          LEASE_MARGIN_MS: String(leaseMarginMs),
+          POWERTOOLS_TRACE_ENABLED: 'false',
+          DISPATCH_WORKER_FUNCTION: dispatchWorker.fn.functionName,
+        },
+        reservedConcurrentExecutions: 1,
+      }),
+    );
+    // Named statements rather than grantInvoke, which adds "<arn>:*" (every version and alias).
+    const invoke = (arn: string) => new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn] });
+    dispatch.role.addToPrincipalPolicy(invoke(dispatchWorker.fn.functionArn));
+    // Chaining: each invokes itself when readers are left. A policy of its own, since a function's
+    // default policy cannot name the function (the function depends on that policy).
+    new iam.Policy(this, 'DispatchChain', { roles: [dispatch.role], statements: [invoke(dispatch.fn.functionArn)] });
+    new iam.Policy(this, 'DispatchWorkerChain', { roles: [dispatchWorker.role], statements: [invoke(dispatchWorker.fn.functionArn)] });
 
     const sesEvents = new KawarabanFunction(this, 'SesEvents', {
       entry: 'functions/ses-events.ts',
@@ -240,8 +277,9 @@ export class ServiceStack extends Stack {
       .bindTableExactly(stateful.reports, { item: sesEventsActions });
 
     this.functions = { api, render, dispatch, sesEvents };
+    this.dispatchWorker = dispatchWorker;
     if (config.sesSandbox) {
-      for (const f of [api, render, dispatch]) {
+      for (const f of [api, render, dispatch, dispatchWorker]) {
         Validations.of(f.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
           reason: 'Sandbox only (context sesSandbox=true): SES also authorises every recipient identity while the account is in the sandbox.',
@@ -284,7 +322,7 @@ export class ServiceStack extends Stack {
     });
 
     const monitoring = new Monitoring(this, 'Monitoring', {
-      functions: { api, render, dispatch, sesEvents, ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}) },
+      functions: { api, render, dispatch, dispatchWorker, sesEvents, ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}) },
       dispatch,
       deadLetterQueues: {
         RenderDlq: renderDlq,

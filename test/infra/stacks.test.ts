@@ -340,7 +340,8 @@ describe('functions', () => {
     const fns = Object.values(custom.serviceTemplate.findResources('AWS::Lambda::Function')).filter((f) =>
       String(f.Properties.Runtime).startsWith('nodejs'),
     );
-    expect(fns).toHaveLength(4);
+    // api, render, dispatch, its worker, ses-events.
+    expect(fns).toHaveLength(5);
     for (const f of fns) {
       expect(f.Properties.Environment.Variables).toMatchObject({
         PUBLIC_BASE_URL: 'https://news.example.jp',
@@ -491,5 +492,42 @@ describe('alarms', () => {
     s.serviceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
     const withEmail = synthKawaraban({ alarmEmail: 'ops@example.jp' });
     withEmail.serviceTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.jp' });
+  });
+});
+
+describe('parallel fan-out', () => {
+  const worker = () => ({ fn: logicalId(s.service.dispatchWorker.fn), role: logicalId(s.service.dispatchWorker.role) });
+  const workerGrants = () => grantsOfRole(s.serviceTemplate, worker().role);
+  const sendingGrants = (g: { action: string; resource: string }[]) =>
+    g.filter((x) => /^(dynamodb|s3|ses|secretsmanager):/.test(x.action)).map((x) => `${x.action} ${x.resource}`).sort();
+
+  it('the dispatch worker may do exactly what the dispatcher does with tables, the bucket, the secret and SES', () => {
+    expect(sendingGrants(workerGrants())).toEqual(sendingGrants(grants('dispatch')));
+    expect(sendingGrants(workerGrants()).length).toBeGreaterThan(5);
+  });
+
+  it('the dispatcher may invoke only the worker and itself (to chain), the worker only itself, and no version wildcard', () => {
+    const invokes = (g: { action: string; resource: string }[]) => g.filter((x) => x.action.startsWith('lambda:')).map((x) => x);
+    const d = invokes(grants('dispatch'));
+    expect(d.map((x) => x.action)).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunction']);
+    expect(d.some((x) => x.resource.includes(worker().fn))).toBe(true);
+    expect(d.some((x) => x.resource.includes(ids.fn.dispatch.fn))).toBe(true);
+    const w = invokes(workerGrants());
+    expect(w).toHaveLength(1);
+    expect(w[0]!.resource).toContain(worker().fn);
+    for (const x of [...d, ...w]) expect(x.resource).not.toContain(':*');
+    for (const g of workerGrants()) {
+      expect(g.action).not.toMatch(/:\*$|^\*$/);
+      if (g.resource === '*') expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ses:GetAccount']).toContain(g.action);
+    }
+  });
+
+  it('the dispatcher is told the worker\'s name; workers are not reserved, and a failed launch is left to the next tick', () => {
+    const fns = s.serviceTemplate.findResources('AWS::Lambda::Function');
+    expect(JSON.stringify(fns[ids.fn.dispatch.fn]!.Properties.Environment.Variables.DISPATCH_WORKER_FUNCTION)).toContain(worker().fn);
+    expect(fns[worker().fn]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(fns[worker().fn]!.Properties).toMatchObject({ Runtime: functionRuntime.name, Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    const configs = Object.values(s.serviceTemplate.findResources('AWS::Lambda::EventInvokeConfig')).map((c) => c.Properties);
+    expect(configs).toContainEqual(expect.objectContaining({ FunctionName: { Ref: worker().fn }, MaximumRetryAttempts: 0 }));
   });
 });
