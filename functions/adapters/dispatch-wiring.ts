@@ -15,6 +15,7 @@ import { sesv2, sesv2Sending } from './aws/sesv2.ts';
 import { dynamoAudience } from './dynamo-audience.ts';
 import { dynamoLedger } from './dynamo-ledger.ts';
 import { dynamoReportStore } from './dynamo-report-store.ts';
+import { dynamoConfirmationLoad } from './dynamo-send-load.ts';
 import { editorNotifier } from './editor-notifier.ts';
 import { logger } from './logger.ts';
 import { metrics } from './metrics.ts';
@@ -43,6 +44,7 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     sleeper: systemSleeper,
     unsubscribeKey,
     log,
+    confirmations: dynamoConfirmationLoad(dynamo, config.tables.subscribers),
   };
 }
 

@@ -43,14 +43,17 @@ const envSchema = z.object({
    */
   EDGE_ORIGIN_SECRET: z.string().min(32).optional(),
   EDGE_ORIGIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  /** Share of the account's MaxSendRate the dispatcher may use; the rest is headroom for confirmations. */
-  SEND_RATE_FRACTION: z.coerce.number().gt(0).max(1).default(0.8),
+  /**
+   * Share of the account's MaxSendRate the dispatcher may use at most; it leaves confirmation
+   * emails what they have recently used anyway (functions/core/send-load.ts).
+   */
+  SEND_RATE_FRACTION: z.coerce.number().gt(0).max(1).default(1),
   /**
    * The most SendEmail calls one run keeps in flight (it keeps rate × observed latency, up to
    * this); also the most ledger rows a crash can leave ambiguous.
    */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
-  /** Sends kept free in the 24-hour quota for confirmation emails. */
+  /** Sends kept free in the 24-hour quota for confirmation emails, at least (twice the last day's, if more). */
   DAILY_HEADROOM: z.coerce.number().int().min(0).default(100),
   /** The most parallel workers one report is split among (1 = no fan-out). */
   SEND_MAX_WORKERS: z.coerce.number().int().min(1).max(16).default(8),

@@ -3,12 +3,15 @@ import { dynamo } from '../adapters/aws/dynamo.ts';
 import { secrets } from '../adapters/aws/secrets.ts';
 import { sesv2 } from '../adapters/aws/sesv2.ts';
 import { dynamoRateLimitStore } from '../adapters/dynamo-rate-limit-store.ts';
+import { dynamoConfirmationLoad } from '../adapters/dynamo-send-load.ts';
+import { logger } from '../adapters/logger.ts';
 import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { metrics } from '../adapters/metrics.ts';
 import { edgeOriginSecret, unsubscribeKeyring } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
 import type { Config } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
+import { countingMailer } from '../core/send-load.ts';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { confirmationSender } from './confirmation-mail.ts';
@@ -31,7 +34,13 @@ export function appDeps(config: Config): AppDeps {
     subscribers: dynamoSubscriberStore(dynamo, config.tables.subscribers),
     limits: dynamoRateLimitStore(dynamo, config.tables.subscribers),
     sendConfirmation: confirmationSender(
-      sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet }),
+      // Counted, so the dispatcher leaves confirmations their share of the SES quota.
+      countingMailer(
+        sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet }),
+        dynamoConfirmationLoad(dynamo, config.tables.subscribers),
+        () => systemClock.now(),
+        (err) => logger.warn('confirmation count failed', { error: err instanceof Error ? err.name : String(err) }),
+      ),
       config,
     ),
     unsubscribeKeys: unsubscribeKeyring(config, secrets),

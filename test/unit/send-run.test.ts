@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { MessageRejected, SendingPausedException, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { InFlightWindow } from '../../functions/core/in-flight.ts';
 import { PageBook } from '../../functions/core/use-cases/send-pages.ts';
-import { SendRun } from '../../functions/core/use-cases/send-run.ts';
+import { reportScope, SendRun } from '../../functions/core/use-cases/send-run.ts';
+import { reserveFor } from '../../functions/core/send-load.ts';
 import type { ReportRunSummary } from '../../functions/core/use-cases/dispatch-due.ts';
 import { MemoryMailer, memorySending } from '../helpers/memory-sending.ts';
 
@@ -261,5 +262,81 @@ describe('SendRun', () => {
     lost.reports.finish = async (id, _owner, now) => finish(id, 'someone-else', now);
     expect((await runOnce(lost)).tally.outcome).toBe('lease-lost');
     expect(lost.notices).toEqual([]);
+  });
+});
+
+describe('SendRun: one quota for everyone', () => {
+  const load = (peakPerSecond: number, last24h: number) => ({
+    record: async () => undefined,
+    recent: async () => ({ peakPerSecond, last24h }),
+  });
+
+  it('reserves twice the recent confirmations (at least one a second, at least DAILY_HEADROOM a day)', () => {
+    expect(reserveFor({ peakPerSecond: 0, last24h: 0 }, 100)).toEqual({ rate: 1, daily: 100 });
+    expect(reserveFor({ peakPerSecond: 2.5, last24h: 400 }, 100)).toEqual({ rate: 5, daily: 800 });
+  });
+
+  it('leaves the 24-hour budget confirmations have been using, and waits when the rest is spent', async () => {
+    const s = memorySending(300, { concurrency: 4, dailyHeadroom: 10 });
+    s.deps.quota = {
+      getQuota: async () => ({
+        maxSendRate: 1000,
+        max24HourSend: 1000,
+        sentLast24Hours: 0,
+        sendingEnabled: true,
+      }),
+    };
+    s.deps.confirmations = load(0, 400);
+    const { tally } = await runOnce(s);
+    expect(tally).toMatchObject({ outcome: 'quota', sent: 200 });
+  });
+
+  it("sends at the rate minus the confirmations' reserve, and workers split what is left", async () => {
+    const elapsedFor = async (share: number) => {
+      const s = memorySending(61, { concurrency: 1 });
+      s.deps.quota = {
+        getQuota: async () => ({
+          maxSendRate: 20,
+          max24HourSend: 1_000_000,
+          sentLast24Hours: 0,
+          sendingEnabled: true,
+        }),
+      };
+      s.deps.confirmations = load(2, 0); // reserve 4/s: 16/s for newsletters
+      const owner = `o-${++owners}`;
+      const report = (await s.reports.acquireLease(
+        s.reports.record.reportId,
+        owner,
+        s.clock.now(),
+        new Date(s.clock.now().getTime() + 3_600_000),
+      ))!;
+      const scope = { ...reportScope(s.deps, report, owner), share };
+      const tally: ReportRunSummary = {
+        reportId: report.reportId,
+        outcome: 'busy',
+        sent: 0,
+        failed: 0,
+        skipped: 0,
+        pages: 0,
+      };
+      const start = s.clock.now().getTime();
+      await new SendRun({
+        deps: s.deps,
+        settings: s.settings,
+        owner,
+        report,
+        scope,
+        deadline: start + 3_600_000,
+        tally,
+      }).execute();
+      expect(tally.sent).toBe(61);
+      return (s.clock.now().getTime() - start) / 1000;
+    };
+    // 60 intervals at 16/s: 3.75 s of pacing; a quarter of it (minus a token each) for one of four workers.
+    expect(await elapsedFor(1)).toBeGreaterThanOrEqual(60 / 16);
+    expect(await elapsedFor(1)).toBeLessThan(60 / 15);
+    const oneOfFour = await elapsedFor(4);
+    expect(oneOfFour).toBeGreaterThanOrEqual(60 / ((16 - 4 + 1) / 4));
+    expect(oneOfFour).toBeLessThan(60 / ((16 - 4 + 1) / 4) + 1);
   });
 });

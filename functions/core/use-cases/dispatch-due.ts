@@ -17,6 +17,7 @@ import type { Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, QuotaSource } from '../ports.ts';
 import type { ReputationGuard } from '../reputation.ts';
 import { redactAddresses } from '../send-errors.ts';
+import type { ConfirmationLoad } from '../send-load.ts';
 import { launchParts, workersFor, type FanOutDeps } from './fan-out.ts';
 import { notify, SendRun } from './send-run.ts';
 import type { SigningKey } from '../tokens.ts';
@@ -47,6 +48,8 @@ export interface DispatchDeps {
   stopwatch?: () => number;
   /** Parallel workers (fan-out.ts); without them every report is sent by this run alone. */
   fanOut?: FanOutDeps;
+  /** Recent confirmation emails, for the share of the quota left to them (default: a fixed `dailyHeadroom`). */
+  confirmations?: ConfirmationLoad;
 }
 
 export interface DispatchSettings {

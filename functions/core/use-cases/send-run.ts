@@ -34,6 +34,7 @@ import {
   type ReportRecord,
 } from '../report.ts';
 import { reputationProblem } from '../reputation.ts';
+import { reserveFor } from '../send-load.ts';
 import { classifySendError } from '../send-errors.ts';
 import { SHARD_COUNT } from '../subscriber.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
@@ -188,10 +189,12 @@ export class SendRun {
       return false;
     }
     const { share } = this.scope;
+    // Confirmation emails share the quota: leave them what they have been using, doubled.
+    const reserve = deps.confirmations
+      ? reserveFor(await deps.confirmations.recent(deps.clock.now()), settings.dailyHeadroom)
+      : { rate: 0, daily: settings.dailyHeadroom };
     const daily =
-      quota.max24HourSend < 0
-        ? Infinity
-        : quota.max24HourSend - quota.sentLast24Hours - settings.dailyHeadroom;
+      quota.max24HourSend < 0 ? Infinity : quota.max24HourSend - quota.sentLast24Hours - reserve.daily;
     this.allowance = daily / share;
     if (this.allowance <= 0) {
       this.tally.outcome = 'quota';
@@ -200,7 +203,7 @@ export class SendRun {
     // Capacity 1: a stall never buys a burst, so no one-second window exceeds a bucket's rate by
     // more than one; with `share` buckets each gives up one, so together they stay within the
     // rate plus one.
-    const total = settings.rateFraction * quota.maxSendRate;
+    const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
     const rate = Math.max(0.01, share > 1 ? (total - share + 1) / share : total);
     this.bucket = new TokenBucket(rate, 1, deps.clock);
     this.window = new InFlightWindow(rate, settings.concurrency);
