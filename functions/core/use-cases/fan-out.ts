@@ -74,6 +74,8 @@ export async function launchParts(
       deps.launcher.launch({ kind: 'kawaraban.send-part', reportId: report.reportId, part: p.part }),
     ),
   );
+  // Workers that ran in this process (locally) may have finished the report.
+  if ((await deps.reports.get(report.reportId))?.status === 'SENT') tally.outcome = 'sent';
 }
 
 /** A worker's run over one part. */
