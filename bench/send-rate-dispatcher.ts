@@ -60,7 +60,8 @@ for (;;) {
   const summary = (await handler(event, context())) as unknown as Summary;
   invocations++;
   workers = Math.max(workers, summary.workers ?? 1);
-  chained ||= summary.chained === true;
+  // A dispatcher that reports `chained` starts the next run at once when readers are left.
+  chained ||= summary.chained !== undefined;
   const mine = summary.reports.find((r) => r.reportId === reportId);
   sent += mine?.sent ?? 0;
   if (mine?.outcome === 'sent') break;

@@ -49,6 +49,43 @@ export class TokenBucket {
   }
 }
 
+/**
+ * Paces sends at `ratePerSecond` (a token bucket of capacity one) and, on top, never lets more
+ * than floor(rate) start within any one second, sliding: a bucket alone allows rate + 1 in a
+ * window that opens on a send, and a little more after the event loop falls behind and catches up.
+ * Reservations are synchronous, like the bucket's.
+ */
+export class SendPacer {
+  private readonly bucket: TokenBucket;
+  private readonly limit: number;
+  /** Planned start times of the last `limit` sends, oldest first. */
+  private readonly planned: number[] = [];
+
+  constructor(
+    ratePerSecond: number,
+    private readonly clock: Clock,
+    private readonly windowMs = 1000,
+  ) {
+    this.bucket = new TokenBucket(ratePerSecond, 1, clock);
+    this.limit = Math.max(1, Math.floor(ratePerSecond));
+  }
+
+  /** Milliseconds to wait before the reserved send may start. */
+  reserve(): number {
+    const now = this.clock.now().getTime();
+    let at = now + this.bucket.reserve();
+    if (this.planned.length >= this.limit) at = Math.max(at, this.planned[this.planned.length - this.limit]! + this.windowMs);
+    this.planned.push(at);
+    if (this.planned.length > this.limit) this.planned.shift();
+    return at - now;
+  }
+
+  async take(sleeper: Sleeper): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await sleeper.sleep(wait);
+  }
+}
+
 /** Exponential back-off with full jitter, capped: attempt 0 → up to `baseMs`. */
 export function backoffMs(attempt: number, baseMs = 200, capMs = 10_000, random: () => number = Math.random): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** attempt);

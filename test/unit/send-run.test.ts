@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { MessageRejected, SendingPausedException, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { InFlightWindow } from '../../functions/core/in-flight.ts';
 import { PageBook } from '../../functions/core/use-cases/send-pages.ts';
-import { reportScope, SendRun } from '../../functions/core/use-cases/send-run.ts';
+import { rateShare, reportScope, SendRun } from '../../functions/core/use-cases/send-run.ts';
+import { SendPacer } from '../../functions/core/pacing.ts';
+import { VirtualClock } from '../helpers/virtual-clock.ts';
 import { reserveFor } from '../../functions/core/send-load.ts';
 import type { ReportRunSummary } from '../../functions/core/use-cases/dispatch-due.ts';
 import { MemoryMailer, memorySending } from '../helpers/memory-sending.ts';
@@ -332,11 +334,42 @@ describe('SendRun: one quota for everyone', () => {
       expect(tally.sent).toBe(61);
       return (s.clock.now().getTime() - start) / 1000;
     };
-    // 60 intervals at 16/s: 3.75 s of pacing; a quarter of it (minus a token each) for one of four workers.
+    // 60 intervals at 16/s: 3.75 s of pacing; one of four workers gets 4/s of the 16.
     expect(await elapsedFor(1)).toBeGreaterThanOrEqual(60 / 16);
     expect(await elapsedFor(1)).toBeLessThan(60 / 15);
     const oneOfFour = await elapsedFor(4);
-    expect(oneOfFour).toBeGreaterThanOrEqual(60 / ((16 - 4 + 1) / 4));
-    expect(oneOfFour).toBeLessThan(60 / ((16 - 4 + 1) / 4) + 1);
+    expect(oneOfFour).toBeGreaterThanOrEqual(60 / 4);
+    expect(oneOfFour).toBeLessThan(60 / 4 + 1);
+  });
+});
+
+describe('rateShare and SendPacer', () => {
+  it('gives workers whole sends per second that add up to the rate, fractions only below one each', () => {
+    expect([0, 1, 2, 3].map((i) => rateShare(13, 4, i))).toEqual([4, 3, 3, 3]);
+    expect([0, 1, 2].map((i) => rateShare(499.5, 3, i)).reduce((a, b) => a + b, 0)).toBe(499);
+    expect(rateShare(13.5, 1, 0)).toBe(13.5);
+    expect(rateShare(2, 4, 3)).toBe(0.5);
+  });
+
+  it('never starts more than floor(rate) sends in any one-second window, whatever the callers do', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.5, max: 60, noNaN: true }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 150 }),
+        (rate, gaps) => {
+          const clock = new VirtualClock();
+          const pacer = new SendPacer(rate, clock);
+          const starts: number[] = [];
+          for (const gap of gaps) {
+            clock.advance(gap);
+            starts.push(clock.now().getTime() + pacer.reserve());
+          }
+          starts.sort((a, b) => a - b);
+          const limit = Math.max(1, Math.floor(rate));
+          for (let i = limit; i < starts.length; i++)
+            expect(starts[i]! - starts[i - limit]!).toBeGreaterThanOrEqual(1000);
+        },
+      ),
+    );
   });
 });

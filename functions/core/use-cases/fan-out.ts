@@ -12,8 +12,8 @@
  *
  * Worker (one part):
  * 1. The report must be SENDING; take the part's lease.
- * 2. Send the part with a SendRun at 1/parts of the rate and of the 24-hour budget (the
- *    buckets together stay within the rate: see SendRun.start).
+ * 2. Send the part with a SendRun at its share of the rate (whole sends per second adding up
+ *    to the rate: `rateShare`) and 1/parts of the 24-hour budget.
  * 3. The part done → counted on the report; the worker whose part completes the count
  *    finishes the report (SENDING → SENT, conditional) and tells the editors: exactly once.
  * Pause, cancel and the reputation guard are read from the report item before each claim, by
@@ -137,6 +137,7 @@ function partScope(deps: DispatchDeps & FanOutDeps, part: PartRecord, owner: str
     cursor: part.cursor,
     checkpoints: part.checkpoints ?? 0,
     share: part.parts,
+    index: part.part,
     holds: (report) => report.status === 'SENDING',
     begin: async () => undefined,
     checkpoint: (saved, cursor, add) => parts.checkpoint(reportId, part.part, owner, saved, cursor, add),

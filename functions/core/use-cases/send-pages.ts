@@ -83,6 +83,27 @@ export class PageBook {
     return head?.complete ? head : undefined;
   }
 
+  /**
+   * Every page that may be saved now, as one checkpoint: the cursor after the last of them and
+   * their counts together (one write instead of one per page when the writer fell behind).
+   */
+  saveableRun():
+    | { pages: PageProgress[]; next: ReportCursor; delta: { sent: number; failed: number } }
+    | undefined {
+    const pages: PageProgress[] = [];
+    for (const p of this.open) {
+      if (!p.complete) break;
+      pages.push(p);
+    }
+    if (pages.length === 0) return undefined;
+    const delta = { sent: 0, failed: 0 };
+    for (const p of pages) {
+      delta.sent += p.delta.sent;
+      delta.failed += p.delta.failed;
+    }
+    return { pages, next: pages.at(-1)!.next, delta };
+  }
+
   saved(page: PageProgress): void {
     if (this.open[0] !== page) throw new Error('pages are saved in cursor order');
     this.open.shift();

@@ -25,7 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { InFlightWindow } from '../in-flight.ts';
-import { backoffMs, TokenBucket } from '../pacing.ts';
+import { backoffMs, SendPacer } from '../pacing.ts';
 import {
   ACCEPTED_STATES,
   type PauseKind,
@@ -40,7 +40,7 @@ import { SHARD_COUNT } from '../subscriber.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
 import { personalise } from './personalise.ts';
 import { PageBook, type Delivery, type PageProgress } from './send-pages.ts';
-import type { ClaimResult, LedgerClaim, Recipient, SentMark } from './sending-ports.ts';
+import type { AudiencePage, ClaimResult, LedgerClaim, Recipient, SentMark } from './sending-ports.ts';
 
 export type Stop =
   | { kind: 'quota' }
@@ -71,6 +71,8 @@ export interface RunScope {
   readonly checkpoints: number;
   /** The workers sharing the quota: the run takes 1/share of the rate and of the 24-hour budget. */
   readonly share: number;
+  /** Which of them this run is (0 …share − 1). */
+  readonly index: number;
   /** Whether the report as just read still lets this run claim (SENDING, and the lease ours). */
   holds(report: ReportRecord): boolean;
   /** Called once sending begins, with the audience counted on the first run. */
@@ -91,6 +93,7 @@ export function reportScope(deps: DispatchDeps, report: ReportRecord, owner: str
     cursor: report.cursor,
     checkpoints: report.checkpoints ?? 0,
     share: 1,
+    index: 0,
     holds: (now) => now.status === 'SENDING' && now.leaseOwner === owner,
     async begin(countAudience) {
       if (!report.cursor) await reports.beginSending(id, owner, await countAudience(), deps.clock.now());
@@ -116,6 +119,17 @@ export interface SendRunInput {
   tally: ReportRunSummary;
 }
 
+/**
+ * Worker `index` of `share`'s rate: whole sends per second that add up to floor(total), so the
+ * workers' one-second windows together stay within it; a fraction only below one each.
+ */
+export function rateShare(total: number, share: number, index: number): number {
+  if (share <= 1) return total;
+  const whole = Math.floor(total);
+  if (whole < share) return total / share;
+  return Math.floor(whole / share) + (index < whole % share ? 1 : 0);
+}
+
 /** How often, at most, the report's status is read before a claim (pause and cancel stop claims within this). */
 const STATUS_EVERY_MS = 250;
 
@@ -132,7 +146,7 @@ export class SendRun {
 
   // Set by start().
   private rendered!: RenderedReport;
-  private bucket!: TokenBucket;
+  private bucket!: SendPacer;
   window!: InFlightWindow;
   private allowance = 0;
 
@@ -140,6 +154,8 @@ export class SendRun {
   private readonly pages = new PageBook();
   private position: Position;
   private current: { page: PageProgress; items: Recipient[]; next: number } | null = null;
+  /** The next page, read ahead. */
+  private readAhead: { key: string; page: Promise<AudiencePage> } | null = null;
   private readonly ready: Claimed[] = [];
   private inFlight = 0;
   private unmarked: (SentMark & { page: PageProgress })[] = [];
@@ -200,12 +216,9 @@ export class SendRun {
       this.tally.outcome = 'quota';
       return false;
     }
-    // Capacity 1: a stall never buys a burst, so no one-second window exceeds a bucket's rate by
-    // more than one; with `share` buckets each gives up one, so together they stay within the
-    // rate plus one.
     const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
-    const rate = Math.max(0.01, share > 1 ? (total - share + 1) / share : total);
-    this.bucket = new TokenBucket(rate, 1, deps.clock);
+    const rate = Math.max(0.01, rateShare(total, share, this.scope.index));
+    this.bucket = new SendPacer(rate, deps.clock);
     this.window = new InFlightWindow(rate, settings.concurrency);
     const rendered = await loadRendered(deps, report);
     if (!rendered) {
@@ -319,6 +332,7 @@ export class SendRun {
     const size = Math.max(1, Math.min(room, cur.items.length - cur.next, Math.floor(this.allowance)));
     const group = cur.items.slice(cur.next, cur.next + size);
     cur.next += group.length;
+    if (cur.items.length - cur.next <= target) this.readNextPage();
     cur.page.started += group.length;
     this.allowance -= group.length;
     const now = deps.clock.now();
@@ -362,7 +376,7 @@ export class SendRun {
         return false;
       }
       const { shard, startKey } = this.position;
-      const page = await deps.audience.page(shard, startKey, this.pageSize);
+      const page = await this.fetchPage(shard, startKey);
       this.position = page.lastKey
         ? { shard, startKey: page.lastKey }
         : shard + 1 < this.scope.to
@@ -377,6 +391,25 @@ export class SendRun {
       return true;
     }
     return false;
+  }
+
+  /** The page at (shard, startKey): the one read ahead when it is that one. */
+  private fetchPage(shard: number, startKey: Record<string, string> | undefined): Promise<AudiencePage> {
+    const key = JSON.stringify([shard, startKey ?? null]);
+    const ahead = this.readAhead;
+    this.readAhead = null;
+    if (ahead?.key === key) return ahead.page;
+    return this.deps.audience.page(shard, startKey, this.pageSize);
+  }
+
+  /** Reads the next page while the current one's last rows are claimed, so a claim never waits for it. */
+  private readNextPage(): void {
+    if (this.readAhead || !this.position) return;
+    const { shard, startKey } = this.position;
+    const page = this.deps.audience.page(shard, startKey, this.pageSize);
+    // Awaited (and its failure thrown) only when claimed from; never an unhandled rejection.
+    page.catch(() => undefined);
+    this.readAhead = { key: JSON.stringify([shard, startKey ?? null]), page };
   }
 
   /** Reads the report: still ours and SENDING, and the reputation guard content? Else a stop. */
@@ -541,16 +574,16 @@ export class SendRun {
   // 5. checkpoint ------------------------------------------------------------------------------
 
   private async checkpoint(): Promise<void> {
-    const page = this.pages.saveable();
-    if (!page) return;
-    const saved = await this.scope.checkpoint(this.checkpoints, page.next, page.delta);
-    this.tally.pages++;
+    const run = this.pages.saveableRun();
+    if (!run) return;
+    const saved = await this.scope.checkpoint(this.checkpoints, run.next, run.delta);
+    this.tally.pages += run.pages.length;
     if (!saved) {
       this.stop ??= { kind: 'lease-lost' };
       return;
     }
     this.checkpoints++;
-    this.pages.saved(page);
+    for (const p of run.pages) this.pages.saved(p);
   }
 
   // 6. finish ----------------------------------------------------------------------------------
