@@ -131,7 +131,7 @@ export function rateShare(total: number, share: number, index: number): number {
 }
 
 /** How often, at most, the report's status is read before a claim (pause and cancel stop claims within this). */
-const STATUS_EVERY_MS = 250;
+const STATUS_EVERY_MS = 1000;
 
 export class SendRun {
   private readonly deps: DispatchDeps;
@@ -148,6 +148,8 @@ export class SendRun {
   private rendered!: RenderedReport;
   private bucket!: SendPacer;
   window!: InFlightWindow;
+  /** This run's sends per second. */
+  private rate = 1;
   private allowance = 0;
 
   // The pipeline.
@@ -220,6 +222,7 @@ export class SendRun {
     const rate = Math.max(0.01, rateShare(total, share, this.scope.index));
     this.bucket = new SendPacer(rate, deps.clock);
     this.window = new InFlightWindow(rate, settings.concurrency);
+    this.rate = rate;
     const rendered = await loadRendered(deps, report);
     if (!rendered) {
       await this.pause(`rendered output ${report.renderedKey ?? '(none)'} is missing or malformed`);
@@ -327,7 +330,9 @@ export class SendRun {
     const pending = this.ready.length + this.inFlight;
     // Never more than `concurrency` rows claimed and not marked: the marks of the answered ones
     // are written in the same transaction as these claims.
-    const room = Math.min(this.settings.concurrency - pending, target + Math.ceil(target / 2) - pending);
+    // Half a window ahead, or half a second of sends when that is more (fewer, larger claims).
+    const ahead = Math.max(target + Math.ceil(target / 2), Math.ceil(this.rate / 2));
+    const room = Math.min(this.settings.concurrency - pending, ahead - pending);
     // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
     const size = Math.max(1, Math.min(room, cur.items.length - cur.next, Math.floor(this.allowance)));
     const group = cur.items.slice(cur.next, cur.next + size);
