@@ -50,9 +50,10 @@ export class TokenBucket {
 }
 
 /**
- * Paces sends at `ratePerSecond` (a token bucket of capacity one) and, on top, never lets more
- * than floor(rate) start within any one second, sliding: a bucket alone allows rate + 1 in a
- * window that opens on a send, and a little more after the event loop falls behind and catches up.
+ * Paces sends at `ratePerSecond` and never lets more than floor(rate) start within any one
+ * second, sliding. The token bucket holds a quarter second of sends, so a run that fell behind
+ * (a slow claim, a busy event loop) catches up instead of losing the time; the sliding window is
+ * what keeps the catching up, and the bucket's own rate + capacity, within the one-second bound.
  * Reservations are synchronous, like the bucket's.
  */
 export class SendPacer {
@@ -66,7 +67,7 @@ export class SendPacer {
     private readonly clock: Clock,
     private readonly windowMs = 1000,
   ) {
-    this.bucket = new TokenBucket(ratePerSecond, 1, clock);
+    this.bucket = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond / 4)), clock);
     this.limit = Math.max(1, Math.floor(ratePerSecond));
   }
 
