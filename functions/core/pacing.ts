@@ -61,6 +61,8 @@ export class SendPacer {
   private readonly limit: number;
   /** Planned start times of the last `limit` sends, oldest first. */
   private readonly planned: number[] = [];
+  /** Real start times of the last `limit` sends, oldest first. */
+  private readonly started: number[] = [];
 
   constructor(
     ratePerSecond: number,
@@ -84,6 +86,21 @@ export class SendPacer {
   async take(sleeper: Sleeper): Promise<void> {
     const wait = this.reserve();
     if (wait > 0) await sleeper.sleep(wait);
+    // The planned time is not the real one when the event loop is late: check the window again
+    // at the moment the send starts.
+    for (let w = this.admit(); w > 0; w = this.admit()) await sleeper.sleep(w);
+  }
+
+  /** 0, counting the send as starting now; or how long to wait before asking again. */
+  admit(): number {
+    const now = this.clock.now().getTime();
+    if (this.started.length >= this.limit) {
+      const wait = this.started[this.started.length - this.limit]! + this.windowMs - now;
+      if (wait > 0) return wait;
+    }
+    this.started.push(now);
+    if (this.started.length > this.limit) this.started.shift();
+    return 0;
   }
 }
 

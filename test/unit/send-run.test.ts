@@ -351,6 +351,18 @@ describe('rateShare and SendPacer', () => {
     expect(rateShare(2, 4, 3)).toBe(0.5);
   });
 
+  it('admits no more than floor(rate) real starts in any one-second window, however late the callers come', async () => {
+    const clock = new VirtualClock();
+    const pacer = new SendPacer(5, clock);
+    const starts: number[] = [];
+    // Callers that were kept waiting arrive together: the window holds them back.
+    for (let i = 0; i < 12; i++) {
+      for (let w = pacer.admit(); w > 0; w = pacer.admit()) await clock.sleep(w);
+      starts.push(clock.now().getTime());
+    }
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(1000);
+  });
+
   it('never starts more than floor(rate) sends in any one-second window, whatever the callers do', () => {
     fc.assert(
       fc.property(

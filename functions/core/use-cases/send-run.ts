@@ -500,6 +500,8 @@ export class SendRun {
         const e = classifySendError(err);
         if (e.kind === 'throttle' && !this.pastDeadline() && !this.halted) {
           await deps.sleeper.sleep(backoffMs(attempt));
+          // The retry is a send too: it counts in the one-second window.
+          for (let w = this.bucket.admit(); w > 0; w = this.bucket.admit()) await deps.sleeper.sleep(w);
           continue;
         }
         if (e.kind === 'permanent') {
