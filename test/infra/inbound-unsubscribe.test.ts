@@ -61,8 +61,9 @@ describe('stack', () => {
       Object.values(s.serviceTemplate.findResources('AWS::Lambda::Function'))
         .filter((f) => String(f.Properties.Runtime).startsWith('nodejs'))
         .map((f) => String(f.Properties.Description));
-    expect(descriptions(off)).toHaveLength(4);
-    expect(descriptions(on)).toHaveLength(5);
+    // api, render, dispatch, its worker, ses-events; + inbound-unsubscribe.
+    expect(descriptions(off)).toHaveLength(5);
+    expect(descriptions(on)).toHaveLength(6);
     expect(descriptions(off).filter((d) => d.includes('mailto'))).toEqual([]);
     expect(descriptions(on).filter((d) => d.includes('mailto'))).toHaveLength(1);
     expect(Object.keys(off.serviceTemplate.findOutputs('*')).filter((k) => k.startsWith('Inbound'))).toEqual([]);

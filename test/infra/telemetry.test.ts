@@ -52,11 +52,11 @@ describe('functions', () => {
     }
   });
 
-  it('trace AWS calls everywhere but in the dispatcher, whose per-send subsegments would cost CPU on every recipient', () => {
-    const dispatchId = logicalId(s.service.functions.dispatch.fn);
+  it('trace AWS calls everywhere but in the dispatcher and its workers, whose per-send subsegments would cost CPU on every recipient', () => {
+    const senders = [logicalId(s.service.functions.dispatch.fn), logicalId(s.service.dispatchWorker.fn)];
     for (const [id, f] of functions()) {
       const enabled = f.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED;
-      expect(enabled).toBe(id === dispatchId ? 'false' : undefined);
+      expect(enabled).toBe(senders.includes(id) ? 'false' : undefined);
     }
   });
 });
