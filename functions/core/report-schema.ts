@@ -216,16 +216,22 @@ export function parseReport(text: string, lang: ReportLang = 'ja'): ReportResult
   }
   const positions = new JsonPositions(source);
   // The last value silently winning would send what the editor may not have meant: both are refused.
-  const duplicates: ReportIssue[] = positions
-    .duplicateKeys()
-    .map((d) => ({
-      path: jsonPath(d.path),
-      message: m.duplicateKey(String(d.path.at(-1)), d.first.line),
-      ...d.at,
-    }));
+  const duplicates: ReportIssue[] = positions.duplicateKeys().map((d) => ({
+    path: jsonPath(d.path),
+    message: m.duplicateKey(String(d.path.at(-1)), d.first.line),
+    ...d.at,
+  }));
   const validated = validateReport(value, lang, (path, isKey) => positions.positionOf(path, { key: isKey }));
   if (validated.ok && duplicates.length === 0) return validated;
   return { ok: false, issues: [...duplicates, ...(validated.ok ? [] : validated.issues)] };
+}
+
+/** One issue as a line for a terminal: `file:line:column: path: reason`, the form editors' tools link to. */
+export function formatReportIssue(issue: ReportIssue, file?: string): string {
+  const where = [file, issue.line, issue.line === undefined ? undefined : issue.column].filter(
+    (p) => p !== undefined,
+  );
+  return `${where.length ? `${where.join(':')}: ` : ''}${issue.path}: ${issue.message}`;
 }
 
 /** Validates parsed data; `locate`, when the data came from text, gives each issue its line and column. */
