@@ -78,8 +78,9 @@ export function guessEncoding(bytes: Uint8Array): LikelyEncoding | null {
   if (wide) return wide;
   if (looksLikeDamagedUtf8(bytes)) return null;
   let best: { enc: LikelyEncoding; score: number } | null = null;
-  // In order of preference when two read equally well: Japanese first, they are what editors have.
-  for (const enc of ['shift_jis', 'euc-jp', 'windows-1252'] as const) {
+  // A Japanese encoding must read strictly better than windows-1252 (which Node decodes as Latin-1,
+  // and which its lenient EUC-JP decoder can match byte for byte on 0x80–0xA0).
+  for (const enc of ['windows-1252', 'shift_jis', 'euc-jp'] as const) {
     let text: string;
     try {
       text = new TextDecoder(enc, { fatal: true }).decode(bytes);
@@ -128,10 +129,10 @@ function looksLikeDamagedUtf8(b: Uint8Array): boolean {
     let k = 1;
     while (k < n && i + k < b.length && (b[i + k]! & 0xc0) === 0x80) k++;
     if (n > 0 && k === n) good++;
-    else bad++;
+    else if (!(n > 0 && i + k === b.length)) bad++; // a character cut off by the end of the file is not a stray byte
     i += Math.max(k, 1);
   }
-  return good > 0 && good >= 2 * bad;
+  return good > 0 && good >= 4 * bad;
 }
 
 /** How much a decoding reads like text an editor wrote: per character, higher is likelier. */

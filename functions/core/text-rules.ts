@@ -67,6 +67,18 @@ function charProblem(ch: string, kind: TextKind): Exclude<TextProblem['kind'], '
   return null;
 }
 
+/**
+ * For zod schemas of settings (deploy context, function environment): a single-line name that
+ * goes into From, Subject or every email's footer. Adds one issue with the English message.
+ */
+export function refineSingleLine(
+  value: string,
+  ctx: { addIssue: (issue: { code: 'custom'; message: string }) => void },
+): void {
+  const problem = checkText(value, 'line');
+  if (problem) ctx.addIssue({ code: 'custom', message: textProblemMessages.en(problem) });
+}
+
 /** U+XXXX, the way editors' tools name a character that cannot be shown. */
 export function codePointName(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -95,7 +95,7 @@ describe('import validation', () => {
       [10, 'consentAt', 'future'],
       [11, 'locale', 'locale'],
       [12, 'consentSource', 'too-long'],
-      [13, 'consentSource', 'control-chars'],
+      [13, 'consentSource', 'text'],
       [16, 'email', 'duplicate-address'],
       [17, null, 'field-count'],
       [18, null, 'csv'],
