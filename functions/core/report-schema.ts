@@ -62,8 +62,11 @@ const line = (max: number) =>
 /** YYYY-MM-DD that exists on the calendar (2020-02-30 is rejected). */
 const date = () => z.iso.date();
 
+/** Spaces, controls and invisible characters in a URL: the link would differ from what the reader sees. */
+const URL_HIDDEN = /[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
+
 function isHttpUrl(value: string): boolean {
-  if (!HTTP_URL_SHAPE.test(value)) return false;
+  if (!HTTP_URL_SHAPE.test(value) || URL_HIDDEN.test(value)) return false;
   try {
     return new URL(value).hostname !== '';
   } catch {
