@@ -105,10 +105,13 @@ function byZeroBytes(b: Uint8Array): LikelyEncoding | null {
   const [z0, z1, z2, z3] = zerosAt as [number, number, number, number];
   if (z1 > quarter / 2 && z2 > quarter / 2 && z3 > quarter / 2) return 'utf-32le';
   if (z0 > quarter / 2 && z1 > quarter / 2 && z2 > quarter / 2) return 'utf-32be';
+  // Japanese text in UTF-16 has no zero bytes, so only its ASCII share (JSON's syntax, at least
+  // one character in eight) shows: zeros almost all on one side are enough.
   const even = z0 + z2;
   const odd = z1 + z3;
-  if (odd > quarter && odd > 4 * even) return 'utf-16le';
-  if (even > quarter && even > 4 * odd) return 'utf-16be';
+  const enough = Math.max(2, b.length / 32);
+  if (odd >= enough && odd > 4 * even) return 'utf-16le';
+  if (even >= enough && even > 4 * odd) return 'utf-16be';
   return null;
 }
 

@@ -31,7 +31,7 @@ const statusJa: Record<ReportStatus, string> = {
 
 /** "x.JSON" or "x.json.txt" → "x.json"; null when the name gives no hint. */
 function suggestName(name: string): string | null {
-  const m = /^(.+?)\.json(?:\.[^.]*)?$/i.exec(name);
+  const m = /^(.+?)\.json(?![a-z0-9])/i.exec(name);
   return m ? `${m[1]}.json` : null;
 }
 
