@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,31 @@ describe('report validate', () => {
       `${sample}:3:9: $.id: id "2020-09-18-cashless" does not match the file name "sample-report.json": name the file "2020-09-18-cashless.json"`,
       `${sample}: 1 problem`,
     ]);
+  });
+
+  it('refuses a Shift_JIS file, naming the encoding, and reads a UTF-8 file with a BOM', async () => {
+    const sjis = join(work, 'sjis.json');
+    // {"id":"sjis","title":"脆弱性の報告",…} saved as Shift_JIS.
+    writeFileSync(
+      sjis,
+      Buffer.concat([
+        Buffer.from('{\n  "id": "sjis",\n  "title": "'),
+        Buffer.from('90c68ee390ab82cc95f18d90', 'hex'),
+        Buffer.from('"\n}\n'),
+      ]),
+    );
+    expect(await validateFile(sjis, 'en')).toBe(1);
+    expect(err[0]).toMatch(
+      new RegExp(
+        `^${sjis.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:13: \\$: the file is not UTF-8 \\(most likely Shift_JIS\\)`,
+      ),
+    );
+    err.length = 0;
+    const bom = join(work, 'bom', '2020-09-18-cashless.json');
+    mkdirSync(join(work, 'bom'), { recursive: true });
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(sample)]));
+    expect(await validateFile(bom, 'en')).toBe(0);
+    expect(err).toEqual([]);
   });
 
   it('exits 1 with a clear message for a missing file or a directory', async () => {
