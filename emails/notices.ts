@@ -35,9 +35,12 @@ export async function renderEditorNotice(
   return { subject: oneLine(parts.subject), html: noticeHtml(parts, t, ctx), text: noticeText(parts, t, ctx) };
 }
 
-/** A subject is one header line: whatever came in (an S3 key, a title), no control characters. */
+/**
+ * A subject is one header line: whatever came in (an S3 key, a title), no C0/C1 controls, line
+ * separators or bidi embeddings, overrides and isolates (an S3 key can hold any of them).
+ */
 export function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
 }
 
 function noticeParts(notice: EditorNotice, t: EmailText, name: string): NoticeParts {

@@ -157,6 +157,15 @@ describe('an upload whose name does not end exactly in .json', () => {
     },
   );
 
+  it('a name with a bidi override, a line separator or a C1 control reaches the notice Subject without them', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const key = `drafts/${tag}\u202Enosj\u2028\u0085.JSON`;
+    expect(await upload(key, '{}')).toEqual([expect.objectContaining({ kind: 'rejected', key })]);
+    const [notice] = (await sentTo(editor)).filter((m) => m.subject.includes(tag));
+    expect(notice).toBeDefined();
+    expect(notice!.subject).not.toMatch(/[\u0085\u2028\u202e]/u);
+  });
+
   it('a folder made in the S3 console (a key ending in /) is not a report and gets no notice', async () => {
     const id = newId();
     expect(await upload(`reports/${id}/`, '')).toEqual([expect.objectContaining({ kind: 'ignored' })]);

@@ -83,7 +83,8 @@ export type AcceptOutcome =
     }
   | { kind: 'proof'; key: string; reportId: string; editors: number };
 
-const UPLOAD_KEY = /^(reports|drafts)\/(.+)$/;
+// `s`: a key may hold line terminators (U+2028, NEL), which `.` would not match.
+const UPLOAD_KEY = /^(reports|drafts)\/(.+)$/s;
 const JSON_SUFFIX = '.json';
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
