@@ -63,7 +63,9 @@ function noticeParts(notice: EditorNotice, t: EmailText, name: string): NoticePa
         ],
       };
     case 'rejected': {
-      const listed = notice.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path}: ${i.message}`);
+      // A problem of the whole file ($: syntax, encoding) says where in its own words.
+      const at = (i: (typeof notice.issues)[number]) => (i.path !== '$' && i.line && i.column ? n.issueAt(i.line, i.column) : '');
+      const listed = notice.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path}: ${i.message}${at(i)}`);
       const more = notice.issues.length - listed.length;
       return {
         subject: n.subject.rejected(name, notice.sourceKey),

@@ -130,6 +130,8 @@ describe('an upload with a key written twice', () => {
     const item = (await store().get(id))!;
     expect(item.status).toBe('REJECTED');
     expect(item.errors).toEqual([expect.objectContaining({ path: '$.title', line: 5, column: 3 })]);
+    const [notice] = await noticesAbout(id);
+    expect(notice!.body.text).toContain(`$.title: ${item.errors![0]!.message}（5行目 3列目）`);
   });
 });
 
