@@ -170,6 +170,7 @@ async function validateFile(file: string, ctx: ValidationContext, lang: ImportLa
       // Rare: find the exact line by decoding segment by segment.
       for (const segment of splitAfterLineBreaks(bytes)) {
         try {
+          if (segment.includes(0)) break;
           for (const r of parser.push(new TextDecoder('utf-8', { fatal: true }).decode(segment))) validator.add(r);
         } catch {
           break;
