@@ -226,7 +226,9 @@ export function parseReport(text: string, lang: ReportLang = 'ja'): ReportResult
   }));
   const validated = validateReport(value, lang, (path, isKey) => positions.positionOf(path, { key: isKey }));
   if (validated.ok && duplicates.length === 0) return validated;
-  return { ok: false, issues: [...duplicates, ...(validated.ok ? [] : validated.issues)] };
+  // In the order an editor meets them going down the file.
+  const all = [...duplicates, ...(validated.ok ? [] : validated.issues)];
+  return { ok: false, issues: all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
 }
 
 /** One issue as a line for a terminal: `file:line:column: path: reason`, the form editors' tools link to. */

@@ -240,7 +240,7 @@ describe('characters that hide or disguise text', () => {
   it('also applies to URLs and $schema', () => {
     const r = { ...small(), $schema: './a\u202E.json' };
     r.references[0]!.url = 'https://example.jp/\u200Bpath';
-    expect(issues(JSON.stringify(r)).map((i) => i.path)).toEqual(['$.$schema', '$.references[0].url']);
+    expect(issues(JSON.stringify(r)).map((i) => i.path)).toEqual(['$.references[0].url', '$.$schema']);
   });
 
   it('checkText counts characters by code point', () => {
