@@ -24,7 +24,7 @@ import type { DeployConfig } from './config.ts';
 import { EdgeDistribution } from './constructs/edge-waf.ts';
 import { KawarabanFunction, type BoundTable, type ItemAction } from './constructs/kawaraban-function.ts';
 import { Monitoring } from './constructs/monitoring.ts';
-import { subscribersTable, uploadPrefixes } from './tables.ts';
+import { subscribersTable, uploadPrefixes, uploadSuffix } from './tables.ts';
 
 /** What the stateful stack hands over. */
 export interface StatefulResources {
