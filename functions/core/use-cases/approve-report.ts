@@ -133,7 +133,7 @@ async function readApproval(deps: ApproveDeps, key: string): Promise<ApprovalFil
     text = await deps.blobs.getText(key);
   } catch (err) {
     if ((err as { name?: string }).name === 'NoSuchKey') return 'gone';
-    if (err instanceof NotUtf8Error) return null; // not an approval this function wrote
+    if (err instanceof NotUtf8Error) return null; // not an approval `report approve` wrote
     throw err;
   }
   try {
