@@ -5,7 +5,7 @@
  * themselves still come from `JSON.parse`, which defines `__proto__` as a plain own key where
  * jsonc-parser's value builder would assign it (and set the prototype).
  */
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, type Node, parseTree } from 'jsonc-parser';
 
 /** 1-based line and column, counted in UTF-16 units like most editors (VS Code, vim's `virtcol` aside). */
 export interface TextPosition {
@@ -28,7 +28,7 @@ export class JsonPositions {
   private readonly root: Node | undefined;
   private readonly lineStarts: number[];
 
-  constructor(private readonly text: string) {
+  constructor(text: string) {
     this.root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
     this.lineStarts = lineStartsOf(text);
   }
@@ -69,7 +69,7 @@ export class JsonPositions {
           if (valueNode) walk(valueNode, [...path, key]);
         }
       } else if (node.type === 'array') {
-        (node.children ?? []).forEach((child, i) => walk(child, [...path, i]));
+        for (const [i, child] of (node.children ?? []).entries()) walk(child, [...path, i]);
       }
     };
     if (this.root) walk(this.root, []);

@@ -24,7 +24,7 @@ export type TextProblem =
   | { kind: 'invisible'; char: string; index: number }
   | { kind: 'onlyInvisible' };
 
-const LINE_BREAKS = /[\n\r\u0085\u2028\u2029\u000b\u000c]/u;
+const LINE_BREAKS = /[\n\r\v\f\u0085\u2028\u2029]/u;
 const CONTROLS = /\p{Cc}/u;
 const BODY_ALLOWED_CONTROLS = /[\t\n\r]/u;
 const BIDI_OVERRIDES = /[\u202a-\u202e]/u;

@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import { doc, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
-import { header, sentTo, type SentEmail } from '../helpers/inbox.ts';
+import { header, type SentEmail, sentTo } from '../helpers/inbox.ts';
 import { fixture } from '../helpers/ses-events.ts';
-import { createTestStack, testSecret, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { createTestStack, type TestStack, testSecret, useStackEnv } from '../helpers/stack.ts';
 
 type Handler = typeof import('../../functions/render.ts')['handler'];
 let stack: TestStack;

@@ -3,13 +3,13 @@
  * written out (Shift_JIS and EUC-JP of 脆弱性の報告), so no encoder library is needed to make them.
  */
 import { describe, expect, it } from 'vitest';
+import { parseReportBytes } from '../../functions/core/report-schema.ts';
 import {
   decodeUtf8,
   decodeUtf8OrThrow,
   guessEncoding,
   NotUtf8Error,
 } from '../../functions/core/text-decoding.ts';
-import { parseReportBytes } from '../../functions/core/report-schema.ts';
 
 const SJIS = '90c68ee390ab82cc95f18d90'; // 脆弱性の報告
 const EUCJP = 'c0c8bce5c0ada4cecaf3b9f0';
