@@ -67,6 +67,7 @@ export const handler = withTelemetry(async (event: S3Event): Promise<{ results: 
       key,
       sequencer: record.s3.object.sequencer,
       eTag: record.s3.object.eTag,
+      size: record.s3.object.size,
       principal: principalOf(record),
     };
     const outcome =

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { MAX_UPLOAD_BYTES } from '../../functions/core/use-cases/accept-report.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import { doc, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
 import { header, type SentEmail, sentTo } from '../helpers/inbox.ts';
@@ -34,7 +35,7 @@ const newId = () => `safe-${randomBytes(4).toString('hex')}`;
 const store = () => dynamoReportStore(doc, stack.env.REPORTS_TABLE!);
 
 let sequence = 0;
-async function upload(key: string, body: Uint8Array | string) {
+async function upload(key: string, body: Uint8Array | string, size = Buffer.byteLength(body)) {
   await s3.send(new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: key, Body: body }));
   const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
     Records: Record<string, any>[];
@@ -44,6 +45,7 @@ async function upload(key: string, body: Uint8Array | string) {
   r.s3.object.key = encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
   r.s3.object.sequencer = `00${(++sequence).toString(16).padStart(16, '0')}`;
   r.s3.object.eTag = randomBytes(16).toString('hex');
+  r.s3.object.size = size;
   return (await render(event as never)).results;
 }
 const noticesAbout = async (needle: string): Promise<SentEmail[]> =>
@@ -166,6 +168,18 @@ describe('an upload whose name does not end exactly in .json', () => {
     const [notice] = (await sentTo(editor)).filter((m) => m.subject.includes(tag));
     expect(notice).toBeDefined();
     expect(notice!.subject).not.toMatch(/[\u0085\u2028\u202e]/u);
+  });
+
+  it('an object far larger than any report is refused unread, with a notice', async () => {
+    const id = newId();
+    const key = `reports/${id}.json`;
+    const results = await upload(key, JSON.stringify({ ...sample, id }), MAX_UPLOAD_BYTES + 1);
+    expect(results).toEqual([expect.objectContaining({ kind: 'rejected', key, recorded: false })]);
+    expect(await store().get(id)).toBeNull();
+    const [notice] = await noticesAbout(id);
+    expect(notice!.body.text).toContain(
+      'ファイルが大きすぎるため読み込んでいません(16.0 MiB。報告は 16 MiB まで)',
+    );
   });
 
   it('a folder made in the S3 console (a key ending in /) is not a report and gets no notice', async () => {

@@ -48,6 +48,8 @@ export interface UploadedObject {
   /** S3's per-key event order stamp; with the ETag it identifies one upload. */
   sequencer?: string;
   eTag?: string;
+  /** Bytes, from the event: a runaway upload is refused before it is read into memory. */
+  size?: number;
   /** Who put it: the S3 event's `userIdentity.principalId` (without `AWS:`), attested by AWS. */
   principal?: string;
 }
@@ -86,6 +88,8 @@ export type AcceptOutcome =
 // `s`: a key may hold line terminators (U+2028, NEL), which `.` would not match.
 const UPLOAD_KEY = /^(reports|drafts)\/(.+)$/s;
 const JSON_SUFFIX = '.json';
+/** Far above any real report (400 blocks of 5,000 characters is about 6 MB of Japanese UTF-8). */
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 /**
@@ -123,6 +127,11 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   }
   const fileName = m[2]!.slice(0, -JSON_SUFFIX.length);
   const fileId = REPORT_ID_PATTERN.test(fileName) ? fileName : null;
+  if (obj.size !== undefined && obj.size > MAX_UPLOAD_BYTES) {
+    const issues = [{ path: '$', message: msg.tooLarge(obj.size, MAX_UPLOAD_BYTES) }];
+    await deps.notifier.notify({ kind: 'rejected', reportId: null, sourceKey: key, issues });
+    return done({ kind: 'rejected', key, reportId: null, issues: 1, recorded: false });
+  }
 
   // 2. Read and validate.
   let bytes: Uint8Array;
