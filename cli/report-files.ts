@@ -3,8 +3,17 @@
  * Exit codes: 0 success, 1 an invalid report or an unreadable file.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseReport, reportJsonSchema, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+import { basename, extname, join } from 'node:path';
+import {
+  formatReportIssue,
+  parseReportBytes,
+  reportJsonSchema,
+  type Report,
+  type ReportIssue,
+  type ReportLang,
+} from '../functions/core/report-schema.ts';
+import { JsonPositions } from '../functions/core/json-positions.ts';
+import { uploadMessages } from '../functions/core/upload-messages.ts';
 import type { NewsletterContext } from '../emails/types.ts';
 import { localFunctionEnv, localPorts } from '../local/config.ts';
 import { loadCliEnv } from './env.ts';
@@ -32,8 +41,9 @@ export async function printSchema(): Promise<number> {
   return 0;
 }
 
+/** Validates as the upload does: strict UTF-8, the schema, and the id equal to the file name. */
 export async function validateFile(file: string, lang: ReportLang): Promise<number> {
-  const report = await loadReport(file, lang);
+  const report = await loadReport(file, lang, { idIsFileName: true });
   if (!report) return 1;
   console.log(messages[lang].ok(report));
   return 0;
@@ -60,23 +70,51 @@ export async function previewFile(file: string, outDir: string, lang: ReportLang
   return 0;
 }
 
-/** Reads and validates; on failure prints why (every problem as `<json path>: <reason>`) and returns null. */
-async function loadReport(file: string, lang: ReportLang): Promise<Report | null> {
+/**
+ * Reads and validates; on failure prints why (every problem as `file:line:column: <json path>: <reason>`)
+ * and returns null. With `idIsFileName`, an id that is not the file's name is a problem too: an upload
+ * of the file under that name would be rejected.
+ */
+async function loadReport(
+  file: string,
+  lang: ReportLang,
+  opts: { idIsFileName?: boolean } = {},
+): Promise<Report | null> {
   const m = messages[lang];
   if (isMarkdownPath(file)) return (await import('./report-markdown.ts')).loadMarkdownReport(file, lang, m.problems);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    console.error(code === 'ENOENT' ? m.missing(file) : code === 'EISDIR' ? m.notFile(file) : m.unreadable(file, code ?? String(err)));
+    console.error(
+      code === 'ENOENT'
+        ? m.missing(file)
+        : code === 'EISDIR'
+          ? m.notFile(file)
+          : m.unreadable(file, code ?? String(err)),
+    );
     return null;
   }
-  const result = parseReport(text, lang);
-  if (result.ok) return result.report;
-  for (const issue of result.issues) console.error(`${issue.path}: ${issue.message}`);
-  console.error(m.problems(file, result.issues.length));
+  const result = parseReportBytes(bytes, lang);
+  const issues = result.ok
+    ? opts.idIsFileName
+      ? fileNameIssues(file, bytes, result.report, lang)
+      : []
+    : result.issues;
+  if (result.ok && issues.length === 0) return result.report;
+  for (const issue of issues) console.error(formatReportIssue(issue, file));
+  console.error(m.problems(file, issues.length));
   return null;
+}
+
+/** The upload's rule (acceptReport): the file is `<id>.json`, so its name must be the report's id. */
+function fileNameIssues(file: string, bytes: Uint8Array, report: Report, lang: ReportLang): ReportIssue[] {
+  const name = basename(file);
+  if (basename(name, extname(name)) === report.id) return [];
+  const text = new TextDecoder().decode(bytes); // already checked to be UTF-8; the decoder drops a BOM
+  const at = new JsonPositions(text).positionOf(['id']);
+  return [{ path: '$.id', message: uploadMessages[lang].idMismatch(report.id, name), ...at }];
 }
 
 /**
@@ -90,6 +128,10 @@ export function previewContext(): NewsletterContext {
   return {
     newsletterName: env.NEWSLETTER_NAME!,
     publicBaseUrl: env.PUBLIC_BASE_URL!.replace(/\/+$/, ''),
-    sender: { name: env.SENDER_NAME!, postalAddress: env.SENDER_POSTAL_ADDRESS!, contact: env.SENDER_CONTACT! },
+    sender: {
+      name: env.SENDER_NAME!,
+      postalAddress: env.SENDER_POSTAL_ADDRESS!,
+      contact: env.SENDER_CONTACT!,
+    },
   };
 }

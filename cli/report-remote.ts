@@ -4,7 +4,7 @@
  * Exit codes: 0 done, 1 refused (invalid file, unknown report, missing settings).
  */
 import { readFile } from 'node:fs/promises';
-import { parseReport, type ReportLang } from '../functions/core/report-schema.ts';
+import { formatReportIssue, parseReportBytes, type ReportLang } from '../functions/core/report-schema.ts';
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
@@ -83,18 +83,19 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
     const report = await (await import('./report-markdown.ts')).loadMarkdownReport(file, lang(), m.refused);
     return report ? putReport(reportJson(report), report.id, opts.draft) : 1;
   }
-  let text: string;
+  let text: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     console.error(code === 'ENOENT' ? m.missing(file) : m.unreadable(file, code ?? String(err)));
     return 1;
   }
   // Validate here first: an invalid file never reaches the bucket.
-  const result = parseReport(text, lang());
+  // Strict UTF-8 first: a Shift_JIS file is refused here, naming its encoding, not uploaded as mojibake.
+  const result = parseReportBytes(text, lang());
   if (!result.ok) {
-    for (const issue of result.issues) console.error(`${issue.path}: ${issue.message}`);
+    for (const issue of result.issues) console.error(formatReportIssue(issue, file));
     console.error(m.refused(file, result.issues.length));
     return 1;
   }
@@ -102,7 +103,7 @@ export async function uploadFile(file: string, opts: { draft: boolean }): Promis
 }
 
 /** Puts a valid report's JSON at reports/<id>.json (or drafts/) and says what happens next. */
-async function putReport(text: string, id: string, draft: boolean): Promise<number> {
+async function putReport(text: string | Uint8Array, id: string, draft: boolean): Promise<number> {
   const m = messages[lang()];
   const bucket = setting('UPLOAD_BUCKET');
   if (!bucket) return 1;

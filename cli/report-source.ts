@@ -8,7 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { reportMessages } from '../functions/core/report-messages.ts';
 import { parseReport, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+import { decodeUtf8 } from '../functions/core/text-decoding.ts';
 import { cliTexts } from './i18n/index.ts';
 
 export interface SourceProblem {
@@ -48,9 +50,18 @@ export async function loadReportSource(
           : m.unreadable(file, code ?? String(err));
     return { format, report: null, problems: [], readError };
   }
-  const text = decodeUtf8(bytes);
-  if (typeof text === 'number')
-    return { format, report: null, problems: [], readError: m.notUtf8(file, text) };
+  // The one strict decoder (functions/core/text-decoding.ts): it names the encoding the file most likely is.
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const { line, column } = decoded.problem;
+    return {
+      format,
+      report: null,
+      problems: [],
+      readError: `${file}:${line}:${column}: ${reportMessages[lang].notUtf8(decoded.problem)}`,
+    };
+  }
+  const text = decoded.text;
 
   if (format === 'markdown') {
     // Loaded only for Markdown: `validate` of a JSON file does not pay for markdown-it and yaml.
@@ -76,26 +87,4 @@ export function formatSourceProblem(file: string, p: SourceProblem): string {
 /** The report as the JSON the pipeline takes (what `report convert` writes and `upload` sends). */
 export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-/** The text, or the 1-based line of the first byte sequence that is not UTF-8. */
-function decodeUtf8(bytes: Buffer): string | number {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    let line = 1;
-    let start = 0;
-    for (let i = 0; i <= bytes.length; i++) {
-      if (i === bytes.length || bytes[i] === 0x0a) {
-        try {
-          new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, i));
-        } catch {
-          return line;
-        }
-        line++;
-        start = i + 1;
-      }
-    }
-    return line;
-  }
 }

@@ -15,6 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { CsvParser } from '../functions/core/csv-parser.ts';
+import { guessEncoding } from '../functions/core/text-decoding.ts';
 import {
   checkSourceText,
   DEFAULT_IMPORT_SOURCE,
@@ -162,17 +163,20 @@ async function validateFile(file: string, ctx: ValidationContext, lang: ImportLa
   const feed = (bytes: Buffer) => {
     let text: string;
     try {
+      // A NUL byte is valid UTF-8 but no text has one: it is UTF-16 (Excel's "Unicode text").
+      if (bytes.includes(0)) throw new Error('NUL');
       text = decoder.decode(bytes, { stream: true });
     } catch {
       // Rare: find the exact line by decoding segment by segment.
       for (const segment of splitAfterLineBreaks(bytes)) {
         try {
+          if (segment.includes(0)) break;
           for (const r of parser.push(new TextDecoder('utf-8', { fatal: true }).decode(segment))) validator.add(r);
         } catch {
           break;
         }
       }
-      validator.notUtf8(parser.currentLine);
+      validator.notUtf8(parser.currentLine, guessEncoding(bytes));
       broken = true;
       return;
     }

@@ -35,9 +35,12 @@ export async function renderEditorNotice(
   return { subject: oneLine(parts.subject), html: noticeHtml(parts, t, ctx), text: noticeText(parts, t, ctx) };
 }
 
-/** A subject is one header line: whatever came in (an S3 key, a title), no control characters. */
+/**
+ * A subject is one header line: whatever came in (an S3 key, a title), no C0/C1 controls, line
+ * separators or bidi embeddings, overrides and isolates (an S3 key can hold any of them).
+ */
 export function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
 }
 
 function noticeParts(notice: EditorNotice, t: EmailText, name: string): NoticeParts {
@@ -60,7 +63,9 @@ function noticeParts(notice: EditorNotice, t: EmailText, name: string): NoticePa
         ],
       };
     case 'rejected': {
-      const listed = notice.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path}: ${i.message}`);
+      // A problem of the whole file ($: syntax, encoding) says where in its own words.
+      const at = (i: (typeof notice.issues)[number]) => (i.path !== '$' && i.line && i.column ? n.issueAt(i.line, i.column) : '');
+      const listed = notice.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path}: ${i.message}${at(i)}`);
       const more = notice.issues.length - listed.length;
       return {
         subject: n.subject.rejected(name, notice.sourceKey),

@@ -1,8 +1,9 @@
 /**
  * Rendering (contract 2): subject, HTML and plain text of every email kawaraban sends.
  *
- * - A report is rendered once, with `unsubscribeUrl(publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER)`
- *   in both parts; the dispatcher swaps the placeholder per recipient with `replaceAll`.
+ * - A report is rendered once, with `unsubscribeUrl(publicBaseUrl, placeholder)` in both parts; the
+ *   dispatcher swaps the placeholder per recipient with `replaceAll`. The render function passes a
+ *   new random placeholder each time (report text cannot contain it); previews use the fixed one.
  * - Subject: `【newsletter name】title` (ja) / `[newsletter name] title` (en), so the list is
  *   recognisable in a crowded corporate inbox; a proof gets `【校正刷り】` / `[PROOF]` in front.
  * - HTML comes from React Email; the plain text comes from a dedicated renderer over the same
@@ -25,7 +26,7 @@ import { ReportEmail } from './report.tsx';
 import { reportSubject } from './subject.ts';
 import { confirmationText } from './_text/confirmation-text.ts';
 import { reportText } from './_text/report-text.ts';
-import type { NewsletterContext, RenderedEmail } from './types.ts';
+import { UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext, type RenderedEmail } from './types.ts';
 
 export { renderEditorNotice } from './notices.ts';
 export { UNSUBSCRIBE_TOKEN_PLACEHOLDER } from './types.ts';
@@ -35,14 +36,15 @@ export async function renderReportEmail(
   report: Report,
   ctx: NewsletterContext,
   locale: Locale,
-  opts: { proof?: boolean } = {},
+  opts: { proof?: boolean; placeholder?: string } = {},
 ): Promise<RenderedEmail> {
   const t = emailText(locale);
   const proof = opts.proof ?? false;
+  const placeholder = opts.placeholder ?? UNSUBSCRIBE_TOKEN_PLACEHOLDER;
   return {
     subject: reportSubject(ctx.newsletterName, report.title, locale, { proof }),
-    html: unwrapOutlookComments(await render(createElement(ReportEmail, { report, ctx, locale, proof }))),
-    text: reportText(report, ctx, t, proof),
+    html: unwrapOutlookComments(await render(createElement(ReportEmail, { report, ctx, locale, proof, placeholder }))),
+    text: reportText(report, ctx, t, proof, placeholder),
   };
 }
 

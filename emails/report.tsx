@@ -23,6 +23,8 @@ export interface ReportEmailProps {
   ctx: NewsletterContext;
   locale: Locale;
   proof?: boolean;
+  /** Stands in for the reader's unsubscribe token (a random one per render in production). */
+  placeholder?: string;
 }
 
 /** Kana in the report means Japanese content, whatever the reader's locale for the chrome. */
@@ -30,13 +32,13 @@ function contentLang(report: Report): string | undefined {
   return /[\u3040-\u30ff]/.test(report.title + JSON.stringify(report.body.slice(0, 3))) ? 'ja' : undefined;
 }
 
-export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailProps) {
+export function ReportEmail({ report, ctx, locale, proof = false, placeholder = UNSUBSCRIBE_TOKEN_PLACEHOLDER }: ReportEmailProps) {
   const t = emailText(locale);
   const lang = contentLang(report);
   // Japanese content under English chrome still gets Japanese fonts.
   const contentText = lang === 'ja' ? emailText('ja') : t;
   const text = s.baseText(contentText);
-  const unsubscribe = unsubscribeUrl(ctx.publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER);
+  const unsubscribe = unsubscribeUrl(ctx.publicBaseUrl, placeholder);
 
   return (
     <EmailLayout

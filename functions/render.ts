@@ -4,7 +4,7 @@
  * (functions/core/use-cases/acceptReport). The only function that bundles React.
  */
 import type { S3Event } from 'aws-lambda';
-import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../emails/render.ts';
+import { renderReportEmail } from '../emails/render.ts';
 import { dynamo } from './adapters/aws/dynamo.ts';
 import { s3 } from './adapters/aws/s3.ts';
 import { sesv2 } from './adapters/aws/sesv2.ts';
@@ -31,7 +31,6 @@ const deps: AcceptDeps = {
   reports: dynamoReportStore(dynamo, config.tables.reports),
   audience: dynamoAudience(dynamo, config.tables.subscribers),
   renderer: {
-    placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER,
     render: (report, locale, opts) => renderReportEmail(report, ctx, locale, opts),
   },
   notifier: editorNotifier(mailer, config),
@@ -68,6 +67,7 @@ export const handler = withTelemetry(async (event: S3Event): Promise<{ results: 
       key,
       sequencer: record.s3.object.sequencer,
       eTag: record.s3.object.eTag,
+      size: record.s3.object.size,
       principal: principalOf(record),
     };
     const outcome =

@@ -4,6 +4,7 @@
  * message that names every problem and how to pass the value.
  */
 import * as z from 'zod';
+import { refineSingleLine } from '../functions/core/text-rules.ts';
 
 /** What each key is for and an example `-c` flag: the error message is built from this. */
 export const contextKeys = {
@@ -88,11 +89,12 @@ export function addressOf(from: string): string {
 const schema = z
   .object({
     domain: z.string().trim().toLowerCase().regex(hostname, 'must be a domain name such as example.jp'),
-    fromAddress: nonEmpty,
-    newsletterName: nonEmpty,
-    senderName: nonEmpty,
-    senderPostalAddress: nonEmpty,
-    senderContact: nonEmpty,
+    // Each goes into From, a Subject or every email's footer: one visible line, no controls or bidi overrides.
+    fromAddress: nonEmpty.superRefine(refineSingleLine),
+    newsletterName: nonEmpty.superRefine(refineSingleLine),
+    senderName: nonEmpty.superRefine(refineSingleLine),
+    senderPostalAddress: nonEmpty.superRefine(refineSingleLine),
+    senderContact: nonEmpty.superRefine(refineSingleLine),
     editors: emailList,
     publicBaseUrl: z
       .url({ protocol: /^https$/, error: 'must be an https URL' })

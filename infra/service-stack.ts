@@ -493,14 +493,15 @@ export class ServiceStack extends Stack {
   }
 
   /**
-   * S3 notifications: editors' uploads under reports/ and drafts/ trigger render. The bucket is
+   * S3 notifications: editors' uploads under reports/ and drafts/ trigger render, whatever their
+   * suffix, so that a `.JSON` or `.json.txt` upload gets a rejection notice instead of silence. The bucket is
    * imported here, so the notification resource lives in this stack; attaching it to the
    * stateful stack's bucket would make the two stacks depend on each other.
    */
   private wireUploads(bucket: s3.IBucket, render: KawarabanFunction): void {
     const destination = new s3n.LambdaDestination(render.fn);
     for (const prefix of [uploadPrefixes.reports, uploadPrefixes.drafts]) {
-      bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix, suffix: uploadSuffix });
+      bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix });
     }
     // CDK's singleton handler that writes the notification configuration onto the bucket.
     const handler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');

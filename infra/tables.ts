@@ -63,6 +63,10 @@ export const reportsTable: TableDef = {
 
 export const tableDefs = [subscribersTable, reportsTable] as const;
 
-/** Prefixes under the upload bucket that trigger the render function. */
+/**
+ * Prefixes under the upload bucket: every object created under reports/ and drafts/ triggers the
+ * render function (which refuses, with a notice, a name that does not end exactly in `.json`);
+ * under approvals/, only `.json` objects do.
+ */
 export const uploadPrefixes = { reports: 'reports/', drafts: 'drafts/', rendered: 'rendered/', approvals: 'approvals/' } as const;
 export const uploadSuffix = '.json';

@@ -1,6 +1,6 @@
 /**
  * s3rver emits S3-shaped records for every put/copy/delete but knows nothing of bucket
- * notifications, so the filters the stack sets on the bucket (prefix + suffix) are applied
+ * notifications, so the filters the stack sets on the bucket (prefixes) are applied
  * here, and keys are URL-encoded as real S3 events encode them.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
@@ -13,10 +13,9 @@ export type RenderHandler = (event: S3Event) => Promise<unknown>;
 /** The notification filters the service stack puts on the upload bucket. */
 export function matchesRenderFilter(key: string): boolean {
   return (
-    (key.startsWith(uploadPrefixes.reports) ||
-      key.startsWith(uploadPrefixes.drafts) ||
-      (process.env.APPROVAL_REQUIRED === 'true' && key.startsWith(uploadPrefixes.approvals))) &&
-    key.endsWith(uploadSuffix)
+    key.startsWith(uploadPrefixes.reports) ||
+    key.startsWith(uploadPrefixes.drafts) ||
+    (process.env.APPROVAL_REQUIRED === 'true' && key.startsWith(uploadPrefixes.approvals) && key.endsWith(uploadSuffix))
   );
 }
 

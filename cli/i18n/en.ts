@@ -113,7 +113,6 @@ export const en: CliText = {
     missing: (file: string) => `no such file: ${file}`,
     notFile: (file: string) => `not a file: ${file}`,
     unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
-    notUtf8: (file: string, line: number) => `${file}:${line}: not UTF-8 text (save the file as UTF-8)`,
   },
   subject: {
     subject: (s: string) => `Subject: ${s}`,

@@ -112,7 +112,6 @@ export const ja = {
     missing: (file: string) => `ファイルが見つかりません: ${file}`,
     notFile: (file: string) => `ファイルではありません: ${file}`,
     unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
-    notUtf8: (file: string, line: number) => `${file}:${line}: UTF-8 ではない文字があります（UTF-8 で保存し直してください）`,
   },
   subject: {
     subject: (s: string) => `件名: ${s}`,

@@ -62,7 +62,12 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
   // An empty body is named on the line after the front matter, or on its last line when nothing follows.
   const firstBodyLine = Math.min(front.lineCount + 1, lines.length);
   const value: Record<string, unknown> = {};
-  for (const key of FRONT_KEYS) if (key in front.fields) value[key] = front.fields[key];
+  for (const key of FRONT_KEYS) {
+    if (!(key in front.fields)) continue;
+    const v = front.fields[key];
+    // A YAML block scalar (`summary: >`) ends in the line break YAML keeps; title and summary are single-line.
+    value[key] = typeof v === 'string' ? v.replace(/\n$/, '') : v;
+  }
   for (const [key, line] of front.lines) {
     builder.at(jsonPath([key]), line, key);
     // Named against the front matter's own keys (the schema's list would offer body, notes…).

@@ -8,7 +8,7 @@ import { findNodeAtLocation, type Node, parseTree, type Segment } from 'jsonc-pa
 import { lineColumn, locateJsonSyntaxError } from '../../functions/core/json-syntax.ts';
 import { isMarkdownPath, loadReportSource } from '../report-source.ts';
 import {
-  parseReport,
+  parseReportBytes,
   type Report,
   type ReportIssue,
   type ReportLang,
@@ -50,16 +50,18 @@ export function reportLoader(lang: ReportLang): LoadReport {
 /** The JSON report loader: schema problems get the line and column of the value they name. */
 export function jsonReportLoader(lang: ReportLang): LoadReport {
   return async (path) => {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(path, 'utf8');
+      bytes = await readFile(path);
     } catch (err) {
       return {
         problems: [{ message: unreadable[lang]((err as NodeJS.ErrnoException).code ?? String(err)) }],
       };
     }
-    const result = parseReport(text, lang);
+    // Strict UTF-8 (the one decoder in functions/core): a Shift_JIS file is named, not shown as mojibake.
+    const result = parseReportBytes(bytes, lang);
     if (result.ok) return { report: result.report, problems: [] };
+    const text = new TextDecoder().decode(bytes);
     const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
     const syntax = locateJsonSyntaxError(source);
     if (syntax)

@@ -103,6 +103,7 @@ export const en: EmailText = {
     rejectedIntro: (n) =>
       `This file was not accepted because of the ${n === 1 ? 'problem' : `${n} problems`} below. Nothing from this file will be sent.`,
     rejectedMore: (n) => `… and ${n} more (run npx kawaraban report validate <file> to see them all)`,
+    issueAt: (line, column) => ` (line ${line}, column ${column})`,
     rejectedHelp: 'Fix the file and upload it again.',
     reason: 'Reason',
     pausedNote: 'Please check the cause and contact the operators. Recipients already sent to will not get it twice.',

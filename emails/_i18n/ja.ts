@@ -103,6 +103,7 @@ export const ja: EmailText = {
     approvedBy: (who) => `承認: ${who}（予定の時刻に配信します）`,
     rejectedIntro: (n) => `次の${n}件の問題があるため、このファイルは受け付けていません。このファイルの内容は配信されません。`,
     rejectedMore: (n) => `ほか${n}件（すべての問題は npx kawaraban report validate <ファイル> で確認できます）`,
+    issueAt: (line, column) => `（${line}行目 ${column}列目）`,
     rejectedHelp: '修正してからアップロードし直してください。',
     reason: '理由',
     pausedNote: '原因を確認のうえ、運用担当者にご連絡ください。配信済みの宛先に再送されることはありません。',

@@ -87,6 +87,8 @@ export interface EmailText {
     approvedBy: (who: string) => string;
     rejectedIntro: (count: number) => string;
     rejectedMore: (n: number) => string;
+    /** Where in the file a problem is, after its reason. */
+    issueAt: (line: number, column: number) => string;
     rejectedHelp: string;
     reason: string;
     pausedNote: string;

@@ -10,7 +10,13 @@ import type { EmailText } from '../_i18n/types.ts';
 import { UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext } from '../types.ts';
 import { indent, RULE, senderLines, splitLines, urlsOnOwnLines as own } from './text-helpers.ts';
 
-export function reportText(report: Report, ctx: NewsletterContext, t: EmailText, proof: boolean): string {
+export function reportText(
+  report: Report,
+  ctx: NewsletterContext,
+  t: EmailText,
+  proof: boolean,
+  placeholder = UNSUBSCRIBE_TOKEN_PLACEHOLDER,
+): string {
   const out: string[] = [];
   const para = (...lines: string[]) => out.push(lines.join('\n'));
 
@@ -40,7 +46,7 @@ export function reportText(report: Report, ctx: NewsletterContext, t: EmailText,
     para(report.notes.map((note) => indent(`${t.report.notePrefix} ${own(note)}`, '   ', false)).join('\n'));
   }
 
-  para(RULE, t.footer.reason(ctx.newsletterName), t.footer.optOut, unsubscribeUrl(ctx.publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER));
+  para(RULE, t.footer.reason(ctx.newsletterName), t.footer.optOut, unsubscribeUrl(ctx.publicBaseUrl, placeholder));
   para(...senderLines(t, ctx.sender));
   return `${out.join('\n\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { refineSingleLine } from './text-rules.ts';
 
 /**
  * Every setting a function needs, read from the environment once at load and checked.
@@ -13,9 +14,10 @@ const envSchema = z.object({
   SUBSCRIBERS_TABLE: z.string().min(1),
   REPORTS_TABLE: z.string().min(1),
   UPLOAD_BUCKET: z.string().min(1),
-  NEWSLETTER_NAME: z.string().min(1),
+  // Names that reach From, Subjects and footers: the single-line rules of text-rules.ts.
+  NEWSLETTER_NAME: z.string().min(1).superRefine(refineSingleLine),
   /** "表示名 <news@example.jp>" or a bare address, a verified SES identity. */
-  FROM_ADDRESS: z.string().min(3),
+  FROM_ADDRESS: z.string().min(3).superRefine(refineSingleLine),
   /** Public base URL of the HTTP API, no trailing slash: links in emails point here. */
   PUBLIC_BASE_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
   UNSUBSCRIBE_MAILTO: z.email(),
@@ -23,9 +25,9 @@ const envSchema = z.object({
   INBOUND_UNSUBSCRIBE: z.enum(['true', 'false']).default('false'),
   SES_CONFIGURATION_SET: z.string().optional(),
   EDITORS: csv.pipe(z.array(z.email()).min(1)),
-  SENDER_NAME: z.string().min(1),
-  SENDER_POSTAL_ADDRESS: z.string().min(1),
-  SENDER_CONTACT: z.string().min(1),
+  SENDER_NAME: z.string().min(1).superRefine(refineSingleLine),
+  SENDER_POSTAL_ADDRESS: z.string().min(1).superRefine(refineSingleLine),
+  SENDER_CONTACT: z.string().min(1).superRefine(refineSingleLine),
   /**
    * Where the unsubscribe keyring is (functions/core/unsubscribe-keys.ts): the ARN of a Secrets
    * Manager secret (AWS), a file (the local runtime, so `kawaraban secrets rotate` reaches the

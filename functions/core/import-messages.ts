@@ -5,7 +5,25 @@
  */
 import type { EmailProblem } from './email-address.ts';
 import type { CsvProblem } from './csv-parser.ts';
-import { IMPORT_COLUMNS, type ImportIssue, type ImportOutcome, type ImportProblem, type SameMailboxNotice } from './import-rules.ts';
+import {
+  IMPORT_COLUMNS,
+  type ImportIssue,
+  type ImportOutcome,
+  type ImportProblem,
+  type SameMailboxNotice,
+} from './import-rules.ts';
+import type { LikelyEncoding } from './text-decoding.ts';
+import { textProblemMessages } from './text-rules.ts';
+
+const encodingName: Record<LikelyEncoding, string> = {
+  shift_jis: 'Shift_JIS',
+  'euc-jp': 'EUC-JP',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'utf-32le': 'UTF-32 LE',
+  'utf-32be': 'UTF-32 BE',
+  'windows-1252': 'Latin-1 (Windows-1252)',
+};
 
 export type ImportLang = 'ja' | 'en';
 
@@ -21,7 +39,8 @@ const emailJa: Record<EmailProblem, string> = {
   'missing-at': 'メールアドレスには「@」と、その前後の文字が必要です',
   'full-width': '全角文字が含まれています（半角で書いてください）',
   whitespace: '空白や見えない文字が含まれています',
-  'local-part': '「@」より前に使えない文字があるか、「.」の使い方が正しくありません（日本語などの文字は SES で送れません）',
+  'local-part':
+    '「@」より前に使えない文字があるか、「.」の使い方が正しくありません（日本語などの文字は SES で送れません）',
   domain: '「@」より後ろのドメイン名が正しくありません',
   'address-literal': '「@」の後ろが IP アドレスです（ドメイン名が必要です）',
   'reserved-domain': 'テスト用・社内用などに予約されたドメインで、メールを届けられません（README の「受け付けないアドレス」）',
@@ -34,7 +53,8 @@ const emailEn: Record<EmailProblem, string> = {
   'missing-at': 'an address needs an "@" with text on both sides',
   'full-width': 'the address contains full-width characters',
   whitespace: 'the address contains spaces or invisible characters',
-  'local-part': 'the part before the "@" has a character we cannot use (SES cannot send to non-ASCII local parts) or misplaced dots',
+  'local-part':
+    'the part before the "@" has a character we cannot use (SES cannot send to non-ASCII local parts) or misplaced dots',
   domain: 'the domain after the "@" is not valid',
   'address-literal': 'the part after the "@" is an IP address, not a domain',
   'reserved-domain': 'a reserved domain (testing, documentation, private networks) that no mail can reach (README: "Addresses we refuse")',
@@ -42,14 +62,16 @@ const emailEn: Record<EmailProblem, string> = {
 };
 
 const csvJa: Record<CsvProblem, string> = {
-  'quote-in-field': '「"」で囲まれていない値の中に「"」があります（「"」を含む値は全体を "…" で囲み、中の「"」は「""」と書きます）',
+  'quote-in-field':
+    '「"」で囲まれていない値の中に「"」があります（「"」を含む値は全体を "…" で囲み、中の「"」は「""」と書きます）',
   'after-quote': '閉じる「"」の後、「,」の前に文字があります',
   'unclosed-quote': '「"」で始まる値が閉じられないままファイルが終わっています',
   'field-too-long': '値が長すぎます（64 KiB 超。閉じ忘れた「"」がその先の行を飲み込んでいませんか）',
 };
 
 const csvEn: Record<CsvProblem, string> = {
-  'quote-in-field': 'a " inside an unquoted value (quote the whole value as "…" and write a " inside it as "")',
+  'quote-in-field':
+    'a " inside an unquoted value (quote the whole value as "…" and write a " inside it as "")',
   'after-quote': 'text between a closing " and the next comma',
   'unclosed-quote': 'the file ends inside a quoted value (a " is never closed)',
   'field-too-long': 'a value longer than 64 KiB (an unclosed " swallowing the lines after it?)',
@@ -61,7 +83,7 @@ export const ja: ImportMessages = {
   problem(p) {
     switch (p.kind) {
       case 'not-utf8':
-        return 'UTF-8 として読めません。Excel では「CSV UTF-8（コンマ区切り）」で保存してください（「CSV（コンマ区切り）」は Shift_JIS になります）';
+        return `UTF-8 として読めません${p.likely ? `（おそらく ${encodingName[p.likely]}）` : ''}。Excel では「CSV UTF-8（コンマ区切り）」で保存してください（「CSV（コンマ区切り）」は Shift_JIS になります）`;
       case 'csv':
         return csvJa[p.problem];
       case 'no-header':
@@ -98,8 +120,8 @@ export const ja: ImportMessages = {
         return `ja か en を書いてください（空なら既定の言語になります。書かれている値: ${p.value}）`;
       case 'too-long':
         return `${p.max}文字以内にしてください（${p.actual}文字あります）`;
-      case 'control-chars':
-        return '改行やタブなどの制御文字は使えません（1行で書いてください）';
+      case 'text':
+        return textProblemMessages.ja(p.problem);
     }
   },
   sameMailbox: (first) =>
@@ -120,7 +142,7 @@ export const en: ImportMessages = {
   problem(p) {
     switch (p.kind) {
       case 'not-utf8':
-        return 'not valid UTF-8; in Excel save as "CSV UTF-8 (Comma delimited)" (plain "CSV" is Shift_JIS on Japanese Windows)';
+        return `not valid UTF-8${p.likely ? ` (most likely ${encodingName[p.likely]})` : ''}; in Excel save as "CSV UTF-8 (Comma delimited)" (plain "CSV" is Shift_JIS on Japanese Windows)`;
       case 'csv':
         return csvEn[p.problem];
       case 'no-header':
@@ -157,8 +179,8 @@ export const en: ImportMessages = {
         return `write ja or en (or leave it empty for the default; found: ${p.value})`;
       case 'too-long':
         return `must be at most ${p.max} characters (it has ${p.actual})`;
-      case 'control-chars':
-        return 'line breaks, tabs and other control characters are not allowed (one line)';
+      case 'text':
+        return textProblemMessages.en(p.problem);
     }
   },
   sameMailbox: (first) =>
@@ -170,7 +192,7 @@ export const en: ImportMessages = {
     'skipped-unsubscribed': 'unsubscribed (unchanged: only the person can come back, by double opt-in)',
     'skipped-bounced': 'stopped after bounces (unchanged)',
     'skipped-complained': 'stopped after a complaint (unchanged)',
-    'skipped-erased': 'erased at the person\'s request (unchanged)',
+    'skipped-erased': "erased at the person's request (unchanged)",
     'skipped-suppressed-mailbox': 'the mailbox bounced or complained, in some spelling (unchanged)',
   },
 };

@@ -10,6 +10,8 @@
 import type { CsvProblem, CsvRecord } from './csv-parser.ts';
 import { checkNewAddress, mailboxKey, type EmailProblem } from './email-address.ts';
 import { shardOf, statusShard, type ConsentEvidence, type Locale, type Subscriber } from './subscriber.ts';
+import type { LikelyEncoding } from './text-decoding.ts';
+import { checkText, type TextProblem } from './text-rules.ts';
 
 export const IMPORT_COLUMNS = ['email', 'consentAt', 'locale', 'consentSource'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -34,7 +36,7 @@ export interface ImportRow {
 }
 
 export type ImportProblem =
-  | { kind: 'not-utf8' }
+  | { kind: 'not-utf8'; likely?: LikelyEncoding | null }
   | { kind: 'csv'; problem: CsvProblem }
   | { kind: 'no-header' }
   | { kind: 'no-rows' }
@@ -52,7 +54,7 @@ export type ImportProblem =
   | { kind: 'future'; value: string }
   | { kind: 'locale'; value: string }
   | { kind: 'too-long'; max: number; actual: number }
-  | { kind: 'control-chars' };
+  | { kind: 'text'; problem: TextProblem };
 
 /** One problem: `line N: column: reason`; `column` is null when the problem is the whole line or file. */
 export interface ImportIssue {
@@ -112,9 +114,9 @@ export class ImportValidator {
     if (row && record.problems.length === 0) this.rows.push(row);
   }
 
-  /** The file stopped being UTF-8 at this line (nothing after it is read). */
-  notUtf8(line: number): void {
-    this.issue(line, null, { kind: 'not-utf8' });
+  /** The file stopped being UTF-8 at this line (nothing after it is read); `likely` is what it seems to be instead. */
+  notUtf8(line: number, likely?: LikelyEncoding | null): void {
+    this.issue(line, null, { kind: 'not-utf8', ...(likely ? { likely } : {}) });
   }
 
   finish(): ImportValidation {
@@ -209,9 +211,13 @@ export class ImportValidator {
   }
 }
 
-/** A consent source (a cell or `--source`): one line of text, at most 200 characters. */
+/**
+ * A consent source (a cell or `--source`): one line of text (the rules of a report's title: no
+ * controls, bidi overrides or invisible-only text), at most 200 characters.
+ */
 export function checkSourceText(value: string): ImportProblem | null {
-  if (/\p{Cc}/u.test(value)) return { kind: 'control-chars' };
+  const problem = checkText(value, 'line');
+  if (problem) return { kind: 'text', problem };
   const length = [...value].length;
   return length > MAX_CONSENT_SOURCE_LENGTH ? { kind: 'too-long', max: MAX_CONSENT_SOURCE_LENGTH, actual: length } : null;
 }

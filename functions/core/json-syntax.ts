@@ -3,7 +3,9 @@
  *
  * Only called after `JSON.parse` has failed: Node 20's messages are English and some of them
  * ("Unexpected token …, "…" is not valid JSON") carry no position at all, so a small scanner
- * walks the text once and names the first problem with its line and column.
+ * walks the text once and names the first problem with its line and column. Kept by hand although
+ * jsonc-parser (json-positions.ts) parses too: it calls a trailing comma "PropertyNameExpected", a raw
+ * line break in a string "UnexpectedEndOfString" at the opening quote, and "01" "CommaExpected".
  */
 
 export type JsonSyntaxProblem =

@@ -41,6 +41,9 @@ export interface QuotaSource {
 
 /** Object storage for report sources and rendered output. */
 export interface BlobStore {
+  /** The object's bytes, as stored. */
+  getBytes(key: string): Promise<Uint8Array>;
+  /** The object as UTF-8 text; throws NotUtf8Error (text-decoding.ts) when it is not UTF-8. */
   getText(key: string): Promise<string>;
   putText(key: string, body: string, contentType: string): Promise<void>;
 }

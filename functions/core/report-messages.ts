@@ -3,6 +3,8 @@
  * report schema can produce has a message here, so editors never see zod's built-in English.
  */
 import type { JsonSyntaxError, JsonSyntaxProblem } from './json-syntax.ts';
+import type { LikelyEncoding, NotUtf8 } from './text-decoding.ts';
+import { textProblemMessages, type TextProblem } from './text-rules.ts';
 
 export type ValueKind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'null' | 'missing';
 
@@ -26,7 +28,28 @@ export interface ReportMessages {
   blockType: (found: string | undefined, allowed: string[]) => string;
   invalid: string;
   json: (err: JsonSyntaxError) => string;
+  /** A key written twice in one object. */
+  duplicateKey: (key: string, firstLine: number) => string;
+  /** A character the text rules refuse. */
+  text: (problem: TextProblem) => string;
+  /** The file is not UTF-8: what it likely is and how to save it as UTF-8. */
+  notUtf8: (problem: NotUtf8) => string;
 }
+
+const encodingName: Record<LikelyEncoding, string> = {
+  shift_jis: 'Shift_JIS',
+  'euc-jp': 'EUC-JP',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'utf-32le': 'UTF-32 LE',
+  'utf-32be': 'UTF-32 BE',
+  'windows-1252': 'Latin-1 (Windows-1252)',
+};
+
+const SAVE_AS_UTF8_JA =
+  'UTF-8 で保存し直してください（メモ帳: 名前を付けて保存 → 文字コード「UTF-8」。VS Code: 右下の文字コード → 「エンコード付きで保存」→ UTF-8。Excel や古いエディタの「ANSI」「Shift_JIS」は不可）';
+const SAVE_AS_UTF8_EN =
+  'save it again as UTF-8 (Notepad: Save As → Encoding "UTF-8"; VS Code: the encoding in the status bar → "Save with Encoding" → UTF-8; not "ANSI" or "Unicode")';
 
 const kindJa: Record<ValueKind, string> = {
   string: '文字列',
@@ -51,7 +74,8 @@ const kindEn: Record<ValueKind, string> = {
 const jsonJa: Record<JsonSyntaxProblem, (found: string) => string> = {
   empty: () => 'ファイルが空です',
   unexpectedEnd: () => 'JSON が途中で終わっています（閉じ括弧や引用符の不足）',
-  unexpectedChar: (c) => `ここに ${c} は書けません。文字列は "…" で囲み、真偽値は true / false、空は null と書いてください`,
+  unexpectedChar: (c) =>
+    `ここに ${c} は書けません。文字列は "…" で囲み、真偽値は true / false、空は null と書いてください`,
   expectedColon: () => '項目名の後に「:」が必要です',
   expectedCommaOrBrace: () => '「,」か「}」が必要です（前の行の「,」の付け忘れではありませんか）',
   expectedCommaOrBracket: () => '「,」か「]」が必要です（前の行の「,」の付け忘れではありませんか）',
@@ -102,12 +126,12 @@ export const ja: ReportMessages = {
   tooLong: (max, n) => `${max}文字以内にしてください（${n}文字あります）`,
   tooFewItems: (min) => `少なくとも${min}個必要です`,
   tooManyItems: (max, n) => `${max}個以内にしてください（${n}個あります）`,
-  reportId: '英小文字・数字・ハイフンで64文字以内、先頭は英小文字か数字にしてください（例: 2020-09-18-cashless）',
+  reportId:
+    '英小文字・数字・ハイフンで64文字以内、先頭は英小文字か数字にしてください（例: 2020-09-18-cashless）',
   dateFormat: (v) => `日付は YYYY-MM-DD の形で書いてください（例: 2020-09-18。書かれている値: ${v}）`,
   dateNotReal: (v) => `存在しない日付です（${v}）`,
   dateTimeFormat: (v) => `日時は 2020-09-18T09:00:00+09:00 の形で書いてください（書かれている値: ${v}）`,
-  dateTimeNoOffset: (v) =>
-    `時差（+09:00 など）が必要です。日本時間なら ${v}+09:00 のように書いてください`,
+  dateTimeNoOffset: (v) => `時差（+09:00 など）が必要です。日本時間なら ${v}+09:00 のように書いてください`,
   dateTimeNotReal: (v) => `存在しない日時です（${v}）`,
   url: 'URL の形が正しくありません（https://… の形で、空白を含めずに書いてください）',
   urlScheme: (s) => `http:// か https:// で始まる URL にしてください（${s} は使えません）`,
@@ -117,6 +141,13 @@ export const ja: ReportMessages = {
       : `type '${found}' は使えません。${allowed.join(', ')} のどれかを書いてください`,
   invalid: '値が正しくありません',
   json: (e) => `JSON の構文エラー（${e.line}行目 ${e.column}列目）: ${jsonJa[e.problem](show(e.found))}`,
+  duplicateKey: (key, firstLine) =>
+    `項目 '${key}' が同じ場所に2回書かれています（最初は${firstLine}行目）。どちらの値を使うか決められないので、1つにしてください`,
+  text: textProblemMessages.ja,
+  notUtf8: (p) =>
+    p.likely
+      ? `ファイルが UTF-8 ではありません（おそらく ${encodingName[p.likely]}）。文字化けしたまま配信しないよう受け付けません。${SAVE_AS_UTF8_JA}`
+      : `ファイルが UTF-8 として壊れています（${p.line}行目 ${p.column}列目あたり）。その部分を打ち直すか、${SAVE_AS_UTF8_JA}`,
 };
 
 export const en: ReportMessages = {
@@ -146,6 +177,13 @@ export const en: ReportMessages = {
       : `type '${found}' is not allowed; use one of ${allowed.join(', ')}`,
   invalid: 'invalid value',
   json: (e) => `JSON syntax error at line ${e.line}, column ${e.column}: ${jsonEn[e.problem](show(e.found))}`,
+  duplicateKey: (key, firstLine) =>
+    `'${key}' is written twice in the same object (first on line ${firstLine}): keep one, it is not clear which value is meant`,
+  text: textProblemMessages.en,
+  notUtf8: (p) =>
+    p.likely
+      ? `the file is not UTF-8 (most likely ${encodingName[p.likely]}); refused so that no reader gets garbled text: ${SAVE_AS_UTF8_EN}`
+      : `the file is damaged UTF-8 (around line ${p.line}, column ${p.column}): retype that part, or ${SAVE_AS_UTF8_EN}`,
 };
 
 export const reportMessages = { ja, en } as const;

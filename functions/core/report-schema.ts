@@ -7,8 +7,11 @@
  * it went in, and the same schema is exported as JSON Schema for editors' tools.
  */
 import * as z from 'zod';
+import { JsonPositions, type TextPosition } from './json-positions.ts';
 import { locateJsonSyntaxError, lineColumn } from './json-syntax.ts';
 import { reportMessages, type ReportMessages, type ValueKind } from './report-messages.ts';
+import { decodeUtf8 } from './text-decoding.ts';
+import { checkText, type TextKind } from './text-rules.ts';
 
 export type ReportLang = 'ja' | 'en';
 
@@ -44,14 +47,26 @@ const NOT_BLANK = /\S/;
 const SINGLE_LINE = /^[^\r\n]*$/;
 const HTTP_URL_SHAPE = /^https?:\/\/[^\s]+$/i;
 
-const text = (max: number) => z.string().max(max).regex(NOT_BLANK);
-const line = (max: number) => text(max).regex(SINGLE_LINE);
+/** The character rules of text-rules.ts as a zod check: one issue, naming the character and where it is. */
+const charsAllowed = (kind: TextKind) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = checkText(value, kind);
+  // A CR or LF in a single-line field is already reported by the SINGLE_LINE pattern (kept for editors' tools).
+  if (!problem || (problem.kind === 'lineBreak' && (problem.char === '\n' || problem.char === '\r'))) return;
+  ctx.addIssue({ code: 'custom', params: { kind: 'text', problem }, input: value });
+};
+
+const text = (max: number) => z.string().max(max).regex(NOT_BLANK).superRefine(charsAllowed('body'));
+const line = (max: number) =>
+  z.string().max(max).regex(NOT_BLANK).regex(SINGLE_LINE).superRefine(charsAllowed('line'));
 
 /** YYYY-MM-DD that exists on the calendar (2020-02-30 is rejected). */
 const date = () => z.iso.date();
 
+/** Spaces, controls and invisible characters in a URL: the link would differ from what the reader sees. */
+const URL_HIDDEN = /[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
+
 function isHttpUrl(value: string): boolean {
-  if (!HTTP_URL_SHAPE.test(value)) return false;
+  if (!HTTP_URL_SHAPE.test(value) || URL_HIDDEN.test(value)) return false;
   try {
     return new URL(value).hostname !== '';
   } catch {
@@ -62,12 +77,15 @@ function isHttpUrl(value: string): boolean {
 const httpUrl = z
   .string()
   .max(REPORT_LIMITS.url)
+  .superRefine(charsAllowed('line'))
   .refine(isHttpUrl, { params: { kind: 'httpUrl' } })
   .meta({ format: 'uri', pattern: '^https?://' });
 
 const paragraph = z.strictObject({
   type: z.literal('paragraph'),
-  text: text(REPORT_LIMITS.paragraph).meta({ description: '本文。URL はリンクになり、改行はそのまま残る / text; URLs become links' }),
+  text: text(REPORT_LIMITS.paragraph).meta({
+    description: '本文。URL はリンクになり、改行はそのまま残る / text; URLs become links',
+  }),
 });
 const heading = z.strictObject({
   type: z.literal('heading'),
@@ -104,23 +122,48 @@ export const reportSchema = z
     $schema: z
       .string()
       .max(2048)
+      .superRefine(charsAllowed('line'))
       .optional()
-      .meta({ description: 'エディタ用のスキーマの場所（配信には使われません） / where editors\' tools find this schema; ignored when sending', examples: ['./report.schema.json'] }),
+      .meta({
+        description:
+          "エディタ用のスキーマの場所（配信には使われません） / where editors' tools find this schema; ignored when sending",
+        examples: ['./report.schema.json'],
+      }),
     id: z
       .string()
       .regex(REPORT_ID_PATTERN)
-      .meta({ description: 'レポートID（英小文字・数字・ハイフン） / report id, unique', examples: ['2020-09-18-cashless'] }),
+      .meta({
+        description: 'レポートID（英小文字・数字・ハイフン） / report id, unique',
+        examples: ['2020-09-18-cashless'],
+      }),
     title: line(REPORT_LIMITS.title).meta({ description: '件名と見出し / subject and heading' }),
     issuedOn: date().meta({ description: '配信日（ヘッダーに表示） / issue date shown in the header' }),
     sendAt: z.iso
       .datetime({ offset: true })
       .optional()
-      .meta({ description: '配信日時（時差付き）。省略時はすぐ / send time with UTC offset; absent = next tick', examples: ['2020-09-18T09:00:00+09:00'] }),
-    summary: text(REPORT_LIMITS.summary).optional().meta({ description: '受信箱のプレビュー文 / inbox preview text' }),
+      .meta({
+        description: '配信日時（時差付き）。省略時はすぐ / send time with UTC offset; absent = next tick',
+        examples: ['2020-09-18T09:00:00+09:00'],
+      }),
+    summary: line(REPORT_LIMITS.summary)
+      .optional()
+      .meta({ description: '受信箱のプレビュー文 / inbox preview text' }),
     body: z.array(block).min(1).max(REPORT_LIMITS.blocks),
-    topics: z.array(topic).max(REPORT_LIMITS.topics).optional().meta({ description: '【確認されたサイバー攻撃トピック】' }),
-    references: z.array(reference).max(REPORT_LIMITS.references).optional().meta({ description: '【参考URL】' }),
-    notes: z.array(text(REPORT_LIMITS.note)).max(REPORT_LIMITS.notes).optional().meta({ description: '※ 注記 / footnotes' }),
+    topics: z
+      .array(topic)
+      .max(REPORT_LIMITS.topics)
+      .optional()
+      .meta({ description: '【確認されたサイバー攻撃トピック】' }),
+    references: z
+      .array(reference)
+      .max(REPORT_LIMITS.references)
+      .optional()
+      .meta({ description: '【参考URL】' }),
+    notes: z
+      .array(text(REPORT_LIMITS.note))
+      .max(REPORT_LIMITS.notes)
+      .optional()
+      .meta({ description: '※ 注記 / footnotes' }),
   })
   .meta({ title: 'kawaraban report', description: 'かわら版のレポートファイル / a kawaraban report file' });
 
@@ -129,24 +172,79 @@ export type ReportBlock = Report['body'][number];
 export type ReportTopic = NonNullable<Report['topics']>[number];
 export type ReportReference = NonNullable<Report['references']>[number];
 
-export type ReportIssue = { path: string; message: string };
+/**
+ * One problem in a report: its JSON path, the reason in the editor's language and, when the
+ * report came as text, the line and column the path points at (1-based). A converter from
+ * another format (Markdown) can report its own lines in the same shape.
+ */
+export type ReportIssue = { path: string; message: string; line?: number; column?: number };
 export type ReportResult = { ok: true; report: Report } | { ok: false; issues: ReportIssue[] };
 
-/** Parses a report file's text. A JSON syntax error becomes one issue at `$` naming line and column. */
+/**
+ * Parses a report file's bytes: strict UTF-8 (a BOM is fine) or one issue at `$` naming the
+ * encoding the file most likely is and how to save it as UTF-8; then as parseReport.
+ */
+export function parseReportBytes(bytes: Uint8Array, lang: ReportLang = 'ja'): ReportResult {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const { line, column } = decoded.problem;
+    return {
+      ok: false,
+      issues: [{ path: '$', message: reportMessages[lang].notUtf8(decoded.problem), line, column }],
+    };
+  }
+  return parseReport(decoded.text, lang);
+}
+
+/**
+ * Parses a report file's text: a JSON syntax error becomes one issue at `$`; a key written twice
+ * in one object (at any depth) is an issue at its path; every issue carries its line and column.
+ */
 export function parseReport(text: string, lang: ReportLang = 'ja'): ReportResult {
   // Editors on Windows often save with a byte-order mark; it is not part of the JSON.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const m = reportMessages[lang];
   let value: unknown;
   try {
     value = JSON.parse(source);
   } catch (err) {
-    const located = locateJsonSyntaxError(source) ?? { problem: 'unexpectedChar' as const, ...fallbackPosition(source, err) };
-    return { ok: false, issues: [{ path: '$', message: reportMessages[lang].json(located) }] };
+    const located = locateJsonSyntaxError(source) ?? {
+      problem: 'unexpectedChar' as const,
+      ...fallbackPosition(source, err),
+    };
+    return {
+      ok: false,
+      issues: [{ path: '$', message: m.json(located), line: located.line, column: located.column }],
+    };
   }
-  return validateReport(value, lang);
+  const positions = new JsonPositions(source);
+  // The last value silently winning would send what the editor may not have meant: both are refused.
+  const duplicates: ReportIssue[] = positions.duplicateKeys().map((d) => ({
+    path: jsonPath(d.path),
+    message: m.duplicateKey(String(d.path.at(-1)), d.first.line),
+    ...d.at,
+  }));
+  const validated = validateReport(value, lang, (path, isKey) => positions.positionOf(path, { key: isKey }));
+  if (validated.ok && duplicates.length === 0) return validated;
+  // In the order an editor meets them going down the file.
+  const all = [...duplicates, ...(validated.ok ? [] : validated.issues)];
+  return { ok: false, issues: all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
 }
 
-export function validateReport(value: unknown, lang: ReportLang = 'ja'): ReportResult {
+/** One issue as a line for a terminal: `file:line:column: path: reason`, the form editors' tools link to. */
+export function formatReportIssue(issue: ReportIssue, file?: string): string {
+  const where = [file, issue.line, issue.line === undefined ? undefined : issue.column].filter(
+    (p) => p !== undefined,
+  );
+  return `${where.length ? `${where.join(':')}: ` : ''}${issue.path}: ${issue.message}`;
+}
+
+/** Validates parsed data; `locate`, when the data came from text, gives each issue its line and column. */
+export function validateReport(
+  value: unknown,
+  lang: ReportLang = 'ja',
+  locate?: (path: readonly PropertyKey[], isKey: boolean) => TextPosition,
+): ReportResult {
   const m = reportMessages[lang];
   // Allowed keys of each object that had unknown ones, by JSON path: for "did you mean" hints.
   const allowedAt = new Map<string, string[]>();
@@ -166,10 +264,15 @@ export function validateReport(value: unknown, lang: ReportLang = 'ja'): ReportR
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedAt.get(jsonPath(issue.path)) ?? [];
       for (const key of issue.keys) {
-        issues.push({ path: jsonPath([...issue.path, key]), message: m.unknownField(key, suggest(key, allowed), allowed) });
+        const path = [...issue.path, key];
+        issues.push({
+          path: jsonPath(path),
+          message: m.unknownField(key, suggest(key, allowed), allowed),
+          ...locate?.(path, true),
+        });
       }
     } else {
-      issues.push({ path: jsonPath(issue.path), message: issue.message });
+      issues.push({ path: jsonPath(issue.path), message: issue.message, ...locate?.(issue.path, false) });
     }
   }
   return { ok: false, issues };
@@ -204,7 +307,9 @@ function messageFor(iss: RawIssue, m: ReportMessages): string {
       return iss.origin === 'array' ? m.tooFewItems(Number(iss.minimum)) : m.blank;
     case 'too_big': {
       const actual = typeof input === 'string' || Array.isArray(input) ? input.length : 0;
-      return iss.origin === 'array' ? m.tooManyItems(Number(iss.maximum), actual) : m.tooLong(Number(iss.maximum), actual);
+      return iss.origin === 'array'
+        ? m.tooManyItems(Number(iss.maximum), actual)
+        : m.tooLong(Number(iss.maximum), actual);
     }
     case 'invalid_format':
       return formatMessage(iss.format, iss.pattern, String(input), m);
@@ -216,6 +321,7 @@ function messageFor(iss: RawIssue, m: ReportMessages): string {
       return m.invalid;
     }
     case 'custom': {
+      if (iss.params?.kind === 'text') return m.text(iss.params.problem);
       if (iss.params?.kind === 'httpUrl') {
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(String(input))?.[1];
         return scheme && !/^https?$/i.test(scheme) ? m.urlScheme(`${clip(scheme)}:`) : m.url;
@@ -229,14 +335,20 @@ function messageFor(iss: RawIssue, m: ReportMessages): string {
   }
 }
 
-function formatMessage(format: string, pattern: string | undefined, value: string, m: ReportMessages): string {
+function formatMessage(
+  format: string,
+  pattern: string | undefined,
+  value: string,
+  m: ReportMessages,
+): string {
   const v = clip(value);
   switch (format) {
     case 'date':
       return /^\d{4}-\d{2}-\d{2}$/.test(value) ? m.dateNotReal(v) : m.dateFormat(v);
     case 'datetime':
       if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value)) return m.dateTimeNoOffset(v);
-      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return m.dateTimeNotReal(v);
+      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+        return m.dateTimeNotReal(v);
       return m.dateTimeFormat(v);
     case 'regex':
       if (pattern === String(REPORT_ID_PATTERN)) return m.reportId;
@@ -266,7 +378,11 @@ function kindOf(value: unknown): ValueKind {
 }
 
 function kindOfExpected(expected: string): ValueKind {
-  return expected === 'string' || expected === 'number' || expected === 'boolean' || expected === 'array' || expected === 'null'
+  return expected === 'string' ||
+    expected === 'number' ||
+    expected === 'boolean' ||
+    expected === 'array' ||
+    expected === 'null'
     ? expected
     : 'object';
 }
@@ -298,7 +414,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
       d[i]![j] = v;
     }
   }

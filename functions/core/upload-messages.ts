@@ -7,6 +7,10 @@ import type { ReportStatus } from './report.ts';
 export interface UploadMessages {
   idMismatch: (id: string, fileName: string) => string;
   badFileName: (fileName: string) => string;
+  /** The object is far larger than any report: not read. */
+  tooLarge: (bytes: number, max: number) => string;
+  /** The name under reports/ or drafts/ does not end exactly in `.json`. */
+  badSuffix: (name: string, prefix: string) => string;
   nested: (prefix: string) => string;
   notReplaceable: (id: string, status: ReportStatus) => string;
   /** A report canceled once sending had begun: some readers have it already. */
@@ -27,11 +31,22 @@ const statusJa: Record<ReportStatus, string> = {
   CANCELED: '取り消し (CANCELED)',
 };
 
+/** "x.JSON" or "x.json.txt" → "x.json"; null when the name gives no hint. */
+function suggestName(name: string): string | null {
+  const m = /^(.+?)\.json(?![a-z0-9])/i.exec(name);
+  return m ? `${m[1]}.json` : null;
+}
+
 export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
   ja: {
-    idMismatch: (id, fileName) => `id「${id}」がファイル名「${fileName}」と一致しません。ファイル名は「${id}.json」にしてください`,
+    idMismatch: (id, fileName) =>
+      `id「${id}」がファイル名「${fileName}」と一致しません。ファイル名は「${id}.json」にしてください`,
     badFileName: (fileName) =>
       `ファイル名「${fileName}」は報告の id として使えません。英小文字・数字・ハイフン(先頭は英小文字か数字、64 文字まで)の「<id>.json」にしてください`,
+    badSuffix: (name, prefix) =>
+      `「${prefix}${name}」は名前が「.json」(小文字)で終わっていないため、配信されません。${suggestName(name) ? `「${prefix}${suggestName(name)}」` : `「${prefix}<id>.json」`}という名前でアップロードし直してください(Windows で拡張子が隠れていると「.json.txt」になることがあります)`,
+    tooLarge: (bytes, max) =>
+      `ファイルが大きすぎるため読み込んでいません(${(bytes / 1048576).toFixed(1)} MiB。報告は ${max / 1048576} MiB まで)。別のファイルをアップロードしていませんか`,
     nested: (prefix) => `ファイルは ${prefix} の直下に置いてください(例: ${prefix}<id>.json)`,
     notReplaceable: (id, status) =>
       `報告「${id}」はすでに${statusJa[status]}のため、差し替えできません。内容を変えて送り直す場合は新しい id を付けてください`,
@@ -47,9 +62,14 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
     },
   },
   en: {
-    idMismatch: (id, fileName) => `id "${id}" does not match the file name "${fileName}": name the file "${id}.json"`,
+    idMismatch: (id, fileName) =>
+      `id "${id}" does not match the file name "${fileName}": name the file "${id}.json"`,
     badFileName: (fileName) =>
       `the file name "${fileName}" cannot be a report id: use "<id>.json" with lowercase letters, digits and hyphens (first a letter or digit, at most 64)`,
+    badSuffix: (name, prefix) =>
+      `"${prefix}${name}" does not end exactly in ".json" (lower case), so it will not be sent: upload it again as "${prefix}${suggestName(name) ?? '<id>.json'}" (Windows hides known suffixes, which can make a file "x.json.txt")`,
+    tooLarge: (bytes, max) =>
+      `the file is too large to be a report and was not read (${(bytes / 1048576).toFixed(1)} MiB; at most ${max / 1048576} MiB): was another file uploaded by mistake?`,
     nested: (prefix) => `put the file directly under ${prefix} (e.g. ${prefix}<id>.json)`,
     notReplaceable: (id, status) =>
       `report "${id}" is already ${status} and cannot be replaced; give a corrected report a new id`,

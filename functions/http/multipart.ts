@@ -6,6 +6,8 @@
  * mail providers copied that, so when no standard delimiter is found the bare one is tried.
  */
 
+import { decodeUtf8 } from '../core/text-decoding.ts';
+
 const MAX_BOUNDARY = 200;
 
 export function boundaryOf(contentType: string): string | null {
@@ -14,7 +16,7 @@ export function boundaryOf(contentType: string): string | null {
   return b && b.length <= MAX_BOUNDARY ? b : null;
 }
 
-/** The form's text fields (first value of each name wins), or null when the body is not valid multipart. */
+/** The form's text fields (first value of each name wins), or null when the body is not valid multipart or a field not UTF-8. */
 export function parseMultipart(body: Buffer, boundary: string): Map<string, string> | null {
   // latin1 maps bytes 1:1, so splitting never breaks a UTF-8 sequence; values are decoded after.
   const text = body.toString('latin1');
@@ -43,7 +45,9 @@ function readParts(text: string, delimiter: string): Map<string, string> | null 
     const fieldName = name?.[1] ?? name?.[2];
     const isFile = /;\s*filename\*?=/i.test(disposition);
     if (fieldName !== undefined && !isFile && !fields.has(fieldName)) {
-      fields.set(fieldName, Buffer.from(content.join('\r\n'), 'latin1').toString('utf8'));
+      const value = decodeUtf8(Buffer.from(content.join('\r\n'), 'latin1'));
+      if (!value.ok) return null;
+      fields.set(fieldName, value.text);
     }
     if (isClose(lines[i]!)) return fields;
   }

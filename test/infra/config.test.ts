@@ -55,6 +55,16 @@ describe('readDeployConfig', () => {
     expect(msg).toMatch(/- sesSandbox: /);
   });
 
+  it.each([
+    ['newsletterName', '週刊\u202Eトーポレ'],
+    ['senderName', '株式会社\nBcc: x@example.jp'],
+    ['senderPostalAddress', '〒100-0001\u0085東京都'],
+    ['senderContact', '\u200B'],
+    ['fromAddress', 'News\u0000 <news@example.jp>'],
+  ])('refuses controls, line breaks, bidi overrides and invisible-only text in %s', (key, value) => {
+    expect(messageOf({ ...exampleContext(), [key]: value })).toContain(`- ${key}: `);
+  });
+
   it('requires the From address to be at the verified domain', () => {
     expect(messageOf({ ...exampleContext(), fromAddress: 'News <news@other.example>' })).toContain(
       '- fromAddress: must be an address at example.jp',

@@ -352,7 +352,7 @@ describe('functions', () => {
 });
 
 describe('event sources', () => {
-  it('S3 uploads of .json under reports/ and drafts/ (only) trigger render', () => {
+  it('every S3 upload under reports/ and drafts/ (only) triggers render: a wrong suffix gets a notice, not silence', () => {
     const notif = Object.values(s.serviceTemplate.findResources('Custom::S3BucketNotifications'));
     expect(notif).toHaveLength(1);
     const configs = notif[0]!.Properties.NotificationConfiguration.LambdaFunctionConfigurations as {
@@ -366,8 +366,8 @@ describe('event sources', () => {
       return Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value]));
     });
     expect(filters).toEqual([
-      { prefix: uploadPrefixes.reports, suffix: uploadSuffix },
-      { prefix: uploadPrefixes.drafts, suffix: uploadSuffix },
+      { prefix: uploadPrefixes.reports },
+      { prefix: uploadPrefixes.drafts },
     ]);
     s.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 's3.amazonaws.com',

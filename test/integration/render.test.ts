@@ -96,12 +96,13 @@ describe('render: accepting a report', () => {
     });
     expect(item.renderedKey).toBe(`rendered/${id}/${item.contentHash}.json`);
     const rendered = JSON.parse(await s3BlobStore(s3, stack.env.UPLOAD_BUCKET!).getText(item.renderedKey!)) as RenderedReport;
-    expect(rendered.placeholder).toBe('KAWARABAN_UNSUBSCRIBE_TOKEN');
+    // A fresh random stand-in per render: 128 bits no report text can contain.
+    expect(rendered.placeholder).toMatch(/^KAWARABAN_UNSUBSCRIBE_[0-9a-f]{32}$/);
     for (const locale of ['ja', 'en'] as const) {
       const part = rendered.locales[locale];
       expect(part.subject).toContain(String(sample.title));
-      expect(part.html).toContain(`${stack.config.publicBaseUrl}/unsubscribe?token=KAWARABAN_UNSUBSCRIBE_TOKEN`);
-      expect(part.text).toContain(`${stack.config.publicBaseUrl}/unsubscribe?token=KAWARABAN_UNSUBSCRIBE_TOKEN`);
+      expect(part.html).toContain(`${stack.config.publicBaseUrl}/unsubscribe?token=${rendered.placeholder}`);
+      expect(part.text).toContain(`${stack.config.publicBaseUrl}/unsubscribe?token=${rendered.placeholder}`);
       expect(part.text).toContain(stack.config.sender.postalAddress);
     }
     expect(rendered.locales.ja.html).not.toBe(rendered.locales.en.html);
@@ -275,13 +276,13 @@ describe('render: rejecting an upload', () => {
     expect(await store().get(id)).toEqual(before);
   });
 
-  it('ignores other prefixes, other suffixes, other buckets and deletions', async () => {
+  it('ignores other prefixes, folder markers, other buckets and deletions', async () => {
     const id = newId();
     const events = [
       await upload(`rendered/${id}/x.json`, reportJson(id)),
       await upload(`other/${id}.json`, reportJson(id)),
-      await upload(`reports/${id}.txt`, reportJson(id)),
       await upload(`reports${id}.json`, reportJson(id)),
+      await upload(`reports/${id}/`, ''),
       s3Event(`reports/${id}.json`, 'someone-elses-bucket'),
       s3Event(`reports/${id}.json`, stack.env.UPLOAD_BUCKET, 'ObjectRemoved:Delete'),
     ];
@@ -329,7 +330,7 @@ describe('render: races', () => {
 
   it('refuses the upload when the dispatcher starts the report between the check and the write', async () => {
     const { acceptReport } = await import('../../functions/core/use-cases/accept-report.ts');
-    const { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } = await import('../../emails/render.ts');
+    const { renderReportEmail } = await import('../../emails/render.ts');
     const { dynamoAudience } = await import('../../functions/adapters/dynamo-audience.ts');
     const { dynamoUploadReceipts } = await import('../../functions/adapters/dynamo-report-store.ts');
     const { editorNotifier, newsletterContext } = await import('../../functions/adapters/editor-notifier.ts');
@@ -349,7 +350,7 @@ describe('render: races', () => {
         blobs: s3BlobStore(s3, stack.config.bucket),
         reports: racing,
         audience: dynamoAudience(doc, stack.config.tables.subscribers),
-        renderer: { placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER, render: (r, l, o) => renderReportEmail(r, newsletterContext(stack.config), l, o) },
+        renderer: { render: (r, l, o) => renderReportEmail(r, newsletterContext(stack.config), l, o) },
         notifier: editorNotifier(mailer, stack.config),
         mailer,
         editors: stack.config.editors,

@@ -76,7 +76,7 @@ describe('kawaraban report upload', () => {
     const before = await keys();
     const broken = await cli('report', 'upload', writeReport('broken.json', '{ "id": "x", '));
     expect(broken.code).toBe(1);
-    expect(broken.err).toMatch(/^\$: /m);
+    expect(broken.err).toMatch(/^\S*broken\.json:1:14: \$: /m);
     const missing = await cli('report', 'upload', join(work, 'nope.json'));
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('ファイルが見つかりません');

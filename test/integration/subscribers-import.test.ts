@@ -273,8 +273,17 @@ describe('subscribers import', () => {
     const file = csvFile(Buffer.concat([Buffer.from(`email,consentAt,consentSource\r\n${h.stack.address()},2023-04-01,\r\n${email},2023-04-01,`), sjis, Buffer.from('\r\n')]));
     const run = await importCli(file);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/^line 3: UTF-8 として読めません。/);
+    expect(run.err).toMatch(/^line 3: UTF-8 として読めません（おそらく Shift_JIS）。/);
     expect(await h.item(email)).toBeUndefined();
+  });
+
+  it('refuses a UTF-16 file (Excel\'s "Unicode text"), with or without a BOM, naming it', async () => {
+    const text = `email,consentAt\r\n${h.stack.address('utf16')},2023-04-01\r\n`;
+    for (const bytes of [Buffer.from(text, 'utf16le'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]) {
+      const run = await importCli(csvFile(bytes));
+      expect(run.code).toBe(1);
+      expect(run.err).toMatch(/^line 1: UTF-8 として読めません（おそらく UTF-16 LE）。/);
+    }
   });
 
   it('refuses bad options, a missing file, an unwritable report and missing settings, writing nothing', async () => {

@@ -62,3 +62,32 @@ describe('readBody', () => {
     expect(readBody(req('x', 'multipart/form-data'))).toEqual({ ok: false, problem: 'malformed' });
   });
 });
+
+describe('readBody: text is strict UTF-8', () => {
+  const req = (body: string | Buffer, type: string) =>
+    toHttpRequest(apiEvent({ method: 'POST', path: '/x', body, headers: { 'content-type': type } }));
+  const FORM = 'application/x-www-form-urlencoded';
+
+  it.each([
+    ['a percent-escape that is not UTF-8 (%FF)', 'email=a%FF%40example.jp', FORM],
+    ['an overlong escape (%C0%AF)', 'email=a%C0%AFb', FORM],
+    ['a surrogate escaped as UTF-8 (%ED%A0%80)', 'email=a%ED%A0%80b', FORM],
+    ['a raw Shift_JIS byte', Buffer.from('email=a\x82\xa0@example.jp', 'latin1'), FORM],
+    ['Shift_JIS in a JSON body', Buffer.from('{"email":"\x82\xa0@example.jp"}', 'latin1'), 'application/json'],
+    ['UTF-16 in a JSON body', Buffer.from('{"email":"a@example.jp"}', 'utf16le'), 'application/json'],
+    [
+      'Latin-1 in a multipart field',
+      Buffer.from('--b\r\nContent-Disposition: form-data; name="email"\r\n\r\ncaf\xe9@example.jp\r\n--b--\r\n', 'latin1'),
+      'multipart/form-data; boundary=b',
+    ],
+  ])('refuses %s as malformed, never as U+FFFD', (_, body, type) => {
+    expect(readBody(req(body, type))).toEqual({ ok: false, problem: 'malformed' });
+  });
+
+  it('still reads valid UTF-8, escaped or not, a literal % and a BOM before JSON', () => {
+    const form = readBody(req('email=%E5%B1%B1%E7%94%B0%40example.jp&note=100%+done&x=%zz', FORM));
+    expect(form.ok && Object.fromEntries(form.fields)).toEqual({ email: '山田@example.jp', note: '100% done', x: '%zz' });
+    const json = readBody(req(Buffer.from('\uFEFF{"email":"山田@example.jp"}'), 'application/json'));
+    expect(json.ok && json.fields.get('email')).toBe('山田@example.jp');
+  });
+});

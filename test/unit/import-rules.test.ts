@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../functions/core/csv-parser.ts';
 import {
+  checkSourceText,
   decideImport,
   ImportValidator,
   parseConsentTime,
@@ -95,7 +96,7 @@ describe('import validation', () => {
       [10, 'consentAt', 'future'],
       [11, 'locale', 'locale'],
       [12, 'consentSource', 'too-long'],
-      [13, 'consentSource', 'control-chars'],
+      [13, 'consentSource', 'text'],
       [16, 'email', 'duplicate-address'],
       [17, null, 'field-count'],
       [18, null, 'csv'],
@@ -116,6 +117,26 @@ describe('import validation', () => {
     v.notUtf8(2);
     expect(v.finish().issues.map((i) => formatIssue(i, 'ja'))).toEqual([
       'line 2: UTF-8 として読めません。Excel では「CSV UTF-8（コンマ区切り）」で保存してください（「CSV（コンマ区切り）」は Shift_JIS になります）',
+    ]);
+  });
+
+  it.each([
+    ['a right-to-left override', 'form\u202Etxt.exe'],
+    ['NEL', 'a\u0085b'],
+    ['only zero-width spaces', '\u200B\u200B'],
+    ['U+FEFF in the middle', 'web\uFEFFform'],
+    ['a lone surrogate', 'a\uD800'],
+  ])('refuses %s in consentSource, with the same rules as a report title', (_, source) => {
+    expect(checkSourceText(source)).toMatchObject({ kind: 'text' });
+    const v = validate(`email,consentAt,consentSource\na@example.jp,2023-04-01,"${source}"\n`);
+    expect(v.issues.map((i) => [i.line, i.column, i.problem.kind])).toEqual([[2, 'consentSource', 'text']]);
+  });
+
+  it('names the likely encoding of a list that is not UTF-8', () => {
+    const v = new ImportValidator(ctx);
+    v.notUtf8(1, 'shift_jis');
+    expect(v.finish().issues.map((i) => formatIssue(i, 'en'))).toEqual([
+      'line 1: not valid UTF-8 (most likely Shift_JIS); in Excel save as "CSV UTF-8 (Comma delimited)" (plain "CSV" is Shift_JIS on Japanese Windows)',
     ]);
   });
 

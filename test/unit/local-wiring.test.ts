@@ -20,11 +20,12 @@ function shape(value: unknown, prefix = ''): string[] {
 }
 
 describe('local S3 notifications', () => {
-  it('apply the stack filters: reports/ and drafts/ JSON only', () => {
+  it('apply the stack filters: everything under reports/ and drafts/ (a wrong suffix is refused by render, with a notice)', () => {
     expect(matchesRenderFilter('reports/2026-11-26-x.json')).toBe(true);
     expect(matchesRenderFilter('drafts/a.json')).toBe(true);
     expect(matchesRenderFilter('rendered/a/b.json')).toBe(false);
-    expect(matchesRenderFilter('reports/a.txt')).toBe(false);
+    expect(matchesRenderFilter('reports/a.txt')).toBe(true);
+    expect(matchesRenderFilter('drafts/a.JSON')).toBe(true);
     expect(matchesRenderFilter('other/reports/a.json')).toBe(false);
   });
 

@@ -87,7 +87,7 @@ describe('what the format carries', () => {
       title: '【速報】引用符つき: コロンも可',
       issuedOn: '2020-09-18',
       sendAt: '2020-09-18T09:00:00+09:00',
-      summary: '折り返した 要約\n',
+      summary: '折り返した 要約',
       body: [{ type: 'paragraph', text: '本文' }],
     });
   });

@@ -43,7 +43,9 @@ describe('the sample report', () => {
 
   it('uses every block type, topics, references and notes', () => {
     const r = sample();
-    expect(new Set(r.body.map((b: { type: string }) => b.type))).toEqual(new Set(['paragraph', 'heading', 'list', 'quote']));
+    expect(new Set(r.body.map((b: { type: string }) => b.type))).toEqual(
+      new Set(['paragraph', 'heading', 'list', 'quote']),
+    );
     expect(r.body.length).toBeGreaterThanOrEqual(35);
     expect(r.topics.length).toBeGreaterThanOrEqual(5);
     expect(r.references.length).toBeGreaterThanOrEqual(6);
@@ -52,13 +54,14 @@ describe('the sample report', () => {
 });
 
 describe('the invalid example', () => {
-  it('lists every problem, each at its own path', () => {
+  it('lists every problem, each at its own path, in the order of the file', () => {
     const r = parseReport(invalidText);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues.map((i) => i.path)).toEqual([
-      '$.id',
       '$.title',
+      '$.id',
+      '$.titel',
       '$.issuedOn',
       '$.sendAt',
       '$.body[1].text',
@@ -68,7 +71,6 @@ describe('the invalid example', () => {
       '$.topics[0].date',
       '$.references[0].url',
       '$.notes[1]',
-      '$.titel',
     ]);
     for (const issue of r.issues) expect(issue.message).toMatch(hasJapanese);
   });
@@ -81,35 +83,85 @@ describe('each kind of mistake, with its exact path and reason', () => {
     ['empty body', (r) => (r.body = []), '$.body', '少なくとも1個必要です'],
     ['body not an array', (r) => (r.body = 'text'), '$.body', '配列'],
     ['title a number', (r) => (r.title = 42), '$.title', '文字列で書いてください（数値が書かれています）'],
-    ['title too long', (r) => (r.title = 'あ'.repeat(201)), '$.title', '200文字以内にしてください（201文字あります）'],
+    [
+      'title too long',
+      (r) => (r.title = 'あ'.repeat(201)),
+      '$.title',
+      '200文字以内にしてください（201文字あります）',
+    ],
     ['title with a line break', (r) => (r.title = '一行目\n二行目'), '$.title', '改行を含められません'],
     ['blank paragraph', (r) => (r.body[3].text = ' \n\t'), '$.body[3].text', '空にできません'],
     ['empty heading', (r) => (r.body[2].text = ''), '$.body[2].text', '空にできません'],
     ['list without items', (r) => (r.body[9].items = []), '$.body[9].items', '少なくとも1個必要です'],
     ['blank list item', (r) => (r.body[9].items[2] = '  '), '$.body[9].items[2]', '空にできません'],
-    ['unknown block type', (r) => (r.body[5] = { type: 'image', text: 'x' }), '$.body[5].type', "type 'image' は使えません"],
+    [
+      'unknown block type',
+      (r) => (r.body[5] = { type: 'image', text: 'x' }),
+      '$.body[5].type',
+      "type 'image' は使えません",
+    ],
     ['block without type', (r) => (r.body[5] = { text: 'x' }), '$.body[5].type', 'type がありません'],
     ['block that is a string', (r) => (r.body[5] = 'x'), '$.body[5]', 'オブジェクト'],
     ['bad id', (r) => (r.id = 'Report_1'), '$.id', '英小文字・数字・ハイフン'],
     ['id too long', (r) => (r.id = 'a'.repeat(65)), '$.id', '英小文字・数字・ハイフン'],
     ['id starting with a hyphen', (r) => (r.id = '-x'), '$.id', '英小文字・数字・ハイフン'],
     ['date in the wrong format', (r) => (r.issuedOn = '2020/09/18'), '$.issuedOn', 'YYYY-MM-DD'],
-    ['date that does not exist', (r) => (r.issuedOn = '2020-02-30'), '$.issuedOn', '存在しない日付です（2020-02-30）'],
+    [
+      'date that does not exist',
+      (r) => (r.issuedOn = '2020-02-30'),
+      '$.issuedOn',
+      '存在しない日付です（2020-02-30）',
+    ],
     ['not a leap year', (r) => (r.issuedOn = '2021-02-29'), '$.issuedOn', '存在しない日付です'],
     ['month 13', (r) => (r.topics[1].date = '2020-13-01'), '$.topics[1].date', '存在しない日付です'],
-    ['sendAt without offset', (r) => (r.sendAt = '2020-09-18T09:00:00'), '$.sendAt', '時差（+09:00 など）が必要です'],
+    [
+      'sendAt without offset',
+      (r) => (r.sendAt = '2020-09-18T09:00:00'),
+      '$.sendAt',
+      '時差（+09:00 など）が必要です',
+    ],
     ['sendAt in words', (r) => (r.sendAt = 'tomorrow 9am'), '$.sendAt', '2020-09-18T09:00:00+09:00 の形で'],
     ['sendAt impossible', (r) => (r.sendAt = '2020-09-31T09:00:00+09:00'), '$.sendAt', '存在しない日時です'],
     ['blank summary', (r) => (r.summary = ''), '$.summary', '空にできません'],
     ['topic without title', (r) => delete r.topics[0].title, '$.topics[0].title', '必須の項目がありません'],
-    ['reference javascript URL', (r) => (r.references[2].url = 'javascript:alert(1)'), '$.references[2].url', 'javascript: は使えません'],
-    ['reference ftp URL', (r) => (r.references[2].url = 'ftp://example.com/x'), '$.references[2].url', 'ftp: は使えません'],
-    ['reference URL with a space', (r) => (r.references[0].url = 'https://www.example.com/a b'), '$.references[0].url', 'URL の形が正しくありません'],
-    ['reference URL without host', (r) => (r.references[0].url = 'https://'), '$.references[0].url', 'URL の形が正しくありません'],
-    ['reference without date', (r) => delete r.references[5].date, '$.references[5].date', '必須の項目がありません'],
+    [
+      'reference javascript URL',
+      (r) => (r.references[2].url = 'javascript:alert(1)'),
+      '$.references[2].url',
+      'javascript: は使えません',
+    ],
+    [
+      'reference ftp URL',
+      (r) => (r.references[2].url = 'ftp://example.com/x'),
+      '$.references[2].url',
+      'ftp: は使えません',
+    ],
+    [
+      'reference URL with a space',
+      (r) => (r.references[0].url = 'https://www.example.com/a b'),
+      '$.references[0].url',
+      'URL の形が正しくありません',
+    ],
+    [
+      'reference URL without host',
+      (r) => (r.references[0].url = 'https://'),
+      '$.references[0].url',
+      'URL の形が正しくありません',
+    ],
+    [
+      'reference without date',
+      (r) => delete r.references[5].date,
+      '$.references[5].date',
+      '必須の項目がありません',
+    ],
     ['note a number', (r) => (r.notes[1] = 42), '$.notes[1]', '文字列で書いてください'],
     ['notes not an array', (r) => (r.notes = 'x'), '$.notes', '配列'],
-    ['topics null', (r) => (r.topics = null), '$.topics', '配列 [ … ]で書いてください（nullが書かれています）'],
+    [
+      'topics null',
+      (r) => (r.topics = null),
+      '$.topics',
+      '配列 [ … ]で書いてください（nullが書かれています）',
+    ],
   ];
 
   it.each(cases)('%s', (_name, change, path, message) => {
@@ -146,7 +198,10 @@ describe('unknown fields', () => {
     delete r.title;
     const issues = issuesOf(r);
     expect(issues).toContainEqual({ path: '$.title', message: '必須の項目がありません' });
-    expect(issues).toContainEqual({ path: '$.titel', message: "不明な項目 'titel' です。'title' の書き間違いではありませんか" });
+    expect(issues).toContainEqual({
+      path: '$.titel',
+      message: "不明な項目 'titel' です。'title' の書き間違いではありませんか",
+    });
   });
 
   it('are errors inside blocks, topics and references, each listed', () => {
@@ -228,6 +283,8 @@ describe('JSON syntax errors', () => {
           path: '$',
           message:
             'JSON syntax error at line 3, column 3: expected "," or "}" (a missing comma at the end of the previous line?)',
+          line: 3,
+          column: 3,
         },
       ],
     });
@@ -240,11 +297,18 @@ describe('JSON syntax errors', () => {
   it('valid JSON that is not an object is a type error at $', () => {
     expect(parseReport('[]')).toEqual({
       ok: false,
-      issues: [{ path: '$', message: 'オブジェクト { … }で書いてください（配列 [ … ]が書かれています）' }],
+      issues: [
+        {
+          path: '$',
+          message: 'オブジェクト { … }で書いてください（配列 [ … ]が書かれています）',
+          line: 1,
+          column: 1,
+        },
+      ],
     });
     expect(parseReport('null', 'en')).toEqual({
       ok: false,
-      issues: [{ path: '$', message: 'expected an object { … }, found null' }],
+      issues: [{ path: '$', message: 'expected an object { … }, found null', line: 1, column: 1 }],
     });
   });
 });
@@ -266,21 +330,36 @@ describe('messages in both languages', () => {
     const zodDefaults = /Invalid input|Invalid string|Too small|Too big|Unrecognized key|expected .* to have/;
     const mutated = fc
       .record({
-        key: fc.constantFrom('id', 'title', 'issuedOn', 'sendAt', 'summary', 'body', 'topics', 'references', 'notes', 'extra'),
+        key: fc.constantFrom(
+          'id',
+          'title',
+          'issuedOn',
+          'sendAt',
+          'summary',
+          'body',
+          'topics',
+          'references',
+          'notes',
+          'extra',
+        ),
         value: fc.jsonValue(),
       })
       .map(({ key, value }) => ({ ...sample(), [key]: value }));
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), mutated), fc.constantFrom('ja' as const, 'en' as const), (value, lang) => {
-        const r = validateReport(value, lang);
-        if (r.ok) return;
-        expect(r.issues.length).toBeGreaterThan(0);
-        for (const issue of r.issues) {
-          expect(issue.path.startsWith('$')).toBe(true);
-          expect(issue.message).not.toMatch(zodDefaults);
-          if (lang === 'ja') expect(issue.message).toMatch(hasJapanese);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.jsonValue(), mutated),
+        fc.constantFrom('ja' as const, 'en' as const),
+        (value, lang) => {
+          const r = validateReport(value, lang);
+          if (r.ok) return;
+          expect(r.issues.length).toBeGreaterThan(0);
+          for (const issue of r.issues) {
+            expect(issue.path.startsWith('$')).toBe(true);
+            expect(issue.message).not.toMatch(zodDefaults);
+            if (lang === 'ja') expect(issue.message).toMatch(hasJapanese);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -295,19 +374,33 @@ describe('reportJsonSchema()', () => {
     expect(schema.required).toEqual(['id', 'title', 'issuedOn', 'body']);
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual([
-      '$schema', 'id', 'title', 'issuedOn', 'sendAt', 'summary', 'body', 'topics', 'references', 'notes',
+      '$schema',
+      'id',
+      'title',
+      'issuedOn',
+      'sendAt',
+      'summary',
+      'body',
+      'topics',
+      'references',
+      'notes',
     ]);
   });
 
   it('is what examples/report.schema.json holds (regenerate: npx kawaraban report schema > examples/report.schema.json)', () => {
-    const committed = JSON.parse(readFileSync(new URL('../../examples/report.schema.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(new URL('../../examples/report.schema.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toEqual(schema);
   });
 
-  it('lets a report name its schema for editors\' tools, as a string only', () => {
+  it("lets a report name its schema for editors' tools, as a string only", () => {
     const named = { ...sample(), $schema: './report.schema.json' };
     expect(validateReport(named)).toMatchObject({ ok: true, report: { $schema: './report.schema.json' } });
-    expect(only({ ...sample(), $schema: 5 })).toEqual({ path: '$.$schema', message: expect.stringContaining('文字列') });
+    expect(only({ ...sample(), $schema: 5 })).toEqual({
+      path: '$.$schema',
+      message: expect.stringContaining('文字列'),
+    });
   });
 
   it('carries the id pattern, date formats, block types and http URLs', () => {

@@ -2,21 +2,23 @@
  * acceptReport: an editor's upload to the bucket (DESIGN §1, §4, §5 "render once").
  *
  * Steps:
- * 1. Keep only this bucket's `reports/<id>.json` and `drafts/<id>.json`; skip an event already handled.
- * 2. Read the file, validate it (schema + "id equals the file name").
+ * 1. Keep only this bucket's uploads under `reports/` and `drafts/` (not folder markers); skip an
+ *    event already handled. A name that does not end exactly in `.json` is rejected unread.
+ * 2. Read the file, validate it (strict UTF-8, schema, "id equals the file name").
  * 3. Invalid → the report item becomes REJECTED with its issues (a report that is sending or
  *    sent is never touched), and the editors get every `path: reason`. Nothing is sent.
  * 4. A draft → render it as a proof and mail it to the editors only; nothing is recorded.
  * 5. A report → unless it can have reached a reader (SENDING, PAUSED, SENT, or
- *    CANCELED after sending began), render it once per locale, store the
+ *    CANCELED after sending began), render it once per locale with a fresh random stand-in for
+ *    the unsubscribe token (report text cannot know it, so cannot place a token), store the
  *    output at rendered/<id>/<contentHash>.json, record it SCHEDULED (replacing an unsent
  *    version) — or, with two-person approval on, AWAITING_APPROVAL with who uploaded it, which
  *    the dispatcher never picks up (approve-report.ts moves it on) — and tell the editors when
  *    it goes out and to how many readers.
  * 6. Remember the event, so a repeated delivery of it does nothing.
  */
-import { createHash } from 'node:crypto';
-import { parseReport, type ReportIssue } from '../report-schema.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { parseReportBytes, type ReportIssue } from '../report-schema.ts';
 import type { BlobStore, Clock, Mailer } from '../ports.ts';
 import {
   isReplaceable,
@@ -28,7 +30,13 @@ import {
 } from '../report.ts';
 import type { Locale } from '../subscriber.ts';
 import { uploadMessages } from '../upload-messages.ts';
-import type { Audience, EditorNotifier, ReportRenderer, ReportStore, UploadReceipts } from './sending-ports.ts';
+import type {
+  Audience,
+  EditorNotifier,
+  ReportRenderer,
+  ReportStore,
+  UploadReceipts,
+} from './sending-ports.ts';
 
 /** Stands in for the unsubscribe token in a proof: not a token, so the unsubscribe page refuses it. */
 export const PROOF_TOKEN = 'proof';
@@ -40,6 +48,8 @@ export interface UploadedObject {
   /** S3's per-key event order stamp; with the ETag it identifies one upload. */
   sequencer?: string;
   eTag?: string;
+  /** Bytes, from the event: a runaway upload is refused before it is read into memory. */
+  size?: number;
   /** Who put it: the S3 event's `userIdentity.principalId` (without `AWS:`), attested by AWS. */
   principal?: string;
 }
@@ -65,11 +75,31 @@ export type AcceptOutcome =
   | { kind: 'ignored'; key: string; reason: string }
   | { kind: 'duplicate'; key: string }
   | { kind: 'rejected'; key: string; reportId: string | null; issues: number; recorded: boolean }
-  | { kind: 'scheduled'; key: string; reportId: string; sendAt: string; contentHash: string; audience: number }
+  | {
+      kind: 'scheduled';
+      key: string;
+      reportId: string;
+      sendAt: string;
+      contentHash: string;
+      audience: number;
+    }
   | { kind: 'proof'; key: string; reportId: string; editors: number };
 
-const UPLOAD_KEY = /^(reports|drafts)\/(.+)\.json$/;
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+// `s`: a key may hold line terminators (U+2028, NEL), which `.` would not match.
+const UPLOAD_KEY = /^(reports|drafts)\/(.+)$/s;
+const JSON_SUFFIX = '.json';
+/** Far above any real report (400 blocks of 5,000 characters is about 6 MB of Japanese UTF-8). */
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * A new stand-in for the unsubscribe token, per render: 128 random bits, so no report can contain
+ * it (a report quoting an older, fixed placeholder reaches readers as the plain text it is).
+ * Letters and digits only, like real tokens: it survives HTML escaping and `replaceAll` unchanged.
+ */
+export function newTokenPlaceholder(): string {
+  return `KAWARABAN_UNSUBSCRIBE_${randomBytes(16).toString('hex')}`;
+}
 
 export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promise<AcceptOutcome> {
   const { key } = obj;
@@ -78,33 +108,48 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   // 1. Which uploads count, and only once each.
   if (obj.bucket !== deps.bucket) return { kind: 'ignored', key, reason: 'another bucket' };
   const m = UPLOAD_KEY.exec(key);
-  if (!m) return { kind: 'ignored', key, reason: 'not reports/*.json or drafts/*.json' };
+  if (!m) return { kind: 'ignored', key, reason: 'not under reports/ or drafts/' };
+  // The S3 console's "Create folder" writes an empty object whose key ends in a slash.
+  if (key.endsWith('/')) return { kind: 'ignored', key, reason: 'a folder marker' };
   const prefix = `${m[1]}/`;
   const isDraft = m[1] === 'drafts';
-  const fileName = m[2]!;
-  const fileId = REPORT_ID_PATTERN.test(fileName) ? fileName : null;
   const eventKey = sha256([obj.bucket, key, obj.sequencer ?? '', obj.eTag ?? ''].join('\n'));
   if (await deps.receipts.seen(eventKey)) return { kind: 'duplicate', key };
   const done = async <T extends AcceptOutcome>(outcome: T): Promise<T> => {
     await deps.receipts.remember(eventKey, deps.clock.now());
     return outcome;
   };
+  // `.JSON`, `.json.txt` (Windows hiding the real suffix) or none: never silently ignored.
+  if (!m[2]!.endsWith(JSON_SUFFIX)) {
+    const issues = [{ path: '$', message: msg.badSuffix(m[2]!, prefix) }];
+    await deps.notifier.notify({ kind: 'rejected', reportId: null, sourceKey: key, issues });
+    return done({ kind: 'rejected', key, reportId: null, issues: 1, recorded: false });
+  }
+  const fileName = m[2]!.slice(0, -JSON_SUFFIX.length);
+  const fileId = REPORT_ID_PATTERN.test(fileName) ? fileName : null;
+  if (obj.size !== undefined && obj.size > MAX_UPLOAD_BYTES) {
+    const issues = [{ path: '$', message: msg.tooLarge(obj.size, MAX_UPLOAD_BYTES) }];
+    await deps.notifier.notify({ kind: 'rejected', reportId: null, sourceKey: key, issues });
+    return done({ kind: 'rejected', key, reportId: null, issues: 1, recorded: false });
+  }
 
   // 2. Read and validate.
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await deps.blobs.getText(key);
+    bytes = await deps.blobs.getBytes(key);
   } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchKey') return { kind: 'ignored', key, reason: 'deleted before it was read' };
+    if ((err as { name?: string }).name === 'NoSuchKey')
+      return { kind: 'ignored', key, reason: 'deleted before it was read' };
     throw err;
   }
-  const contentHash = sha256(text);
-  const parsed = parseReport(text, deps.lang);
+  const contentHash = sha256(bytes);
+  const parsed = parseReportBytes(bytes, deps.lang);
   const issues: ReportIssue[] = [];
   if (fileName.includes('/')) issues.push({ path: '$', message: msg.nested(prefix) });
   else if (!fileId) issues.push({ path: '$', message: msg.badFileName(`${fileName}.json`) });
   if (parsed.ok) {
-    if (fileId && parsed.report.id !== fileId) issues.push({ path: '$.id', message: msg.idMismatch(parsed.report.id, `${fileName}.json`) });
+    if (fileId && parsed.report.id !== fileId)
+      issues.push({ path: '$.id', message: msg.idMismatch(parsed.report.id, `${fileName}.json`) });
   } else {
     issues.push(...parsed.issues);
   }
@@ -119,11 +164,18 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
 
   // 4. A draft: a proof for the editors.
   if (isDraft) {
-    const proof = await deps.renderer.render(report, deps.lang, { proof: true });
-    const unlink = (s: string) => s.replaceAll(deps.renderer.placeholder, PROOF_TOKEN);
+    const placeholder = newTokenPlaceholder();
+    const proof = await deps.renderer.render(report, deps.lang, { proof: true, placeholder });
+    const unlink = (s: string) => s.replaceAll(placeholder, PROOF_TOKEN);
     await Promise.all(
       deps.editors.map((to) =>
-        deps.mailer.send({ to, subject: proof.subject, html: unlink(proof.html), text: unlink(proof.text), tags: { kind: 'editor' } }),
+        deps.mailer.send({
+          to,
+          subject: proof.subject,
+          html: unlink(proof.html),
+          text: unlink(proof.text),
+          tags: { kind: 'editor' },
+        }),
       ),
     );
     return done({ kind: 'proof', key, reportId: report.id, editors: deps.editors.length });
@@ -131,14 +183,16 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
 
   // 5. A report to send.
   const existing = await deps.reports.get(report.id);
-  if (existing && !isReplaceable(existing)) return done(await refuseReplacement(deps, key, report.id, existing));
+  if (existing && !isReplaceable(existing))
+    return done(await refuseReplacement(deps, key, report.id, existing));
+  const placeholder = newTokenPlaceholder();
   const rendered: RenderedReport = {
     reportId: report.id,
     contentHash,
-    placeholder: deps.renderer.placeholder,
+    placeholder,
     locales: {
-      ja: await deps.renderer.render(report, 'ja'),
-      en: await deps.renderer.render(report, 'en'),
+      ja: await deps.renderer.render(report, 'ja', { placeholder }),
+      en: await deps.renderer.render(report, 'en', { placeholder }),
     },
   };
   const outputKey = renderedKey(report.id, contentHash);
@@ -174,7 +228,13 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   return done({ kind: 'scheduled', key, reportId: report.id, sendAt, contentHash, audience });
 }
 
-async function recordRejected(deps: AcceptDeps, reportId: string, key: string, contentHash: string, issues: ReportIssue[]) {
+async function recordRejected(
+  deps: AcceptDeps,
+  reportId: string,
+  key: string,
+  contentHash: string,
+  issues: ReportIssue[],
+) {
   const now = deps.clock.now().toISOString();
   const existing = await deps.reports.get(reportId);
   const put = await deps.reports.replace({
@@ -201,7 +261,9 @@ async function refuseReplacement(
 ): Promise<AcceptOutcome> {
   const m = uploadMessages[deps.lang];
   const message =
-    current.status === 'CANCELED' && current.startedAt ? m.canceledAfterStart(reportId) : m.notReplaceable(reportId, current.status);
+    current.status === 'CANCELED' && current.startedAt
+      ? m.canceledAfterStart(reportId)
+      : m.notReplaceable(reportId, current.status);
   const issues = [{ path: '$.id', message }];
   await deps.notifier.notify({ kind: 'rejected', reportId, sourceKey: key, issues });
   return { kind: 'rejected', key, reportId, issues: 1, recorded: false };

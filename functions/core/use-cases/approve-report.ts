@@ -16,6 +16,7 @@
  *    is read again and explained.
  * 5. Tell the editors it is scheduled and who approved; remember the event.
  */
+import { NotUtf8Error } from '../text-decoding.ts';
 import { createHash } from 'node:crypto';
 import type { BlobStore, Clock } from '../ports.ts';
 import { REPORT_ID_PATTERN, type ReportRecord } from '../report.ts';
@@ -132,6 +133,7 @@ async function readApproval(deps: ApproveDeps, key: string): Promise<ApprovalFil
     text = await deps.blobs.getText(key);
   } catch (err) {
     if ((err as { name?: string }).name === 'NoSuchKey') return 'gone';
+    if (err instanceof NotUtf8Error) return null; // not an approval `report approve` wrote
     throw err;
   }
   try {

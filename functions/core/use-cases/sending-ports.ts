@@ -188,9 +188,8 @@ export interface EditorNotifier {
 
 /** Renders a validated report for one locale (React Email lives behind this, in the render function only). */
 export interface ReportRenderer {
-  /** The string standing in for the per-recipient unsubscribe token in the output. */
-  readonly placeholder: string;
-  render(report: Report, locale: Locale, opts?: { proof?: boolean }): Promise<RenderedPart>;
+  /** `placeholder` stands in for the per-recipient unsubscribe token in the output: a new random one per render. */
+  render(report: Report, locale: Locale, opts: { proof?: boolean; placeholder: string }): Promise<RenderedPart>;
 }
 
 /** Remembers which upload events were handled, so a repeated S3 event does nothing. */
