@@ -269,7 +269,11 @@ export function memorySending(
     reports,
     ledger,
     audience,
-    blobs: { getText: async () => JSON.stringify(RENDERED), putText: async () => undefined },
+    blobs: {
+      getText: async () => JSON.stringify(RENDERED),
+      getBytes: async () => new TextEncoder().encode(JSON.stringify(RENDERED)),
+      putText: async () => undefined,
+    },
     mailer,
     quota: {
       getQuota: async () => ({

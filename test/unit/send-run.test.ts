@@ -134,7 +134,11 @@ describe('SendRun', () => {
     expect(spent.reports.record.status).toBe('SENDING');
 
     const blank = memorySending(5);
-    blank.deps.blobs = { getText: async () => '{"placeholder":""}', putText: async () => undefined };
+    blank.deps.blobs = {
+      getText: async () => '{"placeholder":""}',
+      getBytes: async () => new TextEncoder().encode('{"placeholder":""}'),
+      putText: async () => undefined,
+    };
     expect((await runOnce(blank)).tally.outcome).toBe('paused');
     expect(blank.mailer.sent).toHaveLength(0);
   });
