@@ -1,7 +1,7 @@
 /** `npm run bench -- [flags]`: sizes, rounds and which cases to run. */
 import { parseArgs } from 'node:util';
 
-export const CASES = ['render', 'dispatch', 'validate'] as const;
+export const CASES = ['render', 'dispatch', 'validate', 'bundles'] as const;
 export type CaseName = (typeof CASES)[number];
 
 export interface BenchOptions {
@@ -27,6 +27,7 @@ export const usage = `usage: npm run bench -- [options]
   --rounds <n>         measured rounds per case                 (default 5, quick 2)
   --warmup <n>         unmeasured rounds before them            (default 1)
   --only <list>        comma-separated cases: ${CASES.join(',')}
+                       (bundles: minified size of each function and its import time; no emulators)
   -h, --help           this text
 
 Function settings come from the environment as for the functions, e.g.
@@ -39,7 +40,8 @@ export class UsageError extends Error {
 function count(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
   return n;
 }
 
@@ -66,9 +68,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   }
   const quick = values.quick === true;
   const str = (k: string) => values[k] as string | undefined;
-  const only = str('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...CASES];
+  const only = str('only')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...CASES];
   const unknown = only.filter((s) => !(CASES as readonly string[]).includes(s));
-  if (unknown.length || only.length === 0) throw new UsageError(`--only takes ${CASES.join(', ')}; got "${str('only')}"`);
+  if (unknown.length || only.length === 0)
+    throw new UsageError(`--only takes ${CASES.join(', ')}; got "${str('only')}"`);
   return {
     quick,
     recipients: count('recipients', str('recipients'), quick ? 20 : 200, 1),

@@ -15,7 +15,7 @@ import type { NewsletterContext } from './types.ts';
 export interface ConfirmationEmailProps {
   confirmUrl: string;
   locale: Locale;
-  ctx: NewsletterContext;
+  ctx: Pick<NewsletterContext, 'newsletterName' | 'sender'>;
   /** When given, the email says how long the link works. */
   expiresInHours?: number | undefined;
 }

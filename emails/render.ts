@@ -19,6 +19,13 @@ import type { Report } from '../functions/core/report-schema.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 import { unwrapOutlookComments } from './_components/outlook.tsx';
 import { ConfirmationEmail } from './confirmation.tsx';
+import {
+  CONFIRM_URL_PLACEHOLDER,
+  confirmationSettings,
+  fillConfirmation,
+  type ConfirmationSettings,
+  type ConfirmationTemplates,
+} from './confirmation-template.ts';
 import { emailText } from './_i18n/index.ts';
 import { oneLine } from './notices.ts';
 import { ReportEmail } from './report.tsx';
@@ -46,26 +53,43 @@ export async function renderReportEmail(
   };
 }
 
+/** A confirmation email for one link (previews and tests): the template with the link filled in. */
 export async function renderConfirmationEmail(args: {
   confirmUrl: string;
   locale: Locale;
-  ctx: NewsletterContext;
+  ctx: Pick<NewsletterContext, 'newsletterName' | 'sender'>;
   /** Optional: when given, the email says how long the link works (CONFIRM_TTL_HOURS). */
   expiresInHours?: number;
 }): Promise<RenderedEmail> {
-  const t = emailText(args.locale);
-  return {
-    subject: oneLine(t.subject.confirmation(args.ctx.newsletterName)),
-    html: unwrapOutlookComments(
-      await render(
-        createElement(ConfirmationEmail, {
-          confirmUrl: args.confirmUrl,
-          locale: args.locale,
-          ctx: args.ctx,
-          expiresInHours: args.expiresInHours,
-        }),
-      ),
+  return fillConfirmation(
+    await confirmationTemplate(args.locale, args.ctx, args.expiresInHours),
+    args.confirmUrl,
+  );
+}
+
+/** Both languages' confirmation emails with CONFIRM_URL_PLACEHOLDER for the link (emails/confirmation-template.ts). */
+export async function renderConfirmationTemplates(
+  settings: ConfirmationSettings,
+): Promise<ConfirmationTemplates> {
+  const renderedFor = confirmationSettings(settings);
+  const [ja, en] = await Promise.all(
+    (['ja', 'en'] as const).map((locale) =>
+      confirmationTemplate(locale, renderedFor, renderedFor.confirmTtlHours),
     ),
+  );
+  return { renderedFor, locales: { ja: ja!, en: en! } };
+}
+
+async function confirmationTemplate(
+  locale: Locale,
+  ctx: Pick<NewsletterContext, 'newsletterName' | 'sender'>,
+  expiresInHours: number | undefined,
+): Promise<RenderedEmail> {
+  const t = emailText(locale);
+  const args = { confirmUrl: CONFIRM_URL_PLACEHOLDER, locale, ctx, expiresInHours };
+  return {
+    subject: oneLine(t.subject.confirmation(ctx.newsletterName)),
+    html: unwrapOutlookComments(await render(createElement(ConfirmationEmail, args))),
     text: confirmationText(args, t),
   };
 }

@@ -20,7 +20,9 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_CONFIRM_TTL_HOURS } from '../functions/core/config.ts';
 import type { DeployConfig } from './config.ts';
+import { confirmationTemplatesDefine } from './confirmation-templates.ts';
 import { EdgeDistribution } from './constructs/edge-waf.ts';
 import { KawarabanFunction, type BoundTable, type ItemAction } from './constructs/kawaraban-function.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -109,7 +111,12 @@ export interface InboundUnsubscribe {
 }
 
 export class ServiceStack extends Stack {
-  readonly functions: { api: KawarabanFunction; render: KawarabanFunction; dispatch: KawarabanFunction; sesEvents: KawarabanFunction };
+  readonly functions: {
+    api: KawarabanFunction;
+    render: KawarabanFunction;
+    dispatch: KawarabanFunction;
+    sesEvents: KawarabanFunction;
+  };
   readonly httpApi: apigwv2.HttpApi;
   /** Only when enabled: SES receiving exists in some regions only, and an account has one active rule set. */
   readonly inboundUnsubscribe: InboundUnsubscribe | undefined;
@@ -181,6 +188,14 @@ export class ServiceStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
       environment,
+      // The confirmation email rendered ahead (no React in this function); only a bundled synth renders it.
+      define: Stack.of(this).bundlingRequired
+        ? confirmationTemplatesDefine({
+            newsletterName: config.newsletterName,
+            sender: config.sender,
+            confirmTtlHours: DEFAULT_CONFIRM_TTL_HOURS,
+          })
+        : undefined,
     })
       // Rows by key (get, conditional put and update; rate-limit counters are updates), links'
       // ids through byId. No Scan, DeleteItem or batch action: the internet reaches this function.
@@ -224,7 +239,10 @@ export class ServiceStack extends Stack {
       .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
       .bindSecret(stateful.unsubscribeSecret)
       .allowSendEmail(sesSendResources);
-    dispatch.allowWithoutResource(['ses:GetAccount'], 'ses:GetAccount (the send quota) has no resource-level permissions.');
+    dispatch.allowWithoutResource(
+      ['ses:GetAccount'],
+      'ses:GetAccount (the send quota) has no resource-level permissions.',
+    );
 
     const sesEvents = new KawarabanFunction(this, 'SesEvents', {
       entry: 'functions/ses-events.ts',
@@ -244,7 +262,8 @@ export class ServiceStack extends Stack {
       for (const f of [api, render, dispatch]) {
         Validations.of(f.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
-          reason: 'Sandbox only (context sesSandbox=true): SES also authorises every recipient identity while the account is in the sandbox.',
+          reason:
+            'Sandbox only (context sesSandbox=true): SES also authorises every recipient identity while the account is in the sandbox.',
         });
       }
     }
@@ -254,7 +273,12 @@ export class ServiceStack extends Stack {
     this.wireUploads(bucket, render);
     if (config.approval) this.wireApprovals(bucket, render);
     this.inboundUnsubscribe = config.inboundUnsubscribe
-      ? this.buildInboundUnsubscribe(config.unsubscribeMailto, config.inboundUnsubscribe.ruleSet, stateful, environment)
+      ? this.buildInboundUnsubscribe(
+          config.unsubscribeMailto,
+          config.inboundUnsubscribe.ruleSet,
+          stateful,
+          environment,
+        )
       : undefined;
     const inbound = this.inboundUnsubscribe;
 
@@ -262,7 +286,9 @@ export class ServiceStack extends Stack {
       description: 'kawaraban: tick the dispatcher',
       schedule: events.Schedule.rate(Duration.minutes(1)),
       // A missed tick is harmless (the next one resumes from the cursor): drop stale ticks.
-      targets: [new targets.LambdaFunction(dispatch.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) })],
+      targets: [
+        new targets.LambdaFunction(dispatch.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
+      ],
     });
     dispatch.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(60) });
 
@@ -272,7 +298,9 @@ export class ServiceStack extends Stack {
         source: ['aws.ses'],
         detailType: sesEventDetailTypes,
         // The default bus carries every configuration set's events in the account: only ours.
-        detail: { mail: { tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] } } },
+        detail: {
+          mail: { tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] } },
+        },
       },
       targets: [
         new targets.LambdaFunction(sesEvents.fn, {
@@ -299,7 +327,10 @@ export class ServiceStack extends Stack {
       value: config.apiDomain ? `https://${config.apiDomain.name}` : this.httpApi.apiEndpoint,
       description: 'HTTP API (subscribe page at /)',
     });
-    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'base URL used in email links' });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      value: publicBaseUrl,
+      description: 'base URL used in email links',
+    });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'UploadHint', {
@@ -336,10 +367,16 @@ export class ServiceStack extends Stack {
     const table = stateful.subscribers.table;
     const byId = subscribersTable.indexes.find((i) => i.indexName === 'byId')!;
     fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${byId.indexName}`] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${byId.indexName}`],
+      }),
     );
     fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
     );
     // SES invokes with type Event: Lambda retries a failed run twice (the use case is
     // idempotent), then parks the event in the dead-letter queue, which alarms.
@@ -352,7 +389,9 @@ export class ServiceStack extends Stack {
       recipients: [mailbox],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
-      actions: [new sesActions.Lambda({ function: fn.fn, invocationType: sesActions.LambdaInvocationType.EVENT })],
+      actions: [
+        new sesActions.Lambda({ function: fn.fn, invocationType: sesActions.LambdaInvocationType.EVENT }),
+      ],
     });
 
     const mailDomain = mailbox.slice(mailbox.lastIndexOf('@') + 1);
@@ -414,7 +453,9 @@ export class ServiceStack extends Stack {
       });
     }
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
     const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -470,7 +511,7 @@ export class ServiceStack extends Stack {
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
-          'CDK\'s built-in BucketNotificationsHandler (deploy-time only, writes the S3 notification configuration); its role is created by aws-cdk-lib with the basic logging policy.',
+          "CDK's built-in BucketNotificationsHandler (deploy-time only, writes the S3 notification configuration); its role is created by aws-cdk-lib with the basic logging policy.",
       });
     }
   }

@@ -90,6 +90,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await ensureBucket(s3Client, env.UPLOAD_BUCKET!);
     s3Client.destroy();
 
+    // What the build does for the api function on AWS: the confirmation email rendered ahead
+    // (kept out of env.json, which the CLI reads).
+    const { renderConfirmationTemplates } = await import('../emails/render.ts');
+    const { loadConfig } = await import('../functions/core/config.ts');
+    process.env.KAWARABAN_CONFIRMATION_TEMPLATES = JSON.stringify(
+      await renderConfirmationTemplates(loadConfig()),
+    );
     // Handlers read their configuration at load, so they are imported only now.
     const [api, render, dispatch, sesEvents, inbound] = await Promise.all([
       import('../functions/api.ts'),
@@ -107,7 +114,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     return {
       env,
-      urls: { api: `http://localhost:${ports.api}`, inbox: `http://localhost:${ports.ses}`, s3: s3.url, dynamo: dynamo.url },
+      urls: {
+        api: `http://localhost:${ports.api}`,
+        inbox: `http://localhost:${ports.ses}`,
+        s3: s3.url,
+        dynamo: dynamo.url,
+      },
       ticker,
       simulator,
       async receiveMail(event) {

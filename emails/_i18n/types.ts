@@ -57,9 +57,9 @@ export interface EmailText {
   confirmation: {
     heading: string;
     intro: (newsletterName: string, senderName: string) => string;
+    /** The same sentence in the HTML and the text: the link opens a page whose button confirms. */
     action: string;
-    /** The plain-text part has no button: the link leads to a page with one. */
-    actionPlain: string;
+    /** The email's button opens that page; it does not confirm by itself. */
     button: string;
     fallback: string;
     expires: (hours: number) => string;

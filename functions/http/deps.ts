@@ -1,4 +1,7 @@
-/** The production dependencies of the HTTP API, built from the configuration once per cold start. */
+/**
+ * The production dependencies of the HTTP API, built from the configuration once per cold start,
+ * with the confirmation email rendered ahead (no React in this function).
+ */
 import { dynamo } from '../adapters/aws/dynamo.ts';
 import { secrets } from '../adapters/aws/secrets.ts';
 import { sesv2 } from '../adapters/aws/sesv2.ts';
@@ -7,6 +10,7 @@ import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { metrics } from '../adapters/metrics.ts';
 import { edgeOriginSecret, unsubscribeKeyring } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
+import type { ConfirmationTemplates } from '../../emails/confirmation-template.ts';
 import type { Config } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +19,7 @@ import { confirmationSender } from './confirmation-mail.ts';
 import type { AppDeps } from './context.ts';
 import { NEUTRAL_ANSWER_FLOOR_MS } from './routes/subscribe.ts';
 
-export function appDeps(config: Config): AppDeps {
+export function appDeps(config: Config, confirmation: ConfirmationTemplates): AppDeps {
   return {
     site: {
       newsletterName: config.newsletterName,
@@ -33,6 +37,7 @@ export function appDeps(config: Config): AppDeps {
     sendConfirmation: confirmationSender(
       sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet }),
       config,
+      confirmation,
     ),
     unsubscribeKeys: unsubscribeKeyring(config, secrets),
     ...(config.edgeOriginSecret ? { edgeOriginSecret: edgeOriginSecret(config.edgeOriginSecret, config, secrets) } : {}),
