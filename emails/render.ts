@@ -3,8 +3,9 @@
  *
  * - A report is rendered once, with `unsubscribeUrl(publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER)`
  *   in both parts; the dispatcher swaps the placeholder per recipient with `replaceAll`.
- * - Subject: `【newsletter name】title` (ja) / `[newsletter name] title` (en), so the list is
- *   recognisable in a crowded corporate inbox; a proof gets `【校正刷り】` / `[PROOF]` in front.
+ * - Subject: `【short name】title` (ja) / `[short name] title` (en), or the configured prefix
+ *   (emails/subject.ts), so the list is recognisable in a crowded inbox and the title still fits a
+ *   phone's line; a proof gets `【校正刷り】` / `[PROOF]` in front.
  * - HTML comes from React Email; the plain text comes from a dedicated renderer over the same
  *   data (emails/_text/), which reads better than an HTML-to-text conversion and costs less.
  * - This file is .ts (the contract's path), so it builds elements with createElement, not JSX.
@@ -42,12 +43,12 @@ export async function renderReportEmail(
   report: Report,
   ctx: NewsletterContext,
   locale: Locale,
-  opts: { proof?: boolean } = {},
+  opts: { proof?: boolean; issueNumber?: number } = {},
 ): Promise<RenderedEmail> {
   const t = emailText(locale);
   const proof = opts.proof ?? false;
   return {
-    subject: reportSubject(ctx.newsletterName, report.title, locale, { proof }),
+    subject: reportSubject(ctx, report.title, locale, { proof, issueNumber: opts.issueNumber }),
     html: unwrapOutlookComments(await render(createElement(ReportEmail, { report, ctx, locale, proof }))),
     text: reportText(report, ctx, t, proof),
   };

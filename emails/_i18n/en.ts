@@ -42,7 +42,8 @@ export const en: EmailText = {
   outlookFontFamily: "'Segoe UI',Arial,sans-serif",
 
   subject: {
-    report: (name, title) => `[${name}] ${title}`,
+    prefix: (name) => `[${name}]`,
+    report: (prefix, title) => (prefix.endsWith('】') ? `${prefix}${title}` : `${prefix} ${title}`),
     proof: (subject) => `[PROOF] ${subject}`,
     confirmation: (name) => `[${name}] Please confirm your subscription`,
   },

@@ -32,7 +32,9 @@ export const ja: EmailText = {
   outlookFontFamily: "Meiryo,'Yu Gothic',sans-serif",
 
   subject: {
-    report: (name, title) => `【${name}】${title}`,
+    prefix: (name) => `【${name}】`,
+    // 【…】 brackets itself; anything else gets a space.
+    report: (prefix, title) => (prefix.endsWith('】') ? `${prefix}${title}` : `${prefix} ${title}`),
     proof: (subject) => `【校正刷り】${subject}`,
     confirmation: (name) => `【${name}】購読登録の確認`,
   },

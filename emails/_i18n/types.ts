@@ -15,7 +15,10 @@ export interface EmailText {
   outlookFontFamily: string;
 
   subject: {
-    report: (newsletterName: string, title: string) => string;
+    /** The default subject prefix around the short name: 【かわら版】 / [Kawaraban]. */
+    prefix: (shortName: string) => string;
+    /** Prefix and title, as the language writes them together. */
+    report: (prefix: string, title: string) => string;
     proof: (subject: string) => string;
     confirmation: (newsletterName: string) => string;
   };

@@ -29,6 +29,10 @@ const envSchema = z.object({
   REPORTS_TABLE: text(),
   UPLOAD_BUCKET: text(),
   NEWSLETTER_NAME: text(),
+  /** The name readers know it by, for the subject line (default: the newsletter name up to its first space). */
+  NEWSLETTER_SHORT_NAME: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
+  /** The whole subject prefix, `{number}` standing for the issue number (default 【short name】 / [short name]). */
+  SUBJECT_PREFIX: z.optional(z.string().check(z.minLength(1), z.maxLength(30))),
   /** "表示名 <news@example.jp>" or a bare address, a verified SES identity. */
   FROM_ADDRESS: text(3),
   /** Public base URL of the HTTP API, no trailing slash: links in emails point here. */
@@ -94,6 +98,10 @@ export interface Config {
   tables: { subscribers: string; reports: string };
   bucket: string;
   newsletterName: string;
+  /** For the subject line: what a phone's inbox line has room for. */
+  shortName: string;
+  /** A configured subject prefix (may hold `{number}`), or undefined for the language's default around shortName. */
+  subjectPrefix: string | undefined;
   from: string;
   publicBaseUrl: string;
   unsubscribeMailto: string;
@@ -134,6 +142,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tables: { subscribers: e.SUBSCRIBERS_TABLE, reports: e.REPORTS_TABLE },
     bucket: e.UPLOAD_BUCKET,
     newsletterName: e.NEWSLETTER_NAME,
+    shortName: e.NEWSLETTER_SHORT_NAME ?? defaultShortName(e.NEWSLETTER_NAME),
+    subjectPrefix: e.SUBJECT_PREFIX,
     from: e.FROM_ADDRESS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     unsubscribeMailto: e.UNSUBSCRIBE_MAILTO,
@@ -164,4 +174,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultLocale: e.DEFAULT_LOCALE,
     approvalRequired: e.APPROVAL_REQUIRED === 'true',
   };
+}
+
+/** 'かわら版 セキュリティレポート' → 'かわら版': the first word, which is what readers call it. */
+export function defaultShortName(newsletterName: string): string {
+  return newsletterName.trim().split(/[\s\u3000]+/)[0] || newsletterName;
 }
