@@ -32,7 +32,7 @@ export function ConfirmationEmail({ confirmUrl, locale, ctx, expiresInHours }: C
       fontFamily={t.fontFamily}
       outlookFontFamily={t.outlookFontFamily}
     >
-      <Band style={s.headerBand} className={s.cls.pad}>
+      <Band style={s.headerBand} className={`${s.cls.pad} ${s.cls.head}`}>
         <Text style={s.headerName}>{ctx.newsletterName}</Text>
       </Band>
       <Band style={s.textCell(t)} className={s.cls.pad}>
@@ -42,12 +42,14 @@ export function ConfirmationEmail({ confirmUrl, locale, ctx, expiresInHours }: C
         <Text style={text}>{c.intro(ctx.newsletterName, ctx.sender.name)}</Text>
         <Text style={text}>{c.action}</Text>
         <Band style={{ padding: '8px 0 24px', textAlign: 'center' }}>
-          <Button href={confirmUrl} style={s.button}>
+          <Button href={confirmUrl} style={s.button} className={s.cls.button}>
             {c.button}
           </Button>
         </Band>
-        <Text style={{ ...text, ...s.small }}>{c.fallback}</Text>
-        <Text style={{ ...text, ...s.small, marginBottom: '16px' }}>
+        <Text style={{ ...text, ...s.small }} className={s.cls.muted}>
+          {c.fallback}
+        </Text>
+        <Text style={{ ...text, ...s.small, marginBottom: '16px' }} className={s.cls.muted}>
           <Link href={confirmUrl} style={s.urlLink}>
             {confirmUrl}
           </Link>

@@ -47,7 +47,7 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
       outlookFontFamily={contentText.outlookFontFamily}
     >
       {/* One column: on a phone, name and date side by side each wrap mid-word. */}
-      <Band style={s.headerBand} className={s.cls.pad}>
+      <Band style={s.headerBand} className={`${s.cls.pad} ${s.cls.head}`}>
         <Text style={s.headerName}>{ctx.newsletterName}</Text>
         <Text style={s.headerDate}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
       </Band>
@@ -71,7 +71,9 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
             {report.topics.map((topic, i) => (
               <Fragment key={i}>
                 <Heading as="h3" style={{ ...text, ...s.h3 }}>
-                  <span style={{ ...s.muted, fontWeight: 400 }}>{t.date(topic.date)}</span>
+                  <span style={{ ...s.muted, fontWeight: 400 }} className={s.cls.muted}>
+                    {t.date(topic.date)}
+                  </span>
                   {t.report.topicSeparator}
                   {topic.title}
                 </Heading>
@@ -93,13 +95,20 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
             <ol style={{ ...text, ...s.list }}>
               {report.references.map((ref, i) => (
                 <li key={i} style={{ ...s.listItem, marginBottom: '12px' }}>
-                  <span style={s.muted}>{t.report.referenceMeta(ref.source, t.date(ref.date))}</span>
+                  <span style={s.muted} className={s.cls.muted}>
+                    {t.report.referenceMeta(ref.source, t.date(ref.date))}
+                  </span>
                   <br />
                   <Link href={ref.url} style={s.link}>
                     {ref.title}
                   </Link>
                   <br />
-                  <span style={{ ...s.muted, fontSize: '13px', lineHeight: '22px', wordBreak: 'break-all' }}>{ref.url}</span>
+                  <span
+                    style={{ ...s.muted, fontSize: '13px', lineHeight: '22px', wordBreak: 'break-all' }}
+                    className={s.cls.muted}
+                  >
+                    {ref.url}
+                  </span>
                 </li>
               ))}
             </ol>
@@ -107,12 +116,22 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
         ) : null}
 
         {report.notes?.length ? (
-          <table role="presentation" width="100%" cellPadding={0} cellSpacing={0} border={0} style={{ margin: '20px 0 16px' }}>
+          <table
+            role="presentation"
+            width="100%"
+            cellPadding={0}
+            cellSpacing={0}
+            border={0}
+            style={{ margin: '20px 0 16px' }}
+          >
             <tbody>
               {report.notes.map((note, i) => (
                 <tr key={i}>
-                  <td style={{ ...s.small, ...s.noteCell, ...s.noteMark }}>{`${t.report.notePrefix} `}</td>
-                  <td style={{ ...s.small, ...s.noteCell }}>
+                  <td
+                    style={{ ...s.small, ...s.noteCell, ...s.noteMark }}
+                    className={s.cls.muted}
+                  >{`${t.report.notePrefix} `}</td>
+                  <td style={{ ...s.small, ...s.noteCell }} className={s.cls.muted}>
                     <RichText text={note} />
                   </td>
                 </tr>
@@ -122,11 +141,19 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
         ) : null}
       </Band>
 
-      <SenderFooter t={t} sender={ctx.sender} newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }} />
+      <SenderFooter
+        t={t}
+        sender={ctx.sender}
+        newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }}
+      />
     </EmailLayout>
   );
 }
 
-ReportEmail.PreviewProps = { report: previewReport, ctx: previewContext, locale: 'ja' } satisfies ReportEmailProps;
+ReportEmail.PreviewProps = {
+  report: previewReport,
+  ctx: previewContext,
+  locale: 'ja',
+} satisfies ReportEmailProps;
 
 export default ReportEmail;

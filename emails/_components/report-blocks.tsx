@@ -33,7 +33,7 @@ export function ReportBlockView({ block, text }: { block: ReportBlock; text: CSS
     case 'quote':
       return (
         <Band style={{ paddingBottom: '16px' }}>
-          <Band style={s.quoteCell}>
+          <Band style={s.quoteCell} className={s.cls.quote}>
             <blockquote style={{ ...text, margin: 0 }}>
               <RichText text={block.text} />
             </blockquote>

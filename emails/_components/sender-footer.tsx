@@ -19,7 +19,7 @@ export function SenderFooter(props: {
 }) {
   const { t, sender, newsletter } = props;
   return (
-    <Band style={s.footer} className={s.cls.pad}>
+    <Band style={s.footer} className={`${s.cls.pad} ${s.cls.foot}`}>
       {newsletter ? (
         <>
           <Text style={s.small}>{t.footer.reason(newsletter.name)}</Text>

@@ -150,7 +150,7 @@ describe('renderReportEmail — the sample report in Japanese', () => {
   it('hangs each ※ note under its text: the mark in a cell of its own', () => {
     for (const note of report.notes!)
       expect(mail.html).toMatch(
-        new RegExp(`<td style="[^"]*">※ </td><td style="[^"]*">${escapeRe(note)}</td>`),
+        new RegExp(`<td style="[^"]*"[^>]*>※ </td><td style="[^"]*"[^>]*>${escapeRe(note)}</td>`),
       );
   });
 
