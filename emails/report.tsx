@@ -11,7 +11,9 @@ import { Band } from './_components/band.tsx';
 import { EmailLayout } from './_components/layout.tsx';
 import { ProofBanner } from './_components/proof-banner.tsx';
 import { ReportBlockView } from './_components/report-blocks.tsx';
+import { KeepWords, Phrased } from './_components/phrased.tsx';
 import { RichText } from './_components/rich-text.tsx';
+import { keepWords } from './phrases.ts';
 import { SenderFooter } from './_components/sender-footer.tsx';
 import * as s from './_components/styles.ts';
 import { emailText } from './_i18n/index.ts';
@@ -39,114 +41,116 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
   const unsubscribe = unsubscribeUrl(ctx.publicBaseUrl, UNSUBSCRIBE_TOKEN_PLACEHOLDER);
 
   return (
-    <EmailLayout
-      lang={locale}
-      title={report.title}
-      preview={report.summary}
-      fontFamily={t.fontFamily}
-      outlookFontFamily={contentText.outlookFontFamily}
-    >
-      {/* One column: on a phone, name and date side by side each wrap mid-word. */}
-      <Band style={s.headerBand} className={`${s.cls.pad} ${s.cls.head}`}>
-        <Text style={s.headerName}>{ctx.newsletterName}</Text>
-        <Text style={s.headerDate}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
-      </Band>
+    <KeepWords.Provider value={keepWords(ctx.newsletterName, ctx.shortName, ctx.sender.name)}>
+      <EmailLayout
+        lang={locale}
+        title={report.title}
+        preview={report.summary}
+        fontFamily={t.fontFamily}
+        outlookFontFamily={contentText.outlookFontFamily}
+      >
+        {/* One column: on a phone, name and date side by side each wrap mid-word. */}
+        <Band style={s.headerBand} className={`${s.cls.pad} ${s.cls.head}`}>
+          <Text style={s.headerName}>{ctx.newsletterName}</Text>
+          <Text style={s.headerDate}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
+        </Band>
 
-      {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} /> : null}
+        {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} /> : null}
 
-      <Band style={s.textCell(contentText)} className={s.cls.pad} lang={lang}>
-        <Heading as="h1" style={{ ...text, ...s.h1 }}>
-          {report.title}
-        </Heading>
+        <Band style={s.textCell(contentText)} className={s.cls.pad} lang={lang}>
+          <Heading as="h1" style={{ ...text, ...s.h1 }}>
+            <Phrased text={report.title} />
+          </Heading>
 
-        {report.body.map((block, i) => (
-          <ReportBlockView key={i} block={block} text={text} />
-        ))}
+          {report.body.map((block, i) => (
+            <ReportBlockView key={i} block={block} text={text} />
+          ))}
 
-        {report.topics?.length ? (
-          <>
-            <Heading as="h2" style={{ ...text, ...s.h2 }}>
-              {t.report.topics}
-            </Heading>
-            {report.topics.map((topic, i) => (
-              <Fragment key={i}>
-                <Heading as="h3" style={{ ...text, ...s.h3 }}>
-                  <span style={{ ...s.muted, fontWeight: 400 }} className={s.cls.muted}>
-                    {t.date(topic.date)}
-                  </span>
-                  {t.report.topicSeparator}
-                  {topic.title}
-                </Heading>
-                {topic.detail ? (
-                  <Text style={{ ...text, margin: '0 0 12px' }}>
-                    <RichText text={topic.detail} />
-                  </Text>
-                ) : null}
-              </Fragment>
-            ))}
-          </>
-        ) : null}
-
-        {report.references?.length ? (
-          <>
-            <Heading as="h2" style={{ ...text, ...s.h2 }}>
-              {t.report.references}
-            </Heading>
-            <ol style={{ ...text, ...s.list }}>
-              {report.references.map((ref, i) => (
-                <li key={i} style={{ ...s.listItem, marginBottom: '12px' }}>
-                  <span style={s.muted} className={s.cls.muted}>
-                    {t.report.referenceMeta(ref.source, t.date(ref.date))}
-                  </span>
-                  <br />
-                  <Link href={ref.url} style={s.link}>
-                    {ref.title}
-                  </Link>
-                  <br />
-                  <span
-                    style={{ ...s.muted, fontSize: '13px', lineHeight: '22px', wordBreak: 'break-all' }}
-                    className={s.cls.muted}
-                  >
-                    {ref.url}
-                  </span>
-                </li>
+          {report.topics?.length ? (
+            <>
+              <Heading as="h2" style={{ ...text, ...s.h2 }}>
+                {t.report.topics}
+              </Heading>
+              {report.topics.map((topic, i) => (
+                <Fragment key={i}>
+                  <Heading as="h3" style={{ ...text, ...s.h3 }}>
+                    <span style={{ ...s.muted, fontWeight: 400 }} className={s.cls.muted}>
+                      {t.date(topic.date)}
+                    </span>
+                    {t.report.topicSeparator}
+                    <Phrased text={topic.title} />
+                  </Heading>
+                  {topic.detail ? (
+                    <Text style={{ ...text, margin: '0 0 12px' }}>
+                      <RichText text={topic.detail} />
+                    </Text>
+                  ) : null}
+                </Fragment>
               ))}
-            </ol>
-          </>
-        ) : null}
+            </>
+          ) : null}
 
-        {report.notes?.length ? (
-          <table
-            role="presentation"
-            width="100%"
-            cellPadding={0}
-            cellSpacing={0}
-            border={0}
-            style={{ margin: '20px 0 16px' }}
-          >
-            <tbody>
-              {report.notes.map((note, i) => (
-                <tr key={i}>
-                  <td
-                    style={{ ...s.small, ...s.noteCell, ...s.noteMark }}
-                    className={s.cls.muted}
-                  >{`${t.report.notePrefix} `}</td>
-                  <td style={{ ...s.small, ...s.noteCell }} className={s.cls.muted}>
-                    <RichText text={note} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-      </Band>
+          {report.references?.length ? (
+            <>
+              <Heading as="h2" style={{ ...text, ...s.h2 }}>
+                {t.report.references}
+              </Heading>
+              <ol style={{ ...text, ...s.list }}>
+                {report.references.map((ref, i) => (
+                  <li key={i} style={{ ...s.listItem, marginBottom: '12px' }}>
+                    <span style={s.muted} className={s.cls.muted}>
+                      <Phrased text={t.report.referenceMeta(ref.source, t.date(ref.date))} />
+                    </span>
+                    <br />
+                    <Link href={ref.url} style={s.link}>
+                      <Phrased text={ref.title} />
+                    </Link>
+                    <br />
+                    <span
+                      style={{ ...s.muted, fontSize: '13px', lineHeight: '22px', wordBreak: 'break-all' }}
+                      className={s.cls.muted}
+                    >
+                      {ref.url}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : null}
 
-      <SenderFooter
-        t={t}
-        sender={ctx.sender}
-        newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }}
-      />
-    </EmailLayout>
+          {report.notes?.length ? (
+            <table
+              role="presentation"
+              width="100%"
+              cellPadding={0}
+              cellSpacing={0}
+              border={0}
+              style={{ margin: '20px 0 16px' }}
+            >
+              <tbody>
+                {report.notes.map((note, i) => (
+                  <tr key={i}>
+                    <td
+                      style={{ ...s.small, ...s.noteCell, ...s.noteMark }}
+                      className={s.cls.muted}
+                    >{`${t.report.notePrefix} `}</td>
+                    <td style={{ ...s.small, ...s.noteCell }} className={s.cls.muted}>
+                      <RichText text={note} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </Band>
+
+        <SenderFooter
+          t={t}
+          sender={ctx.sender}
+          newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }}
+        />
+      </EmailLayout>
+    </KeepWords.Provider>
   );
 }
 

@@ -123,8 +123,19 @@ export function baseText(lang: { bodyLineHeight: string }): CSSProperties {
 
 /** A content cell: padding, and the font its text inherits. */
 export function textCell(lang: { fontFamily: string }): CSSProperties {
-  return { ...content, fontFamily: lang.fontFamily };
+  return { ...content, fontFamily: lang.fontFamily, ...phraseWrap };
 }
+
+/**
+ * Lines break only at the <wbr> between phrases (components/phrased.tsx) and at spaces; anything
+ * longer than the line (a URL, a long identifier) may still break anywhere rather than widen a phone.
+ * `word-wrap` is the older name some clients know.
+ */
+export const phraseWrap: CSSProperties = {
+  wordBreak: 'keep-all',
+  overflowWrap: 'anywhere',
+  wordWrap: 'break-word',
+};
 
 export const page: CSSProperties = { backgroundColor: colors.page, margin: 0, padding: '24px 0' };
 export const container: CSSProperties = {
@@ -194,7 +205,7 @@ export const small: CSSProperties = {
   margin: '0 0 6px',
 };
 export const muted: CSSProperties = { color: colors.muted };
-export const footer: CSSProperties = { backgroundColor: colors.page, padding: '20px 32px' };
+export const footer: CSSProperties = { backgroundColor: colors.page, padding: '20px 32px', ...phraseWrap };
 /** 特定電子メール法: the way out must be easy to find — larger and bolder than the small print around it. */
 export const unsubscribeLink: CSSProperties = { ...link, fontSize: '15px', fontWeight: 700 };
 

@@ -4,6 +4,7 @@
  * inline content is the stylesheet, allowed by its hash.
  */
 import { createHash } from 'node:crypto';
+import { keepWords, phrases } from '../../emails/phrases.ts';
 import type { Locale } from '../core/subscriber.ts';
 
 const ESCAPES: Record<string, string> = {
@@ -89,7 +90,7 @@ const CSS = `
 :root{color-scheme:light dark;${vars(PALETTE)}}
 @media (prefers-color-scheme:dark){:root{${vars(DARK_PALETTE)}}}
 *{box-sizing:border-box}
-html{font-family:${JA_FONTS},system-ui,sans-serif;line-height:1.7;line-break:strict;overflow-wrap:break-word;color:${c.text};background:${c.background}}
+html{font-family:${JA_FONTS},system-ui,sans-serif;line-height:1.7;line-break:strict;word-break:keep-all;overflow-wrap:anywhere;color:${c.text};background:${c.background}}
 html:lang(en){font-family:${LATIN_FONTS},${JA_FONTS},sans-serif;line-height:1.55}
 html:lang(en) :lang(ja){font-family:${JA_FONTS},system-ui,sans-serif;word-break:auto-phrase}
 body{margin:0;padding:1.5rem 1rem}
@@ -156,7 +157,20 @@ export interface PageShell {
   body: Html;
 }
 
+/**
+ * A <wbr> between the Japanese phrases of every text run (BudouX, emails/phrases.ts): with
+ * `word-break: keep-all` lines then break between phrases, never inside a word or a date; the page's
+ * own names stay whole. Tags and attribute values are left as they are.
+ */
+export function withPhraseBreaks(markup: string, keep: readonly string[]): string {
+  return markup
+    .split(/(<[^>]*>)/)
+    .map((part) => (part === '' || part.startsWith('<') ? part : phrases(part, keep).join('<wbr>')))
+    .join('');
+}
+
 export function pageDocument(p: PageShell): string {
+  const keep = keepWords(p.brand);
   return html`<!doctype html>
 <html lang="${p.locale}">
 <head>
@@ -167,12 +181,17 @@ ${p.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">\
 <style>${new Html(CSS)}</style>
 </head>
 <body>
-<main>
+${new Html(
+  withPhraseBreaks(
+    html`<main>
 ${p.switchLink ? html`<p class="lang"><a href="${p.switchLink.href}" hreflang="${p.switchLink.hreflang}" lang="${p.switchLink.hreflang}">${p.switchLink.label}</a></p>\n` : ''}<p class="brand"${p.brandLang ? html` lang="${p.brandLang}"` : ''}>${p.brand}</p>
 <h1>${p.title}</h1>
 ${p.body}
 </main>
-<footer>${p.footer}</footer>
+<footer>${p.footer}</footer>`.value,
+    keep,
+  ),
+)}
 </body>
 </html>
 `.value;

@@ -30,7 +30,7 @@ const url = 'https://news.example.jp/confirm?token=Zm9vYmFyYmF6cXV4MTIzNDU2';
 /** The reader-visible text of an HTML part, one string (tags dropped, the usual entities decoded). */
 const visible = (html: string) =>
   html
-    .replace(/<!-- -->/g, '')
+    .replace(/<!-- -->|<wbr\/>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&quot;/g, '"')
     .replace(/&#x27;/g, "'")
