@@ -49,8 +49,10 @@ export async function renderReportEmail(
   const proof = opts.proof ?? false;
   return {
     subject: reportSubject(ctx, report.title, locale, { proof, issueNumber: opts.issueNumber }),
-    html: unwrapOutlookComments(await render(createElement(ReportEmail, { report, ctx, locale, proof }))),
-    text: reportText(report, ctx, t, proof),
+    html: unwrapOutlookComments(
+      await render(createElement(ReportEmail, { report, ctx, locale, proof, issueNumber: opts.issueNumber })),
+    ),
+    text: reportText(report, ctx, t, proof, undefined, opts.issueNumber),
   };
 }
 

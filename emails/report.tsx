@@ -14,6 +14,7 @@ import { ReportBlockView } from './_components/report-blocks.tsx';
 import { KeepWords, Phrased } from './_components/phrased.tsx';
 import { RichText } from './_components/rich-text.tsx';
 import { keepWords } from './phrases.ts';
+import { issueLine } from './_text/report-text.ts';
 import { SenderFooter } from './_components/sender-footer.tsx';
 import * as s from './_components/styles.ts';
 import { emailText } from './_i18n/index.ts';
@@ -25,6 +26,8 @@ export interface ReportEmailProps {
   ctx: NewsletterContext;
   locale: Locale;
   proof?: boolean;
+  /** 第N号, once the report is scheduled (a proof of a draft has none). */
+  issueNumber?: number | undefined;
 }
 
 /** Kana in the report means Japanese content, whatever the reader's locale for the chrome. */
@@ -32,7 +35,7 @@ function contentLang(report: Report): string | undefined {
   return /[\u3040-\u30ff]/.test(report.title + JSON.stringify(report.body.slice(0, 3))) ? 'ja' : undefined;
 }
 
-export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailProps) {
+export function ReportEmail({ report, ctx, locale, proof = false, issueNumber }: ReportEmailProps) {
   const t = emailText(locale);
   const lang = contentLang(report);
   // Japanese content under English chrome still gets Japanese fonts.
@@ -52,7 +55,7 @@ export function ReportEmail({ report, ctx, locale, proof = false }: ReportEmailP
         {/* One column: on a phone, name and date side by side each wrap mid-word. */}
         <Band style={s.headerBand} className={`${s.cls.pad} ${s.cls.head}`}>
           <Text style={s.headerName}>{ctx.newsletterName}</Text>
-          <Text style={s.headerDate}>{`${t.report.issuedOn}: ${t.date(report.issuedOn)}`}</Text>
+          <Text style={s.headerDate}>{issueLine(t, report.issuedOn, issueNumber)}</Text>
         </Band>
 
         {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} /> : null}

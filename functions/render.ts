@@ -9,6 +9,7 @@ import { dynamo } from './adapters/aws/dynamo.ts';
 import { s3 } from './adapters/aws/s3.ts';
 import { sesv2 } from './adapters/aws/sesv2.ts';
 import { dynamoAudience } from './adapters/dynamo-audience.ts';
+import { dynamoIssueNumbers } from './adapters/dynamo-issue-numbers.ts';
 import { dynamoReportStore, dynamoUploadReceipts } from './adapters/dynamo-report-store.ts';
 import { editorNotifier, newsletterContext } from './adapters/editor-notifier.ts';
 import { logger } from './adapters/logger.ts';
@@ -34,6 +35,7 @@ const deps: AcceptDeps = {
     placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER,
     render: (report, locale, opts) => renderReportEmail(report, ctx, locale, opts),
   },
+  issueNumbers: dynamoIssueNumbers(dynamo, config.tables.reports),
   notifier: editorNotifier(mailer, config),
   mailer,
   editors: config.editors,

@@ -50,6 +50,7 @@ export const en: EmailText = {
 
   report: {
     issuedOn: 'Issued',
+    issueNumber: (n) => `No. ${n}`,
     proofBanner: 'PROOF',
     proofDetail: 'A proof for the editors. It has not been sent to subscribers.',
     topics: 'Cyber attacks observed',

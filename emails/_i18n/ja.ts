@@ -41,6 +41,7 @@ export const ja: EmailText = {
 
   report: {
     issuedOn: '配信日',
+    issueNumber: (n) => `第${n}号`,
     proofBanner: '校正刷り（PROOF）',
     proofDetail: '編集者確認用の試し刷りです。購読者には送信されていません。',
     topics: '【確認されたサイバー攻撃トピック】',

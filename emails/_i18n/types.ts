@@ -25,6 +25,8 @@ export interface EmailText {
 
   report: {
     issuedOn: string;
+    /** 第12号 / No. 12 */
+    issueNumber: (n: number) => string;
     proofBanner: string;
     proofDetail: string;
     topics: string;

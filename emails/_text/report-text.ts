@@ -28,6 +28,7 @@ export function reportText(
   t: EmailText,
   proof: boolean,
   width = TEXT_WIDTH,
+  issueNumber?: number,
 ): string {
   const keep = keepWords(ctx.newsletterName, ctx.shortName, ctx.sender.name);
   /** URLs on their own lines, then wrapped to fit after a prefix `lead` columns wide. */
@@ -36,7 +37,7 @@ export function reportText(
   const para = (...lines: string[]) => out.push(lines.join('\n'));
 
   if (proof) para(t.plain.proof);
-  para(ctx.newsletterName, `${t.report.issuedOn}: ${t.date(report.issuedOn)}`, RULE);
+  para(ctx.newsletterName, issueLine(t, report.issuedOn, issueNumber), RULE);
   para(own(report.title));
   for (const block of report.body) para(blockText(block, t, own));
 
@@ -89,4 +90,10 @@ function blockText(block: ReportBlock, t: EmailText, own: (text: string, lead?: 
     case 'quote':
       return indent(own(block.text, columns(t.plain.quote)), t.plain.quote);
   }
+}
+
+/** 第12号　配信日: 2020年9月18日 — the number first, as readers cite it. */
+export function issueLine(t: EmailText, issuedOn: string, issueNumber: number | undefined): string {
+  const date = `${t.report.issuedOn}: ${t.date(issuedOn)}`;
+  return issueNumber === undefined ? date : `${t.report.issueNumber(issueNumber)}　${date}`;
 }

@@ -62,7 +62,15 @@ export interface ReportCounts {
   failed: number;
 }
 
-export const COUNT_NAMES = ['audience', 'sent', 'delivered', 'bounced', 'softBounced', 'complained', 'failed'] as const;
+export const COUNT_NAMES = [
+  'audience',
+  'sent',
+  'delivered',
+  'bounced',
+  'softBounced',
+  'complained',
+  'failed',
+] as const;
 export type CountName = (typeof COUNT_NAMES)[number];
 
 export const zeroCounts = (): ReportCounts => ({
@@ -91,6 +99,12 @@ export interface ReportRecord {
   status: ReportStatus;
   title: string;
   issuedOn: string;
+  /**
+   * 第N号: given when the report is first scheduled and kept by every re-upload before sending (and by a
+   * rejected one in between). Never reused: a report canceled before sending keeps it, so its number
+   * is a gap in the archive rather than a second report under the same number.
+   */
+  issueNumber?: number;
   /** UTC ISO 8601 (`Date#toISOString`), so the byStatus index sorts it as time. */
   sendAt?: string;
   contentHash?: string;

@@ -350,6 +350,7 @@ describe('render: races', () => {
         reports: racing,
         audience: dynamoAudience(doc, stack.config.tables.subscribers),
         renderer: { placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER, render: (r, l, o) => renderReportEmail(r, newsletterContext(stack.config), l, o) },
+        issueNumbers: { next: async () => 999 },
         notifier: editorNotifier(mailer, stack.config),
         mailer,
         editors: stack.config.editors,

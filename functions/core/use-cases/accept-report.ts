@@ -8,7 +8,8 @@
  *    sent is never touched), and the editors get every `path: reason`. Nothing is sent.
  * 4. A draft → render it as a proof and mail it to the editors only; nothing is recorded.
  * 5. A report → unless it can have reached a reader (SENDING, PAUSED, SENT, or
- *    CANCELED after sending began), render it once per locale, store the
+ *    CANCELED after sending began), give it an issue number unless it has one (第N号, kept across
+ *    re-uploads), render it once per locale with that number, store the
  *    output at rendered/<id>/<contentHash>.json, record it SCHEDULED (replacing an unsent
  *    version) — or, with two-person approval on, AWAITING_APPROVAL with who uploaded it, which
  *    the dispatcher never picks up (approve-report.ts moves it on) — and tell the editors when
@@ -28,7 +29,14 @@ import {
 } from '../report.ts';
 import type { Locale } from '../subscriber.ts';
 import { uploadMessages } from '../upload-messages.ts';
-import type { Audience, EditorNotifier, ReportRenderer, ReportStore, UploadReceipts } from './sending-ports.ts';
+import type {
+  Audience,
+  EditorNotifier,
+  IssueNumbers,
+  ReportRenderer,
+  ReportStore,
+  UploadReceipts,
+} from './sending-ports.ts';
 
 /** Stands in for the unsubscribe token in a proof: not a token, so the unsubscribe page refuses it. */
 export const PROOF_TOKEN = 'proof';
@@ -50,6 +58,7 @@ export interface AcceptDeps {
   reports: ReportStore;
   audience: Pick<Audience, 'countConfirmed'>;
   renderer: ReportRenderer;
+  issueNumbers: IssueNumbers;
   notifier: EditorNotifier;
   mailer: Mailer;
   editors: string[];
@@ -65,7 +74,14 @@ export type AcceptOutcome =
   | { kind: 'ignored'; key: string; reason: string }
   | { kind: 'duplicate'; key: string }
   | { kind: 'rejected'; key: string; reportId: string | null; issues: number; recorded: boolean }
-  | { kind: 'scheduled'; key: string; reportId: string; sendAt: string; contentHash: string; audience: number }
+  | {
+      kind: 'scheduled';
+      key: string;
+      reportId: string;
+      sendAt: string;
+      contentHash: string;
+      audience: number;
+    }
   | { kind: 'proof'; key: string; reportId: string; editors: number };
 
 const UPLOAD_KEY = /^(reports|drafts)\/(.+)\.json$/;
@@ -95,7 +111,8 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   try {
     text = await deps.blobs.getText(key);
   } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchKey') return { kind: 'ignored', key, reason: 'deleted before it was read' };
+    if ((err as { name?: string }).name === 'NoSuchKey')
+      return { kind: 'ignored', key, reason: 'deleted before it was read' };
     throw err;
   }
   const contentHash = sha256(text);
@@ -104,7 +121,8 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   if (fileName.includes('/')) issues.push({ path: '$', message: msg.nested(prefix) });
   else if (!fileId) issues.push({ path: '$', message: msg.badFileName(`${fileName}.json`) });
   if (parsed.ok) {
-    if (fileId && parsed.report.id !== fileId) issues.push({ path: '$.id', message: msg.idMismatch(parsed.report.id, `${fileName}.json`) });
+    if (fileId && parsed.report.id !== fileId)
+      issues.push({ path: '$.id', message: msg.idMismatch(parsed.report.id, `${fileName}.json`) });
   } else {
     issues.push(...parsed.issues);
   }
@@ -123,7 +141,13 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
     const unlink = (s: string) => s.replaceAll(deps.renderer.placeholder, PROOF_TOKEN);
     await Promise.all(
       deps.editors.map((to) =>
-        deps.mailer.send({ to, subject: proof.subject, html: unlink(proof.html), text: unlink(proof.text), tags: { kind: 'editor' } }),
+        deps.mailer.send({
+          to,
+          subject: proof.subject,
+          html: unlink(proof.html),
+          text: unlink(proof.text),
+          tags: { kind: 'editor' },
+        }),
       ),
     );
     return done({ kind: 'proof', key, reportId: report.id, editors: deps.editors.length });
@@ -131,14 +155,17 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
 
   // 5. A report to send.
   const existing = await deps.reports.get(report.id);
-  if (existing && !isReplaceable(existing)) return done(await refuseReplacement(deps, key, report.id, existing));
+  if (existing && !isReplaceable(existing))
+    return done(await refuseReplacement(deps, key, report.id, existing));
+  // A number lost to a refused write below is a gap, never a duplicate.
+  const issueNumber = existing?.issueNumber ?? (await deps.issueNumbers.next());
   const rendered: RenderedReport = {
     reportId: report.id,
     contentHash,
     placeholder: deps.renderer.placeholder,
     locales: {
-      ja: await deps.renderer.render(report, 'ja'),
-      en: await deps.renderer.render(report, 'en'),
+      ja: await deps.renderer.render(report, 'ja', { issueNumber }),
+      en: await deps.renderer.render(report, 'en', { issueNumber }),
     },
   };
   const outputKey = renderedKey(report.id, contentHash);
@@ -152,6 +179,7 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
     ...(obj.principal ? { uploadedBy: obj.principal } : {}),
     title: report.title,
     issuedOn: report.issuedOn,
+    issueNumber,
     sendAt,
     contentHash,
     sourceKey: key,
@@ -174,7 +202,13 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   return done({ kind: 'scheduled', key, reportId: report.id, sendAt, contentHash, audience });
 }
 
-async function recordRejected(deps: AcceptDeps, reportId: string, key: string, contentHash: string, issues: ReportIssue[]) {
+async function recordRejected(
+  deps: AcceptDeps,
+  reportId: string,
+  key: string,
+  contentHash: string,
+  issues: ReportIssue[],
+) {
   const now = deps.clock.now().toISOString();
   const existing = await deps.reports.get(reportId);
   const put = await deps.reports.replace({
@@ -182,6 +216,8 @@ async function recordRejected(deps: AcceptDeps, reportId: string, key: string, c
     status: 'REJECTED',
     title: existing?.title ?? '',
     issuedOn: existing?.issuedOn ?? '',
+    // A rejected re-upload keeps the number, for the corrected one that follows.
+    ...(existing?.issueNumber ? { issueNumber: existing.issueNumber } : {}),
     contentHash,
     sourceKey: key,
     counts: zeroCounts(),
@@ -201,7 +237,9 @@ async function refuseReplacement(
 ): Promise<AcceptOutcome> {
   const m = uploadMessages[deps.lang];
   const message =
-    current.status === 'CANCELED' && current.startedAt ? m.canceledAfterStart(reportId) : m.notReplaceable(reportId, current.status);
+    current.status === 'CANCELED' && current.startedAt
+      ? m.canceledAfterStart(reportId)
+      : m.notReplaceable(reportId, current.status);
   const issues = [{ path: '$.id', message }];
   await deps.notifier.notify({ kind: 'rejected', reportId, sourceKey: key, issues });
   return { kind: 'rejected', key, reportId, issues: 1, recorded: false };
