@@ -57,6 +57,20 @@ export async function renderReportEmail(
 }
 
 /** A confirmation email for one link (previews and tests): the template with the link filled in. */
+/** The web version of a report for the archive: the same rendering, no reader's token anywhere. */
+export async function renderReportWeb(
+  report: Report,
+  ctx: NewsletterContext,
+  locale: Locale,
+  opts: { issueNumber?: number } = {},
+): Promise<string> {
+  return unwrapOutlookComments(
+    await render(
+      createElement(ReportEmail, { report, ctx, locale, issueNumber: opts.issueNumber, variant: 'web' }),
+    ),
+  );
+}
+
 export async function renderConfirmationEmail(args: {
   confirmUrl: string;
   locale: Locale;

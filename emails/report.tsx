@@ -4,7 +4,7 @@
  */
 import { Heading, Link, Text } from '@react-email/components';
 import { Fragment } from 'react';
-import { unsubscribeUrl } from '../functions/core/links.ts';
+import { archiveUrl, unsubscribeUrl } from '../functions/core/links.ts';
 import type { Report } from '../functions/core/report-schema.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 import { Band } from './_components/band.tsx';
@@ -28,6 +28,11 @@ export interface ReportEmailProps {
   proof?: boolean;
   /** 第N号, once the report is scheduled (a proof of a draft has none). */
   issueNumber?: number | undefined;
+  /**
+   * `email` (default): the newsletter, with the reader's unsubscribe link and, unless the report opted
+   * out of the archive, a link to its web version. `web`: that web version, with no reader's link at all.
+   */
+  variant?: 'email' | 'web';
 }
 
 /** Kana in the report means Japanese content, whatever the reader's locale for the chrome. */
@@ -35,7 +40,17 @@ function contentLang(report: Report): string | undefined {
   return /[\u3040-\u30ff]/.test(report.title + JSON.stringify(report.body.slice(0, 3))) ? 'ja' : undefined;
 }
 
-export function ReportEmail({ report, ctx, locale, proof = false, issueNumber }: ReportEmailProps) {
+export function ReportEmail({
+  report,
+  ctx,
+  locale,
+  proof = false,
+  issueNumber,
+  variant = 'email',
+}: ReportEmailProps) {
+  const web = variant === 'web';
+  // A proof is never archived; a report is unless it opted out.
+  const archived = !proof && report.archive !== false;
   const t = emailText(locale);
   const lang = contentLang(report);
   // Japanese content under English chrome still gets Japanese fonts.
@@ -48,7 +63,7 @@ export function ReportEmail({ report, ctx, locale, proof = false, issueNumber }:
       <EmailLayout
         lang={locale}
         title={report.title}
-        preview={report.summary}
+        preview={web ? undefined : report.summary}
         fontFamily={t.fontFamily}
         outlookFontFamily={contentText.outlookFontFamily}
       >
@@ -56,6 +71,13 @@ export function ReportEmail({ report, ctx, locale, proof = false, issueNumber }:
         <Band style={s.headerBand} className={`${s.cls.pad} ${s.cls.head}`}>
           <Text style={s.headerName}>{ctx.newsletterName}</Text>
           <Text style={s.headerDate}>{issueLine(t, report.issuedOn, issueNumber)}</Text>
+          {archived && !web ? (
+            <Text style={s.headerDate}>
+              <Link href={archiveUrl(ctx.publicBaseUrl, report.id)} style={s.headerLink}>
+                {t.web.viewInBrowser}
+              </Link>
+            </Text>
+          ) : null}
         </Band>
 
         {proof ? <ProofBanner title={t.report.proofBanner} detail={t.report.proofDetail} /> : null}
@@ -147,11 +169,23 @@ export function ReportEmail({ report, ctx, locale, proof = false, issueNumber }:
           ) : null}
         </Band>
 
-        <SenderFooter
-          t={t}
-          sender={ctx.sender}
-          newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }}
-        />
+        {web ? (
+          <SenderFooter
+            t={t}
+            sender={ctx.sender}
+            web={{
+              about: t.web.about(ctx.newsletterName),
+              subscribe: t.web.subscribe,
+              subscribeUrl: `${ctx.publicBaseUrl}/`,
+            }}
+          />
+        ) : (
+          <SenderFooter
+            t={t}
+            sender={ctx.sender}
+            newsletter={{ name: ctx.newsletterName, unsubscribeUrl: unsubscribe }}
+          />
+        )}
       </EmailLayout>
     </KeepWords.Provider>
   );

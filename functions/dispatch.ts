@@ -26,6 +26,8 @@ import { countedMailer, observedQuota } from './core/send-metrics.ts';
 import { signingKey } from './core/unsubscribe-keys.ts';
 import { dispatchDue, type DispatchLog, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
 
+import { archiveSite } from './archive/entries.ts';
+import { archivePublisher } from './core/use-cases/publish-archive.ts';
 const config = loadConfig();
 const reputation = loadReputationGuard();
 const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
@@ -37,6 +39,16 @@ const log: DispatchLog = {
 // maxAge 0: the ring is read at the start of every run (one read a minute), so mail sent after a
 // rotation carries the new key id.
 const keys = unsubscribeKeyring({ ...config, secretMaxAgeSeconds: 0 }, secrets);
+const blobs = s3BlobStore(s3, config.bucket);
+const archive = archivePublisher(
+  blobs,
+  archiveSite({
+    publicBaseUrl: config.publicBaseUrl,
+    newsletterName: config.newsletterName,
+    senderName: config.sender.name,
+    locale: config.defaultLocale,
+  }),
+);
 
 export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Context): Promise<DispatchSummary> => {
   return dispatchDue(
@@ -44,7 +56,7 @@ export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Co
       reports: dynamoReportStore(dynamo, config.tables.reports),
       ledger: dynamoLedger(dynamo, config.tables),
       audience: dynamoAudience(dynamo, config.tables.subscribers),
-      blobs: s3BlobStore(s3, config.bucket),
+      blobs,
       // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…).
       mailer: countedMailer(mailer, metrics),
       quota: observedQuota(sesQuota(sesv2), metrics),
@@ -53,6 +65,7 @@ export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Co
       sleeper: systemSleeper,
       unsubscribeKey: signingKey(await keys.get()),
       log,
+      archive,
     },
     {
       publicBaseUrl: config.publicBaseUrl,
@@ -63,6 +76,9 @@ export const handler = withTelemetry(async (_event: ScheduledEvent, context?: Co
       leaseMarginMs: config.sending.leaseMarginMs,
       reputation,
     },
-    { owner: randomUUID(), budgetMs: runBudget(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()) },
+    {
+      owner: randomUUID(),
+      budgetMs: runBudget(config.sending.budgetMs, context?.getRemainingTimeInMillis?.()),
+    },
   );
 });

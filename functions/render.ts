@@ -4,7 +4,7 @@
  * (functions/core/use-cases/acceptReport). The only function that bundles React.
  */
 import type { S3Event } from 'aws-lambda';
-import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../emails/render.ts';
+import { renderReportEmail, renderReportWeb, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../emails/render.ts';
 import { dynamo } from './adapters/aws/dynamo.ts';
 import { s3 } from './adapters/aws/s3.ts';
 import { sesv2 } from './adapters/aws/sesv2.ts';
@@ -34,6 +34,7 @@ const deps: AcceptDeps = {
   renderer: {
     placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER,
     render: (report, locale, opts) => renderReportEmail(report, ctx, locale, opts),
+    renderWeb: (report, locale, opts) => renderReportWeb(report, ctx, locale, opts),
   },
   issueNumbers: dynamoIssueNumbers(dynamo, config.tables.reports),
   notifier: editorNotifier(mailer, config),

@@ -11,6 +11,7 @@ export const functionEntries = {
   dispatch: 'functions/dispatch.ts',
   'ses-events': 'functions/ses-events.ts',
   'inbound-unsubscribe': 'functions/inbound-unsubscribe.ts',
+  archive: 'functions/archive-site.ts',
 } as const;
 
 export type FunctionName = keyof typeof functionEntries;

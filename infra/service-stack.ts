@@ -71,6 +71,9 @@ export const httpRoutes = [
   ['POST', '/unsubscribe'],
 ] as const;
 
+/** The web archive's routes, served by the archive function. */
+export const archivePaths = ['/archive', '/archive/{proxy+}', '/feed.xml'] as const;
+
 /**
  * Stage throttling. The whole API: 50 requests/s steady, bursts of 100 — far above human
  * use of a subscribe form and the one-click unsubscribes after a send, and enough for the
@@ -112,6 +115,7 @@ export interface InboundUnsubscribe {
 
 export class ServiceStack extends Stack {
   readonly functions: {
+    archive: KawarabanFunction;
     api: KawarabanFunction;
     render: KawarabanFunction;
     dispatch: KawarabanFunction;
@@ -260,7 +264,18 @@ export class ServiceStack extends Stack {
       .bindTableExactly(stateful.subscribers, { item: sesEventsActions })
       .bindTableExactly(stateful.reports, { item: sesEventsActions });
 
-    this.functions = { api, render, dispatch, sesEvents };
+    // The web archive: the dispatcher writes it under archive/ when a report is sent; this function
+    // serves it through the same HTTP API (one domain, one TLS setup; see README "Web archive").
+    const archive = new KawarabanFunction(this, 'Archive', {
+      entry: 'functions/archive-site.ts',
+      description: 'kawaraban: the public web archive of sent reports and its Atom feed',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment,
+    }).bindBucket(bucket, { read: [uploadPrefixes.archive] });
+    dispatch.bindBucket(bucket, { write: [uploadPrefixes.archive], read: [uploadPrefixes.archive] });
+
+    this.functions = { api, render, dispatch, sesEvents, archive };
     if (config.sesSandbox) {
       for (const f of [api, render, dispatch]) {
         Validations.of(f.role).acknowledge({
@@ -315,7 +330,14 @@ export class ServiceStack extends Stack {
     });
 
     const monitoring = new Monitoring(this, 'Monitoring', {
-      functions: { api, render, dispatch, sesEvents, ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}) },
+      functions: {
+        api,
+        render,
+        dispatch,
+        sesEvents,
+        archive,
+        ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}),
+      },
       dispatch,
       deadLetterQueues: {
         RenderDlq: renderDlq,
@@ -448,6 +470,16 @@ export class ServiceStack extends Stack {
     const routes = httpRoutes.flatMap(([method, path]) =>
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration }),
     );
+    const archiveIntegration = new HttpLambdaIntegration('ArchiveIntegration', this.functions.archive.fn);
+    const archiveRoutes = archivePaths.flatMap((path) =>
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: archiveIntegration }),
+    );
+    for (const route of archiveRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The public web archive of sent newsletters: the same pages for everyone, no reader data.',
+      });
+    }
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',

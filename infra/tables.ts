@@ -64,5 +64,11 @@ export const reportsTable: TableDef = {
 export const tableDefs = [subscribersTable, reportsTable] as const;
 
 /** Prefixes under the upload bucket that trigger the render function. */
-export const uploadPrefixes = { reports: 'reports/', drafts: 'drafts/', rendered: 'rendered/', approvals: 'approvals/' } as const;
+export const uploadPrefixes = {
+  reports: 'reports/',
+  drafts: 'drafts/',
+  rendered: 'rendered/',
+  approvals: 'approvals/',
+  archive: 'archive/',
+} as const;
 export const uploadSuffix = '.json';

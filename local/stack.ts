@@ -105,9 +105,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       import('../functions/ses-events.ts'),
       import('../functions/inbound-unsubscribe.ts'),
     ]);
+    const [archiveSite, { isArchivePath }] = await Promise.all([
+      import('../functions/archive-site.ts'),
+      import('../functions/archive/serve.ts'),
+    ]);
     const received = summarise('inbound-unsubscribe', log);
 
-    servers.push(await serveApi(api.handler, ports.api));
+    // One port, as one HTTP API on AWS: the archive routes go to the archive function.
+    servers.push(
+      await serveApi((event) => (isArchivePath(event.rawPath) ? archiveSite.handler(event) : api.handler(event)), ports.api),
+    );
     s3.onEvent(s3EventsToRender(env.UPLOAD_BUCKET!, render.handler, summarise('render', log), editorFromMetadata(env.UPLOAD_BUCKET!)));
     ticker = startTicker(dispatch.handler, opts.tickMs, summarise('dispatch', log));
     simulator = startSimulator(ses.url, sesEvents.handler, 1000, summarise('ses-events', log));

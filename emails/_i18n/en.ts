@@ -61,6 +61,16 @@ export const en: EmailText = {
     referenceMeta: (source, date) => `${source}, ${date}`,
   },
 
+  web: {
+    viewInBrowser: 'View in your browser',
+    about: (name) => `This is the web version of ${name}, the same as the email.`,
+    subscribe: 'Subscribe',
+    backIssues: 'Back issues',
+    indexTitle: (name) => `${name}: back issues`,
+    empty: 'No issues have been published yet.',
+    feed: 'Atom feed',
+  },
+
   plain: {
     heading: '## ',
     bullet: '- ',

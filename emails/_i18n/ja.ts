@@ -52,6 +52,16 @@ export const ja: EmailText = {
     referenceMeta: (source, date) => `${source}（${date}）`,
   },
 
+  web: {
+    viewInBrowser: 'ブラウザで表示',
+    about: (name) => `これは「${name}」のWeb版です。メールで届くのと同じ内容です。`,
+    subscribe: '購読のお申し込み',
+    backIssues: 'バックナンバー',
+    indexTitle: (name) => `${name} バックナンバー`,
+    empty: 'まだ公開している号はありません。',
+    feed: 'Atomフィード',
+  },
+
   plain: {
     heading: '■ ',
     bullet: '・',

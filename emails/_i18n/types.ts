@@ -39,6 +39,17 @@ export interface EmailText {
     referenceMeta: (source: string, date: string) => string;
   };
 
+  /** The web archive: the link in each email, the web version's footer, the index and the feed. */
+  web: {
+    viewInBrowser: string;
+    about: (newsletterName: string) => string;
+    subscribe: string;
+    backIssues: string;
+    indexTitle: (newsletterName: string) => string;
+    empty: string;
+    feed: string;
+  };
+
   /** Markers of the plain-text part, where there is no styling to lean on. */
   plain: {
     heading: string;

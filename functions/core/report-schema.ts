@@ -67,7 +67,9 @@ const httpUrl = z
 
 const paragraph = z.strictObject({
   type: z.literal('paragraph'),
-  text: text(REPORT_LIMITS.paragraph).meta({ description: '本文。URL はリンクになり、改行はそのまま残る / text; URLs become links' }),
+  text: text(REPORT_LIMITS.paragraph).meta({
+    description: '本文。URL はリンクになり、改行はそのまま残る / text; URLs become links',
+  }),
 });
 const heading = z.strictObject({
   type: z.literal('heading'),
@@ -105,22 +107,53 @@ export const reportSchema = z
       .string()
       .max(2048)
       .optional()
-      .meta({ description: 'エディタ用のスキーマの場所（配信には使われません） / where editors\' tools find this schema; ignored when sending', examples: ['./report.schema.json'] }),
+      .meta({
+        description:
+          "エディタ用のスキーマの場所（配信には使われません） / where editors' tools find this schema; ignored when sending",
+        examples: ['./report.schema.json'],
+      }),
     id: z
       .string()
       .regex(REPORT_ID_PATTERN)
-      .meta({ description: 'レポートID（英小文字・数字・ハイフン） / report id, unique', examples: ['2020-09-18-cashless'] }),
+      .meta({
+        description: 'レポートID（英小文字・数字・ハイフン） / report id, unique',
+        examples: ['2020-09-18-cashless'],
+      }),
     title: line(REPORT_LIMITS.title).meta({ description: '件名と見出し / subject and heading' }),
     issuedOn: date().meta({ description: '配信日（ヘッダーに表示） / issue date shown in the header' }),
     sendAt: z.iso
       .datetime({ offset: true })
       .optional()
-      .meta({ description: '配信日時（時差付き）。省略時はすぐ / send time with UTC offset; absent = next tick', examples: ['2020-09-18T09:00:00+09:00'] }),
-    summary: text(REPORT_LIMITS.summary).optional().meta({ description: '受信箱のプレビュー文 / inbox preview text' }),
+      .meta({
+        description: '配信日時（時差付き）。省略時はすぐ / send time with UTC offset; absent = next tick',
+        examples: ['2020-09-18T09:00:00+09:00'],
+      }),
+    summary: text(REPORT_LIMITS.summary)
+      .optional()
+      .meta({ description: '受信箱のプレビュー文 / inbox preview text' }),
     body: z.array(block).min(1).max(REPORT_LIMITS.blocks),
-    topics: z.array(topic).max(REPORT_LIMITS.topics).optional().meta({ description: '【確認されたサイバー攻撃トピック】' }),
-    references: z.array(reference).max(REPORT_LIMITS.references).optional().meta({ description: '【参考URL】' }),
-    notes: z.array(text(REPORT_LIMITS.note)).max(REPORT_LIMITS.notes).optional().meta({ description: '※ 注記 / footnotes' }),
+    topics: z
+      .array(topic)
+      .max(REPORT_LIMITS.topics)
+      .optional()
+      .meta({ description: '【確認されたサイバー攻撃トピック】' }),
+    references: z
+      .array(reference)
+      .max(REPORT_LIMITS.references)
+      .optional()
+      .meta({ description: '【参考URL】' }),
+    notes: z
+      .array(text(REPORT_LIMITS.note))
+      .max(REPORT_LIMITS.notes)
+      .optional()
+      .meta({ description: '※ 注記 / footnotes' }),
+    archive: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'false: Web版（アーカイブ・フィード）に載せない / false: keep it out of the web archive and feed',
+      }),
   })
   .meta({ title: 'kawaraban report', description: 'かわら版のレポートファイル / a kawaraban report file' });
 
@@ -140,7 +173,10 @@ export function parseReport(text: string, lang: ReportLang = 'ja'): ReportResult
   try {
     value = JSON.parse(source);
   } catch (err) {
-    const located = locateJsonSyntaxError(source) ?? { problem: 'unexpectedChar' as const, ...fallbackPosition(source, err) };
+    const located = locateJsonSyntaxError(source) ?? {
+      problem: 'unexpectedChar' as const,
+      ...fallbackPosition(source, err),
+    };
     return { ok: false, issues: [{ path: '$', message: reportMessages[lang].json(located) }] };
   }
   return validateReport(value, lang);
@@ -166,7 +202,10 @@ export function validateReport(value: unknown, lang: ReportLang = 'ja'): ReportR
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedAt.get(jsonPath(issue.path)) ?? [];
       for (const key of issue.keys) {
-        issues.push({ path: jsonPath([...issue.path, key]), message: m.unknownField(key, suggest(key, allowed), allowed) });
+        issues.push({
+          path: jsonPath([...issue.path, key]),
+          message: m.unknownField(key, suggest(key, allowed), allowed),
+        });
       }
     } else {
       issues.push({ path: jsonPath(issue.path), message: issue.message });
@@ -204,7 +243,9 @@ function messageFor(iss: RawIssue, m: ReportMessages): string {
       return iss.origin === 'array' ? m.tooFewItems(Number(iss.minimum)) : m.blank;
     case 'too_big': {
       const actual = typeof input === 'string' || Array.isArray(input) ? input.length : 0;
-      return iss.origin === 'array' ? m.tooManyItems(Number(iss.maximum), actual) : m.tooLong(Number(iss.maximum), actual);
+      return iss.origin === 'array'
+        ? m.tooManyItems(Number(iss.maximum), actual)
+        : m.tooLong(Number(iss.maximum), actual);
     }
     case 'invalid_format':
       return formatMessage(iss.format, iss.pattern, String(input), m);
@@ -229,14 +270,20 @@ function messageFor(iss: RawIssue, m: ReportMessages): string {
   }
 }
 
-function formatMessage(format: string, pattern: string | undefined, value: string, m: ReportMessages): string {
+function formatMessage(
+  format: string,
+  pattern: string | undefined,
+  value: string,
+  m: ReportMessages,
+): string {
   const v = clip(value);
   switch (format) {
     case 'date':
       return /^\d{4}-\d{2}-\d{2}$/.test(value) ? m.dateNotReal(v) : m.dateFormat(v);
     case 'datetime':
       if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(value)) return m.dateTimeNoOffset(v);
-      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return m.dateTimeNotReal(v);
+      if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+        return m.dateTimeNotReal(v);
       return m.dateTimeFormat(v);
     case 'regex':
       if (pattern === String(REPORT_ID_PATTERN)) return m.reportId;
@@ -266,7 +313,11 @@ function kindOf(value: unknown): ValueKind {
 }
 
 function kindOfExpected(expected: string): ValueKind {
-  return expected === 'string' || expected === 'number' || expected === 'boolean' || expected === 'array' || expected === 'null'
+  return expected === 'string' ||
+    expected === 'number' ||
+    expected === 'boolean' ||
+    expected === 'array' ||
+    expected === 'null'
     ? expected
     : 'object';
 }
@@ -298,7 +349,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
       d[i]![j] = v;
     }
   }

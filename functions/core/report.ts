@@ -105,6 +105,8 @@ export interface ReportRecord {
    * is a gap in the archive rather than a second report under the same number.
    */
   issueNumber?: number;
+  /** false when the report opted out of the web archive and feed (`"archive": false`). */
+  archive?: false;
   /** UTC ISO 8601 (`Date#toISOString`), so the byStatus index sorts it as time. */
   sendAt?: string;
   contentHash?: string;
@@ -156,7 +158,17 @@ export interface RenderedReport {
   contentHash: string;
   placeholder: string;
   locales: Record<Locale, RenderedPart>;
+  /** The web version (archive page) per locale: the same rendering, no reader's token. Absent with `"archive": false`. */
+  web?: Record<Locale, string>;
 }
+
+/** Where the archive lives in the bucket: one page per sent report, the index, the feed and their data. */
+export const archiveKeys = {
+  page: (reportId: string) => `archive/${reportId}.html`,
+  index: 'archive/index.html',
+  feed: 'archive/feed.xml',
+  entries: 'archive/entries.json',
+} as const;
 
 export function renderedKey(reportId: string, contentHash: string): string {
   return `rendered/${reportId}/${contentHash}.json`;

@@ -25,7 +25,8 @@ const bundles = new Map<FunctionName, BuiltBundle>();
 /** KiB, minified. ses-events and inbound-unsubscribe meet issue 10's targets; api and dispatch are guarded where they are now (see README). */
 const ceilingsKiB: Partial<Record<FunctionName, number>> = {
   api: 480,
-  dispatch: 580,
+  dispatch: 600,
+  archive: 380,
   'ses-events': 350,
   'inbound-unsubscribe': 350,
 };

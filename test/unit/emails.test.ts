@@ -344,6 +344,7 @@ describe('escaping and links in report text', () => {
     const { html } = await renderReportEmail(report, ctx, 'ja');
     const hrefs = [...html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
     expect(hrefs).toEqual([
+      `${ctx.publicBaseUrl}/archive/${report.id}`, // 「ブラウザで表示」
       'https://example.jp/a?b=1&amp;c=2',
       'https://example.com/en',
       'https://example.com/x',

@@ -295,7 +295,7 @@ describe('reportJsonSchema()', () => {
     expect(schema.required).toEqual(['id', 'title', 'issuedOn', 'body']);
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual([
-      '$schema', 'id', 'title', 'issuedOn', 'sendAt', 'summary', 'body', 'topics', 'references', 'notes',
+      '$schema', 'id', 'title', 'issuedOn', 'sendAt', 'summary', 'body', 'topics', 'references', 'notes', 'archive',
     ]);
   });
 

@@ -167,6 +167,14 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
       ja: await deps.renderer.render(report, 'ja', { issueNumber }),
       en: await deps.renderer.render(report, 'en', { issueNumber }),
     },
+    ...(report.archive === false
+      ? {}
+      : {
+          web: {
+            ja: await deps.renderer.renderWeb(report, 'ja', { issueNumber }),
+            en: await deps.renderer.renderWeb(report, 'en', { issueNumber }),
+          },
+        }),
   };
   const outputKey = renderedKey(report.id, contentHash);
   await deps.blobs.putText(outputKey, JSON.stringify(rendered), 'application/json');
@@ -180,6 +188,7 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
     title: report.title,
     issuedOn: report.issuedOn,
     issueNumber,
+    ...(report.archive === false ? { archive: false as const } : {}),
     sendAt,
     contentHash,
     sourceKey: key,

@@ -40,6 +40,7 @@ import { REPORT_HEADER } from '../ses-event.ts';
 import { SHARD_COUNT } from '../subscriber.ts';
 import { unsubscribeToken, type SigningKey } from '../tokens.ts';
 import type { Audience, ClaimResult, EditorNotifier, Ledger, LedgerClaim, Recipient, ReportStore, SentBatch, SentMark } from './sending-ports.ts';
+import type { ArchivePublisher } from './publish-archive.ts';
 
 export interface DispatchLog {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -60,6 +61,8 @@ export interface DispatchDeps {
   unsubscribeKey: SigningKey | Buffer;
   log: DispatchLog;
   newId?: () => string;
+  /** Publishes a report's web version once it is SENT (see publish-archive.ts); absent = no archive. */
+  archive?: ArchivePublisher;
 }
 
 export interface DispatchSettings {
@@ -119,7 +122,11 @@ type Stop = { kind: 'quota' } | { kind: 'pause'; reason: string } | { kind: 'err
 /** What became of one recipient in this run; `settled-*` = settled by an earlier run (a redone page). */
 type Delivery = 'sent' | 'failed' | 'settled-sent' | 'settled-failed' | 'skipped' | 'unresolved';
 
-export async function dispatchDue(deps: DispatchDeps, settings: DispatchSettings, run: DispatchRun): Promise<DispatchSummary> {
+export async function dispatchDue(
+  deps: DispatchDeps,
+  settings: DispatchSettings,
+  run: DispatchRun,
+): Promise<DispatchSummary> {
   const deadline = deps.clock.now().getTime() + run.budgetMs;
   const summary: DispatchSummary = { owner: run.owner, reports: [] };
   const due = await deps.reports.findDue(deps.clock.now());
@@ -150,14 +157,20 @@ async function sendReport(
     await sendLeased(deps, settings, run, report, deadline, tally);
   } catch (err) {
     tally.outcome = 'error';
-    tally.reason = redactAddresses(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
+    tally.reason = redactAddresses(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(
+      0,
+      300,
+    );
     deps.log.error('dispatch: report run failed', { reportId, error: tally.reason });
   }
   try {
     if (tally.outcome === 'error') await countFailedRun(deps, settings, run, report, tally);
   } catch (err) {
     // Counting is best effort: the same fault may be what broke the run.
-    deps.log.error('dispatch: could not count the failed run', { reportId, error: err instanceof Error ? err.name : String(err) });
+    deps.log.error('dispatch: could not count the failed run', {
+      reportId,
+      error: err instanceof Error ? err.name : String(err),
+    });
   } finally {
     // No-op when the run ended the lease itself (SENT, PAUSED).
     await deps.reports.releaseLease(reportId, run.owner).catch(() => undefined);
@@ -188,7 +201,8 @@ async function sendLeased(
 
   // 2. The quota.
   const quota = await deps.quota.getQuota();
-  if (!quota.sendingEnabled) return pause('SES sending is disabled for this account (SendingEnabled = false)');
+  if (!quota.sendingEnabled)
+    return pause('SES sending is disabled for this account (SendingEnabled = false)');
   let allowance =
     quota.max24HourSend < 0 ? Infinity : quota.max24HourSend - quota.sentLast24Hours - settings.dailyHeadroom;
   if (allowance <= 0) {
@@ -201,7 +215,8 @@ async function sendLeased(
   // 3. The rendered output and, on the first run, the audience.
   const rendered = await loadRendered(deps.blobs, report);
   if (!rendered) return pause(`rendered output ${report.renderedKey ?? '(none)'} is missing or malformed`);
-  if (!report.cursor) await reports.beginSending(reportId, run.owner, await deps.audience.countConfirmed(), clock.now());
+  if (!report.cursor)
+    await reports.beginSending(reportId, run.owner, await deps.audience.countConfirmed(), clock.now());
 
   const pageSize = settings.pageSize ?? 100;
   const maxAttempts = settings.maxAttempts ?? 5;
@@ -210,7 +225,8 @@ async function sendLeased(
   const pastDeadline = () => clock.now().getTime() >= deadline;
   const lanes = Math.max(1, Math.min(settings.concurrency, settings.groupLanes ?? 2));
   /** Lane i's group size: the lanes share `concurrency` as evenly as whole numbers allow. */
-  const groupSize = (lane: number) => Math.floor(settings.concurrency / lanes) + (lane < settings.concurrency % lanes ? 1 : 0);
+  const groupSize = (lane: number) =>
+    Math.floor(settings.concurrency / lanes) + (lane < settings.concurrency % lanes ? 1 : 0);
   let rejectionsInARow = 0;
   let stop: Stop | null = null;
 
@@ -234,7 +250,13 @@ async function sendLeased(
   const deliverGroup = async (group: readonly Recipient[]): Promise<Delivery[]> => {
     allowance -= group.length;
     const now = clock.now();
-    const claims: LedgerClaim[] = group.map((r) => ({ reportId, email: r.email, subscriberId: r.id, token: newId(), now }));
+    const claims: LedgerClaim[] = group.map((r) => ({
+      reportId,
+      email: r.email,
+      subscriberId: r.id,
+      token: newId(),
+      now,
+    }));
     const previous = takeUnmarked();
     let claimed: ClaimResult[];
     try {
@@ -244,7 +266,9 @@ async function sendLeased(
       if (previous) unmarked.push(...previous.sent);
       throw err;
     }
-    const outcomes = await Promise.allSettled(group.map((r, i) => deliverClaimed(r, claims[i]!, claimed[i]!)));
+    const outcomes = await Promise.allSettled(
+      group.map((r, i) => deliverClaimed(r, claims[i]!, claimed[i]!)),
+    );
     const failure = outcomes.find((o) => o.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
     return outcomes.map((o) => (o as PromiseFulfilledResult<Delivery>).value);
@@ -256,7 +280,13 @@ async function sendLeased(
     if (claimed.kind === 'exists' && claimed.row.state === 'claimed') {
       // Left by a run that died between claim and "sent": it may or may not have gone out.
       if (claimed.row.attempts >= maxAttempts) {
-        await ledger.markFailed(reportId, r.email, claimed.row.claimToken, `gave up after ${claimed.row.attempts} attempts`, clock.now());
+        await ledger.markFailed(
+          reportId,
+          r.email,
+          claimed.row.claimToken,
+          `gave up after ${claimed.row.attempts} attempts`,
+          clock.now(),
+        );
         allowance++;
         return 'failed';
       }
@@ -285,7 +315,10 @@ async function sendLeased(
         if (c.kind === 'permanent') {
           await ledger.markFailed(reportId, r.email, token, c.reason, clock.now());
           if (++rejectionsInARow >= maxRejections) {
-            stop ??= { kind: 'pause', reason: `SES refused ${rejectionsInARow} messages in a row, last: ${c.reason}` };
+            stop ??= {
+              kind: 'pause',
+              reason: `SES refused ${rejectionsInARow} messages in a row, last: ${c.reason}`,
+            };
           }
           return 'failed';
         }
@@ -407,7 +440,14 @@ async function sendLeased(
     return;
   }
   tally.outcome = 'sent';
-  await notify(deps, { kind: 'sent', reportId, title: report.title, sent: done.counts.sent, failed: done.counts.failed });
+  await publishSent(deps, done);
+  await notify(deps, {
+    kind: 'sent',
+    reportId,
+    title: report.title,
+    sent: done.counts.sent,
+    failed: done.counts.failed,
+  });
 }
 
 /** Step 6: one more failed run; the `maxFailedRuns`-th in a row pauses the report for a person. */
@@ -461,8 +501,15 @@ async function loadRendered(blobs: BlobStore, report: ReportRecord): Promise<Ren
   try {
     const r = JSON.parse(await blobs.getText(report.renderedKey)) as RenderedReport;
     const ok = (p: unknown) =>
-      !!p && typeof p === 'object' && ['subject', 'html', 'text'].every((k) => typeof (p as Record<string, unknown>)[k] === 'string');
-    return typeof r.placeholder === 'string' && r.placeholder.length > 0 && ok(r.locales?.ja) && ok(r.locales?.en) ? r : null;
+      !!p &&
+      typeof p === 'object' &&
+      ['subject', 'html', 'text'].every((k) => typeof (p as Record<string, unknown>)[k] === 'string');
+    return typeof r.placeholder === 'string' &&
+      r.placeholder.length > 0 &&
+      ok(r.locales?.ja) &&
+      ok(r.locales?.en)
+      ? r
+      : null;
   } catch {
     return null;
   }
@@ -473,6 +520,23 @@ async function notify(deps: DispatchDeps, notice: Parameters<EditorNotifier['not
     await deps.notifier.notify(notice);
   } catch (err) {
     // The report's state is already right; a lost notice must not undo or repeat the send.
-    deps.log.error('dispatch: editor notice failed', { kind: notice.kind, error: err instanceof Error ? err.name : String(err) });
+    deps.log.error('dispatch: editor notice failed', {
+      kind: notice.kind,
+      error: err instanceof Error ? err.name : String(err),
+    });
+  }
+}
+
+/** The report is SENT: its web version goes public. A failure there never undoes the send; it is logged. */
+async function publishSent(deps: DispatchDeps, record: ReportRecord): Promise<void> {
+  if (!deps.archive) return;
+  try {
+    const outcome = await deps.archive.publish(record);
+    deps.log.info('archive', { reportId: record.reportId, outcome });
+  } catch (err) {
+    deps.log.error('archive: publishing failed', {
+      reportId: record.reportId,
+      error: err instanceof Error ? err.name : 'unknown',
+    });
   }
 }

@@ -209,6 +209,8 @@ export interface ReportRenderer {
     locale: Locale,
     opts?: { proof?: boolean; issueNumber?: number },
   ): Promise<RenderedPart>;
+  /** The web version for the archive: the same rendering without any reader's token. */
+  renderWeb(report: Report, locale: Locale, opts: { issueNumber?: number }): Promise<string>;
 }
 
 /** Hands out issue numbers (第N号): each number once, in order, never reused. */
