@@ -32,6 +32,8 @@ const envSchema = z.object({
   /** The name readers know it by, for the subject line (default: the newsletter name up to its first space). */
   NEWSLETTER_SHORT_NAME: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
   /** The whole subject prefix, `{number}` standing for the issue number (default 【short name】 / [short name]). */
+  /** The privacy policy, linked from the subscribe page. */
+  PRIVACY_POLICY_URL: z.optional(z.url()),
   SUBJECT_PREFIX: z.optional(z.string().check(z.minLength(1), z.maxLength(30))),
   /** "表示名 <news@example.jp>" or a bare address, a verified SES identity. */
   FROM_ADDRESS: text(3),
@@ -102,6 +104,7 @@ export interface Config {
   shortName: string;
   /** A configured subject prefix (may hold `{number}`), or undefined for the language's default around shortName. */
   subjectPrefix: string | undefined;
+  privacyPolicyUrl: string | undefined;
   from: string;
   publicBaseUrl: string;
   unsubscribeMailto: string;
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     newsletterName: e.NEWSLETTER_NAME,
     shortName: e.NEWSLETTER_SHORT_NAME ?? defaultShortName(e.NEWSLETTER_NAME),
     subjectPrefix: e.SUBJECT_PREFIX,
+    privacyPolicyUrl: e.PRIVACY_POLICY_URL,
     from: e.FROM_ADDRESS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     unsubscribeMailto: e.UNSUBSCRIBE_MAILTO,

@@ -29,6 +29,7 @@ export function appDeps(config: Config, confirmation: ConfirmationTemplates): Ap
       // person reads it. The inbound function acts on tokens only, so then the contact is offered.
       unsubscribeMailto: config.inboundUnsubscribe ? undefined : config.unsubscribeMailto,
       confirmTtlHours: config.confirmTtlHours,
+      privacyPolicyUrl: config.privacyPolicyUrl,
       defaultLocale: config.defaultLocale,
       consentPolicyVersion: config.consentPolicyVersion,
     },

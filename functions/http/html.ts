@@ -98,6 +98,9 @@ main,footer{max-width:36rem;margin:0 auto}
 .brand{font-weight:700;color:${c.muted};margin:0 0 .5rem;word-break:auto-phrase}
 h1{font-size:1.5rem;line-height:1.4;margin:.25rem 0 1rem;word-break:auto-phrase}
 p{margin:0 0 1rem}
+.about{margin:0 0 1.25rem;font-size:.95rem}
+.about dt{font-weight:700}
+.about dd{margin:0 0 .5rem}
 a{color:${c.link}}
 label,legend{display:block;font-weight:700;margin-bottom:.25rem;padding:0}
 .hint{color:${c.muted};font-size:.95rem;margin:0 0 .5rem}
