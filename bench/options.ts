@@ -1,7 +1,7 @@
 /** `npm run bench -- [flags]`: sizes, rounds and which cases to run. */
 import { parseArgs } from 'node:util';
 
-export const CASES = ['render', 'dispatch', 'validate'] as const;
+export const CASES = ['render', 'dispatch', 'validate', 'bundles'] as const;
 /** Cases that run only when named in --only (they take minutes). */
 export const EXTRA_CASES = ['send-rate'] as const;
 export type CaseName = (typeof CASES)[number];
@@ -36,6 +36,7 @@ export const usage = `usage: npm run bench -- [options]
   --rounds <n>         measured rounds per case                 (default 5, quick 2)
   --warmup <n>         unmeasured rounds before them            (default 1)
   --only <list>        comma-separated cases: ${CASES.join(',')} (the default), ${EXTRA_CASES.join(',')}
+                       (bundles: minified size of each function and its import time; no emulators)
   --latency <ms>       send-rate: SES latency added by the proxy (default 80)
   --jitter <ms>        send-rate: ± this much, uniform            (default 40)
   --seconds <n>        send-rate: seconds of sending per rate      (default 8, quick 2)
@@ -52,7 +53,8 @@ export class UsageError extends Error {
 function count(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
   return n;
 }
 

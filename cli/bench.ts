@@ -43,7 +43,8 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
     import('../functions/core/report-schema.ts'),
   ]);
   const config = loadConfig();
-  if (!('value' in config.unsubscribeSecret)) throw new Error('the bench expects UNSUBSCRIBE_SECRET in its environment');
+  if (!('value' in config.unsubscribeSecret))
+    throw new Error('the bench expects UNSUBSCRIBE_SECRET in its environment');
   const key = Buffer.from(config.unsubscribeSecret.value, 'utf8');
   const ctx = newsletterContext(config);
   const reportText = readFileSync(new URL(`../${SAMPLE}`, import.meta.url), 'utf8');
@@ -51,7 +52,7 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
   if (!parsed.ok) throw new Error(`${SAMPLE} is not a valid report`);
   const report = parsed.report;
 
-  const makers: Record<BenchOptions['only'][number], () => Promise<BenchCase>> = {
+  const makers: Record<Exclude<BenchOptions['only'][number], 'bundles'>, () => Promise<BenchCase>> = {
     render: async () =>
       (await import('../bench/render-once.ts')).renderCase({ report, ctx, key, recipients: opts.recipients }),
     dispatch: async () =>
@@ -66,7 +67,11 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
         maxSendRate: MAX_SEND_RATE,
       }),
     validate: async () =>
-      (await import('../bench/validate-report.ts')).validateCase({ text: reportText, iterations: opts.iterations, file: SAMPLE }),
+      (await import('../bench/validate-report.ts')).validateCase({
+        text: reportText,
+        iterations: opts.iterations,
+        file: SAMPLE,
+      }),
   };
   const results: CaseResult[] = [];
   if (opts.extra.includes('send-rate')) {
@@ -76,6 +81,7 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
     extraLines.push(sendRate.formatSendRate(rows, opts));
   }
   for (const name of opts.only) {
+    if (name === 'bundles') continue;
     progress(`${name}: setting up`);
     const c = await makers[name]();
     try {
@@ -85,6 +91,28 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
     }
   }
   return results;
+}
+
+/** The bundles case: no emulators, each bundle imported by a fresh Node process with the functions' settings. */
+async function runBundles(opts: BenchOptions, functionEnv: Record<string, string>): Promise<string> {
+  const { measureBundles, formatBundles } = await import('../bench/bundles.ts');
+  const { bundleDefines } = await import('../bench/bundle-defines.ts');
+  const env = {
+    ...process.env,
+    ...functionEnv,
+    NODE_ENV: 'production',
+    // Clients are created at load but never called: nothing listens here.
+    AWS_REGION: 'ap-northeast-1',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  };
+  const results = await measureBundles({
+    env,
+    define: await bundleDefines(functionEnv),
+    warmup: opts.warmup,
+    rounds: opts.rounds,
+    progress,
+  });
+  return formatBundles(results);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -133,18 +161,26 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', stopOnSignal);
   process.on('SIGTERM', stopOnSignal);
   try {
-    progress('starting DynamoDB Local, the SES emulator and s3rver on free ports');
-    const endpoints = await emulators.start();
-    Object.assign(process.env, endpoints.env);
-    const results = await run(opts, endpoints);
-    const { formatTable } = await import('../bench/format.ts');
-    process.stdout.write(`\n${machineLines(opts).join('\n')}\n\n${results.length ? `${formatTable(results)}\n\n` : ''}`);
+    const bundles = opts.only.includes('bundles') ? await runBundles(opts, functionEnv) : undefined;
+    let table = '';
+    if (opts.only.some((c) => c !== 'bundles') || opts.extra.length > 0) {
+      progress('starting DynamoDB Local, the SES emulator and s3rver on free ports');
+      const endpoints = await emulators.start();
+      Object.assign(process.env, endpoints.env);
+      const results = await run(opts, endpoints);
+      const { formatTable } = await import('../bench/format.ts');
+      table = results.length ? `${formatTable(results)}\n\n` : '';
+    }
+    process.stdout.write(`\n${machineLines(opts).join('\n')}\n\n${table}${bundles ? `${bundles}\n\n` : ''}`);
     for (const block of extraLines) process.stdout.write(`${block}\n\n`);
     process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(1)} s, emulators included\n`);
     return 0;
   } catch (err) {
     // After Ctrl-C the run fails because its emulators are going away: that is not news.
-    if (!interrupted) process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (!interrupted)
+      process.stderr.write(
+        `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
     return 1;
   } finally {
     await emulators.stop();

@@ -17,6 +17,10 @@ export const UNSUBSCRIBE_TOKEN_PLACEHOLDER = 'KAWARABAN_UNSUBSCRIBE_TOKEN';
 
 export interface NewsletterContext {
   newsletterName: string;
+  /** The subject line's name (config NEWSLETTER_SHORT_NAME); the newsletter name when absent. */
+  shortName?: string;
+  /** A configured subject prefix, `{number}` standing for the issue number. */
+  subjectPrefix?: string | undefined;
   sender: SenderBlock;
   /** Base URL of the HTTP API, no trailing slash. */
   publicBaseUrl: string;

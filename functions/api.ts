@@ -5,10 +5,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig } from './core/config.ts';
 import { createHandler } from './http/app.ts';
+import { builtConfirmationTemplates } from './http/confirmation-mail.ts';
 import { appDeps } from './http/deps.ts';
 import { withTelemetry } from './adapters/telemetry.ts';
 
-const app = createHandler(appDeps(loadConfig()));
+const config = loadConfig();
+const app = createHandler(appDeps(config, builtConfirmationTemplates(config)));
 
 export const handler = withTelemetry(
   async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => app(event),

@@ -4,11 +4,12 @@
  * (functions/core/use-cases/acceptReport). The only function that bundles React.
  */
 import type { S3Event } from 'aws-lambda';
-import { renderReportEmail } from '../emails/render.ts';
+import { renderReportEmail, renderReportWeb } from '../emails/render.ts';
 import { dynamo } from './adapters/aws/dynamo.ts';
 import { s3 } from './adapters/aws/s3.ts';
 import { sesv2 } from './adapters/aws/sesv2.ts';
 import { dynamoAudience } from './adapters/dynamo-audience.ts';
+import { dynamoIssueNumbers } from './adapters/dynamo-issue-numbers.ts';
 import { dynamoReportStore, dynamoUploadReceipts } from './adapters/dynamo-report-store.ts';
 import { editorNotifier, newsletterContext } from './adapters/editor-notifier.ts';
 import { logger } from './adapters/logger.ts';
@@ -32,7 +33,9 @@ const deps: AcceptDeps = {
   audience: dynamoAudience(dynamo, config.tables.subscribers),
   renderer: {
     render: (report, locale, opts) => renderReportEmail(report, ctx, locale, opts),
+    renderWeb: (report, locale, opts) => renderReportWeb(report, ctx, locale, opts),
   },
+  issueNumbers: dynamoIssueNumbers(dynamo, config.tables.reports),
   notifier: editorNotifier(mailer, config),
   mailer,
   editors: config.editors,

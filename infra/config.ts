@@ -11,6 +11,18 @@ export const contextKeys = {
   domain: { help: 'sender domain, verified in SES by the stack (Easy DKIM)', example: 'example.jp' },
   fromAddress: { help: 'From header, an address at the domain', example: '"脅威レポート <news@example.jp>"' },
   newsletterName: { help: 'newsletter name shown in every email', example: '"週刊脅威レポート"' },
+  shortName: {
+    help: "optional name for subject lines, where a phone's inbox shows ~15 characters (default: the newsletter name up to its first space)",
+    example: 'かわら版',
+  },
+  subjectPrefix: {
+    help: 'optional subject prefix instead of 【shortName】; {number} stands for the issue number',
+    example: '"【かわら版 第{number}号】"',
+  },
+  privacyPolicyUrl: {
+    help: 'optional https URL of the privacy policy, linked from the subscribe page',
+    example: 'https://example.jp/privacy',
+  },
   senderName: { help: 'legal sender name (特定電子メール法)', example: '"株式会社サンプル"' },
   senderPostalAddress: { help: 'sender postal address', example: '"〒100-0001 東京都千代田区千代田1-1"' },
   senderContact: { help: 'contact for readers (address, URL or phone)', example: 'contact@example.jp' },
@@ -92,6 +104,9 @@ const schema = z
     // Each goes into From, a Subject or every email's footer: one visible line, no controls or bidi overrides.
     fromAddress: nonEmpty.superRefine(refineSingleLine),
     newsletterName: nonEmpty.superRefine(refineSingleLine),
+    shortName: z.string().trim().min(1).max(20).superRefine(refineSingleLine).optional(),
+    subjectPrefix: z.string().trim().min(1).max(30).superRefine(refineSingleLine).optional(),
+    privacyPolicyUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
     senderName: nonEmpty.superRefine(refineSingleLine),
     senderPostalAddress: nonEmpty.superRefine(refineSingleLine),
     senderContact: nonEmpty.superRefine(refineSingleLine),
@@ -266,6 +281,9 @@ export interface DeployConfig {
   domain: string;
   fromAddress: string;
   newsletterName: string;
+  shortName: string | undefined;
+  subjectPrefix: string | undefined;
+  privacyPolicyUrl: string | undefined;
   sender: { name: string; postalAddress: string; contact: string };
   editors: string[];
   /** undefined = use the HTTP API's own URL. */
@@ -333,6 +351,9 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     domain: c.domain,
     fromAddress: c.fromAddress,
     newsletterName: c.newsletterName,
+    shortName: c.shortName,
+    subjectPrefix: c.subjectPrefix,
+    privacyPolicyUrl: c.privacyPolicyUrl,
     sender: { name: c.senderName, postalAddress: c.senderPostalAddress, contact: c.senderContact },
     editors: c.editors,
     // undefined = the distribution's (with edgeWaf) or the API's own URL, known only in the stack.

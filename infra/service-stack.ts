@@ -20,7 +20,9 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_CONFIRM_TTL_HOURS } from '../functions/core/config.ts';
 import type { DeployConfig } from './config.ts';
+import { confirmationTemplatesDefine } from './confirmation-templates.ts';
 import { EdgeDistribution } from './constructs/edge-waf.ts';
 import { KawarabanFunction, type BoundTable, type ItemAction } from './constructs/kawaraban-function.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -69,6 +71,9 @@ export const httpRoutes = [
   ['POST', '/unsubscribe'],
 ] as const;
 
+/** The web archive's routes, served by the archive function. */
+export const archivePaths = ['/archive', '/archive/{proxy+}', '/feed.xml'] as const;
+
 /**
  * Stage throttling. The whole API: 50 requests/s steady, bursts of 100 — far above human
  * use of a subscribe form and the one-click unsubscribes after a send, and enough for the
@@ -109,7 +114,13 @@ export interface InboundUnsubscribe {
 }
 
 export class ServiceStack extends Stack {
-  readonly functions: { api: KawarabanFunction; render: KawarabanFunction; dispatch: KawarabanFunction; sesEvents: KawarabanFunction };
+  readonly functions: {
+    archive: KawarabanFunction;
+    api: KawarabanFunction;
+    render: KawarabanFunction;
+    dispatch: KawarabanFunction;
+    sesEvents: KawarabanFunction;
+  };
   /** Sends one part of a report when the dispatcher splits it among parallel workers. */
   readonly dispatchWorker: KawarabanFunction;
   readonly httpApi: apigwv2.HttpApi;
@@ -147,6 +158,9 @@ export class ServiceStack extends Stack {
       REPORTS_TABLE: stateful.reports.table.tableName,
       UPLOAD_BUCKET: bucket.bucketName,
       NEWSLETTER_NAME: config.newsletterName,
+      ...(config.shortName ? { NEWSLETTER_SHORT_NAME: config.shortName } : {}),
+      ...(config.subjectPrefix ? { SUBJECT_PREFIX: config.subjectPrefix } : {}),
+      ...(config.privacyPolicyUrl ? { PRIVACY_POLICY_URL: config.privacyPolicyUrl } : {}),
       FROM_ADDRESS: config.fromAddress,
       PUBLIC_BASE_URL: publicBaseUrl,
       UNSUBSCRIBE_MAILTO: config.unsubscribeMailto,
@@ -183,6 +197,14 @@ export class ServiceStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
       environment,
+      // The confirmation email rendered ahead (no React in this function); only a bundled synth renders it.
+      define: Stack.of(this).bundlingRequired
+        ? confirmationTemplatesDefine({
+            newsletterName: config.newsletterName,
+            sender: config.sender,
+            confirmTtlHours: DEFAULT_CONFIRM_TTL_HOURS,
+          })
+        : undefined,
     })
       // Rows by key (get, conditional put and update; rate-limit counters are updates), links'
       // ids through byId. No Scan, DeleteItem or batch action: the internet reaches this function.
@@ -276,13 +298,27 @@ export class ServiceStack extends Stack {
       .bindTableExactly(stateful.subscribers, { item: sesEventsActions })
       .bindTableExactly(stateful.reports, { item: sesEventsActions });
 
-    this.functions = { api, render, dispatch, sesEvents };
+    // The web archive: whichever dispatcher run or worker finishes a report writes it under archive/;
+    // this function serves it through the same HTTP API (one domain, one TLS setup; see README "Web archive").
+    const archive = new KawarabanFunction(this, 'Archive', {
+      entry: 'functions/archive-site.ts',
+      description: 'kawaraban: the public web archive of sent reports and its Atom feed',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment,
+    }).bindBucket(bucket, { read: [uploadPrefixes.archive] });
+    for (const sender of [dispatch, dispatchWorker]) {
+      sender.bindBucket(bucket, { write: [uploadPrefixes.archive], read: [uploadPrefixes.archive] });
+    }
+
+    this.functions = { api, render, dispatch, sesEvents, archive };
     this.dispatchWorker = dispatchWorker;
     if (config.sesSandbox) {
       for (const f of [api, render, dispatch, dispatchWorker]) {
         Validations.of(f.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
-          reason: 'Sandbox only (context sesSandbox=true): SES also authorises every recipient identity while the account is in the sandbox.',
+          reason:
+            'Sandbox only (context sesSandbox=true): SES also authorises every recipient identity while the account is in the sandbox.',
         });
       }
     }
@@ -292,7 +328,12 @@ export class ServiceStack extends Stack {
     this.wireUploads(bucket, render);
     if (config.approval) this.wireApprovals(bucket, render);
     this.inboundUnsubscribe = config.inboundUnsubscribe
-      ? this.buildInboundUnsubscribe(config.unsubscribeMailto, config.inboundUnsubscribe.ruleSet, stateful, environment)
+      ? this.buildInboundUnsubscribe(
+          config.unsubscribeMailto,
+          config.inboundUnsubscribe.ruleSet,
+          stateful,
+          environment,
+        )
       : undefined;
     const inbound = this.inboundUnsubscribe;
 
@@ -300,7 +341,9 @@ export class ServiceStack extends Stack {
       description: 'kawaraban: tick the dispatcher',
       schedule: events.Schedule.rate(Duration.minutes(1)),
       // A missed tick is harmless (the next one resumes from the cursor): drop stale ticks.
-      targets: [new targets.LambdaFunction(dispatch.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) })],
+      targets: [
+        new targets.LambdaFunction(dispatch.fn, { retryAttempts: 0, maxEventAge: Duration.seconds(60) }),
+      ],
     });
     dispatch.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(60) });
 
@@ -310,7 +353,9 @@ export class ServiceStack extends Stack {
         source: ['aws.ses'],
         detailType: sesEventDetailTypes,
         // The default bus carries every configuration set's events in the account: only ours.
-        detail: { mail: { tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] } } },
+        detail: {
+          mail: { tags: { 'ses:configuration-set': [stateful.configurationSet.configurationSetName] } },
+        },
       },
       targets: [
         new targets.LambdaFunction(sesEvents.fn, {
@@ -322,7 +367,15 @@ export class ServiceStack extends Stack {
     });
 
     const monitoring = new Monitoring(this, 'Monitoring', {
-      functions: { api, render, dispatch, dispatchWorker, sesEvents, ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}) },
+      functions: {
+        api,
+        render,
+        dispatch,
+        dispatchWorker,
+        sesEvents,
+        archive,
+        ...(inbound ? { inboundUnsubscribe: inbound.fn } : {}),
+      },
       dispatch,
       deadLetterQueues: {
         RenderDlq: renderDlq,
@@ -337,7 +390,10 @@ export class ServiceStack extends Stack {
       value: config.apiDomain ? `https://${config.apiDomain.name}` : this.httpApi.apiEndpoint,
       description: 'HTTP API (subscribe page at /)',
     });
-    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'base URL used in email links' });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      value: publicBaseUrl,
+      description: 'base URL used in email links',
+    });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'UploadHint', {
@@ -374,10 +430,16 @@ export class ServiceStack extends Stack {
     const table = stateful.subscribers.table;
     const byId = subscribersTable.indexes.find((i) => i.indexName === 'byId')!;
     fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${byId.indexName}`] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${byId.indexName}`],
+      }),
     );
     fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn] }),
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
     );
     // SES invokes with type Event: Lambda retries a failed run twice (the use case is
     // idempotent), then parks the event in the dead-letter queue, which alarms.
@@ -390,7 +452,9 @@ export class ServiceStack extends Stack {
       recipients: [mailbox],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
-      actions: [new sesActions.Lambda({ function: fn.fn, invocationType: sesActions.LambdaInvocationType.EVENT })],
+      actions: [
+        new sesActions.Lambda({ function: fn.fn, invocationType: sesActions.LambdaInvocationType.EVENT }),
+      ],
     });
 
     const mailDomain = mailbox.slice(mailbox.lastIndexOf('@') + 1);
@@ -444,6 +508,16 @@ export class ServiceStack extends Stack {
     const routes = httpRoutes.flatMap(([method, path]) =>
       this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration }),
     );
+    const archiveIntegration = new HttpLambdaIntegration('ArchiveIntegration', this.functions.archive.fn);
+    const archiveRoutes = archivePaths.flatMap((path) =>
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: archiveIntegration }),
+    );
+    for (const route of archiveRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The public web archive of sent newsletters: the same pages for everyone, no reader data.',
+      });
+    }
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
@@ -452,7 +526,9 @@ export class ServiceStack extends Stack {
       });
     }
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
     const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -509,7 +585,7 @@ export class ServiceStack extends Stack {
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
-          'CDK\'s built-in BucketNotificationsHandler (deploy-time only, writes the S3 notification configuration); its role is created by aws-cdk-lib with the basic logging policy.',
+          "CDK's built-in BucketNotificationsHandler (deploy-time only, writes the S3 notification configuration); its role is created by aws-cdk-lib with the basic logging policy.",
       });
     }
   }

@@ -66,7 +66,13 @@ export const tableDefs = [subscribersTable, reportsTable] as const;
 /**
  * Prefixes under the upload bucket: every object created under reports/ and drafts/ triggers the
  * render function (which refuses, with a notice, a name that does not end exactly in `.json`);
- * under approvals/, only `.json` objects do.
+ * under approvals/, only `.json` objects do. archive/ is the published web archive.
  */
-export const uploadPrefixes = { reports: 'reports/', drafts: 'drafts/', rendered: 'rendered/', approvals: 'approvals/' } as const;
+export const uploadPrefixes = {
+  reports: 'reports/',
+  drafts: 'drafts/',
+  rendered: 'rendered/',
+  approvals: 'approvals/',
+  archive: 'archive/',
+} as const;
 export const uploadSuffix = '.json';

@@ -90,6 +90,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await ensureBucket(s3Client, env.UPLOAD_BUCKET!);
     s3Client.destroy();
 
+    // What the build does for the api function on AWS: the confirmation email rendered ahead
+    // (kept out of env.json, which the CLI reads).
+    const { renderConfirmationTemplates } = await import('../emails/render.ts');
+    const { loadConfig } = await import('../functions/core/config.ts');
+    process.env.KAWARABAN_CONFIRMATION_TEMPLATES = JSON.stringify(
+      await renderConfirmationTemplates(loadConfig()),
+    );
     // Handlers read their configuration at load, so they are imported only now.
     const [api, render, dispatch, sesEvents, inbound] = await Promise.all([
       import('../functions/api.ts'),
@@ -98,16 +105,28 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       import('../functions/ses-events.ts'),
       import('../functions/inbound-unsubscribe.ts'),
     ]);
+    const [archiveSite, { isArchivePath }] = await Promise.all([
+      import('../functions/archive-site.ts'),
+      import('../functions/archive/serve.ts'),
+    ]);
     const received = summarise('inbound-unsubscribe', log);
 
-    servers.push(await serveApi(api.handler, ports.api));
+    // One port, as one HTTP API on AWS: the archive routes go to the archive function.
+    servers.push(
+      await serveApi((event) => (isArchivePath(event.rawPath) ? archiveSite.handler(event) : api.handler(event)), ports.api),
+    );
     s3.onEvent(s3EventsToRender(env.UPLOAD_BUCKET!, render.handler, summarise('render', log), editorFromMetadata(env.UPLOAD_BUCKET!)));
     ticker = startTicker(dispatch.handler, opts.tickMs, summarise('dispatch', log));
     simulator = startSimulator(ses.url, sesEvents.handler, 1000, summarise('ses-events', log));
 
     return {
       env,
-      urls: { api: `http://localhost:${ports.api}`, inbox: `http://localhost:${ports.ses}`, s3: s3.url, dynamo: dynamo.url },
+      urls: {
+        api: `http://localhost:${ports.api}`,
+        inbox: `http://localhost:${ports.ses}`,
+        s3: s3.url,
+        dynamo: dynamo.url,
+      },
       ticker,
       simulator,
       async receiveMail(event) {

@@ -22,16 +22,18 @@ export function EmailLayout(props: {
       <Head>
         <title>{props.title}</title>
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
-        <meta name="supported-color-schemes" content="light" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="supported-color-schemes" content="light dark" />
         <style dangerouslySetInnerHTML={{ __html: s.responsiveCss }} />
         {/* Last in <head>: a browser showing the template unprocessed moves the span to <body>. */}
         <OutlookOnly html={outlookFontStyle(props.outlookFontFamily)} />
       </Head>
-      <Body style={{ ...s.page, fontFamily: props.fontFamily }}>
+      <Body style={{ ...s.page, fontFamily: props.fontFamily }} className={s.cls.page}>
         {props.preview ? <Preview>{props.preview}</Preview> : null}
         <OutlookOnly html={ghostTableOpen(s.paperWidth)} />
-        <Container style={{ ...s.container, fontFamily: props.fontFamily }}>{props.children}</Container>
+        <Container style={{ ...s.container, fontFamily: props.fontFamily }} className={s.cls.paper}>
+          {props.children}
+        </Container>
         <OutlookOnly html={ghostTableClose} />
       </Body>
     </Html>

@@ -28,4 +28,5 @@ export const ghostTableClose = '</td></tr></table>';
  * Outlook uses only the first font of a stack and falls back to Times New Roman (or a Mincho face for
  * Japanese) when that one is missing — and the first of ours is a Mac font. This puts a Windows font first.
  */
-export const outlookFontStyle = (fontFamily: string) => `<style>*{font-family:${fontFamily} !important}</style>`;
+export const outlookFontStyle = (fontFamily: string) =>
+  `<style>*{font-family:${fontFamily} !important}</style>`;

@@ -6,7 +6,7 @@ import * as s from './styles.ts';
 export function ProofBanner({ title, detail }: { title: string; detail: string }) {
   return (
     <Band style={{ padding: '16px 32px 0' }} className={s.cls.pad}>
-      <Band style={s.proofBanner}>
+      <Band style={s.proofBanner} className={s.cls.proof}>
         <Text style={s.proofTitle}>{title}</Text>
         <Text style={s.proofText}>{detail}</Text>
       </Band>

@@ -2,6 +2,7 @@ import { Heading, Text } from '@react-email/components';
 import type { CSSProperties } from 'react';
 import type { ReportBlock } from '../../functions/core/report-schema.ts';
 import { Band } from './band.tsx';
+import { Phrased } from './phrased.tsx';
 import { RichText } from './rich-text.tsx';
 import * as s from './styles.ts';
 
@@ -11,7 +12,7 @@ export function ReportBlockView({ block, text }: { block: ReportBlock; text: CSS
     case 'heading':
       return (
         <Heading as="h2" style={{ ...text, ...s.h2 }}>
-          {block.text}
+          <Phrased text={block.text} />
         </Heading>
       );
     case 'paragraph':
@@ -33,7 +34,7 @@ export function ReportBlockView({ block, text }: { block: ReportBlock; text: CSS
     case 'quote':
       return (
         <Band style={{ paddingBottom: '16px' }}>
-          <Band style={s.quoteCell}>
+          <Band style={s.quoteCell} className={s.cls.quote}>
             <blockquote style={{ ...text, margin: 0 }}>
               <RichText text={block.text} />
             </blockquote>

@@ -1,6 +1,7 @@
 import { Link } from '@react-email/components';
 import { Fragment } from 'react';
 import { splitLinks } from '../linkify.ts';
+import { Phrased } from './phrased.tsx';
 import * as s from './styles.ts';
 
 /**
@@ -23,7 +24,7 @@ export function RichText({ text }: { text: string }) {
   );
 }
 
-/** Text with its line breaks kept as <br>. */
+/** Text with its line breaks kept as <br>, and phrase breaks (BudouX) as <wbr>. */
 export function Lines({ text }: { text: string }) {
   const lines = text.split(/\r\n|\r|\n/);
   return (
@@ -31,7 +32,7 @@ export function Lines({ text }: { text: string }) {
       {lines.map((line, i) => (
         <Fragment key={i}>
           {i > 0 ? <br /> : null}
-          {line}
+          <Phrased text={line} />
         </Fragment>
       ))}
     </>

@@ -15,11 +15,13 @@ export function SenderFooter(props: {
   sender: SenderBlock;
   /** A newsletter: why the reader gets it and how to stop it. Absent in a confirmation email. */
   newsletter?: { name: string; unsubscribeUrl: string };
+  /** The web version: what the page is and how to subscribe; no reader's link. */
+  web?: { about: string; subscribe: string; subscribeUrl: string };
   lead?: string;
 }) {
   const { t, sender, newsletter } = props;
   return (
-    <Band style={s.footer} className={s.cls.pad}>
+    <Band style={s.footer} className={`${s.cls.pad} ${s.cls.foot}`}>
       {newsletter ? (
         <>
           <Text style={s.small}>{t.footer.reason(newsletter.name)}</Text>
@@ -27,6 +29,17 @@ export function SenderFooter(props: {
           <Text style={{ ...s.small, margin: '0 0 8px' }}>
             <Link href={newsletter.unsubscribeUrl} style={s.unsubscribeLink}>
               {t.footer.unsubscribe}
+            </Link>
+          </Text>
+          <Hr style={{ borderColor: s.colors.rule, margin: '12px 0' }} />
+        </>
+      ) : null}
+      {props.web ? (
+        <>
+          <Text style={s.small}>{props.web.about}</Text>
+          <Text style={{ ...s.small, margin: '0 0 8px' }}>
+            <Link href={props.web.subscribeUrl} style={s.unsubscribeLink}>
+              {props.web.subscribe}
             </Link>
           </Text>
           <Hr style={{ borderColor: s.colors.rule, margin: '12px 0' }} />

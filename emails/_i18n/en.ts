@@ -2,8 +2,18 @@
 import type { EmailText } from './types.ts';
 
 const MONTHS = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 
 const utcFormat = new Intl.DateTimeFormat('en-GB', {
@@ -26,18 +36,21 @@ export const en: EmailText = {
     const t = new Date(iso);
     return Number.isNaN(t.getTime()) ? iso : `${utcFormat.format(t)} UTC`;
   },
-  fontFamily: "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,'Hiragino Sans',Meiryo,sans-serif",
+  fontFamily:
+    "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,'Hiragino Sans',Meiryo,sans-serif",
   bodyLineHeight: '24px',
   outlookFontFamily: "'Segoe UI',Arial,sans-serif",
 
   subject: {
-    report: (name, title) => `[${name}] ${title}`,
+    prefix: (name) => `[${name}]`,
+    report: (prefix, title) => (prefix.endsWith('】') ? `${prefix}${title}` : `${prefix} ${title}`),
     proof: (subject) => `[PROOF] ${subject}`,
     confirmation: (name) => `[${name}] Please confirm your subscription`,
   },
 
   report: {
     issuedOn: 'Issued',
+    issueNumber: (n) => `No. ${n}`,
     proofBanner: 'PROOF',
     proofDetail: 'A proof for the editors. It has not been sent to subscribers.',
     topics: 'Cyber attacks observed',
@@ -46,6 +59,16 @@ export const en: EmailText = {
     notePrefix: '※',
     topicSeparator: ' — ',
     referenceMeta: (source, date) => `${source}, ${date}`,
+  },
+
+  web: {
+    viewInBrowser: 'View in your browser',
+    about: (name) => `This is the web version of ${name}, the same as the email.`,
+    subscribe: 'Subscribe',
+    backIssues: 'Back issues',
+    indexTitle: (name) => `${name}: back issues`,
+    empty: 'No issues have been published yet.',
+    feed: 'Atom feed',
   },
 
   plain: {
@@ -67,13 +90,16 @@ export const en: EmailText = {
 
   confirmation: {
     heading: 'Confirm your subscription',
-    intro: (name, sender) => `We received a request to subscribe this address to ${name}, published by ${sender}.`,
-    action: 'Press the button to confirm. You will then receive new issues by email.',
-    actionPlain: 'Open this URL and press the button on the page to confirm:',
-    button: 'Confirm subscription',
+    intro: (name, sender) =>
+      `We received a request to subscribe this address to ${name}, published by ${sender}.`,
+    // Says what the link does: it opens a page, and the page's button (functions/http/i18n) confirms.
+    action:
+      'Open the confirmation page from the link below and press "Confirm my subscription" there. Opening the page alone confirms nothing.',
+    button: 'Open the confirmation page',
     fallback: 'If the button does not work, open this URL in your browser:',
     expires: (hours) => `This link expires in ${hours} hours.`,
-    ignore: 'If you did not request this, ignore this email: nothing is confirmed and you will not hear from us again.',
+    ignore:
+      'If you did not request this, ignore this email: nothing is confirmed and you will not hear from us again.',
     preview: (name) => `Please confirm your subscription to ${name}.`,
     sentBy: 'Sent by',
   },
@@ -106,7 +132,8 @@ export const en: EmailText = {
     issueAt: (line, column) => ` (line ${line}, column ${column})`,
     rejectedHelp: 'Fix the file and upload it again.',
     reason: 'Reason',
-    pausedNote: 'Please check the cause and contact the operators. Recipients already sent to will not get it twice.',
+    pausedNote:
+      'Please check the cause and contact the operators. Recipients already sent to will not get it twice.',
     sent: (n) => `Sent: ${n.toLocaleString('en-US')}`,
     failed: (n) => `Failed: ${n.toLocaleString('en-US')}`,
     footer: (name) => `Sent automatically to the editors by the ${name} mailing system.`,

@@ -32,13 +32,16 @@ export const ja: EmailText = {
   outlookFontFamily: "Meiryo,'Yu Gothic',sans-serif",
 
   subject: {
-    report: (name, title) => `【${name}】${title}`,
+    prefix: (name) => `【${name}】`,
+    // 【…】 brackets itself; anything else gets a space.
+    report: (prefix, title) => (prefix.endsWith('】') ? `${prefix}${title}` : `${prefix} ${title}`),
     proof: (subject) => `【校正刷り】${subject}`,
     confirmation: (name) => `【${name}】購読登録の確認`,
   },
 
   report: {
     issuedOn: '配信日',
+    issueNumber: (n) => `第${n}号`,
     proofBanner: '校正刷り（PROOF）',
     proofDetail: '編集者確認用の試し刷りです。購読者には送信されていません。',
     topics: '【確認されたサイバー攻撃トピック】',
@@ -47,6 +50,16 @@ export const ja: EmailText = {
     notePrefix: '※',
     topicSeparator: '　',
     referenceMeta: (source, date) => `${source}（${date}）`,
+  },
+
+  web: {
+    viewInBrowser: 'ブラウザで表示',
+    about: (name) => `これは「${name}」のWeb版です。メールで届くのと同じ内容です。`,
+    subscribe: '購読のお申し込み',
+    backIssues: 'バックナンバー',
+    indexTitle: (name) => `${name} バックナンバー`,
+    empty: 'まだ公開している号はありません。',
+    feed: 'Atomフィード',
   },
 
   plain: {
@@ -69,12 +82,14 @@ export const ja: EmailText = {
   confirmation: {
     heading: '購読登録の確認',
     intro: (name, sender) => `${sender}が発行する「${name}」の購読登録のお申し込みを受け付けました。`,
-    action: '下のボタンを押すと登録が確定し、今後の号がメールで届くようになります。',
-    actionPlain: '次のURLを開き、表示されるページの「購読を確定する」ボタンを押すと登録が確定します。',
-    button: '購読を確定する',
+    // Says what the link does: it opens a page, and the page's button (functions/http/i18n) confirms.
+    action:
+      '次のリンクから確認ページを開き、そのページの「購読を確定する」ボタンを押すと登録が確定します。ページを開いただけでは確定しません。',
+    button: '確認ページを開く',
     fallback: 'ボタンが使えない場合は、次のURLをブラウザで開いてください。',
     expires: (hours) => `このリンクの有効期限は${hours}時間です。`,
-    ignore: 'お申し込みにお心当たりのない場合は、このメールを破棄してください。登録は確定されず、今後メールが届くことはありません。',
+    ignore:
+      'お申し込みにお心当たりのない場合は、このメールを破棄してください。登録は確定されず、今後メールが届くことはありません。',
     preview: (name) => `「${name}」の購読登録を確定してください。`,
     sentBy: '送信者',
   },

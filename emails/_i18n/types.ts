@@ -15,13 +15,18 @@ export interface EmailText {
   outlookFontFamily: string;
 
   subject: {
-    report: (newsletterName: string, title: string) => string;
+    /** The default subject prefix around the short name: 【かわら版】 / [Kawaraban]. */
+    prefix: (shortName: string) => string;
+    /** Prefix and title, as the language writes them together. */
+    report: (prefix: string, title: string) => string;
     proof: (subject: string) => string;
     confirmation: (newsletterName: string) => string;
   };
 
   report: {
     issuedOn: string;
+    /** 第12号 / No. 12 */
+    issueNumber: (n: number) => string;
     proofBanner: string;
     proofDetail: string;
     topics: string;
@@ -32,6 +37,17 @@ export interface EmailText {
     topicSeparator: string;
     /** The line above a reference's title: who published it and when. */
     referenceMeta: (source: string, date: string) => string;
+  };
+
+  /** The web archive: the link in each email, the web version's footer, the index and the feed. */
+  web: {
+    viewInBrowser: string;
+    about: (newsletterName: string) => string;
+    subscribe: string;
+    backIssues: string;
+    indexTitle: (newsletterName: string) => string;
+    empty: string;
+    feed: string;
   };
 
   /** Markers of the plain-text part, where there is no styling to lean on. */
@@ -57,9 +73,9 @@ export interface EmailText {
   confirmation: {
     heading: string;
     intro: (newsletterName: string, senderName: string) => string;
+    /** The same sentence in the HTML and the text: the link opens a page whose button confirms. */
     action: string;
-    /** The plain-text part has no button: the link leads to a page with one. */
-    actionPlain: string;
+    /** The email's button opens that page; it does not confirm by itself. */
     button: string;
     fallback: string;
     expires: (hours: number) => string;

@@ -4,7 +4,11 @@ import type { NewsletterContext } from '../types.ts';
 import { RULE, senderLines } from './text-helpers.ts';
 
 export function confirmationText(
-  args: { confirmUrl: string; ctx: NewsletterContext; expiresInHours?: number | undefined },
+  args: {
+    confirmUrl: string;
+    ctx: Pick<NewsletterContext, 'newsletterName' | 'sender'>;
+    expiresInHours?: number | undefined;
+  },
   t: EmailText,
 ): string {
   const c = t.confirmation;
@@ -13,7 +17,7 @@ export function confirmationText(
     `${ctx.newsletterName}\n${RULE}`,
     c.heading,
     c.intro(ctx.newsletterName, ctx.sender.name),
-    `${c.actionPlain}\n${args.confirmUrl}`,
+    `${c.action}\n${args.confirmUrl}`,
     ...(args.expiresInHours ? [c.expires(args.expiresInHours)] : []),
     c.ignore,
     [RULE, `${c.sentBy}:`, ...senderLines(t, ctx.sender)].join('\n'),

@@ -2,6 +2,7 @@
  * The dispatcher's ports and settings from the configuration, shared by the dispatch handler
  * (functions/dispatch.ts) and the worker handler (functions/dispatch-worker.ts).
  */
+import { archiveSite } from '../archive/entries.ts';
 import type { Config } from '../core/config.ts';
 import { systemSleeper } from '../core/pacing.ts';
 import { systemClock } from '../core/ports.ts';
@@ -9,6 +10,7 @@ import { loadReputationGuard } from '../core/reputation.ts';
 import { countedMailer, observedQuota } from '../core/send-metrics.ts';
 import type { SigningKey } from '../core/tokens.ts';
 import type { DispatchDeps, DispatchLog, DispatchSettings } from '../core/use-cases/dispatch-due.ts';
+import { archivePublisher } from '../core/use-cases/publish-archive.ts';
 import { dynamo } from './aws/dynamo.ts';
 import { s3 } from './aws/s3.ts';
 import { sesv2, sesv2Sending } from './aws/sesv2.ts';
@@ -30,11 +32,12 @@ const log: DispatchLog = {
 
 export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer): DispatchDeps {
   const opts = { from: config.from, configurationSet: config.configurationSet };
+  const blobs = s3BlobStore(s3, config.bucket);
   return {
     reports: dynamoReportStore(dynamo, config.tables.reports),
     ledger: dynamoLedger(dynamo, config.tables),
     audience: dynamoAudience(dynamo, config.tables.subscribers),
-    blobs: s3BlobStore(s3, config.bucket),
+    blobs,
     // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…).
     mailer: countedMailer(sesMailer(sesv2Sending, opts), metrics),
     quota: observedQuota(sesQuota(sesv2), metrics),
@@ -45,6 +48,16 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     unsubscribeKey,
     log,
     confirmations: dynamoConfirmationLoad(dynamo, config.tables.subscribers),
+    // Whichever run or worker finishes the report publishes its web version.
+    archive: archivePublisher(
+      blobs,
+      archiveSite({
+        publicBaseUrl: config.publicBaseUrl,
+        newsletterName: config.newsletterName,
+        senderName: config.sender.name,
+        locale: config.defaultLocale,
+      }),
+    ),
   };
 }
 

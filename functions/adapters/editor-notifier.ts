@@ -10,7 +10,13 @@ import type { Mailer } from '../core/ports.ts';
 import type { EditorNotice, EditorNotifier } from '../core/use-cases/sending-ports.ts';
 
 export function newsletterContext(config: Config): NewsletterContext {
-  return { newsletterName: config.newsletterName, sender: config.sender, publicBaseUrl: config.publicBaseUrl };
+  return {
+    newsletterName: config.newsletterName,
+    shortName: config.shortName,
+    subjectPrefix: config.subjectPrefix,
+    sender: config.sender,
+    publicBaseUrl: config.publicBaseUrl,
+  };
 }
 
 export function editorNotifier(mailer: Mailer, config: Config): EditorNotifier {
@@ -18,9 +24,7 @@ export function editorNotifier(mailer: Mailer, config: Config): EditorNotifier {
   return {
     async notify(notice: EditorNotice) {
       const mail = await renderEditorNotice(notice, config.defaultLocale, ctx);
-      await Promise.all(
-        config.editors.map((to) => mailer.send({ to, ...mail, tags: { kind: 'editor' } })),
-      );
+      await Promise.all(config.editors.map((to) => mailer.send({ to, ...mail, tags: { kind: 'editor' } })));
     },
   };
 }

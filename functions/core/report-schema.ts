@@ -164,6 +164,13 @@ export const reportSchema = z
       .max(REPORT_LIMITS.notes)
       .optional()
       .meta({ description: '※ 注記 / footnotes' }),
+    archive: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'false: Web版（アーカイブ・フィード）に載せない / false: keep it out of the web archive and feed',
+      }),
   })
   .meta({ title: 'kawaraban report', description: 'かわら版のレポートファイル / a kawaraban report file' });
 

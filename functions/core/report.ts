@@ -62,7 +62,15 @@ export interface ReportCounts {
   failed: number;
 }
 
-export const COUNT_NAMES = ['audience', 'sent', 'delivered', 'bounced', 'softBounced', 'complained', 'failed'] as const;
+export const COUNT_NAMES = [
+  'audience',
+  'sent',
+  'delivered',
+  'bounced',
+  'softBounced',
+  'complained',
+  'failed',
+] as const;
 export type CountName = (typeof COUNT_NAMES)[number];
 
 export const zeroCounts = (): ReportCounts => ({
@@ -91,6 +99,14 @@ export interface ReportRecord {
   status: ReportStatus;
   title: string;
   issuedOn: string;
+  /**
+   * 第N号: given when the report is first scheduled and kept by every re-upload before sending (and by a
+   * rejected one in between). Never reused: a report canceled before sending keeps it, so its number
+   * is a gap in the archive rather than a second report under the same number.
+   */
+  issueNumber?: number;
+  /** false when the report opted out of the web archive and feed (`"archive": false`). */
+  archive?: false;
   /** UTC ISO 8601 (`Date#toISOString`), so the byStatus index sorts it as time. */
   sendAt?: string;
   contentHash?: string;
@@ -146,7 +162,17 @@ export interface RenderedReport {
   contentHash: string;
   placeholder: string;
   locales: Record<Locale, RenderedPart>;
+  /** The web version (archive page) per locale: the same rendering, no reader's token. Absent with `"archive": false`. */
+  web?: Record<Locale, string>;
 }
+
+/** Where the archive lives in the bucket: one page per sent report, the index, the feed and their data. */
+export const archiveKeys = {
+  page: (reportId: string) => `archive/${reportId}.html`,
+  index: 'archive/index.html',
+  feed: 'archive/feed.xml',
+  entries: 'archive/entries.json',
+} as const;
 
 export function renderedKey(reportId: string, contentHash: string): string {
   return `rendered/${reportId}/${contentHash}.json`;

@@ -11,7 +11,7 @@
  *   and one annoyed reader should not stop a security bulletin to everyone else.
  * Each setting can be overridden from the environment (the names below), checked at load.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 import type { GuardWindow } from './report.ts';
 
 export interface ReputationGuard {
@@ -22,10 +22,10 @@ export interface ReputationGuard {
 }
 
 const envSchema = z.object({
-  REPUTATION_MAX_BOUNCE_RATE: z.coerce.number().gt(0).max(1).default(0.05),
-  REPUTATION_MAX_COMPLAINT_RATE: z.coerce.number().gt(0).max(1).default(0.001),
-  REPUTATION_MIN_SENDS_BOUNCE: z.coerce.number().int().min(1).default(200),
-  REPUTATION_MIN_SENDS_COMPLAINT: z.coerce.number().int().min(1).default(1000),
+  REPUTATION_MAX_BOUNCE_RATE: z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.05),
+  REPUTATION_MAX_COMPLAINT_RATE: z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.001),
+  REPUTATION_MIN_SENDS_BOUNCE: z._default(z.coerce.number().check(z.int(), z.gte(1)), 200),
+  REPUTATION_MIN_SENDS_COMPLAINT: z._default(z.coerce.number().check(z.int(), z.gte(1)), 1000),
 });
 
 export function loadReputationGuard(env: Record<string, string | undefined> = process.env): ReputationGuard {
@@ -53,7 +53,11 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
  * same minimum samples. Bounces of earlier sends that arrive late still count in the window,
  * which errs toward pausing.
  */
-export function reputationProblem(counts: GuardWindow, g: ReputationGuard, since?: GuardWindow): string | null {
+export function reputationProblem(
+  counts: GuardWindow,
+  g: ReputationGuard,
+  since?: GuardWindow,
+): string | null {
   const sent = counts.sent - (since?.sent ?? 0);
   const bounced = Math.max(0, counts.bounced - (since?.bounced ?? 0));
   const complained = Math.max(0, counts.complained - (since?.complained ?? 0));

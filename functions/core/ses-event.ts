@@ -4,7 +4,7 @@
  * notifications (`notificationType`, via SNS). All become `SesEvent`s here, in one place, so
  * the rules in record-ses-event.ts never look at a raw payload.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { normalizeEmail } from './email-address.ts';
 import { REPORT_ID_PATTERN } from './report.ts';
 
@@ -34,37 +34,40 @@ export const REPORT_HEADER = 'X-Kawaraban-Report';
 
 const header = z.object({ name: z.string(), value: z.string() });
 const mailSchema = z.object({
-  messageId: z.string().min(1),
-  timestamp: z.string().optional(),
-  destination: z.array(z.string()).default([]),
-  headers: z.array(header).optional(),
-  tags: z.record(z.string(), z.array(z.string())).optional(),
+  messageId: z.string().check(z.minLength(1)),
+  timestamp: z.optional(z.string()),
+  destination: z._default(z.array(z.string()), []),
+  headers: z.optional(z.array(header)),
+  tags: z.optional(z.record(z.string(), z.array(z.string()))),
 });
-const recipient = z.object({ emailAddress: z.string(), status: z.string().optional() });
+const recipient = z.object({ emailAddress: z.string(), status: z.optional(z.string()) });
 const bounceSchema = z.object({
   bounceType: z.string(),
-  bounceSubType: z.string().optional(),
-  bouncedRecipients: z.array(recipient).min(1),
-  feedbackId: z.string().optional(),
-  timestamp: z.string().optional(),
+  bounceSubType: z.optional(z.string()),
+  bouncedRecipients: z.array(recipient).check(z.minLength(1)),
+  feedbackId: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
 });
 const complaintSchema = z.object({
-  complainedRecipients: z.array(z.object({ emailAddress: z.string() })).min(1),
-  complaintFeedbackType: z.string().optional(),
-  feedbackId: z.string().optional(),
-  timestamp: z.string().optional(),
+  complainedRecipients: z.array(z.object({ emailAddress: z.string() })).check(z.minLength(1)),
+  complaintFeedbackType: z.optional(z.string()),
+  feedbackId: z.optional(z.string()),
+  timestamp: z.optional(z.string()),
 });
-const deliverySchema = z.object({ recipients: z.array(z.string()).min(1), timestamp: z.string().optional() });
-const rejectSchema = z.object({ reason: z.string().optional() }).optional();
+const deliverySchema = z.object({
+  recipients: z.array(z.string()).check(z.minLength(1)),
+  timestamp: z.optional(z.string()),
+});
+const rejectSchema = z.optional(z.object({ reason: z.optional(z.string()) }));
 
 const recordSchema = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
   mail: mailSchema,
-  bounce: z.unknown().optional(),
-  complaint: z.unknown().optional(),
-  delivery: z.unknown().optional(),
-  reject: z.unknown().optional(),
+  bounce: z.optional(z.unknown()),
+  complaint: z.optional(z.unknown()),
+  delivery: z.optional(z.unknown()),
+  reject: z.optional(z.unknown()),
 });
 
 function reportIdOf(mail: z.infer<typeof mailSchema>): string | null {
@@ -187,13 +190,13 @@ export const isSkip = (x: SesEvent | Skip): x is Skip => !('kind' in x);
 
 const eventBridgeSchema = z.object({
   source: z.literal('aws.ses'),
-  'detail-type': z.string().optional(),
+  'detail-type': z.optional(z.string()),
   detail: z.unknown(),
 });
 const snsSchema = z.object({
   Records: z
-    .array(z.object({ Sns: z.object({ Message: z.string(), MessageId: z.string().optional() }) }))
-    .min(1),
+    .array(z.object({ Sns: z.object({ Message: z.string(), MessageId: z.optional(z.string()) }) }))
+    .check(z.minLength(1)),
 });
 
 export interface ParsedBatch {

@@ -5,7 +5,7 @@
  * in the subject. The From address is never read: anyone can write any From, and the HMAC token
  * is the authentication, exactly as for the one-click POST.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { normalizeEmail } from './email-address.ts';
 
 /** What every newsletter's mailto carries: `?subject=unsubscribe-<token>` (dispatch-due.ts personalise). */
@@ -28,11 +28,11 @@ export type UnsubscribeMail =
   /** Not an SES receipt record, or none of its recipients is our unsubscribe mailbox. */
   | { kind: 'not-for-us' };
 
-const verdict = z.object({ status: z.string() }).optional();
+const verdict = z.optional(z.object({ status: z.string() }));
 const recordSchema = z.object({
   eventSource: z.literal('aws:ses'),
   ses: z.object({
-    mail: z.object({ commonHeaders: z.object({ subject: z.string().optional() }).optional() }),
+    mail: z.object({ commonHeaders: z.optional(z.object({ subject: z.optional(z.string()) })) }),
     receipt: z.object({
       recipients: z.array(z.string()),
       spamVerdict: verdict,

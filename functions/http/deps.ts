@@ -1,4 +1,7 @@
-/** The production dependencies of the HTTP API, built from the configuration once per cold start. */
+/**
+ * The production dependencies of the HTTP API, built from the configuration once per cold start,
+ * with the confirmation email rendered ahead (no React in this function).
+ */
 import { dynamo } from '../adapters/aws/dynamo.ts';
 import { secrets } from '../adapters/aws/secrets.ts';
 import { sesv2 } from '../adapters/aws/sesv2.ts';
@@ -9,6 +12,7 @@ import { dynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { metrics } from '../adapters/metrics.ts';
 import { edgeOriginSecret, unsubscribeKeyring } from '../adapters/secret.ts';
 import { sesMailer } from '../adapters/ses-mailer.ts';
+import type { ConfirmationTemplates } from '../../emails/confirmation-template.ts';
 import type { Config } from '../core/config.ts';
 import { systemClock } from '../core/ports.ts';
 import { countingMailer } from '../core/send-load.ts';
@@ -18,7 +22,7 @@ import { confirmationSender } from './confirmation-mail.ts';
 import type { AppDeps } from './context.ts';
 import { NEUTRAL_ANSWER_FLOOR_MS } from './routes/subscribe.ts';
 
-export function appDeps(config: Config): AppDeps {
+export function appDeps(config: Config, confirmation: ConfirmationTemplates): AppDeps {
   return {
     site: {
       newsletterName: config.newsletterName,
@@ -28,6 +32,7 @@ export function appDeps(config: Config): AppDeps {
       // person reads it. The inbound function acts on tokens only, so then the contact is offered.
       unsubscribeMailto: config.inboundUnsubscribe ? undefined : config.unsubscribeMailto,
       confirmTtlHours: config.confirmTtlHours,
+      privacyPolicyUrl: config.privacyPolicyUrl,
       defaultLocale: config.defaultLocale,
       consentPolicyVersion: config.consentPolicyVersion,
     },
@@ -42,6 +47,7 @@ export function appDeps(config: Config): AppDeps {
         (err) => logger.warn('confirmation count failed', { error: err instanceof Error ? err.name : String(err) }),
       ),
       config,
+      confirmation,
     ),
     unsubscribeKeys: unsubscribeKeyring(config, secrets),
     ...(config.edgeOriginSecret ? { edgeOriginSecret: edgeOriginSecret(config.edgeOriginSecret, config, secrets) } : {}),

@@ -4,9 +4,16 @@
  * inline content is the stylesheet, allowed by its hash.
  */
 import { createHash } from 'node:crypto';
+import { keepWords, phrases } from '../../emails/phrases.ts';
 import type { Locale } from '../core/subscriber.ts';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function esc(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -33,7 +40,7 @@ export function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
   return new Html(strings.reduce((out, s, i) => out + s + (i < parts.length ? render(parts[i]!) : ''), ''));
 }
 
-/** Colours, each checked against the background in test/unit/http-pages.test.ts (WCAG AA). */
+/** Colours, each checked against the background in test/unit/http-pages.test.ts (WCAG AA), in both schemes. */
 export const PALETTE = {
   background: '#ffffff',
   text: '#1f2328',
@@ -43,8 +50,31 @@ export const PALETTE = {
   error: '#b3261e',
   focus: '#b35c00',
   border: '#57606a',
+  rule: '#d0d7de',
 } as const;
-const c = PALETTE;
+
+/** The same roles for `prefers-color-scheme: dark`. */
+export const DARK_PALETTE: { [K in keyof typeof PALETTE]: string } = {
+  background: '#0d1117',
+  text: '#e6edf3',
+  muted: '#9da7b3',
+  link: '#6cb6ff',
+  linkHover: '#9ccfff',
+  error: '#ff8a80',
+  focus: '#f0a35e',
+  border: '#8b949e',
+  rule: '#30363d',
+};
+
+const vars = (p: { [K in keyof typeof PALETTE]: string }) =>
+  Object.entries(p)
+    .map(([k, v]) => `--${k}:${v}`)
+    .join(';');
+/** Every colour below is one of these variables, so the dark scheme is one block. */
+const c = Object.fromEntries(Object.keys(PALETTE).map((k) => [k, `var(--${k})`])) as Record<
+  keyof typeof PALETTE,
+  string
+>;
 
 /**
  * Japanese fonts come first: with `system-ui` first, Windows set to English or Chinese draws kanji
@@ -52,12 +82,15 @@ const c = PALETTE;
  * the Latin system font first, but anything marked `lang="ja"` in them (the newsletter's and the
  * sender's names) goes back to the Japanese list.
  */
-const JA_FONTS = '"Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans JP","Noto Sans CJK JP","Yu Gothic UI",Meiryo';
+const JA_FONTS =
+  '"Hiragino Sans","Hiragino Kaku Gothic ProN","Noto Sans JP","Noto Sans CJK JP","Yu Gothic UI",Meiryo';
 const LATIN_FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial';
 
 const CSS = `
+:root{color-scheme:light dark;${vars(PALETTE)}}
+@media (prefers-color-scheme:dark){:root{${vars(DARK_PALETTE)}}}
 *{box-sizing:border-box}
-html{font-family:${JA_FONTS},system-ui,sans-serif;line-height:1.7;line-break:strict;overflow-wrap:break-word;color:${c.text};background:${c.background}}
+html{font-family:${JA_FONTS},system-ui,sans-serif;line-height:1.7;line-break:strict;word-break:keep-all;overflow-wrap:anywhere;color:${c.text};background:${c.background}}
 html:lang(en){font-family:${LATIN_FONTS},${JA_FONTS},sans-serif;line-height:1.55}
 html:lang(en) :lang(ja){font-family:${JA_FONTS},system-ui,sans-serif;word-break:auto-phrase}
 body{margin:0;padding:1.5rem 1rem}
@@ -65,6 +98,9 @@ main,footer{max-width:36rem;margin:0 auto}
 .brand{font-weight:700;color:${c.muted};margin:0 0 .5rem;word-break:auto-phrase}
 h1{font-size:1.5rem;line-height:1.4;margin:.25rem 0 1rem;word-break:auto-phrase}
 p{margin:0 0 1rem}
+.about{margin:0 0 1.25rem;font-size:.95rem}
+.about dt{font-weight:700}
+.about dd{margin:0 0 .5rem}
 a{color:${c.link}}
 label,legend{display:block;font-weight:700;margin-bottom:.25rem;padding:0}
 .hint{color:${c.muted};font-size:.95rem;margin:0 0 .5rem}
@@ -79,7 +115,7 @@ button:hover{background:${c.linkHover}}
 .error{color:${c.error};font-weight:700}
 .note{color:${c.muted};font-size:.95rem}
 .hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
-footer{margin-top:2.5rem;padding-top:1rem;border-top:1px solid #d0d7de;color:${c.muted};font-size:.875rem}
+footer{margin-top:2.5rem;padding-top:1rem;border-top:1px solid ${c.rule};color:${c.muted};font-size:.875rem}
 footer p{margin:0 0 .25rem}
 .lang{margin:0 0 1rem;text-align:right}
 `.trim();
@@ -124,22 +160,41 @@ export interface PageShell {
   body: Html;
 }
 
+/**
+ * A <wbr> between the Japanese phrases of every text run (BudouX, emails/phrases.ts): with
+ * `word-break: keep-all` lines then break between phrases, never inside a word or a date; the page's
+ * own names stay whole. Tags and attribute values are left as they are.
+ */
+export function withPhraseBreaks(markup: string, keep: readonly string[]): string {
+  return markup
+    .split(/(<[^>]*>)/)
+    .map((part) => (part === '' || part.startsWith('<') ? part : phrases(part, keep).join('<wbr>')))
+    .join('');
+}
+
 export function pageDocument(p: PageShell): string {
+  const keep = keepWords(p.brand);
   return html`<!doctype html>
 <html lang="${p.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 ${p.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">\n')}<title>${p.title} | ${p.brand}</title>
 <style>${new Html(CSS)}</style>
 </head>
 <body>
-<main>
+${new Html(
+  withPhraseBreaks(
+    html`<main>
 ${p.switchLink ? html`<p class="lang"><a href="${p.switchLink.href}" hreflang="${p.switchLink.hreflang}" lang="${p.switchLink.hreflang}">${p.switchLink.label}</a></p>\n` : ''}<p class="brand"${p.brandLang ? html` lang="${p.brandLang}"` : ''}>${p.brand}</p>
 <h1>${p.title}</h1>
 ${p.body}
 </main>
-<footer>${p.footer}</footer>
+<footer>${p.footer}</footer>`.value,
+    keep,
+  ),
+)}
 </body>
 </html>
 `.value;

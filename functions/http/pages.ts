@@ -72,7 +72,12 @@ type SwitchTo = 'same' | 'home';
  * URL's own path with only `lang` (right where a GET of it shows this page or the form), `home`
  * the subscribe page (the answer to a POST, which a GET would not repeat).
  */
-function shell(v: View, title: string, body: Html, opts: { indexable?: boolean; switchTo?: SwitchTo } = {}): PageShell {
+function shell(
+  v: View,
+  title: string,
+  body: Html,
+  opts: { indexable?: boolean; switchTo?: SwitchTo } = {},
+): PageShell {
   const other: Locale = v.locale === 'ja' ? 'en' : 'ja';
   let switchLink: PageShell['switchLink'];
   if (v.query) {
@@ -103,13 +108,23 @@ function shell(v: View, title: string, body: Html, opts: { indexable?: boolean; 
 
 const homeLink = (v: View) => html`<p><a href="./?lang=${v.locale}">${v.t.toHome}</a></p>`;
 
-export function homePage(v: View, form: { email?: string; problem?: EmailProblem; emailLocale?: Locale } = {}): PageShell {
+export function homePage(
+  v: View,
+  form: { email?: string; problem?: EmailProblem; emailLocale?: Locale } = {},
+): PageShell {
   const t = v.t.home;
   const emailLocale = form.emailLocale ?? v.locale;
   const describedBy = form.problem ? 'email-error email-hint' : 'email-hint';
   const choice = (value: Locale) =>
     html`<label class="choice"><input type="radio" name="lang" value="${value}"${emailLocale === value ? html` checked` : ''}> <span lang="${value}">${MESSAGES[value].langName}</span></label>`;
+  const privacy = v.ctx.privacyPolicyUrl;
   const body = html`<p>${t.lead(v.shown)}</p>
+<dl class="about">
+<dt>${t.frequencyLabel}</dt>
+<dd>${t.frequency}</dd>
+<dt>${t.purposeLabel}</dt>
+<dd>${t.purpose}${privacy ? html` <a href="${privacy}">${t.privacy}</a>` : ''}</dd>
+</dl>
 ${form.problem ? html`<p class="error" id="email-error" role="alert">${v.t.invalidEmail.problems[form.problem]}</p>\n` : ''}<form method="post" action="subscribe">
 <input type="hidden" name="source" value="hosted-form">
 <label for="email">${t.emailLabel}</label>
@@ -128,7 +143,11 @@ ${choice('en')}
 }
 
 export function acceptedPage(v: View): PageShell {
-  return shell(v, v.t.accepted.title, html`<p>${v.t.accepted.body(v.shown)}</p>\n<p class="note">${v.t.accepted.noMail}</p>`);
+  return shell(
+    v,
+    v.t.accepted.title,
+    html`<p>${v.t.accepted.body(v.shown)}</p>\n<p class="note">${v.t.accepted.noMail}</p>`,
+  );
 }
 
 export function rateLimitedPage(v: View, retryAfterSeconds: number): PageShell {
@@ -255,5 +274,10 @@ const SAME_PAGE_ERRORS: ReadonlySet<ErrorKind> = new Set(['notFound', 'methodNot
 
 export function errorPage(v: View, kind: ErrorKind): PageShell {
   const e = v.t.errors[kind];
-  return shell(v, e.title, html`<p>${e.body}</p>\n${homeLink(v)}`, SAME_PAGE_ERRORS.has(kind) ? { switchTo: 'same' } : {});
+  return shell(
+    v,
+    e.title,
+    html`<p>${e.body}</p>\n${homeLink(v)}`,
+    SAME_PAGE_ERRORS.has(kind) ? { switchTo: 'same' } : {},
+  );
 }

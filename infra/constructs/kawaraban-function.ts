@@ -16,6 +16,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/adapters/metrics-namespace.ts';
+import { baseDefine, esmRequireBanner, externalModules, mainFields } from '../bundling.ts';
 import type { TableDef } from '../tables.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,7 +52,12 @@ const tableReadActions = [
   'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
 ];
-const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const tableWriteActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 
 export interface KawarabanFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/api.ts`. */
@@ -65,6 +71,8 @@ export interface KawarabanFunctionProps {
   /** Function-level DLQ for failed asynchronous invocations. */
   deadLetterQueue?: sqs.IQueue;
   logRetention?: logs.RetentionDays;
+  /** Constants the bundle gets at build time, on top of NODE_ENV (see infra/bundling.ts). */
+  define?: Record<string, string>;
 }
 
 export class KawarabanFunction extends Construct {
@@ -115,22 +123,22 @@ export class KawarabanFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
+        banner: esmRequireBanner,
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        mainFields: ['module', 'main'],
-        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-        // The AWS SDK is bundled at the lockfile's version (not the runtime's copy); prettier is
-        // only lazily imported by @react-email/render for pretty output, which we never ask for.
+        mainFields,
+        define: { ...baseDefine, ...props.define },
+        // The AWS SDK is bundled at the lockfile's version (not the runtime's copy).
         bundleAwsSDK: true,
-        externalModules: ['prettier', 'prettier/*'],
+        externalModules,
       },
     });
 
     // X-Ray's actions are granted on "*" by CDK's tracing support.
-    this.unscopedReasons.push('xray:PutTraceSegments and xray:PutTelemetryRecords (tracing) have no resource-level permissions.');
+    this.unscopedReasons.push(
+      'xray:PutTraceSegments and xray:PutTelemetryRecords (tracing) have no resource-level permissions.',
+    );
     this.acknowledgeUnscoped();
   }
 
@@ -181,7 +189,9 @@ export class KawarabanFunction extends Construct {
       );
     }
     if (access.write?.length) {
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }));
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: objects(access.write) }),
+      );
     }
     for (const prefix of [...(access.read ?? []), ...(access.write ?? [])]) {
       Validations.of(this.role).acknowledge({

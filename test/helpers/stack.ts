@@ -7,11 +7,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { reportsTable, subscribersTable } from '../../infra/tables.ts';
 import { ensureBucket, ensureTable } from '../../local/tables.ts';
+import type { ConfirmationTemplates } from '../../emails/confirmation-template.ts';
+import { renderConfirmationTemplates } from '../../emails/render.ts';
 import { loadConfig, type Config } from '../../functions/core/config.ts';
 
 export interface TestStack {
   env: Record<string, string>;
   config: Config;
+  /** The confirmation email rendered ahead for this configuration, as the build does for the api function. */
+  confirmationTemplates: ConfirmationTemplates;
   /** A unique recipient address for this stack, so SES emulator mail can be told apart. */
   address(local?: string): string;
 }
@@ -52,11 +56,14 @@ export async function createTestStack(overrides: Record<string, string> = {}): P
   return {
     env,
     config,
+    confirmationTemplates: await renderConfirmationTemplates(config),
     address: (local = 'reader') => `${local}-${tag}-${++made}x${randomBytes(2).toString('hex')}@example.com`,
   };
 }
 
 /** Puts the stack's variables into process.env (for tests that import a handler module). */
 export function useStackEnv(stack: TestStack): void {
-  Object.assign(process.env, stack.env);
+  Object.assign(process.env, stack.env, {
+    KAWARABAN_CONFIRMATION_TEMPLATES: JSON.stringify(stack.confirmationTemplates),
+  });
 }

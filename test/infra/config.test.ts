@@ -9,7 +9,15 @@ import { DeployConfigError, contextKeys, readDeployConfig } from '../../infra/co
 import { buildKawaraban } from '../../infra/kawaraban.ts';
 import { exampleContext } from './synth.ts';
 
-const required = ['domain', 'fromAddress', 'newsletterName', 'senderName', 'senderPostalAddress', 'senderContact', 'editors'];
+const required = [
+  'domain',
+  'fromAddress',
+  'newsletterName',
+  'senderName',
+  'senderPostalAddress',
+  'senderContact',
+  'editors',
+];
 const from = (ctx: Record<string, unknown>) => readDeployConfig((k) => ctx[k]);
 const messageOf = (ctx: Record<string, unknown>): string => {
   try {
@@ -30,13 +38,23 @@ describe('readDeployConfig', () => {
     }
     expect(msg).toContain('-c domain=example.jp');
     // Optional keys are not reported.
-    for (const key of ['publicBaseUrl', 'unsubscribeMailto', 'alarmEmail', 'sesSandbox', 'consentPolicyVersion', 'inboundUnsubscribe', 'inboundRuleSet']) {
+    for (const key of [
+      'publicBaseUrl',
+      'unsubscribeMailto',
+      'alarmEmail',
+      'sesSandbox',
+      'consentPolicyVersion',
+      'inboundUnsubscribe',
+      'inboundRuleSet',
+    ]) {
       expect(msg).not.toContain(`- ${key}:`);
     }
   });
 
   it('treats empty strings as missing', () => {
-    expect(messageOf({ ...exampleContext(), domain: '', editors: '' })).toMatch(/- domain: missing[\s\S]*- editors: missing/);
+    expect(messageOf({ ...exampleContext(), domain: '', editors: '' })).toMatch(
+      /- domain: missing[\s\S]*- editors: missing/,
+    );
   });
 
   it('names each invalid value with the reason', () => {
@@ -69,8 +87,12 @@ describe('readDeployConfig', () => {
     expect(messageOf({ ...exampleContext(), fromAddress: 'News <news@other.example>' })).toContain(
       '- fromAddress: must be an address at example.jp',
     );
-    expect(messageOf({ ...exampleContext(), fromAddress: 'News <not-an-address>' })).toContain('- fromAddress: must be an address');
-    expect(from({ ...exampleContext(), fromAddress: 'news@mail.example.jp' }).fromAddress).toBe('news@mail.example.jp');
+    expect(messageOf({ ...exampleContext(), fromAddress: 'News <not-an-address>' })).toContain(
+      '- fromAddress: must be an address',
+    );
+    expect(from({ ...exampleContext(), fromAddress: 'news@mail.example.jp' }).fromAddress).toBe(
+      'news@mail.example.jp',
+    );
   });
 
   it('fills the defaults and normalises values', () => {
@@ -112,6 +134,9 @@ describe('readDeployConfig', () => {
         'edgeWaf',
         'edgeDomainName',
         'edgeCertificateArn',
+        'shortName',
+        'subjectPrefix',
+        'privacyPolicyUrl',
       ].sort(),
     );
   });
@@ -119,34 +144,57 @@ describe('readDeployConfig', () => {
   it('puts the API under a domain of ours only with its certificate, and links there', () => {
     const arn = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000';
     expect(from(exampleContext()).apiDomain).toBeUndefined();
-    expect(from({ ...exampleContext(), apiDomainName: 'News.Example.JP', apiCertificateArn: arn })).toMatchObject({
+    expect(
+      from({ ...exampleContext(), apiDomainName: 'News.Example.JP', apiCertificateArn: arn }),
+    ).toMatchObject({
       apiDomain: { name: 'news.example.jp', certificateArn: arn },
       publicBaseUrl: 'https://news.example.jp',
     });
     expect(messageOf({ ...exampleContext(), apiDomainName: 'news.example.jp' })).toContain(
       '- apiCertificateArn: required with apiDomainName',
     );
-    expect(messageOf({ ...exampleContext(), apiCertificateArn: arn })).toContain('- apiDomainName: required with apiCertificateArn');
-    expect(messageOf({ ...exampleContext(), apiDomainName: 'news.example.jp', apiCertificateArn: 'arn:aws:iam::1:role/x' })).toContain(
-      '- apiCertificateArn: must be the ARN of an ACM certificate',
+    expect(messageOf({ ...exampleContext(), apiCertificateArn: arn })).toContain(
+      '- apiDomainName: required with apiCertificateArn',
     );
     expect(
-      messageOf({ ...exampleContext(), apiDomainName: 'news.example.jp', apiCertificateArn: arn, publicBaseUrl: 'https://other.example.jp' }),
+      messageOf({
+        ...exampleContext(),
+        apiDomainName: 'news.example.jp',
+        apiCertificateArn: 'arn:aws:iam::1:role/x',
+      }),
+    ).toContain('- apiCertificateArn: must be the ARN of an ACM certificate');
+    expect(
+      messageOf({
+        ...exampleContext(),
+        apiDomainName: 'news.example.jp',
+        apiCertificateArn: arn,
+        publicBaseUrl: 'https://other.example.jp',
+      }),
     ).toContain('- publicBaseUrl: must be https://news.example.jp with apiDomainName');
   });
 
   it('sets up a MAIL FROM subdomain by default, another one on request, or none', () => {
     expect(from(exampleContext()).mailFromDomain).toBe('bounce.example.jp');
-    expect(from({ ...exampleContext(), mailFromDomain: 'Mail.Example.JP' }).mailFromDomain).toBe('mail.example.jp');
+    expect(from({ ...exampleContext(), mailFromDomain: 'Mail.Example.JP' }).mailFromDomain).toBe(
+      'mail.example.jp',
+    );
     expect(from({ ...exampleContext(), mailFromDomain: 'none' }).mailFromDomain).toBeUndefined();
     expect(messageOf({ ...exampleContext(), mailFromDomain: 'bounce.other.example' })).toContain(
       '- mailFromDomain: must be a subdomain of example.jp (e.g. bounce.example.jp), or none',
     );
-    expect(messageOf({ ...exampleContext(), mailFromDomain: 'example.jp' })).toContain('- mailFromDomain: must be a subdomain of example.jp');
-    expect(messageOf({ ...exampleContext(), mailFromDomain: 'not a domain' })).toContain('- mailFromDomain: must be a domain name, or none');
+    expect(messageOf({ ...exampleContext(), mailFromDomain: 'example.jp' })).toContain(
+      '- mailFromDomain: must be a subdomain of example.jp',
+    );
+    expect(messageOf({ ...exampleContext(), mailFromDomain: 'not a domain' })).toContain(
+      '- mailFromDomain: must be a domain name, or none',
+    );
     // With SES receiving, the unsubscribe mailbox needs an MX of its own.
     expect(
-      messageOf({ ...exampleContext(), inboundUnsubscribe: 'true', unsubscribeMailto: 'unsubscribe@bounce.example.jp' }),
+      messageOf({
+        ...exampleContext(),
+        inboundUnsubscribe: 'true',
+        unsubscribeMailto: 'unsubscribe@bounce.example.jp',
+      }),
     ).toContain("- mailFromDomain: must differ from the unsubscribe mailbox's domain");
   });
 });
@@ -162,11 +210,17 @@ describe('the CDK app', () => {
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
         cwd: new URL('../../', import.meta.url).pathname,
         // What the CDK CLI would pass with no context at all (cdk.json context not merged).
-        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ domain: 'example.jp' }) },
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({ domain: 'example.jp' }),
+        },
         encoding: 'utf8',
       });
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain('kawaraban: the deployment configuration (CDK context) is incomplete or invalid');
+      expect(run.stderr).toContain(
+        'kawaraban: the deployment configuration (CDK context) is incomplete or invalid',
+      );
       expect(run.stderr).toContain('- editors: missing');
       expect(run.stderr).not.toContain('- domain:');
       expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace

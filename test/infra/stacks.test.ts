@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/config.ts';
 import { functionRuntime } from '../../infra/constructs/kawaraban-function.ts';
 import { reputationThresholds } from '../../infra/constructs/monitoring.ts';
-import { httpRoutes, sesEventDetailTypes, stageThrottle, subscribeThrottle, unsubscribeThrottle } from '../../infra/service-stack.ts';
+import { archivePaths, httpRoutes, sesEventDetailTypes, stageThrottle, subscribeThrottle, unsubscribeThrottle } from '../../infra/service-stack.ts';
 import { tableDefs, uploadPrefixes, uploadSuffix, type TableDef } from '../../infra/tables.ts';
 import { grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
 
@@ -19,7 +19,7 @@ let ids: {
   secret: string;
   identity: string;
   configurationSet: string;
-  fn: Record<'api' | 'render' | 'dispatch' | 'sesEvents', { fn: string; role: string }>;
+  fn: Record<'api' | 'render' | 'dispatch' | 'sesEvents' | 'archive', { fn: string; role: string }>;
 };
 
 beforeAll(() => {
@@ -34,14 +34,29 @@ beforeAll(() => {
     secret: logicalId(s.stateful.unsubscribeSecret),
     identity: logicalId(s.stateful.identity),
     configurationSet: logicalId(s.stateful.configurationSet),
-    fn: { api: fnIds('api'), render: fnIds('render'), dispatch: fnIds('dispatch'), sesEvents: fnIds('sesEvents') },
+    fn: {
+      api: fnIds('api'),
+      render: fnIds('render'),
+      dispatch: fnIds('dispatch'),
+      sesEvents: fnIds('sesEvents'),
+      archive: fnIds('archive'),
+    },
   };
 });
 
 const grants = (k: keyof typeof ids.fn) => grantsOfRole(s.serviceTemplate, ids.fn[k].role);
 const actionsOn = (k: keyof typeof ids.fn, resourceMarker: string) =>
-  new Set(grants(k).filter((g) => g.resource.includes(resourceMarker)).map((g) => g.action));
-const tableWrites = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  new Set(
+    grants(k)
+      .filter((g) => g.resource.includes(resourceMarker))
+      .map((g) => g.action),
+  );
+const tableWrites = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 
 describe('tables', () => {
   const tableFor = (def: TableDef) => {
@@ -50,36 +65,52 @@ describe('tables', () => {
     return tables[logical]!.Properties;
   };
 
-  it.each(tableDefs.map((d) => [d.id, d] as const))('%s has the keys, indexes and TTL of infra/tables.ts', (_id, def) => {
-    const t = tableFor(def);
-    expect(t.KeySchema).toEqual([
-      { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-      ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : []),
-    ]);
-    const gsis = (t.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string; KeySchema: unknown; Projection: unknown }) => ({
-      IndexName: g.IndexName,
-      KeySchema: g.KeySchema,
-      Projection: g.Projection,
-    }));
-    expect(gsis).toEqual(
-      def.indexes.map((i) => ({
-        IndexName: i.indexName,
-        KeySchema: [
-          { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
-          ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : []),
-        ],
-        Projection: { ProjectionType: i.projection },
-      })),
-    );
-    const keyTypes = new Map<string, string>();
-    for (const k of [def.partitionKey, def.sortKey, ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
-      if (k) keyTypes.set(k.name, k.type);
-    }
-    expect(new Map(t.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [a.AttributeName, a.AttributeType]))).toEqual(keyTypes);
-    expect(t.TimeToLiveSpecification).toEqual(
-      def.timeToLiveAttribute ? { AttributeName: def.timeToLiveAttribute, Enabled: true } : undefined,
-    );
-  });
+  it.each(tableDefs.map((d) => [d.id, d] as const))(
+    '%s has the keys, indexes and TTL of infra/tables.ts',
+    (_id, def) => {
+      const t = tableFor(def);
+      expect(t.KeySchema).toEqual([
+        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+        ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : []),
+      ]);
+      const gsis = (t.GlobalSecondaryIndexes ?? []).map(
+        (g: { IndexName: string; KeySchema: unknown; Projection: unknown }) => ({
+          IndexName: g.IndexName,
+          KeySchema: g.KeySchema,
+          Projection: g.Projection,
+        }),
+      );
+      expect(gsis).toEqual(
+        def.indexes.map((i) => ({
+          IndexName: i.indexName,
+          KeySchema: [
+            { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
+            ...(i.sortKey ? [{ AttributeName: i.sortKey.name, KeyType: 'RANGE' }] : []),
+          ],
+          Projection: { ProjectionType: i.projection },
+        })),
+      );
+      const keyTypes = new Map<string, string>();
+      for (const k of [
+        def.partitionKey,
+        def.sortKey,
+        ...def.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+      ]) {
+        if (k) keyTypes.set(k.name, k.type);
+      }
+      expect(
+        new Map(
+          t.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [
+            a.AttributeName,
+            a.AttributeType,
+          ]),
+        ),
+      ).toEqual(keyTypes);
+      expect(t.TimeToLiveSpecification).toEqual(
+        def.timeToLiveAttribute ? { AttributeName: def.timeToLiveAttribute, Enabled: true } : undefined,
+      );
+    },
+  );
 
   it('are on-demand, point-in-time recoverable, deletion-protected and retained', () => {
     for (const def of tableDefs) {
@@ -101,7 +132,9 @@ describe('upload bucket and SES', () => {
       Properties: Match.objectLike({
         BucketName: Match.anyValue(),
         VersioningConfiguration: { Status: 'Enabled' },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
           BlockPublicPolicy: true,
@@ -117,7 +150,11 @@ describe('upload bucket and SES', () => {
     s.statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
@@ -130,7 +167,9 @@ describe('upload bucket and SES', () => {
       ConfigurationSetAttributes: { ConfigurationSetName: { Ref: ids.configurationSet } },
       MailFromAttributes: { MailFromDomain: 'bounce.example.jp', BehaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
     });
-    const dest = Object.values(s.statefulTemplate.findResources('AWS::SES::ConfigurationSetEventDestination'));
+    const dest = Object.values(
+      s.statefulTemplate.findResources('AWS::SES::ConfigurationSetEventDestination'),
+    );
     expect(dest).toHaveLength(1);
     const d = dest[0]!.Properties.EventDestination;
     expect(JSON.stringify(d.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
@@ -140,14 +179,23 @@ describe('upload bucket and SES', () => {
   });
 
   it('outputs every DNS record deliverability needs: DKIM, the MAIL FROM MX and SPF, a starting DMARC policy', () => {
-    const outputs = Object.fromEntries(Object.entries(s.statefulTemplate.findOutputs('*')).map(([k, o]) => [k, JSON.stringify(o.Value)]));
+    const outputs = Object.fromEntries(
+      Object.entries(s.statefulTemplate.findOutputs('*')).map(([k, o]) => [k, JSON.stringify(o.Value)]),
+    );
     expect(Object.keys(outputs).filter((k) => k.startsWith('DkimRecord'))).toHaveLength(3);
     expect(outputs.MailFromMxRecord).toMatch(/bounce\.example\.jp\. MX 10 feedback-smtp\..*amazonses\.com/);
-    expect(outputs.MailFromSpfRecord).toContain('bounce.example.jp. TXT \\"v=spf1 include:amazonses.com ~all\\"');
+    expect(outputs.MailFromSpfRecord).toContain(
+      'bounce.example.jp. TXT \\"v=spf1 include:amazonses.com ~all\\"',
+    );
     expect(outputs.DmarcRecord).toContain('_dmarc.example.jp. TXT \\"v=DMARC1; p=none; rua=mailto:');
     const none = synthKawaraban({ mailFromDomain: 'none' });
-    expect(none.statefulTemplate.findResources('AWS::SES::EmailIdentity')[ids.identity]!.Properties.MailFromAttributes).toBeUndefined();
-    expect(Object.keys(none.statefulTemplate.findOutputs('*')).filter((k) => k.startsWith('MailFrom'))).toEqual([]);
+    expect(
+      none.statefulTemplate.findResources('AWS::SES::EmailIdentity')[ids.identity]!.Properties
+        .MailFromAttributes,
+    ).toBeUndefined();
+    expect(
+      Object.keys(none.statefulTemplate.findOutputs('*')).filter((k) => k.startsWith('MailFrom')),
+    ).toEqual([]);
   });
 
   it('serves the API under our own domain when given one: mapped stage, execute-api off, links and outputs there', () => {
@@ -158,9 +206,14 @@ describe('upload bucket and SES', () => {
     const t = custom.serviceTemplate;
     t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
       DomainName: 'news.example.jp',
-      DomainNameConfigurations: [Match.objectLike({ CertificateArn: arn, SecurityPolicy: 'TLS_1_2', EndpointType: 'REGIONAL' })],
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: arn, SecurityPolicy: 'TLS_1_2', EndpointType: 'REGIONAL' }),
+      ],
     });
-    t.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { ApiId: { Ref: logicalId(custom.service.httpApi) }, Stage: Match.anyValue() });
+    t.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: logicalId(custom.service.httpApi) },
+      Stage: Match.anyValue(),
+    });
     t.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
     const apiFn = t.findResources('AWS::Lambda::Function')[logicalId(custom.service.functions.api.fn)]!;
     expect(apiFn.Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://news.example.jp');
@@ -193,7 +246,7 @@ describe('grants', () => {
     expect(actionsOn('api', ids.subscribers)).toContain('dynamodb:PutItem');
   });
 
-  it('render reads only reports/ and drafts/, writes only rendered/; dispatch reads only rendered/', () => {
+  it('render reads only reports/ and drafts/, writes only rendered/; dispatch reads rendered/ and writes the archive; the archive function only reads it', () => {
     const s3Grants = (k: keyof typeof ids.fn) =>
       grants(k)
         .filter((g) => g.action.startsWith('s3:'))
@@ -206,16 +259,30 @@ describe('grants', () => {
         `s3:PutObject /${uploadPrefixes.rendered}*`,
       ].sort(),
     );
-    expect(s3Grants('dispatch')).toEqual([`s3:GetObject /${uploadPrefixes.rendered}*`]);
+    expect(s3Grants('dispatch')).toEqual(
+      [
+        `s3:GetObject /${uploadPrefixes.rendered}*`,
+        `s3:GetObject /${uploadPrefixes.archive}*`,
+        `s3:PutObject /${uploadPrefixes.archive}*`,
+      ].sort(),
+    );
+    expect(s3Grants('archive')).toEqual([`s3:GetObject /${uploadPrefixes.archive}*`]);
     expect(s3Grants('sesEvents')).toEqual([]);
+    expect(s3Grants('api')).toEqual([]);
   });
 
   it('ses:SendEmail is scoped to the identity and the configuration set, for the three senders only', () => {
     for (const k of ['api', 'render', 'dispatch'] as const) {
       const send = grants(k).filter((g) => g.action === 'ses:SendEmail');
       expect(send).toHaveLength(2);
-      expect(send.some((g) => g.resource.includes(':identity/') && g.resource.includes(ids.identity))).toBe(true);
-      expect(send.some((g) => g.resource.includes(':configuration-set/') && g.resource.includes(ids.configurationSet))).toBe(true);
+      expect(send.some((g) => g.resource.includes(':identity/') && g.resource.includes(ids.identity))).toBe(
+        true,
+      );
+      expect(
+        send.some(
+          (g) => g.resource.includes(':configuration-set/') && g.resource.includes(ids.configurationSet),
+        ),
+      ).toBe(true);
     }
     expect(grants('sesEvents').filter((g) => g.action.startsWith('ses:'))).toEqual([]);
   });
@@ -234,12 +301,15 @@ describe('grants', () => {
     expect(grants('dispatch')).toContainEqual({ action: 'ses:GetAccount', resource: '*' });
   });
 
-  it('the unsubscribe secret is readable by api and dispatch only, and its ARN is in every function\'s environment', () => {
-    for (const k of ['api', 'dispatch'] as const) expect(actionsOn(k, ids.secret)).toContain('secretsmanager:GetSecretValue');
+  it("the unsubscribe secret is readable by api and dispatch only, and its ARN is in every function's environment", () => {
+    for (const k of ['api', 'dispatch'] as const)
+      expect(actionsOn(k, ids.secret)).toContain('secretsmanager:GetSecretValue');
     for (const k of ['render', 'sesEvents'] as const) expect(actionsOn(k, ids.secret).size).toBe(0);
     for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
       const fn = s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn[k].fn]!;
-      expect(JSON.stringify(fn.Properties.Environment.Variables.UNSUBSCRIBE_SECRET_ARN)).toContain(ids.secret);
+      expect(JSON.stringify(fn.Properties.Environment.Variables.UNSUBSCRIBE_SECRET_ARN)).toContain(
+        ids.secret,
+      );
     }
   });
 
@@ -281,7 +351,8 @@ describe('grants', () => {
 });
 
 describe('functions', () => {
-  const fnProps = (k: keyof typeof ids.fn) => s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn[k].fn]!.Properties;
+  const fnProps = (k: keyof typeof ids.fn) =>
+    s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn[k].fn]!.Properties;
 
   it('all run on the newest Node.js runtime, ARM64, traced, logging to their own group', () => {
     for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
@@ -336,12 +407,15 @@ describe('functions', () => {
   });
 
   it('a configured publicBaseUrl and consent policy version reach the functions', () => {
-    const custom = synthKawaraban({ publicBaseUrl: 'https://news.example.jp/', consentPolicyVersion: '2025-04' });
+    const custom = synthKawaraban({
+      publicBaseUrl: 'https://news.example.jp/',
+      consentPolicyVersion: '2025-04',
+    });
     const fns = Object.values(custom.serviceTemplate.findResources('AWS::Lambda::Function')).filter((f) =>
       String(f.Properties.Runtime).startsWith('nodejs'),
     );
-    // api, render, dispatch, its worker, ses-events.
-    expect(fns).toHaveLength(5);
+    // api, render, dispatch, its worker, ses-events, archive.
+    expect(fns).toHaveLength(6);
     for (const f of fns) {
       expect(f.Properties.Environment.Variables).toMatchObject({
         PUBLIC_BASE_URL: 'https://news.example.jp',
@@ -399,12 +473,19 @@ describe('event sources', () => {
   it('the dispatcher ticks every minute and stale ticks are dropped', () => {
     s.serviceTemplate.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ids.fn.dispatch.fn, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [ids.fn.dispatch.fn, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        }),
+      ],
     });
   });
 
   it('SES events of our configuration set go to ses-events, with retries and a DLQ', () => {
-    const rules = Object.values(s.serviceTemplate.findResources('AWS::Events::Rule')).filter((r) => r.Properties.EventPattern);
+    const rules = Object.values(s.serviceTemplate.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern,
+    );
     expect(rules).toHaveLength(1);
     const { EventPattern: pattern, Targets: targets } = rules[0]!.Properties;
     expect(pattern.source).toEqual(['aws.ses']);
@@ -432,20 +513,29 @@ describe('event sources', () => {
 });
 
 describe('HTTP API', () => {
-  it('serves every route through the api function', () => {
-    const routes = Object.values(s.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
-    expect(routes.sort()).toEqual(httpRoutes.map(([m, p]) => `${m} ${p}`).sort());
-    s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationUri: { 'Fn::GetAtt': [ids.fn.api.fn, 'Arn'] },
-    });
-    s.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+  it('serves the subscription routes through the api function and the web archive (GET only) through the archive function', () => {
+    const routes = Object.values(s.serviceTemplate.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(routes.sort()).toEqual(
+      [...httpRoutes.map(([m, p]) => `${m} ${p}`), ...archivePaths.map((p) => `GET ${p}`)].sort(),
+    );
+    for (const fn of [ids.fn.api.fn, ids.fn.archive.fn]) {
+      s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] },
+      });
+    }
+    s.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
   });
 
   it('throttles the stage, more tightly on POST /subscribe, gives POST /unsubscribe a budget of its own, and writes access logs', () => {
     s.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: stageThrottle.rateLimit, ThrottlingBurstLimit: stageThrottle.burstLimit },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: stageThrottle.rateLimit,
+        ThrottlingBurstLimit: stageThrottle.burstLimit,
+      },
       RouteSettings: {
         'POST /subscribe': { ThrottlingRateLimit: subscribeThrottle.rateLimit, ThrottlingBurstLimit: subscribeThrottle.burstLimit },
         'POST /unsubscribe': { ThrottlingRateLimit: unsubscribeThrottle.rateLimit, ThrottlingBurstLimit: unsubscribeThrottle.burstLimit },
@@ -463,26 +553,36 @@ describe('HTTP API', () => {
 });
 
 describe('alarms', () => {
-  const alarms = () => Object.values(s.serviceTemplate.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const alarms = () =>
+    Object.values(s.serviceTemplate.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
   const topic = () => logicalId(s.service.node.findChild('Monitoring').node.findChild('AlarmTopic'));
 
-  it('watch the account\'s SES bounce (5 %) and complaint (0.1 %) rates', () => {
-    const rep = (metric: string) => alarms().find((a) => a.Namespace === 'AWS/SES' && a.MetricName === metric);
-    expect(rep('Reputation.BounceRate')).toMatchObject({ Threshold: reputationThresholds.bounceRate, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(rep('Reputation.ComplaintRate')).toMatchObject({ Threshold: reputationThresholds.complaintRate, ComparisonOperator: 'GreaterThanThreshold' });
+  it("watch the account's SES bounce (5 %) and complaint (0.1 %) rates", () => {
+    const rep = (metric: string) =>
+      alarms().find((a) => a.Namespace === 'AWS/SES' && a.MetricName === metric);
+    expect(rep('Reputation.BounceRate')).toMatchObject({
+      Threshold: reputationThresholds.bounceRate,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(rep('Reputation.ComplaintRate')).toMatchObject({
+      Threshold: reputationThresholds.complaintRate,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     expect(reputationThresholds).toEqual({ bounceRate: 0.05, complaintRate: 0.001 });
     expect(rep('Reputation.BounceRate')!.Dimensions).toBeUndefined();
   });
 
-  it('cover every function\'s errors, the dispatcher\'s throttles and duration, and both DLQs, all to the topic', () => {
+  it("cover every function's errors, the dispatcher's throttles and duration, and both DLQs, all to the topic", () => {
     const all = alarms();
     const byFunction = (metric: string, fnId: string) =>
       all.filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(fnId));
-    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) expect(byFunction('Errors', ids.fn[k].fn)).toHaveLength(1);
+    for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[])
+      expect(byFunction('Errors', ids.fn[k].fn)).toHaveLength(1);
     expect(byFunction('Throttles', ids.fn.dispatch.fn)).toHaveLength(1);
     const duration = byFunction('Duration', ids.fn.dispatch.fn);
     expect(duration).toHaveLength(1);
-    const timeoutMs = s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn.dispatch.fn]!.Properties.Timeout * 1000;
+    const timeoutMs =
+      s.serviceTemplate.findResources('AWS::Lambda::Function')[ids.fn.dispatch.fn]!.Properties.Timeout * 1000;
     expect(duration[0]!.Threshold).toBeLessThan(timeoutMs);
     expect(all.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     for (const a of all) expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
@@ -491,7 +591,10 @@ describe('alarms', () => {
   it('email ops only when an alarm address is configured', () => {
     s.serviceTemplate.resourceCountIs('AWS::SNS::Subscription', 0);
     const withEmail = synthKawaraban({ alarmEmail: 'ops@example.jp' });
-    withEmail.serviceTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.jp' });
+    withEmail.serviceTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.jp',
+    });
   });
 });
 

@@ -20,7 +20,7 @@ import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import { PROOF_TOKEN } from '../../functions/core/use-cases/accept-report.ts';
 import { parseReport } from '../../functions/core/report-schema.ts';
 
-type Handler = (typeof import('../../functions/render.ts'))['handler'];
+type Handler = typeof import('../../functions/render.ts')['handler'];
 let stack: TestStack;
 let handler: Handler;
 let editor: string;
@@ -38,19 +38,32 @@ beforeAll(async () => {
 });
 
 const examples = join(import.meta.dirname, '../../examples');
-const sample = JSON.parse(readFileSync(join(examples, 'sample-report.json'), 'utf8')) as Record<string, unknown>;
+const sample = JSON.parse(readFileSync(join(examples, 'sample-report.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const invalidSample = readFileSync(join(examples, 'invalid-report.json'), 'utf8');
 const newId = () => `t-${randomBytes(4).toString('hex')}`;
-const reportJson = (id: string, over: Record<string, unknown> = {}) => JSON.stringify({ ...sample, id, ...over }, null, 2);
+const reportJson = (id: string, over: Record<string, unknown> = {}) =>
+  JSON.stringify({ ...sample, id, ...over }, null, 2);
 
 let sequence = 0;
 /** Puts the object and returns the S3 event real S3 would send for it. */
 async function upload(key: string, body: string, opts: { bucket?: string } = {}) {
-  await s3.send(new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: key, Body: body, ContentType: 'application/json' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: stack.env.UPLOAD_BUCKET,
+      Key: key,
+      Body: body,
+      ContentType: 'application/json',
+    }),
+  );
   return s3Event(key, opts.bucket);
 }
 function s3Event(key: string, bucket = stack.env.UPLOAD_BUCKET!, eventName = 'ObjectCreated:Put') {
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as { Records: Record<string, any>[] };
+  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
+    Records: Record<string, any>[];
+  };
   const r = event.Records[0]!;
   r.eventName = eventName;
   r.s3.bucket.name = bucket;
@@ -83,7 +96,9 @@ describe('render: accepting a report', () => {
     const id = newId();
     const { results } = await handler(await upload(`reports/${id}.json`, reportJson(id)));
 
-    expect(results).toEqual([expect.objectContaining({ kind: 'scheduled', reportId: id, audience: confirmed })]);
+    expect(results).toEqual([
+      expect.objectContaining({ kind: 'scheduled', reportId: id, audience: confirmed }),
+    ]);
     const item = (await store().get(id))!;
     expect(item).toMatchObject({
       status: 'SCHEDULED',
@@ -141,7 +156,11 @@ describe('render: accepting a report', () => {
     const first = (await store().get(id))!;
     await handler(await upload(`reports/${id}.json`, reportJson(id, { title: '差し替え後のタイトル' })));
     const second = (await store().get(id))!;
-    expect(second).toMatchObject({ status: 'SCHEDULED', title: '差し替え後のタイトル', createdAt: first.createdAt });
+    expect(second).toMatchObject({
+      status: 'SCHEDULED',
+      title: '差し替え後のタイトル',
+      createdAt: first.createdAt,
+    });
     expect(second.contentHash).not.toBe(first.contentHash);
     expect(second.renderedKey).not.toBe(first.renderedKey);
     expect(await noticesAbout(id)).toHaveLength(2);
@@ -154,7 +173,9 @@ describe('render: accepting a report', () => {
       await setStatus(id, status);
       const before = await store().get(id);
 
-      const { results } = await handler(await upload(`reports/${id}.json`, reportJson(id, { title: '変更' })));
+      const { results } = await handler(
+        await upload(`reports/${id}.json`, reportJson(id, { title: '変更' })),
+      );
 
       expect(results).toEqual([expect.objectContaining({ kind: 'rejected', reportId: id, recorded: false })]);
       expect(await store().get(id)).toEqual(before);
@@ -170,7 +191,9 @@ describe('render: accepting a report', () => {
     const id = newId();
     await handler(await upload(`reports/${id}.json`, reportJson(id)));
     await setStatus(id, 'CANCELED');
-    const { results } = await handler(await upload(`reports/${id}.json`, reportJson(id, { title: '出し直し' })));
+    const { results } = await handler(
+      await upload(`reports/${id}.json`, reportJson(id, { title: '出し直し' })),
+    );
     expect(results).toEqual([expect.objectContaining({ kind: 'scheduled', reportId: id })]);
     expect(await store().get(id)).toMatchObject({ status: 'SCHEDULED', title: '出し直し' });
   });
@@ -193,11 +216,15 @@ describe('render: accepting a report', () => {
     // An invalid file must not turn it into a REJECTED report that a later upload could replace.
     const invalid = await handler(await upload(`reports/${id}.json`, '{ "id": '));
 
-    expect(valid.results).toEqual([expect.objectContaining({ kind: 'rejected', reportId: id, recorded: false })]);
+    expect(valid.results).toEqual([
+      expect.objectContaining({ kind: 'rejected', reportId: id, recorded: false }),
+    ]);
     expect(invalid.results).toEqual([expect.objectContaining({ kind: 'rejected', recorded: false })]);
     expect(await store().get(id)).toEqual(before);
     const rejected = (await noticesAbout(id)).filter((m) => m.subject.includes('差し戻し'));
-    expect(rejected.map((m) => m.body.text).join('\n')).toContain(`報告「${id}」は送信開始後に取り消されたため、差し替えできません`);
+    expect(rejected.map((m) => m.body.text).join('\n')).toContain(
+      `報告「${id}」は送信開始後に取り消されたため、差し替えできません`,
+    );
   });
 });
 
@@ -245,7 +272,10 @@ describe('render: rejecting an upload', () => {
     const item = (await store().get(fileId))!;
     expect(item.status).toBe('REJECTED');
     expect(item.errors).toEqual([
-      { path: '$.id', message: `id「${innerId}」がファイル名「${fileId}.json」と一致しません。ファイル名は「${innerId}.json」にしてください` },
+      {
+        path: '$.id',
+        message: `id「${innerId}」がファイル名「${fileId}.json」と一致しません。ファイル名は「${innerId}.json」にしてください`,
+      },
     ]);
     expect(await store().get(innerId)).toBeNull();
     await expectRejectedNotice(fileId, item.errors!);
@@ -254,8 +284,17 @@ describe('render: rejecting an upload', () => {
   it('rejects a file name that cannot be an id (the key arrives URL-encoded), recording nothing', async () => {
     const name = `Bad Name ${randomBytes(3).toString('hex')}`;
     const { results } = await handler(await upload(`reports/${name}.json`, reportJson('bad-name')));
-    expect(results).toEqual([expect.objectContaining({ kind: 'rejected', reportId: null, recorded: false, key: `reports/${name}.json` })]);
-    await expectRejectedNotice(name, [{ path: '$', message: `ファイル名「${name}.json」は報告の id として使えません` }]);
+    expect(results).toEqual([
+      expect.objectContaining({
+        kind: 'rejected',
+        reportId: null,
+        recorded: false,
+        key: `reports/${name}.json`,
+      }),
+    ]);
+    await expectRejectedNotice(name, [
+      { path: '$', message: `ファイル名「${name}.json」は報告の id として使えません` },
+    ]);
   });
 
   it('rejects a file in a sub-folder', async () => {
@@ -263,7 +302,9 @@ describe('render: rejecting an upload', () => {
     const { results } = await handler(await upload(`reports/2030/${id}.json`, reportJson(id)));
     expect(results).toEqual([expect.objectContaining({ kind: 'rejected', reportId: null })]);
     expect(await store().get(id)).toBeNull();
-    await expectRejectedNotice(`reports/2030/${id}.json`, [{ path: '$', message: 'ファイルは reports/ の直下に置いてください' }]);
+    await expectRejectedNotice(`reports/2030/${id}.json`, [
+      { path: '$', message: 'ファイルは reports/ の直下に置いてください' },
+    ]);
   });
 
   it('never turns a sent report into REJECTED', async () => {
@@ -298,7 +339,9 @@ describe('render: rejecting an upload', () => {
 describe('render: drafts', () => {
   it('mails a proof to the editors only, with a dead unsubscribe link, and records nothing', async () => {
     const id = newId();
-    const { results } = await handler(await upload(`drafts/${id}.json`, reportJson(id, { title: `校正テスト ${id}` })));
+    const { results } = await handler(
+      await upload(`drafts/${id}.json`, reportJson(id, { title: `校正テスト ${id}` })),
+    );
     expect(results).toEqual([{ kind: 'proof', key: `drafts/${id}.json`, reportId: id, editors: 1 }]);
     const [proof, ...more] = await noticesAbout(id);
     expect(more).toEqual([]);
@@ -316,7 +359,9 @@ describe('render: drafts', () => {
     const { results } = await handler(await upload(`drafts/${id}.json`, invalidSample));
     expect(results).toEqual([expect.objectContaining({ kind: 'rejected', reportId: id, recorded: false })]);
     expect(await store().get(id)).toEqual(before);
-    expect((await noticesAbout(`drafts/${id}.json`)).map((m) => m.subject.includes('差し戻し'))).toEqual([true]);
+    expect((await noticesAbout(`drafts/${id}.json`)).map((m) => m.subject.includes('差し戻し'))).toEqual([
+      true,
+    ]);
   });
 });
 
@@ -324,7 +369,9 @@ describe('render: races', () => {
   it('ignores an event whose object was deleted before it could be read', async () => {
     const id = newId();
     const { results } = await handler(s3Event(`reports/${id}.json`));
-    expect(results).toEqual([expect.objectContaining({ kind: 'ignored', reason: 'deleted before it was read' })]);
+    expect(results).toEqual([
+      expect.objectContaining({ kind: 'ignored', reason: 'deleted before it was read' }),
+    ]);
     expect(await noticesAbout(id)).toEqual([]);
   });
 
@@ -350,7 +397,11 @@ describe('render: races', () => {
         blobs: s3BlobStore(s3, stack.config.bucket),
         reports: racing,
         audience: dynamoAudience(doc, stack.config.tables.subscribers),
-        renderer: { render: (r, l, o) => renderReportEmail(r, newsletterContext(stack.config), l, o) },
+        renderer: {
+          render: (r, l, o) => renderReportEmail(r, newsletterContext(stack.config), l, o),
+          renderWeb: async () => '',
+        },
+        issueNumbers: { next: async () => 999 },
         notifier: editorNotifier(mailer, stack.config),
         mailer,
         editors: stack.config.editors,

@@ -10,18 +10,34 @@ import { splitLinks } from '../../emails/linkify.ts';
 import { MAX_LISTED_ISSUES } from '../../emails/notices.ts';
 import {
   UNSUBSCRIBE_TOKEN_PLACEHOLDER,
-  renderConfirmationEmail,
+  renderConfirmationEmail as renderConfirmationWithBreaks,
   renderEditorNotice,
-  renderReportEmail,
+  renderReportEmail as renderReportWithBreaks,
   type EditorNotice,
   type NewsletterContext,
   type RenderedEmail,
 } from '../../emails/render.ts';
 import { ReportEmail } from '../../emails/report.tsx';
+import { emailText } from '../../emails/_i18n/index.ts';
+import { reportText } from '../../emails/_text/report-text.ts';
+
+/**
+ * These tests read the HTML as text: the <wbr> between Japanese phrases is dropped here (phrase
+ * breaking has its own tests, test/unit/phrases.test.ts).
+ */
+const noWbr = (m: RenderedEmail): RenderedEmail => ({ ...m, html: m.html.replaceAll('<wbr/>', '') });
+const renderReportEmail = async (...args: Parameters<typeof renderReportWithBreaks>) =>
+  noWbr(await renderReportWithBreaks(...args));
+const renderConfirmationEmail = async (...args: Parameters<typeof renderConfirmationWithBreaks>) =>
+  noWbr(await renderConfirmationWithBreaks(...args));
 
 const ctx: NewsletterContext = {
   newsletterName: 'テスト脅威レポート',
-  sender: { name: '株式会社テスト', postalAddress: '〒100-0001 東京都千代田区千代田1-1', contact: 'contact@example.jp' },
+  sender: {
+    name: '株式会社テスト',
+    postalAddress: '〒100-0001 東京都千代田区千代田1-1',
+    contact: 'contact@example.jp',
+  },
   publicBaseUrl: 'https://news.example.jp',
 };
 const unsubscribeHref = `https://news.example.jp/unsubscribe?token=${UNSUBSCRIBE_TOKEN_PLACEHOLDER}`;
@@ -82,10 +98,14 @@ describe('renderReportEmail — the sample report in Japanese', () => {
     for (const block of report.body) {
       if (block.type === 'heading') expect(mail.html).toMatch(new RegExp(`<h2[^>]*>${block.text}</h2>`));
       if (block.type === 'paragraph') expect(text).toContain(block.text);
-      if (block.type === 'list') for (const item of block.items) expect(mail.html).toMatch(new RegExp(`<li[^>]*>${escapeRe(item)}</li>`));
+      if (block.type === 'list')
+        for (const item of block.items)
+          expect(mail.html).toMatch(new RegExp(`<li[^>]*>${escapeRe(item)}</li>`));
       if (block.type === 'quote') expect(text).toContain(block.text);
     }
-    expect(mail.html.match(/<blockquote/g)).toHaveLength(report.body.filter((b) => b.type === 'quote').length);
+    expect(mail.html.match(/<blockquote/g)).toHaveLength(
+      report.body.filter((b) => b.type === 'quote').length,
+    );
   });
 
   it('keeps line breaks inside a paragraph', () => {
@@ -134,11 +154,16 @@ describe('renderReportEmail — the sample report in Japanese', () => {
 
   it('links a reference title as words: it wraps like text, not broken mid-word like a URL', () => {
     const ref = report.references![0]!;
-    expect(mail.html).toContain(`<a href="${ref.url}" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline" target="_blank">${ref.title}</a>`);
+    expect(mail.html).toContain(
+      `<a href="${ref.url}" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline" target="_blank">${ref.title}</a>`,
+    );
   });
 
   it('hangs each ※ note under its text: the mark in a cell of its own', () => {
-    for (const note of report.notes!) expect(mail.html).toMatch(new RegExp(`<td style="[^"]*">※ </td><td style="[^"]*">${escapeRe(note)}</td>`));
+    for (const note of report.notes!)
+      expect(mail.html).toMatch(
+        new RegExp(`<td style="[^"]*"[^>]*>※ </td><td style="[^"]*"[^>]*>${escapeRe(note)}</td>`),
+      );
   });
 
   it('sets the body in 15px type with 27px lines (1.8) and headings that break at phrases', () => {
@@ -147,7 +172,11 @@ describe('renderReportEmail — the sample report in Japanese', () => {
   });
 
   it('makes the unsubscribe link larger and bolder than the small print around it', () => {
-    expect(mail.html).toMatch(new RegExp(`<a href="${escapeRe(unsubscribeHref)}" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline;font-size:15px;font-weight:700"[^>]*>配信を停止する</a>`));
+    expect(mail.html).toMatch(
+      new RegExp(
+        `<a href="${escapeRe(unsubscribeHref)}" style="color:#1d4ed8;text-decoration-line:none;text-decoration:underline;font-size:15px;font-weight:700"[^>]*>配信を停止する</a>`,
+      ),
+    );
   });
 
   it('sets the font stack a few times to be inherited, not on every paragraph (Gmail clips at ~102 KB)', () => {
@@ -166,16 +195,21 @@ describe('renderReportEmail — the plain-text part', () => {
   const report = loadSample();
   let text: string;
   beforeAll(async () => {
-    text = (await renderReportEmail(report, ctx, 'ja')).text;
+    // Unwrapped, to read its structure here; the wrapping itself is tested in test/unit/phrases.test.ts.
+    text = reportText(report, ctx, emailText('ja'), false, undefined, Number.POSITIVE_INFINITY);
   });
 
   it('opens with the newsletter name, 配信日 and the title', () => {
-    expect(text.startsWith(`テスト脅威レポート\n配信日: 2020年9月18日\n${'-'.repeat(60)}\n\n${report.title}\n\n`)).toBe(true);
+    expect(
+      text.startsWith(`テスト脅威レポート\n配信日: 2020年9月18日\n${'-'.repeat(60)}\n\n${report.title}\n\n`),
+    ).toBe(true);
   });
 
   it('writes each block type readably', () => {
     expect(text).toContain('\n\n■ 1. 何が起きているのか\n\n');
-    expect(text).toContain('\n・入手した情報で決済サービスのアカウントを新規に作成する（メールアドレスは使い捨て）\n');
+    expect(text).toContain(
+      '\n・入手した情報で決済サービスのアカウントを新規に作成する（メールアドレスは使い捨て）\n',
+    );
     expect(text).toContain(
       '\n＞ 決済サービスは使っていないのに、口座から「ペイ」という名目で3万円ずつ4回引き落とされていた。\n＞ （被害に遭った利用者の声・架空の事例）\n',
     );
@@ -184,7 +218,9 @@ describe('renderReportEmail — the plain-text part', () => {
   });
 
   it('has the topics, the references with their URLs, and the notes', () => {
-    expect(text).toContain('【確認されたサイバー攻撃トピック】\n\n◆ 2020年9月8日　架空ペイで銀行口座連携を悪用した不正チャージ\n  14の金融機関の口座で');
+    expect(text).toContain(
+      '【確認されたサイバー攻撃トピック】\n\n◆ 2020年9月8日　架空ペイで銀行口座連携を悪用した不正チャージ\n  14の金融機関の口座で',
+    );
     expect(text).toContain(
       '2. 株式会社サンプル銀行（2020年9月10日）\n   決済サービスとの口座連携の一時停止について\n   https://www.example.jp/sample-bank/info/2020/0910.html\n',
     );
@@ -193,7 +229,13 @@ describe('renderReportEmail — the plain-text part', () => {
 
   it('ends with the opt-out statement, the unsubscribe URL and the sender block', () => {
     expect(text).toContain(`配信停止をご希望の方は、次のリンクからお手続きください。\n${unsubscribeHref}\n`);
-    expect(text.trimEnd().endsWith('発行: 株式会社テスト\n所在地: 〒100-0001 東京都千代田区千代田1-1\nお問い合わせ: contact@example.jp')).toBe(true);
+    expect(
+      text
+        .trimEnd()
+        .endsWith(
+          '発行: 株式会社テスト\n所在地: 〒100-0001 東京都千代田区千代田1-1\nお問い合わせ: contact@example.jp',
+        ),
+    ).toBe(true);
   });
 
   it('contains no markup', () => {
@@ -204,25 +246,39 @@ describe('renderReportEmail — the plain-text part', () => {
 describe('Outlook for Windows and narrow screens', () => {
   it('wraps the paper in a 640px table only Outlook reads, and gives Outlook a Windows font first', async () => {
     const ja = await renderReportEmail(smallReport(), ctx, 'ja');
-    const confirmation = await renderConfirmationEmail({ confirmUrl: 'https://news.example.jp/confirm?token=abc', locale: 'ja', ctx });
+    const confirmation = await renderConfirmationEmail({
+      confirmUrl: 'https://news.example.jp/confirm?token=abc',
+      locale: 'ja',
+      ctx,
+    });
     for (const { html } of [ja, confirmation]) {
-      const open = html.indexOf('<!--[if mso]><table role="presentation" width="640" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->');
+      const open = html.indexOf(
+        '<!--[if mso]><table role="presentation" width="640" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->',
+      );
       const paper = html.indexOf('<table align="center" width="100%"', open);
       const close = html.indexOf('<!--[if mso]></td></tr></table><![endif]-->');
       expect(open).toBeGreaterThan(html.indexOf('<body'));
       expect(paper).toBeGreaterThan(open);
       expect(close).toBeGreaterThan(paper);
       expect(html.indexOf('</body>')).toBeGreaterThan(close);
-      expect(html).toMatch(/<!--\[if mso\]><style>\*\{font-family:Meiryo,'Yu Gothic',sans-serif !important\}<\/style><!\[endif\]--><\/head>/);
+      expect(html).toMatch(
+        /<!--\[if mso\]><style>\*\{font-family:Meiryo,'Yu Gothic',sans-serif !important\}<\/style><!\[endif\]--><\/head>/,
+      );
       expect(html).not.toContain('data-mso'); // the wrapping spans are gone
-      expect(html).toContain('@media only screen and (max-width:480px){.k-pad{padding-left:20px !important;padding-right:20px !important}}');
+      expect(html).toContain(
+        '@media only screen and (max-width:480px){.k-pad{padding-left:20px !important;padding-right:20px !important}}',
+      );
     }
   });
 
   it('uses a Latin Windows font for English, unless the report itself is Japanese', async () => {
     const english = smallReport({ title: 'Weekly report', body: [{ type: 'paragraph', text: 'Hello' }] });
-    expect((await renderReportEmail(english, ctx, 'en')).html).toContain("<!--[if mso]><style>*{font-family:'Segoe UI',Arial,sans-serif !important}");
-    expect((await renderReportEmail(smallReport(), ctx, 'en')).html).toContain("<!--[if mso]><style>*{font-family:Meiryo,'Yu Gothic',sans-serif !important}");
+    expect((await renderReportEmail(english, ctx, 'en')).html).toContain(
+      "<!--[if mso]><style>*{font-family:'Segoe UI',Arial,sans-serif !important}",
+    );
+    expect((await renderReportEmail(smallReport(), ctx, 'en')).html).toContain(
+      "<!--[if mso]><style>*{font-family:Meiryo,'Yu Gothic',sans-serif !important}",
+    );
   });
 });
 
@@ -253,10 +309,21 @@ describe('escaping and links in report text', () => {
         { type: 'quote', text: `引用${evil}` },
       ],
       topics: [{ date: '2020-09-01', title: `トピック${evil}`, detail: `詳細${evil}` }],
-      references: [{ source: `出典${evil}`, date: '2020-09-01', title: `記事${evil}`, url: 'https://example.com/"><script>x</script>' }],
+      references: [
+        {
+          source: `出典${evil}`,
+          date: '2020-09-01',
+          title: `記事${evil}`,
+          url: 'https://example.com/"><script>x</script>',
+        },
+      ],
       notes: [`注${evil}`],
     });
-    const { html, text } = await renderReportEmail(report, { ...ctx, sender: { ...ctx.sender, name: `社${evil}` } }, 'ja');
+    const { html, text } = await renderReportEmail(
+      report,
+      { ...ctx, sender: { ...ctx.sender, name: `社${evil}` } },
+      'ja',
+    );
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).not.toContain('"><script>');
     expect(html.match(/&lt;script&gt;alert\(1\)&lt;\/script&gt;/g)!.length).toBeGreaterThanOrEqual(11);
@@ -277,6 +344,7 @@ describe('escaping and links in report text', () => {
     const { html } = await renderReportEmail(report, ctx, 'ja');
     const hrefs = [...html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
     expect(hrefs).toEqual([
+      `${ctx.publicBaseUrl}/archive/${report.id}`, // 「ブラウザで表示」
       'https://example.jp/a?b=1&amp;c=2',
       'https://example.com/en',
       'https://example.com/x',
@@ -289,7 +357,10 @@ describe('escaping and links in report text', () => {
   it('puts each URL on a line of its own in the plain text, keeping the words around it', async () => {
     const report = smallReport({
       body: [
-        { type: 'paragraph', text: '詳細はhttps://example.jp/a?b=1&c=2を参照。詳しくは https://example.jp/b をご覧ください。\nhttps://example.jp/c' },
+        {
+          type: 'paragraph',
+          text: '詳細はhttps://example.jp/a?b=1&c=2を参照。詳しくは https://example.jp/b をご覧ください。\nhttps://example.jp/c',
+        },
         { type: 'list', items: ['一覧の中の https://example.org/list も'] },
         { type: 'quote', text: '引用 https://example.org/q' },
       ],
@@ -375,8 +446,12 @@ describe('renderConfirmationEmail', () => {
     const mail = await renderConfirmationEmail({ confirmUrl, locale: 'ja', ctx });
     expect(mail.subject).toBe('【テスト脅威レポート】購読登録の確認');
     expect(mail.html).toContain('<html dir="ltr" lang="ja">');
-    expect(visible(mail.html)).toContain('株式会社テストが発行する「テスト脅威レポート」の購読登録のお申し込みを受け付けました。');
-    expect(mail.html).toMatch(new RegExp(`<a href="${escapeRe(confirmUrl)}"[^>]*>.*購読を確定する.*</a>`, 's'));
+    expect(visible(mail.html)).toContain(
+      '株式会社テストが発行する「テスト脅威レポート」の購読登録のお申し込みを受け付けました。',
+    );
+    expect(mail.html).toMatch(
+      new RegExp(`<a href="${escapeRe(confirmUrl)}"[^>]*>.*確認ページを開く.*</a>`, 's'),
+    );
     expect(mail.html).toContain(`>${confirmUrl}</a>`);
     expect(visible(mail.html)).toContain('お心当たりのない場合は、このメールを破棄してください');
     expect(visible(mail.html)).toContain('発行: 株式会社テスト');
@@ -402,7 +477,7 @@ describe('renderConfirmationEmail', () => {
     const en = await renderConfirmationEmail({ confirmUrl, locale: 'en', ctx });
     expect(en.subject).toBe('[テスト脅威レポート] Please confirm your subscription');
     expect(en.html).toContain('lang="en"');
-    expect(en.html).toMatch(/>Confirm subscription<\/span>/);
+    expect(en.html).toMatch(/>Open the confirmation page<\/span>/);
     expect(en.html).toMatch(/<p style="font-size:15px;line-height:24px;[^"]*">We received a request/); // 1.6 for English
     expect(ja.html).toMatch(/<p style="font-size:15px;line-height:27px;[^"]*">株式会社テストが発行する/); // 1.8 for Japanese
     expect(en.text).toContain('If you did not request this, ignore this email');
@@ -412,7 +487,13 @@ describe('renderConfirmationEmail', () => {
 
 describe('renderEditorNotice', () => {
   const notices: Record<EditorNotice['kind'], EditorNotice> = {
-    accepted: { kind: 'accepted', reportId: '2020-09-18-cashless', title: 'タイトル', sendAt: '2020-09-18T09:00:00+09:00', audience: 1234 },
+    accepted: {
+      kind: 'accepted',
+      reportId: '2020-09-18-cashless',
+      title: 'タイトル',
+      sendAt: '2020-09-18T09:00:00+09:00',
+      audience: 1234,
+    },
     rejected: {
       kind: 'rejected',
       reportId: null,
@@ -440,9 +521,13 @@ describe('renderEditorNotice', () => {
     const n = await renderEditorNotice(notices.rejected, 'ja', ctx);
     expect(n.subject).toBe('【テスト脅威レポート】差し戻し: reports/bad<b>.json');
     expect(n.text).toContain('次の3件の問題があるため');
-    expect(n.text).toContain('・$.title: 必須の項目がありません\n・$.body[3].text: <script>alert(1)</script>\n・$.titel: 不明な項目 \'titel\' です');
+    expect(n.text).toContain(
+      "・$.title: 必須の項目がありません\n・$.body[3].text: <script>alert(1)</script>\n・$.titel: 不明な項目 'titel' です",
+    );
     expect(n.html.match(/<li /g)).toHaveLength(3);
-    expect(n.html).toMatch(/<code [^>]*>\$\.body\[3\]\.text<\/code>: &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/li>/);
+    expect(n.html).toMatch(
+      /<code [^>]*>\$\.body\[3\]\.text<\/code>: &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/li>/,
+    );
     expect(n.html).toContain('reports/bad&lt;b&gt;.json');
     expect(n.html).not.toMatch(/<script|<b>/);
   });
@@ -453,13 +538,22 @@ describe('renderEditorNotice', () => {
       expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
       expect(html).toContain('<div style="max-width:640px;');
       expect(html).toContain('<!--[if mso]><table role="presentation" width="640"');
-      expect(html.indexOf('<!--[if mso]></td></tr></table><![endif]-->')).toBeGreaterThan(html.indexOf('</div>'));
+      expect(html.indexOf('<!--[if mso]></td></tr></table><![endif]-->')).toBeGreaterThan(
+        html.indexOf('</div>'),
+      );
     }
   });
 
   it('rejected: a huge list is cut with a count of the rest', async () => {
-    const issues = Array.from({ length: MAX_LISTED_ISSUES + 5 }, (_, i) => ({ path: `$.body[${i}].text`, message: '空にできません' }));
-    const n = await renderEditorNotice({ kind: 'rejected', reportId: 'r-1', sourceKey: 'reports/r-1.json', issues }, 'en', ctx);
+    const issues = Array.from({ length: MAX_LISTED_ISSUES + 5 }, (_, i) => ({
+      path: `$.body[${i}].text`,
+      message: '空にできません',
+    }));
+    const n = await renderEditorNotice(
+      { kind: 'rejected', reportId: 'r-1', sourceKey: 'reports/r-1.json', issues },
+      'en',
+      ctx,
+    );
     expect(n.html.match(/<li /g)).toHaveLength(MAX_LISTED_ISSUES + 1);
     expect(n.text).toContain(`$.body[${MAX_LISTED_ISSUES - 1}].text`);
     expect(n.text).not.toContain(`$.body[${MAX_LISTED_ISSUES}].text`);
@@ -479,7 +573,11 @@ describe('renderEditorNotice', () => {
   });
 
   it('keeps subjects on one line whatever comes in', async () => {
-    const n = await renderEditorNotice({ ...notices.rejected, sourceKey: 'reports/a\r\nBcc: x@example.com.json' } as EditorNotice, 'ja', ctx);
+    const n = await renderEditorNotice(
+      { ...notices.rejected, sourceKey: 'reports/a\r\nBcc: x@example.com.json' } as EditorNotice,
+      'ja',
+      ctx,
+    );
     expect(n.subject).not.toMatch(/[\r\n]/);
   });
 

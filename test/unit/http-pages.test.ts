@@ -6,13 +6,26 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../functions/core/subscriber.ts';
-import { CONTENT_SECURITY_POLICY, PALETTE, PAGE_HEADERS, pageDocument } from '../../functions/http/html.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  PALETTE,
+  PAGE_HEADERS,
+  pageDocument as pageWithPhraseBreaks,
+  type PageShell,
+} from '../../functions/http/html.ts';
 import { en } from '../../functions/http/i18n/en.ts';
 import { ja } from '../../functions/http/i18n/ja.ts';
 import * as pages from '../../functions/http/pages.ts';
 
-const ctx = { newsletterName: '脅威<レポート>', senderName: '株式会社 "テスト"', contact: 'contact@example.jp', confirmTtlHours: 48 };
+const ctx = {
+  newsletterName: '脅威<レポート>',
+  senderName: '株式会社 "テスト"',
+  contact: 'contact@example.jp',
+  confirmTtlHours: 48,
+};
 const token = 'A'.repeat(65);
+/** Read as text: the <wbr> between Japanese phrases is dropped here (see test/unit/phrases.test.ts). */
+const pageDocument = (shell: PageShell) => pageWithPhraseBreaks(shell).replaceAll('<wbr>', '');
 
 function allPages(locale: Locale) {
   const v = pages.view(locale, ctx, new URLSearchParams({ token }));
@@ -39,7 +52,9 @@ function allPages(locale: Locale) {
 /** WCAG 2 relative luminance and contrast ratio. */
 function contrast(a: string, b: string): number {
   const lum = (hex: string) => {
-    const [r, g, b2] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, b2] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b2!;
   };
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
@@ -47,7 +62,9 @@ function contrast(a: string, b: string): number {
 }
 
 describe.each(['ja', 'en'] as const)('pages in %s', (locale) => {
-  const rendered = Object.entries(allPages(locale)).map(([name, shell]) => [name, pageDocument(shell)] as const);
+  const rendered = Object.entries(allPages(locale)).map(
+    ([name, shell]) => [name, pageDocument(shell)] as const,
+  );
 
   it.each(rendered)('%s: lang attribute, one h1, no script, labelled controls', (_name, doc) => {
     expect(doc.startsWith('<!doctype html>')).toBe(true);
@@ -59,7 +76,8 @@ describe.each(['ja', 'en'] as const)('pages in %s', (locale) => {
       // Every control is either labelled by id, wrapped in a label, or hidden.
       expect(/type="hidden"|id="|type="radio"/.test(input)).toBe(true);
     }
-    for (const button of doc.match(/<button[^>]*>([^<]*)<\/button>/g) ?? []) expect(button).toMatch(/>[^<\s][^<]*</);
+    for (const button of doc.match(/<button[^>]*>([^<]*)<\/button>/g) ?? [])
+      expect(button).toMatch(/>[^<\s][^<]*</);
   });
 
   it('escapes everything it reflects or is configured with', () => {
@@ -88,7 +106,9 @@ describe.each(['ja', 'en'] as const)('pages in %s', (locale) => {
 describe('text', () => {
   it('English has every message Japanese has', () => {
     const keys = (o: object, prefix = ''): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+      Object.entries(o).flatMap(([k, v]) =>
+        v && typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+      );
     expect(keys(en).sort()).toEqual(keys(ja).sort());
   });
 });
@@ -127,7 +147,8 @@ describe('style and headers', () => {
 
 describe('fonts and line breaking', () => {
   const css = /<style>([\s\S]*?)<\/style>/.exec(pageDocument(allPages('ja').home))![1]!;
-  const rule = (selector: string) => new RegExp(`(?:^|\\n)${selector.replace(/[()[\]:.]/g, '\\$&')}\\{([^}]*)\\}`).exec(css)?.[1];
+  const rule = (selector: string) =>
+    new RegExp(`(?:^|\\n)${selector.replace(/[()[\]:.]/g, '\\$&')}\\{([^}]*)\\}`).exec(css)?.[1];
 
   it('puts Japanese fonts before system-ui, so kanji never get Chinese glyphs on a non-Japanese system', () => {
     const families = /font-family:([^;]+)/.exec(rule('html')!)![1]!.split(',');
@@ -161,7 +182,9 @@ describe('Japanese names on English pages', () => {
   it('are marked lang="ja" wherever they appear, the brand line included', () => {
     const doc = pageDocument(allPages('en').home);
     expect(doc).toContain('<p class="brand" lang="ja">脅威&lt;レポート&gt;</p>');
-    expect(doc).toContain('<span lang="ja">脅威&lt;レポート&gt;</span>, published by <span lang="ja">株式会社 &quot;テスト&quot;</span>,');
+    expect(doc).toContain(
+      '<span lang="ja">脅威&lt;レポート&gt;</span>, published by <span lang="ja">株式会社 &quot;テスト&quot;</span>,',
+    );
     expect(doc).toContain('Published by <span lang="ja">株式会社 &quot;テスト&quot;</span>');
     expect(doc.match(/<span lang="ja">脅威&lt;レポート&gt;<\/span>/g)).toHaveLength(2); // lead and consent
   });
@@ -182,25 +205,40 @@ describe('home page', () => {
   it.each([
     ['ja', '購読のお申し込み'],
     ['en', 'Subscribe'],
-  ] as const)('%s: names the newsletter once in the heading area, and says what the page is for', (locale, heading) => {
-    const doc = pageDocument(allPages(locale).home);
-    expect(doc).toContain(`<title>${heading} | 脅威&lt;レポート&gt;</title>`);
-    expect(doc).toContain(`<h1>${heading}</h1>`);
-  });
+  ] as const)(
+    '%s: names the newsletter once in the heading area, and says what the page is for',
+    (locale, heading) => {
+      const doc = pageDocument(allPages(locale).home);
+      expect(doc).toContain(`<title>${heading} | 脅威&lt;レポート&gt;</title>`);
+      expect(doc).toContain(`<h1>${heading}</h1>`);
+    },
+  );
 });
 
 describe('footer', () => {
   const footerOf = (doc: string) => /<footer>([\s\S]*)<\/footer>/.exec(doc)![1]!;
 
   it.each([
-    ['ja', '<p>発行: 株式会社 &quot;テスト&quot;</p>\n<p>お問い合わせ: <a href="mailto:contact@example.jp">contact@example.jp</a></p>'],
-    ['en', '<p>Published by <span lang="ja">株式会社 &quot;テスト&quot;</span></p>\n<p>Contact: <a href="mailto:contact@example.jp">contact@example.jp</a></p>'],
-  ] as const)('%s: publisher and contact on two lines, an email contact as a mailto link', (locale, footer) => {
-    for (const shell of Object.values(allPages(locale))) expect(footerOf(pageDocument(shell))).toBe(footer);
-  });
+    [
+      'ja',
+      '<p>発行: 株式会社 &quot;テスト&quot;</p>\n<p>お問い合わせ: <a href="mailto:contact@example.jp">contact@example.jp</a></p>',
+    ],
+    [
+      'en',
+      '<p>Published by <span lang="ja">株式会社 &quot;テスト&quot;</span></p>\n<p>Contact: <a href="mailto:contact@example.jp">contact@example.jp</a></p>',
+    ],
+  ] as const)(
+    '%s: publisher and contact on two lines, an email contact as a mailto link',
+    (locale, footer) => {
+      for (const shell of Object.values(allPages(locale))) expect(footerOf(pageDocument(shell))).toBe(footer);
+    },
+  );
 
   it.each([
-    ['https://www.example.jp/contact?x=1&y=2', '<a href="https://www.example.jp/contact?x=1&amp;y=2">https://www.example.jp/contact?x=1&amp;y=2</a>'],
+    [
+      'https://www.example.jp/contact?x=1&y=2',
+      '<a href="https://www.example.jp/contact?x=1&amp;y=2">https://www.example.jp/contact?x=1&amp;y=2</a>',
+    ],
     ['03-1234-5678', '03-1234-5678'],
     ['広報部 03-1234-5678', '<span lang="ja">広報部 03-1234-5678</span>'],
     ['http://www.example.jp/contact', 'http://www.example.jp/contact'],
@@ -218,15 +256,26 @@ describe('an unsubscribe link that does not check out', () => {
   const configured = { ...ctx, unsubscribeMailto: 'unsubscribe@example.jp' };
 
   it.each([
-    ['ja', 'ニュースレターを受け取っているアドレスから <a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a> 宛てに', 'ご不明な点は <a href="mailto:contact@example.jp">contact@example.jp</a> までお問い合わせください。'],
-    ['en', 'by writing to <a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a> from the address that receives them', 'If you need help, contact <a href="mailto:contact@example.jp">contact@example.jp</a>.'],
-  ] as const)('%s: offers the unsubscribe mailbox as a mailto link, and the contact', (locale, byMail, help) => {
-    for (const query of [new URLSearchParams({ token }), undefined]) {
-      const doc = pageDocument(pages.invalidUnsubscribePage(pages.view(locale, configured, query)));
-      expect(doc).toContain(byMail);
-      expect(doc).toContain(help);
-    }
-  });
+    [
+      'ja',
+      'ニュースレターを受け取っているアドレスから <a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a> 宛てに',
+      'ご不明な点は <a href="mailto:contact@example.jp">contact@example.jp</a> までお問い合わせください。',
+    ],
+    [
+      'en',
+      'by writing to <a href="mailto:unsubscribe@example.jp?subject=unsubscribe">unsubscribe@example.jp</a> from the address that receives them',
+      'If you need help, contact <a href="mailto:contact@example.jp">contact@example.jp</a>.',
+    ],
+  ] as const)(
+    '%s: offers the unsubscribe mailbox as a mailto link, and the contact',
+    (locale, byMail, help) => {
+      for (const query of [new URLSearchParams({ token }), undefined]) {
+        const doc = pageDocument(pages.invalidUnsubscribePage(pages.view(locale, configured, query)));
+        expect(doc).toContain(byMail);
+        expect(doc).toContain(help);
+      }
+    },
+  );
 
   it('a retired key\'s link offers the contact, never the mailbox (its token no longer works there either)', () => {
     for (const [locale, help] of [
@@ -248,7 +297,9 @@ describe('an unsubscribe link that does not check out', () => {
 });
 
 describe('language switch', () => {
-  const switchOf = (doc: string) => [...doc.matchAll(/<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">([^<]+)<\/a><\/p>/g)];
+  const switchOf = (doc: string) => [
+    ...doc.matchAll(/<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">([^<]+)<\/a><\/p>/g),
+  ];
 
   it.each(['ja', 'en'] as const)('%s: every page has exactly one, to the other language', (locale) => {
     for (const [name, shell] of Object.entries(allPages(locale))) {
@@ -261,23 +312,28 @@ describe('language switch', () => {
   it.each([
     ['ja', 'en', 'English', 'Subscription page in English'],
     ['en', 'ja', '日本語', '購読のお申し込み（日本語）'],
-  ] as const)('%s: an answer to a POST links to the subscribe page; 404, 405 and a missing token to their own path', (locale, other, same, home) => {
-    const post = pages.view(locale, ctx);
-    const toHome = [
-      pages.acceptedPage(post),
-      pages.homePage(post, { email: 'x@example.jp"', problem: 'domain' }),
-      pages.rateLimitedPage(post, 60),
-      pages.confirmedPage(post),
-      pages.unsubscribedPage(post),
-      pages.invalidUnsubscribePage(post),
-      pages.errorPage(post, 'malformed'),
-      pages.errorPage(post, 'unavailable'),
-    ];
-    for (const shell of toHome) {
-      expect(switchOf(pageDocument(shell)).map((m) => [m[1], m[3]])).toEqual([[`./?lang=${other}`, home]]);
-    }
-    for (const kind of ['notFound', 'methodNotAllowed', 'missingToken'] as const) {
-      expect(switchOf(pageDocument(pages.errorPage(post, kind))).map((m) => [m[1], m[3]])).toEqual([[`?lang=${other}`, same]]);
-    }
-  });
+  ] as const)(
+    '%s: an answer to a POST links to the subscribe page; 404, 405 and a missing token to their own path',
+    (locale, other, same, home) => {
+      const post = pages.view(locale, ctx);
+      const toHome = [
+        pages.acceptedPage(post),
+        pages.homePage(post, { email: 'x@example.jp"', problem: 'domain' }),
+        pages.rateLimitedPage(post, 60),
+        pages.confirmedPage(post),
+        pages.unsubscribedPage(post),
+        pages.invalidUnsubscribePage(post),
+        pages.errorPage(post, 'malformed'),
+        pages.errorPage(post, 'unavailable'),
+      ];
+      for (const shell of toHome) {
+        expect(switchOf(pageDocument(shell)).map((m) => [m[1], m[3]])).toEqual([[`./?lang=${other}`, home]]);
+      }
+      for (const kind of ['notFound', 'methodNotAllowed', 'missingToken'] as const) {
+        expect(switchOf(pageDocument(pages.errorPage(post, kind))).map((m) => [m[1], m[3]])).toEqual([
+          [`?lang=${other}`, same],
+        ]);
+      }
+    },
+  );
 });

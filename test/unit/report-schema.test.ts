@@ -384,6 +384,7 @@ describe('reportJsonSchema()', () => {
       'topics',
       'references',
       'notes',
+      'archive',
     ]);
   });
 

@@ -9,7 +9,8 @@
  *    sent is never touched), and the editors get every `path: reason`. Nothing is sent.
  * 4. A draft → render it as a proof and mail it to the editors only; nothing is recorded.
  * 5. A report → unless it can have reached a reader (SENDING, PAUSED, SENT, or
- *    CANCELED after sending began), render it once per locale with a fresh random stand-in for
+ *    CANCELED after sending began), give it an issue number unless it has one (第N号, kept across
+ *    re-uploads), render it once per locale with that number and a fresh random stand-in for
  *    the unsubscribe token (report text cannot know it, so cannot place a token), store the
  *    output at rendered/<id>/<contentHash>.json, record it SCHEDULED (replacing an unsent
  *    version) — or, with two-person approval on, AWAITING_APPROVAL with who uploaded it, which
@@ -33,6 +34,7 @@ import { uploadMessages } from '../upload-messages.ts';
 import type {
   Audience,
   EditorNotifier,
+  IssueNumbers,
   ReportRenderer,
   ReportStore,
   UploadReceipts,
@@ -60,6 +62,7 @@ export interface AcceptDeps {
   reports: ReportStore;
   audience: Pick<Audience, 'countConfirmed'>;
   renderer: ReportRenderer;
+  issueNumbers: IssueNumbers;
   notifier: EditorNotifier;
   mailer: Mailer;
   editors: string[];
@@ -186,14 +189,24 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
   if (existing && !isReplaceable(existing))
     return done(await refuseReplacement(deps, key, report.id, existing));
   const placeholder = newTokenPlaceholder();
+  // A number lost to a refused write below is a gap, never a duplicate.
+  const issueNumber = existing?.issueNumber ?? (await deps.issueNumbers.next());
   const rendered: RenderedReport = {
     reportId: report.id,
     contentHash,
     placeholder,
     locales: {
-      ja: await deps.renderer.render(report, 'ja', { placeholder }),
-      en: await deps.renderer.render(report, 'en', { placeholder }),
+      ja: await deps.renderer.render(report, 'ja', { placeholder, issueNumber }),
+      en: await deps.renderer.render(report, 'en', { placeholder, issueNumber }),
     },
+    ...(report.archive === false
+      ? {}
+      : {
+          web: {
+            ja: await deps.renderer.renderWeb(report, 'ja', { issueNumber }),
+            en: await deps.renderer.renderWeb(report, 'en', { issueNumber }),
+          },
+        }),
   };
   const outputKey = renderedKey(report.id, contentHash);
   await deps.blobs.putText(outputKey, JSON.stringify(rendered), 'application/json');
@@ -206,6 +219,8 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
     ...(obj.principal ? { uploadedBy: obj.principal } : {}),
     title: report.title,
     issuedOn: report.issuedOn,
+    issueNumber,
+    ...(report.archive === false ? { archive: false as const } : {}),
     sendAt,
     contentHash,
     sourceKey: key,
@@ -242,6 +257,8 @@ async function recordRejected(
     status: 'REJECTED',
     title: existing?.title ?? '',
     issuedOn: existing?.issuedOn ?? '',
+    // A rejected re-upload keeps the number, for the corrected one that follows.
+    ...(existing?.issueNumber ? { issueNumber: existing.issueNumber } : {}),
     contentHash,
     sourceKey: key,
     counts: zeroCounts(),

@@ -19,6 +19,7 @@ import type { ReputationGuard } from '../reputation.ts';
 import { redactAddresses } from '../send-errors.ts';
 import type { ConfirmationLoad } from '../send-load.ts';
 import { launchParts, workersFor, type FanOutDeps } from './fan-out.ts';
+import type { ArchivePublisher } from './publish-archive.ts';
 import { notify, SendRun } from './send-run.ts';
 import type { SigningKey } from '../tokens.ts';
 import type { Audience, EditorNotifier, Ledger, ReportStore } from './sending-ports.ts';
@@ -50,6 +51,8 @@ export interface DispatchDeps {
   fanOut?: FanOutDeps;
   /** Recent confirmation emails, for the share of the quota left to them (default: a fixed `dailyHeadroom`). */
   confirmations?: ConfirmationLoad;
+  /** Publishes a report's web version once it is SENT (see publish-archive.ts); absent = no archive. */
+  archive?: ArchivePublisher;
 }
 
 export interface DispatchSettings {

@@ -22,7 +22,7 @@
 import type { ReportRecord } from '../report.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
 import type { PartRecord, PartStore, PartTask, WorkerLauncher } from './fan-out-ports.ts';
-import { notify, SendRun, type RunScope } from './send-run.ts';
+import { notify, publishSent, SendRun, type RunScope } from './send-run.ts';
 
 export interface FanOutDeps {
   parts: PartStore;
@@ -153,6 +153,7 @@ function partScope(deps: DispatchDeps & FanOutDeps, part: PartRecord, owner: str
 }
 
 async function notifySent(deps: DispatchDeps, report: ReportRecord): Promise<void> {
+  await publishSent(deps, report);
   await notify(deps, {
     kind: 'sent',
     reportId: report.reportId,

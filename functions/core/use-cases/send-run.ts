@@ -629,6 +629,7 @@ export class SendRun {
     }
     const done = end.finished;
     this.tally.outcome = 'sent';
+    await publishSent(deps, done);
     await notify(deps, {
       kind: 'sent',
       reportId: report.reportId,
@@ -682,6 +683,20 @@ export async function notify(
     deps.log.error('dispatch: editor notice failed', {
       kind: notice.kind,
       error: err instanceof Error ? err.name : String(err),
+    });
+  }
+}
+
+/** The report is SENT: its web version goes public. A failure there never undoes the send; it is logged. */
+export async function publishSent(deps: DispatchDeps, record: ReportRecord): Promise<void> {
+  if (!deps.archive) return;
+  try {
+    const outcome = await deps.archive.publish(record);
+    deps.log.info('archive', { reportId: record.reportId, outcome });
+  } catch (err) {
+    deps.log.error('archive: publishing failed', {
+      reportId: record.reportId,
+      error: err instanceof Error ? err.name : 'unknown',
     });
   }
 }

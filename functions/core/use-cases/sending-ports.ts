@@ -33,7 +33,9 @@ export interface ReportStore {
    * Writes a fresh report item (SCHEDULED or REJECTED) unless the current one is past
    * replacing (see isReplaceable): then nothing is written and its status (and start) is returned.
    */
-  replace(record: ReportRecord): Promise<{ ok: true } | ({ ok: false } & Pick<ReportRecord, 'status' | 'startedAt'>)>;
+  replace(
+    record: ReportRecord,
+  ): Promise<{ ok: true } | ({ ok: false } & Pick<ReportRecord, 'status' | 'startedAt'>)>;
   /** Ids of reports to work on: SENDING ones (to resume) first, then SCHEDULED ones due by `now`. */
   findDue(now: Date): Promise<string[]>;
   /**
@@ -54,11 +56,23 @@ export interface ReportStore {
    * also when a person paused or canceled the report meanwhile (the page went out and counts).
    * Numbered so that a write the SDK retries after losing its answer counts once.
    */
-  checkpoint(reportId: string, owner: string, saved: number, cursor: ReportCursor, add: CountDelta): Promise<boolean>;
+  checkpoint(
+    reportId: string,
+    owner: string,
+    saved: number,
+    cursor: ReportCursor,
+    add: CountDelta,
+  ): Promise<boolean>;
   /** SENDING → SENT; returns the final record, or null when the lease was lost. */
   finish(reportId: string, owner: string, now: Date): Promise<ReportRecord | null>;
   /** SENDING → PAUSED with a reason and who paused it; returns the record, or null when the lease was lost. */
-  pause(reportId: string, owner: string, reason: string, now: Date, kind: PauseKind): Promise<ReportRecord | null>;
+  pause(
+    reportId: string,
+    owner: string,
+    reason: string,
+    now: Date,
+    kind: PauseKind,
+  ): Promise<ReportRecord | null>;
   /**
    * Counts one more failed run on the leased report (still SENDING) and returns the count in a
    * row, or null when the lease was lost. A checkpoint resets it.
@@ -189,7 +203,18 @@ export interface EditorNotifier {
 /** Renders a validated report for one locale (React Email lives behind this, in the render function only). */
 export interface ReportRenderer {
   /** `placeholder` stands in for the per-recipient unsubscribe token in the output: a new random one per render. */
-  render(report: Report, locale: Locale, opts: { proof?: boolean; placeholder: string }): Promise<RenderedPart>;
+  render(
+    report: Report,
+    locale: Locale,
+    opts: { proof?: boolean; placeholder: string; issueNumber?: number },
+  ): Promise<RenderedPart>;
+  /** The web version for the archive: the same rendering without any reader's token. */
+  renderWeb(report: Report, locale: Locale, opts: { issueNumber?: number }): Promise<string>;
+}
+
+/** Hands out issue numbers (第N号): each number once, in order, never reused. */
+export interface IssueNumbers {
+  next(): Promise<number>;
 }
 
 /** Remembers which upload events were handled, so a repeated S3 event does nothing. */

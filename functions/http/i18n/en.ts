@@ -14,7 +14,14 @@ export const en: Messages = {
     title: 'Subscribe',
     lead: (c: Shown) => html`${c.newsletterName}, published by ${c.senderName}, delivered free by email.`,
     emailLabel: 'Email address',
-    emailHint: 'We will send you a confirmation email. Your subscription starts when you press the button in it.',
+    emailHint:
+      'We will send you a confirmation email. Your subscription starts when you open its link and press the button on that page.',
+    frequencyLabel: 'How often',
+    frequency: 'Irregularly: a few times a month, when there is a cyber threat worth acting on.',
+    purposeLabel: 'What your address is used for',
+    purpose:
+      'Only to send you this report and to confirm or stop your subscription. It is never given to anyone else.',
+    privacy: 'Privacy policy',
     localeLegend: 'Language of the emails',
     submit: 'Subscribe',
     consent: (c: Shown) =>
@@ -33,7 +40,8 @@ export const en: Messages = {
       empty: 'Please enter your email address.',
       'too-long': 'This email address is too long.',
       'missing-at': 'An email address needs an "@" with text on both sides.',
-      'full-width': 'The address contains full-width characters. Please type it in half-width (ASCII) characters.',
+      'full-width':
+        'The address contains full-width characters. Please type it in half-width (ASCII) characters.',
       whitespace: 'The address contains spaces or invisible characters.',
       'local-part': 'The part before the "@" contains a character we cannot use, or misplaced dots.',
       domain: 'The domain after the "@" is not valid (for example: example.com).',
@@ -118,7 +126,10 @@ export const en: Messages = {
     tooLarge: { title: 'Request too large', body: 'Please submit the form again.' },
     unsupported: { title: 'Unsupported format', body: 'Please submit the form, or send JSON.' },
     malformed: { title: 'We could not read your request', body: 'Please submit the form again.' },
-    missingToken: { title: 'Incomplete link', body: 'Please use the link exactly as it appears in the email, making sure it was not cut off.' },
+    missingToken: {
+      title: 'Incomplete link',
+      body: 'Please use the link exactly as it appears in the email, making sure it was not cut off.',
+    },
     unavailable: { title: 'Temporarily unavailable', body: 'Please try again in a little while.' },
   },
 };

@@ -15,6 +15,8 @@ export interface PageContext {
   confirmTtlHours: number;
   /** UNSUBSCRIBE_MAILTO: offered on the page for a broken unsubscribe link. */
   unsubscribeMailto?: string;
+  /** PRIVACY_POLICY_URL: linked from the subscribe page. */
+  privacyPolicyUrl?: string | undefined;
 }
 
 /** The same as the text shows it: names marked up by pages.ts. */
@@ -36,9 +38,17 @@ export const ja = {
   },
   home: {
     title: '購読のお申し込み',
-    lead: (c: Shown) => html`${c.senderName}が発行する「${c.newsletterName}」を、メールで無料でお届けします。`,
+    lead: (c: Shown) =>
+      html`${c.senderName}が発行する「${c.newsletterName}」を、メールで無料でお届けします。`,
     emailLabel: 'メールアドレス',
-    emailHint: '確認メールをお送りします。メール内のボタンを押すと購読が確定します。',
+    emailHint:
+      '確認メールをお送りします。メール内のリンクから確認ページを開き、ボタンを押すと購読が確定します。',
+    // What a person wants to know before giving an address: how often, what for, and the policy.
+    frequencyLabel: '配信頻度',
+    frequency: '不定期です。注意が必要なサイバー攻撃の動向があるときに、月に数回程度お送りします。',
+    purposeLabel: 'メールアドレスの利用目的',
+    purpose: '本レポートの配信と、購読の確認・停止のご連絡にのみ使います。第三者には提供しません。',
+    privacy: '個人情報の取り扱いについて',
     localeLegend: 'メールの言語',
     submit: '購読を申し込む',
     consent: (c: Shown) =>
@@ -49,7 +59,8 @@ export const ja = {
     title: '確認メールをお送りしました',
     body: (c: Shown) =>
       html`このアドレスで購読の確認が必要な場合は、確認メールをお送りしました。メール内のリンクを開き、「購読を確定する」ボタンを押してください。リンクの有効期限は${c.confirmTtlHours}時間です。`,
-    noMail: 'メールが届かない場合は、迷惑メールフォルダをご確認のうえ、10分ほどおいてからもう一度お申し込みください。',
+    noMail:
+      'メールが届かない場合は、迷惑メールフォルダをご確認のうえ、10分ほどおいてからもう一度お申し込みください。',
   },
   invalidEmail: {
     title: 'メールアドレスをご確認ください',
@@ -143,7 +154,10 @@ export const ja = {
     tooLarge: { title: '送信内容が大きすぎます', body: 'フォームから送信し直してください。' },
     unsupported: { title: '送信形式に対応していません', body: 'フォームまたは JSON で送信してください。' },
     malformed: { title: '送信内容を読み取れませんでした', body: 'フォームから送信し直してください。' },
-    missingToken: { title: 'リンクが不完全です', body: 'メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。' },
+    missingToken: {
+      title: 'リンクが不完全です',
+      body: 'メールに記載されたリンクを、途中で切れていないかご確認のうえそのままお使いください。',
+    },
     unavailable: { title: '一時的にご利用いただけません', body: 'しばらくしてからもう一度お試しください。' },
   },
 };

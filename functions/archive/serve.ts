@@ -1,0 +1,62 @@
+/** Maps an archive request to the object that answers it: a page, the index or the feed; 404 otherwise. */
+import type { BlobStore } from '../core/ports.ts';
+import { archiveKeys, REPORT_ID_PATTERN } from '../core/report.ts';
+import { COMMON_HEADERS, CONTENT_SECURITY_POLICY } from '../http/html.ts';
+
+export interface ArchiveResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+// The archive pages are the email's HTML: inline styles and a <style> block, no script.
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; frame-ancestors 'none'";
+
+function target(path: string): { key: string; type: string; csp: string } | null {
+  if (path === '/archive' || path === '/archive/')
+    return { key: archiveKeys.index, type: 'text/html; charset=utf-8', csp: CONTENT_SECURITY_POLICY };
+  if (path === '/feed.xml')
+    return { key: archiveKeys.feed, type: 'application/atom+xml; charset=utf-8', csp: "default-src 'none'" };
+  const m = /^\/archive\/([^/]+?)(?:\.html)?$/.exec(path);
+  if (m && REPORT_ID_PATTERN.test(m[1]!))
+    return { key: archiveKeys.page(m[1]!), type: 'text/html; charset=utf-8', csp: PAGE_CSP };
+  return null;
+}
+
+export function serveArchive(blobs: BlobStore): (path: string, method: string) => Promise<ArchiveResponse> {
+  return async (path, method) => {
+    const plain = (statusCode: number, body: string, extra: Record<string, string> = {}) => ({
+      statusCode,
+      headers: { ...COMMON_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...extra },
+      body,
+    });
+    if (method !== 'GET' && method !== 'HEAD')
+      return plain(405, 'method not allowed', { Allow: 'GET, HEAD' });
+    const t = target(path);
+    if (!t) return plain(404, 'not found');
+    let body: string;
+    try {
+      body = await blobs.getText(t.key);
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchKey') return plain(404, 'not found');
+      throw err;
+    }
+    return {
+      statusCode: 200,
+      // Public, identical for every reader: caches may keep it five minutes (a new issue shows up within that).
+      headers: {
+        ...COMMON_HEADERS,
+        'Cache-Control': 'public, max-age=300',
+        'Content-Type': t.type,
+        'Content-Security-Policy': t.csp,
+      },
+      body: method === 'HEAD' ? '' : body,
+    };
+  };
+}
+
+/** The paths the archive function answers (the HTTP API routes them there; locally, local/stack.ts does). */
+export function isArchivePath(path: string): boolean {
+  return path === '/feed.xml' || path === '/archive' || path.startsWith('/archive/');
+}

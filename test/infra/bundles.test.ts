@@ -1,0 +1,74 @@
+/**
+ * The function bundles as deployed (infra/bundling.ts, the same settings as the CDK construct):
+ * React reaches the render function only, the api function carries its confirmation email rendered
+ * ahead and loads without React, and each bundle stays within its size.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleDefines } from '../../bench/bundle-defines.ts';
+import { buildBundle, reactAllowedIn, reactInputs, type BuiltBundle } from '../../bench/bundles.ts';
+import { CONFIRM_URL_PLACEHOLDER } from '../../emails/confirmation-template.ts';
+import { functionEntries, type FunctionName } from '../../infra/bundling.ts';
+import { localFunctionEnv, localPorts } from '../../local/config.ts';
+
+const run = promisify(execFile);
+const names = Object.keys(functionEntries) as FunctionName[];
+const env = { ...localFunctionEnv(localPorts(), { value: 'x'.repeat(48) }), NODE_ENV: 'production' };
+const outdir = mkdtempSync(join(os.tmpdir(), 'kawaraban-bundle-test-'));
+const bundles = new Map<FunctionName, BuiltBundle>();
+
+/** KiB, minified: regression guards where the bundles are after merging main (issue 10's targets are not met yet, see README). */
+const ceilingsKiB: Partial<Record<FunctionName, number>> = {
+  api: 700,
+  dispatch: 820,
+  archive: 510,
+  'ses-events': 440,
+  'inbound-unsubscribe': 510,
+};
+
+beforeAll(async () => {
+  const define = await bundleDefines(env);
+  for (const name of names) bundles.set(name, await buildBundle(name, outdir, define[name]));
+}, 180_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('function bundles', () => {
+  it.each(names)('%s: React only where reports are rendered', (name) => {
+    const react = reactInputs(bundles.get(name)!.metafile);
+    if (name === reactAllowedIn) expect(react.length).toBeGreaterThan(0);
+    else expect(react).toEqual([]);
+  });
+
+  it.each(Object.keys(ceilingsKiB) as FunctionName[])('%s: within its size', (name) => {
+    expect(bundles.get(name)!.bytes / 1024).toBeLessThanOrEqual(ceilingsKiB[name]!);
+  });
+
+  it('api: the confirmation email is inside the bundle, rendered ahead, and the bundle loads without React', async () => {
+    const api = bundles.get('api')!;
+    const code = readFileSync(api.file, 'utf8');
+    expect(code).toContain(CONFIRM_URL_PLACEHOLDER);
+    expect(code).not.toContain('env.KAWARABAN_CONFIRMATION_TEMPLATES');
+    // Loaded as Lambda would: configuration and templates checked at load, no variable set for them.
+    const probe = `const m = await import(${JSON.stringify(pathToFileURL(api.file).href)}); console.log(typeof m.handler);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...process.env, ...env, KAWARABAN_CONFIRMATION_TEMPLATES: '', AWS_REGION: 'ap-northeast-1' },
+    });
+    expect(stdout.trim()).toBe('function');
+  });
+
+  it('api: a bundle built for other settings refuses to load rather than mail the wrong sender block', async () => {
+    const define = await bundleDefines({ ...env, SENDER_NAME: '別の会社' });
+    const other = await buildBundle('api', join(outdir, 'other'), define.api);
+    const probe = `await import(${JSON.stringify(pathToFileURL(other.file).href)});`;
+    await expect(
+      run(process.execPath, ['--input-type=module', '-e', probe], {
+        env: { ...process.env, ...env, AWS_REGION: 'ap-northeast-1' },
+      }),
+    ).rejects.toThrow(/KAWARABAN_CONFIRMATION_TEMPLATES: rendered for/);
+  });
+});
