@@ -9,6 +9,7 @@ export const functionEntries = {
   api: 'functions/api.ts',
   render: 'functions/render.ts',
   dispatch: 'functions/dispatch.ts',
+  'dispatch-worker': 'functions/dispatch-worker.ts',
   'ses-events': 'functions/ses-events.ts',
   'inbound-unsubscribe': 'functions/inbound-unsubscribe.ts',
   archive: 'functions/archive-site.ts',

@@ -25,7 +25,8 @@ const bundles = new Map<FunctionName, BuiltBundle>();
 /** KiB, minified: regression guards where the bundles are after merging main (issue 10's targets are not met yet, see README). */
 const ceilingsKiB: Partial<Record<FunctionName, number>> = {
   api: 700,
-  dispatch: 820,
+  dispatch: 910, // with fan-out (the Lambda client) and archive publishing; the 400 KiB target is not met yet
+  'dispatch-worker': 910,
   archive: 510,
   'ses-events': 440,
   'inbound-unsubscribe': 510,

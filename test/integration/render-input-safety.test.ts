@@ -224,7 +224,8 @@ describe('report text quoting the unsubscribe placeholder', () => {
       expect(verifyUnsubscribeToken(key, token)).toBe(r.id);
       // The report's own words arrive as written, in Subject, HTML and text…
       expect(mail!.subject).toContain(`件名にも ${old}`);
-      for (const part of [mail!.body.html!, mail!.body.text!]) {
+      // Read as text: the <wbr> BudouX puts between Japanese phrases is not part of the words.
+      for (const part of [mail!.body.html!.replaceAll('<wbr/>', ''), mail!.body.text!]) {
         expect(part).toContain(`本文に ${old}`);
         expect(part).toContain(`注記の ${old}`);
         // …and the reader's token appears only where the template put the unsubscribe link.
