@@ -15,7 +15,11 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext } from '../emails/render.ts';
+import {
+  renderReportEmail,
+  UNSUBSCRIBE_TOKEN_PLACEHOLDER,
+  type NewsletterContext,
+} from '../emails/render.ts';
 import { dynamo } from '../functions/adapters/aws/dynamo.ts';
 import { s3 } from '../functions/adapters/aws/s3.ts';
 import { sesv2 } from '../functions/adapters/aws/sesv2.ts';
@@ -37,7 +41,10 @@ import type { BenchCase } from './runner.ts';
 import { describeTally, mergeTallies, SdkTimings, type CallTally } from './sdk-timings.ts';
 
 const scheduledEvent = JSON.parse(
-  readFileSync(new URL('../test/fixtures/aws-events/eventbridge-scheduled-event__lambda-docs.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../test/fixtures/aws-events/eventbridge-scheduled-event__lambda-docs.json', import.meta.url),
+    'utf8',
+  ),
 ) as ScheduledEvent;
 
 /** A Lambda context with 15 minutes left, so the run's budget is the configured one. */
@@ -76,11 +83,15 @@ export async function seedConfirmed(table: string, n: number): Promise<void> {
       confirmedAt: '2030-01-01T00:00:01.000Z',
     };
   });
-  const batches = Array.from({ length: Math.ceil(subs.length / 25) }, (_, i) => subs.slice(i * 25, i * 25 + 25));
+  const batches = Array.from({ length: Math.ceil(subs.length / 25) }, (_, i) =>
+    subs.slice(i * 25, i * 25 + 25),
+  );
   await Promise.all(
     Array.from({ length: 4 }, async (_, lane) => {
       for (let b = lane; b < batches.length; b += 4) {
-        let items: Record<string, unknown[]> | undefined = { [table]: batches[b]!.map((Item) => ({ PutRequest: { Item } })) };
+        let items: Record<string, unknown[]> | undefined = {
+          [table]: batches[b]!.map((Item) => ({ PutRequest: { Item } })),
+        };
         while (items && Object.keys(items).length) {
           const out = await dynamo.send(new BatchWriteCommand({ RequestItems: items as never }));
           items = out.UnprocessedItems as Record<string, unknown[]> | undefined;
@@ -120,7 +131,10 @@ export async function dispatchCase(opts: {
   const rendered: Omit<RenderedReport, 'reportId'> = {
     contentHash,
     placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER,
-    locales: { ja: await renderReportEmail(report, opts.ctx, 'ja'), en: await renderReportEmail(report, opts.ctx, 'en') },
+    locales: {
+      ja: await renderReportEmail(report, opts.ctx, 'ja'),
+      en: await renderReportEmail(report, opts.ctx, 'en'),
+    },
   };
   const naiveKey = renderedKey('bench-naive', contentHash);
   await blobs.putText(naiveKey, JSON.stringify({ ...rendered, reportId: 'bench-naive' }), 'application/json');
@@ -155,7 +169,8 @@ export async function dispatchCase(opts: {
   let reportId = '';
 
   /** The message the dispatcher would send this recipient: the dispatcher's own code, so both send the same. */
-  const message = (r: RenderedReport, to: Recipient): OutgoingEmail => personalise(r, to, key, config, r.reportId);
+  const message = (r: RenderedReport, to: Recipient): OutgoingEmail =>
+    personalise(r, to, key, config, r.reportId);
 
   const keep = (side: 'baseline' | 'ours', startedAt: number) => {
     const wall = performance.now() - startedAt;

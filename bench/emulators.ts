@@ -11,7 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { reportsTable, subscribersTable } from '../infra/tables.ts';
-import { emulatorEnv, localCredentials, localRegion, startDynamo, startS3, type Running } from '../local/emulators.ts';
+import {
+  emulatorEnv,
+  localCredentials,
+  localRegion,
+  startDynamo,
+  startS3,
+  type Running,
+} from '../local/emulators.ts';
 import { ensureBucket, ensureTable } from '../local/tables.ts';
 import { freePort } from '../local/ports.ts';
 
@@ -108,7 +115,11 @@ export function benchEmulators(opts: {
     const failed = started.find((x) => x.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     if (stopping) throw new Error('the emulators were stopped while starting');
-    const [dynamo, ses, s3] = started.map((x) => (x as PromiseFulfilledResult<Running>).value) as [Running, Running, Running];
+    const [dynamo, ses, s3] = started.map((x) => (x as PromiseFulfilledResult<Running>).value) as [
+      Running,
+      Running,
+      Running,
+    ];
     const env = emulatorEnv({ dynamo: dynamo.url, ses: ses.url, s3: s3.url });
     const config = { region: localRegion, credentials: localCredentials };
     const ddb = new DynamoDBClient({ ...config, endpoint: dynamo.url });

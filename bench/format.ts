@@ -37,7 +37,10 @@ export function formatTable(results: readonly CaseResult[]): string {
   const rows: Row[] = [{ cells: ['', 'median', 'min–max', 'per item', 'items/s'] }];
   for (const r of results) {
     rows.push({ title: `${r.title}  [${group(r.items)} ${r.unit}s × ${r.ratio.n} rounds]` });
-    for (const [tag, v] of [['baseline', r.baseline], ['ours', r.ours]] as const) {
+    for (const [tag, v] of [
+      ['baseline', r.baseline],
+      ['ours', r.ours],
+    ] as const) {
       const m = v.ms;
       rows.push({
         cells: [

@@ -85,10 +85,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   }
   const quick = values.quick === true;
   const str = (k: string) => values[k] as string | undefined;
-  const only = str('only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...CASES];
+  const only = str('only')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...CASES];
   const known: readonly string[] = [...CASES, ...EXTRA_CASES];
   const unknown = only.filter((s) => !known.includes(s));
-  if (unknown.length || only.length === 0) throw new UsageError(`--only takes ${known.join(', ')}; got "${str('only')}"`);
+  if (unknown.length || only.length === 0)
+    throw new UsageError(`--only takes ${known.join(', ')}; got "${str('only')}"`);
   const rates = (str('rates') ?? '14,100,500').split(',').map((r) => count('rates', r.trim(), 0, 1));
   return {
     quick,

@@ -7,7 +7,12 @@
  * - ours: one `renderReportEmail` per locale, then per recipient `unsubscribeToken` and
  *   `replaceAll` — what the dispatcher does with the stored output.
  */
-import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER, type NewsletterContext, type RenderedEmail } from '../emails/render.ts';
+import {
+  renderReportEmail,
+  UNSUBSCRIBE_TOKEN_PLACEHOLDER,
+  type NewsletterContext,
+  type RenderedEmail,
+} from '../emails/render.ts';
 import type { Report } from '../functions/core/report-schema.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 import { newSubscriberId, unsubscribeToken } from '../functions/core/tokens.ts';
@@ -41,9 +46,11 @@ export async function renderCase(opts: {
   const audience = readers(opts.recipients);
   const locales = [...new Set(audience.map((r) => r.locale))];
   // Every output is used, so no part of the work can be optimised away.
+  // biome-ignore lint/correctness/noUnusedVariables: written only, so the timed work cannot be optimised away
   let sink = 0;
 
-  const perRecipient = async (r: Reader) => personalise(await renderReportEmail(report, ctx, r.locale), unsubscribeToken(key, r.id));
+  const perRecipient = async (r: Reader) =>
+    personalise(await renderReportEmail(report, ctx, r.locale), unsubscribeToken(key, r.id));
   const once = async () => {
     const parts = new Map<Locale, RenderedEmail>();
     for (const l of locales) parts.set(l, await renderReportEmail(report, ctx, l));
@@ -52,11 +59,17 @@ export async function renderCase(opts: {
 
   // Same output both ways, or the comparison means nothing (checked on a few readers, untimed).
   const first = await renderReportEmail(report, ctx, 'ja');
-  if (!first.html.includes(UNSUBSCRIBE_TOKEN_PLACEHOLDER) || !first.text.includes(UNSUBSCRIBE_TOKEN_PLACEHOLDER)) {
+  if (
+    !first.html.includes(UNSUBSCRIBE_TOKEN_PLACEHOLDER) ||
+    !first.text.includes(UNSUBSCRIBE_TOKEN_PLACEHOLDER)
+  ) {
     throw new Error('the rendered report has no unsubscribe placeholder: render-once cannot personalise it');
   }
   const ours = await once();
-  for (const r of [...audience.filter((a) => a.locale === 'ja').slice(0, 2), ...audience.filter((a) => a.locale === 'en').slice(0, 2)]) {
+  for (const r of [
+    ...audience.filter((a) => a.locale === 'ja').slice(0, 2),
+    ...audience.filter((a) => a.locale === 'en').slice(0, 2),
+  ]) {
     const a = await perRecipient(r);
     const b = ours(r);
     if (a.subject !== b.subject || a.html !== b.html || a.text !== b.text) {
@@ -88,6 +101,8 @@ export async function renderCase(opts: {
         return audience.length;
       },
     },
-    notes: () => [`one personalised email: ${Math.round((first.html.length + first.text.length) / 1024)} KiB (html + text, ja)`],
+    notes: () => [
+      `one personalised email: ${Math.round((first.html.length + first.text.length) / 1024)} KiB (html + text, ja)`,
+    ],
   };
 }

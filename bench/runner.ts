@@ -50,7 +50,11 @@ async function timed(v: Variant): Promise<{ ms: number; items: number }> {
   return { ms: performance.now() - start, items };
 }
 
-export async function runCase(c: BenchCase, opts: RoundOptions, progress: (line: string) => void): Promise<CaseResult> {
+export async function runCase(
+  c: BenchCase,
+  opts: RoundOptions,
+  progress: (line: string) => void,
+): Promise<CaseResult> {
   const base: number[] = [];
   const ours: number[] = [];
   let items = -1;
@@ -58,7 +62,9 @@ export async function runCase(c: BenchCase, opts: RoundOptions, progress: (line:
   for (let round = 0; round < total; round++) {
     const warm = round < opts.warmup;
     if (round === opts.warmup) c.measuring?.();
-    progress(`${c.title}: ${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - opts.warmup + 1}/${warm ? opts.warmup : opts.rounds}`);
+    progress(
+      `${c.title}: ${warm ? 'warm-up' : 'round'} ${warm ? round + 1 : round - opts.warmup + 1}/${warm ? opts.warmup : opts.rounds}`,
+    );
     const order = round % 2 === 0 ? ([c.baseline, c.ours] as const) : ([c.ours, c.baseline] as const);
     const out = new Map<Variant, { ms: number; items: number }>();
     for (const v of order) out.set(v, await timed(v));
@@ -67,7 +73,8 @@ export async function runCase(c: BenchCase, opts: RoundOptions, progress: (line:
     if (b.items !== o.items || b.items <= 0) {
       throw new Error(`${c.title}: baseline handled ${b.items} items, ours ${o.items}: not the same work`);
     }
-    if (items >= 0 && b.items !== items) throw new Error(`${c.title}: item count changed between rounds (${items} → ${b.items})`);
+    if (items >= 0 && b.items !== items)
+      throw new Error(`${c.title}: item count changed between rounds (${items} → ${b.items})`);
     items = b.items;
     if (warm) continue;
     base.push(b.ms);

@@ -14,7 +14,10 @@ export type CallTally = Map<string, CallStat>;
 
 interface StackLike {
   add(
-    middleware: (next: (args: never) => Promise<unknown>, context: { commandName?: string }) => (args: never) => Promise<unknown>,
+    middleware: (
+      next: (args: never) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: never) => Promise<unknown>,
     options: { step: 'initialize'; name: string; priority: 'high' },
   ): void;
 }

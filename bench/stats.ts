@@ -47,7 +47,8 @@ export function summarize(values: readonly number[]): Summary {
  * of a shared machine between rounds cancels out of each ratio.
  */
 export function pairedRatios(baseline: readonly number[], ours: readonly number[]): number[] {
-  if (baseline.length !== ours.length) throw new RangeError('paired ratios need as many baseline as ours values');
+  if (baseline.length !== ours.length)
+    throw new RangeError('paired ratios need as many baseline as ours values');
   return baseline.map((b, i) => {
     const o = ours[i]!;
     if (!(o > 0) || !(b > 0)) throw new RangeError(`ratio of non-positive times (${b} / ${o})`);

@@ -9,8 +9,12 @@ import type { BenchCase } from './runner.ts';
 export function validateCase(opts: { text: string; iterations: number; file: string }): BenchCase {
   const { text, iterations } = opts;
   const check = parseReport(text, 'en');
-  if (!check.ok) throw new Error(`${opts.file} is not a valid report: ${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  if (!check.ok)
+    throw new Error(
+      `${opts.file} is not a valid report: ${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
   // Every result is used, so no parse can be optimised away.
+  // biome-ignore lint/correctness/noUnusedVariables: written only, so the timed work cannot be optimised away
   let sink = 0;
   return {
     title: `validate: ${opts.file} (${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB), ${iterations} times per run`,

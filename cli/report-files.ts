@@ -81,7 +81,8 @@ async function loadReport(
   opts: { idIsFileName?: boolean } = {},
 ): Promise<Report | null> {
   const m = messages[lang];
-  if (isMarkdownPath(file)) return (await import('./report-markdown.ts')).loadMarkdownReport(file, lang, m.problems);
+  if (isMarkdownPath(file))
+    return (await import('./report-markdown.ts')).loadMarkdownReport(file, lang, m.problems);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);

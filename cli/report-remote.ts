@@ -5,7 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { formatReportIssue, parseReportBytes, type ReportLang } from '../functions/core/report-schema.ts';
-import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord, type ReportStatus } from '../functions/core/report.ts';
+import {
+  EDITOR_METADATA,
+  REPORT_ID_PATTERN,
+  type ReportRecord,
+  type ReportStatus,
+} from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
 import { chooseTarget } from './target.ts';
@@ -28,16 +33,20 @@ const messages = {
     unknown: (id: string) => `報告が見つかりません: ${id}`,
     badInterval: (v: string) => `--interval は 1〜3600 の秒数です（指定: ${v}）`,
     noReports: '該当する報告はありません',
-    badStatus: (status: string, allowed: string) => `状態「${status}」では絞り込めません（使えるもの: ${allowed}）`,
-    paused: (id: string) => `一時停止しました: ${id}（送信中なら、次のページの前に止まります。再開: npx kawaraban report resume ${id}）`,
+    badStatus: (status: string, allowed: string) =>
+      `状態「${status}」では絞り込めません（使えるもの: ${allowed}）`,
+    paused: (id: string) =>
+      `一時停止しました: ${id}（送信中なら、次のページの前に止まります。再開: npx kawaraban report resume ${id}）`,
     resumed: (id: string) => `再開しました: ${id}（次の配信処理で、保存された位置から続きを送ります）`,
-    rescheduled: (id: string) => `再開しました: ${id}（まだ送信前のため、配信予約 (SCHEDULED) に戻しました。sendAt の時刻に送ります）`,
+    rescheduled: (id: string) =>
+      `再開しました: ${id}（まだ送信前のため、配信予約 (SCHEDULED) に戻しました。sendAt の時刻に送ります）`,
     guardRestarted: (reason: string) =>
       `注意: この報告は評判ガードで止まっていました（${reason}）。ガードは再開以降の送信だけで率を判定し直します。`,
     canceled: (id: string) => `取り消しました: ${id}（送信中なら、次のページの前に止まります）`,
     notPausable: (id: string, status: string) =>
       `一時停止できません: ${id} は ${status} です（一時停止できるのは SCHEDULED・SENDING のみ）`,
-    notResumable: (id: string, status: string) => `再開できません: ${id} は ${status} です（再開できるのは PAUSED のみ）`,
+    notResumable: (id: string, status: string) =>
+      `再開できません: ${id} は ${status} です（再開できるのは PAUSED のみ）`,
     notCancelable: (id: string, status: string) =>
       `取り消せません: ${id} は ${status} です（取り消せるのは SCHEDULED・SENDING・PAUSED のみ）`,
   },
@@ -47,22 +56,29 @@ const messages = {
     refused: (file: string, n: number) => `${file}: not uploaded, ${n} ${n === 1 ? 'problem' : 'problems'}`,
     uploaded: (where: string) => `uploaded: ${where}`,
     next: (id: string, draft: boolean) =>
-      draft ? 'A proof goes to the editors.' : `The editors get an email when it is accepted. Track it: npx kawaraban report status ${id}`,
+      draft
+        ? 'A proof goes to the editors.'
+        : `The editors get an email when it is accepted. Track it: npx kawaraban report status ${id}`,
     noSetting: (name: string) =>
       `${name} is not set: keep \`npm start\` running locally, or set ${name} from the stack outputs on AWS`,
     badId: (id: string) => `not a report id: ${id}`,
     unknown: (id: string) => `no such report: ${id}`,
     badInterval: (v: string) => `--interval must be 1 to 3600 seconds (got ${v})`,
     noReports: 'no reports',
-    badStatus: (status: string, allowed: string) => `cannot filter by status "${status}" (use one of: ${allowed})`,
-    paused: (id: string) => `paused: ${id} (a send under way stops before its next page; continue with: npx kawaraban report resume ${id})`,
+    badStatus: (status: string, allowed: string) =>
+      `cannot filter by status "${status}" (use one of: ${allowed})`,
+    paused: (id: string) =>
+      `paused: ${id} (a send under way stops before its next page; continue with: npx kawaraban report resume ${id})`,
     resumed: (id: string) => `resumed: ${id} (the next dispatcher run continues from the saved cursor)`,
-    rescheduled: (id: string) => `resumed: ${id} (it had not started, so it is SCHEDULED again and goes out at its sendAt)`,
+    rescheduled: (id: string) =>
+      `resumed: ${id} (it had not started, so it is SCHEDULED again and goes out at its sendAt)`,
     guardRestarted: (reason: string) =>
       `note: the reputation guard had paused this report (${reason}); from now on it judges only what is sent after this resume.`,
     canceled: (id: string) => `canceled: ${id} (a send under way stops before its next page)`,
-    notPausable: (id: string, status: string) => `cannot pause ${id}: it is ${status} (only SCHEDULED or SENDING can be paused)`,
-    notResumable: (id: string, status: string) => `cannot resume ${id}: it is ${status} (only PAUSED can be resumed)`,
+    notPausable: (id: string, status: string) =>
+      `cannot pause ${id}: it is ${status} (only SCHEDULED or SENDING can be paused)`,
+    notResumable: (id: string, status: string) =>
+      `cannot resume ${id}: it is ${status} (only PAUSED can be resumed)`,
     notCancelable: (id: string, status: string) =>
       `cannot cancel ${id}: it is ${status} (only SCHEDULED, SENDING or PAUSED can be canceled)`,
   },
@@ -148,7 +164,10 @@ async function reportStore(id: string) {
   return dynamoReportStore(dynamo, table);
 }
 
-export async function printStatus(id: string, opts: { json?: boolean; watch?: boolean; interval?: string } = {}): Promise<number> {
+export async function printStatus(
+  id: string,
+  opts: { json?: boolean; watch?: boolean; interval?: string } = {},
+): Promise<number> {
   const interval = opts.interval === undefined ? 5 : Number(opts.interval);
   if (!(interval >= 1 && interval <= 3600)) {
     console.error(messages[lang()].badInterval(opts.interval ?? ''));
@@ -164,7 +183,12 @@ export async function printStatus(id: string, opts: { json?: boolean; watch?: bo
   }
   if (opts.watch) {
     const { watchReport } = await import('./report-watch.ts');
-    const deps = { get: (x: string) => store.get(x), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), now: Date.now, out: process.stdout };
+    const deps = {
+      get: (x: string) => store.get(x),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      now: Date.now,
+      out: process.stdout,
+    };
     return watchReport(deps, id, { intervalMs: interval * 1000, json: opts.json });
   }
   console.log(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
@@ -172,7 +196,14 @@ export async function printStatus(id: string, opts: { json?: boolean; watch?: bo
 }
 
 /** Statuses `report list` can show: the index it reads holds reports with a send time, so not REJECTED uploads. */
-export const LISTABLE_STATUSES = ['AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
+export const LISTABLE_STATUSES = [
+  'AWAITING_APPROVAL',
+  'SCHEDULED',
+  'SENDING',
+  'PAUSED',
+  'SENT',
+  'CANCELED',
+] as const;
 
 /** `report list [--status S]`: one line per report, newest send time first. */
 export async function printReportList(status?: string, opts: { json?: boolean } = {}): Promise<number> {
@@ -215,7 +246,8 @@ export function formatReportList(reports: ReportRecord[]): string {
   const head = ['report', 'status', 'sendAt', 'sent', 'bounced', 'complained', 'title'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   // The title is last and not padded: Japanese text is wider than its length.
-  const line = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
 
@@ -228,7 +260,9 @@ export async function controlReport(action: ControlAction, id: string): Promise<
   const m = messages[lang()];
   const control = await import('../functions/core/use-cases/report-control.ts');
   const deps = { reports: store, clock: { now: () => new Date() } };
-  const run = { pause: control.pauseReport, resume: control.resumeReport, cancel: control.cancelReport }[action];
+  const run = { pause: control.pauseReport, resume: control.resumeReport, cancel: control.cancelReport }[
+    action
+  ];
   const outcome = await run(deps, id);
   if (outcome.kind === 'unknown') {
     console.error(m.unknown(id));
@@ -272,7 +306,11 @@ export function formatStatus(r: ReportRecord): string {
         ? `awaited from a second editor${r.uploadedBy ? ` (anyone but ${r.uploadedBy})` : ''}: npx kawaraban report approve ${r.reportId}`
         : r.approvedBy && `approved by ${r.approvedBy} at ${r.approvedAt}`,
     ],
-    ['guardSince', r.guardSince && `sent ${n(r.guardSince.sent)}, bounced ${n(r.guardSince.bounced)}, complained ${n(r.guardSince.complained)}`],
+    [
+      'guardSince',
+      r.guardSince &&
+        `sent ${n(r.guardSince.sent)}, bounced ${n(r.guardSince.bounced)}, complained ${n(r.guardSince.complained)}`,
+    ],
     ['failedRuns', r.failedRuns ? String(r.failedRuns) : undefined],
     ['audience', n(c.audience)],
     ['sent', n(c.sent)],

@@ -9,7 +9,9 @@ export async function printSubscriberCounts(opts: { json?: boolean } = {}): Prom
   await chooseTarget();
   const table = process.env.SUBSCRIBERS_TABLE;
   if (!table) {
-    console.error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');
+    console.error(
+      'SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)',
+    );
     return 1;
   }
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
@@ -18,7 +20,10 @@ export async function printSubscriberCounts(opts: { json?: boolean } = {}): Prom
     import('../functions/adapters/dynamo-audience.ts'),
   ]);
   const counts = await Promise.all(SUBSCRIBER_STATUSES.map((s) => countByStatus(dynamo, table, s)));
-  const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s, i) => [s, counts[i]!])) as Record<SubscriberStatus, number>;
+  const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s, i) => [s, counts[i]!])) as Record<
+    SubscriberStatus,
+    number
+  >;
   if (opts.json) {
     console.log(JSON.stringify({ ...byStatus, total: counts.reduce((a, b) => a + b, 0) }));
     return 0;
@@ -29,6 +34,9 @@ export async function printSubscriberCounts(opts: { json?: boolean } = {}): Prom
 
 export function formatCounts(counts: Record<SubscriberStatus, number>): string {
   const total = SUBSCRIBER_STATUSES.reduce((sum, s) => sum + counts[s], 0);
-  const rows: [string, number][] = [...SUBSCRIBER_STATUSES.map((s): [string, number] => [s, counts[s]]), ['total', total]];
+  const rows: [string, number][] = [
+    ...SUBSCRIBER_STATUSES.map((s): [string, number] => [s, counts[s]]),
+    ['total', total],
+  ];
   return rows.map(([k, v]) => `${k.padEnd(14)}${v.toLocaleString('en-US').padStart(10)}`).join('\n');
 }

@@ -25,7 +25,12 @@ import {
   type ImportValidation,
   type ValidationContext,
 } from '../functions/core/import-rules.ts';
-import { formatIssue, formatNotice, importMessages, type ImportLang } from '../functions/core/import-messages.ts';
+import {
+  formatIssue,
+  formatNotice,
+  importMessages,
+  type ImportLang,
+} from '../functions/core/import-messages.ts';
 import type { RowResult } from '../functions/core/use-cases/import-subscribers.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 import { cliTexts } from './i18n/index.ts';
@@ -50,7 +55,8 @@ const messages = {
     unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
     reportUnwritable: (file: string, why: string) => `--report のファイルを書けません: ${file}（${why}）`,
     problems: (file: string, n: number) => `${file}: ${n}件の問題があります。何も取り込んでいません`,
-    valid: (n: number, notices: number) => `${n} 行を確認しました（問題なし${notices ? `、注意 ${notices} 件` : ''}）`,
+    valid: (n: number, notices: number) =>
+      `${n} 行を確認しました（問題なし${notices ? `、注意 ${notices} 件` : ''}）`,
     dryRun: (n: number) => `試行（--dry-run）: ${n} 行。何も書き込んでいません。実行した場合の結果:`,
     done: (n: number, policy: string) => `取り込み完了: ${n} 行（同意文面のバージョン ${policy}）`,
     interrupted: (done: number, total: number, why: string) =>
@@ -64,8 +70,10 @@ const messages = {
     notFile: (file: string) => `not a file: ${file}`,
     unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
     reportUnwritable: (file: string, why: string) => `cannot write the --report file ${file} (${why})`,
-    problems: (file: string, n: number) => `${file}: ${n} ${n === 1 ? 'problem' : 'problems'}; nothing was imported`,
-    valid: (n: number, notices: number) => `${n} rows checked, no problems${notices ? ` (${notices} ${notices === 1 ? 'note' : 'notes'})` : ''}`,
+    problems: (file: string, n: number) =>
+      `${file}: ${n} ${n === 1 ? 'problem' : 'problems'}; nothing was imported`,
+    valid: (n: number, notices: number) =>
+      `${n} rows checked, no problems${notices ? ` (${notices} ${notices === 1 ? 'note' : 'notes'})` : ''}`,
     dryRun: (n: number) => `dry run: ${n} rows, nothing written. What an import would do:`,
     done: (n: number, policy: string) => `imported ${n} rows (consent policy version ${policy})`,
     interrupted: (done: number, total: number, why: string) =>
@@ -89,7 +97,11 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
   }
   const defaultLocale: Locale = process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja';
 
-  const validation = await validateFile(file, { now: new Date(), defaultLocale, defaultSource: source }, opts.lang);
+  const validation = await validateFile(
+    file,
+    { now: new Date(), defaultLocale, defaultSource: source },
+    opts.lang,
+  );
   if (!validation) return 1;
   for (const notice of validation.notices) console.error(formatNotice(notice, opts.lang));
   if (validation.issues.length) {
@@ -114,12 +126,16 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
     await chooseTarget();
     const table = process.env.SUBSCRIBERS_TABLE;
     if (!table) {
-      throw new Error('SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)');
+      throw new Error(
+        'SUBSCRIBERS_TABLE is not set (run `npm start` for the local stack, or set it from the stack outputs)',
+      );
     }
     // Loaded only now: validating a file never pays for the SDK.
     const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
     const { dynamoImportStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
-    const { importSubscribers, ImportInterrupted } = await import('../functions/core/use-cases/import-subscribers.ts');
+    const { importSubscribers, ImportInterrupted } = await import(
+      '../functions/core/use-cases/import-subscribers.ts'
+    );
     const { systemClock } = await import('../functions/core/ports.ts');
     const { newSubscriberId } = await import('../functions/core/tokens.ts');
 
@@ -152,7 +168,11 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
 }
 
 /** Streams the file through the CSV parser into the validator; null (after saying why) when it cannot be read. */
-async function validateFile(file: string, ctx: ValidationContext, lang: ImportLang): Promise<ImportValidation | null> {
+async function validateFile(
+  file: string,
+  ctx: ValidationContext,
+  lang: ImportLang,
+): Promise<ImportValidation | null> {
   const parser = new CsvParser();
   const validator = new ImportValidator(ctx);
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -171,7 +191,8 @@ async function validateFile(file: string, ctx: ValidationContext, lang: ImportLa
       for (const segment of splitAfterLineBreaks(bytes)) {
         try {
           if (segment.includes(0)) break;
-          for (const r of parser.push(new TextDecoder('utf-8', { fatal: true }).decode(segment))) validator.add(r);
+          for (const r of parser.push(new TextDecoder('utf-8', { fatal: true }).decode(segment)))
+            validator.add(r);
         } catch {
           break;
         }
@@ -207,7 +228,13 @@ async function validateFile(file: string, ctx: ValidationContext, lang: ImportLa
   } catch (err) {
     const m = messages[lang];
     const code = (err as NodeJS.ErrnoException).code;
-    console.error(code === 'ENOENT' ? m.missing(file) : code === 'EISDIR' ? m.notFile(file) : m.unreadable(file, code ?? String(err)));
+    console.error(
+      code === 'ENOENT'
+        ? m.missing(file)
+        : code === 'EISDIR'
+          ? m.notFile(file)
+          : m.unreadable(file, code ?? String(err)),
+    );
     return null;
   }
   return validator.finish();
@@ -240,7 +267,12 @@ function printCounts(results: RowResult[], lang: ImportLang): void {
 }
 
 /** `line,email,outcome` for the operator's records (RFC 4180, cells that look like formulas defused). */
-async function writeReport(handle: FileHandle, results: RowResult[], file: string, lang: ImportLang): Promise<void> {
+async function writeReport(
+  handle: FileHandle,
+  results: RowResult[],
+  file: string,
+  lang: ImportLang,
+): Promise<void> {
   await handle.write('line,email,outcome\r\n');
   // Written in slices: 100k rows need not become one string.
   for (let i = 0; i < results.length; i += 10_000) {

@@ -95,7 +95,9 @@ export async function exportSubscribers(opts: {
   if (status && !SUBSCRIBER_STATUSES.includes(status)) {
     const { cliTexts } = await import('./i18n/index.ts');
     const { cliLang } = await import('./context.ts');
-    console.error(`kawaraban: ${cliTexts[cliLang()].common.badStatus(status, SUBSCRIBER_STATUSES.join(', '))}`);
+    console.error(
+      `kawaraban: ${cliTexts[cliLang()].common.badStatus(status, SUBSCRIBER_STATUSES.join(', '))}`,
+    );
     return 2;
   }
   const { subscribers } = await stores();
@@ -115,7 +117,8 @@ export async function exportSubscribers(opts: {
       await write(csvRow(s));
       count++;
     }
-    progress?.update((scanned += page.length));
+    scanned += page.length;
+    progress?.update(scanned);
   }
   progress?.finish();
   if (opts.out) {
@@ -138,7 +141,10 @@ async function exportProgress(toFile: boolean) {
   ]);
   const table = required('SUBSCRIBERS_TABLE');
   const counts = await Promise.all(SUBSCRIBER_STATUSES.map((st) => countByStatus(dynamo, table, st)));
-  return new Progress({ unit: cliTexts[cliLang()].progress.subscribers, total: counts.reduce((a, b) => a + b, 0) });
+  return new Progress({
+    unit: cliTexts[cliLang()].progress.subscribers,
+    total: counts.reduce((a, b) => a + b, 0),
+  });
 }
 
 export interface PersonRequestOptions {

@@ -32,7 +32,11 @@ export async function renderEditorNotice(
 ): Promise<RenderedEmail> {
   const t = emailText(locale);
   const parts = noticeParts(notice, t, ctx.newsletterName);
-  return { subject: oneLine(parts.subject), html: noticeHtml(parts, t, ctx), text: noticeText(parts, t, ctx) };
+  return {
+    subject: oneLine(parts.subject),
+    html: noticeHtml(parts, t, ctx),
+    text: noticeText(parts, t, ctx),
+  };
 }
 
 /**
@@ -40,6 +44,7 @@ export async function renderEditorNotice(
  * separators or bidi embeddings, overrides and isolates (an S3 key can hold any of them).
  */
 export function oneLine(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips control characters on purpose
   return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
 }
 
@@ -58,19 +63,25 @@ function noticeParts(notice: EditorNotice, t: EmailText, name: string): NoticePa
         lines: [
           n.audience(notice.audience),
           ...(notice.approval && 'awaited' in notice.approval ? [n.approvalAwaited(notice.reportId)] : []),
-          ...(notice.approval && 'approvedBy' in notice.approval ? [n.approvedBy(notice.approval.approvedBy)] : []),
+          ...(notice.approval && 'approvedBy' in notice.approval
+            ? [n.approvedBy(notice.approval.approvedBy)]
+            : []),
           n.acceptedNote,
         ],
       };
     case 'rejected': {
       // A problem of the whole file ($: syntax, encoding) says where in its own words.
-      const at = (i: (typeof notice.issues)[number]) => (i.path !== '$' && i.line && i.column ? n.issueAt(i.line, i.column) : '');
+      const at = (i: (typeof notice.issues)[number]) =>
+        i.path !== '$' && i.line && i.column ? n.issueAt(i.line, i.column) : '';
       const listed = notice.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path}: ${i.message}${at(i)}`);
       const more = notice.issues.length - listed.length;
       return {
         subject: n.subject.rejected(name, notice.sourceKey),
         heading: n.heading.rejected,
-        rows: [[n.sourceKey, notice.sourceKey], ...(notice.reportId ? [[n.reportId, notice.reportId] as Row] : [])],
+        rows: [
+          [n.sourceKey, notice.sourceKey],
+          ...(notice.reportId ? [[n.reportId, notice.reportId] as Row] : []),
+        ],
         lines: [n.rejectedIntro(notice.issues.length)],
         items: more > 0 ? [...listed, n.rejectedMore(more)] : listed,
         after: [n.rejectedHelp],
@@ -127,7 +138,10 @@ function noticeHtml(p: NoticeParts, t: EmailText, ctx: NewsletterContext): strin
   // (overflow-wrap), not mid-word everywhere (word-break: break-all).
   const items = p.items
     ? `<ul style="margin:0 0 12px;padding-left:20px">${p.items
-        .map((item) => `<li style="margin:0 0 6px;word-wrap:break-word;overflow-wrap:anywhere">${issueHtml(item)}</li>`)
+        .map(
+          (item) =>
+            `<li style="margin:0 0 6px;word-wrap:break-word;overflow-wrap:anywhere">${issueHtml(item)}</li>`,
+        )
         .join('')}</ul>`
     : '';
   // A phone shows a page without a viewport at 980px, zoomed out; a 640px column keeps lines readable

@@ -53,7 +53,14 @@ export async function renderReportEmail(
     subject: reportSubject(ctx, report.title, locale, { proof, issueNumber: opts.issueNumber }),
     html: unwrapOutlookComments(
       await render(
-        createElement(ReportEmail, { report, ctx, locale, proof, placeholder, issueNumber: opts.issueNumber }),
+        createElement(ReportEmail, {
+          report,
+          ctx,
+          locale,
+          proof,
+          placeholder,
+          issueNumber: opts.issueNumber,
+        }),
       ),
     ),
     text: reportText(report, ctx, t, proof, placeholder, undefined, opts.issueNumber),

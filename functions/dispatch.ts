@@ -29,7 +29,9 @@ const config = loadConfig();
 const settings = dispatchSettings(config);
 const workerFunction = config.sending.workerFunction;
 const launcher =
-  onLambda() && workerFunction ? lambdaLauncher(lambda, workerFunction) : inProcessLauncher((task) => runPart(task));
+  onLambda() && workerFunction
+    ? lambdaLauncher(lambda, workerFunction)
+    : inProcessLauncher((task) => runPart(task));
 // maxAge 0: the ring is read at the start of every run (one read a minute), so mail sent after a
 // rotation carries the new key id.
 const keys = unsubscribeKeyring({ ...config, secretMaxAgeSeconds: 0 }, secrets);
@@ -51,22 +53,25 @@ async function runOnce(remainingMs: number | undefined): Promise<DispatchSummary
 }
 
 /** Readers left in a report this run sent itself (not waiting for the 24-hour quota). */
-const readersLeft = (s: DispatchSummary) => s.reports.some((r) => r.outcome === 'continues' && r.workers === undefined);
+const readersLeft = (s: DispatchSummary) =>
+  s.reports.some((r) => r.outcome === 'continues' && r.workers === undefined);
 
-export const handler = withTelemetry(async (event: ScheduledEvent, context?: Context): Promise<DispatchResult> => {
-  let summary = await runOnce(context?.getRemainingTimeInMillis?.());
-  let workers = Math.max(1, ...summary.reports.map((r) => r.workers ?? 1));
-  let chained = false;
-  if (readersLeft(summary)) {
-    chained = true;
-    if (onLambda()) await invokeSelf(lambda, event);
-    else {
-      // Locally there is no timeout to stay inside: the next runs follow in this process.
-      while (readersLeft(summary)) {
-        summary = await runOnce(undefined);
-        workers = Math.max(workers, ...summary.reports.map((r) => r.workers ?? 1));
+export const handler = withTelemetry(
+  async (event: ScheduledEvent, context?: Context): Promise<DispatchResult> => {
+    let summary = await runOnce(context?.getRemainingTimeInMillis?.());
+    let workers = Math.max(1, ...summary.reports.map((r) => r.workers ?? 1));
+    let chained = false;
+    if (readersLeft(summary)) {
+      chained = true;
+      if (onLambda()) await invokeSelf(lambda, event);
+      else {
+        // Locally there is no timeout to stay inside: the next runs follow in this process.
+        while (readersLeft(summary)) {
+          summary = await runOnce(undefined);
+          workers = Math.max(workers, ...summary.reports.map((r) => r.workers ?? 1));
+        }
       }
     }
-  }
-  return { ...summary, workers, chained };
-});
+    return { ...summary, workers, chained };
+  },
+);

@@ -47,7 +47,6 @@ const deps: AcceptDeps = {
 // Two-person approval: approvals/<id>.json (only wired when APPROVAL_REQUIRED, see service-stack.ts).
 const approveDeps = { ...deps, reports: dynamoApprovalStore(dynamo, config.tables.reports) };
 
-
 /** Keys in S3 notifications are form-encoded (`+` is a space); a key that is not is used as is. */
 export function decodeS3Key(key: string): string {
   try {
@@ -57,26 +56,30 @@ export function decodeS3Key(key: string): string {
   }
 }
 
-export const handler = withTelemetry(async (event: S3Event): Promise<{ results: (AcceptOutcome | ApproveOutcome)[] }> => {
-  const results: (AcceptOutcome | ApproveOutcome)[] = [];
-  for (const record of event.Records ?? []) {
-    const key = decodeS3Key(record.s3?.object?.key ?? '');
-    if (!record.eventName?.startsWith('ObjectCreated:')) {
-      results.push({ kind: 'ignored', key, reason: `event ${record.eventName}` });
-      continue;
+export const handler = withTelemetry(
+  async (event: S3Event): Promise<{ results: (AcceptOutcome | ApproveOutcome)[] }> => {
+    const results: (AcceptOutcome | ApproveOutcome)[] = [];
+    for (const record of event.Records ?? []) {
+      const key = decodeS3Key(record.s3?.object?.key ?? '');
+      if (!record.eventName?.startsWith('ObjectCreated:')) {
+        results.push({ kind: 'ignored', key, reason: `event ${record.eventName}` });
+        continue;
+      }
+      const uploaded = {
+        bucket: record.s3.bucket.name,
+        key,
+        sequencer: record.s3.object.sequencer,
+        eTag: record.s3.object.eTag,
+        size: record.s3.object.size,
+        principal: principalOf(record),
+      };
+      const outcome =
+        config.approvalRequired && isApprovalKey(key)
+          ? await approveReport(approveDeps, uploaded)
+          : await acceptReport(deps, uploaded);
+      logger.info('render: upload handled', { ...outcome });
+      results.push(outcome);
     }
-    const uploaded = {
-      bucket: record.s3.bucket.name,
-      key,
-      sequencer: record.s3.object.sequencer,
-      eTag: record.s3.object.eTag,
-      size: record.s3.object.size,
-      principal: principalOf(record),
-    };
-    const outcome =
-      config.approvalRequired && isApprovalKey(key) ? await approveReport(approveDeps, uploaded) : await acceptReport(deps, uploaded);
-    logger.info('render: upload handled', { ...outcome });
-    results.push(outcome);
-  }
-  return { results };
-});
+    return { results };
+  },
+);

@@ -34,14 +34,16 @@ export interface SesEventsSummary {
   skipped: string[];
 }
 
-export const handler = withTelemetry(async (event: EventBridgeEvent<string, unknown> | SNSEvent): Promise<SesEventsSummary> => {
-  const batch = parseSesLambdaEvent(event);
-  for (const s of batch.skipped) logger.warn('ses-events: skipped a payload', { reason: s.reason });
-  const events: SesEventOutcome[] = [];
-  for (const e of batch.events) {
-    const outcome = await recordSesEvent(deps, e);
-    logger.info('ses-events: recorded', { ...outcome });
-    events.push(outcome);
-  }
-  return { events, skipped: batch.skipped.map((s) => s.reason) };
-});
+export const handler = withTelemetry(
+  async (event: EventBridgeEvent<string, unknown> | SNSEvent): Promise<SesEventsSummary> => {
+    const batch = parseSesLambdaEvent(event);
+    for (const s of batch.skipped) logger.warn('ses-events: skipped a payload', { reason: s.reason });
+    const events: SesEventOutcome[] = [];
+    for (const e of batch.events) {
+      const outcome = await recordSesEvent(deps, e);
+      logger.info('ses-events: recorded', { ...outcome });
+      events.push(outcome);
+    }
+    return { events, skipped: batch.skipped.map((s) => s.reason) };
+  },
+);

@@ -58,7 +58,11 @@ export const sesEventDetailTypes = [
 ];
 
 /** The DynamoDB actions each least-privileged function calls (stated in test/infra/stacks.test.ts). */
-export const apiSubscriberActions: ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+export const apiSubscriberActions: ItemAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 export const sesEventsActions: ItemAction[] = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** HTTP routes, all served by the api function (GET shows a page, POST acts). */
@@ -222,7 +226,11 @@ export class ServiceStack extends Stack {
       deadLetterQueue: renderDlq,
     })
       .bindBucket(bucket, {
-        read: [uploadPrefixes.reports, uploadPrefixes.drafts, ...(config.approval ? [uploadPrefixes.approvals] : [])],
+        read: [
+          uploadPrefixes.reports,
+          uploadPrefixes.drafts,
+          ...(config.approval ? [uploadPrefixes.approvals] : []),
+        ],
         write: [uploadPrefixes.rendered],
       })
       .bindTable(stateful.reports, 'readwrite')
@@ -237,7 +245,10 @@ export class ServiceStack extends Stack {
         .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
         .bindSecret(stateful.unsubscribeSecret)
         .allowSendEmail(sesSendResources)
-        .allowWithoutResource(['ses:GetAccount'], 'ses:GetAccount (the send quota) has no resource-level permissions.');
+        .allowWithoutResource(
+          ['ses:GetAccount'],
+          'ses:GetAccount (the send quota) has no resource-level permissions.',
+        );
 
     // Parallel fan-out (functions/dispatch-worker.ts; README "Sending at the account's rate"):
     // the dispatcher starts one worker per part with an asynchronous invocation. Not reserved:
@@ -245,7 +256,8 @@ export class ServiceStack extends Stack {
     const dispatchWorker = asSender(
       new KawarabanFunction(this, 'DispatchWorker', {
         entry: 'functions/dispatch-worker.ts',
-        description: 'kawaraban: send one part of a report (parallel fan-out), paced to its share of the SES quota',
+        description:
+          'kawaraban: send one part of a report (parallel fan-out), paced to its share of the SES quota',
         memorySize: 512,
         timeout: dispatchTimeout,
         // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
@@ -278,12 +290,19 @@ export class ServiceStack extends Stack {
       }),
     );
     // Named statements rather than grantInvoke, which adds "<arn>:*" (every version and alias).
-    const invoke = (arn: string) => new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn] });
+    const invoke = (arn: string) =>
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [arn] });
     dispatch.role.addToPrincipalPolicy(invoke(dispatchWorker.fn.functionArn));
     // Chaining: each invokes itself when readers are left. A policy of its own, since a function's
     // default policy cannot name the function (the function depends on that policy).
-    new iam.Policy(this, 'DispatchChain', { roles: [dispatch.role], statements: [invoke(dispatch.fn.functionArn)] });
-    new iam.Policy(this, 'DispatchWorkerChain', { roles: [dispatchWorker.role], statements: [invoke(dispatchWorker.fn.functionArn)] });
+    new iam.Policy(this, 'DispatchChain', {
+      roles: [dispatch.role],
+      statements: [invoke(dispatch.fn.functionArn)],
+    });
+    new iam.Policy(this, 'DispatchWorkerChain', {
+      roles: [dispatchWorker.role],
+      statements: [invoke(dispatchWorker.fn.functionArn)],
+    });
 
     const sesEvents = new KawarabanFunction(this, 'SesEvents', {
       entry: 'functions/ses-events.ts',
@@ -496,7 +515,10 @@ export class ServiceStack extends Stack {
     });
     new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName, stage });
     new CfnOutput(this, 'ApiDomainName', { value: domain.name, description: 'custom domain of the API' });
-    new CfnOutput(this, 'ApiDomainTarget', { value: domainName.regionalDomainName, description: 'what its CNAME points at' });
+    new CfnOutput(this, 'ApiDomainTarget', {
+      value: domainName.regionalDomainName,
+      description: 'what its CNAME points at',
+    });
     new CfnOutput(this, 'ApiDomainRecord', {
       description: `DNS record to publish for ${domain.name}`,
       value: `${domain.name}. CNAME ${domainName.regionalDomainName}`,

@@ -69,7 +69,9 @@ export class StatefulStack extends Stack {
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     this.configurationSet.addEventDestination('ToEventBridge', {
-      destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      destination: ses.EventDestination.eventBus(
+        events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+      ),
       events: publishedSesEvents,
     });
     this.identity = new ses.EmailIdentity(this, 'Identity', {
@@ -80,7 +82,10 @@ export class StatefulStack extends Stack {
       // large mailbox providers ask of bulk senders. Until its MX is published SES falls back to
       // its own MAIL FROM rather than stop sending.
       ...(config.mailFromDomain
-        ? { mailFromDomain: config.mailFromDomain, mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE }
+        ? {
+            mailFromDomain: config.mailFromDomain,
+            mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
+          }
         : {}),
     });
     this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -89,7 +94,8 @@ export class StatefulStack extends Stack {
     // Manager, which would replace the value and break every List-Unsubscribe link already
     // delivered (RFC 8058, 特定電子メール法): `kawaraban secrets rotate` adds a key and keeps the old ones.
     this.unsubscribeSecret = new secretsmanager.Secret(this, 'UnsubscribeKey', {
-      description: 'kawaraban: HMAC keys for unsubscribe tokens. Rotate only with `kawaraban secrets rotate` (keeps old keys).',
+      description:
+        'kawaraban: HMAC keys for unsubscribe tokens. Rotate only with `kawaraban secrets rotate` (keeps old keys).',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -106,7 +112,10 @@ export class StatefulStack extends Stack {
     // Read by the CLI (`kawaraban --stack`, cli/target.ts) by these keys: no exports, so nothing
     // else can come to depend on them and block a change.
     new CfnOutput(this, 'UnsubscribeSecretArn', { value: this.unsubscribeSecret.secretArn });
-    new CfnOutput(this, 'SendingDomain', { value: config.domain, description: 'SES identity of the From address' });
+    new CfnOutput(this, 'SendingDomain', {
+      value: config.domain,
+      description: 'SES identity of the From address',
+    });
     this.identity.dkimRecords.forEach((r, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, {
         description: `DKIM CNAME ${i + 1} of 3 to publish in the DNS of ${config.domain}`,
@@ -114,7 +123,10 @@ export class StatefulStack extends Stack {
       });
     });
     if (config.mailFromDomain) {
-      new CfnOutput(this, 'MailFromDomain', { value: config.mailFromDomain, description: 'custom MAIL FROM domain' });
+      new CfnOutput(this, 'MailFromDomain', {
+        value: config.mailFromDomain,
+        description: 'custom MAIL FROM domain',
+      });
       new CfnOutput(this, 'MailFromMxRecord', {
         description: 'MX record of the MAIL FROM domain (bounces come back to SES through it)',
         value: `${config.mailFromDomain}. MX 10 feedback-smtp.${this.region}.amazonses.com`,
@@ -149,7 +161,8 @@ export class StatefulStack extends Stack {
         indexName: index.indexName,
         partitionKey: key(index.partitionKey),
         sortKey: index.sortKey ? key(index.sortKey) : undefined,
-        projectionType: index.projection === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY,
+        projectionType:
+          index.projection === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY,
       });
     }
     return table;

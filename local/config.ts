@@ -17,7 +17,8 @@ function port(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new Error(`${name} must be a port number, got "${raw}"`);
   return n;
 }
 
@@ -51,7 +52,10 @@ export function localSecretFile(dir: string): string {
  * Function configuration (see functions/core/config.ts), with fictional sender details. `secret`:
  * the local stack's file (rotatable), or a value for tools that run their own handlers.
  */
-export function localFunctionEnv(ports: LocalPorts, secret: { file: string } | { value: string }): Record<string, string> {
+export function localFunctionEnv(
+  ports: LocalPorts,
+  secret: { file: string } | { value: string },
+): Record<string, string> {
   const defaults: Record<string, string> = {
     SUBSCRIBERS_TABLE: 'kawaraban-subscribers',
     REPORTS_TABLE: 'kawaraban-reports',

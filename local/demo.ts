@@ -29,7 +29,10 @@ export const demoReaders = [
 ];
 
 /** Readers who unsubscribe after the report, each the way their mail client would. */
-export const demoLeavers = { 'analyst@example.com': 'one-click', 'security-team@example.jp': 'mailto' } as const;
+export const demoLeavers = {
+  'analyst@example.com': 'one-click',
+  'security-team@example.jp': 'mailto',
+} as const;
 
 interface StoredEmail {
   messageId: string;
@@ -73,13 +76,20 @@ async function inbox(stack: LocalStack): Promise<StoredEmail[]> {
 
 const CONFIRM_LINK = /\/confirm\?token=([A-Za-z0-9_-]+)/;
 
-export async function runDemo(stack: LocalStack, samplePath: string, log: (l: string) => void): Promise<DemoResult> {
+export async function runDemo(
+  stack: LocalStack,
+  samplePath: string,
+  log: (l: string) => void,
+): Promise<DemoResult> {
   const problems: string[] = [];
   const api = stack.urls.api;
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const readStatus = async (email: string) =>
-    (await ddb.send(new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true })))
-      .Item?.status as string | undefined;
+    (
+      await ddb.send(
+        new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true }),
+      )
+    ).Item?.status as string | undefined;
   const before = new Set((await inbox(stack)).map((m) => m.messageId));
 
   // 1-2. Double opt-in, through HTTP like a reader's browser. The SES simulator answers the
@@ -99,7 +109,9 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
       continue;
     }
     const token = await until(`the confirmation email to ${email}`, 15_000, async () => {
-      const mail = (await inbox(stack)).find((m) => !before.has(m.messageId) && m.destination.to.includes(email));
+      const mail = (await inbox(stack)).find(
+        (m) => !before.has(m.messageId) && m.destination.to.includes(email),
+      );
       return mail ? (CONFIRM_LINK.exec(mail.body.text ?? mail.body.html ?? '')?.[1] ?? '') : undefined;
     });
     if (!token) {
@@ -109,7 +121,8 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
     await stack.simulator.poll();
     const afterMail = await readStatus(email);
     if (afterMail === 'bounced' || afterMail === 'complained') {
-      outcomes[email] = `confirmation email ${afterMail === 'bounced' ? 'bounced' : 'drew a complaint'}: never mailed again`;
+      outcomes[email] =
+        `confirmation email ${afterMail === 'bounced' ? 'bounced' : 'drew a complaint'}: never mailed again`;
       continue;
     }
     const confirm = await fetch(`${api}/confirm`, {
@@ -125,7 +138,11 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
   log(`demo: ${confirmed}/${demoReaders.length} readers subscribed and confirmed through double opt-in`);
 
   // 3. Upload the sample as an editor would.
-  const report = JSON.parse(await readFile(samplePath, 'utf8')) as { id: string; title: string; sendAt?: string };
+  const report = JSON.parse(await readFile(samplePath, 'utf8')) as {
+    id: string;
+    title: string;
+    sendAt?: string;
+  };
   delete report.sendAt;
   const s3 = new S3Client({ forcePathStyle: true });
   await s3.send(
@@ -143,7 +160,11 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
   const reportStatus = async () =>
     (
       await ddb.send(
-        new GetCommand({ TableName: stack.env.REPORTS_TABLE, Key: { reportId: report.id, item: 'report' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: stack.env.REPORTS_TABLE,
+          Key: { reportId: report.id, item: 'report' },
+          ConsistentRead: true,
+        }),
       )
     ).Item?.status as string | undefined;
   let status = 'MISSING';
@@ -175,7 +196,9 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
       problems.push(err instanceof Error ? err.message : String(err));
     }
   }
-  const sent = (await inbox(stack)).filter((m) => !before.has(m.messageId) && m.subject.includes(report.title));
+  const sent = (await inbox(stack)).filter(
+    (m) => !before.has(m.messageId) && m.subject.includes(report.title),
+  );
   const delivered = demoReaders.filter((e) => sent.some((m) => m.destination.to.includes(e)));
 
   // 6. Leaving, from the newsletter itself.
@@ -192,7 +215,9 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
           ? 'left with one click (RFC 8058 POST to the List-Unsubscribe URL)'
           : 'left by mail (List-Unsubscribe mailto → the inbound-unsubscribe function)';
     } catch (err) {
-      problems.push(`${email} could not unsubscribe by ${how}: ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(
+        `${email} could not unsubscribe by ${how}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   for (const email of demoReaders) subscriberStatus[email] = (await readStatus(email)) ?? 'missing';
@@ -218,7 +243,12 @@ export async function runDemo(stack: LocalStack, samplePath: string, log: (l: st
 }
 
 /** What a mail client does with `List-Unsubscribe` when its reader asks to leave. */
-async function leave(stack: LocalStack, email: string, how: 'one-click' | 'mailto', header: string): Promise<void> {
+async function leave(
+  stack: LocalStack,
+  email: string,
+  how: 'one-click' | 'mailto',
+  header: string,
+): Promise<void> {
   if (how === 'one-click') {
     const url = /<(https?:[^>]+)>/.exec(header)?.[1];
     if (!url) throw new Error('no https URL in List-Unsubscribe');
@@ -234,5 +264,6 @@ async function leave(stack: LocalStack, email: string, how: 'one-click' | 'mailt
   const mailto = mailtoOf(header);
   if (!mailto) throw new Error('no mailto in List-Unsubscribe');
   const { outcomes } = await stack.receiveMail(receiptEventFor(mailto, email));
-  if (outcomes[0] !== 'unsubscribed') throw new Error(`the inbound function said ${outcomes.join(', ') || 'nothing'}`);
+  if (outcomes[0] !== 'unsubscribed')
+    throw new Error(`the inbound function said ${outcomes.join(', ') || 'nothing'}`);
 }

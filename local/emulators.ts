@@ -2,7 +2,7 @@
  * Starts the three emulators the local stack and the tests run against:
  * DynamoDB Local (Java child process), aws-ses-v2-local and s3rver (both in-process).
  */
-import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -35,7 +35,9 @@ export const localSesAccount = {
 export class MissingJavaError extends Error {
   override name = 'MissingJavaError';
   constructor() {
-    super('DynamoDB Local needs a Java runtime (17 or newer) on PATH: install one, e.g. `apt-get install default-jre-headless`.');
+    super(
+      'DynamoDB Local needs a Java runtime (17 or newer) on PATH: install one, e.g. `apt-get install default-jre-headless`.',
+    );
   }
 }
 
@@ -71,7 +73,12 @@ export async function startDynamo(opts: { port: number; dataDir?: string }): Pro
   };
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   // sharedDb: one database whatever the credentials/region, like a single AWS account.
-  const child = dynamoDbLocal.spawn({ port: opts.port, path: opts.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = dynamoDbLocal.spawn({
+    port: opts.port,
+    path: opts.dataDir ?? null,
+    sharedDb: true,
+    stdio: 'pipe',
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout?.resume();
@@ -79,11 +86,15 @@ export async function startDynamo(opts: { port: number; dataDir?: string }): Pro
   child.on('exit', () => (exited = true));
   const url = `http://127.0.0.1:${opts.port}`;
   const probe = new DynamoDBClient({ endpoint: url, region: localRegion, credentials: localCredentials });
-  await waitFor(async () => {
-    if (exited) throw new Error(`DynamoDB Local exited: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
-    await probe.send(new ListTablesCommand({}));
-    // The JVM starts in 5–7 s on an idle machine; on a loaded one (parallel test runs) it can take far longer.
-  }, 'DynamoDB Local', 120_000);
+  await waitFor(
+    async () => {
+      if (exited) throw new Error(`DynamoDB Local exited: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+      await probe.send(new ListTablesCommand({}));
+      // The JVM starts in 5–7 s on an idle machine; on a loaded one (parallel test runs) it can take far longer.
+    },
+    'DynamoDB Local',
+    120_000,
+  );
   probe.destroy();
   return {
     url,
@@ -99,8 +110,9 @@ export async function startDynamo(opts: { port: number; dataDir?: string }): Pro
 export async function startSes(opts: { port: number }): Promise<Running> {
   // The emulator reads its GetAccount answer from its own process environment.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(localSesAccount);
-  const start = (require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> })
-    .default;
+  const start = (
+    require('aws-ses-v2-local') as { default: (c: { host: string; port: number }) => Promise<Server> }
+  ).default;
   const server = await start({ host: '127.0.0.1', port: opts.port });
   return {
     url: `http://127.0.0.1:${opts.port}`,
@@ -118,7 +130,9 @@ export interface RunningS3 extends Running {
 }
 
 export async function startS3(opts: { port: number; dataDir: string }): Promise<RunningS3> {
-  const S3rver = require('s3rver') as new (o: Record<string, unknown>) => {
+  const S3rver = require('s3rver') as new (
+    o: Record<string, unknown>,
+  ) => {
     run(): Promise<unknown>;
     close(): Promise<void>;
     on(ev: 'event', l: (e: S3Event) => void): void;

@@ -58,7 +58,11 @@ export function receiptEventFor(mail: OutgoingMailto, from: string, now = new Da
             spfVerdict: verdict,
             dkimVerdict: verdict,
             dmarcVerdict: verdict,
-            action: { type: 'Lambda', invocationType: 'Event', functionArn: 'arn:aws:lambda:local:000000000000:function:inbound-unsubscribe' },
+            action: {
+              type: 'Lambda',
+              invocationType: 'Event',
+              functionArn: 'arn:aws:lambda:local:000000000000:function:inbound-unsubscribe',
+            },
           },
         },
       },

@@ -15,7 +15,9 @@ export function matchesRenderFilter(key: string): boolean {
   return (
     key.startsWith(uploadPrefixes.reports) ||
     key.startsWith(uploadPrefixes.drafts) ||
-    (process.env.APPROVAL_REQUIRED === 'true' && key.startsWith(uploadPrefixes.approvals) && key.endsWith(uploadSuffix))
+    (process.env.APPROVAL_REQUIRED === 'true' &&
+      key.startsWith(uploadPrefixes.approvals) &&
+      key.endsWith(uploadSuffix))
   );
 }
 
@@ -26,7 +28,10 @@ export function matchesRenderFilter(key: string): boolean {
 export type Identify = (key: string) => Promise<string | undefined>;
 
 /** Identify by the object's `x-amz-meta-kawaraban-editor` (URI-encoded, so any name fits a header). */
-export function editorFromMetadata(bucket: string, client = new S3Client({ forcePathStyle: true })): Identify {
+export function editorFromMetadata(
+  bucket: string,
+  client = new S3Client({ forcePathStyle: true }),
+): Identify {
   return async (key) => {
     try {
       const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -53,7 +58,9 @@ export function s3EventsToRender(
   return (event: { Records: unknown[] }) => {
     const records = (event.Records as S3EventRecord[]).filter(
       (r) =>
-        r.eventName.startsWith('ObjectCreated:') && r.s3.bucket.name === bucket && matchesRenderFilter(r.s3.object.key),
+        r.eventName.startsWith('ObjectCreated:') &&
+        r.s3.bucket.name === bucket &&
+        matchesRenderFilter(r.s3.object.key),
     );
     if (records.length === 0) return;
     const encoded = records.map((r) => ({

@@ -113,9 +113,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // One port, as one HTTP API on AWS: the archive routes go to the archive function.
     servers.push(
-      await serveApi((event) => (isArchivePath(event.rawPath) ? archiveSite.handler(event) : api.handler(event)), ports.api),
+      await serveApi(
+        (event) => (isArchivePath(event.rawPath) ? archiveSite.handler(event) : api.handler(event)),
+        ports.api,
+      ),
     );
-    s3.onEvent(s3EventsToRender(env.UPLOAD_BUCKET!, render.handler, summarise('render', log), editorFromMetadata(env.UPLOAD_BUCKET!)));
+    s3.onEvent(
+      s3EventsToRender(
+        env.UPLOAD_BUCKET!,
+        render.handler,
+        summarise('render', log),
+        editorFromMetadata(env.UPLOAD_BUCKET!),
+      ),
+    );
     ticker = startTicker(dispatch.handler, opts.tickMs, summarise('dispatch', log));
     simulator = startSimulator(ses.url, sesEvents.handler, 1000, summarise('ses-events', log));
 

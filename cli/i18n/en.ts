@@ -33,7 +33,8 @@ export const en: CliText = {
       convertOut: 'where to write the JSON (default: <id>.json beside the Markdown; - for stdout)',
       validate:
         'check a report file (.json or .md); exits 1 and lists every problem as "<json path>: <reason>" ("file.md:line: reason" for .md)',
-      preview: 'render a report as it will be sent, write the HTML and text parts, and print the Subject and its length',
+      preview:
+        'render a report as it will be sent, write the HTML and text parts, and print the Subject and its length',
       out: 'directory for <id>.html and <id>.txt',
       serve: 'instead of writing files, serve a live preview on 127.0.0.1 that updates on every save',
       port: 'port of the live preview (default 3001)',
@@ -43,7 +44,8 @@ export const en: CliText = {
       sendTestTarget: 'a report file (rendered here) or the id of an uploaded report (its stored rendering)',
       to: 'comma-separated addresses, at most 10; nobody else gets it',
       locale: 'which version to send (ja|en; default DEFAULT_LOCALE or ja)',
-      upload: 'validate, then upload to the bucket (refuses an invalid file without uploading; a .md goes up as its JSON)',
+      upload:
+        'validate, then upload to the bucket (refuses an invalid file without uploading; a .md goes up as its JSON)',
       draft: 'upload as a draft: a proof goes to the editors only',
       status: "print a report's status and delivery counts",
       watch: 'keep refreshing sent/audience, rate, ETA, bounces and complaints until the report ends',

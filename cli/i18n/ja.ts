@@ -29,7 +29,8 @@ export const ja = {
       new: '記入用の Markdown の報告 <id>.md を作る（既にあれば上書きしない）',
       newId: '報告の id（例 2020-09-18-cashless）',
       newOut: 'Markdown の書き出し先（既定は <id>.md）',
-      convert: 'Markdown の報告を JSON に変換する。問題があれば「ファイル.md:行: 理由」をすべて挙げて終了コード 1（何も書かない）',
+      convert:
+        'Markdown の報告を JSON に変換する。問題があれば「ファイル.md:行: 理由」をすべて挙げて終了コード 1（何も書かない）',
       mdFile: '報告の Markdown ファイル',
       convertOut: 'JSON の書き出し先（既定は Markdown と同じ場所の <id>.json。- なら標準出力）',
       validate:
@@ -44,7 +45,8 @@ export const ja = {
       sendTestTarget: '報告ファイル（ここで描画）か、アップロード済みの報告の id（保存された描画を使う）',
       to: 'カンマ区切りの宛先（最大 10 件）。ほかの誰にも送らない',
       locale: '送る版 (ja|en)。既定は DEFAULT_LOCALE、なければ ja',
-      upload: '検証してからバケットにアップロードする（不正なファイルはアップロードしない。.md は変換した JSON を送る）',
+      upload:
+        '検証してからバケットにアップロードする（不正なファイルはアップロードしない。.md は変換した JSON を送る）',
       draft: '下書きとしてアップロードする: 校正刷りが編集者にだけ届く',
       status: '報告の状態と配信数を表示する',
       watch: '報告が終わるまで、送信数/対象数・速度・残り時間・バウンス・苦情を更新し続ける',

@@ -24,6 +24,7 @@ export function EmailLayout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: our own static CSS, which React would escape */}
         <style dangerouslySetInnerHTML={{ __html: s.responsiveCss }} />
         {/* Last in <head>: a browser showing the template unprocessed moves the span to <body>. */}
         <OutlookOnly html={outlookFontStyle(props.outlookFontFamily)} />

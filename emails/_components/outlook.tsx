@@ -7,6 +7,7 @@
 const OPEN = '<span data-mso="">';
 
 export function OutlookOnly({ html }: { html: string }) {
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: Outlook conditional comments must be raw HTML
   return <span data-mso="" dangerouslySetInnerHTML={{ __html: `<!--[if mso]>${html}<![endif]-->` }} />;
 }
 

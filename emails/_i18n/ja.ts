@@ -116,8 +116,10 @@ export const ja: EmailText = {
     approvalAwaited: (id) =>
       `このレポートは、別の編集者が承認するまで配信されません（アップロードした人は承認できません）。承認: npx kawaraban report approve ${id}`,
     approvedBy: (who) => `承認: ${who}（予定の時刻に配信します）`,
-    rejectedIntro: (n) => `次の${n}件の問題があるため、このファイルは受け付けていません。このファイルの内容は配信されません。`,
-    rejectedMore: (n) => `ほか${n}件（すべての問題は npx kawaraban report validate <ファイル> で確認できます）`,
+    rejectedIntro: (n) =>
+      `次の${n}件の問題があるため、このファイルは受け付けていません。このファイルの内容は配信されません。`,
+    rejectedMore: (n) =>
+      `ほか${n}件（すべての問題は npx kawaraban report validate <ファイル> で確認できます）`,
     issueAt: (line, column) => `（${line}行目 ${column}列目）`,
     rejectedHelp: '修正してからアップロードし直してください。',
     reason: '理由',

@@ -5,7 +5,14 @@
  * the status it read, so concurrent changes (an unsubscribe, another event) are never lost.
  */
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SHARD_COUNT, shardOf, statusShard, type Locale, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
+import {
+  SHARD_COUNT,
+  shardOf,
+  statusShard,
+  type Locale,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../core/subscriber.ts';
 import type { Audience, FeedbackChange, SubscriberFeedback } from '../core/use-cases/sending-ports.ts';
 import { unlessConditionFails } from './dynamo-conflicts.ts';
 
@@ -18,7 +25,11 @@ const inStatus = (table: string, status: SubscriberStatus, shard: number) => ({
 });
 
 /** How many subscribers have this status: every shard's byStatus partition, counted (no item read). */
-export async function countByStatus(doc: DynamoDBDocumentClient, table: string, status: SubscriberStatus): Promise<number> {
+export async function countByStatus(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  status: SubscriberStatus,
+): Promise<number> {
   const counts = await Promise.all(
     Array.from({ length: SHARD_COUNT }, async (_, shard) => {
       let n = 0;
@@ -67,6 +78,12 @@ export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audi
 
 type Stored = Subscriber & { softBounceEvents?: Set<string> };
 
+/** What `change` writes, and what it reports once the write lands. */
+type Decision = {
+  result: FeedbackChange;
+  update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>;
+};
+
 export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: string): SubscriberFeedback {
   const read = async (email: string): Promise<Stored | null> => {
     const out = await doc.send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
@@ -77,16 +94,15 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
    * Read, decide, write with a condition on what was read; on a lost race read again.
    * `decide` returns null for "nothing to do", or the update to make.
    */
-  async function change(
-    email: string,
-    decide: (s: Stored) => { result: FeedbackChange; update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'> } | null,
-  ): Promise<FeedbackChange> {
+  async function change(email: string, decide: (s: Stored) => Decision | null): Promise<FeedbackChange> {
     for (let attempt = 0; attempt < 4; attempt++) {
       const s = await read(email);
-      if (!s || !s.statusShard) return 'unknown';
+      if (!s?.statusShard) return 'unknown';
       const d = decide(s);
       if (!d) return 'unchanged';
-      const written = await unlessConditionFails(() => doc.send(new UpdateCommand({ TableName: table, Key: { email }, ...d.update })));
+      const written = await unlessConditionFails(() =>
+        doc.send(new UpdateCommand({ TableName: table, Key: { email }, ...d.update })),
+      );
       if (written) return d.result;
     }
     throw new Error('subscriber kept changing under an SES event; giving up for a retry');
@@ -97,11 +113,24 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
    * REMOVE expiresAt: a pending row carries a TTL, but a suppression must outlive it, or a
    * bounced or complaining address would be mailed again by the next sign-up attempt.
    */
-  const moveTo = (s: Stored, to: SubscriberStatus, at: string, stampName: string, extraSet = '', extraValues = {}) => ({
+  const moveTo = (
+    s: Stored,
+    to: SubscriberStatus,
+    at: string,
+    stampName: string,
+    extraSet = '',
+    extraValues = {},
+  ) => ({
     UpdateExpression: `SET #status = :to, statusShard = :ss, ${stampName} = :at${extraSet} REMOVE expiresAt`,
     ConditionExpression: '#status = :from',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':to': to, ':ss': statusShard(to, Number.isInteger(s.shard) ? s.shard : shardOf(s.email)), ':at': at, ':from': s.status, ...extraValues },
+    ExpressionAttributeValues: {
+      ':to': to,
+      ':ss': statusShard(to, Number.isInteger(s.shard) ? s.shard : shardOf(s.email)),
+      ':at': at,
+      ':from': s.status,
+      ...extraValues,
+    },
   });
 
   const sendable = (s: Stored) => s.status === 'pending' || s.status === 'confirmed';
@@ -109,7 +138,9 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
   return {
     hardBounce(email, now) {
       return change(email, (s) =>
-        sendable(s) ? { result: 'suppressed', update: moveTo(s, 'bounced', now.toISOString(), 'bouncedAt') } : null,
+        sendable(s)
+          ? { result: 'suppressed', update: moveTo(s, 'bounced', now.toISOString(), 'bouncedAt') }
+          : null,
       );
     },
 
@@ -125,7 +156,10 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
         const common = { ':prev': prev, ':eid': eventId, ':n': next, ':ids': new Set([eventId]) };
         if (next >= limit) {
           const u = moveTo(s, 'bounced', now.toISOString(), 'bouncedAt', ', softBounces = :n', common);
-          return { result: 'suppressed', update: { ...u, ...guard, UpdateExpression: `${u.UpdateExpression} ADD softBounceEvents :ids` } };
+          return {
+            result: 'suppressed',
+            update: { ...u, ...guard, UpdateExpression: `${u.UpdateExpression} ADD softBounceEvents :ids` },
+          };
         }
         return {
           result: 'changed',
@@ -141,7 +175,9 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
 
     complaint(email, now) {
       return change(email, (s) =>
-        s.status === 'complained' ? null : { result: 'suppressed', update: moveTo(s, 'complained', now.toISOString(), 'complainedAt') },
+        s.status === 'complained'
+          ? null
+          : { result: 'suppressed', update: moveTo(s, 'complained', now.toISOString(), 'complainedAt') },
       );
     },
 

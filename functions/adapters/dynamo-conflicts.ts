@@ -18,7 +18,8 @@ export interface CancellationReason {
 /** The per-item reasons of a cancelled transaction, or null for any other error. */
 export function cancellationReasons(err: unknown): CancellationReason[] | null {
   if (errorName(err) !== 'TransactionCanceledException') return null;
-  return ((err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []) as CancellationReason[];
+  return ((err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ??
+    []) as CancellationReason[];
 }
 
 const isConflict = (err: unknown) => {

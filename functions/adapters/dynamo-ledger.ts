@@ -215,7 +215,9 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
           againMarks,
           againClaims.map((i) => claims[i]!),
           at,
-        ).then((out) => out.forEach((r, j) => (results[againClaims[j]!] = r))),
+        ).then((out) => {
+          for (const [j, r] of out.entries()) results[againClaims[j]!] = r;
+        }),
       );
     }
     marks.forEach((m, i) => {

@@ -72,7 +72,10 @@ export function dynamoRateLimitStore(db: DynamoDBDocumentClient, table: string):
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
         const old = (err.Item ?? {}) as Record<string, { N?: string }>;
         const at = (name: string) => Number(old[name]?.N ?? 0);
-        const waitMs = Math.max(at('t0') + rule.minGapSeconds * 1000 - t, at(last) + rule.windowSeconds * 1000 - t);
+        const waitMs = Math.max(
+          at('t0') + rule.minGapSeconds * 1000 - t,
+          at(last) + rule.windowSeconds * 1000 - t,
+        );
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
       }
     },
@@ -90,7 +93,9 @@ export function dynamoRateLimitStore(db: DynamoDBDocumentClient, table: string):
     },
 
     async isMailboxSuppressed(key) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: { email: suppressedKey(key) }, ConsistentRead: true }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { email: suppressedKey(key) }, ConsistentRead: true }),
+      );
       return out.Item !== undefined;
     },
   };

@@ -57,7 +57,7 @@ export async function lookUpReader(
   opts: { recent: number; reportIds: string[] },
 ): Promise<ReaderView> {
   const mark = suppressedKey(addressKey(email));
-  const own = await batchGet(doc, tables.subscribers, [
+  const own = await batchGet<{ email: string }>(doc, tables.subscribers, [
     { email },
     { email: tombstoneKey(email) },
     { email: mark },
@@ -68,7 +68,7 @@ export async function lookUpReader(
     recentReportIds(doc, tables.reports, opts.recent, opts.reportIds),
   ]);
   const spellings = [email, ...otherSpellings.map((s) => s.email)];
-  const items = await batchGet(
+  const items = await batchGet<ReportsTableItem>(
     doc,
     tables.reports,
     reportIds.flatMap((reportId) => [
@@ -103,13 +103,26 @@ export async function lookUpReader(
   };
 }
 
-async function batchGet(doc: DynamoDBDocumentClient, table: string, keys: Record<string, string>[]) {
-  const found: Record<string, any>[] = [];
+/** A reports-table item as read here: the report item, or a ledger row `to#<email>`. */
+type ReportsTableItem = Pick<
+  LedgerRow,
+  'reportId' | 'state' | 'sentAt' | 'messageId' | 'reason' | 'updatedAt'
+> & {
+  item: string;
+  email?: string;
+  title: string;
+  status: ReportStatus;
+  sendAt?: string;
+};
+
+/** The items are taken to be `T`, unchecked: the callers know which table they read. */
+async function batchGet<T>(doc: DynamoDBDocumentClient, table: string, keys: Record<string, string>[]) {
+  const found: T[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
     while (pending?.length) {
       const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-      found.push(...(out.Responses?.[table] ?? []));
+      found.push(...((out.Responses?.[table] ?? []) as T[]));
       pending = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
     }
   }

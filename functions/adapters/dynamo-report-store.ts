@@ -4,7 +4,13 @@
  * crash and a repeated SES event from ever counting or sending twice. The delivery ledger
  * rows beside the report item have their own adapter (dynamo-ledger.ts).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import {
   COUNT_NAMES,
   REPLACEABLE_STATUSES,
@@ -27,7 +33,9 @@ function toItem(r: ReportRecord): Item {
 }
 
 function fromItem(item: Item): ReportRecord {
-  const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)])) as unknown as ReportCounts;
+  const counts = Object.fromEntries(
+    COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)]),
+  ) as unknown as ReportCounts;
   const { item: _item, ...rest } = item;
   for (const n of COUNT_NAMES) delete rest[n];
   return { ...(rest as Omit<ReportRecord, 'counts'>), counts };
@@ -36,11 +44,14 @@ function fromItem(item: Item): ReportRecord {
 export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): ReportStore {
   const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
 
-  const conditional = async (op: () => Promise<object>): Promise<boolean> => (await unlessConditionFails(op)) !== null;
+  const conditional = async (op: () => Promise<object>): Promise<boolean> =>
+    (await unlessConditionFails(op)) !== null;
 
   const store: ReportStore = {
     async get(reportId) {
-      const out = await doc.send(new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }));
+      const out = await doc.send(
+        new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }),
+      );
       return out.Item ? fromItem(out.Item) : null;
     },
 
@@ -63,7 +74,10 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     },
 
     async findDue(now) {
-      const ids = [...(await reportIdsIn(doc, table, 'SENDING')), ...(await reportIdsIn(doc, table, 'SCHEDULED', now))];
+      const ids = [
+        ...(await reportIdsIn(doc, table, 'SENDING')),
+        ...(await reportIdsIn(doc, table, 'SCHEDULED', now)),
+      ];
       return [...new Set(ids)];
     },
 
@@ -165,16 +179,26 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
             Key: key(reportId),
             // One run fails once: the run is named, so a write the SDK retries counts once.
             UpdateExpression: 'SET updatedAt = :now, lastFailedRun = :owner ADD failedRuns :one',
-            ConditionExpression: 'leaseOwner = :owner AND #status = :sending AND (attribute_not_exists(lastFailedRun) OR lastFailedRun <> :owner)',
+            ConditionExpression:
+              'leaseOwner = :owner AND #status = :sending AND (attribute_not_exists(lastFailedRun) OR lastFailedRun <> :owner)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1, ':owner': owner, ':sending': 'SENDING' },
+            ExpressionAttributeValues: {
+              ':now': now.toISOString(),
+              ':one': 1,
+              ':owner': owner,
+              ':sending': 'SENDING',
+            },
             ReturnValues: 'UPDATED_NEW',
           }),
         ),
       );
       if (out) return Number(out.Attributes?.failedRuns ?? 0);
-      const current = (await doc.send(new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }))).Item;
-      return current?.leaseOwner === owner && current.lastFailedRun === owner ? Number(current.failedRuns ?? 0) : null;
+      const current = (
+        await doc.send(new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }))
+      ).Item;
+      return current?.leaseOwner === owner && current.lastFailedRun === owner
+        ? Number(current.failedRuns ?? 0)
+        : null;
     },
 
     async changeStatus(reportId, from, to, now, set = {}) {
@@ -239,7 +263,6 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
   return store;
 }
 
-
 /**
  * Every report in these statuses (for `kawaraban report list`): the sparse byStatus index holds
  * report items only and their keys, then each item is read. Newest `sendAt` first.
@@ -254,13 +277,19 @@ export async function listReports(
   const store = dynamoReportStore(doc, table);
   const records: ReportRecord[] = [];
   for (let i = 0; i < ids.length; i += 10) {
-    for (const r of await Promise.all(ids.slice(i, i + 10).map((id) => store.get(id)))) if (r) records.push(r);
+    for (const r of await Promise.all(ids.slice(i, i + 10).map((id) => store.get(id))))
+      if (r) records.push(r);
   }
   return records.sort((a, b) => (b.sendAt ?? b.createdAt).localeCompare(a.sendAt ?? a.createdAt));
 }
 
 /** The ids of reports in `status` (due by `dueBy`, when given) from the sparse byStatus index, in send-time order. */
-async function reportIdsIn(doc: DynamoDBDocumentClient, table: string, status: ReportStatus, dueBy?: Date): Promise<string[]> {
+async function reportIdsIn(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  status: ReportStatus,
+  dueBy?: Date,
+): Promise<string[]> {
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -289,12 +318,16 @@ export function dynamoUploadReceipts(doc: DynamoDBDocumentClient, table: string)
   const key = (eventKey: string) => ({ reportId: `upload#${eventKey}`, item: 'receipt' });
   return {
     async seen(eventKey) {
-      const out = await doc.send(new GetCommand({ TableName: table, Key: key(eventKey), ConsistentRead: true }));
+      const out = await doc.send(
+        new GetCommand({ TableName: table, Key: key(eventKey), ConsistentRead: true }),
+      );
       return !!out.Item;
     },
     async remember(eventKey, now) {
       const expiresAt = Math.floor(now.getTime() / 1000) + UPLOAD_RECEIPT_TTL_SECONDS;
-      await doc.send(new PutCommand({ TableName: table, Item: { ...key(eventKey), at: now.toISOString(), expiresAt } }));
+      await doc.send(
+        new PutCommand({ TableName: table, Item: { ...key(eventKey), at: now.toISOString(), expiresAt } }),
+      );
     },
   };
 }

@@ -320,10 +320,15 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
    * case they were typed in, so no key finds `Taro@` from `taro@`. One scan per import, on its
    * first lookup; an opt-out made in another case during the import itself is not seen.
    */
-  let saidNo: Promise<Map<string, { email: string; status: 'unsubscribed' | 'bounced' | 'complained' }[]>> | undefined;
+  let saidNo:
+    | Promise<Map<string, { email: string; status: 'unsubscribed' | 'bounced' | 'complained' }[]>>
+    | undefined;
   const saidNoByCase = () =>
     (saidNo ??= (async () => {
-      const byLower = new Map<string, { email: string; status: 'unsubscribed' | 'bounced' | 'complained' }[]>();
+      const byLower = new Map<
+        string,
+        { email: string; status: 'unsubscribed' | 'bounced' | 'complained' }[]
+      >();
       let start: Record<string, unknown> | undefined;
       do {
         const out = await db.send(

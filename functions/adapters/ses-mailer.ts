@@ -7,7 +7,7 @@ import type { Mailer, OutgoingEmail, QuotaSource, SendQuota } from '../core/port
  */
 export function encodeFromAddress(from: string): string {
   const m = /^\s*"?(.*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from);
-  if (!m || !m[1] || /^[\x20-\x7e]*$/.test(m[1])) return from;
+  if (!m?.[1] || /^[\x20-\x7e]*$/.test(m[1])) return from;
   const words: string[] = [];
   let chunk = '';
   for (const ch of m[1]) {
@@ -31,7 +31,9 @@ export function sesMailer(client: SESv2Client, opts: { from: string; configurati
           FromEmailAddress: from,
           Destination: { ToAddresses: [msg.to] },
           ConfigurationSetName: opts.configurationSet,
-          EmailTags: msg.tags ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value })) : undefined,
+          EmailTags: msg.tags
+            ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value }))
+            : undefined,
           Content: {
             Simple: {
               Subject: { Data: msg.subject, Charset: 'UTF-8' },

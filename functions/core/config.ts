@@ -39,7 +39,9 @@ const envSchema = z.object({
   /** The privacy policy, linked from the subscribe page. */
   PRIVACY_POLICY_URL: z.optional(z.url()),
   /** The whole subject prefix, `{number}` standing for the issue number (default 【short name】 / [short name]). */
-  SUBJECT_PREFIX: z.optional(z.string().check(z.minLength(1), z.maxLength(30), z.superRefine(refineSingleLine))),
+  SUBJECT_PREFIX: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(30), z.superRefine(refineSingleLine)),
+  ),
   /** "表示名 <news@example.jp>" or a bare address, a verified SES identity. */
   FROM_ADDRESS: line(3),
   /** Public base URL of the HTTP API, no trailing slash: links in emails point here. */

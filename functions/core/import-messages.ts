@@ -43,7 +43,8 @@ const emailJa: Record<EmailProblem, string> = {
     '「@」より前に使えない文字があるか、「.」の使い方が正しくありません（日本語などの文字は SES で送れません）',
   domain: '「@」より後ろのドメイン名が正しくありません',
   'address-literal': '「@」の後ろが IP アドレスです（ドメイン名が必要です）',
-  'reserved-domain': 'テスト用・社内用などに予約されたドメインで、メールを届けられません（README の「受け付けないアドレス」）',
+  'reserved-domain':
+    'テスト用・社内用などに予約されたドメインで、メールを届けられません（README の「受け付けないアドレス」）',
   'source-route': '「%」や「!」は転送の指定として扱われるため、このアドレスには送りません',
 };
 
@@ -57,7 +58,8 @@ const emailEn: Record<EmailProblem, string> = {
     'the part before the "@" has a character we cannot use (SES cannot send to non-ASCII local parts) or misplaced dots',
   domain: 'the domain after the "@" is not valid',
   'address-literal': 'the part after the "@" is an IP address, not a domain',
-  'reserved-domain': 'a reserved domain (testing, documentation, private networks) that no mail can reach (README: "Addresses we refuse")',
+  'reserved-domain':
+    'a reserved domain (testing, documentation, private networks) that no mail can reach (README: "Addresses we refuse")',
   'source-route': '"%" and "!" are forwarding instructions to mail servers: we do not send to such addresses',
 };
 

@@ -108,7 +108,11 @@ export class ImportValidator {
     if (record.problems.length === 0 && record.fields.every((f) => f.trim() === '')) return;
     if (record.fields.length !== this.width) {
       // The columns no longer line up: checking the cells would report nonsense.
-      return this.issue(record.line, null, { kind: 'field-count', expected: this.width, actual: record.fields.length });
+      return this.issue(record.line, null, {
+        kind: 'field-count',
+        expected: this.width,
+        actual: record.fields.length,
+      });
     }
     const row = this.row(record);
     if (row && record.problems.length === 0) this.rows.push(row);
@@ -133,16 +137,27 @@ export class ImportValidator {
     this.columns = new Map();
     this.width = record.fields.length;
     const allowed: readonly string[] = IMPORT_COLUMNS;
-    record.fields.forEach((name, i) => {
-      if (name.trim() === '') return this.issue(record.line, null, { kind: 'blank-column' });
+    for (const [i, name] of record.fields.entries()) {
+      if (name.trim() === '') {
+        this.issue(record.line, null, { kind: 'blank-column' });
+        continue;
+      }
       if (!allowed.includes(name)) {
-        return this.issue(record.line, name, { kind: 'unknown-column', name, suggestion: suggestColumn(name) });
+        this.issue(record.line, name, {
+          kind: 'unknown-column',
+          name,
+          suggestion: suggestColumn(name),
+        });
+        continue;
       }
       const column = name as ImportColumn;
-      const first = this.columns!.get(column);
-      if (first !== undefined) return this.issue(record.line, name, { kind: 'duplicate-column', firstPosition: first + 1 });
-      this.columns!.set(column, i);
-    });
+      const first = this.columns.get(column);
+      if (first !== undefined) {
+        this.issue(record.line, name, { kind: 'duplicate-column', firstPosition: first + 1 });
+        continue;
+      }
+      this.columns.set(column, i);
+    }
     for (const column of REQUIRED_COLUMNS) {
       if (!this.columns.has(column)) this.issue(record.line, column, { kind: 'missing-column' });
     }
@@ -185,7 +200,8 @@ export class ImportValidator {
     if (value === '') return this.fail(line, 'consentAt', { kind: 'required' });
     const parsed = parseConsentTime(value);
     if (!parsed.ok) return this.fail(line, 'consentAt', { kind: parsed.problem, value: clip(value) });
-    if (parsed.earliest > this.ctx.now.getTime()) return this.fail(line, 'consentAt', { kind: 'future', value: clip(value) });
+    if (parsed.earliest > this.ctx.now.getTime())
+      return this.fail(line, 'consentAt', { kind: 'future', value: clip(value) });
     return parsed.at;
   }
 
@@ -219,7 +235,9 @@ export function checkSourceText(value: string): ImportProblem | null {
   const problem = checkText(value, 'line');
   if (problem) return { kind: 'text', problem };
   const length = [...value].length;
-  return length > MAX_CONSENT_SOURCE_LENGTH ? { kind: 'too-long', max: MAX_CONSENT_SOURCE_LENGTH, actual: length } : null;
+  return length > MAX_CONSENT_SOURCE_LENGTH
+    ? { kind: 'too-long', max: MAX_CONSENT_SOURCE_LENGTH, actual: length }
+    : null;
 }
 
 type ConsentTime =
@@ -228,7 +246,8 @@ type ConsentTime =
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // RFC 3339 (ISO 8601 with an offset): "T" or a space, seconds and fractions optional.
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATETIME_NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
 // The earliest time zone (UTC+14): a date is in the future only once it has begun nowhere yet.
 const EARLIEST_OFFSET_MS = 14 * 3_600_000;
@@ -250,9 +269,13 @@ export function parseConsentTime(value: string): ConsentTime {
     const s = Number(dt[6] ?? 0);
     const ms = Number((dt[7] ?? '0').padEnd(3, '0').slice(0, 3));
     const offset = dt[8]!;
-    const offsetMinutes = offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+    const offsetMinutes =
+      offset === 'Z'
+        ? 0
+        : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
     const offsetOk = offset === 'Z' || (Number(offset.slice(1, 3)) <= 23 && Number(offset.slice(4, 6)) <= 59);
-    if (!realDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s > 59 || !offsetOk) return { ok: false, problem: 'date-not-real' };
+    if (!realDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s > 59 || !offsetOk)
+      return { ok: false, problem: 'date-not-real' };
     const instant = Date.UTC(y!, mo! - 1, d!, h!, mi!, s, ms) - offsetMinutes * 60_000;
     return { ok: true, at: new Date(instant).toISOString(), earliest: instant };
   }
@@ -274,7 +297,10 @@ export function suggestColumn(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of IMPORT_COLUMNS) {
-    const d = candidate.toLowerCase() === name.trim().toLowerCase() ? 0 : editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d =
+      candidate.toLowerCase() === name.trim().toLowerCase()
+        ? 0
+        : editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return bestDistance <= (name.length <= 4 ? 1 : 2) ? best : undefined;
@@ -335,8 +361,10 @@ export type ImportDecision =
 export function decideImport(state: ImportState): ImportDecision {
   const status = state.row?.status;
   if (status === 'confirmed') return { write: null, outcome: 'already-confirmed' };
-  if (status === 'unsubscribed' || status === 'bounced' || status === 'complained') return { write: null, outcome: `skipped-${status}` };
-  if (!state.row && state.otherCaseSaidNo) return { write: null, outcome: `skipped-${state.otherCaseSaidNo}` };
+  if (status === 'unsubscribed' || status === 'bounced' || status === 'complained')
+    return { write: null, outcome: `skipped-${status}` };
+  if (!state.row && state.otherCaseSaidNo)
+    return { write: null, outcome: `skipped-${state.otherCaseSaidNo}` };
   if (state.erased) return { write: null, outcome: 'skipped-erased' };
   if (state.mailboxSuppressed) return { write: null, outcome: 'skipped-suppressed-mailbox' };
   if (state.row) return { write: 'confirm-pending', outcome: 'confirmed-pending', row: state.row };
@@ -345,11 +373,22 @@ export function decideImport(state: ImportState): ImportDecision {
 
 /** The consent record of an imported reader: when and where they opted in at the old tool. */
 export function importedConsent(row: ImportRow, policyVersion: string): ConsentEvidence {
-  return { at: row.consentAt, sourceIp: IMPORT_SOURCE_IP, userAgent: IMPORT_USER_AGENT, source: row.source, policyVersion };
+  return {
+    at: row.consentAt,
+    sourceIp: IMPORT_SOURCE_IP,
+    userAgent: IMPORT_USER_AGENT,
+    source: row.source,
+    policyVersion,
+  };
 }
 
 /** A new confirmed subscriber for a valid row; `createdAt` and `confirmedAt` are the import's time. */
-export function importedSubscriber(row: ImportRow, id: string, now: string, policyVersion: string): Subscriber {
+export function importedSubscriber(
+  row: ImportRow,
+  id: string,
+  now: string,
+  policyVersion: string,
+): Subscriber {
   const shard = shardOf(row.email);
   return {
     email: row.email,

@@ -49,7 +49,8 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | null {
   let i = 0;
 
   const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
+      i++;
   };
   const fail = (problem: JsonSyntaxProblem, at = i): never => {
     throw new Stop(at >= text.length && problem !== 'trailingData' ? 'unexpectedEnd' : problem, at);

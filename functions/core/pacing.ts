@@ -77,7 +77,8 @@ export class SendPacer {
   reserve(): number {
     const now = this.clock.now().getTime();
     let at = now + this.bucket.reserve();
-    if (this.planned.length >= this.limit) at = Math.max(at, this.planned[this.planned.length - this.limit]! + this.windowMs);
+    if (this.planned.length >= this.limit)
+      at = Math.max(at, this.planned[this.planned.length - this.limit]! + this.windowMs);
     this.planned.push(at);
     if (this.planned.length > this.limit) this.planned.shift();
     return at - now;
@@ -105,7 +106,12 @@ export class SendPacer {
 }
 
 /** Exponential back-off with full jitter, capped: attempt 0 → up to `baseMs`. */
-export function backoffMs(attempt: number, baseMs = 200, capMs = 10_000, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs = 200,
+  capMs = 10_000,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -164,13 +164,10 @@ export const reportSchema = z
       .max(REPORT_LIMITS.notes)
       .optional()
       .meta({ description: '※ 注記 / footnotes' }),
-    archive: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          'false: Web版（アーカイブ・フィード）に載せない / false: keep it out of the web archive and feed',
-      }),
+    archive: z.boolean().optional().meta({
+      description:
+        'false: Web版（アーカイブ・フィード）に載せない / false: keep it out of the web archive and feed',
+    }),
   })
   .meta({ title: 'kawaraban report', description: 'かわら版のレポートファイル / a kawaraban report file' });
 
@@ -235,7 +232,10 @@ export function parseReport(text: string, lang: ReportLang = 'ja'): ReportResult
   if (validated.ok && duplicates.length === 0) return validated;
   // In the order an editor meets them going down the file.
   const all = [...duplicates, ...(validated.ok ? [] : validated.issues)];
-  return { ok: false, issues: all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
+  return {
+    ok: false,
+    issues: all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
+  };
 }
 
 /** One issue as a line for a terminal: `file:line:column: path: reason`, the form editors' tools link to. */

@@ -4,7 +4,15 @@
  */
 import type { Locale } from './subscriber.ts';
 
-export const REPORT_STATUSES = ['REJECTED', 'AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED', 'SENT', 'CANCELED'] as const;
+export const REPORT_STATUSES = [
+  'REJECTED',
+  'AWAITING_APPROVAL',
+  'SCHEDULED',
+  'SENDING',
+  'PAUSED',
+  'SENT',
+  'CANCELED',
+] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /**
@@ -12,7 +20,12 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
  * of these statuses and never started (a report canceled mid-send has readers, and its ledger
  * would keep a replacement from them). See `isReplaceable`.
  */
-export const REPLACEABLE_STATUSES: readonly ReportStatus[] = ['REJECTED', 'AWAITING_APPROVAL', 'SCHEDULED', 'CANCELED'];
+export const REPLACEABLE_STATUSES: readonly ReportStatus[] = [
+  'REJECTED',
+  'AWAITING_APPROVAL',
+  'SCHEDULED',
+  'CANCELED',
+];
 
 export function isReplaceable(r: Pick<ReportRecord, 'status' | 'startedAt'>): boolean {
   return REPLACEABLE_STATUSES.includes(r.status) && !r.startedAt;
@@ -38,7 +51,12 @@ export type PauseKind = (typeof PAUSE_KINDS)[number];
 export type GuardWindow = Pick<ReportCounts, 'sent' | 'bounced' | 'complained'>;
 
 /** A person may cancel a report until it is finished one way or another. */
-export const CANCELABLE_STATUSES: readonly ReportStatus[] = ['AWAITING_APPROVAL', 'SCHEDULED', 'SENDING', 'PAUSED'];
+export const CANCELABLE_STATUSES: readonly ReportStatus[] = [
+  'AWAITING_APPROVAL',
+  'SCHEDULED',
+  'SENDING',
+  'PAUSED',
+];
 
 /** Consecutive failed dispatcher runs after which a report is paused for a person (DESIGN §5). */
 export const DEFAULT_MAX_FAILED_RUNS = 5;

@@ -14,7 +14,12 @@ export interface SendErrorClass {
   reason: string;
 }
 
-const THROTTLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'Throttling']);
+const THROTTLE = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+]);
 const PAUSE = new Set(['SendingPausedException', 'AccountSuspendedException', 'NotFoundException']);
 const PERMANENT = new Set([
   'MessageRejected',
@@ -34,7 +39,11 @@ export function classifySendError(err: unknown): SendErrorClass {
   const name = e.name ?? 'Error';
   const message = e.message ?? String(err);
   const reason = redactAddresses(`${name}: ${message}`).slice(0, 300);
-  if (THROTTLE.has(name) || /maximum sending rate exceeded/i.test(message) || e.$metadata?.httpStatusCode === 429) {
+  if (
+    THROTTLE.has(name) ||
+    /maximum sending rate exceeded/i.test(message) ||
+    e.$metadata?.httpStatusCode === 429
+  ) {
     return { kind: 'throttle', reason };
   }
   if (PAUSE.has(name)) return { kind: 'pause', reason };

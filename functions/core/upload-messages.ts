@@ -19,7 +19,13 @@ export interface UploadMessages {
   approval: Record<ApprovalRefusal, (id: string) => string>;
 }
 
-export type ApprovalRefusal = 'unknown-report' | 'not-awaiting' | 'own-upload' | 'stale' | 'unreadable' | 'no-identity';
+export type ApprovalRefusal =
+  | 'unknown-report'
+  | 'not-awaiting'
+  | 'own-upload'
+  | 'stale'
+  | 'unreadable'
+  | 'no-identity';
 
 const statusJa: Record<ReportStatus, string> = {
   REJECTED: '差し戻し (REJECTED)',
@@ -55,9 +61,12 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
     approval: {
       'unknown-report': (id) => `承認できません: 報告「${id}」はありません`,
       'not-awaiting': (id) => `承認できません: 報告「${id}」は承認待ち (AWAITING_APPROVAL) ではありません`,
-      'own-upload': (id) => `承認できません: 報告「${id}」をアップロードした本人は承認できません。別の編集者に依頼してください`,
-      stale: (id) => `承認できません: 報告「${id}」は承認の依頼後に差し替えられました。新しい版を確認してから承認し直してください`,
-      unreadable: (id) => `承認できません: approvals/${id}.json の内容を読み取れません(kawaraban report approve で作ってください)`,
+      'own-upload': (id) =>
+        `承認できません: 報告「${id}」をアップロードした本人は承認できません。別の編集者に依頼してください`,
+      stale: (id) =>
+        `承認できません: 報告「${id}」は承認の依頼後に差し替えられました。新しい版を確認してから承認し直してください`,
+      unreadable: (id) =>
+        `承認できません: approvals/${id}.json の内容を読み取れません(kawaraban report approve で作ってください)`,
       'no-identity': (id) => `承認できません: 報告「${id}」の承認者を確認できません`,
     },
   },
@@ -78,9 +87,12 @@ export const uploadMessages: Record<'ja' | 'en', UploadMessages> = {
     approval: {
       'unknown-report': (id) => `cannot approve: there is no report "${id}"`,
       'not-awaiting': (id) => `cannot approve: report "${id}" is not AWAITING_APPROVAL`,
-      'own-upload': (id) => `cannot approve: the person who uploaded report "${id}" cannot approve it; ask another editor`,
-      stale: (id) => `cannot approve: report "${id}" was replaced after approval was asked for; review the new version and approve again`,
-      unreadable: (id) => `cannot approve: approvals/${id}.json cannot be read (create it with kawaraban report approve)`,
+      'own-upload': (id) =>
+        `cannot approve: the person who uploaded report "${id}" cannot approve it; ask another editor`,
+      stale: (id) =>
+        `cannot approve: report "${id}" was replaced after approval was asked for; review the new version and approve again`,
+      unreadable: (id) =>
+        `cannot approve: approvals/${id}.json cannot be read (create it with kawaraban report approve)`,
       'no-identity': (id) => `cannot approve: the approver of report "${id}" is not known`,
     },
   },

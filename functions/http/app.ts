@@ -41,12 +41,15 @@ export function createHandler(deps: AppDeps): (event: APIGatewayProxyEventV2) =>
       }
     }
     const ctx = routeContext(req, deps, wantsJson(req));
-    const methods = Object.prototype.hasOwnProperty.call(ROUTES, req.path) ? ROUTES[req.path]! : undefined;
+    const methods = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path]! : undefined;
     const isHead = req.method === 'HEAD';
     const route = methods?.[(isHead ? 'GET' : req.method) as 'GET' | 'POST'];
     // Only names we chose reach the log: an unknown path or method is whatever the client sent,
     // and a mangled link puts a token or an address there.
-    const where = { path: methods ? req.path : '(unknown)', method: KNOWN_METHODS.has(req.method) ? req.method : '(other)' };
+    const where = {
+      path: methods ? req.path : '(unknown)',
+      method: KNOWN_METHODS.has(req.method) ? req.method : '(other)',
+    };
     let result: HttpResult;
     try {
       if (!methods) result = ctx.fail(404, 'notFound');
@@ -57,7 +60,13 @@ export function createHandler(deps: AppDeps): (event: APIGatewayProxyEventV2) =>
       ctx.outcome = 'unavailable';
       result = ctx.fail(503, 'unavailable', undefined, { 'Retry-After': '30' });
     }
-    logger.info('request', { ...where, status: result.statusCode, outcome: ctx.outcome, requestId: req.requestId, ...(via ? { via } : {}) });
+    logger.info('request', {
+      ...where,
+      status: result.statusCode,
+      outcome: ctx.outcome,
+      requestId: req.requestId,
+      ...(via ? { via } : {}),
+    });
     return isHead ? { ...result, body: '' } : result;
   };
 }

@@ -56,7 +56,12 @@ export interface RouteContext {
   locale(fields?: Map<string, string>): Locale;
   /** A view of the request's language; `offerSwitch` adds the other-language link (GET pages). */
   view(locale: Locale, offerSwitch?: boolean): View;
-  fail(status: number, kind: ErrorKind, fields?: Map<string, string>, extra?: Record<string, string>): HttpResult;
+  fail(
+    status: number,
+    kind: ErrorKind,
+    fields?: Map<string, string>,
+    extra?: Record<string, string>,
+  ): HttpResult;
 }
 
 export function routeContext(req: HttpRequest, deps: AppDeps, json: boolean): RouteContext {
@@ -71,7 +76,11 @@ export function routeContext(req: HttpRequest, deps: AppDeps, json: boolean): Ro
       ctx.outcome ||= kind;
       const locale = ctx.locale(fields);
       if (json) {
-        return jsonResponse(status, { ok: false, error: kind, message: messages(locale).errors[kind].title }, extra);
+        return jsonResponse(
+          status,
+          { ok: false, error: kind, message: messages(locale).errors[kind].title },
+          extra,
+        );
       }
       return pageResponse(status, errorPage(ctx.view(locale), kind), extra);
     },

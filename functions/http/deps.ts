@@ -44,15 +44,22 @@ export function appDeps(config: Config, confirmation: ConfirmationTemplates): Ap
         sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet }),
         dynamoConfirmationLoad(dynamo, config.tables.subscribers),
         () => systemClock.now(),
-        (err) => logger.warn('confirmation count failed', { error: err instanceof Error ? err.name : String(err) }),
+        (err) =>
+          logger.warn('confirmation count failed', { error: err instanceof Error ? err.name : String(err) }),
       ),
       config,
       confirmation,
     ),
     unsubscribeKeys: unsubscribeKeyring(config, secrets),
-    ...(config.edgeOriginSecret ? { edgeOriginSecret: edgeOriginSecret(config.edgeOriginSecret, config, secrets) } : {}),
+    ...(config.edgeOriginSecret
+      ? { edgeOriginSecret: edgeOriginSecret(config.edgeOriginSecret, config, secrets) }
+      : {}),
     clock: systemClock,
     metrics,
-    answerFloor: { ms: NEUTRAL_ANSWER_FLOOR_MS, now: () => performance.now(), sleep: async (ms) => void (await sleep(ms)) },
+    answerFloor: {
+      ms: NEUTRAL_ANSWER_FLOOR_MS,
+      now: () => performance.now(),
+      sleep: async (ms) => void (await sleep(ms)),
+    },
   };
 }

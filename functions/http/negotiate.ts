@@ -11,7 +11,12 @@ export function asLocale(value: string | null | undefined): Locale | null {
 
 /** Explicit `lang` (form field, then query) wins; then Accept-Language by q-value; then the default. */
 export function pickLocale(req: HttpRequest, fallback: Locale, fields?: Map<string, string>): Locale {
-  return asLocale(fields?.get('lang')) ?? asLocale(req.query.get('lang')) ?? fromAcceptLanguage(req.headers['accept-language']) ?? fallback;
+  return (
+    asLocale(fields?.get('lang')) ??
+    asLocale(req.query.get('lang')) ??
+    fromAcceptLanguage(req.headers['accept-language']) ??
+    fallback
+  );
 }
 
 export function fromAcceptLanguage(header: string | undefined): Locale | null {

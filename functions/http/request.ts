@@ -27,7 +27,10 @@ export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
   }
   const rawPath = event.rawPath || ctx?.http?.path || '/';
   const stage = ctx?.stage;
-  let path = stage && stage !== '$default' && rawPath.startsWith(`/${stage}/`) ? rawPath.slice(stage.length + 1) : rawPath;
+  let path =
+    stage && stage !== '$default' && rawPath.startsWith(`/${stage}/`)
+      ? rawPath.slice(stage.length + 1)
+      : rawPath;
   if (path.length > 1) path = path.replace(/\/+$/, '') || '/';
   return {
     method: (ctx?.http?.method ?? 'GET').toUpperCase(),

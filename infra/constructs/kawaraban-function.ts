@@ -5,7 +5,7 @@
  * narrowest grant together so the two can never drift apart.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -167,7 +167,9 @@ export class KawarabanFunction extends Construct {
     const unknown = (grant.query ?? []).filter((name) => !def.indexes.some((i) => i.indexName === name));
     if (unknown.length) throw new Error(`${def.id} has no index ${unknown.join(', ')}`);
     this.fn.addEnvironment(binding.envName, table.tableName);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: grant.item, resources: [table.tableArn] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: grant.item, resources: [table.tableArn] }),
+    );
     if (grant.query?.length) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

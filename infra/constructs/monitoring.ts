@@ -60,14 +60,16 @@ export class Monitoring extends Construct {
     // overlapped another (stuck or far too slow), and a run near the timeout risks the cursor.
     const dispatchTimeout = props.dispatch.fn.timeout?.toMilliseconds() ?? 60_000;
     alarm('DispatchThrottles', {
-      alarmDescription: 'dispatcher invocations throttled: a run overlapped the next tick (reserved concurrency 1)',
+      alarmDescription:
+        'dispatcher invocations throttled: a run overlapped the next tick (reserved concurrency 1)',
       metric: props.dispatch.fn.metricThrottles({ period: Duration.minutes(15), statistic: 'Sum' }),
       threshold: 3,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     alarm('DispatchNearTimeout', {
-      alarmDescription: 'a dispatcher run used more than 90 % of its timeout: it may be killed before checkpointing',
+      alarmDescription:
+        'a dispatcher run used more than 90 % of its timeout: it may be killed before checkpointing',
       metric: props.dispatch.fn.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: Math.round(dispatchTimeout * 0.9),
       evaluationPeriods: 1,
@@ -77,7 +79,10 @@ export class Monitoring extends Construct {
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       alarm(`${name}NotEmpty`, {
         alarmDescription: `events parked in the ${name} dead-letter queue: inspect and redrive`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -134,7 +139,9 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Duration (max, ms)',
-        left: fns.map(([n, f]) => f.fn.metricDuration({ label: n, statistic: 'Maximum', period: Duration.minutes(5) })),
+        left: fns.map(([n, f]) =>
+          f.fn.metricDuration({ label: n, statistic: 'Maximum', period: Duration.minutes(5) }),
+        ),
         width: 8,
       }),
     );
@@ -160,7 +167,11 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queues',
         left: Object.entries(props.deadLetterQueues).map(([n, q]) =>
-          q.metricApproximateNumberOfMessagesVisible({ label: n, period: Duration.minutes(5), statistic: 'Maximum' }),
+          q.metricApproximateNumberOfMessagesVisible({
+            label: n,
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+          }),
         ),
         width: 8,
       }),

@@ -81,7 +81,12 @@ describe('local stack end to end', () => {
     expect(https).not.toBeNull();
     expect(h('List-Unsubscribe')).toMatch(/<mailto:[^>]+>/);
     const token = https![2]!;
-    expect(verifyUnsubscribeToken(Buffer.from(readFileSync(stack.env.UNSUBSCRIBE_SECRET_FILE!, 'utf8').trim()), token)).not.toBeNull();
+    expect(
+      verifyUnsubscribeToken(
+        Buffer.from(readFileSync(stack.env.UNSUBSCRIBE_SECRET_FILE!, 'utf8').trim()),
+        token,
+      ),
+    ).not.toBeNull();
     // The visible link in both parts carries the same per-recipient token, not the placeholder.
     expect(mail.body.html).toContain(token);
     expect(mail.body.text).toContain(token);

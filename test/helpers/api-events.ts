@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 const sample = JSON.parse(
-  readFileSync(new URL('../fixtures/aws-events/apigw-httpapi-v2__powertools-python.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../fixtures/aws-events/apigw-httpapi-v2__powertools-python.json', import.meta.url),
+    'utf8',
+  ),
 ) as APIGatewayProxyEventV2;
 
 export interface EventInit {
@@ -34,7 +37,12 @@ export function apiEvent(init: EventInit): APIGatewayProxyEventV2 {
   const userAgent = init.userAgent ?? 'Mozilla/5.0 (kawaraban test)';
   headers['user-agent'] ??= userAgent;
   const base64 = init.base64 ?? Buffer.isBuffer(init.body);
-  const bodyBytes = init.body === undefined ? undefined : Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body, 'utf8');
+  const bodyBytes =
+    init.body === undefined
+      ? undefined
+      : Buffer.isBuffer(init.body)
+        ? init.body
+        : Buffer.from(init.body, 'utf8');
   event.rawPath = init.path;
   event.rawQueryString = rawQueryString;
   event.queryStringParameters = Object.keys(query).length ? query : undefined;
@@ -66,7 +74,10 @@ export function jsonBody(value: unknown): { body: string; headers: Record<string
   return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
 }
 
-export function multipartBody(fields: Record<string, string>, boundary = '----kawarabanTestBoundary7MA4YWxk'): {
+export function multipartBody(
+  fields: Record<string, string>,
+  boundary = '----kawarabanTestBoundary7MA4YWxk',
+): {
   body: string;
   headers: Record<string, string>;
 } {

@@ -1,17 +1,42 @@
 /** Test data for the sending side. Writes subscribers straight into a test stack's table, in the shape the subscription side stores. */
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
-import { renderedKey, zeroCounts, type RenderedReport, type ReportRecord, type ReportStatus } from '../../functions/core/report.ts';
+import {
+  renderedKey,
+  zeroCounts,
+  type RenderedReport,
+  type ReportRecord,
+  type ReportStatus,
+} from '../../functions/core/report.ts';
 import { newSubscriberId } from '../../functions/core/tokens.ts';
-import { shardOf, statusShard, type Locale, type Subscriber, type SubscriberStatus } from '../../functions/core/subscriber.ts';
+import {
+  shardOf,
+  statusShard,
+  type Locale,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../../functions/core/subscriber.ts';
 import type { TestStack } from './stack.ts';
 
-export const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+export const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 
-export function subscriber(email: string, status: SubscriberStatus = 'confirmed', locale: Locale = 'ja'): Subscriber {
+export function subscriber(
+  email: string,
+  status: SubscriberStatus = 'confirmed',
+  locale: Locale = 'ja',
+): Subscriber {
   const shard = shardOf(email);
   return {
     email,
@@ -40,7 +65,11 @@ export async function putSubscribers(stack: TestStack, subs: Subscriber[]): Prom
 /** `n` confirmed subscribers with unique addresses (a few in English), spread over the shards. */
 export async function seedConfirmed(stack: TestStack, n: number, local = 'reader'): Promise<Subscriber[]> {
   const subs = Array.from({ length: n }, (_, i) =>
-    subscriber(stack.address(`${local}${i}-${randomBytes(2).toString('hex')}`), 'confirmed', i % 5 === 4 ? 'en' : 'ja'),
+    subscriber(
+      stack.address(`${local}${i}-${randomBytes(2).toString('hex')}`),
+      'confirmed',
+      i % 5 === 4 ? 'en' : 'ja',
+    ),
   );
   await putSubscribers(stack, subs);
   return subs;
@@ -57,8 +86,13 @@ export async function oneShard(stack: TestStack, n: number, shard = 5, local = '
   return subs.sort((a, b) => (a.email < b.email ? -1 : 1));
 }
 
-export async function getSubscriber(stack: TestStack, email: string): Promise<Subscriber & Record<string, unknown>> {
-  const out = await doc.send(new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true }));
+export async function getSubscriber(
+  stack: TestStack,
+  email: string,
+): Promise<Subscriber & Record<string, unknown>> {
+  const out = await doc.send(
+    new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true }),
+  );
   return out.Item as Subscriber & Record<string, unknown>;
 }
 
@@ -85,7 +119,12 @@ export function renderedFor(reportId: string): RenderedReport {
     html: `<p>${lang} body</p><a href="https://news.example.jp/unsubscribe?token=${PLACEHOLDER}">unsubscribe</a>`,
     text: `${lang} body\nunsubscribe: https://news.example.jp/unsubscribe?token=${PLACEHOLDER}\n`,
   });
-  return { reportId, contentHash: 'c0ffee', placeholder: PLACEHOLDER, locales: { ja: part('ja'), en: part('en') } };
+  return {
+    reportId,
+    contentHash: 'c0ffee',
+    placeholder: PLACEHOLDER,
+    locales: { ja: part('ja'), en: part('en') },
+  };
 }
 
 export const s3 = new S3Client({ forcePathStyle: true });

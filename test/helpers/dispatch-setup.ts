@@ -24,14 +24,24 @@ export function dispatchSetup(
   settingsOver: Partial<DispatchSettings> = {},
 ) {
   const clock = new VirtualClock();
-  const mailer = sesMailer(realSes, { from: stack.config.from, configurationSet: stack.config.configurationSet });
+  const mailer = sesMailer(realSes, {
+    from: stack.config.from,
+    configurationSet: stack.config.configurationSet,
+  });
   const deps: DispatchDeps = {
     reports: dynamoReportStore(doc, stack.config.tables.reports),
     ledger: dynamoLedger(doc, stack.config.tables),
     audience: dynamoAudience(doc, stack.config.tables.subscribers),
     blobs: s3BlobStore(s3, stack.config.bucket),
     mailer,
-    quota: { getQuota: async () => ({ maxSendRate: 1000, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true }) },
+    quota: {
+      getQuota: async () => ({
+        maxSendRate: 1000,
+        max24HourSend: 1_000_000,
+        sentLast24Hours: 0,
+        sendingEnabled: true,
+      }),
+    },
     notifier: editorNotifier(mailer, stack.config),
     clock,
     sleeper: clock,
@@ -72,17 +82,24 @@ export async function inbox(): Promise<Map<string, SentEmail[]>> {
 }
 
 /** How many messages each of `subs` has in an `inbox()`. */
-export const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) => subs.map((s) => box.get(s.email)?.length ?? 0);
+export const countsFor = (box: Map<string, SentEmail[]>, subs: Subscriber[]) =>
+  subs.map((s) => box.get(s.email)?.length ?? 0);
 
 /** The report item, read through the report store. */
-export const reportItem = (stack: TestStack, reportId: string) => dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
+export const reportItem = (stack: TestStack, reportId: string) =>
+  dynamoReportStore(doc, stack.config.tables.reports).get(reportId);
 
 /**
  * A mailer that sends through `real`; right after the first message goes out, every one of
  * `subs` not yet claimed for the report unsubscribes (an unsubscribe landing mid-send).
  * `leaving` holds the addresses that left.
  */
-export function unsubscribeAfterFirstSend(stack: TestStack, reportId: string, subs: Subscriber[], real: Mailer) {
+export function unsubscribeAfterFirstSend(
+  stack: TestStack,
+  reportId: string,
+  subs: Subscriber[],
+  real: Mailer,
+) {
   const leaving = new Set<string>();
   const mailer: Mailer = {
     async send(m) {

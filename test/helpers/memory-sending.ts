@@ -70,7 +70,7 @@ export class MemoryLedger implements Ledger {
 
   async takeOver(c: LedgerClaim & { oldToken: string }): Promise<ClaimResult> {
     const row = this.rows.get(c.email);
-    if (!row || row.state !== 'claimed' || row.claimToken !== c.oldToken) {
+    if (row?.state !== 'claimed' || row.claimToken !== c.oldToken) {
       return row
         ? { kind: 'exists', row: { state: row.state, claimToken: row.claimToken, attempts: row.attempts } }
         : { kind: 'not-confirmed' };

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 const dir = join(import.meta.dirname, '../fixtures/aws-events');
 
-export const fixture = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
+export const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
 
 /** The record as EventBridge delivers it (configuration set → default bus). */
 export const viaEventBridge = (detail: unknown, detailType = 'Email Bounced') => ({

@@ -27,8 +27,12 @@ export function manualClock(start = '2031-03-01T00:00:00.000Z'): ManualClock {
   let t = Date.parse(start);
   return {
     now: () => new Date(t),
-    set: (iso) => void (t = Date.parse(iso)),
-    advance: (ms) => void (t += ms),
+    set: (iso) => {
+      t = Date.parse(iso);
+    },
+    advance: (ms) => {
+      t += ms;
+    },
   };
 }
 
@@ -40,7 +44,9 @@ export function virtualTimer(): { now(): number; sleep(ms: number): Promise<void
   let slept = 0;
   return {
     now: () => performance.now() + slept,
-    sleep: async (ms) => void (slept += Math.max(0, ms)),
+    sleep: async (ms) => {
+      slept += Math.max(0, ms);
+    },
     slept: () => slept,
   };
 }

@@ -8,7 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/config.ts';
 import { functionRuntime } from '../../infra/constructs/kawaraban-function.ts';
 import { reputationThresholds } from '../../infra/constructs/monitoring.ts';
-import { archivePaths, httpRoutes, sesEventDetailTypes, stageThrottle, subscribeThrottle, unsubscribeThrottle } from '../../infra/service-stack.ts';
+import {
+  archivePaths,
+  httpRoutes,
+  sesEventDetailTypes,
+  stageThrottle,
+  subscribeThrottle,
+  unsubscribeThrottle,
+} from '../../infra/service-stack.ts';
 import { tableDefs, uploadPrefixes, uploadSuffix, type TableDef } from '../../infra/tables.ts';
 import { grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
 
@@ -325,7 +332,12 @@ describe('grants', () => {
 
   it('the internet-facing api function may get, put and update subscriber rows and query byId — no Scan, DeleteItem or batch action', () => {
     expect(sentences('api', ids.subscribers)).toEqual(
-      ['dynamodb:GetItem on table', 'dynamodb:PutItem on table', 'dynamodb:UpdateItem on table', 'dynamodb:Query on index/byId'].sort(),
+      [
+        'dynamodb:GetItem on table',
+        'dynamodb:PutItem on table',
+        'dynamodb:UpdateItem on table',
+        'dynamodb:Query on index/byId',
+      ].sort(),
     );
     expect(sentences('api', ids.reports)).toEqual([]);
   });
@@ -337,10 +349,19 @@ describe('grants', () => {
   });
 
   it('no function that reads untrusted input (api, ses-events) may Scan, delete or batch-write', () => {
-    const forbidden = ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
+    const forbidden = [
+      'dynamodb:Scan',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+    ];
     for (const k of ['api', 'sesEvents'] as const) {
-      const dynamoActions = grants(k).filter((g) => g.action.startsWith('dynamodb:')).map((g) => g.action);
-      for (const a of forbidden.filter((x) => !(k === 'api' && x === 'dynamodb:PutItem'))) expect(dynamoActions, `${k}: ${a}`).not.toContain(a);
+      const dynamoActions = grants(k)
+        .filter((g) => g.action.startsWith('dynamodb:'))
+        .map((g) => g.action);
+      for (const a of forbidden.filter((x) => !(k === 'api' && x === 'dynamodb:PutItem')))
+        expect(dynamoActions, `${k}: ${a}`).not.toContain(a);
     }
   });
 
@@ -375,12 +396,13 @@ describe('functions', () => {
 
   it("a dispatch run's lease outlives the function (only a dead run's lease expires) by seconds, not minutes", () => {
     const p = fnProps('dispatch');
-    const leaseMs = Number(p.Environment.Variables.DISPATCH_BUDGET_MS) + Number(p.Environment.Variables.LEASE_MARGIN_MS);
+    const leaseMs =
+      Number(p.Environment.Variables.DISPATCH_BUDGET_MS) + Number(p.Environment.Variables.LEASE_MARGIN_MS);
     expect(leaseMs).toBeGreaterThan(p.Timeout * 1000);
     expect(leaseMs - p.Timeout * 1000).toBeLessThanOrEqual(30_000);
   });
 
-  it('every function\'s environment passes loadConfig (tokens replaced by deploy-time stand-ins)', () => {
+  it("every function's environment passes loadConfig (tokens replaced by deploy-time stand-ins)", () => {
     for (const k of Object.keys(ids.fn) as (keyof typeof ids.fn)[]) {
       const vars = fnProps(k).Environment.Variables as Record<string, unknown>;
       const env = Object.fromEntries(
@@ -439,10 +461,7 @@ describe('event sources', () => {
       expect(c.LambdaFunctionArn).toEqual({ 'Fn::GetAtt': [ids.fn.render.fn, 'Arn'] });
       return Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value]));
     });
-    expect(filters).toEqual([
-      { prefix: uploadPrefixes.reports },
-      { prefix: uploadPrefixes.drafts },
-    ]);
+    expect(filters).toEqual([{ prefix: uploadPrefixes.reports }, { prefix: uploadPrefixes.drafts }]);
     s.serviceTemplate.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 's3.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [ids.fn.render.fn, 'Arn'] },
@@ -451,16 +470,22 @@ describe('event sources', () => {
 
   it('two-person approval (-c approval=true): approvals/*.json also trigger render, which alone may read them; off by default', () => {
     const filtersOf = (t: typeof s.serviceTemplate) =>
-      (Object.values(t.findResources('Custom::S3BucketNotifications'))[0]!.Properties.NotificationConfiguration
-        .LambdaFunctionConfigurations as { Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[]).map((c) =>
-        Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value])),
-      );
+      (
+        Object.values(t.findResources('Custom::S3BucketNotifications'))[0]!.Properties
+          .NotificationConfiguration.LambdaFunctionConfigurations as {
+          Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+        }[]
+      ).map((c) => Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value])));
     expect(filtersOf(s.serviceTemplate).map((f) => f.prefix)).not.toContain(uploadPrefixes.approvals);
-    const env = (t: typeof s.serviceTemplate, fn: string) => t.findResources('AWS::Lambda::Function')[fn]!.Properties.Environment.Variables;
+    const env = (t: typeof s.serviceTemplate, fn: string) =>
+      t.findResources('AWS::Lambda::Function')[fn]!.Properties.Environment.Variables;
     expect(env(s.serviceTemplate, ids.fn.render.fn).APPROVAL_REQUIRED).toBe('false');
 
     const on = synthKawaraban({ approval: 'true' });
-    expect(filtersOf(on.serviceTemplate)).toContainEqual({ prefix: uploadPrefixes.approvals, suffix: uploadSuffix });
+    expect(filtersOf(on.serviceTemplate)).toContainEqual({
+      prefix: uploadPrefixes.approvals,
+      suffix: uploadSuffix,
+    });
     expect(env(on.serviceTemplate, logicalId(on.service.functions.render.fn)).APPROVAL_REQUIRED).toBe('true');
     const reads = (k: 'render' | 'dispatch' | 'api' | 'sesEvents') =>
       grantsOfRole(on.serviceTemplate, logicalId(on.service.functions[k].role))
@@ -537,8 +562,14 @@ describe('HTTP API', () => {
         ThrottlingBurstLimit: stageThrottle.burstLimit,
       },
       RouteSettings: {
-        'POST /subscribe': { ThrottlingRateLimit: subscribeThrottle.rateLimit, ThrottlingBurstLimit: subscribeThrottle.burstLimit },
-        'POST /unsubscribe': { ThrottlingRateLimit: unsubscribeThrottle.rateLimit, ThrottlingBurstLimit: unsubscribeThrottle.burstLimit },
+        'POST /subscribe': {
+          ThrottlingRateLimit: subscribeThrottle.rateLimit,
+          ThrottlingBurstLimit: subscribeThrottle.burstLimit,
+        },
+        'POST /unsubscribe': {
+          ThrottlingRateLimit: unsubscribeThrottle.rateLimit,
+          ThrottlingBurstLimit: unsubscribeThrottle.burstLimit,
+        },
       },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('routeKey') },
     });
@@ -599,10 +630,16 @@ describe('alarms', () => {
 });
 
 describe('parallel fan-out', () => {
-  const worker = () => ({ fn: logicalId(s.service.dispatchWorker.fn), role: logicalId(s.service.dispatchWorker.role) });
+  const worker = () => ({
+    fn: logicalId(s.service.dispatchWorker.fn),
+    role: logicalId(s.service.dispatchWorker.role),
+  });
   const workerGrants = () => grantsOfRole(s.serviceTemplate, worker().role);
   const sendingGrants = (g: { action: string; resource: string }[]) =>
-    g.filter((x) => /^(dynamodb|s3|ses|secretsmanager):/.test(x.action)).map((x) => `${x.action} ${x.resource}`).sort();
+    g
+      .filter((x) => /^(dynamodb|s3|ses|secretsmanager):/.test(x.action))
+      .map((x) => `${x.action} ${x.resource}`)
+      .sort();
 
   it('the dispatch worker may do exactly what the dispatcher does with tables, the bucket, the secret and SES', () => {
     expect(sendingGrants(workerGrants())).toEqual(sendingGrants(grants('dispatch')));
@@ -610,7 +647,8 @@ describe('parallel fan-out', () => {
   });
 
   it('the dispatcher may invoke only the worker and itself (to chain), the worker only itself, and no version wildcard', () => {
-    const invokes = (g: { action: string; resource: string }[]) => g.filter((x) => x.action.startsWith('lambda:')).map((x) => x);
+    const invokes = (g: { action: string; resource: string }[]) =>
+      g.filter((x) => x.action.startsWith('lambda:')).map((x) => x);
     const d = invokes(grants('dispatch'));
     expect(d.map((x) => x.action)).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunction']);
     expect(d.some((x) => x.resource.includes(worker().fn))).toBe(true);
@@ -621,16 +659,27 @@ describe('parallel fan-out', () => {
     for (const x of [...d, ...w]) expect(x.resource).not.toContain(':*');
     for (const g of workerGrants()) {
       expect(g.action).not.toMatch(/:\*$|^\*$/);
-      if (g.resource === '*') expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ses:GetAccount']).toContain(g.action);
+      if (g.resource === '*')
+        expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ses:GetAccount']).toContain(g.action);
     }
   });
 
-  it('the dispatcher is told the worker\'s name; workers are not reserved, and a failed launch is left to the next tick', () => {
+  it("the dispatcher is told the worker's name; workers are not reserved, and a failed launch is left to the next tick", () => {
     const fns = s.serviceTemplate.findResources('AWS::Lambda::Function');
-    expect(JSON.stringify(fns[ids.fn.dispatch.fn]!.Properties.Environment.Variables.DISPATCH_WORKER_FUNCTION)).toContain(worker().fn);
+    expect(
+      JSON.stringify(fns[ids.fn.dispatch.fn]!.Properties.Environment.Variables.DISPATCH_WORKER_FUNCTION),
+    ).toContain(worker().fn);
     expect(fns[worker().fn]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
-    expect(fns[worker().fn]!.Properties).toMatchObject({ Runtime: functionRuntime.name, Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-    const configs = Object.values(s.serviceTemplate.findResources('AWS::Lambda::EventInvokeConfig')).map((c) => c.Properties);
-    expect(configs).toContainEqual(expect.objectContaining({ FunctionName: { Ref: worker().fn }, MaximumRetryAttempts: 0 }));
+    expect(fns[worker().fn]!.Properties).toMatchObject({
+      Runtime: functionRuntime.name,
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+    });
+    const configs = Object.values(s.serviceTemplate.findResources('AWS::Lambda::EventInvokeConfig')).map(
+      (c) => c.Properties,
+    );
+    expect(configs).toContainEqual(
+      expect.objectContaining({ FunctionName: { Ref: worker().fn }, MaximumRetryAttempts: 0 }),
+    );
   });
 });

@@ -47,31 +47,64 @@ interface Case {
   json?: boolean;
 }
 
-const longBody = 'email=' + 'a'.repeat(MAX_BODY_BYTES);
+const longBody = `email=${'a'.repeat(MAX_BODY_BYTES)}`;
 const badCases: Case[] = [
   { name: 'unknown path', status: 404, request: { path: '/admin' } },
-  { name: 'unknown path, JSON', status: 404, request: { path: '/nope', headers: { accept: 'application/json' } }, json: true },
+  {
+    name: 'unknown path, JSON',
+    status: 404,
+    request: { path: '/nope', headers: { accept: 'application/json' } },
+    json: true,
+  },
   { name: 'prototype key as path', status: 404, request: { path: '/constructor' } },
   { name: 'DELETE /subscribe', status: 405, request: { method: 'DELETE', path: '/subscribe' } },
-  { name: 'PUT /confirm', status: 405, request: { method: 'PUT', path: '/confirm', ...formBody({ token: confirmToken }) } },
+  {
+    name: 'PUT /confirm',
+    status: 405,
+    request: { method: 'PUT', path: '/confirm', ...formBody({ token: confirmToken }) },
+  },
   { name: 'POST /', status: 405, request: { method: 'POST', path: '/', ...formBody({ email }) } },
-  { name: 'oversized body', status: 413, request: { method: 'POST', path: '/subscribe', ...formBody({}), body: longBody } },
+  {
+    name: 'oversized body',
+    status: 413,
+    request: { method: 'POST', path: '/subscribe', ...formBody({}), body: longBody },
+  },
   {
     name: 'unsupported content type',
     status: 415,
-    request: { method: 'POST', path: '/subscribe', body: '<email/>', headers: { 'content-type': 'application/xml' } },
+    request: {
+      method: 'POST',
+      path: '/subscribe',
+      body: '<email/>',
+      headers: { 'content-type': 'application/xml' },
+    },
   },
   {
     name: 'malformed JSON',
     status: 400,
-    request: { method: 'POST', path: '/subscribe', body: '{"email": ', headers: { 'content-type': 'application/json' } },
+    request: {
+      method: 'POST',
+      path: '/subscribe',
+      body: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    },
     json: true,
   },
-  { name: 'JSON array', status: 400, request: { method: 'POST', path: '/subscribe', ...jsonBody([email]) }, json: true },
+  {
+    name: 'JSON array',
+    status: 400,
+    request: { method: 'POST', path: '/subscribe', ...jsonBody([email]) },
+    json: true,
+  },
   {
     name: 'multipart without boundary',
     status: 400,
-    request: { method: 'POST', path: '/subscribe', body: 'x', headers: { 'content-type': 'multipart/form-data' } },
+    request: {
+      method: 'POST',
+      path: '/subscribe',
+      body: 'x',
+      headers: { 'content-type': 'multipart/form-data' },
+    },
   },
   {
     name: 'truncated multipart',
@@ -84,15 +117,36 @@ const badCases: Case[] = [
       headers: multipartBody({}).headers,
     },
   },
-  { name: 'bad email', status: 400, request: { method: 'POST', path: '/subscribe', ...formBody({ email: 'not-an-address' }) } },
-  { name: 'bad email, JSON', status: 400, request: { method: 'POST', path: '/subscribe', ...jsonBody({ email: 42 }) }, json: true },
+  {
+    name: 'bad email',
+    status: 400,
+    request: { method: 'POST', path: '/subscribe', ...formBody({ email: 'not-an-address' }) },
+  },
+  {
+    name: 'bad email, JSON',
+    status: 400,
+    request: { method: 'POST', path: '/subscribe', ...jsonBody({ email: 42 }) },
+    json: true,
+  },
   { name: 'GET /confirm without token', status: 400, request: { path: '/confirm' } },
-  { name: 'GET /confirm with garbage token', status: 400, request: { path: '/confirm', query: { token: '../../etc/passwd' } } },
-  { name: 'POST /confirm without token', status: 400, request: { method: 'POST', path: '/confirm', ...formBody({}) } },
+  {
+    name: 'GET /confirm with garbage token',
+    status: 400,
+    request: { path: '/confirm', query: { token: '../../etc/passwd' } },
+  },
+  {
+    name: 'POST /confirm without token',
+    status: 400,
+    request: { method: 'POST', path: '/confirm', ...formBody({}) },
+  },
   {
     name: 'POST /confirm, forged secret',
     status: 400,
-    request: { method: 'POST', path: '/confirm', ...formBody({ token: confirmToken.slice(0, 22) + 'A'.repeat(43) }) },
+    request: {
+      method: 'POST',
+      path: '/confirm',
+      ...formBody({ token: confirmToken.slice(0, 22) + 'A'.repeat(43) }),
+    },
   },
   { name: 'GET /unsubscribe without token', status: 400, request: { path: '/unsubscribe' } },
   {
@@ -140,11 +194,14 @@ describe('bad requests', () => {
   });
 
   it('an unreachable dependency gives a 503 page, not a 500, and no internals', async () => {
-    const broken = await (await import('../helpers/subscription.ts')).harness({}, {
-      sendConfirmation: async () => {
-        throw new Error('SES said no for victim@example.com');
+    const broken = await (await import('../helpers/subscription.ts')).harness(
+      {},
+      {
+        sendConfirmation: async () => {
+          throw new Error('SES said no for victim@example.com');
+        },
       },
-    });
+    );
     const res = await broken.subscribe(broken.stack.address());
     expect(res.statusCode).toBe(503);
     expect(res.headers['Retry-After']).toBe('30');
@@ -162,7 +219,8 @@ type CallInput = { Key?: Record<string, unknown>; IndexName?: string };
 function throttling(fails: (input: CallInput) => boolean) {
   const client = DynamoDBDocumentClient.from(dynamo);
   const mock = mockClient(client);
-  const fault = () => new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
+  const fault = () =>
+    new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
   mock.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
     if (fails(input)) throw fault();
     return dynamo.send(new UpdateCommand(input));
@@ -185,25 +243,35 @@ describe('when DynamoDB fails', () => {
     const base = await harness();
     const client = throttling(fails);
     const table = base.stack.env.SUBSCRIBERS_TABLE!;
-    return harness(base.stack.env, { limits: dynamoRateLimitStore(client, table), subscribers: dynamoSubscriberStore(client, table) });
+    return harness(base.stack.env, {
+      limits: dynamoRateLimitStore(client, table),
+      subscribers: dynamoSubscriberStore(client, table),
+    });
   }
 
   it.each([
     ['the per-client counter', (i: CallInput) => keyOf(i).startsWith('rl#client#')],
     ['the per-address email limit', (i: CallInput) => keyOf(i).startsWith('rl#address#')],
-  ])('a sign-up fails closed when %s cannot be counted: 503 with Retry-After, nothing stored, nothing sent', async (_name, fails) => {
-    const f = await faulty(fails);
-    const email = f.stack.address();
-    const page = await f.subscribe(email);
-    expect(page.statusCode).toBe(503);
-    expect(page.headers['Retry-After']).toBe('30');
-    expect(page.body).toContain('一時的にご利用いただけません');
-    const json = await f.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email, lang: 'en' }) });
-    expect(json.statusCode).toBe(503);
-    expect(JSON.parse(json.body!)).toEqual({ ok: false, error: 'unavailable', message: 'Temporarily unavailable' });
-    expect(await f.item(email)).toBeUndefined();
-    expect(await f.mails(email)).toHaveLength(0);
-  });
+  ])(
+    'a sign-up fails closed when %s cannot be counted: 503 with Retry-After, nothing stored, nothing sent',
+    async (_name, fails) => {
+      const f = await faulty(fails);
+      const email = f.stack.address();
+      const page = await f.subscribe(email);
+      expect(page.statusCode).toBe(503);
+      expect(page.headers['Retry-After']).toBe('30');
+      expect(page.body).toContain('一時的にご利用いただけません');
+      const json = await f.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email, lang: 'en' }) });
+      expect(json.statusCode).toBe(503);
+      expect(JSON.parse(json.body!)).toEqual({
+        ok: false,
+        error: 'unavailable',
+        message: 'Temporarily unavailable',
+      });
+      expect(await f.item(email)).toBeUndefined();
+      expect(await f.mails(email)).toHaveLength(0);
+    },
+  );
 
   it('confirm and unsubscribe answer 503, and change nothing, when the subscriber cannot be read', async () => {
     const base = await harness();
@@ -218,7 +286,12 @@ describe('when DynamoDB fails', () => {
     const requests = [
       { path: '/confirm', query: { token: confirmToken } },
       { method: 'POST', path: '/confirm', ...formBody({ token: confirmToken }) },
-      { method: 'POST', path: '/unsubscribe', query: { token: unsubToken }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) },
+      {
+        method: 'POST',
+        path: '/unsubscribe',
+        query: { token: unsubToken },
+        ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+      },
     ];
     for (const r of requests) expect((await f.call(r)).statusCode).toBe(503);
     expect(await base.rawItem(email)).toBe(before);
@@ -226,7 +299,11 @@ describe('when DynamoDB fails', () => {
 });
 
 describe('hostile bodies and headers', () => {
-  const sjisDomain = Buffer.concat([Buffer.from('{"email":"info@'), Buffer.from([0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea]), Buffer.from('.jp"}')]);
+  const sjisDomain = Buffer.concat([
+    Buffer.from('{"email":"info@'),
+    Buffer.from([0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea]),
+    Buffer.from('.jp"}'),
+  ]);
   const refused: Case[] = [
     {
       name: 'CR/LF and a Bcc header inside the address',
@@ -236,24 +313,44 @@ describe('hostile bodies and headers', () => {
     {
       name: 'Shift_JIS bytes declared as such (the domain cannot be read as UTF-8)',
       status: 400,
-      request: { method: 'POST', path: '/subscribe', body: sjisDomain, base64: true, headers: { 'content-type': 'application/json; charset=shift_jis' } },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: sjisDomain,
+        base64: true,
+        headers: { 'content-type': 'application/json; charset=shift_jis' },
+      },
       json: true,
     },
     {
       name: 'invalid UTF-8 in a urlencoded address',
       status: 400,
-      request: { method: 'POST', path: '/subscribe', body: 'email=%FF%FEtaro@example.jp', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: 'email=%FF%FEtaro@example.jp',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
     },
     {
       name: 'raw invalid UTF-8 bytes, base64-encoded by API Gateway',
       status: 400,
-      request: { method: 'POST', path: '/subscribe', body: Buffer.from([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x3d, 0xff, 0xc0, 0x40, 0x78, 0x2e, 0x6a, 0x70]), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: Buffer.from([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x3d, 0xff, 0xc0, 0x40, 0x78, 0x2e, 0x6a, 0x70]),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
     },
     {
       name: 'a body flagged base64 that is not',
       status: 400,
       request: {
-        ...apiEvent({ method: 'POST', path: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        ...apiEvent({
+          method: 'POST',
+          path: '/subscribe',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
         body: `email=${email}`,
         isBase64Encoded: true,
       },
@@ -272,31 +369,58 @@ describe('hostile bodies and headers', () => {
     {
       name: 'deeply nested JSON',
       status: 400,
-      request: { method: 'POST', path: '/subscribe', body: '['.repeat(4000) + ']'.repeat(4000), headers: { 'content-type': 'application/json' } },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: '['.repeat(4000) + ']'.repeat(4000),
+        headers: { 'content-type': 'application/json' },
+      },
       json: true,
     },
     {
       name: 'thousands of form fields without an address',
       status: 400,
-      request: { method: 'POST', path: '/subscribe', body: 'a=&'.repeat(2700), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: 'a=&'.repeat(2700),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
     },
     {
       name: 'an 8 KiB address',
       status: 413,
-      request: { method: 'POST', path: '/subscribe', ...jsonBody({ email: `${'a'.repeat(MAX_BODY_BYTES)}@example.jp` }) },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        ...jsonBody({ email: `${'a'.repeat(MAX_BODY_BYTES)}@example.jp` }),
+      },
       json: true,
     },
     {
       name: 'a 4 KiB address that fits the body limit',
       status: 400,
-      request: { method: 'POST', path: '/subscribe', ...jsonBody({ email: `${'a'.repeat(4096)}@example.jp` }) },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        ...jsonBody({ email: `${'a'.repeat(4096)}@example.jp` }),
+      },
       json: true,
     },
-    { name: 'an 8 KiB token', status: 400, request: { path: '/confirm', query: { token: 'A'.repeat(8192) } } },
+    {
+      name: 'an 8 KiB token',
+      status: 400,
+      request: { path: '/confirm', query: { token: 'A'.repeat(8192) } },
+    },
     {
       name: 'a list of content types',
       status: 415,
-      request: { method: 'POST', path: '/subscribe', body: `email=${email}`, headers: { 'content-type': 'application/x-www-form-urlencoded, application/json' } },
+      request: {
+        method: 'POST',
+        path: '/subscribe',
+        body: `email=${email}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded, application/json' },
+      },
     },
   ];
 
@@ -304,7 +428,9 @@ describe('hostile bodies and headers', () => {
     const before = await tableSnapshot();
     const res = await h.call(request);
     expect(res.statusCode).toBe(status);
-    expect(res.headers['Content-Type']).toBe(json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8');
+    expect(res.headers['Content-Type']).toBe(
+      json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+    );
     expect(await tableSnapshot()).toBe(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -315,7 +441,10 @@ describe('hostile bodies and headers', () => {
       method: 'POST',
       path: '/subscribe',
       ...formBody({ email: target, lang: 'en\r\nBcc: x@evil.example' }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en\r\nSet-Cookie: a=b, ja;q=0.1' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'accept-language': 'en\r\nSet-Cookie: a=b, ja;q=0.1',
+      },
     });
     expect(res.statusCode).toBe(200);
     for (const value of Object.values(res.headers)) expect(value).not.toMatch(/evil|a=b|[\r\n]/);
@@ -327,7 +456,12 @@ describe('hostile bodies and headers', () => {
 
   it('an ASCII address under a declared non-UTF-8 charset, or with no content type, is read as what it is', async () => {
     const a = h.stack.address();
-    const sjis = await h.call({ method: 'POST', path: '/subscribe', body: JSON.stringify({ email: a }), headers: { 'content-type': 'application/json; charset=shift_jis' } });
+    const sjis = await h.call({
+      method: 'POST',
+      path: '/subscribe',
+      body: JSON.stringify({ email: a }),
+      headers: { 'content-type': 'application/json; charset=shift_jis' },
+    });
     expect(sjis.statusCode).toBe(200);
     const b = h.stack.address();
     const bare = await h.call({ method: 'POST', path: '/subscribe', body: `email=${encodeURIComponent(b)}` });
@@ -338,15 +472,22 @@ describe('hostile bodies and headers', () => {
 
   it('JSON with a repeated key reads the last value, as JSON.parse does; a form reads the first', async () => {
     const [first, last] = [h.stack.address(), h.stack.address()];
-    await h.call({ method: 'POST', path: '/subscribe', body: `{"email":"${first}","email":"${last}"}`, headers: { 'content-type': 'application/json' } });
+    await h.call({
+      method: 'POST',
+      path: '/subscribe',
+      body: `{"email":"${first}","email":"${last}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
     const [f2, l2] = [h.stack.address(), h.stack.address()];
-    await h.call({ method: 'POST', path: '/subscribe', body: `email=${f2}&email=${l2}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect([await h.item(first), await h.item(last), await h.item(f2), await h.item(l2)].map((r) => r?.status)).toEqual([
-      undefined,
-      'pending',
-      'pending',
-      undefined,
-    ]);
+    await h.call({
+      method: 'POST',
+      path: '/subscribe',
+      body: `email=${f2}&email=${l2}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(
+      [await h.item(first), await h.item(last), await h.item(f2), await h.item(l2)].map((r) => r?.status),
+    ).toEqual([undefined, 'pending', 'pending', undefined]);
   });
 });
 
@@ -372,10 +513,14 @@ describe('reflection', () => {
 });
 
 describe('language switch', () => {
-  const switchOf = (body: string | undefined) => /<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">/.exec(body ?? '')?.slice(1, 3);
+  const switchOf = (body: string | undefined) =>
+    /<p class="lang"><a href="([^"]*)" hreflang="(ja|en)" lang="\2">/.exec(body ?? '')?.slice(1, 3);
 
   it('404 and 405 link to their own path in the other language, carrying nothing of the request', async () => {
-    expect(switchOf((await h.call({ path: '/nowhere', query: { lang: 'en', x: 'zqjunk' } })).body)).toEqual(['?lang=ja', 'ja']);
+    expect(switchOf((await h.call({ path: '/nowhere', query: { lang: 'en', x: 'zqjunk' } })).body)).toEqual([
+      '?lang=ja',
+      'ja',
+    ]);
     expect(switchOf((await h.call({ path: '/nowhere/deeper' })).body)).toEqual(['?lang=en', 'en']);
     const post = await h.call({ method: 'POST', path: '/', query: { lang: 'en' }, ...formBody({ email }) });
     expect(post.statusCode).toBe(405);
@@ -392,7 +537,12 @@ describe('language switch', () => {
       await h.subscribe('not-an-address'),
       await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: confirmToken }) }),
       await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsubscribe }, ...formBody({}) }),
-      await h.call({ method: 'POST', path: '/subscribe', body: '{', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      await h.call({
+        method: 'POST',
+        path: '/subscribe',
+        body: '{',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
     ];
     for (const res of answers) {
       expect(res.headers['Content-Type']).toBe('text/html; charset=utf-8');

@@ -15,7 +15,11 @@ useStackEnv(stack);
 const { handler } = await import('../../functions/api.ts');
 
 const row = async (email: string) =>
-  (await dynamo.send(new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE!, Key: { email }, ConsistentRead: true }))).Item;
+  (
+    await dynamo.send(
+      new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE!, Key: { email }, ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('functions/api.ts handler', () => {
   it('serves the hosted subscribe page in Japanese with the security headers', async () => {
@@ -42,7 +46,12 @@ describe('functions/api.ts handler', () => {
   it('subscribes, confirms through the emailed link, and unsubscribes with one click', async () => {
     const email = stack.address();
     const sub = await handler(
-      apiEvent({ method: 'POST', path: '/subscribe', ...jsonBody({ email }), headers: { ...jsonBody({}).headers, accept: 'application/json' } }),
+      apiEvent({
+        method: 'POST',
+        path: '/subscribe',
+        ...jsonBody({ email }),
+        headers: { ...jsonBody({}).headers, accept: 'application/json' },
+      }),
     );
     expect(sub.statusCode).toBe(200);
     const [mail] = await sentTo(email);
@@ -55,14 +64,21 @@ describe('functions/api.ts handler', () => {
 
     // A browser form post: API Gateway hands it over base64-encoded.
     const { body, headers } = formBody({ token });
-    const confirmed = await handler(apiEvent({ method: 'POST', path: '/confirm', body: Buffer.from(body), headers }));
+    const confirmed = await handler(
+      apiEvent({ method: 'POST', path: '/confirm', body: Buffer.from(body), headers }),
+    );
     expect(confirmed.statusCode).toBe(200);
     const after = await row(email);
     expect(after?.status).toBe('confirmed');
 
     const unsub = unsubscribeToken(Buffer.from(testSecret, 'utf8'), after!.id as string);
     const res = await handler(
-      apiEvent({ method: 'POST', path: '/unsubscribe', query: { token: unsub }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) }),
+      apiEvent({
+        method: 'POST',
+        path: '/unsubscribe',
+        query: { token: unsub },
+        ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+      }),
     );
     expect(res.statusCode).toBe(200);
     expect((await row(email))?.status).toBe('unsubscribed');

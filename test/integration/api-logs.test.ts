@@ -47,11 +47,21 @@ describe('logs', () => {
     const unsub = await h.unsubscribeTokenOf(email);
     secrets.tokens.push(unsub);
     await h.call({ path: '/unsubscribe', query: { token: unsub } });
-    await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsub }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: unsub },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     await h.call({ method: 'POST', path: '/unsubscribe', query: { token: `${unsub}x` } });
     // Links mangled on the way: the token or the address ends up in the path.
     const victim = address(h);
-    for (const path of [`/confirm%3Ftoken=${confirm}`, `/confirm/${confirm}`, `/unsubscribe/token=${unsub}`, `/${victim}`]) {
+    for (const path of [
+      `/confirm%3Ftoken=${confirm}`,
+      `/confirm/${confirm}`,
+      `/unsubscribe/token=${unsub}`,
+      `/${victim}`,
+    ]) {
       await h.call({ path });
       await h.call({ method: 'POST', path, ...formBody({ email: victim }) });
     }

@@ -17,7 +17,8 @@ import { createTestStack, useStackEnv } from '../helpers/stack.ts';
 const stack = await createTestStack();
 useStackEnv(stack);
 delete process.env.UNSUBSCRIBE_SECRET;
-process.env.UNSUBSCRIBE_SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kawaraban-unsubscribe-AbCdEf';
+process.env.UNSUBSCRIBE_SECRET_ARN =
+  'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kawaraban-unsubscribe-AbCdEf';
 
 let secretString: string | undefined = 'Sh0rtKeyValue-f00';
 const sm = mockClient(secrets);
@@ -34,7 +35,7 @@ const logs = captureLogs();
 beforeAll(() => logs.start());
 afterAll(() => logs.stop());
 
-const goodKey = 'k'.repeat(20) + 'GeneratedBySecretsManager0123456789abcdefghijklmn';
+const goodKey = `${'k'.repeat(20)}GeneratedBySecretsManager0123456789abcdefghijklmn`;
 const someToken = unsubscribeToken(Buffer.from(goodKey), 'AAAAAAAAAAAAAAAAAAAAAA');
 
 describe('the unsubscribe key from Secrets Manager', () => {
@@ -42,7 +43,12 @@ describe('the unsubscribe key from Secrets Manager', () => {
     const page = await call({ path: '/unsubscribe', query: { token: someToken } });
     expect(page.statusCode).toBe(503);
     expect(page.body).not.toContain(secretString);
-    const oneClick = await call({ method: 'POST', path: '/unsubscribe', query: { token: someToken }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    const oneClick = await call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: someToken },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(oneClick.statusCode).toBe(503);
     expect(reads()).toBe(2);
     expect(logs.text()).toContain('unsubscribe secret is missing or shorter than 32 characters');
@@ -64,10 +70,16 @@ describe('the unsubscribe key from Secrets Manager', () => {
     expect((await call({ method: 'POST', path: '/confirm', ...formBody({ token }) })).statusCode).toBe(200);
     const id = token.slice(0, 22);
     const unsub = unsubscribeToken(Buffer.from(goodKey), id);
-    for (let i = 0; i < 3; i++) expect((await call({ path: '/unsubscribe', query: { token: unsub } })).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await call({ path: '/unsubscribe', query: { token: unsub } })).statusCode).toBe(200);
     const forged = unsubscribeToken(Buffer.from('another-key-0123456789abcdef0123456789'), id);
     expect((await call({ path: '/unsubscribe', query: { token: forged } })).statusCode).toBe(400);
-    const done = await call({ method: 'POST', path: '/unsubscribe', query: { token: unsub }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    const done = await call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: unsub },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(done.statusCode).toBe(200);
     expect(reads()).toBe(1);
     expect(logs.text()).not.toContain(goodKey);

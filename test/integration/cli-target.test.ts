@@ -175,13 +175,11 @@ describe('kawaraban --stack <prefix>', () => {
     );
 
     cfn.reset();
-    cfn
-      .on(DescribeStacksCommand)
-      .rejects(
-        Object.assign(new Error('Could not load credentials from any providers'), {
-          name: 'CredentialsProviderError',
-        }),
-      );
+    cfn.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     const creds = await cli('report', 'list', '--stack', 'Kawaraban', '--lang', 'en');
     expect(creds.err).toMatch(
       /^kawaraban: no AWS credentials found \(KawarabanStateful: CredentialsProviderError: Could not load credentials from any providers\): set AWS_PROFILE or run aws sso login$/,

@@ -7,7 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
 import { dispatchRun, dispatchSetup, reportItem, sentCounts } from '../helpers/dispatch-setup.ts';
-import { doc, getSubscriber, ledgerRows, oneShard, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
+import {
+  doc,
+  getSubscriber,
+  ledgerRows,
+  oneShard,
+  putSubscribers,
+  seedReport,
+  setStatus,
+  subscriber,
+} from '../helpers/audience.ts';
 import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
 import { dynamoLedger } from '../../functions/adapters/dynamo-ledger.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
@@ -27,7 +36,11 @@ const control = (stack: TestStack) => ({
 });
 
 /** The real SES sample `name`, about `email`, tagged with `reportId`, as the domain event the handler would build. */
-function sesEvent(name: string, email: string, opts: { reportId?: string; messageId?: string; feedbackId?: string; transient?: boolean } = {}): SesEvent {
+function sesEvent(
+  name: string,
+  email: string,
+  opts: { reportId?: string; messageId?: string; feedbackId?: string; transient?: boolean } = {},
+): SesEvent {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const d = fixture(name) as any;
   d.mail.destination = [email];
@@ -86,34 +99,37 @@ describe('sending: report counts', () => {
   it.each([
     ['a person cancels', cancelReport, false],
     ['a person pauses (and cancels later)', pauseReport, true],
-  ] as const)('report counts: a page under way when %s counts every message that went out', async (_, stop, cancelAfter) => {
-    const stack = await createTestStack();
-    // One shard, one page: the person acts while that page is under way.
-    const subs = await oneShard(stack, 8, 4, 'midpage');
-    const report = await seedReport(stack);
-    const base = dispatchSetup(stack);
-    let sends = 0;
-    const mailer: Mailer = {
-      async send(m) {
-        const out = await base.deps.mailer.send(m);
-        if (++sends === 1) expect((await stop(control(stack), report.reportId)).kind).toBe('changed');
-        return out;
-      },
-    };
-    const { deps, settings } = dispatchSetup(stack, { mailer }, { pageSize: 100, concurrency: 1 });
+  ] as const)(
+    'report counts: a page under way when %s counts every message that went out',
+    async (_, stop, cancelAfter) => {
+      const stack = await createTestStack();
+      // One shard, one page: the person acts while that page is under way.
+      const subs = await oneShard(stack, 8, 4, 'midpage');
+      const report = await seedReport(stack);
+      const base = dispatchSetup(stack);
+      let sends = 0;
+      const mailer: Mailer = {
+        async send(m) {
+          const out = await base.deps.mailer.send(m);
+          if (++sends === 1) expect((await stop(control(stack), report.reportId)).kind).toBe('changed');
+          return out;
+        },
+      };
+      const { deps, settings } = dispatchSetup(stack, { mailer }, { pageSize: 100, concurrency: 1 });
 
-    await dispatchDue(deps, settings, dispatchRun());
-    if (cancelAfter) expect((await cancelReport(control(stack), report.reportId)).kind).toBe('changed');
+      await dispatchDue(deps, settings, dispatchRun());
+      if (cancelAfter) expect((await cancelReport(control(stack), report.reportId)).kind).toBe('changed');
 
-    const sentRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent').length;
-    expect(sentRows).toBe(sends);
-    expect(sends).toBeGreaterThan(1);
-    expect(sends).toBeLessThanOrEqual(subs.length);
-    const after = await reportItem(stack, report.reportId);
-    expect(after?.status).toBe('CANCELED');
-    // CANCELED is final: nothing will ever redo this page, so its sends must be counted now.
-    expect(after?.counts.sent).toBe(sentRows);
-  });
+      const sentRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent').length;
+      expect(sentRows).toBe(sends);
+      expect(sends).toBeGreaterThan(1);
+      expect(sends).toBeLessThanOrEqual(subs.length);
+      const after = await reportItem(stack, report.reportId);
+      expect(after?.status).toBe('CANCELED');
+      // CANCELED is final: nothing will ever redo this page, so its sends must be counted now.
+      expect(after?.counts.sent).toBe(sentRows);
+    },
+  );
 });
 
 describe('sending: never to someone who left', () => {
@@ -160,7 +176,11 @@ function losingFirstAnswer(pick: (input: Record<string, unknown>) => boolean) {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const out = await next(args);
-      if (lost === 0 && context.commandName === 'UpdateItemCommand' && pick(args.input as Record<string, unknown>)) {
+      if (
+        lost === 0 &&
+        context.commandName === 'UpdateItemCommand' &&
+        pick(args.input as Record<string, unknown>)
+      ) {
         lost++;
         throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
       }
@@ -177,14 +197,22 @@ describe('storage retries', () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 5, 7, 'retry');
     const report = await seedReport(stack);
-    const { doc: lossy, lost } = losingFirstAnswer((input) => String(input.UpdateExpression ?? '').includes('#cursor'));
-    const { deps, settings } = dispatchSetup(stack, { reports: dynamoReportStore(lossy, stack.config.tables.reports) }, { pageSize: 100 });
+    const { doc: lossy, lost } = losingFirstAnswer((input) =>
+      String(input.UpdateExpression ?? '').includes('#cursor'),
+    );
+    const { deps, settings } = dispatchSetup(
+      stack,
+      { reports: dynamoReportStore(lossy, stack.config.tables.reports) },
+      { pageSize: 100 },
+    );
 
     const summary = await dispatchDue(deps, settings, dispatchRun());
 
     expect(lost()).toBe(1);
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: subs.length });
-    expect((await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent')).toHaveLength(subs.length);
+    expect((await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'sent')).toHaveLength(
+      subs.length,
+    );
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(subs.length);
   });
 
@@ -192,17 +220,27 @@ describe('storage retries', () => {
     const stack = await createTestStack();
     await oneShard(stack, 3, 2, 'failing');
     const report = await seedReport(stack);
-    const { doc: lossy, lost } = losingFirstAnswer((input) => String(input.UpdateExpression ?? '').includes('failedRuns :one'));
+    const { doc: lossy, lost } = losingFirstAnswer((input) =>
+      String(input.UpdateExpression ?? '').includes('failedRuns :one'),
+    );
     const base = dispatchSetup(stack);
     // Every page read fails, so the run ends in an error and is counted.
-    const audience = { ...base.deps.audience, page: () => Promise.reject(new Error('the index is unavailable')) };
-    const { deps, settings } = dispatchSetup(stack, { audience, reports: dynamoReportStore(lossy, stack.config.tables.reports) });
+    const audience = {
+      ...base.deps.audience,
+      page: () => Promise.reject(new Error('the index is unavailable')),
+    };
+    const { deps, settings } = dispatchSetup(stack, {
+      audience,
+      reports: dynamoReportStore(lossy, stack.config.tables.reports),
+    });
 
     const summary = await dispatchDue(deps, settings, dispatchRun());
 
     expect(lost()).toBe(1);
     expect(summary.reports[0]).toMatchObject({ outcome: 'error' });
-    expect((await dynamoReportStore(doc, stack.config.tables.reports).get(report.reportId))?.failedRuns).toBe(1);
+    expect((await dynamoReportStore(doc, stack.config.tables.reports).get(report.reportId))?.failedRuns).toBe(
+      1,
+    );
   });
 });
 
@@ -212,7 +250,11 @@ describe('SES events', () => {
     const s = subscriber(stack.address('soft'));
     await putSubscribers(stack, [s]);
     const deps = sesDeps(stack);
-    const soft = sesEvent('ses-eventpub-via-sns__bounce.json', s.email, { transient: true, feedbackId: 'soft-feedback-1', messageId: 'msg-1' });
+    const soft = sesEvent('ses-eventpub-via-sns__bounce.json', s.email, {
+      transient: true,
+      feedbackId: 'soft-feedback-1',
+      messageId: 'msg-1',
+    });
     expect(soft.kind).toBe('soft-bounce');
     const delivery = sesEvent('ses-eventpub-via-sns__delivery.json', s.email, { messageId: 'msg-2' });
 
@@ -238,13 +280,28 @@ describe('SES events', () => {
     await markedSent(stack, two.reportId, b.email);
 
     // The same two events of one message, in SES's order for report one, reversed for report two.
-    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__delivery.json', a.email, { reportId: one.reportId }));
-    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__complaint.json', a.email, { reportId: one.reportId }));
-    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__complaint.json', b.email, { reportId: two.reportId }));
-    await recordSesEvent(deps, sesEvent('ses-eventpub-via-sns__delivery.json', b.email, { reportId: two.reportId }));
+    await recordSesEvent(
+      deps,
+      sesEvent('ses-eventpub-via-sns__delivery.json', a.email, { reportId: one.reportId }),
+    );
+    await recordSesEvent(
+      deps,
+      sesEvent('ses-eventpub-via-sns__complaint.json', a.email, { reportId: one.reportId }),
+    );
+    await recordSesEvent(
+      deps,
+      sesEvent('ses-eventpub-via-sns__complaint.json', b.email, { reportId: two.reportId }),
+    );
+    await recordSesEvent(
+      deps,
+      sesEvent('ses-eventpub-via-sns__delivery.json', b.email, { reportId: two.reportId }),
+    );
 
     const c1 = (await reportItem(stack, one.reportId))!.counts;
     const c2 = (await reportItem(stack, two.reportId))!.counts;
-    expect({ delivered: c2.delivered, complained: c2.complained }).toEqual({ delivered: c1.delivered, complained: c1.complained });
+    expect({ delivered: c2.delivered, complained: c2.complained }).toEqual({
+      delivered: c1.delivered,
+      complained: c1.complained,
+    });
   });
 });

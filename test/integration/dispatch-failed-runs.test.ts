@@ -23,7 +23,12 @@ function flakyAudience(stack: TestStack) {
     countConfirmed: () => real.countConfirmed(),
     page: (shard, start, limit) =>
       state.failing
-        ? Promise.reject(new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the index was exceeded', $metadata: {} }))
+        ? Promise.reject(
+            new ProvisionedThroughputExceededException({
+              message: 'The level of configured provisioned throughput for the index was exceeded',
+              $metadata: {},
+            }),
+          )
         : real.page(shard, start, limit),
   };
   return { audience, state };
@@ -52,7 +57,9 @@ describe('dispatchDue: failed runs in a row', () => {
     const paused = await store(stack).get(report.reportId);
     expect(paused?.status).toBe('PAUSED');
     expect(paused?.leaseOwner).toBeUndefined();
-    expect(paused?.pauseReason).toMatch(/^5 dispatcher runs in a row failed, last: ProvisionedThroughputExceededException: /);
+    expect(paused?.pauseReason).toMatch(
+      /^5 dispatcher runs in a row failed, last: ProvisionedThroughputExceededException: /,
+    );
     const notices = await sentTo(stack.config.editors[0]!);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.body.text).toContain('ProvisionedThroughputExceededException');
@@ -65,7 +72,10 @@ describe('dispatchDue: failed runs in a row', () => {
     const resumed = await resumeReport({ reports: store(stack), clock: deps.clock }, report.reportId);
     expect(resumed.kind).toBe('changed');
     expect((await store(stack).get(report.reportId))?.failedRuns).toBeUndefined();
-    expect((await dispatchDue(deps, settings, dispatchRun())).reports[0]).toMatchObject({ outcome: 'sent', sent: 6 });
+    expect((await dispatchDue(deps, settings, dispatchRun())).reports[0]).toMatchObject({
+      outcome: 'sent',
+      sent: 6,
+    });
     expect(await sentCounts(subs.map((s) => s.email))).toEqual(subs.map(() => 1));
   });
 
@@ -74,7 +84,14 @@ describe('dispatchDue: failed runs in a row', () => {
     await seedConfirmed(stack, 40);
     const report = await seedReport(stack);
     const { audience, state } = flakyAudience(stack);
-    const slow = { getQuota: async () => ({ maxSendRate: 10, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true }) };
+    const slow = {
+      getQuota: async () => ({
+        maxSendRate: 10,
+        max24HourSend: 1_000_000,
+        sentLast24Hours: 0,
+        sendingEnabled: true,
+      }),
+    };
     const { deps, settings } = dispatchSetup(stack, { audience, quota: slow });
     settings.maxFailedRuns = 3;
 
@@ -92,6 +109,8 @@ describe('dispatchDue: failed runs in a row', () => {
     for (let n = 1; n <= 2; n++) await dispatchDue(deps, settings, dispatchRun());
     expect(await store(stack).get(report.reportId)).toMatchObject({ status: 'SENDING', failedRuns: 2 });
     expect((await dispatchDue(deps, settings, dispatchRun())).reports[0]?.outcome).toBe('paused');
-    expect((await store(stack).get(report.reportId))?.pauseReason).toMatch(/^3 dispatcher runs in a row failed/);
+    expect((await store(stack).get(report.reportId))?.pauseReason).toMatch(
+      /^3 dispatcher runs in a row failed/,
+    );
   });
 });

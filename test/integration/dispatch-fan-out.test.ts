@@ -19,7 +19,6 @@ import {
 } from '../../functions/core/use-cases/dispatch-due.ts';
 import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
 import type { PartStore, PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
-import type { Mailer } from '../../functions/core/ports.ts';
 import { cancelReport, pauseReport, resumeReport } from '../../functions/core/use-cases/report-control.ts';
 
 let runs = 0;

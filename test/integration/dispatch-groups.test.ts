@@ -18,8 +18,23 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
-import { countsFor, dispatchSetup, inbox, reportItem, unsubscribeAfterFirstSend } from '../helpers/dispatch-setup.ts';
-import { doc, getSubscriber, ledgerRows, oneShard, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
+import {
+  countsFor,
+  dispatchSetup,
+  inbox,
+  reportItem,
+  unsubscribeAfterFirstSend,
+} from '../helpers/dispatch-setup.ts';
+import {
+  doc,
+  getSubscriber,
+  ledgerRows,
+  oneShard,
+  putSubscribers,
+  seedReport,
+  setStatus,
+  subscriber,
+} from '../helpers/audience.ts';
 import { fixture, viaEventBridge } from '../helpers/ses-events.ts';
 import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoLedger } from '../../functions/adapters/dynamo-ledger.ts';
@@ -31,17 +46,20 @@ import type { Mailer } from '../../functions/core/ports.ts';
 import { parseSesLambdaEvent } from '../../functions/core/ses-event.ts';
 import type { Subscriber } from '../../functions/core/subscriber.ts';
 
-
-const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) => dispatchSetup(stack, over, { concurrency: 4, pageSize: 100 });
+const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) =>
+  dispatchSetup(stack, over, { concurrency: 4, pageSize: 100 });
 
 let runs = 0;
 const run = () => ({ owner: `group-owner-${++runs}`, budgetMs: 600_000 });
 
-const rowOf = (rows: Record<string, unknown>[], s: Subscriber) => rows.find((r) => r.item === `to#${s.email}`);
+const rowOf = (rows: Record<string, unknown>[], s: Subscriber) =>
+  rows.find((r) => r.item === `to#${s.email}`);
 
 /** A document client of its own whose DynamoDB calls are recorded: command name, and the kinds of a transaction's items. */
 function countingDoc() {
-  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const calls: string[] = [];
   d.middlewareStack.add(
     (next, context) => async (args) => {
@@ -70,7 +88,9 @@ function describeItems(items: NonNullable<TransactWriteCommandInput['TransactIte
  * the transactions `fault` answers with an error (a fault the emulator cannot produce).
  */
 function faultyDoc(fault: (input: TransactWriteCommandInput) => Error | undefined) {
-  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const mock = mockClient(d);
   mock.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
     const err = fault(input);
@@ -84,12 +104,19 @@ function faultyDoc(fault: (input: TransactWriteCommandInput) => Error | undefine
 }
 
 const marksIn = (input: TransactWriteCommandInput) =>
-  (input.TransactItems ?? []).filter((it) => it.Update?.ExpressionAttributeValues?.[':sent'] === 'sent').length;
-const claimsIn = (input: TransactWriteCommandInput) => (input.TransactItems ?? []).filter((it) => it.Put).length;
+  (input.TransactItems ?? []).filter((it) => it.Update?.ExpressionAttributeValues?.[':sent'] === 'sent')
+    .length;
+const claimsIn = (input: TransactWriteCommandInput) =>
+  (input.TransactItems ?? []).filter((it) => it.Put).length;
 const storageFault = () => new InternalServerError({ message: 'Internal server error', $metadata: {} });
 
 /** A ledger row as an earlier run left it. */
-async function seedRow(stack: TestStack, reportId: string, s: Subscriber, fields: Record<string, unknown>): Promise<void> {
+async function seedRow(
+  stack: TestStack,
+  reportId: string,
+  s: Subscriber,
+  fields: Record<string, unknown>,
+): Promise<void> {
   await doc.send(
     new PutCommand({
       TableName: stack.env.REPORTS_TABLE,
@@ -135,9 +162,17 @@ describe('dispatchDue in groups', () => {
     expect(countsFor(box, subs)).toEqual(subs.map(() => 1));
     const rows = await ledgerRows(stack, report.reportId);
     for (const s of subs) {
-      expect(rowOf(rows, s)).toMatchObject({ state: 'sent', attempts: 1, messageId: box.get(s.email)![0]!.messageId });
+      expect(rowOf(rows, s)).toMatchObject({
+        state: 'sent',
+        attempts: 1,
+        messageId: box.get(s.email)![0]!.messageId,
+      });
     }
-    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ audience: 10, sent: 10, failed: 0 });
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({
+      audience: 10,
+      sent: 10,
+      failed: 0,
+    });
   });
 
   it('never has more than `concurrency` in flight, and claims ahead while sends are in flight instead of waiting for the slowest', async () => {
@@ -162,12 +197,16 @@ describe('dispatchDue in groups', () => {
     const inFlightAtClaim: number[] = [];
     counting.doc.middlewareStack.add(
       (next) => async (args) => {
-        if ((args.input as Partial<TransactWriteCommandInput>).TransactItems?.some((it) => it.Put)) inFlightAtClaim.push(inFlight);
+        if ((args.input as Partial<TransactWriteCommandInput>).TransactItems?.some((it) => it.Put))
+          inFlightAtClaim.push(inFlight);
         return next(args);
       },
       { step: 'initialize', name: 'inFlightAtClaim' },
     );
-    const { deps, settings } = setup(stack, { mailer, ledger: dynamoLedger(counting.doc, stack.config.tables) });
+    const { deps, settings } = setup(stack, {
+      mailer,
+      ledger: dynamoLedger(counting.doc, stack.config.tables),
+    });
     settings.concurrency = 5;
 
     const summary = await dispatchDue(deps, settings, run());
@@ -208,14 +247,20 @@ describe('dispatchDue in groups', () => {
       },
     };
     const counting = countingDoc();
-    const { deps, settings } = setup(stack, { audience, ledger: dynamoLedger(counting.doc, stack.config.tables) });
+    const { deps, settings } = setup(stack, {
+      audience,
+      ledger: dynamoLedger(counting.doc, stack.config.tables),
+    });
 
     const summary = await dispatchDue(deps, settings, run());
 
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 6, skipped: 2, failed: 0 });
     // A cancelled group is settled from its reasons: the leaver is dropped and the rest
     // claimed together again (no claim one by one).
-    expect(counting.calls.slice(0, 2)).toEqual(['TransactWriteItems(Put×4 ConditionCheck×4)', 'TransactWriteItems(Put×3 ConditionCheck×3)']);
+    expect(counting.calls.slice(0, 2)).toEqual([
+      'TransactWriteItems(Put×4 ConditionCheck×4)',
+      'TransactWriteItems(Put×3 ConditionCheck×3)',
+    ]);
     expect(counting.calls).not.toContain('TransactWriteItems(Put×1 ConditionCheck×1)');
     expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
     // Each of the six who stayed is marked once.
@@ -234,7 +279,12 @@ describe('dispatchDue in groups', () => {
     const subs = await oneShard(stack, 12);
     const report = await seedReport(stack);
     // After the first message goes out, every subscriber not yet claimed unsubscribes.
-    const { mailer, leaving } = unsubscribeAfterFirstSend(stack, report.reportId, subs, setup(stack).deps.mailer);
+    const { mailer, leaving } = unsubscribeAfterFirstSend(
+      stack,
+      report.reportId,
+      subs,
+      setup(stack).deps.mailer,
+    );
     const { deps, settings } = setup(stack, { mailer });
 
     const summary = await dispatchDue(deps, settings, run());
@@ -243,7 +293,11 @@ describe('dispatchDue in groups', () => {
     expect(leaving.size).toBe(subs.length - settings.concurrency);
     const box = await inbox();
     expect(countsFor(box, subs)).toEqual(subs.map((s) => (leaving.has(s.email) ? 0 : 1)));
-    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: settings.concurrency, skipped: leaving.size });
+    expect(summary.reports[0]).toMatchObject({
+      outcome: 'sent',
+      sent: settings.concurrency,
+      skipped: leaving.size,
+    });
   });
 
   it('re-sends a row left claimed, leaves rows already settled alone, and counts them, within one group', async () => {
@@ -252,7 +306,11 @@ describe('dispatchDue in groups', () => {
     const report = await seedReport(stack, { status: 'SENDING' });
     const [stuck, sent, failed] = [subs[1]!, subs[2]!, subs[5]!];
     await seedRow(stack, report.reportId, stuck, { state: 'claimed' });
-    await seedRow(stack, report.reportId, sent, { state: 'sent', messageId: 'earlier-message', sentAt: '2030-03-31T00:00:01.000Z' });
+    await seedRow(stack, report.reportId, sent, {
+      state: 'sent',
+      messageId: 'earlier-message',
+      sentAt: '2030-03-31T00:00:01.000Z',
+    });
     await seedRow(stack, report.reportId, failed, { state: 'failed', reason: 'MessageRejected: earlier' });
     const { deps, settings } = setup(stack);
 
@@ -263,8 +321,17 @@ describe('dispatchDue in groups', () => {
     const box = await inbox();
     expect(countsFor(box, subs)).toEqual(subs.map((s) => (s === sent || s === failed ? 0 : 1)));
     const rows = await ledgerRows(stack, report.reportId);
-    expect(rowOf(rows, stuck)).toMatchObject({ state: 'sent', attempts: 2, messageId: box.get(stuck.email)![0]!.messageId });
-    expect(rowOf(rows, sent)).toMatchObject({ state: 'sent', attempts: 1, messageId: 'earlier-message', claimToken: 'earlier-run' });
+    expect(rowOf(rows, stuck)).toMatchObject({
+      state: 'sent',
+      attempts: 2,
+      messageId: box.get(stuck.email)![0]!.messageId,
+    });
+    expect(rowOf(rows, sent)).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+      messageId: 'earlier-message',
+      claimToken: 'earlier-run',
+    });
     expect(rowOf(rows, failed)).toMatchObject({ state: 'failed', reason: 'MessageRejected: earlier' });
     // The page's counts include the rows an earlier run settled.
     expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ sent: 7, failed: 1 });
@@ -290,14 +357,18 @@ describe('dispatchDue in groups', () => {
         const out = await base.deps.mailer.send(m);
         if (!delivered.has(m.to) && m.to !== bounced) return out;
         // The event for this message arrives before the dispatcher marks its row sent.
-        const record = fixture(m.to === bounced ? 'ses-eventpub-via-sns__bounce.json' : 'ses-eventpub-via-sns__delivery.json') as any;
+        const record = fixture(
+          m.to === bounced ? 'ses-eventpub-via-sns__bounce.json' : 'ses-eventpub-via-sns__delivery.json',
+        ) as any;
         record.mail.messageId = out.messageId;
         record.mail.destination = [m.to];
         record.mail.headers = m.headers;
         record.mail.tags = {};
         if (record.delivery) record.delivery.recipients = [m.to];
         if (record.bounce) record.bounce.bouncedRecipients[0].emailAddress = m.to;
-        const [event] = parseSesLambdaEvent(viaEventBridge(record, record.bounce ? 'Email Bounced' : 'Email Delivered')).events;
+        const [event] = parseSesLambdaEvent(
+          viaEventBridge(record, record.bounce ? 'Email Bounced' : 'Email Delivered'),
+        ).events;
         const outcome = await recordSesEvent(events, event!);
         if (outcome.ledger.moved === 1) moved.push(m.to);
         return out;
@@ -316,44 +387,68 @@ describe('dispatchDue in groups', () => {
       expect(rowOf(rows, s)).toMatchObject({ state, messageId: box.get(s.email)![0]!.messageId });
     }
     expect(rowOf(rows, subs[5]!)).toMatchObject({ bounceType: 'hard' });
-    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({ sent: 10, delivered: 2, bounced: 1, failed: 0 });
+    expect((await reportItem(stack, report.reportId))?.counts).toMatchObject({
+      sent: 10,
+      delivered: 2,
+      bounced: 1,
+      failed: 0,
+    });
     expect((await getSubscriber(stack, bounced)).status).toBe('bounced');
   });
 });
 
 describe('dispatchDue in groups: storage faults', () => {
   it.each([
-    ['with the next group\'s claim', (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) > 0, 0],
-    ['at the end of the page', (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) === 0, 8],
-  ])('after a crash marking a group sent %s, re-sends only that group and misses nobody', async (_when, marking, firstStuck) => {
-    const stack = await createTestStack();
-    const subs = await oneShard(stack, 12);
-    const report = await seedReport(stack);
-    // The store goes down at the first transaction that marks rows sent, and stays down.
-    let dead = false;
-    const dying = faultyDoc((input) => ((dead ||= marking(input)) ? storageFault() : undefined));
-    const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
+    [
+      "with the next group's claim",
+      (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) > 0,
+      0,
+    ],
+    [
+      'at the end of the page',
+      (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) === 0,
+      8,
+    ],
+  ])(
+    'after a crash marking a group sent %s, re-sends only that group and misses nobody',
+    async (_when, marking, firstStuck) => {
+      const stack = await createTestStack();
+      const subs = await oneShard(stack, 12);
+      const report = await seedReport(stack);
+      // The store goes down at the first transaction that marks rows sent, and stays down.
+      let dead = false;
+      const dying = faultyDoc((input) => {
+        dead ||= marking(input);
+        return dead ? storageFault() : undefined;
+      });
+      const { deps, settings } = setup(stack, { ledger: dynamoLedger(dying, stack.config.tables) });
 
-    const first = await dispatchDue(deps, settings, run());
+      const first = await dispatchDue(deps, settings, run());
 
-    expect(first.reports[0]).toMatchObject({ outcome: 'error' });
-    expect(first.reports[0]?.reason).toMatch(/^InternalServerError/);
-    const stuckRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed');
-    const stuck = subs.slice(firstStuck, firstStuck + settings.concurrency);
-    // Exactly the group whose mark failed is ambiguous; a claim that shared its transaction never happened.
-    expect(stuckRows.map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
-    expect((await reportItem(stack, report.reportId))?.status).toBe('SENDING');
+      expect(first.reports[0]).toMatchObject({ outcome: 'error' });
+      expect(first.reports[0]?.reason).toMatch(/^InternalServerError/);
+      const stuckRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed');
+      const stuck = subs.slice(firstStuck, firstStuck + settings.concurrency);
+      // Exactly the group whose mark failed is ambiguous; a claim that shared its transaction never happened.
+      expect(stuckRows.map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
+      expect((await reportItem(stack, report.reportId))?.status).toBe('SENDING');
 
-    const second = await dispatchDue(setup(stack).deps, settings, run());
+      const second = await dispatchDue(setup(stack).deps, settings, run());
 
-    expect(second.reports[0]?.outcome).toBe('sent');
-    const counts = countsFor(await inbox(), subs);
-    expect(counts).toEqual(subs.map((s) => (stuck.includes(s) ? 2 : 1)));
-    const rows = await ledgerRows(stack, report.reportId);
-    expect(rows.every((r) => r.state === 'sent')).toBe(true);
-    expect(rows.filter((r) => r.attempts === 2).map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
-    expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
-  });
+      expect(second.reports[0]?.outcome).toBe('sent');
+      const counts = countsFor(await inbox(), subs);
+      expect(counts).toEqual(subs.map((s) => (stuck.includes(s) ? 2 : 1)));
+      const rows = await ledgerRows(stack, report.reportId);
+      expect(rows.every((r) => r.state === 'sent')).toBe(true);
+      expect(
+        rows
+          .filter((r) => r.attempts === 2)
+          .map((r) => String(r.item).slice(3))
+          .sort(),
+      ).toEqual(stuck.map((s) => s.email).sort());
+      expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
+    },
+  );
 
   it('with sends pipelined, a crash leaves at most `concurrency` rows ambiguous, and only those are sent twice', async () => {
     const stack = await createTestStack();
@@ -368,7 +463,9 @@ describe('dispatchDue in groups: storage faults', () => {
     const first = await dispatchDue(deps, settings, run());
 
     expect(first.reports[0]).toMatchObject({ outcome: 'error' });
-    const stuck = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed').map((r) => String(r.item).slice(3));
+    const stuck = (await ledgerRows(stack, report.reportId))
+      .filter((r) => r.state === 'claimed')
+      .map((r) => String(r.item).slice(3));
     expect(stuck.length).toBeGreaterThan(0);
     expect(stuck.length).toBeLessThanOrEqual(settings.concurrency);
 
@@ -383,7 +480,9 @@ describe('dispatchDue in groups: storage faults', () => {
     const subs = await oneShard(stack, 12);
     const report = await seedReport(stack);
     let failed = 0;
-    const flaky = faultyDoc((input) => (marksIn(input) > 0 && claimsIn(input) > 0 && failed++ === 0 ? storageFault() : undefined));
+    const flaky = faultyDoc((input) =>
+      marksIn(input) > 0 && claimsIn(input) > 0 && failed++ === 0 ? storageFault() : undefined,
+    );
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(flaky, stack.config.tables) });
 
     const first = await dispatchDue(deps, settings, run());
@@ -392,7 +491,10 @@ describe('dispatchDue in groups: storage faults', () => {
     const rows = await ledgerRows(stack, report.reportId);
     expect(rows.map((r) => r.state)).toEqual(Array(settings.concurrency).fill('sent'));
 
-    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]).toMatchObject({ outcome: 'sent', sent: 8 });
+    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]).toMatchObject({
+      outcome: 'sent',
+      sent: 8,
+    });
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(12);
   });
@@ -410,7 +512,10 @@ describe('dispatchDue in groups: storage faults', () => {
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 0));
     expect(await ledgerRows(stack, report.reportId)).toEqual([]);
 
-    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]).toMatchObject({ outcome: 'sent', sent: 6 });
+    expect((await dispatchDue(setup(stack).deps, settings, run())).reports[0]).toMatchObject({
+      outcome: 'sent',
+      sent: 6,
+    });
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
   });
 
@@ -426,9 +531,15 @@ describe('dispatchDue in groups: storage faults', () => {
       if (claimsIn(input) !== 4 || conflicts >= 6) return undefined;
       conflicts++;
       const reasons = (input.TransactItems ?? []).map((_, i) =>
-        i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' },
+        i === 0
+          ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+          : { Code: 'None' },
       );
-      return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
+      return new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: reasons,
+      });
     });
     const { deps, settings } = setup(stack, { ledger: dynamoLedger(contended, stack.config.tables) });
 
@@ -439,7 +550,9 @@ describe('dispatchDue in groups: storage faults', () => {
     // (side by side, in either order); then the later claims with the first ones' marks.
     expect(transactions.slice(0, 6)).toEqual(Array(6).fill('claims 4, marks 0'));
     expect(transactions.slice(6, 8).sort()).toEqual(['claims 1, marks 0', 'claims 3, marks 0']);
-    const later = transactions.slice(8).map((t) => /claims (\d+), marks (\d+)/.exec(t)!.slice(1).map(Number) as [number, number]);
+    const later = transactions
+      .slice(8)
+      .map((t) => /claims (\d+), marks (\d+)/.exec(t)!.slice(1).map(Number) as [number, number]);
     expect(later.every(([, marks]) => marks > 0)).toBe(true);
     expect(later.reduce((n, [claims]) => n + claims, 0)).toBe(4);
     expect(later.reduce((n, [, marks]) => n + marks, 0)).toBe(8);
@@ -455,7 +568,10 @@ describe('dynamoLedger group writes', () => {
   it('answers claimAll per claim exactly as claim does, whatever each row and subscriber is', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 7);
-    const [fresh1, sentRow, claimedRow, failedRow, unsubscribed, fresh2, deliveredRow] = subs as [Subscriber, ...Subscriber[]];
+    const [fresh1, sentRow, claimedRow, failedRow, unsubscribed, fresh2, deliveredRow] = subs as [
+      Subscriber,
+      ...Subscriber[],
+    ];
     await setStatus(stack, unsubscribed!, 'unsubscribed');
     const ghost = subscriber(stack.address('ghost')); // no subscriber item at all
     const ledger = dynamoLedger(doc, stack.config.tables);
@@ -466,7 +582,9 @@ describe('dynamoLedger group writes', () => {
       await seedRow(stack, reportId, failedRow!, { state: 'failed' });
       await seedRow(stack, reportId, deliveredRow!, { state: 'delivered' });
       const all = [fresh1, sentRow!, claimedRow!, failedRow!, unsubscribed!, ghost, fresh2!, deliveredRow!];
-      const results = await claimOne(all.map((s) => ({ reportId, email: s.email, subscriberId: s.id, token: `t-${s.id}`, now })));
+      const results = await claimOne(
+        all.map((s) => ({ reportId, email: s.email, subscriberId: s.id, token: `t-${s.id}`, now })),
+      );
       const rows = (await ledgerRows(stack, reportId)).map(({ reportId: _r, ...rest }) => rest);
       return { results, rows: rows.sort((a, b) => String(a.item).localeCompare(String(b.item))) };
     };
@@ -485,7 +603,10 @@ describe('dynamoLedger group writes', () => {
       'claimed',
       'exists:delivered',
     ]);
-    expect(together.results[2]).toEqual({ kind: 'exists', row: { state: 'claimed', claimToken: 'earlier-run', attempts: 3 } });
+    expect(together.results[2]).toEqual({
+      kind: 'exists',
+      row: { state: 'claimed', claimToken: 'earlier-run', attempts: 3 },
+    });
   });
 
   it('packs marks and claims into transactions of at most 100 items', async () => {
@@ -495,12 +616,22 @@ describe('dynamoLedger group writes', () => {
     const counting = countingDoc();
     const ledger = dynamoLedger(counting.doc, stack.config.tables);
     const now = new Date('2030-04-01T00:00:00.000Z');
-    const claimOf = (s: Subscriber): LedgerClaim => ({ reportId: 'r-many', email: s.email, subscriberId: s.id, token: `t-${s.id}`, now });
+    const claimOf = (s: Subscriber): LedgerClaim => ({
+      reportId: 'r-many',
+      email: s.email,
+      subscriberId: s.id,
+      token: `t-${s.id}`,
+      now,
+    });
     const markOf = (s: Subscriber) => ({ email: s.email, token: `t-${s.id}`, messageId: `m-${s.id}` });
 
     const first = await ledger.claimAll(subs.slice(0, 120).map(claimOf));
     await ledger.markSent({ reportId: 'r-many', sent: subs.slice(0, 110).map(markOf), now });
-    const last = await ledger.claimAll(subs.slice(120).map(claimOf), { reportId: 'r-many', sent: subs.slice(110, 120).map(markOf), now });
+    const last = await ledger.claimAll(subs.slice(120).map(claimOf), {
+      reportId: 'r-many',
+      sent: subs.slice(110, 120).map(markOf),
+      now,
+    });
 
     expect([...first, ...last].every((r) => r.kind === 'claimed')).toBe(true);
     expect(counting.calls).toEqual([
@@ -521,12 +652,25 @@ describe('dynamoLedger group writes', () => {
     const subs = await oneShard(stack, 4);
     const ledger = dynamoLedger(doc, stack.config.tables);
     const now = new Date('2030-04-01T00:00:00.000Z');
-    await ledger.claimAll(subs.map((s) => ({ reportId: 'r-taken', email: s.email, subscriberId: s.id, token: `t-${s.id}`, now })));
+    await ledger.claimAll(
+      subs.map((s) => ({ reportId: 'r-taken', email: s.email, subscriberId: s.id, token: `t-${s.id}`, now })),
+    );
     // Another dispatcher took the second row over (its lease had expired).
-    await ledger.takeOver({ reportId: 'r-taken', email: subs[1]!.email, subscriberId: subs[1]!.id, token: 'someone-else', oldToken: `t-${subs[1]!.id}`, now });
+    await ledger.takeOver({
+      reportId: 'r-taken',
+      email: subs[1]!.email,
+      subscriberId: subs[1]!.id,
+      token: 'someone-else',
+      oldToken: `t-${subs[1]!.id}`,
+      now,
+    });
 
     await expect(
-      ledger.markSent({ reportId: 'r-taken', sent: subs.map((s) => ({ email: s.email, token: `t-${s.id}`, messageId: `m-${s.id}` })), now }),
+      ledger.markSent({
+        reportId: 'r-taken',
+        sent: subs.map((s) => ({ email: s.email, token: `t-${s.id}`, messageId: `m-${s.id}` })),
+        now,
+      }),
     ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
 
     const rows = await ledgerRows(stack, 'r-taken');

@@ -15,9 +15,24 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
-import { countsFor, dispatchSetup, inbox, reportItem, unsubscribeAfterFirstSend } from '../helpers/dispatch-setup.ts';
+import {
+  countsFor,
+  dispatchSetup,
+  inbox,
+  reportItem,
+  unsubscribeAfterFirstSend,
+} from '../helpers/dispatch-setup.ts';
 import { header } from '../helpers/inbox.ts';
-import { doc, ledgerRows, oneShard, putSubscribers, seedConfirmed, seedReport, subscriber, PLACEHOLDER } from '../helpers/audience.ts';
+import {
+  doc,
+  ledgerRows,
+  oneShard,
+  putSubscribers,
+  seedConfirmed,
+  seedReport,
+  subscriber,
+  PLACEHOLDER,
+} from '../helpers/audience.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import type { Ledger } from '../../functions/core/use-cases/sending-ports.ts';
@@ -29,17 +44,27 @@ const key = Buffer.from(testSecret, 'utf8');
 const realSes = new SESv2Client({});
 
 function quota(q: Partial<SendQuota> = {}) {
-  const value: SendQuota = { maxSendRate: 1000, max24HourSend: 1_000_000, sentLast24Hours: 0, sendingEnabled: true, ...q };
+  const value: SendQuota = {
+    maxSendRate: 1000,
+    max24HourSend: 1_000_000,
+    sentLast24Hours: 0,
+    sendingEnabled: true,
+    ...q,
+  };
   return { value, getQuota: async () => ({ ...value }) };
 }
 
-const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) => dispatchSetup(stack, over, { concurrency: 4, pageSize: 10 });
+const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) =>
+  dispatchSetup(stack, over, { concurrency: 4, pageSize: 10 });
 
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
 
 /** SES faults from a mock in front of a real client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
-function faultyMailer(stack: TestStack, fault: (call: number, input: SendEmailCommandInput) => Error | undefined) {
+function faultyMailer(
+  stack: TestStack,
+  fault: (call: number, input: SendEmailCommandInput) => Error | undefined,
+) {
   const client = new SESv2Client({});
   const mock = mockClient(client);
   let calls = 0;
@@ -73,7 +98,9 @@ describe('dispatchDue', () => {
 
     const summary = await dispatchDue(deps, settings, run());
 
-    expect(summary.reports).toEqual([expect.objectContaining({ reportId: report.reportId, outcome: 'sent', sent: 60, failed: 0 })]);
+    expect(summary.reports).toEqual([
+      expect.objectContaining({ reportId: report.reportId, outcome: 'sent', sent: 60, failed: 0 }),
+    ]);
     const box = await inbox();
     expect(countsFor(box, confirmed)).toEqual(confirmed.map(() => 1));
     expect(countsFor(box, others)).toEqual([0, 0, 0, 0]);
@@ -101,9 +128,10 @@ describe('dispatchDue', () => {
     for (const s of subs) {
       const [mail] = box.get(s.email)!;
       const listUnsubscribe = header(mail!, 'List-Unsubscribe')!;
-      const m = /^<https:\/\/news\.example\.jp\/unsubscribe\?token=([A-Za-z0-9_-]+)>, <mailto:unsubscribe@example\.jp\?subject=unsubscribe-([A-Za-z0-9_-]+)>$/.exec(
-        listUnsubscribe,
-      );
+      const m =
+        /^<https:\/\/news\.example\.jp\/unsubscribe\?token=([A-Za-z0-9_-]+)>, <mailto:unsubscribe@example\.jp\?subject=unsubscribe-([A-Za-z0-9_-]+)>$/.exec(
+          listUnsubscribe,
+        );
       expect(m, listUnsubscribe).not.toBeNull();
       expect(m![2]).toBe(m![1]);
       expect(verifyUnsubscribeToken(key, m![1])).toBe(s.id);
@@ -124,7 +152,12 @@ describe('dispatchDue', () => {
     const subs = await oneShard(stack, 12, 3, 'same-shard');
     const report = await seedReport(stack);
     // After the first message goes out, every subscriber not yet claimed unsubscribes.
-    const { mailer, leaving } = unsubscribeAfterFirstSend(stack, report.reportId, subs, setup(stack).deps.mailer);
+    const { mailer, leaving } = unsubscribeAfterFirstSend(
+      stack,
+      report.reportId,
+      subs,
+      setup(stack).deps.mailer,
+    );
     const { deps, settings } = setup(stack, { mailer });
     settings.pageSize = 100;
     settings.concurrency = 1;
@@ -134,7 +167,11 @@ describe('dispatchDue', () => {
     expect(leaving.size).toBeGreaterThan(5);
     const box = await inbox();
     for (const s of subs) expect(box.get(s.email)?.length ?? 0).toBe(leaving.has(s.email) ? 0 : 1);
-    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: subs.length - leaving.size, skipped: leaving.size });
+    expect(summary.reports[0]).toMatchObject({
+      outcome: 'sent',
+      sent: subs.length - leaving.size,
+      skipped: leaving.size,
+    });
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(subs.length - leaving.size);
   });
 
@@ -206,10 +243,15 @@ describe('dispatchDue', () => {
     const { deps, settings, clock } = setup(stack);
     const report = await seedReport(stack, {
       status: 'SENDING',
-      extra: { leaseOwner: 'someone-else', leaseUntil: new Date(clock.now().getTime() + 60_000).toISOString() },
+      extra: {
+        leaseOwner: 'someone-else',
+        leaseUntil: new Date(clock.now().getTime() + 60_000).toISOString(),
+      },
     });
 
-    expect((await dispatchDue(deps, settings, run())).reports).toEqual([expect.objectContaining({ outcome: 'busy', sent: 0 })]);
+    expect((await dispatchDue(deps, settings, run())).reports).toEqual([
+      expect.objectContaining({ outcome: 'busy', sent: 0 }),
+    ]);
     expect(countsFor(await inbox(), subs)).toEqual([0, 0, 0]);
 
     clock.advance(61_000);
@@ -225,7 +267,10 @@ describe('dispatchDue', () => {
     const a = setup(stack);
     const b = setup(stack);
 
-    const [ra, rb] = await Promise.all([dispatchDue(a.deps, a.settings, run()), dispatchDue(b.deps, b.settings, run())]);
+    const [ra, rb] = await Promise.all([
+      dispatchDue(a.deps, a.settings, run()),
+      dispatchDue(b.deps, b.settings, run()),
+    ]);
 
     const outcomes = [...ra.reports, ...rb.reports].map((r) => r.outcome).sort();
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
@@ -256,7 +301,10 @@ describe('dispatchDue', () => {
     expect((await reportItem(stack, report.reportId))?.status).toBe('SENDING');
 
     q.value.sentLast24Hours = 110; // spent: nothing goes out
-    expect((await dispatchDue(deps, settings, run())).reports[0]).toMatchObject({ outcome: 'quota', sent: 0 });
+    expect((await dispatchDue(deps, settings, run())).reports[0]).toMatchObject({
+      outcome: 'quota',
+      sent: 0,
+    });
     expect(countsFor(await inbox(), subs).reduce((a, b) => a + b, 0)).toBe(20);
 
     q.value.sentLast24Hours = 0; // a day later
@@ -269,8 +317,12 @@ describe('dispatchDue', () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 6);
     await seedReport(stack);
-    const rateExceeded = Object.assign(new MessageRejected({ message: 'Maximum sending rate exceeded.', $metadata: {} }));
-    const { mailer, calls } = faultyMailer(stack, (n) => (n === 1 || n === 2 ? throttled() : n === 4 ? rateExceeded : undefined));
+    const rateExceeded = Object.assign(
+      new MessageRejected({ message: 'Maximum sending rate exceeded.', $metadata: {} }),
+    );
+    const { mailer, calls } = faultyMailer(stack, (n) =>
+      n === 1 || n === 2 ? throttled() : n === 4 ? rateExceeded : undefined,
+    );
     const { deps, settings, clock } = setup(stack, { mailer });
 
     const summary = await dispatchDue(deps, settings, run());
@@ -308,7 +360,9 @@ describe('dispatchDue', () => {
     const subs = await seedConfirmed(stack, 8);
     const report = await seedReport(stack);
     const { mailer } = faultyMailer(stack, (n) =>
-      n >= 3 ? new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} }) : undefined,
+      n >= 3
+        ? new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} })
+        : undefined,
     );
     const { deps, settings } = setup(stack, { mailer });
     settings.concurrency = 1;
@@ -397,7 +451,18 @@ describe('dispatchDue', () => {
     await seedConfirmed(stack, 3);
     const report = await seedReport(stack, {
       status: 'SENDING',
-      extra: { cursor: { shard: 0 }, counts: { audience: 3000, sent: 2000, delivered: 0, bounced: 0, softBounced: 0, complained: 3, failed: 0 } },
+      extra: {
+        cursor: { shard: 0 },
+        counts: {
+          audience: 3000,
+          sent: 2000,
+          delivered: 0,
+          bounced: 0,
+          softBounced: 0,
+          complained: 3,
+          failed: 0,
+        },
+      },
     });
     const { deps, settings } = setup(stack);
     expect((await dispatchDue(deps, settings, run())).reports[0]?.outcome).toBe('paused');

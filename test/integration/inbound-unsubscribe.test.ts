@@ -20,7 +20,7 @@ import { dispatchDue } from '../../functions/core/use-cases/dispatch-due.ts';
 import { statusShard, type Subscriber, type SubscriberStatus } from '../../functions/core/subscriber.ts';
 import { newSubscriberId, unsubscribeToken } from '../../functions/core/tokens.ts';
 
-type Handler = (typeof import('../../functions/inbound-unsubscribe.ts'))['handler'];
+type Handler = typeof import('../../functions/inbound-unsubscribe.ts')['handler'];
 let stack: TestStack;
 let handler: Handler;
 const key = Buffer.from(testSecret, 'utf8');
@@ -63,11 +63,16 @@ describe('a reader unsubscribes by replying to the List-Unsubscribe mailto', () 
     const listUnsubscribe = header(newsletter!, 'List-Unsubscribe')!;
     const [, to, subject] = /<mailto:([^?>]+)\?subject=([^>]+)>/.exec(listUnsubscribe)!;
     const from = leaving.email;
-    const summary = await handler(receiptEvent({ recipients: [to!], subject: `Re: ${decodeURIComponent(subject!)}`, from }));
+    const summary = await handler(
+      receiptEvent({ recipients: [to!], subject: `Re: ${decodeURIComponent(subject!)}`, from }),
+    );
 
     expect(summary).toEqual({ outcomes: ['unsubscribed'] });
     const row = await getSubscriber(stack, leaving.email);
-    expect(row).toMatchObject({ status: 'unsubscribed', statusShard: statusShard('unsubscribed', leaving.shard) });
+    expect(row).toMatchObject({
+      status: 'unsubscribed',
+      statusShard: statusShard('unsubscribed', leaving.shard),
+    });
     expect(Date.parse(String(row.unsubscribedAt))).not.toBeNaN();
     expect((await getSubscriber(stack, staying.email)).status).toBe('confirmed');
 
@@ -89,19 +94,25 @@ describe('a reader unsubscribes by replying to the List-Unsubscribe mailto', () 
 
   it('also ends a pending sign-up, and leaves a bounced or complained reader as they are', async () => {
     const pending = await reader('pending');
-    expect(await handler(mail({ subject: `unsubscribe-${pending.token}` }))).toEqual({ outcomes: ['unsubscribed'] });
+    expect(await handler(mail({ subject: `unsubscribe-${pending.token}` }))).toEqual({
+      outcomes: ['unsubscribed'],
+    });
     expect((await getSubscriber(stack, pending.sub.email)).status).toBe('unsubscribed');
     for (const status of ['bounced', 'complained'] as const) {
       const r = await reader(status);
       const before = await getSubscriber(stack, r.sub.email);
-      expect(await handler(mail({ subject: `unsubscribe-${r.token}` }))).toEqual({ outcomes: ['unsubscribed'] });
+      expect(await handler(mail({ subject: `unsubscribe-${r.token}` }))).toEqual({
+        outcomes: ['unsubscribed'],
+      });
       expect(await getSubscriber(stack, r.sub.email)).toEqual(before);
     }
   });
 
   it('a spam verdict does not stop a valid token', async () => {
     const { sub, token } = await reader();
-    expect(await handler(mail({ subject: `Re: unsubscribe-${token}`, spam: 'FAIL' }))).toEqual({ outcomes: ['unsubscribed'] });
+    expect(await handler(mail({ subject: `Re: unsubscribe-${token}`, spam: 'FAIL' }))).toEqual({
+      outcomes: ['unsubscribed'],
+    });
     expect((await getSubscriber(stack, sub.email)).status).toBe('unsubscribed');
   });
 });
@@ -118,18 +129,24 @@ describe('every other mail changes nothing and gets no answer', () => {
   }
 
   it('a forged token (the MAC changed)', async () => {
-    await unchanged((t) => ({ subject: `Re: unsubscribe-${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}` }), 'invalid-token');
+    await unchanged(
+      (t) => ({ subject: `Re: unsubscribe-${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}` }),
+      'invalid-token',
+    );
   });
 
   it('a token made with another key', async () => {
-    await unchanged(() => ({ subject: `unsubscribe-${unsubscribeToken(randomBytes(32), newSubscriberId())}` }), 'invalid-token');
+    await unchanged(
+      () => ({ subject: `unsubscribe-${unsubscribeToken(randomBytes(32), newSubscriberId())}` }),
+      'invalid-token',
+    );
   });
 
   it('a truncated token', async () => {
     await unchanged((t) => ({ subject: `Re: unsubscribe-${t.slice(0, 60)}` }), 'no-token');
   });
 
-  it('no token at all (the sample\'s own subject)', async () => {
+  it("no token at all (the sample's own subject)", async () => {
     await unchanged(() => ({}), 'no-token');
   });
 
@@ -138,7 +155,10 @@ describe('every other mail changes nothing and gets no answer', () => {
   });
 
   it('a valid token sent to another recipient', async () => {
-    await unchanged((t) => ({ subject: `unsubscribe-${t}`, recipients: ['someone-else@example.jp'] }), 'not-for-us');
+    await unchanged(
+      (t) => ({ subject: `unsubscribe-${t}`, recipients: ['someone-else@example.jp'] }),
+      'not-for-us',
+    );
   });
 
   it('a valid token in a mail SES found a virus in', async () => {
@@ -147,7 +167,9 @@ describe('every other mail changes nothing and gets no answer', () => {
 
   it('an event without records, or records that are not SES receipts', async () => {
     expect(await handler({} as never)).toEqual({ outcomes: [] });
-    expect(await handler({ Records: [{ eventSource: 'aws:sns' }] } as never)).toEqual({ outcomes: ['not-for-us'] });
+    expect(await handler({ Records: [{ eventSource: 'aws:sns' }] } as never)).toEqual({
+      outcomes: ['not-for-us'],
+    });
   });
 });
 
@@ -156,7 +178,9 @@ describe('failures and logs', () => {
     const { sub, token } = await reader();
     const event = mail({ subject: `unsubscribe-${token}` });
     const mock = mockClient(dynamo);
-    mock.on(QueryCommand).rejects(new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} }));
+    mock
+      .on(QueryCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} }));
     try {
       await expect(handler(event)).rejects.toThrow(ProvisionedThroughputExceededException);
     } finally {
@@ -176,12 +200,23 @@ describe('failures and logs', () => {
       mail({ subject: 'please remove me' }),
     ].map((e) => e.Records[0]!);
     const before = logs.text().length;
-    expect(await handler({ Records: records })).toEqual({ outcomes: ['unsubscribed', 'not-for-us', 'no-token'] });
+    expect(await handler({ Records: records })).toEqual({
+      outcomes: ['unsubscribed', 'not-for-us', 'no-token'],
+    });
     const written = logs.text().slice(before);
     expect(written).toContain('inbound-unsubscribe: handled');
     expect(written).toMatch(/"unsubscribed":1/);
     expect(written).toMatch(/"not-for-us":1/);
-    for (const secret of [a.token, b.token, a.sub.email, b.sub.email, a.sub.id, 'please remove me', mailbox(), String(records[0]!.ses.mail.source)]) {
+    for (const secret of [
+      a.token,
+      b.token,
+      a.sub.email,
+      b.sub.email,
+      a.sub.id,
+      'please remove me',
+      mailbox(),
+      String(records[0]!.ses.mail.source),
+    ]) {
       expect(written).not.toContain(secret);
     }
   });

@@ -20,23 +20,39 @@ beforeAll(async () => {
   useStackEnv(stack);
 });
 
-const sample = JSON.parse(readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'));
+const sample = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
+);
 
 describe('render → dispatch → ses-events handlers', () => {
   it('deliver an uploaded report to every confirmed subscriber, with working links, and record its feedback', async () => {
     const render = (await import('../../functions/render.ts')).handler;
     const dispatch = (await import('../../functions/dispatch.ts')).handler;
     const sesEvents = (await import('../../functions/ses-events.ts')).handler;
-    const readers = [subscriber(stack.address('a')), subscriber(stack.address('b'), 'confirmed', 'en'), subscriber(stack.address('c'))];
+    const readers = [
+      subscriber(stack.address('a')),
+      subscriber(stack.address('b'), 'confirmed', 'en'),
+      subscriber(stack.address('c')),
+    ];
     const pending = subscriber(stack.address('p'), 'pending');
     await putSubscribers(stack, [...readers, pending]);
     const id = '2030-04-01-e2e';
 
-    await s3.send(new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: `reports/${id}.json`, Body: JSON.stringify({ ...sample, id }) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: stack.env.UPLOAD_BUCKET,
+        Key: `reports/${id}.json`,
+        Body: JSON.stringify({ ...sample, id }),
+      }),
+    );
     const event = fixture('s3-objectcreated-put__lambda-docs.json') as { Records: Record<string, any>[] };
     event.Records[0]!.s3.bucket.name = stack.env.UPLOAD_BUCKET;
     event.Records[0]!.s3.object.key = `reports/${id}.json`;
-    expect((await render(event as never)).results[0]).toMatchObject({ kind: 'scheduled', reportId: id, audience: 3 });
+    expect((await render(event as never)).results[0]).toMatchObject({
+      kind: 'scheduled',
+      reportId: id,
+      audience: 3,
+    });
 
     const summary = await dispatch(fixture('eventbridge-scheduled-event__lambda-docs.json') as never);
     expect(summary.reports).toEqual([expect.objectContaining({ reportId: id, outcome: 'sent', sent: 3 })]);
@@ -70,6 +86,9 @@ describe('render → dispatch → ses-events handlers', () => {
     });
     // The editors heard twice: accepted, then sent.
     const notices = await sentTo(stack.config.editors[0]!);
-    expect(notices.map((n) => n.subject.includes('受付完了') || n.subject.includes('配信完了'))).toEqual([true, true]);
+    expect(notices.map((n) => n.subject.includes('受付完了') || n.subject.includes('配信完了'))).toEqual([
+      true,
+      true,
+    ]);
   });
 });

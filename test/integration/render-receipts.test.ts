@@ -15,7 +15,7 @@ import { fixture } from '../helpers/ses-events.ts';
 import { reportsTable } from '../../infra/tables.ts';
 
 let stack: TestStack;
-let handler: (typeof import('../../functions/render.ts'))['handler'];
+let handler: typeof import('../../functions/render.ts')['handler'];
 
 beforeAll(async () => {
   stack = await createTestStack();
@@ -23,13 +23,24 @@ beforeAll(async () => {
   ({ handler } = await import('../../functions/render.ts'));
 });
 
-const sample = JSON.parse(readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'));
+const sample = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
+);
 
 /** Puts the report and returns the S3 event real S3 sends for it (the real sample, this upload's names). */
 async function upload(id: string) {
   const key = `reports/${id}.json`;
-  await s3.send(new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: key, Body: JSON.stringify({ ...sample, id }), ContentType: 'application/json' }));
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as { Records: Record<string, any>[] };
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: stack.env.UPLOAD_BUCKET,
+      Key: key,
+      Body: JSON.stringify({ ...sample, id }),
+      ContentType: 'application/json',
+    }),
+  );
+  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
+    Records: Record<string, any>[];
+  };
   const r = event.Records[0]!;
   r.eventName = 'ObjectCreated:Put';
   r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
@@ -44,8 +55,13 @@ describe('upload receipts', () => {
   it('expire 7 days after the upload; the report item has no TTL', async () => {
     expect(reportsTable.timeToLiveAttribute).toBe('expiresAt');
     // The table is built from that definition, TTL included.
-    const ttl = await new DynamoDBClient({}).send(new DescribeTimeToLiveCommand({ TableName: stack.env.REPORTS_TABLE }));
-    expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
+    const ttl = await new DynamoDBClient({}).send(
+      new DescribeTimeToLiveCommand({ TableName: stack.env.REPORTS_TABLE }),
+    );
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      AttributeName: 'expiresAt',
+      TimeToLiveStatus: 'ENABLED',
+    });
     const id = `t-${randomBytes(4).toString('hex')}`;
     const event = await upload(id);
     const { results } = await handler(event);
@@ -53,7 +69,9 @@ describe('upload receipts', () => {
     // The same event again is still a no-op while the receipt lives.
     expect((await handler(event)).results).toEqual([expect.objectContaining({ kind: 'duplicate' })]);
 
-    const items = (await doc.send(new ScanCommand({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true }))).Items ?? [];
+    const items =
+      (await doc.send(new ScanCommand({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true }))).Items ??
+      [];
     const receipts = items.filter((i) => String(i.reportId).startsWith('upload#'));
     expect(receipts).toHaveLength(1);
     const receipt = receipts[0]!;

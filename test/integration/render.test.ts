@@ -10,12 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, useStackEnv, type TestStack } from '../helpers/stack.ts';
-import { header, sentTo, type SentEmail } from '../helpers/inbox.ts';
+import { sentTo, type SentEmail } from '../helpers/inbox.ts';
 import { doc, ledgerRows, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
 import { fixture } from '../helpers/ses-events.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
-import type { RenderedReport, ReportRecord, ReportStatus } from '../../functions/core/report.ts';
+import type { RenderedReport, ReportStatus } from '../../functions/core/report.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import { PROOF_TOKEN } from '../../functions/core/use-cases/accept-report.ts';
 import { parseReport } from '../../functions/core/report-schema.ts';
@@ -110,7 +110,9 @@ describe('render: accepting a report', () => {
       counts: { audience: confirmed, sent: 0, delivered: 0, bounced: 0, complained: 0, failed: 0 },
     });
     expect(item.renderedKey).toBe(`rendered/${id}/${item.contentHash}.json`);
-    const rendered = JSON.parse(await s3BlobStore(s3, stack.env.UPLOAD_BUCKET!).getText(item.renderedKey!)) as RenderedReport;
+    const rendered = JSON.parse(
+      await s3BlobStore(s3, stack.env.UPLOAD_BUCKET!).getText(item.renderedKey!),
+    ) as RenderedReport;
     // A fresh random stand-in per render: 128 bits no report text can contain.
     expect(rendered.placeholder).toMatch(/^KAWARABAN_UNSUBSCRIBE_[0-9a-f]{32}$/);
     for (const locale of ['ja', 'en'] as const) {

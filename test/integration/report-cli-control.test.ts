@@ -27,13 +27,18 @@ async function pausedMidSend(n: number, sentBefore: number) {
   let calls = 0;
   const mailer: Mailer = {
     async send(m) {
-      if (++calls > sentBefore) throw new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} });
+      if (++calls > sentBefore)
+        throw new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} });
       return base.deps.mailer.send(m);
     },
   };
   const { deps, settings } = dispatchSetup(stack, { mailer });
   const summary = await dispatchDue(deps, settings, dispatchRun());
-  expect(summary.reports[0]).toMatchObject({ reportId: report.reportId, outcome: 'paused', sent: sentBefore });
+  expect(summary.reports[0]).toMatchObject({
+    reportId: report.reportId,
+    outcome: 'paused',
+    sent: sentBefore,
+  });
   return { subs, report };
 }
 
@@ -48,7 +53,9 @@ describe('kawaraban report resume', () => {
     expect(savedSent).toBeLessThanOrEqual(7);
     expect(paused?.cursor).toBeDefined();
     // Paused waits for a person: the dispatcher leaves it alone.
-    expect((await dispatchDue(dispatchSetup(stack).deps, dispatchSetup(stack).settings, dispatchRun())).reports).toEqual([]);
+    expect(
+      (await dispatchDue(dispatchSetup(stack).deps, dispatchSetup(stack).settings, dispatchRun())).reports,
+    ).toEqual([]);
 
     const { code, out } = await cli('report', 'resume', report.reportId);
 
@@ -67,30 +74,41 @@ describe('kawaraban report resume', () => {
     expect((await store().get(report.reportId))?.counts).toMatchObject({ sent: 12, failed: 0 });
     expect((await ledgerRows(stack, report.reportId)).map((r) => r.state)).toEqual(subs.map(() => 'sent'));
     // The table's TTL attribute is for upload receipts only: never on the report item or a ledger row.
-    const items = (await doc.send(new ScanCommand({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true }))).Items ?? [];
+    const items =
+      (await doc.send(new ScanCommand({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true }))).Items ??
+      [];
     expect(items.filter((i) => String(i.item).startsWith('to#'))).toHaveLength(12);
     expect(items.filter((i) => 'expiresAt' in i)).toEqual([]);
   });
 
   it('lets only one of two simultaneous resumes through', async () => {
-    const report = await seedReport(stack, { status: 'PAUSED', extra: { pauseReason: 'test', startedAt: new Date().toISOString() } });
+    const report = await seedReport(stack, {
+      status: 'PAUSED',
+      extra: { pauseReason: 'test', startedAt: new Date().toISOString() },
+    });
     const reports = store();
     const { resumeReport } = await import('../../functions/core/use-cases/report-control.ts');
     const deps = { reports, clock: { now: () => new Date() } };
-    const outcomes = await Promise.all([resumeReport(deps, report.reportId), resumeReport(deps, report.reportId)]);
+    const outcomes = await Promise.all([
+      resumeReport(deps, report.reportId),
+      resumeReport(deps, report.reportId),
+    ]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['changed', 'refused']);
     expect(outcomes.find((o) => o.kind === 'refused')).toEqual({ kind: 'refused', status: 'SENDING' });
   });
 
-  it.each(['SCHEDULED', 'SENDING', 'SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])('refuses a %s report and changes nothing', async (status) => {
-    const report = await seedReport(stack, { status });
-    const before = await store().get(report.reportId);
-    const { code, out, err } = await cli('report', 'resume', report.reportId);
-    expect(code).toBe(1);
-    expect(out).toBe('');
-    expect(err).toContain(`再開できません: ${report.reportId} は ${status} です`);
-    expect(await store().get(report.reportId)).toEqual(before);
-  });
+  it.each(['SCHEDULED', 'SENDING', 'SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])(
+    'refuses a %s report and changes nothing',
+    async (status) => {
+      const report = await seedReport(stack, { status });
+      const before = await store().get(report.reportId);
+      const { code, out, err } = await cli('report', 'resume', report.reportId);
+      expect(code).toBe(1);
+      expect(out).toBe('');
+      expect(err).toContain(`再開できません: ${report.reportId} は ${status} です`);
+      expect(await store().get(report.reportId)).toEqual(before);
+    },
+  );
 
   it('exits 1 for an unknown report and for something that is not an id, writing nothing', async () => {
     const unknown = await cli('report', 'resume', 'no-such-report');
@@ -128,7 +146,7 @@ describe('kawaraban report cancel', () => {
     expect(await sentCounts(subs.map((s) => s.email))).toEqual([0, 0, 0]);
   });
 
-  it('stops a report that is SENDING at the dispatcher\'s next check', async () => {
+  it("stops a report that is SENDING at the dispatcher's next check", async () => {
     const subs = await seedConfirmed(stack, 20);
     const report = await seedReport(stack);
     const base = dispatchSetup(stack);
@@ -155,15 +173,18 @@ describe('kawaraban report cancel', () => {
     expect(after?.leaseOwner).toBeUndefined();
   });
 
-  it.each(['SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])('refuses a %s report and changes nothing', async (status) => {
-    const report = await seedReport(stack, { status });
-    const before = await store().get(report.reportId);
-    const { code, out, err } = await cli('report', 'cancel', report.reportId);
-    expect(code).toBe(1);
-    expect(out).toBe('');
-    expect(err).toContain(`取り消せません: ${report.reportId} は ${status} です`);
-    expect(await store().get(report.reportId)).toEqual(before);
-  });
+  it.each(['SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])(
+    'refuses a %s report and changes nothing',
+    async (status) => {
+      const report = await seedReport(stack, { status });
+      const before = await store().get(report.reportId);
+      const { code, out, err } = await cli('report', 'cancel', report.reportId);
+      expect(code).toBe(1);
+      expect(out).toBe('');
+      expect(err).toContain(`取り消せません: ${report.reportId} は ${status} です`);
+      expect(await store().get(report.reportId)).toEqual(before);
+    },
+  );
 
   it('exits 1 for an unknown report, writing nothing', async () => {
     const unknown = await cli('report', 'cancel', 'no-such-report-2');

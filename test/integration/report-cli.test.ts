@@ -30,7 +30,9 @@ afterEach(() => vi.restoreAllMocks());
 const cli = (...args: string[]) => runCli(main, args);
 
 const keys = async () =>
-  ((await s3.send(new ListObjectsV2Command({ Bucket: stack.env.UPLOAD_BUCKET }))).Contents ?? []).map((o) => o.Key).sort();
+  ((await s3.send(new ListObjectsV2Command({ Bucket: stack.env.UPLOAD_BUCKET }))).Contents ?? [])
+    .map((o) => o.Key)
+    .sort();
 
 function writeReport(name: string, body: unknown) {
   const file = join(work, name);
@@ -45,7 +47,9 @@ describe('kawaraban report upload', () => {
     expect(code).toBe(0);
     expect(out).toContain(`s3://${stack.env.UPLOAD_BUCKET}/reports/cli-weekly.json`);
     expect(out).toContain('npx kawaraban report status cli-weekly');
-    const object = await s3.send(new GetObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: 'reports/cli-weekly.json' }));
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: 'reports/cli-weekly.json' }),
+    );
     expect(await object.Body!.transformToString()).toBe(readFileSync(file, 'utf8'));
   });
 
@@ -87,7 +91,11 @@ describe('kawaraban report upload', () => {
     const bucket = process.env.UPLOAD_BUCKET;
     delete process.env.UPLOAD_BUCKET;
     try {
-      const { code, err } = await cli('report', 'upload', writeReport('ok.json', { ...sample, id: 'cli-nostack' }));
+      const { code, err } = await cli(
+        'report',
+        'upload',
+        writeReport('ok.json', { ...sample, id: 'cli-nostack' }),
+      );
       expect(code).toBe(1);
       expect(err).toContain('UPLOAD_BUCKET が設定されていません');
     } finally {
@@ -101,7 +109,17 @@ describe('kawaraban report status', () => {
     const report = await seedReport(stack, {
       status: 'SENDING',
       sendAt: new Date('2030-04-01T00:00:00Z'),
-      extra: { counts: { audience: 1200, sent: 1100, delivered: 1000, bounced: 7, softBounced: 2, complained: 1, failed: 3 } },
+      extra: {
+        counts: {
+          audience: 1200,
+          sent: 1100,
+          delivered: 1000,
+          bounced: 7,
+          softBounced: 2,
+          complained: 1,
+          failed: 3,
+        },
+      },
     });
     const { code, out } = await cli('report', 'status', report.reportId);
     expect(code).toBe(0);
@@ -124,7 +142,12 @@ describe('kawaraban report status', () => {
   it('prints the errors of a rejected report', async () => {
     const report = await seedReport(stack, {
       status: 'REJECTED',
-      extra: { errors: [{ path: '$.title', message: '必須です' }, { path: '$.body', message: '1件以上必要です' }] },
+      extra: {
+        errors: [
+          { path: '$.title', message: '必須です' },
+          { path: '$.body', message: '1件以上必要です' },
+        ],
+      },
     });
     const { code, out } = await cli('report', 'status', report.reportId);
     expect(code).toBe(0);

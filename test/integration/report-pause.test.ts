@@ -18,7 +18,10 @@ import type { ReportStatus } from '../../functions/core/report.ts';
 let stack: TestStack;
 const cli = cliWithStackPerTest((s) => (stack = s));
 const store = () => dynamoReportStore(doc, stack.config.tables.reports);
-const dispatch = (over: Parameters<typeof dispatchSetup>[1] = {}, settings: Parameters<typeof dispatchSetup>[2] = {}) => {
+const dispatch = (
+  over: Parameters<typeof dispatchSetup>[1] = {},
+  settings: Parameters<typeof dispatchSetup>[2] = {},
+) => {
   const { deps, settings: s } = dispatchSetup(stack, over, settings);
   return dispatchDue(deps, s, dispatchRun());
 };
@@ -45,7 +48,11 @@ describe('kawaraban report pause', () => {
     expect(paused.code).toBe(0);
     expect(paused.out).toContain(`一時停止しました: ${report.reportId}`);
     expect(paused.out).toMatch(/^status\s+PAUSED$/m);
-    expect(await store().get(report.reportId)).toMatchObject({ status: 'PAUSED', pauseKind: 'operator', pauseReason: OPERATOR_PAUSE_REASON });
+    expect(await store().get(report.reportId)).toMatchObject({
+      status: 'PAUSED',
+      pauseKind: 'operator',
+      pauseReason: OPERATOR_PAUSE_REASON,
+    });
     expect((await dispatch()).reports).toEqual([]);
     expect(await sentCounts(subs.map((s) => s.email))).toEqual([0, 0, 0, 0]);
 
@@ -69,7 +76,10 @@ describe('kawaraban report pause', () => {
     // A person pauses it while the third message of the first page is going out.
     const mailer: Mailer = {
       async send(m) {
-        if (++calls === 3) expect(await pauseReport({ reports: store(), clock: { now: () => new Date() } }, report.reportId)).toMatchObject({ kind: 'changed' });
+        if (++calls === 3)
+          expect(
+            await pauseReport({ reports: store(), clock: { now: () => new Date() } }, report.reportId),
+          ).toMatchObject({ kind: 'changed' });
         return base.deps.mailer.send(m);
       },
     };
@@ -100,7 +110,14 @@ describe('kawaraban report pause', () => {
   it('a report leased while the 24-hour quota was spent has not started: resume brings it back to SCHEDULED', async () => {
     const subs = await seedConfirmed(stack, 3);
     const report = await seedReport(stack);
-    const spent = { getQuota: async () => ({ maxSendRate: 10, max24HourSend: 200, sentLast24Hours: 200, sendingEnabled: true }) };
+    const spent = {
+      getQuota: async () => ({
+        maxSendRate: 10,
+        max24HourSend: 200,
+        sentLast24Hours: 200,
+        sendingEnabled: true,
+      }),
+    };
 
     expect((await dispatch({ quota: spent })).reports[0]).toMatchObject({ outcome: 'quota' });
     const waiting = await store().get(report.reportId);
@@ -108,21 +125,26 @@ describe('kawaraban report pause', () => {
     expect(waiting?.startedAt).toBeUndefined();
 
     expect((await cli('report', 'pause', report.reportId)).code).toBe(0);
-    expect((await cli('report', 'resume', report.reportId)).out).toContain('配信予約 (SCHEDULED) に戻しました');
+    expect((await cli('report', 'resume', report.reportId)).out).toContain(
+      '配信予約 (SCHEDULED) に戻しました',
+    );
     expect((await dispatch()).reports[0]).toMatchObject({ outcome: 'sent', sent: 3 });
     expect((await store().get(report.reportId))?.startedAt).toEqual(expect.any(String));
     expect(await sentCounts(subs.map((s) => s.email))).toEqual([1, 1, 1]);
   });
 
-  it.each(['PAUSED', 'SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])('refuses a %s report and changes nothing', async (status) => {
-    const report = await seedReport(stack, { status });
-    const before = await store().get(report.reportId);
-    const { code, out, err } = await cli('report', 'pause', report.reportId);
-    expect(code).toBe(1);
-    expect(out).toBe('');
-    expect(err).toContain(`一時停止できません: ${report.reportId} は ${status} です`);
-    expect(await store().get(report.reportId)).toEqual(before);
-  });
+  it.each(['PAUSED', 'SENT', 'REJECTED', 'CANCELED'] as ReportStatus[])(
+    'refuses a %s report and changes nothing',
+    async (status) => {
+      const report = await seedReport(stack, { status });
+      const before = await store().get(report.reportId);
+      const { code, out, err } = await cli('report', 'pause', report.reportId);
+      expect(code).toBe(1);
+      expect(out).toBe('');
+      expect(err).toContain(`一時停止できません: ${report.reportId} は ${status} です`);
+      expect(await store().get(report.reportId)).toEqual(before);
+    },
+  );
 
   it('exits 1 for an unknown report and for something that is not an id, writing nothing', async () => {
     const unknown = await cli('report', 'pause', 'no-such-report');
@@ -137,14 +159,30 @@ describe('kawaraban report pause', () => {
 
 describe('kawaraban report resume after the reputation guard', () => {
   // The guard as deployed, but judged after 5 sends so that a test needs only a few readers.
-  const guard = { maxBounceRate: 0.05, maxComplaintRate: 0.001, minSendsForBounceRate: 5, minSendsForComplaintRate: 1000 };
+  const guard = {
+    maxBounceRate: 0.05,
+    maxComplaintRate: 0.001,
+    minSendsForBounceRate: 5,
+    minSendsForComplaintRate: 1000,
+  };
 
   it('restarts the guard window at the resume, says so, and pauses again only on new bounces', async () => {
     const subs = await seedConfirmed(stack, 12);
     // Stopped once already: 300 sent, 30 bounced (10 %), from an earlier run.
     const report = await seedReport(stack, {
       status: 'SENDING',
-      extra: { startedAt: '2030-04-01T00:00:00.000Z', counts: { audience: 312, sent: 300, delivered: 0, bounced: 30, softBounced: 0, complained: 0, failed: 0 } },
+      extra: {
+        startedAt: '2030-04-01T00:00:00.000Z',
+        counts: {
+          audience: 312,
+          sent: 300,
+          delivered: 0,
+          bounced: 30,
+          softBounced: 0,
+          complained: 0,
+          failed: 0,
+        },
+      },
     });
     const guarded = await dispatch({}, { reputation: guard, pageSize: 5 });
     expect(guarded.reports[0]).toMatchObject({ outcome: 'paused' });
@@ -155,9 +193,14 @@ describe('kawaraban report resume after the reputation guard', () => {
     // Without the window, resuming would only pause again at the first page.
     const { code, out } = await cli('report', 'resume', report.reportId);
     expect(code).toBe(0);
-    expect(out).toContain('注意: この報告は評判ガードで止まっていました（reputation guard: bounce rate 10.00 % (30/300)');
+    expect(out).toContain(
+      '注意: この報告は評判ガードで止まっていました（reputation guard: bounce rate 10.00 % (30/300)',
+    );
     expect(out).toMatch(/^guardSince\s+sent 300, bounced 30, complained 0$/m);
-    expect(await store().get(report.reportId)).toMatchObject({ status: 'SENDING', guardSince: { sent: 300, bounced: 30, complained: 0 } });
+    expect(await store().get(report.reportId)).toMatchObject({
+      status: 'SENDING',
+      guardSince: { sent: 300, bounced: 30, complained: 0 },
+    });
 
     // After the first page of the resumed send, 3 of its 5 messages bounce.
     const base = dispatchSetup(stack);
@@ -173,7 +216,9 @@ describe('kawaraban report resume after the reputation guard', () => {
     expect(again.reports[0]).toMatchObject({ outcome: 'paused' });
     const second = await store().get(report.reportId);
     expect(second).toMatchObject({ status: 'PAUSED', pauseKind: 'reputation' });
-    expect(second?.pauseReason).toMatch(/^reputation guard: bounce rate since the resume \d+\.\d\d % \(3\/\d+\)/);
+    expect(second?.pauseReason).toMatch(
+      /^reputation guard: bounce rate since the resume \d+\.\d\d % \(3\/\d+\)/,
+    );
     // The window still starts where the person resumed it.
     expect(second?.guardSince).toEqual({ sent: 300, bounced: 30, complained: 0 });
     const got = await sentCounts(subs.map((s) => s.email));
@@ -185,7 +230,11 @@ describe('kawaraban report resume after the reputation guard', () => {
   it('a resume after any other pause keeps the guard window as it was', async () => {
     const report = await seedReport(stack, {
       status: 'PAUSED',
-      extra: { startedAt: '2030-04-01T00:00:00.000Z', pauseKind: 'dispatcher', pauseReason: 'SES sending is disabled for this account' },
+      extra: {
+        startedAt: '2030-04-01T00:00:00.000Z',
+        pauseKind: 'dispatcher',
+        pauseReason: 'SES sending is disabled for this account',
+      },
     });
     const { code, out } = await cli('report', 'resume', report.reportId);
     expect(code).toBe(0);

@@ -36,7 +36,12 @@ describe('dynamoConfirmationLoad', () => {
     const load = dynamoConfirmationLoad(doc, stack.env.SUBSCRIBERS_TABLE!);
     const now = new Date('2030-04-02T08:00:00Z');
     const sent: string[] = [];
-    const mailer = { send: async (m: { to: string }) => (sent.push(m.to), { messageId: 'm' }) };
+    const mailer = {
+      send: async (m: { to: string }) => {
+        sent.push(m.to);
+        return { messageId: 'm' };
+      },
+    };
     const errors: unknown[] = [];
     const counted = countingMailer(
       mailer,

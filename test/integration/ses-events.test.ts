@@ -8,12 +8,20 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
-import { doc, getSubscriber, ledgerRows, putSubscribers, seedReport, setStatus, subscriber } from '../helpers/audience.ts';
+import {
+  doc,
+  getSubscriber,
+  ledgerRows,
+  putSubscribers,
+  seedReport,
+  setStatus,
+  subscriber,
+} from '../helpers/audience.ts';
 import { fixture, viaEventBridge, viaSns } from '../helpers/ses-events.ts';
 import { statusShard, type Subscriber, type SubscriberStatus } from '../../functions/core/subscriber.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 
-type Handler = (typeof import('../../functions/ses-events.ts'))['handler'];
+type Handler = typeof import('../../functions/ses-events.ts')['handler'];
 let stack: TestStack;
 let handler: Handler;
 
@@ -28,20 +36,32 @@ const dir = join(import.meta.dirname, '../fixtures/aws-events');
 const sesFixtures = readdirSync(dir).filter((f) => /^ses-(eventpub-via-sns|legacy-notification)__/.test(f));
 
 /** Fresh, confirmed subscribers for the given addresses, each with two soft bounces on record. */
-async function resetSubscribers(emails: string[], status: SubscriberStatus = 'confirmed'): Promise<Record<string, Subscriber>> {
+async function resetSubscribers(
+  emails: string[],
+  status: SubscriberStatus = 'confirmed',
+): Promise<Record<string, Subscriber>> {
   const subs = emails.map((e) => ({ ...subscriber(e, status), softBounces: 2 }));
   await putSubscribers(stack, subs);
   return Object.fromEntries(subs.map((s) => [s.email, s]));
 }
 
-const everyone = ['recipient@example.com', 'sender@example.com', 'jane@example.com', 'mary@example.com', 'richard@example.com'];
+const everyone = [
+  'recipient@example.com',
+  'sender@example.com',
+  'jane@example.com',
+  'mary@example.com',
+  'richard@example.com',
+];
 
 /** What each sample does to each of the fixture addresses (status, softBounces); others stay as they were. */
 const effects: Record<string, Record<string, [SubscriberStatus, number]>> = {
   'ses-eventpub-via-sns__bounce.json': { 'recipient@example.com': ['bounced', 2] },
   'ses-eventpub-via-sns__complaint.json': { 'recipient@example.com': ['complained', 2] },
   'ses-eventpub-via-sns__delivery.json': { 'recipient@example.com': ['confirmed', 0] },
-  'ses-legacy-notification__bounce-no-dsn.json': { 'jane@example.com': ['bounced', 2], 'richard@example.com': ['bounced', 2] },
+  'ses-legacy-notification__bounce-no-dsn.json': {
+    'jane@example.com': ['bounced', 2],
+    'richard@example.com': ['bounced', 2],
+  },
   'ses-legacy-notification__bounce-with-dsn.json': { 'jane@example.com': ['bounced', 2] },
   'ses-legacy-notification__complaint-no-feedback.json': { 'richard@example.com': ['complained', 2] },
   'ses-legacy-notification__complaint-with-feedback.json': { 'richard@example.com': ['complained', 2] },
@@ -59,7 +79,11 @@ describe('ses-events handler: subscriber state from every sample, in both forms'
         for (const email of everyone) {
           const s = await getSubscriber(stack, email);
           const [status, softBounces] = effects[name]?.[email] ?? ['confirmed', 2];
-          expect({ email, status: s.status, softBounces: s.softBounces }).toEqual({ email, status, softBounces });
+          expect({ email, status: s.status, softBounces: s.softBounces }).toEqual({
+            email,
+            status,
+            softBounces,
+          });
           // The dispatcher's index partition always follows the status.
           expect(s.statusShard).toBe(statusShard(status, subs[email]!.shard));
         }
@@ -101,14 +125,22 @@ describe('ses-events handler: ledger and report counters', () => {
     record.mail.tags = { ...record.mail.tags, reportId: [reportId], kind: ['newsletter'] };
     return record;
   };
-  const counts = async (reportId: string) => (await dynamoReportStore(doc, stack.env.REPORTS_TABLE!).get(reportId))!.counts;
+  const counts = async (reportId: string) =>
+    (await dynamoReportStore(doc, stack.env.REPORTS_TABLE!).get(reportId))!.counts;
   const row = async (reportId: string, email: string) =>
-    (await doc.send(new GetCommand({ TableName: stack.env.REPORTS_TABLE, Key: { reportId, item: `to#${email}` } }))).Item!;
+    (
+      await doc.send(
+        new GetCommand({ TableName: stack.env.REPORTS_TABLE, Key: { reportId, item: `to#${email}` } }),
+      )
+    ).Item!;
 
   it('moves the ledger row and bumps the counters once, however often the event comes', async () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['recipient@example.com']);
-    const delivery = viaEventBridge(tagged('ses-eventpub-via-sns__delivery.json', reportId), 'Email Delivered');
+    const delivery = viaEventBridge(
+      tagged('ses-eventpub-via-sns__delivery.json', reportId),
+      'Email Delivered',
+    );
 
     const first = await handler(delivery as never);
     expect(first.events[0]).toMatchObject({ reportId, ledger: { moved: 1, unchanged: 0, missing: 0 } });
@@ -123,7 +155,11 @@ describe('ses-events handler: ledger and report counters', () => {
     await handler(bounce as never);
     await handler(bounce as never);
     expect(await counts(reportId)).toMatchObject({ delivered: 0, bounced: 1 });
-    expect(await row(reportId, 'recipient@example.com')).toMatchObject({ state: 'bounced', bounceType: 'hard', reason: 'Permanent/General 5.1.1' });
+    expect(await row(reportId, 'recipient@example.com')).toMatchObject({
+      state: 'bounced',
+      bounceType: 'hard',
+      reason: 'Permanent/General 5.1.1',
+    });
   });
 
   it('finds the reader and the ledger row whatever case the receiving server reports the address in', async () => {
@@ -131,18 +167,35 @@ describe('ses-events handler: ledger and report counters', () => {
     const stored = ['Taro.Case@example.com', 'HANAKO@example.com', 'Jiro@example.com'];
     await resetSubscribers([...stored, 'jiro@example.com']);
     const reportId = await sentReport(stored);
-    const event = (name: string, sentTo: string, reported: string, path: 'bounce' | 'complaint' | 'delivery') => {
+    const event = (
+      name: string,
+      sentTo: string,
+      reported: string,
+      path: 'bounce' | 'complaint' | 'delivery',
+    ) => {
       const record = tagged(name, reportId) as Record<string, any>;
       record.mail.destination = [sentTo];
-      if (path === 'bounce') record.bounce.bouncedRecipients = [{ ...record.bounce.bouncedRecipients[0], emailAddress: reported }];
+      if (path === 'bounce')
+        record.bounce.bouncedRecipients = [{ ...record.bounce.bouncedRecipients[0], emailAddress: reported }];
       if (path === 'complaint') record.complaint.complainedRecipients = [{ emailAddress: reported }];
       if (path === 'delivery') record.delivery.recipients = [reported];
       return record;
     };
-    await handler(viaEventBridge(event('ses-eventpub-via-sns__bounce.json', stored[0]!, 'taro.case@EXAMPLE.COM', 'bounce')) as never);
-    await handler(viaSns(event('ses-eventpub-via-sns__complaint.json', stored[1]!, 'hanako@example.com', 'complaint')) as never);
     await handler(
-      viaEventBridge(event('ses-eventpub-via-sns__delivery.json', stored[2]!, 'JIRO@example.com', 'delivery'), 'Email Delivered') as never,
+      viaEventBridge(
+        event('ses-eventpub-via-sns__bounce.json', stored[0]!, 'taro.case@EXAMPLE.COM', 'bounce'),
+      ) as never,
+    );
+    await handler(
+      viaSns(
+        event('ses-eventpub-via-sns__complaint.json', stored[1]!, 'hanako@example.com', 'complaint'),
+      ) as never,
+    );
+    await handler(
+      viaEventBridge(
+        event('ses-eventpub-via-sns__delivery.json', stored[2]!, 'JIRO@example.com', 'delivery'),
+        'Email Delivered',
+      ) as never,
     );
     expect((await getSubscriber(stack, stored[0]!)).status).toBe('bounced');
     expect((await getSubscriber(stack, stored[1]!)).status).toBe('complained');
@@ -152,7 +205,10 @@ describe('ses-events handler: ledger and report counters', () => {
     expect((await row(reportId, stored[2]!)).state).toBe('delivered');
     expect(await counts(reportId)).toMatchObject({ bounced: 1, complained: 1, delivered: 1 });
     // Another subscription in another spelling that this message was not sent to is left alone.
-    expect(await getSubscriber(stack, 'jiro@example.com')).toMatchObject({ status: 'confirmed', softBounces: 2 });
+    expect(await getSubscriber(stack, 'jiro@example.com')).toMatchObject({
+      status: 'confirmed',
+      softBounces: 2,
+    });
   });
 
   it('counts complaints and SES rejects against the report', async () => {
@@ -166,14 +222,19 @@ describe('ses-events handler: ledger and report counters', () => {
     await handler(reject as never);
     expect(await counts(reportId)).toMatchObject({ complained: 1, failed: 1 });
     expect((await row(reportId, 'recipient@example.com')).state).toBe('complained');
-    expect(await row(reportId, 'sender@example.com')).toMatchObject({ state: 'failed', reason: 'rejected by SES: Bad content' });
+    expect(await row(reportId, 'sender@example.com')).toMatchObject({
+      state: 'failed',
+      reason: 'rejected by SES: Bad content',
+    });
     expect((await getSubscriber(stack, 'sender@example.com')).status).toBe('confirmed');
   });
 
   it('finds the report through the X-Kawaraban-Report header when SES kept no tags', async () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['jane@example.com', 'richard@example.com']);
-    const record = fixture('ses-legacy-notification__bounce-no-dsn.json') as { mail: { headers?: unknown[] } };
+    const record = fixture('ses-legacy-notification__bounce-no-dsn.json') as {
+      mail: { headers?: unknown[] };
+    };
     record.mail.headers = [{ name: 'X-Kawaraban-Report', value: reportId }];
     const summary = await handler(viaSns(record) as never);
     expect(summary.events[0]).toMatchObject({ reportId, recipients: 2, ledger: { moved: 2 } });
@@ -184,7 +245,11 @@ describe('ses-events handler: ledger and report counters', () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['recipient@example.com']);
     const summary = await handler(viaEventBridge(fixture('ses-eventpub-via-sns__bounce.json')) as never);
-    expect(summary.events[0]).toMatchObject({ reportId: null, subscribers: { suppressed: 1 }, ledger: { moved: 0, missing: 0 } });
+    expect(summary.events[0]).toMatchObject({
+      reportId: null,
+      subscribers: { suppressed: 1 },
+      ledger: { moved: 0, missing: 0 },
+    });
     expect((await getSubscriber(stack, 'recipient@example.com')).status).toBe('bounced');
     expect((await row(reportId, 'recipient@example.com')).state).toBe('sent');
   });
@@ -209,7 +274,9 @@ describe('ses-events handler: ledger and report counters', () => {
   it('ignores a report id with no ledger row for the address (e.g. an editor notice)', async () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['jane@example.com']);
-    const summary = await handler(viaEventBridge(tagged('ses-eventpub-via-sns__delivery.json', reportId)) as never);
+    const summary = await handler(
+      viaEventBridge(tagged('ses-eventpub-via-sns__delivery.json', reportId)) as never,
+    );
     expect(summary.events[0]).toMatchObject({ ledger: { moved: 0, missing: 1 } });
     expect(await ledgerRows(stack, reportId)).toHaveLength(1);
     expect(await counts(reportId)).toMatchObject({ delivered: 0 });
@@ -275,7 +342,9 @@ describe('ses-events handler: other subscriber states and bad input', () => {
   });
 
   it('creates nothing for an address that is not a subscriber', async () => {
-    const record = fixture('ses-eventpub-via-sns__complaint.json') as { complaint: { complainedRecipients: { emailAddress: string }[] } };
+    const record = fixture('ses-eventpub-via-sns__complaint.json') as {
+      complaint: { complainedRecipients: { emailAddress: string }[] };
+    };
     const stranger = stack.address('stranger');
     record.complaint.complainedRecipients = [{ emailAddress: stranger }];
     const summary = await handler(viaEventBridge(record) as never);

@@ -13,7 +13,11 @@ import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoImportStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import { addressKey } from '../../functions/core/use-cases/rate-limits.ts';
-import { importSubscribers, ImportInterrupted, type ImportStore } from '../../functions/core/use-cases/import-subscribers.ts';
+import {
+  importSubscribers,
+  ImportInterrupted,
+  type ImportStore,
+} from '../../functions/core/use-cases/import-subscribers.ts';
 import { IMPORT_OUTCOMES, type ImportOutcome, type ImportRow } from '../../functions/core/import-rules.ts';
 import { shardOf, statusShard, tombstoneKey } from '../../functions/core/subscriber.ts';
 import { newSubscriberId, sha256Hex } from '../../functions/core/tokens.ts';
@@ -58,14 +62,20 @@ function counts(out: string): Record<ImportOutcome, number> {
   return Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, count(out, o)])) as Record<ImportOutcome, number>;
 }
 
-const only = (o: Partial<Record<ImportOutcome, number>>) => ({ ...Object.fromEntries(IMPORT_OUTCOMES.map((k) => [k, 0])), ...o });
+const only = (o: Partial<Record<ImportOutcome, number>>) => ({
+  ...Object.fromEntries(IMPORT_OUTCOMES.map((k) => [k, 0])),
+  ...o,
+});
 
 function reportRows(path: string): string[][] {
-  return readFileSync(path, 'utf8').trimEnd().split('\r\n').map((l) => l.split(','));
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(','));
 }
 
 describe('subscribers import', () => {
-  it('imports new readers as confirmed with the old tool\'s consent, into the dispatcher\'s audience; they can unsubscribe; a re-run changes nothing and brings nobody back', async () => {
+  it("imports new readers as confirmed with the old tool's consent, into the dispatcher's audience; they can unsubscribe; a re-run changes nothing and brings nobody back", async () => {
     const before = await audience.countConfirmed();
     const [a, b, c] = [h.stack.address('imp'), h.stack.address('imp'), h.stack.address('imp')];
     const file = csvFile(
@@ -98,7 +108,10 @@ describe('subscribers import', () => {
     expect(rowA!.confirmedAt).toBe(rowA!.createdAt);
     expect(rowA!.expiresAt).toBeUndefined();
     expect(rowA!.consent).not.toHaveProperty('signup');
-    expect(await h.item(bStored)).toMatchObject({ locale: 'en', consent: { at: '2023-05-02', source: 'old newsletter tool' } });
+    expect(await h.item(bStored)).toMatchObject({
+      locale: 'en',
+      consent: { at: '2023-05-02', source: 'old newsletter tool' },
+    });
     expect(await h.item(c)).toMatchObject({ consent: { source: 'Seminar, Osaka' } });
 
     // The dispatcher sees them: the confirmed count and the page of their shard.
@@ -108,9 +121,17 @@ describe('subscribers import', () => {
 
     // An imported reader leaves through the newsletter's ordinary one-click unsubscribe.
     const token = await h.unsubscribeTokenOf(a);
-    const res = await h.call({ method: 'POST', path: '/unsubscribe', query: { token }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    const res = await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(res.statusCode).toBe(200);
-    expect(await h.item(a)).toMatchObject({ status: 'unsubscribed', statusShard: statusShard('unsubscribed', shardOf(a)) });
+    expect(await h.item(a)).toMatchObject({
+      status: 'unsubscribed',
+      statusShard: statusShard('unsubscribed', shardOf(a)),
+    });
     expect(await audience.countConfirmed()).toBe(before + 2);
 
     // The same list again: nothing changes, and the reader who left stays gone.
@@ -127,13 +148,19 @@ describe('subscribers import', () => {
     h.clock.advance(11 * 60_000);
     const left = h.stack.address('CaseLeft');
     await h.confirmed(left);
-    await h.call({ method: 'POST', path: '/unsubscribe', query: { token: await h.unsubscribeTokenOf(left) } });
+    await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: await h.unsubscribeTokenOf(left) },
+    });
     const bounced = subscriber(h.stack.address('CaseBounced'), 'bounced');
     await putSubscribers(h.stack, [bounced]);
     const lower = (e: string) => e.toLowerCase();
     const upper = (e: string) => e.replace(/^[^@]+/, (l) => l.toUpperCase());
     const fresh = h.stack.address('casefresh');
-    const file = csvFile(`email,consentAt\n${[lower(left), upper(bounced.email), fresh].map((e) => `${e},2023-04-01`).join('\n')}\n`);
+    const file = csvFile(
+      `email,consentAt\n${[lower(left), upper(bounced.email), fresh].map((e) => `${e},2023-04-01`).join('\n')}\n`,
+    );
     const report = join(dir, 'case-outcomes.csv');
     const run = await importCli(file, '--report', report, '--lang', 'en');
     expect(run.code).toBe(0);
@@ -147,15 +174,22 @@ describe('subscribers import', () => {
     expect((await h.item(left))?.status).toBe('unsubscribed');
   });
 
-  it('gives each known address its outcome, changes none of the ones it skips, and writes each line\'s outcome to --report', async () => {
+  it("gives each known address its outcome, changes none of the ones it skips, and writes each line's outcome to --report", async () => {
     const fresh = h.stack.address('new');
     const confirmed = h.stack.address('conf');
     await h.confirmed(confirmed);
     const unsubscribed = h.stack.address('unsub');
     await h.confirmed(unsubscribed);
     h.clock.advance(11 * 60_000);
-    await h.call({ method: 'POST', path: '/unsubscribe', query: { token: await h.unsubscribeTokenOf(unsubscribed) } });
-    const [bounced, complained] = [subscriber(h.stack.address('bounce'), 'bounced'), subscriber(h.stack.address('compl'), 'complained')];
+    await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: await h.unsubscribeTokenOf(unsubscribed) },
+    });
+    const [bounced, complained] = [
+      subscriber(h.stack.address('bounce'), 'bounced'),
+      subscriber(h.stack.address('compl'), 'complained'),
+    ];
     await putSubscribers(h.stack, [bounced, complained]);
     const erased = h.stack.address('erased');
     // Exit 1: there was no subscriber to delete; the tombstone is written all the same.
@@ -163,7 +197,10 @@ describe('subscribers import', () => {
     // SES marked the mailbox after a bounce to one spelling; the list has another.
     const markedMailbox = h.stack.address('marked');
     await marks.markMailboxSuppressed(addressKey(markedMailbox), new Date());
-    const otherSpelling = markedMailbox.replace('@', '+news@').toUpperCase().replace('@EXAMPLE.COM', '@example.com');
+    const otherSpelling = markedMailbox
+      .replace('@', '+news@')
+      .toUpperCase()
+      .replace('@EXAMPLE.COM', '@example.com');
     const pending = h.stack.address('pending');
     await h.subscribe(pending, { lang: 'en' });
     const pendingBefore = await h.item(pending);
@@ -172,7 +209,16 @@ describe('subscribers import', () => {
 
     const skipped = [confirmed, unsubscribed, bounced.email, complained.email];
     const rawBefore = await Promise.all(skipped.map((e) => h.rawItem(e)));
-    const lines = [fresh, confirmed, unsubscribed, bounced.email, complained.email, erased, otherSpelling, pending];
+    const lines = [
+      fresh,
+      confirmed,
+      unsubscribed,
+      bounced.email,
+      complained.email,
+      erased,
+      otherSpelling,
+      pending,
+    ];
     const file = csvFile(`email,consentAt\n${lines.map((e) => `${e},2022-12-24`).join('\n')}\n`);
     const report = join(dir, 'outcomes.csv');
     const run = await importCli(file, '--report', report, '--lang', 'en');
@@ -216,10 +262,17 @@ describe('subscribers import', () => {
       status: 'confirmed',
       locale: 'en',
       statusShard: statusShard('confirmed', pendingBefore!.shard),
-      consent: { at: '2022-12-24', source: 'import', sourceIp: 'import', userAgent: 'kawaraban import', policyVersion: '1' },
+      consent: {
+        at: '2022-12-24',
+        source: 'import',
+        sourceIp: 'import',
+        userAgent: 'kawaraban import',
+        policyVersion: '1',
+      },
       usedConfirmTokenHash: pendingBefore!.confirmTokenHash,
     });
-    for (const gone of ['expiresAt', 'confirmTokenHash', 'confirmExpiresAt', 'signup']) expect(after).not.toHaveProperty(gone);
+    for (const gone of ['expiresAt', 'confirmTokenHash', 'confirmExpiresAt', 'signup'])
+      expect(after).not.toHaveProperty(gone);
     // Their confirmation email's link now says "already confirmed" and changes nothing.
     const link = await h.latestConfirmToken(pending);
     const res = await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: link }) });
@@ -260,9 +313,15 @@ describe('subscribers import', () => {
     expect(await audience.countConfirmed()).toBe(before);
 
     // A typo in a column name is never taken as an extra column to ignore.
-    const typo = await importCli(csvFile(`email,consentAt,consent_source\n${good[0]},2023-04-01,x\n`), '--lang', 'en');
+    const typo = await importCli(
+      csvFile(`email,consentAt,consent_source\n${good[0]},2023-04-01,x\n`),
+      '--lang',
+      'en',
+    );
     expect(typo.code).toBe(1);
-    expect(typo.err).toContain("line 1: consent_source: unknown column 'consent_source' — did you mean 'consentSource'?");
+    expect(typo.err).toContain(
+      "line 1: consent_source: unknown column 'consent_source' — did you mean 'consentSource'?",
+    );
     expect(await h.item(good[0]!)).toBeUndefined();
   });
 
@@ -270,7 +329,15 @@ describe('subscribers import', () => {
     // 「購読者」 in Shift_JIS, in a consentSource on line 3.
     const sjis = Buffer.from([0x8d, 0x77, 0x93, 0xc7, 0x8e, 0xd2]);
     const email = h.stack.address('sjis');
-    const file = csvFile(Buffer.concat([Buffer.from(`email,consentAt,consentSource\r\n${h.stack.address()},2023-04-01,\r\n${email},2023-04-01,`), sjis, Buffer.from('\r\n')]));
+    const file = csvFile(
+      Buffer.concat([
+        Buffer.from(
+          `email,consentAt,consentSource\r\n${h.stack.address()},2023-04-01,\r\n${email},2023-04-01,`,
+        ),
+        sjis,
+        Buffer.from('\r\n'),
+      ]),
+    );
     const run = await importCli(file);
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/^line 3: UTF-8 として読めません（おそらく Shift_JIS）。/);
@@ -279,7 +346,10 @@ describe('subscribers import', () => {
 
   it('refuses a UTF-16 file (Excel\'s "Unicode text"), with or without a BOM, naming it', async () => {
     const text = `email,consentAt\r\n${h.stack.address('utf16')},2023-04-01\r\n`;
-    for (const bytes of [Buffer.from(text, 'utf16le'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]) {
+    for (const bytes of [
+      Buffer.from(text, 'utf16le'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    ]) {
       const run = await importCli(csvFile(bytes));
       expect(run.code).toBe(1);
       expect(run.err).toMatch(/^line 1: UTF-8 として読めません（おそらく UTF-16 LE）。/);
@@ -292,7 +362,10 @@ describe('subscribers import', () => {
     const long = await importCli(file, '--source', 'x'.repeat(201), '--lang', 'en');
     expect(long).toMatchObject({ code: 1, err: '--source: must be at most 200 characters (it has 201)' });
     const policy = await importCli(file, '--policy-version', 'x'.repeat(65), '--lang', 'en');
-    expect(policy).toMatchObject({ code: 1, err: '--policy-version: must be one line of 1 to 64 characters' });
+    expect(policy).toMatchObject({
+      code: 1,
+      err: '--policy-version: must be one line of 1 to 64 characters',
+    });
     const missing = await importCli(join(dir, 'nope.csv'), '--lang', 'en');
     expect(missing).toMatchObject({ code: 1, err: `no such file: ${join(dir, 'nope.csv')}` });
     const report = await importCli(file, '--report', join(dir, 'no-such-dir', 'r.csv'), '--lang', 'en');
@@ -331,20 +404,29 @@ describe('subscribers import', () => {
     const confirmed = h.stack.address('dry');
     await h.confirmed(confirmed);
     const fresh = [h.stack.address('dry'), h.stack.address('dry')];
-    const file = csvFile(`email,consentAt\n${[confirmed, ...fresh].map((e) => `${e},2023-04-01`).join('\n')}\n`);
+    const file = csvFile(
+      `email,consentAt\n${[confirmed, ...fresh].map((e) => `${e},2023-04-01`).join('\n')}\n`,
+    );
     const report = join(dir, 'dry.csv');
     const run = await importCli(file, '--dry-run', '--report', report, '--lang', 'en');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^dry run: 3 rows, nothing written/m);
     expect(counts(run.out)).toEqual(only({ imported: 2, 'already-confirmed': 1 }));
-    expect(reportRows(report).map((r) => r[2])).toEqual(['outcome', 'already-confirmed', 'imported', 'imported']);
+    expect(reportRows(report).map((r) => r[2])).toEqual([
+      'outcome',
+      'already-confirmed',
+      'imported',
+      'imported',
+    ]);
     for (const e of fresh) expect(await h.item(e)).toBeUndefined();
   });
 
   it('imports a 5,000-row list in one run, and a second run finds every reader already confirmed', async () => {
     const n = 5000;
     const emails = Array.from({ length: n }, (_, i) => h.stack.address(`bulk${i}`));
-    const file = csvFile(`email,consentAt,locale\r\n${emails.map((e, i) => `${e},2021-01-01T00:00:00Z,${i % 3 ? 'ja' : 'en'}`).join('\r\n')}\r\n`);
+    const file = csvFile(
+      `email,consentAt,locale\r\n${emails.map((e, i) => `${e},2021-01-01T00:00:00Z,${i % 3 ? 'ja' : 'en'}`).join('\r\n')}\r\n`,
+    );
     const before = await audience.countConfirmed();
     const started = performance.now();
     const run = await importCli(file, '--source', 'bulk');
@@ -352,7 +434,11 @@ describe('subscribers import', () => {
     expect(run.code).toBe(0);
     expect(counts(run.out)).toEqual(only({ imported: n }));
     expect(await audience.countConfirmed()).toBe(before + n);
-    expect(await h.item(emails[4321]!)).toMatchObject({ status: 'confirmed', locale: 'ja', consent: { source: 'bulk' } });
+    expect(await h.item(emails[4321]!)).toMatchObject({
+      status: 'confirmed',
+      locale: 'ja',
+      consent: { source: 'bulk' },
+    });
     const againStarted = performance.now();
     const again = await importCli(file, '--source', 'bulk');
     const againTook = performance.now() - againStarted;
@@ -363,7 +449,13 @@ describe('subscribers import', () => {
 });
 
 describe('an import racing with the live system', () => {
-  const row = (email: string, line = 2): ImportRow => ({ line, email, consentAt: '2023-04-01', locale: 'ja', source: 'race' });
+  const row = (email: string, line = 2): ImportRow => ({
+    line,
+    email,
+    consentAt: '2023-04-01',
+    locale: 'ja',
+    source: 'race',
+  });
   const deps = (store: ImportStore) => ({ store, clock: systemClock, newId: newSubscriberId });
 
   /** The real store, with `between` run once: after the first lookup, before the write. */
@@ -394,12 +486,19 @@ describe('an import racing with the live system', () => {
     });
     const results = await importSubscribers(deps(store), [row(email)], { policyVersion: '1', dryRun: false });
     expect(results).toEqual([{ line: 2, email, outcome: 'skipped-unsubscribed' }]);
-    expect(await h.item(email)).toMatchObject({ status: 'unsubscribed', statusShard: statusShard('unsubscribed', shardOf(email)) });
+    expect(await h.item(email)).toMatchObject({
+      status: 'unsubscribed',
+      statusShard: statusShard('unsubscribed', shardOf(email)),
+    });
     expect(await h.item(email)).not.toHaveProperty('consent');
   });
 
   it('an erasure, a bounce mark or a sign-up that lands between the read and the write is respected', async () => {
-    const [erased, marked, signedUp] = [h.stack.address('race'), h.stack.address('race'), h.stack.address('race')];
+    const [erased, marked, signedUp] = [
+      h.stack.address('race'),
+      h.stack.address('race'),
+      h.stack.address('race'),
+    ];
     const store = raced(async () => {
       expect((await runCli(main, ['subscribers', 'delete', erased])).code).toBe(1); // no row: tombstone only
       await marks.markMailboxSuppressed(addressKey(marked), new Date());
@@ -410,7 +509,11 @@ describe('an import racing with the live system', () => {
       policyVersion: '1',
       dryRun: false,
     });
-    expect(results.map((r) => r.outcome)).toEqual(['skipped-erased', 'skipped-suppressed-mailbox', 'confirmed-pending']);
+    expect(results.map((r) => r.outcome)).toEqual([
+      'skipped-erased',
+      'skipped-suppressed-mailbox',
+      'confirmed-pending',
+    ]);
     expect(await h.item(erased)).toBeUndefined();
     expect(await h.item(marked)).toBeUndefined();
     expect(await h.item(signedUp)).toMatchObject({ status: 'confirmed', consent: { source: 'race' } });
@@ -425,14 +528,21 @@ describe('an import racing with the live system', () => {
     const failing: ImportStore = {
       ...real,
       async createConfirmed(s) {
-        if (++writes === 25) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' });
+        if (++writes === 25)
+          throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+            name: 'ThrottlingException',
+          });
         return real.createConfirmed(s);
       },
     };
     const rows = emails.map((e, i) => row(e, i + 2));
-    const err = await importSubscribers(deps(failing), rows, { policyVersion: '1', dryRun: false, chunkSize: 10, chunksInFlight: 2, writesPerChunk: 3 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await importSubscribers(deps(failing), rows, {
+      policyVersion: '1',
+      dryRun: false,
+      chunkSize: 10,
+      chunksInFlight: 2,
+      writesPerChunk: 3,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportInterrupted);
     const done = (err as ImportInterrupted).results;
     expect(done.length).toBeGreaterThanOrEqual(24);
@@ -442,7 +552,9 @@ describe('an import racing with the live system', () => {
     expect(emails.filter((_, i) => stored[i])).toEqual(done.map((r) => r.email));
 
     const rerun = await importSubscribers(deps(real), rows, { policyVersion: '1', dryRun: false });
-    expect(rerun.filter((r) => r.outcome === 'already-confirmed').map((r) => r.email)).toEqual(done.map((r) => r.email));
+    expect(rerun.filter((r) => r.outcome === 'already-confirmed').map((r) => r.email)).toEqual(
+      done.map((r) => r.email),
+    );
     expect(rerun.filter((r) => r.outcome === 'imported')).toHaveLength(40 - done.length);
   });
 });

@@ -36,7 +36,10 @@ async function setStatus(hh: Harness, email: string, status: SubscriberStatus) {
 
 /** What `subscribers delete` does: the row goes, a hashed tombstone stays. */
 async function eraseSubscriber(hh: Harness, email: string) {
-  await dynamoSubscriberStore(dynamo, hh.stack.env.SUBSCRIBERS_TABLE!).erase(email, hh.clock.now().toISOString());
+  await dynamoSubscriberStore(dynamo, hh.stack.env.SUBSCRIBERS_TABLE!).erase(
+    email,
+    hh.clock.now().toISOString(),
+  );
   expect(await hh.item(email)).toBeUndefined();
 }
 
@@ -57,7 +60,9 @@ describe('honeypot', () => {
 
   it('the hosted form has the field, hidden from people and out of the tab order', async () => {
     const page = await h.call({ path: '/' });
-    expect(page.body).toMatch(/<div class="hp" aria-hidden="true">.*<input id="website" name="website" type="text" tabindex="-1" autocomplete="off">/s);
+    expect(page.body).toMatch(
+      /<div class="hp" aria-hidden="true">.*<input id="website" name="website" type="text" tabindex="-1" autocomplete="off">/s,
+    );
   });
 });
 
@@ -67,7 +72,8 @@ describe('confirmation emails per address', () => {
     const start = h.clock.now().getTime();
     const at = (ms: number) => h.clock.set(new Date(start + ms).toISOString());
     const count = async () => (await h.mails(email)).length;
-    const ask = async () => expect((await h.subscribe(email, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+    const ask = async () =>
+      expect((await h.subscribe(email, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
 
     await ask();
     expect(await count()).toBe(1);
@@ -101,10 +107,18 @@ describe('confirmation emails per address', () => {
       `taro.${tag}+1@corp.example.jp`,
       `"taro.${tag}+2"@corp.example.jp`,
     ];
-    const gmail = [`hanako.${tag}@gmail.com`, `hanako${tag}@gmail.com`, `h.a.n.a.k.o.${tag}+x@googlemail.com`, `Hanako.${tag}@GMail.com`];
+    const gmail = [
+      `hanako.${tag}@gmail.com`,
+      `hanako${tag}@gmail.com`,
+      `h.a.n.a.k.o.${tag}+x@googlemail.com`,
+      `Hanako.${tag}@GMail.com`,
+    ];
     for (const variants of [corp, gmail]) {
-      for (const v of variants) expect((await h.subscribe(v, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
-      const stored = new Set(variants.map((v) => v.replace(/^"(.*)"@/, '$1@').replace(/@.*/, (d) => d.toLowerCase())));
+      for (const v of variants)
+        expect((await h.subscribe(v, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+      const stored = new Set(
+        variants.map((v) => v.replace(/^"(.*)"@/, '$1@').replace(/@.*/, (d) => d.toLowerCase())),
+      );
       let mails = 0;
       for (const v of stored) mails += (await h.mails(v)).length;
       expect(mails).toBe(1);
@@ -113,7 +127,10 @@ describe('confirmation emails per address', () => {
 
   it('ten simultaneous requests for variants of one mailbox, from ten clients, send one email', async () => {
     const local = `burst.${Date.now().toString(36)}${ipCounter}`;
-    const variants = Array.from({ length: 10 }, (_, i) => `${i % 2 ? local.toUpperCase() : local}+${i}@corp.example.jp`);
+    const variants = Array.from(
+      { length: 10 },
+      (_, i) => `${i % 2 ? local.toUpperCase() : local}+${i}@corp.example.jp`,
+    );
     const answers = await Promise.all(variants.map((v) => h.subscribe(v, {}, { sourceIp: freshIp() })));
     expect(answers.map((a) => a.statusCode)).toEqual(variants.map(() => 200));
     let mails = 0;
@@ -125,7 +142,11 @@ describe('confirmation emails per address', () => {
     const email = h.stack.address();
     await h.subscribe(email, {}, { sourceIp: freshIp() });
     const token = await h.latestConfirmToken(email);
-    const res = await h.call({ method: 'POST', path: '/confirm', ...formBody({ token, action: 'new-link' }) });
+    const res = await h.call({
+      method: 'POST',
+      path: '/confirm',
+      ...formBody({ token, action: 'new-link' }),
+    });
     expect(res.statusCode).toBe(429);
     expect(res.body).toContain('新しい確認メールはまだお送りできません');
     expect(await h.mails(email)).toHaveLength(1);
@@ -136,7 +157,8 @@ describe('requests per client', () => {
   it(`refuses sign-up number ${CLIENT_LIMITS[0]!.max + 1} within 10 minutes from one client with 429, others unaffected`, async () => {
     const ip = '192.0.2.77';
     const max = CLIENT_LIMITS[0]!.max;
-    for (let i = 0; i < max; i++) expect((await h.subscribe(h.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(200);
+    for (let i = 0; i < max; i++)
+      expect((await h.subscribe(h.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(200);
     const victim = h.stack.address();
     const refused = await h.subscribe(victim, {}, { sourceIp: ip });
     expect(refused.statusCode).toBe(429);
@@ -145,7 +167,12 @@ describe('requests per client', () => {
     expect(await h.item(victim)).toBeUndefined();
     expect(await h.mails(victim)).toHaveLength(0);
 
-    const json = await h.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: victim }), sourceIp: ip });
+    const json = await h.call({
+      method: 'POST',
+      path: '/subscribe',
+      ...jsonBody({ email: victim }),
+      sourceIp: ip,
+    });
     expect(json.statusCode).toBe(429);
     expect(JSON.parse(json.body!)).toMatchObject({ ok: false, error: 'rate_limited' });
 
@@ -156,11 +183,21 @@ describe('requests per client', () => {
     const limited = await harness();
     const max = CLIENT_LIMITS[0]!.max;
     for (let i = 0; i < max; i++) {
-      await limited.subscribe(limited.stack.address(), {}, { sourceIp: `2001:db8:5:6::${(i + 1).toString(16)}` });
+      await limited.subscribe(
+        limited.stack.address(),
+        {},
+        { sourceIp: `2001:db8:5:6::${(i + 1).toString(16)}` },
+      );
     }
-    const res = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:6:ffff:ffff:ffff:ffff' });
+    const res = await limited.subscribe(
+      limited.stack.address(),
+      {},
+      { sourceIp: '2001:db8:5:6:ffff:ffff:ffff:ffff' },
+    );
     expect(res.statusCode).toBe(429);
-    expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:7::1' })).statusCode).toBe(200);
+    expect(
+      (await limited.subscribe(limited.stack.address(), {}, { sourceIp: '2001:db8:5:7::1' })).statusCode,
+    ).toBe(200);
   });
 
   it('also counts a whole IPv6 /48, so hopping between the /64s of one routed prefix does not escape', async () => {
@@ -169,7 +206,9 @@ describe('requests per client', () => {
     // Every request from its own /64, all inside 2001:db8:77::/48.
     const from = (i: number) => `2001:db8:77:${i.toString(16)}::1`;
     for (let i = 0; i < max; i++) {
-      expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: from(i) })).statusCode).toBe(200);
+      expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: from(i) })).statusCode).toBe(
+        200,
+      );
     }
     const victim = limited.stack.address();
     expect((await limited.subscribe(victim, {}, { sourceIp: from(max) })).statusCode).toBe(429);
@@ -182,22 +221,41 @@ describe('requests per client', () => {
     const max = CLIENT_LIMITS[0]!.max;
     const spoof = (i: number) => {
       const ip = `198.18.${i}.${i + 1}`;
-      return { 'x-forwarded-for': ip, 'x-real-ip': ip, forwarded: `for=${ip}`, 'true-client-ip': ip, 'cf-connecting-ip': ip };
+      return {
+        'x-forwarded-for': ip,
+        'x-real-ip': ip,
+        forwarded: `for=${ip}`,
+        'true-client-ip': ip,
+        'cf-connecting-ip': ip,
+      };
     };
     for (let i = 0; i < max; i++) {
-      await limited.subscribe(limited.stack.address(), {}, { sourceIp: '192.0.2.99', headers: { ...formBody({}).headers, ...spoof(i) } });
+      await limited.subscribe(
+        limited.stack.address(),
+        {},
+        { sourceIp: '192.0.2.99', headers: { ...formBody({}).headers, ...spoof(i) } },
+      );
     }
-    const res = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '192.0.2.99', headers: { ...formBody({}).headers, ...spoof(max) } });
+    const res = await limited.subscribe(
+      limited.stack.address(),
+      {},
+      { sourceIp: '192.0.2.99', headers: { ...formBody({}).headers, ...spoof(max) } },
+    );
     expect(res.statusCode).toBe(429);
     // And the same forged header from another source IP is not blamed for them.
-    const other = await limited.subscribe(limited.stack.address(), {}, { sourceIp: '192.0.2.100', headers: { ...formBody({}).headers, ...spoof(0) } });
+    const other = await limited.subscribe(
+      limited.stack.address(),
+      {},
+      { sourceIp: '192.0.2.100', headers: { ...formBody({}).headers, ...spoof(0) } },
+    );
     expect(other.statusCode).toBe(200);
   });
 
   it('lets the window pass', async () => {
     const limited = await harness();
     const ip = '192.0.2.90';
-    for (let i = 0; i <= CLIENT_LIMITS[0]!.max; i++) await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip });
+    for (let i = 0; i <= CLIENT_LIMITS[0]!.max; i++)
+      await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip });
     expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(429);
     limited.clock.advance(10 * MINUTE);
     expect((await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip })).statusCode).toBe(200);
@@ -225,7 +283,8 @@ describe('no enumeration', () => {
 
     const ask = (email: string, lang: string, format: 'form' | 'json' | 'multipart', website = '') => {
       const fields = { email, lang, ...(website ? { website } : {}) };
-      const body = format === 'form' ? formBody(fields) : format === 'json' ? jsonBody(fields) : multipartBody(fields);
+      const body =
+        format === 'form' ? formBody(fields) : format === 'json' ? jsonBody(fields) : multipartBody(fields);
       return h.call({ method: 'POST', path: '/subscribe', ...body, sourceIp: freshIp() });
     };
     const answerOf = async (email: string, website = '') => {
@@ -250,7 +309,8 @@ describe('no enumeration', () => {
     const ip = '192.0.2.123';
     const confirmed = limited.stack.address();
     await limited.confirmed(confirmed);
-    for (let i = 0; i < CLIENT_LIMITS[0]!.max; i++) await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip });
+    for (let i = 0; i < CLIENT_LIMITS[0]!.max; i++)
+      await limited.subscribe(limited.stack.address(), {}, { sourceIp: ip });
     const answers = new Set<string>();
     for (const email of [limited.stack.address(), confirmed, confirmed.toUpperCase()]) {
       const res = await limited.subscribe(email, {}, { sourceIp: ip });
@@ -276,7 +336,16 @@ describe('no enumeration', () => {
       ['confirmed', () => t.subscribe(confirmed, {}, { sourceIp: freshIp() })],
       ['bounced (sends)', () => t.subscribe(bounced, {}, { sourceIp: freshIp() })],
       ['honeypot', () => t.subscribe(t.stack.address(), { website: 'x' }, { sourceIp: freshIp() })],
-      ['JSON', () => t.call({ method: 'POST', path: '/subscribe', ...jsonBody({ email: confirmed }), sourceIp: freshIp() })],
+      [
+        'JSON',
+        () =>
+          t.call({
+            method: 'POST',
+            path: '/subscribe',
+            ...jsonBody({ email: confirmed }),
+            sourceIp: freshIp(),
+          }),
+      ],
     ];
     for (const [name, request] of cases) {
       const start = timer.now();
@@ -314,7 +383,12 @@ describe('coming back after unsubscribe, bounce or complaint', () => {
       expect(waiting).toMatchObject({ status, statusShard: statusShard(status, first.shard), id: first.id });
       expect(waiting!.expiresAt).toBeUndefined(); // suppression rows never expire
       const token = await h.latestConfirmToken(email);
-      const res = await h.call({ method: 'POST', path: '/confirm', ...formBody({ token }), userAgent: 'Again/1.0' });
+      const res = await h.call({
+        method: 'POST',
+        path: '/confirm',
+        ...formBody({ token }),
+        userAgent: 'Again/1.0',
+      });
       expect(res.statusCode).toBe(200);
       const back = await h.item(email);
       expect(back).toMatchObject({
@@ -334,7 +408,9 @@ describe('a mailbox that bounced or complained', () => {
     if (kind === 'bounce') detail.bounce.bouncedRecipients[0].emailAddress = email;
     else detail.complaint.complainedRecipients[0].emailAddress = email;
     detail.mail.destination = [email];
-    const batch = parseSesLambdaEvent(viaEventBridge(detail, kind === 'bounce' ? 'Email Bounced' : 'Email Complaint Received'));
+    const batch = parseSesLambdaEvent(
+      viaEventBridge(detail, kind === 'bounce' ? 'Email Bounced' : 'Email Complaint Received'),
+    );
     expect(batch.events).toHaveLength(1);
     const table = h.stack.env.SUBSCRIBERS_TABLE!;
     await recordSesEvent(
@@ -361,7 +437,8 @@ describe('a mailbox that bounced or complained', () => {
       const start = h.clock.now().getTime();
       const at = (ms: number) => h.clock.set(new Date(start + ms).toISOString());
       const sent = async () => (await h.mails(email)).length + (await h.mails(variant)).length;
-      const ask = async (who: string) => expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+      const ask = async (who: string) =>
+        expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
       const before = await sent();
 
       // The first one after it still goes out: the person may really want back in.
@@ -388,7 +465,8 @@ describe('a mailbox that bounced or complained', () => {
     const other = `jiro.${tag}@corp.example.jp`;
     await sesSays('complaint', complained);
     expect(await h.item(complained)).toBeUndefined();
-    const ask = async (who: string) => expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
+    const ask = async (who: string) =>
+      expect((await h.subscribe(who, {}, { sourceIp: freshIp() })).statusCode).toBe(200);
     for (const who of [complained, other]) {
       await ask(who);
       h.clock.advance(11 * MINUTE);
@@ -397,7 +475,12 @@ describe('a mailbox that bounced or complained', () => {
     expect(await h.mails(complained)).toHaveLength(1);
     expect(await h.mails(other)).toHaveLength(2);
     // The mark holds no address: only the mailbox's hash is in its key.
-    const marks = (await dynamo.send(new ScanCommand({ TableName: h.stack.env.SUBSCRIBERS_TABLE!, ConsistentRead: true }))).Items ?? [];
+    const marks =
+      (
+        await dynamo.send(
+          new ScanCommand({ TableName: h.stack.env.SUBSCRIBERS_TABLE!, ConsistentRead: true }),
+        )
+      ).Items ?? [];
     const said = marks.filter((i) => String(i.email).endsWith('#mailbox-said-no'));
     expect(said.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(said)).not.toContain(tag);
@@ -410,12 +493,22 @@ describe('what reaches an email', () => {
     const email = `${marker.toLowerCase()}.reader-${Date.now()}@example.com`;
     const res = await h.subscribe(
       email,
-      { name: `${marker}Name`, company: `<b>${marker}Co</b>`, message: `Buy now ${marker}Msg https://spam.example`, source: `${marker.toLowerCase()}-src` },
+      {
+        name: `${marker}Name`,
+        company: `<b>${marker}Co</b>`,
+        message: `Buy now ${marker}Msg https://spam.example`,
+        source: `${marker.toLowerCase()}-src`,
+      },
       { sourceIp: freshIp(), userAgent: `${marker}Agent` },
     );
     expect(res.statusCode).toBe(200);
     const [mail] = await h.mails(email);
-    const everything = [mail!.subject, mail!.body.html, mail!.body.text, JSON.stringify(mail!.headers ?? [])].join('\n');
+    const everything = [
+      mail!.subject,
+      mail!.body.html,
+      mail!.body.text,
+      JSON.stringify(mail!.headers ?? []),
+    ].join('\n');
     const withoutAddress = everything.split(email).join('');
     expect(withoutAddress.toLowerCase()).not.toContain(marker.toLowerCase());
     expect(withoutAddress).not.toContain('spam.example');

@@ -32,13 +32,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
   }
   return rows;
 }
@@ -46,19 +55,33 @@ function parseCsv(text: string): string[][] {
 describe('subscribers export', () => {
   it('writes every subscriber with status and consent evidence, and no counters or tombstones', async () => {
     const confirmedEmail = h.stack.address();
-    await h.subscribe(confirmedEmail, { source: 'partner-site' }, { sourceIp: '203.0.113.9', userAgent: 'Mozilla, "quoted"' });
+    await h.subscribe(
+      confirmedEmail,
+      { source: 'partner-site' },
+      { sourceIp: '203.0.113.9', userAgent: 'Mozilla, "quoted"' },
+    );
     const token = await h.latestConfirmToken(confirmedEmail);
-    await h.call({ method: 'POST', path: '/confirm', ...formBody({ token }), sourceIp: '203.0.113.10', userAgent: '=HYPERLINK("x")' });
+    await h.call({
+      method: 'POST',
+      path: '/confirm',
+      ...formBody({ token }),
+      sourceIp: '203.0.113.10',
+      userAgent: '=HYPERLINK("x")',
+    });
     const pendingEmail = h.stack.address();
     await h.subscribe(pendingEmail, {}, { sourceIp: '203.0.113.11' });
-    await dynamo.send(new PutCommand({ TableName: table, Item: { email: tombstoneKey('gone@example.com'), deletedAt: 'x' } }));
+    await dynamo.send(
+      new PutCommand({ TableName: table, Item: { email: tombstoneKey('gone@example.com'), deletedAt: 'x' } }),
+    );
 
     const out = join(dir, 'all.csv');
     vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', out])).toBe(0);
     const rows = parseCsv(readFileSync(out, 'utf8'));
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
-    const byEmail = new Map(rows.slice(1).map((r) => [r[0], Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]]))]));
+    const byEmail = new Map(
+      rows.slice(1).map((r) => [r[0], Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i]]))]),
+    );
     expect(byEmail.size).toBe(rows.length - 1);
     expect([...byEmail.keys()].every((e) => e?.includes('@'))).toBe(true);
     expect(byEmail.get(confirmedEmail)).toMatchObject({
@@ -74,7 +97,9 @@ describe('subscribers export', () => {
     expect(byEmail.get(pendingEmail)).toMatchObject({ status: 'pending', consentAt: '' });
 
     const only = join(dir, 'confirmed.csv');
-    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', only, '--status', 'confirmed'])).toBe(0);
+    expect(
+      await main(['node', 'kawaraban', 'subscribers', 'export', '--out', only, '--status', 'confirmed']),
+    ).toBe(0);
     const confirmedRows = parseCsv(readFileSync(only, 'utf8')).slice(1);
     expect(confirmedRows.length).toBeGreaterThan(0);
     expect(confirmedRows.every((r) => r[2] === 'confirmed')).toBe(true);
@@ -105,11 +130,16 @@ describe('subscribers export', () => {
   it('defuses an address built to be a formula: anyone can leave one as a pending row', async () => {
     const tag = Date.now().toString(36);
     const planted = [`=cmd|'/C${tag}'A0@example.com`, `+${tag}+1@example.com`, `-${tag}@example.com`];
-    for (const email of planted) expect((await h.subscribe(email, {}, { sourceIp: '203.0.113.12' })).statusCode).toBe(200);
+    for (const email of planted)
+      expect((await h.subscribe(email, {}, { sourceIp: '203.0.113.12' })).statusCode).toBe(200);
     const out = join(dir, 'planted.csv');
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    expect(await main(['node', 'kawaraban', 'subscribers', 'export', '--out', out, '--status', 'pending'])).toBe(0);
-    const cells = parseCsv(readFileSync(out, 'utf8')).slice(1).map((r) => r[0]!);
+    expect(
+      await main(['node', 'kawaraban', 'subscribers', 'export', '--out', out, '--status', 'pending']),
+    ).toBe(0);
+    const cells = parseCsv(readFileSync(out, 'utf8'))
+      .slice(1)
+      .map((r) => r[0]!);
     for (const email of planted) expect(cells).toContain(`'${email}`);
     expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
   });
@@ -121,13 +151,28 @@ describe('subscribers delete', () => {
     const row = await h.confirmed(email);
     const reports = h.stack.env.REPORTS_TABLE!;
     for (const reportId of ['r-1', 'r-2']) {
-      await dynamo.send(new PutCommand({ TableName: reports, Item: { reportId, item: `to#${email}`, state: 'sent' } }));
+      await dynamo.send(
+        new PutCommand({ TableName: reports, Item: { reportId, item: `to#${email}`, state: 'sent' } }),
+      );
     }
     const bystander = h.stack.address();
-    await dynamo.send(new PutCommand({ TableName: reports, Item: { reportId: 'r-1', item: `to#${bystander}`, state: 'sent' } }));
+    await dynamo.send(
+      new PutCommand({
+        TableName: reports,
+        Item: { reportId: 'r-1', item: `to#${bystander}`, state: 'sent' },
+      }),
+    );
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    expect(await main(['node', 'kawaraban', 'subscribers', 'delete', `  ${email.replace('example.com', 'EXAMPLE.com')} `])).toBe(0);
+    expect(
+      await main([
+        'node',
+        'kawaraban',
+        'subscribers',
+        'delete',
+        `  ${email.replace('example.com', 'EXAMPLE.com')} `,
+      ]),
+    ).toBe(0);
     expect(log.mock.calls.flat().join(' ')).toContain('配信記録 2 行を削除しました');
 
     expect(await h.item(email)).toBeUndefined();
@@ -136,12 +181,20 @@ describe('subscribers delete', () => {
     expect(everything).not.toContain(row.id);
     expect(await h.rawItem(`tomb#${sha256Hex(email)}`)).toContain('deletedAt');
     const ledger = await dynamo.send(
-      new QueryCommand({ TableName: reports, KeyConditionExpression: 'reportId = :r', ExpressionAttributeValues: { ':r': 'r-1' } }),
+      new QueryCommand({
+        TableName: reports,
+        KeyConditionExpression: 'reportId = :r',
+        ExpressionAttributeValues: { ':r': 'r-1' },
+      }),
     );
     expect(ledger.Items?.map((i) => i.item)).toEqual([`to#${bystander}`]);
 
     // An old newsletter's unsubscribe link still answers calmly.
-    const old = await h.call({ method: 'POST', path: '/unsubscribe', query: { token: await tokenFor(row.id) } });
+    const old = await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: await tokenFor(row.id) },
+    });
     expect(old.statusCode).toBe(200);
 
     // The person may subscribe again themselves: a new id, pending until they confirm.
@@ -175,11 +228,23 @@ describe('subscribers unsubscribe', () => {
     expect(row.consent?.policyVersion).toBeDefined();
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
 
-    expect(await main(['node', 'kawaraban', 'subscribers', 'unsubscribe', ` ${email.replace('example.com', 'Example.COM')}`])).toBe(0);
+    expect(
+      await main([
+        'node',
+        'kawaraban',
+        'subscribers',
+        'unsubscribe',
+        ` ${email.replace('example.com', 'Example.COM')}`,
+      ]),
+    ).toBe(0);
 
     expect(log.mock.calls.flat().join(' ')).toContain('配信を停止しました（停止前: confirmed）');
     const after = await h.item(email);
-    expect(after).toMatchObject({ status: 'unsubscribed', statusShard: `unsubscribed#${String(row.shard).padStart(2, '0')}`, consent: row.consent });
+    expect(after).toMatchObject({
+      status: 'unsubscribed',
+      statusShard: `unsubscribed#${String(row.shard).padStart(2, '0')}`,
+      consent: row.consent,
+    });
     expect(after!.unsubscribedAt).toEqual(expect.any(String));
     // A second time, or after a bounce, changes nothing.
     const before = await h.rawItem(email);
@@ -265,7 +330,12 @@ describe('per-person requests find the reader in any case and list the other spe
     const f = await family();
     const reports = h.stack.env.REPORTS_TABLE!;
     for (const email of [f.mixed, f.lower, f.tagged]) {
-      await dynamo.send(new PutCommand({ TableName: reports, Item: { reportId: 'r-case', item: `to#${email}`, state: 'sent' } }));
+      await dynamo.send(
+        new PutCommand({
+          TableName: reports,
+          Item: { reportId: 'r-case', item: `to#${email}`, state: 'sent' },
+        }),
+      );
     }
     const store = dynamoSubscriberStore(dynamo, table);
     const res = await run('delete', f.lower.toUpperCase());
@@ -276,10 +346,18 @@ describe('per-person requests find the reader in any case and list the other spe
     expect(res.out).toContain('配信記録 2 行');
     expect(res.out).toContain(`${f.tagged}（confirmed）`);
     const ledger = await dynamo.send(
-      new QueryCommand({ TableName: reports, KeyConditionExpression: 'reportId = :r', ExpressionAttributeValues: { ':r': 'r-case' } }),
+      new QueryCommand({
+        TableName: reports,
+        KeyConditionExpression: 'reportId = :r',
+        ExpressionAttributeValues: { ':r': 'r-case' },
+      }),
     );
     expect(ledger.Items?.map((i) => i.item)).toEqual([`to#${f.tagged}`]);
-    for (const spelling of [f.mixed, f.lower, f.lower.toUpperCase().replace(/@(.*)$/, (_, d: string) => `@${d.toLowerCase()}`)]) {
+    for (const spelling of [
+      f.mixed,
+      f.lower,
+      f.lower.toUpperCase().replace(/@(.*)$/, (_, d: string) => `@${d.toLowerCase()}`),
+    ]) {
       expect(await store.isTombstoned(spelling), spelling).toBe(true);
     }
     expect(await store.isTombstoned(f.tagged)).toBe(false);

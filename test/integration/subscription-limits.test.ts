@@ -26,26 +26,36 @@ describe('confirmation emails per address (1 per 10 min, 3 per 24 h, sliding)', 
     const early = await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 9.9));
     expect(early).toMatchObject({ allowed: false });
     expect(early.allowed === false && early.retryAfterSeconds).toBe(6);
-    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 10))).toEqual({ allowed: true });
+    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 10))).toEqual({
+      allowed: true,
+    });
   });
 
   it('allows a fourth email only when the first has left the 24-hour window', async () => {
     const key = addressKey(stack.address());
     const t0 = at('2030-01-02T00:00:00Z');
     for (const m of [0, 10, 20]) {
-      expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, m))).toEqual({ allowed: true });
+      expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, m))).toEqual({
+        allowed: true,
+      });
     }
     const fourth = await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 23 * 60));
     expect(fourth).toEqual({ allowed: false, retryAfterSeconds: 3600 });
     // Refused attempts are not recorded, so the window slides from the first accepted email.
-    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60))).toEqual({ allowed: true });
-    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60 + 10))).toEqual({ allowed: true });
+    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60))).toEqual({
+      allowed: true,
+    });
+    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60 + 10))).toEqual({
+      allowed: true,
+    });
     // Now 0:20, 24:00 and 24:10 are the last three: the next one waits for 0:20 to be 24 h old.
     expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60 + 19))).toEqual({
       allowed: false,
       retryAfterSeconds: 60,
     });
-    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60 + 20))).toEqual({ allowed: true });
+    expect(await limits.recordSpaced(key, CONFIRMATION_EMAIL_LIMIT, minutes(t0, 24 * 60 + 20))).toEqual({
+      allowed: true,
+    });
   });
 
   it('lets exactly one of ten concurrent requests through', async () => {
@@ -77,8 +87,12 @@ describe('requests per client (fixed windows)', () => {
   it('counts up to the limit of the short window, then refuses until it ends', async () => {
     const key = clientKey('203.0.113.7');
     const t0 = at('2030-02-01T00:00:00Z');
-    for (let i = 0; i < 3; i++) expect(await limits.countRequest(key, windows, t0)).toEqual({ allowed: true });
-    expect(await limits.countRequest(key, windows, minutes(t0, 5))).toEqual({ allowed: false, retryAfterSeconds: 300 });
+    for (let i = 0; i < 3; i++)
+      expect(await limits.countRequest(key, windows, t0)).toEqual({ allowed: true });
+    expect(await limits.countRequest(key, windows, minutes(t0, 5))).toEqual({
+      allowed: false,
+      retryAfterSeconds: 300,
+    });
     expect(await limits.countRequest(key, windows, minutes(t0, 10))).toEqual({ allowed: true });
     expect(await limits.countRequest(key, windows, minutes(t0, 10))).toEqual({ allowed: true });
     // Five in the day now: the daily window refuses even in a fresh short window.
@@ -89,7 +103,9 @@ describe('requests per client (fixed windows)', () => {
   it('is exact under concurrency', async () => {
     const key = clientKey('203.0.113.8');
     const t0 = at('2030-02-02T00:00:00Z');
-    const results = await Promise.all(Array.from({ length: 12 }, () => limits.countRequest(key, windows, t0)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => limits.countRequest(key, windows, t0)),
+    );
     expect(results.filter((r) => r.allowed)).toHaveLength(3);
   });
 

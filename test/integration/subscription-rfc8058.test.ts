@@ -27,13 +27,21 @@ const RFC_MULTIPART_BODY = [
 ].join('\r\n');
 
 const requests: { name: string; contentType: string; body: Buffer | string; base64?: boolean }[] = [
-  { name: '§8.1 urlencoded', contentType: 'application/x-www-form-urlencoded', body: 'List-Unsubscribe=One-Click' },
+  {
+    name: '§8.1 urlencoded',
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'List-Unsubscribe=One-Click',
+  },
   {
     name: '§8.1 urlencoded, base64 as API Gateway passes it',
     contentType: 'application/x-www-form-urlencoded',
     body: Buffer.from('List-Unsubscribe=One-Click'),
   },
-  { name: '§8.3 multipart exactly as printed', contentType: 'multipart/form-data; boundary=---FormBoundaryjWmhtjORrn', body: RFC_MULTIPART_BODY },
+  {
+    name: '§8.3 multipart exactly as printed',
+    contentType: 'multipart/form-data; boundary=---FormBoundaryjWmhtjORrn',
+    body: RFC_MULTIPART_BODY,
+  },
   {
     name: '§8.3 multipart as printed, base64',
     contentType: 'multipart/form-data; boundary=---FormBoundaryjWmhtjORrn',
@@ -57,14 +65,20 @@ const requests: { name: string; contentType: string; body: Buffer | string; base
 ];
 
 describe('RFC 8058 one-click POST', () => {
-  it('the printed §8.3 body is the RFC\'s 124 bytes', () => {
+  it("the printed §8.3 body is the RFC's 124 bytes", () => {
     expect(Buffer.byteLength(RFC_MULTIPART_BODY)).toBe(124);
   });
 
   it.each(requests)('$name unsubscribes at once with a short 200', async ({ contentType, body }) => {
     const { email, token } = await reader();
     const res = await h.call(
-      apiEvent({ method: 'POST', path: '/unsubscribe', query: { token }, headers: { 'content-type': contentType }, body }),
+      apiEvent({
+        method: 'POST',
+        path: '/unsubscribe',
+        query: { token },
+        headers: { 'content-type': contentType },
+        body,
+      }),
     );
     expect(res.statusCode).toBe(200);
     expect(res.headers.Location).toBeUndefined();
@@ -76,7 +90,13 @@ describe('RFC 8058 one-click POST', () => {
     expect(row?.status).toBe('unsubscribed');
 
     const repeat = await h.call(
-      apiEvent({ method: 'POST', path: '/unsubscribe', query: { token }, headers: { 'content-type': contentType }, body }),
+      apiEvent({
+        method: 'POST',
+        path: '/unsubscribe',
+        query: { token },
+        headers: { 'content-type': contentType },
+        body,
+      }),
     );
     expect(repeat.statusCode).toBe(200);
     expect(await h.item(email)).toEqual(row);
@@ -117,8 +137,19 @@ describe('RFC 8058 one-click POST', () => {
   const oddBodies: [string, { type?: string; body?: string }, 'text' | 'page'][] = [
     ['no body, no content type', {}, 'page'],
     ['an empty urlencoded body', { type: 'application/x-www-form-urlencoded', body: '' }, 'page'],
-    ['the one-click field plus extra fields', { type: 'application/x-www-form-urlencoded', body: 'foo=bar&List-Unsubscribe=One-Click&List-Unsubscribe=x&lang=en' }, 'text'],
-    ['a wrong value', { type: 'application/x-www-form-urlencoded', body: 'List-Unsubscribe=Two-Clicks' }, 'page'],
+    [
+      'the one-click field plus extra fields',
+      {
+        type: 'application/x-www-form-urlencoded',
+        body: 'foo=bar&List-Unsubscribe=One-Click&List-Unsubscribe=x&lang=en',
+      },
+      'text',
+    ],
+    [
+      'a wrong value',
+      { type: 'application/x-www-form-urlencoded', body: 'List-Unsubscribe=Two-Clicks' },
+      'page',
+    ],
     ['an unrelated field', { type: 'application/x-www-form-urlencoded', body: 'unsubscribe=yes' }, 'page'],
     ['JSON', { type: 'application/json', body: '{"List-Unsubscribe":"One-Click"}' }, 'text'],
     ['the body as text/plain', { type: 'text/plain', body: 'List-Unsubscribe=One-Click\r\n' }, 'text'],
@@ -132,24 +163,41 @@ describe('RFC 8058 one-click POST', () => {
     ],
   ];
 
-  it.each(oddBodies)('a POST with %s still unsubscribes (a POST is a deliberate act), without redirect or cookie', async (_name, { type, body }, answer) => {
-    const { email, token } = await reader();
-    const res = await h.call(
-      apiEvent({ method: 'POST', path: '/unsubscribe', query: { token }, headers: type ? { 'content-type': type } : {}, ...(body === undefined ? {} : { body }) }),
-    );
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['Content-Type']).toBe(answer === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
-    expect(Object.keys(res.headers).filter((k) => /^(location|set-cookie|refresh)$/i.test(k))).toEqual([]);
-    expect(res.cookies).toBeUndefined();
-    expect((await h.item(email))?.status).toBe('unsubscribed');
-  });
+  it.each(oddBodies)(
+    'a POST with %s still unsubscribes (a POST is a deliberate act), without redirect or cookie',
+    async (_name, { type, body }, answer) => {
+      const { email, token } = await reader();
+      const res = await h.call(
+        apiEvent({
+          method: 'POST',
+          path: '/unsubscribe',
+          query: { token },
+          headers: type ? { 'content-type': type } : {},
+          ...(body === undefined ? {} : { body }),
+        }),
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['Content-Type']).toBe(
+        answer === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8',
+      );
+      expect(Object.keys(res.headers).filter((k) => /^(location|set-cookie|refresh)$/i.test(k))).toEqual([]);
+      expect(res.cookies).toBeUndefined();
+      expect((await h.item(email))?.status).toBe('unsubscribed');
+    },
+  );
 
   it('a one-click POST with a bad token is a short 400 and changes nothing', async () => {
     const { email, token } = await reader();
     const before = await h.rawItem(email);
     for (const bad of [token.slice(0, -1), `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, '']) {
       const res = await h.call(
-        apiEvent({ method: 'POST', path: '/unsubscribe', query: { token: bad }, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }),
+        apiEvent({
+          method: 'POST',
+          path: '/unsubscribe',
+          query: { token: bad },
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        }),
       );
       expect(res.statusCode).toBe(400);
       expect(res.headers['Content-Type']).toBe('text/plain; charset=utf-8');

@@ -100,7 +100,12 @@ describe('single use', () => {
     expect(await fetchFiveTimes(h, email, '/confirm', token)).toEqual([200, 200, 200, 200, 200]);
 
     const unsub = await h.unsubscribeTokenOf(email);
-    await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsub }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: unsub },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     const replay = await postConfirm(h, token);
     expect(replay.statusCode).toBe(400);
     expect(replay.body).toContain('このリンクは使用できません');
@@ -121,10 +126,15 @@ describe('single use', () => {
     await h.subscribe(email);
     const token = await h.latestConfirmToken(email);
     const unsub = await h.unsubscribeTokenOf(email);
-    expect((await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsub } })).statusCode).toBe(200);
+    expect((await h.call({ method: 'POST', path: '/unsubscribe', query: { token: unsub } })).statusCode).toBe(
+      200,
+    );
     expect((await postConfirm(h, token)).statusCode).toBe(400);
     const row = await h.item(email);
-    expect(row).toMatchObject({ status: 'unsubscribed', statusShard: statusShard('unsubscribed', row!.shard) });
+    expect(row).toMatchObject({
+      status: 'unsubscribed',
+      statusShard: statusShard('unsubscribed', row!.shard),
+    });
     expect(row!.confirmTokenHash).toBeUndefined();
   });
 });
@@ -147,9 +157,12 @@ describe('unsubscribe tokens', () => {
     ['truncated to the id', good.slice(0, 22)],
     ['last MAC character changed', flip(good, good.length - 1)],
     ['first MAC character changed', flip(good, 22)],
-    ["id changed, MAC kept", flip(good, 0)],
+    ['id changed, MAC kept', flip(good, 0)],
     ['another id with this MAC', other.slice(0, 22) + good.slice(22)],
-    ['signed with another key', unsubscribeToken(Buffer.from('another-secret-0123456789abcdef0123'), good.slice(0, 22))],
+    [
+      'signed with another key',
+      unsubscribeToken(Buffer.from('another-secret-0123456789abcdef0123'), good.slice(0, 22)),
+    ],
     ['extra character', `${good}A`],
     ['base64 padding', `${good}=`],
     ['a character from standard base64', `${good.slice(0, -1)}+`],
@@ -157,9 +170,15 @@ describe('unsubscribe tokens', () => {
     ['empty', ''],
     // The MAC's last base64url character carries 4 bits and 2 unused ones: a decoder that
     // ignores the unused bits would take these other spellings of the genuine MAC.
-    ...[1, 2, 3].map((bits): [string, string] => [`unused bits of the last character set to ${bits}`, respell(good, bits)]),
+    ...[1, 2, 3].map((bits): [string, string] => [
+      `unused bits of the last character set to ${bits}`,
+      respell(good, bits),
+    ]),
     ['overlong', good.repeat(3)],
-    ['full-width last character', good.slice(0, -1) + String.fromCharCode(good.charCodeAt(good.length - 1) + 0xfee0)],
+    [
+      'full-width last character',
+      good.slice(0, -1) + String.fromCharCode(good.charCodeAt(good.length - 1) + 0xfee0),
+    ],
     ['upper-cased', good.toUpperCase()],
   ].filter(([, t]) => t !== good) as [string, string][];
 
@@ -167,14 +186,24 @@ describe('unsubscribe tokens', () => {
     const before = await h.rawItem(email);
     const page = await h.call({ path: '/unsubscribe', query: { token } });
     expect(page.statusCode).toBe(400);
-    const post = await h.call({ method: 'POST', path: '/unsubscribe', query: { token }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    const post = await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(post.statusCode).toBe(400);
     expect(await h.rawItem(email)).toBe(before);
   });
 
   it('the genuine token GETs a page five times without effect, then the POST works', async () => {
     expect(await fetchFiveTimes(h, email, '/unsubscribe', good)).toEqual([200, 200, 200, 200, 200]);
-    const res = await h.call({ method: 'POST', path: '/unsubscribe', query: { token: good }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+    const res = await h.call({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: { token: good },
+      ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(res.statusCode).toBe(200);
     expect((await h.item(email))?.status).toBe('unsubscribed');
     expect(await fetchFiveTimes(h, email, '/unsubscribe', good)).toEqual([200, 200, 200, 200, 200]);
@@ -200,7 +229,12 @@ describe('unsubscribe tokens', () => {
       );
       const before = await h.rawItem(addr);
       const token = unsubscribeToken(key, row.id);
-      const res = await h.call({ method: 'POST', path: '/unsubscribe', query: { token }, ...formBody({ 'List-Unsubscribe': 'One-Click' }) });
+      const res = await h.call({
+        method: 'POST',
+        path: '/unsubscribe',
+        query: { token },
+        ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+      });
       expect(res.statusCode).toBe(200);
       expect(await h.rawItem(addr)).toBe(before);
     }
@@ -213,8 +247,8 @@ describe('GET, HEAD and OPTIONS never change anything', () => {
     const table = g.stack.env.SUBSCRIBERS_TABLE!;
     const snapshot = async () =>
       JSON.stringify(
-        ((await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).sort((a, b) =>
-          String(a.email).localeCompare(String(b.email)),
+        ((await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).sort(
+          (a, b) => String(a.email).localeCompare(String(b.email)),
         ),
       );
     const expiredEmail = g.stack.address('expired');
@@ -247,8 +281,13 @@ describe('GET, HEAD and OPTIONS never change anything', () => {
     ];
     const targets: [string, string][] = [
       ...[expired, pending, used].flatMap((t) => variants(t).map((q): [string, string] => ['/confirm', q])),
-      ...[stop, pendingStop, gone].flatMap((t) => variants(t).map((q): [string, string] => ['/unsubscribe', q])),
-      ...['/', '/subscribe', '/robots.txt', '/nowhere'].map((p): [string, string] => [p, `email=${encodeURIComponent(pendingEmail)}&lang=en`]),
+      ...[stop, pendingStop, gone].flatMap((t) =>
+        variants(t).map((q): [string, string] => ['/unsubscribe', q]),
+      ),
+      ...['/', '/subscribe', '/robots.txt', '/nowhere'].map((p): [string, string] => [
+        p,
+        `email=${encodeURIComponent(pendingEmail)}&lang=en`,
+      ]),
     ];
     const before = await snapshot();
     const mailsBefore = await mailCount();
@@ -260,7 +299,11 @@ describe('GET, HEAD and OPTIONS never change anything', () => {
             method,
             path,
             query,
-            headers: { 'x-http-method-override': 'POST', 'x-method-override': 'POST', ...formBody(fields).headers },
+            headers: {
+              'x-http-method-override': 'POST',
+              'x-method-override': 'POST',
+              ...formBody(fields).headers,
+            },
             // Some clients send a body even with GET; it must not count either.
             ...(i % 2 ? { body: formBody(fields).body } : {}),
           });
@@ -302,21 +345,25 @@ describe('confirmation tokens that are not the one we sent', () => {
     const mails = (await h.mails(email)).length;
     h.clock.advance(11 * MINUTE); // the address limit would allow a new email now
     for (const [name, token] of forged) {
-      const query = typeof token === 'string' && token.startsWith('token=') ? token : { token: token as string };
+      const query =
+        typeof token === 'string' && token.startsWith('token=') ? token : { token: token as string };
       const body = typeof query === 'string' ? query : new URLSearchParams(query).toString();
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
       const got = [
         (await h.call({ path: '/confirm', query })).statusCode,
         (await h.call({ method: 'POST', path: '/confirm', query })).statusCode,
         (await h.call({ method: 'POST', path: '/confirm', body, headers: form })).statusCode,
-        (await h.call({ method: 'POST', path: '/confirm', body: `${body}&action=new-link`, headers: form })).statusCode,
+        (await h.call({ method: 'POST', path: '/confirm', body: `${body}&action=new-link`, headers: form }))
+          .statusCode,
       ];
       expect({ name, got }).toEqual({ name, got: [400, 400, 400, 400] });
     }
     expect(await h.rawItem(email)).toBe(before);
     expect(await h.mails(email)).toHaveLength(mails);
     // The genuine token still works afterwards: nothing above burned it.
-    expect((await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: good }) })).statusCode).toBe(200);
+    expect(
+      (await h.call({ method: 'POST', path: '/confirm', ...formBody({ token: good }) })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -329,7 +376,16 @@ describe('duplicated unsubscribe tokens', () => {
     const before = await h.rawItem(addr);
     const query = `token=${forged}&token=${genuine}`;
     expect((await h.call({ path: '/unsubscribe', query })).statusCode).toBe(400);
-    expect((await h.call({ method: 'POST', path: '/unsubscribe', query, ...formBody({ 'List-Unsubscribe': 'One-Click' }) })).statusCode).toBe(400);
+    expect(
+      (
+        await h.call({
+          method: 'POST',
+          path: '/unsubscribe',
+          query,
+          ...formBody({ 'List-Unsubscribe': 'One-Click' }),
+        })
+      ).statusCode,
+    ).toBe(400);
     expect(await h.rawItem(addr)).toBe(before);
   });
 });

@@ -35,7 +35,11 @@ const bystanders = [pending, confirmed, bounced];
 
 /** Near misses of the bystanders' real links: what an attacker could guess or damage. */
 const nearMiss = fc
-  .tuple(fc.constantFrom(pendingConfirm, confirmedUnsub), fc.nat(), fc.constantFrom('cut', 'flip', 'extend', 'case'))
+  .tuple(
+    fc.constantFrom(pendingConfirm, confirmedUnsub),
+    fc.nat(),
+    fc.constantFrom('cut', 'flip', 'extend', 'case'),
+  )
   .map(([token, n, how]) => {
     const i = n % token.length;
     if (how === 'cut') return token.slice(0, i);
@@ -46,12 +50,18 @@ const nearMiss = fc
   .filter((t) => t !== pendingConfirm && t !== confirmedUnsub);
 
 const b64 = (n: number) =>
-  fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: n, maxLength: n });
+  fc.string({
+    unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+    minLength: n,
+    maxLength: n,
+  });
 const tokenValue = fc.oneof(
   fc.string(),
   fc.oneof(b64(65), b64(43), fc.integer({ min: 0, max: 80 }).chain(b64)),
   // A bystander's real id with a guessed secret or MAC: found in the table, refused by the hash check.
-  fc.tuple(fc.constantFrom(pendingConfirm, confirmedUnsub), b64(43)).map(([t, guess]) => t.slice(0, 22) + guess),
+  fc
+    .tuple(fc.constantFrom(pendingConfirm, confirmedUnsub), b64(43))
+    .map(([t, guess]) => t.slice(0, 22) + guess),
   nearMiss,
 );
 const emailValue = fc.oneof(
@@ -65,13 +75,26 @@ const fieldName = fc.oneof(
   fc.constantFrom('email', 'token', 'lang', 'website', 'source', 'action', 'List-Unsubscribe'),
   fc.string({ maxLength: 12 }),
 );
-const fieldValue = fc.oneof(fc.string({ maxLength: 40 }), tokenValue, emailValue, fc.constantFrom('new-link', 'One-Click', 'en', 'ja'));
+const fieldValue = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  tokenValue,
+  emailValue,
+  fc.constantFrom('new-link', 'One-Click', 'en', 'ja'),
+);
 const lang = fc.constantFrom('ja', 'en', 'fr', '');
 const subscribeFields = fc.record(
-  { email: emailValue, lang, website: fc.constantFrom('', '', 'http://bot'), source: fc.string({ maxLength: 45 }) },
+  {
+    email: emailValue,
+    lang,
+    website: fc.constantFrom('', '', 'http://bot'),
+    source: fc.string({ maxLength: 45 }),
+  },
   { requiredKeys: ['email'] },
 );
-const confirmFields = fc.record({ token: tokenValue, action: fc.constantFrom('new-link', 'confirm', ''), lang }, { requiredKeys: [] });
+const confirmFields = fc.record(
+  { token: tokenValue, action: fc.constantFrom('new-link', 'confirm', ''), lang },
+  { requiredKeys: [] },
+);
 const unsubscribeFields = fc.record(
   { 'List-Unsubscribe': fc.constantFrom('One-Click', 'one-click', ''), token: tokenValue, lang },
   { requiredKeys: [] },
@@ -87,21 +110,33 @@ const encoded = (f: fc.Arbitrary<Record<string, string>>): fc.Arbitrary<Body> =>
     f.map((x) => ({ type: 'application/json', text: JSON.stringify(x) })),
     fc.tuple(f, boundary).map(([x, b]) => ({
       type: `multipart/form-data; boundary="${b}"`,
-      text: `${Object.entries(x).map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('')}--${b}--`,
+      text: `${Object.entries(x)
+        .map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+        .join('')}--${b}--`,
     })),
   );
 const noise: fc.Arbitrary<Body> = fc.oneof(
   encoded(anyFields),
-  fc.record({ type: fc.oneof(fc.string(), fc.constantFrom('application/json', 'multipart/form-data', 'text/plain')), text: fc.string({ maxLength: 300 }) }),
-  fc.record({ type: fc.constant('application/octet-stream'), text: fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')) }),
+  fc.record({
+    type: fc.oneof(fc.string(), fc.constantFrom('application/json', 'multipart/form-data', 'text/plain')),
+    text: fc.string({ maxLength: 300 }),
+  }),
+  fc.record({
+    type: fc.constant('application/octet-stream'),
+    text: fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1')),
+  }),
   fc.constant(undefined),
 );
 
 const anyQuery = fc.oneof(
-  fc.dictionary(fc.constantFrom('token', 'lang', 'x'), fc.oneof(tokenValue, fc.string())).map((q) => new URLSearchParams(q).toString()),
+  fc
+    .dictionary(fc.constantFrom('token', 'lang', 'x'), fc.oneof(tokenValue, fc.string()))
+    .map((q) => new URLSearchParams(q).toString()),
   fc.string(),
 );
-const tokenQuery = fc.record({ token: tokenValue, lang }, { requiredKeys: [] }).map((q) => new URLSearchParams(q).toString());
+const tokenQuery = fc
+  .record({ token: tokenValue, lang }, { requiredKeys: [] })
+  .map((q) => new URLSearchParams(q).toString());
 const common = {
   headers: fc.record(
     {
@@ -122,15 +157,43 @@ const shaped = (method: fc.Arbitrary<string>, path: string, body: fc.Arbitrary<B
 const request = fc.oneof(
   { weight: 3, arbitrary: shaped(fc.constant('POST'), '/subscribe', encoded(subscribeFields)) },
   { weight: 3, arbitrary: shaped(fc.constant('POST'), '/confirm', encoded(confirmFields)) },
-  { weight: 3, arbitrary: shaped(fc.constant('POST'), '/unsubscribe', fc.oneof(encoded(unsubscribeFields), fc.constant(undefined)), tokenQuery) },
-  { weight: 2, arbitrary: shaped(fc.constantFrom('GET', 'HEAD'), '/confirm', fc.constant(undefined), tokenQuery) },
-  { weight: 2, arbitrary: shaped(fc.constantFrom('GET', 'HEAD'), '/unsubscribe', fc.constant(undefined), tokenQuery) },
+  {
+    weight: 3,
+    arbitrary: shaped(
+      fc.constant('POST'),
+      '/unsubscribe',
+      fc.oneof(encoded(unsubscribeFields), fc.constant(undefined)),
+      tokenQuery,
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: shaped(fc.constantFrom('GET', 'HEAD'), '/confirm', fc.constant(undefined), tokenQuery),
+  },
+  {
+    weight: 2,
+    arbitrary: shaped(fc.constantFrom('GET', 'HEAD'), '/unsubscribe', fc.constant(undefined), tokenQuery),
+  },
   { weight: 1, arbitrary: shaped(fc.constantFrom('GET', 'HEAD'), '/', noise) },
   {
     weight: 2,
     arbitrary: fc.record({
-      method: fc.oneof(fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'), fc.string({ minLength: 1, maxLength: 8 })),
-      path: fc.oneof(fc.constantFrom('/', '/subscribe', '/confirm', '/unsubscribe', '/robots.txt', '/confirm/', '//confirm'), fc.webPath()),
+      method: fc.oneof(
+        fc.constantFrom('GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'),
+        fc.string({ minLength: 1, maxLength: 8 }),
+      ),
+      path: fc.oneof(
+        fc.constantFrom(
+          '/',
+          '/subscribe',
+          '/confirm',
+          '/unsubscribe',
+          '/robots.txt',
+          '/confirm/',
+          '//confirm',
+        ),
+        fc.webPath(),
+      ),
       body: noise,
       query: anyQuery,
       ...common,
@@ -158,7 +221,9 @@ describe('any request', () => {
         expect(res.headers['Content-Type']).toMatch(/charset=utf-8$/);
         expect(res.headers['Cache-Control']).toBe('no-store');
         // No redirect, no cookie, ever (RFC 8058 one-click must not redirect or need one).
-        expect(Object.keys(res.headers).filter((k) => /^(location|set-cookie|refresh)$/i.test(k))).toEqual([]);
+        expect(Object.keys(res.headers).filter((k) => /^(location|set-cookie|refresh)$/i.test(k))).toEqual(
+          [],
+        );
         expect(res.cookies).toBeUndefined();
         expect(res.statusCode < 300 || res.statusCode >= 400).toBe(true);
       }),

@@ -39,16 +39,22 @@ describe('bench stats', () => {
   // `x + 0` turns -0 into 0: Math.min and the sort disagree on which zero comes first.
   it('keeps min ≤ p10 ≤ median ≤ p90 ≤ max, all within the values', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e9, max: 1e9, noNaN: true }).map((x) => x + 0), { minLength: 1, maxLength: 40 }), (v) => {
-        const s = summarize(v);
-        expect(s.n).toBe(v.length);
-        expect(s.min).toBe(Math.min(...v));
-        expect(s.max).toBe(Math.max(...v));
-        expect(s.min).toBeLessThanOrEqual(s.p10);
-        expect(s.p10).toBeLessThanOrEqual(s.median);
-        expect(s.median).toBeLessThanOrEqual(s.p90);
-        expect(s.p90).toBeLessThanOrEqual(s.max);
-      }),
+      fc.property(
+        fc.array(
+          fc.double({ min: -1e9, max: 1e9, noNaN: true }).map((x) => x + 0),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (v) => {
+          const s = summarize(v);
+          expect(s.n).toBe(v.length);
+          expect(s.min).toBe(Math.min(...v));
+          expect(s.max).toBe(Math.max(...v));
+          expect(s.min).toBeLessThanOrEqual(s.p10);
+          expect(s.p10).toBeLessThanOrEqual(s.median);
+          expect(s.median).toBeLessThanOrEqual(s.p90);
+          expect(s.p90).toBeLessThanOrEqual(s.max);
+        },
+      ),
     );
   });
 
@@ -70,7 +76,10 @@ describe('bench flags', () => {
     expect(quick.recipients).toBeLessThan(full.recipients);
     expect(quick.subscribers).toBeLessThan(full.subscribers);
     expect(quick.rounds).toBeLessThan(full.rounds);
-    expect(parseBenchArgs(['--quick', '--subscribers', '123', '--rounds=3'])).toMatchObject({ subscribers: 123, rounds: 3 });
+    expect(parseBenchArgs(['--quick', '--subscribers', '123', '--rounds=3'])).toMatchObject({
+      subscribers: 123,
+      rounds: 3,
+    });
   });
 
   it('runs only the named cases, in the usual order', () => {

@@ -121,7 +121,8 @@ describe('report preview', () => {
     expect(await previewFile(sample, dir, 'ja')).toBe(0);
     const html = join(dir, '2020-09-18-cashless.html');
     const text = join(dir, '2020-09-18-cashless.txt');
-    const subject = '【CLIテスト通信】キャッシュレス決済サービスの不正利用と、決済事業者を装うフィッシングの増加について';
+    const subject =
+      '【CLIテスト通信】キャッシュレス決済サービスの不正利用と、決済事業者を装うフィッシングの増加について';
     expect(out).toEqual([html, text, `件名: ${subject}`, '件名の長さ: 全角49.5文字（タイトル部分 41文字）']);
     expect(err).toEqual([
       '注意: スマートフォンの受信一覧ではタイトルが全角30文字ほどで切れます。見える部分: 「キャッシュレス決済サービスの不正利用と、決済事業者を装うフ…」',

@@ -7,18 +7,32 @@ const fields = (records: CsvRecord[]) => records.map((r) => r.fields);
 
 describe('CsvParser', () => {
   it('reads LF, CRLF and lone CR line endings, with or without a final line break', () => {
-    expect(fields(parseCsv('a,b\n1,2\n'))).toEqual([['a', 'b'], ['1', '2']]);
-    expect(fields(parseCsv('a,b\r\n1,2\r\n'))).toEqual([['a', 'b'], ['1', '2']]);
-    expect(fields(parseCsv('a,b\r1,2'))).toEqual([['a', 'b'], ['1', '2']]);
+    expect(fields(parseCsv('a,b\n1,2\n'))).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(fields(parseCsv('a,b\r\n1,2\r\n'))).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(fields(parseCsv('a,b\r1,2'))).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(parseCsv('a\r\nb\nc\rd').map((r) => r.line)).toEqual([1, 2, 3, 4]);
   });
 
   it('drops a leading byte order mark, and only that one', () => {
-    expect(fields(parseCsv('\uFEFFemail,x\n\uFEFFa,b\n'))).toEqual([['email', 'x'], ['\uFEFFa', 'b']]);
+    expect(fields(parseCsv('\uFEFFemail,x\n\uFEFFa,b\n'))).toEqual([
+      ['email', 'x'],
+      ['\uFEFFa', 'b'],
+    ]);
   });
 
   it('reads quoted fields with commas, doubled quotes and line breaks, and counts the lines they span', () => {
-    const records = parseCsv('h1,h2\r\n"a, b","say ""hi"""\r\n"two\r\nlines","three\nmore\nlines"\r\nlast,"x"\r\n');
+    const records = parseCsv(
+      'h1,h2\r\n"a, b","say ""hi"""\r\n"two\r\nlines","three\nmore\nlines"\r\nlast,"x"\r\n',
+    );
     expect(fields(records)).toEqual([
       ['h1', 'h2'],
       ['a, b', 'say "hi"'],
@@ -53,7 +67,10 @@ describe('CsvParser', () => {
   });
 
   it('gives the same records and lines however the text is cut into chunks', () => {
-    const cell = fc.string({ unit: fc.constantFrom('a', 'あ', ',', '"', '\r', '\n', ' ', '😀'), maxLength: 6 });
+    const cell = fc.string({
+      unit: fc.constantFrom('a', 'あ', ',', '"', '\r', '\n', ' ', '😀'),
+      maxLength: 6,
+    });
     fc.assert(
       fc.property(
         fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),

@@ -5,10 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkEmail, checkNewAddress, mailboxKey, normalizeEmail, UNDELIVERABLE_TLDS } from '../../functions/core/email-address.ts';
+import {
+  checkEmail,
+  checkNewAddress,
+  mailboxKey,
+  normalizeEmail,
+  UNDELIVERABLE_TLDS,
+} from '../../functions/core/email-address.ts';
 
 const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/email-addresses/email-addresses__validatorjs-isEmail-default.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../fixtures/email-addresses/email-addresses__validatorjs-isEmail-default.json', import.meta.url),
+    'utf8',
+  ),
 ) as { valid: string[]; invalid: string[] };
 
 /** Listed as valid by validator.js, refused here on purpose. */
@@ -92,12 +101,18 @@ describe('normalisation', () => {
 describe('mailboxKey (what the per-address email limit counts)', () => {
   it('merges the variants that reach one mailbox', () => {
     const key = mailboxKey('taro.yamada@corp.example');
-    for (const v of ['Taro.Yamada@corp.example', 'TARO.YAMADA+news@corp.example', 'taro.yamada+a+b@corp.example']) {
+    for (const v of [
+      'Taro.Yamada@corp.example',
+      'TARO.YAMADA+news@corp.example',
+      'taro.yamada+a+b@corp.example',
+    ]) {
       expect(mailboxKey(normalizeEmail(v)!)).toBe(key);
     }
     expect(mailboxKey('h.a.n.a.k.o+x@googlemail.com')).toBe(mailboxKey('Hanako@gmail.com'));
     // Unicode spellings of a domain become one ASCII domain before the key is taken.
-    expect(mailboxKey(normalizeEmail('Taro.Yamada@ℯxample.com')!)).toBe(mailboxKey('taro.yamada@example.com'));
+    expect(mailboxKey(normalizeEmail('Taro.Yamada@ℯxample.com')!)).toBe(
+      mailboxKey('taro.yamada@example.com'),
+    );
   });
 
   it('keeps apart what is not the same mailbox', () => {

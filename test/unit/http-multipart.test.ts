@@ -63,7 +63,9 @@ describe('parseMultipart', () => {
   it('refuses a body without a delimiter, a part without a blank line, or a missing close delimiter', () => {
     expect(parseMultipart(Buffer.from('List-Unsubscribe=One-Click'), 'b')).toBeNull();
     expect(parseMultipart(crlf('--b', 'Content-Disposition: form-data; name="x"'), 'b')).toBeNull();
-    expect(parseMultipart(crlf('--b', 'Content-Disposition: form-data; name="x"', '', 'value'), 'b')).toBeNull();
+    expect(
+      parseMultipart(crlf('--b', 'Content-Disposition: form-data; name="x"', '', 'value'), 'b'),
+    ).toBeNull();
   });
 
   it('needs an opening delimiter; a part with no headers and no content is an empty form', () => {

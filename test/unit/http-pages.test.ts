@@ -277,12 +277,16 @@ describe('an unsubscribe link that does not check out', () => {
     },
   );
 
-  it('a retired key\'s link offers the contact, never the mailbox (its token no longer works there either)', () => {
+  it("a retired key's link offers the contact, never the mailbox (its token no longer works there either)", () => {
     for (const [locale, help] of [
       ['ja', 'までお申し付けください'],
       ['en', 'To stop the emails, contact <a href="mailto:contact@example.jp">'],
     ] as const) {
-      const doc = pageDocument(pages.retiredUnsubscribePage(pages.view(locale, { ...ctx, unsubscribeMailto: 'unsubscribe@example.jp' })));
+      const doc = pageDocument(
+        pages.retiredUnsubscribePage(
+          pages.view(locale, { ...ctx, unsubscribeMailto: 'unsubscribe@example.jp' }),
+        ),
+      );
       expect(doc).toContain(help);
       expect(doc).toContain('contact@example.jp');
       expect(doc).not.toContain('unsubscribe@example.jp');

@@ -11,9 +11,18 @@ import {
   type ValidationContext,
 } from '../../functions/core/import-rules.ts';
 import { formatIssue, formatNotice } from '../../functions/core/import-messages.ts';
-import { shardOf, statusShard, type Subscriber, type SubscriberStatus } from '../../functions/core/subscriber.ts';
+import {
+  shardOf,
+  statusShard,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../../functions/core/subscriber.ts';
 
-const ctx: ValidationContext = { now: new Date('2031-03-01T00:00:00Z'), defaultLocale: 'ja', defaultSource: 'legacy' };
+const ctx: ValidationContext = {
+  now: new Date('2031-03-01T00:00:00Z'),
+  defaultLocale: 'ja',
+  defaultSource: 'legacy',
+};
 
 function validate(text: string, c: ValidationContext = ctx) {
   const v = new ImportValidator(c);
@@ -36,15 +45,32 @@ describe('import validation', () => {
     expect(issues).toEqual([]);
     expect(rows).toEqual([
       { line: 2, email: 'Reader@example.com', consentAt: '2023-04-01', locale: 'ja', source: 'legacy' },
-      { line: 3, email: 'b@example.jp', consentAt: '2023-04-01T00:30:00.000Z', locale: 'en', source: 'form, 2023' },
-      { line: 6, email: 'c@example.jp', consentAt: '2023-04-01T09:30:00.000Z', locale: 'ja', source: 'legacy' },
+      {
+        line: 3,
+        email: 'b@example.jp',
+        consentAt: '2023-04-01T00:30:00.000Z',
+        locale: 'en',
+        source: 'form, 2023',
+      },
+      {
+        line: 6,
+        email: 'c@example.jp',
+        consentAt: '2023-04-01T09:30:00.000Z',
+        locale: 'ja',
+        source: 'legacy',
+      },
     ]);
   });
 
   it('takes the columns in any order and the optional ones may be absent', () => {
-    const { rows, issues } = validate('consentAt,email\n2023-04-01,a@example.jp\n', { ...ctx, defaultLocale: 'en' });
+    const { rows, issues } = validate('consentAt,email\n2023-04-01,a@example.jp\n', {
+      ...ctx,
+      defaultLocale: 'en',
+    });
     expect(issues).toEqual([]);
-    expect(rows).toEqual([{ line: 2, email: 'a@example.jp', consentAt: '2023-04-01', locale: 'en', source: 'legacy' }]);
+    expect(rows).toEqual([
+      { line: 2, email: 'a@example.jp', consentAt: '2023-04-01', locale: 'en', source: 'legacy' },
+    ]);
   });
 
   it('names unknown, duplicate, empty and missing columns on line 1, with a guess for a typo', () => {
@@ -59,8 +85,12 @@ describe('import validation', () => {
     ]);
     const [typo, caseOnly, unknown, duplicate] = validate('emial,consentAt,Locale,notes,consentAt\n').issues;
     expect(formatIssue(typo!, 'en')).toBe("line 1: emial: unknown column 'emial' — did you mean 'email'?");
-    expect(formatIssue(caseOnly!, 'ja')).toBe("line 1: Locale: 不明な列 'Locale' です。'locale' の書き間違いではありませんか");
-    expect(formatIssue(unknown!, 'en')).toBe("line 1: notes: unknown column 'notes' (allowed: email, consentAt, locale, consentSource)");
+    expect(formatIssue(caseOnly!, 'ja')).toBe(
+      "line 1: Locale: 不明な列 'Locale' です。'locale' の書き間違いではありませんか",
+    );
+    expect(formatIssue(unknown!, 'en')).toBe(
+      "line 1: notes: unknown column 'notes' (allowed: email, consentAt, locale, consentSource)",
+    );
     expect(formatIssue(duplicate!, 'en')).toBe('line 1: consentAt: the same column is also column 2');
   });
 
@@ -104,9 +134,15 @@ describe('import validation', () => {
     ]);
     const issues = validate(text).issues;
     expect(validate(text).rows).toEqual([]);
-    expect(issues.map((i) => formatIssue(i, 'en'))).toContain('line 16: email: the same address is on line 2');
-    expect(issues.map((i) => formatIssue(i, 'ja'))).toContain('line 9: consentAt: 時差（+09:00 など）が必要です。日本時間なら 2023-04-01T09:00:00+09:00 のように書いてください');
-    expect(issues.map((i) => formatIssue(i, 'en'))).toContain('line 17: 2 values, but the header has 4 columns (quote a value that contains a comma as "…")');
+    expect(issues.map((i) => formatIssue(i, 'en'))).toContain(
+      'line 16: email: the same address is on line 2',
+    );
+    expect(issues.map((i) => formatIssue(i, 'ja'))).toContain(
+      'line 9: consentAt: 時差（+09:00 など）が必要です。日本時間なら 2023-04-01T09:00:00+09:00 のように書いてください',
+    );
+    expect(issues.map((i) => formatIssue(i, 'en'))).toContain(
+      'line 17: 2 values, but the header has 4 columns (quote a value that contains a comma as "…")',
+    );
   });
 
   it('refuses an empty file, a header without rows, and a file that is not UTF-8', () => {
@@ -145,7 +181,11 @@ describe('import validation', () => {
       'email,consentAt\ntest@gmail.com,2023-04-01\ntest+news@gmail.com,2023-04-01\nT.e.s.t@googlemail.com,2023-04-01\n',
     );
     expect(issues).toEqual([]);
-    expect(rows.map((r) => r.email)).toEqual(['test@gmail.com', 'test+news@gmail.com', 'T.e.s.t@googlemail.com']);
+    expect(rows.map((r) => r.email)).toEqual([
+      'test@gmail.com',
+      'test+news@gmail.com',
+      'T.e.s.t@googlemail.com',
+    ]);
     expect(notices).toEqual([
       { line: 3, firstLine: 2 },
       { line: 4, firstLine: 2 },
@@ -157,10 +197,22 @@ describe('import validation', () => {
 describe('consent times', () => {
   it('keeps a date as a date and a datetime as the same instant in UTC', () => {
     expect(parseConsentTime('2023-04-01')).toMatchObject({ ok: true, at: '2023-04-01' });
-    expect(parseConsentTime('2023-04-01T09:00:00.123456+09:00')).toMatchObject({ ok: true, at: '2023-04-01T00:00:00.123Z' });
-    expect(parseConsentTime('2023-04-01T00:00-05:30')).toMatchObject({ ok: true, at: '2023-04-01T05:30:00.000Z' });
+    expect(parseConsentTime('2023-04-01T09:00:00.123456+09:00')).toMatchObject({
+      ok: true,
+      at: '2023-04-01T00:00:00.123Z',
+    });
+    expect(parseConsentTime('2023-04-01T00:00-05:30')).toMatchObject({
+      ok: true,
+      at: '2023-04-01T05:30:00.000Z',
+    });
     expect(parseConsentTime('2024-02-29')).toMatchObject({ ok: true });
-    for (const bad of ['2023-02-29', '2023-13-01', '2023-04-01T24:00:00Z', '2023-04-01T09:60Z', '2023-04-01T09:00+24:00']) {
+    for (const bad of [
+      '2023-02-29',
+      '2023-13-01',
+      '2023-04-01T24:00:00Z',
+      '2023-04-01T09:60Z',
+      '2023-04-01T09:00+24:00',
+    ]) {
       expect(parseConsentTime(bad)).toEqual({ ok: false, problem: 'date-not-real' });
     }
     for (const bad of ['2023/04/01', '01-04-2023', '2023-4-1', 'yesterday', '2023-04-01T09:00:00+0900']) {
@@ -169,7 +221,8 @@ describe('consent times', () => {
   });
 
   it('counts a date as past once it has begun in some time zone (UTC+14 first)', () => {
-    const at = (now: string) => validate('email,consentAt\na@example.jp,2031-03-02\n', { ...ctx, now: new Date(now) }).issues;
+    const at = (now: string) =>
+      validate('email,consentAt\na@example.jp,2031-03-02\n', { ...ctx, now: new Date(now) }).issues;
     expect(at('2031-03-01T09:59:59Z')).toHaveLength(1);
     expect(at('2031-03-01T10:00:00Z')).toEqual([]);
   });
@@ -185,28 +238,52 @@ describe('consent times', () => {
 describe('what an import does to a known address', () => {
   const row = (status: SubscriberStatus): Subscriber => {
     const shard = shardOf('a@example.jp');
-    return { email: 'a@example.jp', id: 'x', status, locale: 'ja', shard, statusShard: statusShard(status, shard), createdAt: '2030-01-01' };
+    return {
+      email: 'a@example.jp',
+      id: 'x',
+      status,
+      locale: 'ja',
+      shard,
+      statusShard: statusShard(status, shard),
+      createdAt: '2030-01-01',
+    };
   };
-  const decide = (s: Partial<ImportState>) => decideImport({ row: null, erased: false, mailboxSuppressed: false, ...s });
+  const decide = (s: Partial<ImportState>) =>
+    decideImport({ row: null, erased: false, mailboxSuppressed: false, ...s });
 
   it('never resurrects and never downgrades', () => {
     expect(decide({})).toEqual({ write: 'create', outcome: 'imported' });
-    expect(decide({ row: row('pending') })).toMatchObject({ write: 'confirm-pending', outcome: 'confirmed-pending' });
+    expect(decide({ row: row('pending') })).toMatchObject({
+      write: 'confirm-pending',
+      outcome: 'confirmed-pending',
+    });
     expect(decide({ row: row('confirmed') })).toEqual({ write: null, outcome: 'already-confirmed' });
     expect(decide({ row: row('unsubscribed') })).toEqual({ write: null, outcome: 'skipped-unsubscribed' });
     expect(decide({ row: row('bounced') })).toEqual({ write: null, outcome: 'skipped-bounced' });
     expect(decide({ row: row('complained') })).toEqual({ write: null, outcome: 'skipped-complained' });
     expect(decide({ erased: true })).toEqual({ write: null, outcome: 'skipped-erased' });
-    expect(decide({ mailboxSuppressed: true })).toEqual({ write: null, outcome: 'skipped-suppressed-mailbox' });
+    expect(decide({ mailboxSuppressed: true })).toEqual({
+      write: null,
+      outcome: 'skipped-suppressed-mailbox',
+    });
   });
 
   it('leaves a pending sign-up pending when the person was erased or the mailbox said no', () => {
     expect(decide({ row: row('pending'), erased: true })).toEqual({ write: null, outcome: 'skipped-erased' });
-    expect(decide({ row: row('pending'), mailboxSuppressed: true })).toEqual({ write: null, outcome: 'skipped-suppressed-mailbox' });
+    expect(decide({ row: row('pending'), mailboxSuppressed: true })).toEqual({
+      write: null,
+      outcome: 'skipped-suppressed-mailbox',
+    });
   });
 
   it('leaves a confirmed reader as they are, also after an erasure and a new double opt-in', () => {
-    expect(decide({ row: row('confirmed'), erased: true, mailboxSuppressed: true })).toEqual({ write: null, outcome: 'already-confirmed' });
-    expect(decide({ row: row('unsubscribed'), erased: true })).toEqual({ write: null, outcome: 'skipped-unsubscribed' });
+    expect(decide({ row: row('confirmed'), erased: true, mailboxSuppressed: true })).toEqual({
+      write: null,
+      outcome: 'already-confirmed',
+    });
+    expect(decide({ row: row('unsubscribed'), erased: true })).toEqual({
+      write: null,
+      outcome: 'skipped-unsubscribed',
+    });
   });
 });

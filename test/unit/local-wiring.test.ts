@@ -32,7 +32,9 @@ describe('local S3 notifications', () => {
   it('encode keys the way real S3 events do', () => {
     const real = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json');
     expect(encodeS3Key('Happy Face.jpg')).toBe(real.Records[0].s3.object.key.replace('%20', '+'));
-    expect(decodeURIComponent(encodeS3Key('reports/年報 1.json').replace(/\+/g, ' '))).toBe('reports/年報 1.json');
+    expect(decodeURIComponent(encodeS3Key('reports/年報 1.json').replace(/\+/g, ' '))).toBe(
+      'reports/年報 1.json',
+    );
   });
 
   it('hand only matching ObjectCreated records to the render handler, key encoded', async () => {
@@ -86,22 +88,31 @@ describe('local SES mailbox simulator', () => {
     // Every field we publish exists in the real record (we may publish fewer, never invented ones).
     const ours = shape(event.detail).filter((p) => !p.startsWith('.mail.tags'));
     expect(ours.filter((p) => !real.has(p))).toEqual([]);
-    expect((event.detail as { mail: { headers: { name: string }[] } }).mail.headers.map((h) => h.name)).toContain(
-      'X-Kawaraban-Report',
-    );
+    expect(
+      (event.detail as { mail: { headers: { name: string }[] } }).mail.headers.map((h) => h.name),
+    ).toContain('X-Kawaraban-Report');
   });
 });
 
 describe('local HTTP adapter', () => {
   function request(method: string, url: string, headers: Record<string, string>): IncomingMessage {
     const req = Readable.from([]) as unknown as IncomingMessage;
-    Object.assign(req, { method, url, headers, httpVersion: '1.1', socket: { remoteAddress: '::ffff:127.0.0.1' } });
+    Object.assign(req, {
+      method,
+      url,
+      headers,
+      httpVersion: '1.1',
+      socket: { remoteAddress: '::ffff:127.0.0.1' },
+    });
     return req;
   }
 
-  it('builds an API Gateway v2 event with the real sample\'s shape', () => {
+  it("builds an API Gateway v2 event with the real sample's shape", () => {
     const event = toApiEvent(
-      request('POST', '/subscribe?lang=en&a=1&a=2', { 'content-type': 'application/json', 'user-agent': 'ua' }),
+      request('POST', '/subscribe?lang=en&a=1&a=2', {
+        'content-type': 'application/json',
+        'user-agent': 'ua',
+      }),
       Buffer.from('{"email":"a@example.com"}'),
       3000,
     );
@@ -111,7 +122,11 @@ describe('local HTTP adapter', () => {
     expect(shape(event).filter((p) => !isMapEntry(p) && !real.has(p))).toEqual([]);
     expect(event.rawPath).toBe('/subscribe');
     expect(event.queryStringParameters).toEqual({ lang: 'en', a: '1,2' });
-    expect(event.requestContext.http).toMatchObject({ method: 'POST', sourceIp: '127.0.0.1', userAgent: 'ua' });
+    expect(event.requestContext.http).toMatchObject({
+      method: 'POST',
+      sourceIp: '127.0.0.1',
+      userAgent: 'ua',
+    });
     expect(event.isBase64Encoded).toBe(false);
     expect(event.body).toBe('{"email":"a@example.com"}');
   });
@@ -129,7 +144,9 @@ describe('local HTTP adapter', () => {
 
 describe('local schedule', () => {
   it('emits the EventBridge scheduled event shape', () => {
-    expect(shape(scheduledEvent()).sort()).toEqual(shape(fixture('eventbridge-scheduled-event__lambda-docs.json')).sort());
+    expect(shape(scheduledEvent()).sort()).toEqual(
+      shape(fixture('eventbridge-scheduled-event__lambda-docs.json')).sort(),
+    );
   });
 });
 

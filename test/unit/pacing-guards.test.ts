@@ -10,7 +10,11 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { classifySendError } from '../../functions/core/send-errors.ts';
-import { defaultReputationGuard, loadReputationGuard, reputationProblem } from '../../functions/core/reputation.ts';
+import {
+  defaultReputationGuard,
+  loadReputationGuard,
+  reputationProblem,
+} from '../../functions/core/reputation.ts';
 
 const meta = { $metadata: {} };
 
@@ -31,11 +35,15 @@ describe('classifySendError', () => {
       ['a string', 'unknown'],
       [null, 'unknown'],
     ];
-    for (const [err, kind] of cases) expect(classifySendError(err).kind, String((err as Error)?.name ?? err)).toBe(kind);
+    for (const [err, kind] of cases)
+      expect(classifySendError(err).kind, String((err as Error)?.name ?? err)).toBe(kind);
   });
 
   it('never keeps an address in the reason', () => {
-    const err = new MessageRejected({ message: 'Email address is not verified: Someone.Else+x@Example.co.jp, <a@b.jp>', ...meta });
+    const err = new MessageRejected({
+      message: 'Email address is not verified: Someone.Else+x@Example.co.jp, <a@b.jp>',
+      ...meta,
+    });
     const { reason } = classifySendError(err);
     expect(reason).toBe('MessageRejected: Email address is not verified: <address>, <<address>>');
   });
@@ -45,19 +53,28 @@ describe('reputationProblem', () => {
   const g = defaultReputationGuard;
 
   it('uses the SES review thresholds and minimum samples by default', () => {
-    expect(g).toEqual({ maxBounceRate: 0.05, maxComplaintRate: 0.001, minSendsForBounceRate: 200, minSendsForComplaintRate: 1000 });
+    expect(g).toEqual({
+      maxBounceRate: 0.05,
+      maxComplaintRate: 0.001,
+      minSendsForBounceRate: 200,
+      minSendsForComplaintRate: 1000,
+    });
   });
 
   it('judges the bounce rate only after the minimum sample', () => {
     expect(reputationProblem({ sent: 199, bounced: 199, complained: 0 }, g)).toBeNull();
     expect(reputationProblem({ sent: 200, bounced: 10, complained: 0 }, g)).toBeNull();
-    expect(reputationProblem({ sent: 200, bounced: 11, complained: 0 }, g)).toBe('bounce rate 5.50 % (11/200) is above 5.00 %');
+    expect(reputationProblem({ sent: 200, bounced: 11, complained: 0 }, g)).toBe(
+      'bounce rate 5.50 % (11/200) is above 5.00 %',
+    );
   });
 
   it('judges the complaint rate only after its own, larger sample', () => {
     expect(reputationProblem({ sent: 999, bounced: 0, complained: 5 }, g)).toBeNull();
     expect(reputationProblem({ sent: 1000, bounced: 0, complained: 1 }, g)).toBeNull();
-    expect(reputationProblem({ sent: 1000, bounced: 0, complained: 2 }, g)).toBe('complaint rate 0.20 % (2/1000) is above 0.10 %');
+    expect(reputationProblem({ sent: 1000, bounced: 0, complained: 2 }, g)).toBe(
+      'complaint rate 0.20 % (2/1000) is above 0.10 %',
+    );
   });
 
   it('after a resume, judges only the sends since, with the same minimum samples', () => {
@@ -78,10 +95,14 @@ describe('reputationProblem', () => {
   });
 
   it('reads its settings from the environment and names a bad one', () => {
-    expect(loadReputationGuard({ REPUTATION_MAX_BOUNCE_RATE: '0.02', REPUTATION_MIN_SENDS_BOUNCE: '50' })).toMatchObject({
+    expect(
+      loadReputationGuard({ REPUTATION_MAX_BOUNCE_RATE: '0.02', REPUTATION_MIN_SENDS_BOUNCE: '50' }),
+    ).toMatchObject({
       maxBounceRate: 0.02,
       minSendsForBounceRate: 50,
     });
-    expect(() => loadReputationGuard({ REPUTATION_MAX_COMPLAINT_RATE: '2' })).toThrow(/REPUTATION_MAX_COMPLAINT_RATE/);
+    expect(() => loadReputationGuard({ REPUTATION_MAX_COMPLAINT_RATE: '2' })).toThrow(
+      /REPUTATION_MAX_COMPLAINT_RATE/,
+    );
   });
 });

@@ -21,14 +21,19 @@ describe('TokenBucket', () => {
 
   it('keeps any sequence of takes within rate × elapsed + capacity', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 200 }), async (rate, capacity, n) => {
-        const clock = new VirtualClock();
-        const start = clock.now().getTime();
-        const bucket = new TokenBucket(rate, capacity, clock);
-        for (let i = 0; i < n; i++) await bucket.take(clock);
-        const elapsedS = (clock.now().getTime() - start) / 1000;
-        expect(n).toBeLessThanOrEqual(rate * elapsedS + capacity + 1e-9);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (rate, capacity, n) => {
+          const clock = new VirtualClock();
+          const start = clock.now().getTime();
+          const bucket = new TokenBucket(rate, capacity, clock);
+          for (let i = 0; i < n; i++) await bucket.take(clock);
+          const elapsedS = (clock.now().getTime() - start) / 1000;
+          expect(n).toBeLessThanOrEqual(rate * elapsedS + capacity + 1e-9);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -46,7 +51,13 @@ describe('backoffMs', () => {
     expect(backoffMs(0, 200, 10_000, () => 1)).toBe(200);
     expect(backoffMs(3, 200, 10_000, () => 1)).toBe(1600);
     expect(backoffMs(20, 200, 10_000, () => 1)).toBe(10_000);
-    fc.assert(fc.property(fc.nat(40), fc.double({ min: 0, max: 1, noNaN: true }), (n, r) => backoffMs(n, 200, 10_000, () => r) <= 10_000));
+    fc.assert(
+      fc.property(
+        fc.nat(40),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (n, r) => backoffMs(n, 200, 10_000, () => r) <= 10_000,
+      ),
+    );
   });
 });
 

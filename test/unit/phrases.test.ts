@@ -151,9 +151,11 @@ describe('in a real browser at phone widths', () => {
                 const tops = new Set<number>();
                 for (let i = m.index!; i < m.index! + m[0].length; i++) {
                   let at = i;
-                  const node = nodes.find((n) =>
-                    at < n.data.length ? true : ((at -= n.data.length), false),
-                  )!;
+                  const node = nodes.find((n) => {
+                    if (at < n.data.length) return true;
+                    at -= n.data.length;
+                    return false;
+                  })!;
                   const r = document.createRange();
                   r.setStart(node, at);
                   r.setEnd(node, at + 1);

@@ -178,7 +178,12 @@ describe('each kind of mistake, with its exact path and reason', () => {
       (r: Record<string, any>) => (r.sendAt = '2020-09-18T00:00:00Z'),
       (r: Record<string, any>) => (r.sendAt = '2020-09-18T09:00:00.250+09:00'),
       (r: Record<string, any>) => delete r.sendAt,
-      (r: Record<string, any>) => (delete r.topics, delete r.references, delete r.notes, delete r.summary),
+      (r: Record<string, any>) => {
+        delete r.topics;
+        delete r.references;
+        delete r.notes;
+        delete r.summary;
+      },
       (r: Record<string, any>) => (r.id = 'a'.repeat(64)),
       (r: Record<string, any>) => (r.title = 'あ'.repeat(REPORT_LIMITS.title)),
       (r: Record<string, any>) => (r.references[0].url = 'http://www.example.com/?q=a&b=c#x'),

@@ -1,7 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSesLambdaEvent, parseSesRecord, isSkip, type SesEvent } from '../../functions/core/ses-event.ts';
+import {
+  parseSesLambdaEvent,
+  parseSesRecord,
+  isSkip,
+  type SesEvent,
+} from '../../functions/core/ses-event.ts';
 import { REPORT_ID_PATTERN } from '../../functions/core/report.ts';
 import { REPORT_ID_PATTERN as SCHEMA_ID_PATTERN } from '../../functions/core/report-schema.ts';
 import { fixture, viaEventBridge, viaSns } from '../helpers/ses-events.ts';
@@ -10,21 +15,76 @@ const dir = join(import.meta.dirname, '../fixtures/aws-events');
 const sesFixtures = readdirSync(dir).filter((f) => /^ses-(eventpub-via-sns|legacy-notification)__/.test(f));
 
 const expected: Record<string, Pick<SesEvent, 'kind' | 'type' | 'recipients'> & { reason?: string }> = {
-  'ses-eventpub-via-sns__bounce.json': { kind: 'hard-bounce', type: 'Bounce', recipients: ['recipient@example.com'], reason: 'Permanent/General 5.1.1' },
+  'ses-eventpub-via-sns__bounce.json': {
+    kind: 'hard-bounce',
+    type: 'Bounce',
+    recipients: ['recipient@example.com'],
+    reason: 'Permanent/General 5.1.1',
+  },
   'ses-eventpub-via-sns__click.json': { kind: 'other', type: 'Click', recipients: ['recipient@example.com'] },
-  'ses-eventpub-via-sns__complaint.json': { kind: 'complaint', type: 'Complaint', recipients: ['recipient@example.com'], reason: 'abuse' },
-  'ses-eventpub-via-sns__delayed-delivery.json': { kind: 'other', type: 'DeliveryDelay', recipients: ['recipient@example.com'] },
-  'ses-eventpub-via-sns__delivery.json': { kind: 'delivery', type: 'Delivery', recipients: ['recipient@example.com'] },
-  'ses-eventpub-via-sns__failure.json': { kind: 'other', type: 'Rendering Failure', recipients: ['recipient@example.com'] },
+  'ses-eventpub-via-sns__complaint.json': {
+    kind: 'complaint',
+    type: 'Complaint',
+    recipients: ['recipient@example.com'],
+    reason: 'abuse',
+  },
+  'ses-eventpub-via-sns__delayed-delivery.json': {
+    kind: 'other',
+    type: 'DeliveryDelay',
+    recipients: ['recipient@example.com'],
+  },
+  'ses-eventpub-via-sns__delivery.json': {
+    kind: 'delivery',
+    type: 'Delivery',
+    recipients: ['recipient@example.com'],
+  },
+  'ses-eventpub-via-sns__failure.json': {
+    kind: 'other',
+    type: 'Rendering Failure',
+    recipients: ['recipient@example.com'],
+  },
   'ses-eventpub-via-sns__open.json': { kind: 'other', type: 'Open', recipients: ['recipient@example.com'] },
-  'ses-eventpub-via-sns__reject.json': { kind: 'reject', type: 'Reject', recipients: ['sender@example.com'], reason: 'rejected by SES: Bad content' },
+  'ses-eventpub-via-sns__reject.json': {
+    kind: 'reject',
+    type: 'Reject',
+    recipients: ['sender@example.com'],
+    reason: 'rejected by SES: Bad content',
+  },
   'ses-eventpub-via-sns__send.json': { kind: 'other', type: 'Send', recipients: ['recipient@example.com'] },
-  'ses-eventpub-via-sns__subscription.json': { kind: 'other', type: 'Subscription', recipients: ['recipient@example.com'] },
-  'ses-legacy-notification__bounce-no-dsn.json': { kind: 'hard-bounce', type: 'Bounce', recipients: ['jane@example.com', 'richard@example.com'], reason: 'Permanent/General' },
-  'ses-legacy-notification__bounce-with-dsn.json': { kind: 'hard-bounce', type: 'Bounce', recipients: ['jane@example.com'], reason: 'Permanent/General 5.1.1' },
-  'ses-legacy-notification__complaint-no-feedback.json': { kind: 'complaint', type: 'Complaint', recipients: ['richard@example.com'], reason: 'complaint' },
-  'ses-legacy-notification__complaint-with-feedback.json': { kind: 'complaint', type: 'Complaint', recipients: ['richard@example.com'], reason: 'abuse' },
-  'ses-legacy-notification__delivery.json': { kind: 'delivery', type: 'Delivery', recipients: ['jane@example.com'] },
+  'ses-eventpub-via-sns__subscription.json': {
+    kind: 'other',
+    type: 'Subscription',
+    recipients: ['recipient@example.com'],
+  },
+  'ses-legacy-notification__bounce-no-dsn.json': {
+    kind: 'hard-bounce',
+    type: 'Bounce',
+    recipients: ['jane@example.com', 'richard@example.com'],
+    reason: 'Permanent/General',
+  },
+  'ses-legacy-notification__bounce-with-dsn.json': {
+    kind: 'hard-bounce',
+    type: 'Bounce',
+    recipients: ['jane@example.com'],
+    reason: 'Permanent/General 5.1.1',
+  },
+  'ses-legacy-notification__complaint-no-feedback.json': {
+    kind: 'complaint',
+    type: 'Complaint',
+    recipients: ['richard@example.com'],
+    reason: 'complaint',
+  },
+  'ses-legacy-notification__complaint-with-feedback.json': {
+    kind: 'complaint',
+    type: 'Complaint',
+    recipients: ['richard@example.com'],
+    reason: 'abuse',
+  },
+  'ses-legacy-notification__delivery.json': {
+    kind: 'delivery',
+    type: 'Delivery',
+    recipients: ['jane@example.com'],
+  },
 };
 
 describe('parseSesLambdaEvent', () => {
@@ -57,7 +117,8 @@ describe('parseSesLambdaEvent', () => {
       return parseSesRecord(record) as SesEvent;
     };
     expect(withType('not-spam')).toMatchObject({ kind: 'other', reason: 'not-spam' });
-    for (const t of ['abuse', 'auth-failure', 'fraud', 'other', 'virus']) expect(withType(t).kind).toBe('complaint');
+    for (const t of ['abuse', 'auth-failure', 'fraud', 'other', 'virus'])
+      expect(withType(t).kind).toBe('complaint');
   });
 
   it('treats transient and undetermined bounces as soft', () => {
@@ -69,23 +130,33 @@ describe('parseSesLambdaEvent', () => {
   });
 
   it('takes the report id from the reportId tag, else from the X-Kawaraban-Report header', () => {
-    const tagged = fixture('ses-eventpub-via-sns__delivery.json') as { mail: { tags: Record<string, string[]>; headers: unknown[] } };
+    const tagged = fixture('ses-eventpub-via-sns__delivery.json') as {
+      mail: { tags: Record<string, string[]>; headers: unknown[] };
+    };
     tagged.mail.tags.reportId = ['2030-04-01-weekly'];
     tagged.mail.tags.kind = ['newsletter'];
     expect(parseSesRecord(tagged)).toMatchObject({ reportId: '2030-04-01-weekly', mailKind: 'newsletter' });
 
-    const headed = fixture('ses-eventpub-via-sns__delivery.json') as { mail: { headers: { name: string; value: string }[] } };
+    const headed = fixture('ses-eventpub-via-sns__delivery.json') as {
+      mail: { headers: { name: string; value: string }[] };
+    };
     headed.mail.headers.push({ name: 'x-kawaraban-report', value: '2030-04-01-weekly' });
     expect(parseSesRecord(headed)).toMatchObject({ reportId: '2030-04-01-weekly' });
 
-    const bogus = fixture('ses-eventpub-via-sns__delivery.json') as { mail: { headers: { name: string; value: string }[] } };
+    const bogus = fixture('ses-eventpub-via-sns__delivery.json') as {
+      mail: { headers: { name: string; value: string }[] };
+    };
     bogus.mail.headers.push({ name: 'X-Kawaraban-Report', value: '../../etc/passwd' });
     expect(parseSesRecord(bogus)).toMatchObject({ reportId: null });
-    expect(parseSesRecord(fixture('ses-legacy-notification__delivery.json'))).toMatchObject({ reportId: null });
+    expect(parseSesRecord(fixture('ses-legacy-notification__delivery.json'))).toMatchObject({
+      reportId: null,
+    });
   });
 
   it('normalises recipient addresses the way subscribers are keyed', () => {
-    const record = fixture('ses-eventpub-via-sns__bounce.json') as { bounce: { bouncedRecipients: { emailAddress: string }[] } };
+    const record = fixture('ses-eventpub-via-sns__bounce.json') as {
+      bounce: { bouncedRecipients: { emailAddress: string }[] };
+    };
     record.bounce.bouncedRecipients[0]!.emailAddress = '  Someone@Example.COM ';
     expect((parseSesRecord(record) as SesEvent).recipients).toEqual(['Someone@example.com']);
   });
@@ -95,7 +166,11 @@ describe('parseSesLambdaEvent', () => {
       fixture('sns-envelope__aws-lambda-go.json'), // "Hello from SNS!"
       viaSns({ hello: 'world' }),
       viaSns({ eventType: 'Bounce', mail: { messageId: 'm' } }), // no bounce object
-      viaSns({ notificationType: 'Complaint', mail: { messageId: 'm' }, complaint: { complainedRecipients: [] } }),
+      viaSns({
+        notificationType: 'Complaint',
+        mail: { messageId: 'm' },
+        complaint: { complainedRecipients: [] },
+      }),
       viaEventBridge({ eventType: 'Delivery' }), // no mail
       viaEventBridge({ mail: { messageId: 'm' } }), // no type
       fixture('eventbridge-scheduled-event__lambda-docs.json'),

@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { encodeFromAddress } from '../../functions/adapters/ses-mailer.ts';
 
 const decodeWords = (header: string) =>
-  [...header.matchAll(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('');
+  [...header.matchAll(/=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=/g)]
+    .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+    .join('');
 
 describe('From address for SES v2', () => {
   it('leaves ASCII names and bare addresses alone', () => {
     expect(encodeFromAddress('news@example.jp')).toBe('news@example.jp');
-    expect(encodeFromAddress('Kawaraban Report <news@example.jp>')).toBe('Kawaraban Report <news@example.jp>');
+    expect(encodeFromAddress('Kawaraban Report <news@example.jp>')).toBe(
+      'Kawaraban Report <news@example.jp>',
+    );
   });
 
   it('encodes a Japanese display name as RFC 2047 words under 76 characters each', () => {

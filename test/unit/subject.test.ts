@@ -22,9 +22,7 @@ describe('report subjects', () => {
     );
     expect(subj('en', ctx, 'Cashless fraud', 12)).toBe('[かわら版] Cashless fraud');
     // No short name given: the whole name, as before.
-    expect(subj('ja', { ...ctx, shortName: undefined }, 'T')).toBe(
-      '【かわら版 セキュリティレポート】T',
-    );
+    expect(subj('ja', { ...ctx, shortName: undefined }, 'T')).toBe('【かわら版 セキュリティレポート】T');
   });
 
   it('take a configured prefix with the issue number, or without it while there is none', () => {

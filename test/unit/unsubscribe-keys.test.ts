@@ -18,7 +18,7 @@ import {
 } from '../../functions/core/unsubscribe-keys.ts';
 import { readUnsubscribeMail } from '../../functions/core/unsubscribe-mail.ts';
 
-const plain = 'p'.repeat(20) + 'lainSecretAsTheStackGeneratesIt0123';
+const plain = `${'p'.repeat(20)}lainSecretAsTheStackGeneratesIt0123`;
 const now = new Date('2031-01-01T00:00:00Z');
 const DAY = 86_400_000;
 
@@ -122,7 +122,13 @@ describe('rotation', () => {
 
   it('a token naming a key the cached ring lacks is checked once more against a fresh read', async () => {
     let reads = 0;
-    const source: KeyringSource = { get: async () => first, refresh: async () => (reads++, ring) };
+    const source: KeyringSource = {
+      get: async () => first,
+      refresh: async () => {
+        reads++;
+        return ring;
+      },
+    };
     const fresh = unsubscribeToken(signingKey(ring), id);
     expect(await checkTokenWith(source, fresh, now)).toMatchObject({ kind: 'valid', keyId: added });
     expect(await checkTokenWith(source, oldToken, now)).toMatchObject({ kind: 'valid' });

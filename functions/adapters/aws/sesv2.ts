@@ -9,6 +9,7 @@ export const sesv2 = traced(new SESv2Client({}));
  * could send a second copy behind the ledger's back; the dispatcher retries throttling itself
  * and leaves anything else to the ledger (the claim stays, the next run re-sends).
  */
-export const sendingSesClient = (config: SESv2ClientConfig = {}) => new SESv2Client({ ...config, maxAttempts: 1 });
+export const sendingSesClient = (config: SESv2ClientConfig = {}) =>
+  new SESv2Client({ ...config, maxAttempts: 1 });
 
 export const sesv2Sending = traced(sendingSesClient());

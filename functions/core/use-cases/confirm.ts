@@ -23,7 +23,12 @@ import type { ClientInfo } from './subscribe.ts';
 export interface ConfirmStore {
   findById(id: string): Promise<Subscriber | null>;
   /** Confirms when the row still has this id and token hash, unexpired at `at`; false otherwise. */
-  markConfirmed(current: Pick<Subscriber, 'email' | 'id' | 'shard'>, tokenHash: string, at: string, consent: ConsentEvidence): Promise<boolean>;
+  markConfirmed(
+    current: Pick<Subscriber, 'email' | 'id' | 'shard'>,
+    tokenHash: string,
+    at: string,
+    consent: ConsentEvidence,
+  ): Promise<boolean>;
 }
 
 export interface ConfirmDeps {
@@ -40,9 +45,14 @@ export type TokenState =
   | { kind: 'expired' }
   | { kind: 'invalid' };
 
-export type ConfirmOutcome = { kind: 'confirmed'; subscriberId: string } | Exclude<TokenState, { kind: 'ready' }>;
+export type ConfirmOutcome =
+  | { kind: 'confirmed'; subscriberId: string }
+  | Exclude<TokenState, { kind: 'ready' }>;
 
-export async function inspectConfirmToken(deps: Pick<ConfirmDeps, 'store' | 'clock'>, token: unknown): Promise<TokenState> {
+export async function inspectConfirmToken(
+  deps: Pick<ConfirmDeps, 'store' | 'clock'>,
+  token: unknown,
+): Promise<TokenState> {
   const parsed = parseConfirmToken(token);
   if (!parsed) return { kind: 'invalid' };
   const row = await deps.store.findById(parsed.id);
@@ -51,19 +61,29 @@ export async function inspectConfirmToken(deps: Pick<ConfirmDeps, 'store' | 'clo
     const expired = !row.confirmExpiresAt || row.confirmExpiresAt <= deps.clock.now().toISOString();
     return expired ? { kind: 'expired' } : { kind: 'ready', subscriber: row, hash: parsed.hash };
   }
-  if (row.status === 'confirmed' && row.usedConfirmTokenHash && sameDigest(parsed.hash, row.usedConfirmTokenHash)) {
+  if (
+    row.status === 'confirmed' &&
+    row.usedConfirmTokenHash &&
+    sameDigest(parsed.hash, row.usedConfirmTokenHash)
+  ) {
     return { kind: 'already-confirmed' };
   }
   return { kind: 'invalid' };
 }
 
-export async function confirm(deps: ConfirmDeps, req: { token: unknown; client: ClientInfo }): Promise<ConfirmOutcome> {
+export async function confirm(
+  deps: ConfirmDeps,
+  req: { token: unknown; client: ClientInfo },
+): Promise<ConfirmOutcome> {
   const outcome = await confirmOnce(deps, req);
   (deps.metrics ?? noMetrics).count(METRIC.confirmations, 1, outcome.kind);
   return outcome;
 }
 
-async function confirmOnce(deps: ConfirmDeps, req: { token: unknown; client: ClientInfo }): Promise<ConfirmOutcome> {
+async function confirmOnce(
+  deps: ConfirmDeps,
+  req: { token: unknown; client: ClientInfo },
+): Promise<ConfirmOutcome> {
   const state = await inspectConfirmToken(deps, req.token);
   if (state.kind !== 'ready') return state;
   const { subscriber, hash } = state;

@@ -96,7 +96,7 @@ export async function sendPart(
   };
   const deadline = clock.now().getTime() + run.budgetMs;
   const report = await deps.reports.get(task.reportId);
-  if (!report || report.status !== 'SENDING') {
+  if (report?.status !== 'SENDING') {
     tally.outcome = 'lease-lost';
     return tally;
   }

@@ -73,7 +73,11 @@ export class ImportInterrupted extends Error {
 /** How often one address is read and written again when its writes keep losing races. */
 const MAX_ATTEMPTS = 5;
 
-export async function importSubscribers(deps: ImportDeps, rows: ImportRow[], opts: ImportOptions): Promise<RowResult[]> {
+export async function importSubscribers(
+  deps: ImportDeps,
+  rows: ImportRow[],
+  opts: ImportOptions,
+): Promise<RowResult[]> {
   const chunkSize = opts.chunkSize ?? 33;
   const chunks: ImportRow[][] = [];
   for (let i = 0; i < rows.length; i += chunkSize) chunks.push(rows.slice(i, i + chunkSize));
@@ -90,12 +94,20 @@ export async function importSubscribers(deps: ImportDeps, rows: ImportRow[], opt
       opts.onProgress?.(done);
     });
   } catch (err) {
-    throw new ImportInterrupted(err, results.sort((a, b) => a.line - b.line));
+    throw new ImportInterrupted(
+      err,
+      results.sort((a, b) => a.line - b.line),
+    );
   }
   return results.sort((a, b) => a.line - b.line);
 }
 
-async function importRow(deps: ImportDeps, row: ImportRow, first: ImportState, opts: ImportOptions): Promise<ImportOutcome> {
+async function importRow(
+  deps: ImportDeps,
+  row: ImportRow,
+  first: ImportState,
+  opts: ImportOptions,
+): Promise<ImportOutcome> {
   let state = first;
   for (let attempt = 1; ; attempt++) {
     const decision = decideImport(state);
@@ -106,7 +118,8 @@ async function importRow(deps: ImportDeps, row: ImportRow, first: ImportState, o
         ? await deps.store.createConfirmed(importedSubscriber(row, deps.newId(), now, opts.policyVersion))
         : await deps.store.confirmPending(decision.row, now, importedConsent(row, opts.policyVersion));
     if (written) return decision.outcome;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`the subscriber on line ${row.line} kept changing during the import; run it again`);
+    if (attempt >= MAX_ATTEMPTS)
+      throw new Error(`the subscriber on line ${row.line} kept changing during the import; run it again`);
     state = (await deps.store.lookup([row.email])).get(row.email)!;
   }
 }

@@ -53,7 +53,11 @@ export const CONFIRMATION_EMAIL_LIMIT: SpacingRule = { minGapSeconds: 600, max: 
  * get three mails a day from strangers' sign-ups, each a new complaint or bounce against our
  * reputation. A person who really wants back in still gets a link, and can ask again in a week.
  */
-export const SUPPRESSED_CONFIRMATION_LIMIT: SpacingRule = { minGapSeconds: 7 * 86_400, max: 1, windowSeconds: 7 * 86_400 };
+export const SUPPRESSED_CONFIRMATION_LIMIT: SpacingRule = {
+  minGapSeconds: 7 * 86_400,
+  max: 1,
+  windowSeconds: 7 * 86_400,
+};
 
 /**
  * Test sends (`kawaraban report send-test`), for the whole stack, in sliding windows (exact:

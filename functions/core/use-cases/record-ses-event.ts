@@ -113,7 +113,13 @@ export async function recordSesEvent(deps: SesEventDeps, event: SesEvent): Promi
   return outcome;
 }
 
-function applyToSubscriber(deps: SesEventDeps, kind: Actionable, email: string, eventId: string, now: Date): Promise<FeedbackChange> {
+function applyToSubscriber(
+  deps: SesEventDeps,
+  kind: Actionable,
+  email: string,
+  eventId: string,
+  now: Date,
+): Promise<FeedbackChange> {
   switch (kind) {
     case 'hard-bounce':
       return deps.subscribers.hardBounce(email, now);

@@ -51,7 +51,10 @@ async function change(
 export const OPERATOR_PAUSE_REASON = 'paused by an operator (kawaraban report pause)';
 
 export const pauseReport = (deps: ControlDeps, reportId: string) =>
-  change(deps, reportId, PAUSABLE_STATUSES, 'PAUSED', { pauseReason: OPERATOR_PAUSE_REASON, pauseKind: 'operator' });
+  change(deps, reportId, PAUSABLE_STATUSES, 'PAUSED', {
+    pauseReason: OPERATOR_PAUSE_REASON,
+    pauseKind: 'operator',
+  });
 
 export async function resumeReport(deps: ControlDeps, reportId: string): Promise<ControlOutcome> {
   const before = await deps.reports.get(reportId);
@@ -59,8 +62,10 @@ export async function resumeReport(deps: ControlDeps, reportId: string): Promise
   if (!RESUMABLE_STATUSES.includes(before.status)) return { kind: 'refused', status: before.status };
   const to: ReportStatus = before.startedAt ? 'SENDING' : 'SCHEDULED';
   const { sent, bounced, complained } = before.counts;
-  const set: StatusChangeFields = before.pauseKind === 'reputation' ? { guardSince: { sent, bounced, complained } } : {};
+  const set: StatusChangeFields =
+    before.pauseKind === 'reputation' ? { guardSince: { sent, bounced, complained } } : {};
   return change(deps, reportId, RESUMABLE_STATUSES, to, set, before);
 }
 
-export const cancelReport = (deps: ControlDeps, reportId: string) => change(deps, reportId, CANCELABLE_STATUSES, 'CANCELED');
+export const cancelReport = (deps: ControlDeps, reportId: string) =>
+  change(deps, reportId, CANCELABLE_STATUSES, 'CANCELED');

@@ -374,7 +374,6 @@ export class SendRun {
 
   /** Reads the next non-empty page; false (with a stop) when the run must not claim from it. */
   private async readPage(): Promise<boolean> {
-    const { deps, report } = this;
     while (this.position) {
       if (this.pastDeadline()) {
         this.stop ??= { kind: 'continues' };
@@ -540,7 +539,7 @@ export class SendRun {
   private async releaseReady(): Promise<void> {
     const rows = this.ready.splice(0);
     const out = await Promise.allSettled(rows.map((c) => this.drop(c)));
-    rows.forEach((c) => this.settle(c.page, 'unresolved'));
+    for (const c of rows) this.settle(c.page, 'unresolved');
     const failed = out.find((o) => o.status === 'rejected');
     // A claim left in place is re-sent by the next run: it never went out, so no duplicate.
     if (failed && !this.failure) throw (failed as PromiseRejectedResult).reason;

@@ -99,7 +99,11 @@ export type SubscribeOutcome =
 
 export async function subscribe(deps: SubscribeDeps, req: SubscribeRequest): Promise<SubscribeOutcome> {
   const outcome = await signUp(deps, req);
-  (deps.metrics ?? noMetrics).count(METRIC.subscriptions, 1, outcome.kind === 'accepted' ? outcome.detail : outcome.kind);
+  (deps.metrics ?? noMetrics).count(
+    METRIC.subscriptions,
+    1,
+    outcome.kind === 'accepted' ? outcome.detail : outcome.kind,
+  );
   return outcome;
 }
 

@@ -34,7 +34,10 @@ export async function unsubscribeByMail(
 ): Promise<MailUnsubscribeOutcome> {
   const mail = readUnsubscribeMail(record, deps.mailbox);
   if (mail.kind !== 'token') return mail.kind;
-  const outcome = await unsubscribe({ store: deps.store, clock: deps.clock, keys: deps.keys, metrics: deps.metrics }, mail.token);
+  const outcome = await unsubscribe(
+    { store: deps.store, clock: deps.clock, keys: deps.keys, metrics: deps.metrics },
+    mail.token,
+  );
   return outcome.kind === 'unsubscribed'
     ? 'unsubscribed'
     : outcome.kind === 'retired'

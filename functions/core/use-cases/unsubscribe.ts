@@ -56,8 +56,12 @@ export async function unsubscribe(deps: UnsubscribeDeps, token: unknown): Promis
   const outcome = await unsubscribeOnce(deps, token);
   const counted =
     outcome.kind === 'unsubscribed'
-      ? ACTIVE.includes(outcome.before as SubscriberStatus) ? 'unsubscribed' : 'already-stopped'
-      : outcome.kind === 'retired' ? 'retired-key' : 'invalid';
+      ? ACTIVE.includes(outcome.before as SubscriberStatus)
+        ? 'unsubscribed'
+        : 'already-stopped'
+      : outcome.kind === 'retired'
+        ? 'retired-key'
+        : 'invalid';
   (deps.metrics ?? noMetrics).count(METRIC.unsubscribes, 1, counted);
   return outcome;
 }

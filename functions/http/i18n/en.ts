@@ -45,9 +45,12 @@ export const en: Messages = {
       whitespace: 'The address contains spaces or invisible characters.',
       'local-part': 'The part before the "@" contains a character we cannot use, or misplaced dots.',
       domain: 'The domain after the "@" is not valid (for example: example.com).',
-      'address-literal': 'Please enter a domain name after the "@", not an IP address (for example: example.com).',
-      'reserved-domain': 'This domain is reserved (for testing, documentation or private networks): no email can be delivered there.',
-      'source-route': 'Addresses containing "%" or "!" cannot receive our emails (mail servers treat them as forwarding instructions).',
+      'address-literal':
+        'Please enter a domain name after the "@", not an IP address (for example: example.com).',
+      'reserved-domain':
+        'This domain is reserved (for testing, documentation or private networks): no email can be delivered there.',
+      'source-route':
+        'Addresses containing "%" or "!" cannot receive our emails (mail servers treat them as forwarding instructions).',
     },
   },
   rateLimited: {

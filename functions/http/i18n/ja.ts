@@ -72,9 +72,11 @@ export const ja = {
       whitespace: 'メールアドレスに空白や見えない文字が含まれています。',
       'local-part': '「@」より前の部分に使えない文字があるか、「.」の使い方が正しくありません。',
       domain: '「@」より後ろのドメイン名が正しくありません（例: example.co.jp）。',
-      'address-literal': '「@」の後ろには IP アドレスではなく、ドメイン名を入力してください（例: example.co.jp）。',
+      'address-literal':
+        '「@」の後ろには IP アドレスではなく、ドメイン名を入力してください（例: example.co.jp）。',
       'reserved-domain': 'このドメインはテスト用・社内用などに予約されていて、メールをお届けできません。',
-      'source-route': '「%」や「!」を含むアドレスには、メールをお届けできません（転送の指定として扱われるため）。',
+      'source-route':
+        '「%」や「!」を含むアドレスには、メールをお届けできません（転送の指定として扱われるため）。',
     } satisfies Record<EmailProblem, string>,
   },
   rateLimited: {

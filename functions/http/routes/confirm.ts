@@ -37,7 +37,8 @@ export async function getConfirm(ctx: RouteContext): Promise<HttpResult> {
 export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
   const body = readBody(ctx.req);
   if (!body.ok) return bodyFailure(ctx, body.problem);
-  const fields = (ctx.fields = body.fields);
+  const fields = body.fields;
+  ctx.fields = fields;
   const token = tokenFrom(ctx, fields);
   if (!token) return ctx.fail(400, 'missingToken', fields);
   const locale = ctx.locale(fields);
@@ -84,7 +85,12 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
       : pageResponse(200, newLinkSentPage(ctx.view(locale)));
   }
   const outcome = await confirm(
-    { store: deps.subscribers, clock: deps.clock, policyVersion: deps.site.consentPolicyVersion, metrics: deps.metrics },
+    {
+      store: deps.subscribers,
+      clock: deps.clock,
+      policyVersion: deps.site.consentPolicyVersion,
+      metrics: deps.metrics,
+    },
     { token, client: clientOf(ctx) },
   );
   ctx.outcome = `confirm:${outcome.kind}`;

@@ -35,7 +35,8 @@ export async function postSubscribe(ctx: RouteContext): Promise<HttpResult> {
   const releaseAt = floor.now() + floor.ms;
   const body = readBody(ctx.req);
   if (!body.ok) return bodyFailure(ctx, body.problem);
-  const fields = (ctx.fields = body.fields);
+  const fields = body.fields;
+  ctx.fields = fields;
   const locale = ctx.locale(fields);
   const t = ctx.view(locale).t;
   const { deps } = ctx;
@@ -87,9 +88,18 @@ export async function postSubscribe(ctx: RouteContext): Promise<HttpResult> {
       return ctx.json
         ? jsonResponse(
             429,
-            { ok: false, error: 'rate_limited', retryAfterSeconds: result.retryAfterSeconds, message: t.rateLimited.title },
+            {
+              ok: false,
+              error: 'rate_limited',
+              retryAfterSeconds: result.retryAfterSeconds,
+              message: t.rateLimited.title,
+            },
             retryAfter(result.retryAfterSeconds),
           )
-        : pageResponse(429, rateLimitedPage(ctx.view(locale), result.retryAfterSeconds), retryAfter(result.retryAfterSeconds));
+        : pageResponse(
+            429,
+            rateLimitedPage(ctx.view(locale), result.retryAfterSeconds),
+            retryAfter(result.retryAfterSeconds),
+          );
   }
 }

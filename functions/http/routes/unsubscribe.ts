@@ -37,14 +37,20 @@ export async function getUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
 export async function postUnsubscribe(ctx: RouteContext): Promise<HttpResult> {
   const body = readBody(ctx.req);
   if (!body.ok) return bodyFailure(ctx, body.problem);
-  const fields = (ctx.fields = body.fields);
+  const fields = body.fields;
+  ctx.fields = fields;
   const oneClick = fields.get('List-Unsubscribe')?.trim() === 'One-Click';
   const token = tokenFrom(ctx, fields);
   const locale = ctx.locale(fields);
   const t = messages(locale);
   const result = token
     ? await unsubscribe(
-        { store: ctx.deps.subscribers, clock: ctx.deps.clock, keys: ctx.deps.unsubscribeKeys, metrics: ctx.deps.metrics },
+        {
+          store: ctx.deps.subscribers,
+          clock: ctx.deps.clock,
+          keys: ctx.deps.unsubscribeKeys,
+          metrics: ctx.deps.metrics,
+        },
         token,
       )
     : ({ kind: 'invalid' } as const);
