@@ -15,7 +15,7 @@ import type { Locale } from '../functions/core/subscriber.ts';
 import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
 import { cliLang } from './context.ts';
 import { editorIdentity, isLocalStack } from './editor-identity.ts';
-import { loadCliEnv } from './env.ts';
+import { chooseTarget } from './target.ts';
 
 const messages = {
   ja: {
@@ -82,7 +82,8 @@ export async function sendTestCommand(
   target: string,
   opts: { to: string; locale?: string },
 ): Promise<number> {
-  loadCliEnv();
+  // The local stack, names in the environment, or --stack's outputs: never .local/env.json for a stack.
+  await chooseTarget();
   const m = messages[lang()];
   const locale = opts.locale ?? (process.env.DEFAULT_LOCALE === 'en' ? 'en' : 'ja');
   if (locale !== 'ja' && locale !== 'en') {
@@ -103,7 +104,7 @@ export async function sendTestCommand(
   const source = await loadSource(target, locale, m);
   if (!source) return 1;
 
-  // The SDK reads its endpoints when the clients are created: only after loadCliEnv().
+  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { sesv2 }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
     await Promise.all([
       import('../functions/adapters/aws/dynamo.ts'),
