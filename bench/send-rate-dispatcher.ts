@@ -6,41 +6,14 @@
  * Its environment (emulator endpoints with the latency proxy for SES, function settings) comes
  * from the parent.
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Context, ScheduledEvent } from 'aws-lambda';
 import { handler } from '../functions/dispatch.ts';
+import { benchContext, scheduledEvent } from './lambda-invocation.ts';
 
 const reportId = process.argv[2];
 if (!reportId) {
   process.stderr.write('send-rate-dispatcher: which report?\n');
   process.exit(2);
-}
-const event = JSON.parse(
-  readFileSync(
-    new URL('../test/fixtures/aws-events/eventbridge-scheduled-event__lambda-docs.json', import.meta.url),
-    'utf8',
-  ),
-) as ScheduledEvent;
-
-/** A Lambda context with the dispatcher's 90-second timeout. */
-function context(): Context {
-  const deadline = Date.now() + 90_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'kawaraban-dispatch-bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:kawaraban-dispatch-bench',
-    memoryLimitInMB: '512',
-    awsRequestId: randomBytes(16).toString('hex'),
-    logGroupName: '/aws/lambda/kawaraban-dispatch-bench',
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 interface Summary {
@@ -57,7 +30,7 @@ let workers = 1;
 let sent = 0;
 let chained = false;
 for (;;) {
-  const summary = (await handler(event, context())) as unknown as Summary;
+  const summary = (await handler(scheduledEvent, benchContext(90_000))) as unknown as Summary;
   invocations++;
   workers = Math.max(workers, summary.workers ?? 1);
   // A dispatcher that reports `chained` starts the next run at once when readers are left.

@@ -12,10 +12,11 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { COUNT_NAMES, REPORT_ITEM, type ReportCounts, type ReportRecord } from '../core/report.ts';
+import { REPORT_ITEM } from '../core/report.ts';
 import { SHARD_COUNT } from '../core/subscriber.ts';
 import type { PartRecord, PartStore } from '../core/use-cases/fan-out-ports.ts';
 import { cancellationReasons, retryConflicts, unlessConditionFails } from './dynamo-conflicts.ts';
+import { fromItem as reportFromItem } from './dynamo-report-store.ts';
 import { addClause } from './dynamo-update-clauses.ts';
 
 const partItem = (k: number) => `part#${String(k).padStart(2, '0')}`;
@@ -28,15 +29,6 @@ export function partShards(k: number, n: number): { from: number; to: number } {
 function fromPart(item: Record<string, unknown>): PartRecord {
   const { item: _i, ...rest } = item;
   return rest as unknown as PartRecord;
-}
-
-function fromReport(item: Record<string, unknown>): ReportRecord {
-  const counts = Object.fromEntries(
-    COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)]),
-  ) as unknown as ReportCounts;
-  const { item: _item, ...rest } = item;
-  for (const n of COUNT_NAMES) delete rest[n];
-  return { ...(rest as Omit<ReportRecord, 'counts'>), counts };
 }
 
 export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): PartStore {
@@ -206,7 +198,7 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
       const report = (
         await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
       ).Item;
-      return report ? fromReport(report) : null;
+      return report ? reportFromItem(report) : null;
     },
 
     async finishReport(reportId, parts, now) {
@@ -228,7 +220,7 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
           }),
         ),
       );
-      return out?.Attributes ? fromReport(out.Attributes) : null;
+      return out?.Attributes ? reportFromItem(out.Attributes) : null;
     },
 
     async pauseReport(reportId, reason, now, kind) {
@@ -252,7 +244,7 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
           }),
         ),
       );
-      return out?.Attributes ? fromReport(out.Attributes) : null;
+      return out?.Attributes ? reportFromItem(out.Attributes) : null;
     },
   };
   return store;

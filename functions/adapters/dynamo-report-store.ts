@@ -32,7 +32,8 @@ function toItem(r: ReportRecord): Item {
   return { ...rest, item: REPORT_ITEM, ...counts };
 }
 
-function fromItem(item: Item): ReportRecord {
+/** A report item as stored (counts as top-level attributes) → the record; the part store reads it too. */
+export function fromItem(item: Item): ReportRecord {
   const counts = Object.fromEntries(
     COUNT_NAMES.map((n) => [n, Number(item[n] ?? 0)]),
   ) as unknown as ReportCounts;
