@@ -4,6 +4,7 @@
  * message that names every problem and how to pass the value.
  */
 import * as z from 'zod';
+import { CANARY_DEFAULTS } from '../functions/core/canary.ts';
 import { refineSingleLine } from '../functions/core/text-rules.ts';
 
 /** What each key is for and an example `-c` flag: the error message is built from this. */
@@ -80,6 +81,30 @@ export const contextKeys = {
     help: 'optional: true requires two-person approval: an uploaded report waits until a second editor runs kawaraban report approve <id>',
     example: 'true',
   },
+  canary: {
+    help: `optional: false turns the canary off (a report to more than canaryMinAudience readers goes first to a sample, and the rest only after the sample's bounces and complaints pass the reputation guard; default true)`,
+    example: 'false',
+  },
+  canaryMinAudience: {
+    help: `optional: audiences above this get a canary (default ${CANARY_DEFAULTS.minAudience})`,
+    example: '5000',
+  },
+  canaryShare: {
+    help: `optional: the canary sample's share of the audience, between 0 and 1 (default ${CANARY_DEFAULTS.share})`,
+    example: '0.02',
+  },
+  canaryMinSize: {
+    help: `optional: the fewest readers in a canary sample (default ${CANARY_DEFAULTS.minSize})`,
+    example: '100',
+  },
+  canaryMaxSize: {
+    help: `optional: the most readers in a canary sample (default ${CANARY_DEFAULTS.maxSize})`,
+    example: '2000',
+  },
+  canaryWaitMinutes: {
+    help: `optional: minutes between the canary sample's last send and its verdict, 0 to 1440 (default ${CANARY_DEFAULTS.waitMinutes})`,
+    example: '60',
+  },
 } as const;
 
 export type ContextKey = keyof typeof contextKeys;
@@ -144,6 +169,16 @@ const schema = z
     sesSandbox: flag.default(false),
     inboundUnsubscribe: flag.default(false),
     approval: flag.default(false),
+    canary: flag.default(CANARY_DEFAULTS.enabled),
+    canaryMinAudience: z.coerce.number().int().min(0).default(CANARY_DEFAULTS.minAudience),
+    canaryShare: z.coerce.number().gt(0).lt(1).default(CANARY_DEFAULTS.share),
+    canaryMinSize: z.coerce.number().int().min(1).default(CANARY_DEFAULTS.minSize),
+    canaryMaxSize: z.coerce.number().int().min(1).default(CANARY_DEFAULTS.maxSize),
+    canaryWaitMinutes: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(CANARY_DEFAULTS.waitMinutes),
     edgeWaf: flag.default(false),
     edgeDomainName: z
       .string()
@@ -261,6 +296,9 @@ const schema = z
         });
       }
     }
+    if (c.canaryMinSize > c.canaryMaxSize) {
+      ctx.addIssue({ code: 'custom', path: ['canaryMinSize'], message: 'must not be above canaryMaxSize' });
+    }
     const from = addressOf(c.fromAddress);
     if (!z.email().safeParse(from).success) {
       ctx.addIssue({
@@ -301,6 +339,15 @@ export interface DeployConfig {
   inboundUnsubscribe: { ruleSet: string | undefined } | undefined;
   /** Two-person approval: reports wait for a second editor's approvals/<id>.json. */
   approval: boolean;
+  /** The canary's settings, for the dispatcher and its workers (functions/core/canary.ts). */
+  canary: {
+    enabled: boolean;
+    minAudience: number;
+    share: number;
+    minSize: number;
+    maxSize: number;
+    waitMinutes: number;
+  };
   /** CloudFront + WAF in front of the API (infra/constructs/edge-waf.ts); `domain` names the distribution. */
   edge: { domain: { name: string; certificateArn: string } | undefined } | undefined;
 }
@@ -369,6 +416,14 @@ export function readDeployConfig(get: (key: string) => unknown): DeployConfig {
     sesSandbox: c.sesSandbox,
     inboundUnsubscribe: c.inboundUnsubscribe ? { ruleSet: c.inboundRuleSet } : undefined,
     approval: c.approval,
+    canary: {
+      enabled: c.canary,
+      minAudience: c.canaryMinAudience,
+      share: c.canaryShare,
+      minSize: c.canaryMinSize,
+      maxSize: c.canaryMaxSize,
+      waitMinutes: c.canaryWaitMinutes,
+    },
     edge: c.edgeWaf
       ? {
           domain:

@@ -179,6 +179,17 @@ export class ServiceStack extends Stack {
       ...(config.consentPolicyVersion ? { CONSENT_POLICY_VERSION: config.consentPolicyVersion } : {}),
     };
 
+    // The canary (README "Sending", The canary): only the dispatcher and its workers read these.
+    const { canary } = config;
+    const canaryEnvironment: Record<string, string> = {
+      CANARY_ENABLED: String(canary.enabled),
+      CANARY_MIN_AUDIENCE: String(canary.minAudience),
+      CANARY_SHARE: String(canary.share),
+      CANARY_MIN_SIZE: String(canary.minSize),
+      CANARY_MAX_SIZE: String(canary.maxSize),
+      CANARY_WAIT_MINUTES: String(canary.waitMinutes),
+    };
+
     const sesSendResources = [
       stateful.identity.emailIdentityArn,
       this.formatArn({
@@ -265,6 +276,7 @@ export class ServiceStack extends Stack {
           ...environment,
           DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
           LEASE_MARGIN_MS: String(leaseMarginMs),
+          ...canaryEnvironment,
           POWERTOOLS_TRACE_ENABLED: 'false',
         },
       }),
@@ -283,6 +295,7 @@ export class ServiceStack extends Stack {
           ...environment,
           DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
           LEASE_MARGIN_MS: String(leaseMarginMs),
+          ...canaryEnvironment,
           POWERTOOLS_TRACE_ENABLED: 'false',
           DISPATCH_WORKER_FUNCTION: dispatchWorker.fn.functionName,
         },

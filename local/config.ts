@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CANARY_DEFAULTS } from '../functions/core/canary.ts';
 
 export interface LocalPorts {
   api: number;
@@ -71,6 +72,14 @@ export function localFunctionEnv(
     SENDER_CONTACT: 'info@kawaraban.example.jp',
     // `APPROVAL_REQUIRED=true npm start`: two-person approval, as `-c approval=true` on AWS.
     APPROVAL_REQUIRED: 'false',
+    // The canary as on AWS (functions/core/canary.ts), but a 2-minute wait: the local mailbox
+    // simulator reports bounces and complaints within a second, and nobody waits half an hour here.
+    CANARY_ENABLED: 'true',
+    CANARY_MIN_AUDIENCE: String(CANARY_DEFAULTS.minAudience),
+    CANARY_SHARE: String(CANARY_DEFAULTS.share),
+    CANARY_MIN_SIZE: String(CANARY_DEFAULTS.minSize),
+    CANARY_MAX_SIZE: String(CANARY_DEFAULTS.maxSize),
+    CANARY_WAIT_MINUTES: '2',
     // CloudWatch metrics (EMF lines on stdout) mean nothing locally; set it to false to see them.
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...('file' in secret ? { UNSUBSCRIBE_SECRET_FILE: secret.file } : { UNSUBSCRIBE_SECRET: secret.value }),

@@ -6,6 +6,7 @@ import { archiveSite } from '../archive/entries.ts';
 import type { Config } from '../core/config.ts';
 import { systemSleeper } from '../core/pacing.ts';
 import { systemClock } from '../core/ports.ts';
+import { loadCanarySettings } from '../core/canary.ts';
 import { loadReputationGuard } from '../core/reputation.ts';
 import { countedMailer, observedQuota } from '../core/send-metrics.ts';
 import type { SigningKey } from '../core/tokens.ts';
@@ -15,6 +16,7 @@ import { dynamo } from './aws/dynamo.ts';
 import { s3 } from './aws/s3.ts';
 import { sesv2, sesv2Sending } from './aws/sesv2.ts';
 import { dynamoAudience } from './dynamo-audience.ts';
+import { dynamoCanaryStore } from './dynamo-canary-store.ts';
 import { dynamoLedger } from './dynamo-ledger.ts';
 import { dynamoReportStore } from './dynamo-report-store.ts';
 import { dynamoConfirmationLoad } from './dynamo-send-load.ts';
@@ -48,6 +50,7 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     unsubscribeKey,
     log,
     confirmations: dynamoConfirmationLoad(dynamo, config.tables.subscribers),
+    canary: dynamoCanaryStore(dynamo, config.tables.reports),
     // Whichever run or worker finishes the report publishes its web version.
     archive: archivePublisher(
       blobs,
@@ -70,6 +73,7 @@ export function dispatchSettings(config: Config): DispatchSettings {
     dailyHeadroom: config.sending.dailyHeadroom,
     leaseMarginMs: config.sending.leaseMarginMs,
     reputation: loadReputationGuard(),
+    canary: loadCanarySettings(),
     maxWorkers: config.sending.maxWorkers,
     workerRate: config.sending.workerRate,
   };

@@ -168,6 +168,10 @@ export const reportSchema = z
       description:
         'false: Web版（アーカイブ・フィード）に載せない / false: keep it out of the web archive and feed',
     }),
+    canary: z.boolean().optional().meta({
+      description:
+        'true: 読者数にかかわらず、まず一部の読者に送り反応を見てから残りに送る / false: 一部への先行送信をしない / true: send to a sample first and the rest after its bounces and complaints are judged, whatever the audience; false: no sample first',
+    }),
   })
   .meta({ title: 'kawaraban report', description: 'かわら版のレポートファイル / a kawaraban report file' });
 

@@ -50,6 +50,35 @@ export type PauseKind = (typeof PAUSE_KINDS)[number];
 /** The counts the reputation guard subtracts: where its window starts after a resume. */
 export type GuardWindow = Pick<ReportCounts, 'sent' | 'bounced' | 'complained'>;
 
+/**
+ * The canary's phases (functions/core/canary.ts): the sample is being sent; it is sent and the
+ * report waits for its bounces and complaints; the guard judged it; or the report has none.
+ */
+export const CANARY_PHASES = ['sending', 'waiting', 'judged', 'skipped'] as const;
+export type CanaryPhase = (typeof CANARY_PHASES)[number];
+
+/** Why a report has no canary: the setting is off, the audience is small, or the report said so. */
+export type CanarySkip = 'off' | 'small' | 'report';
+
+/** The canary's state, on the report item (`canary`). */
+export interface CanaryRecord {
+  phase: CanaryPhase;
+  /** Confirmed readers when the canary was decided. */
+  audience: number;
+  skipped?: CanarySkip;
+  /** The sample's target size and its share of the audience (each reader's hash is compared to it). */
+  size?: number;
+  fraction?: number;
+  /** When the last of the sample was sent, and when the guard judges it. */
+  sentAt?: string;
+  until?: string;
+  verdict?: 'passed' | 'failed';
+  judgedAt?: string;
+  /** The report's counts when the sample was judged (the sample's: nobody else had it yet). */
+  counts?: GuardWindow;
+  reason?: string;
+}
+
 /** A person may cancel a report until it is finished one way or another. */
 export const CANCELABLE_STATUSES: readonly ReportStatus[] = [
   'AWAITING_APPROVAL',
@@ -156,6 +185,10 @@ export interface ReportRecord {
   /** Two-person approval: the second editor's principal and when they approved this version. */
   approvedBy?: string;
   approvedAt?: string;
+  /** The report file's `"canary"`: true asks for a canary whatever the audience, false refuses one. */
+  canaryRequested?: boolean;
+  /** The canary, once the dispatcher has decided on one (or that there is none). */
+  canary?: CanaryRecord;
   /** Set when the send is split among parallel workers: how many parts (each its own shards, lease and cursor). */
   parts?: number;
   /** Parts whose shards are all sent; the worker that makes it `parts` finishes the report. */

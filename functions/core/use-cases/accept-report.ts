@@ -221,6 +221,7 @@ export async function acceptReport(deps: AcceptDeps, obj: UploadedObject): Promi
     issuedOn: report.issuedOn,
     issueNumber,
     ...(report.archive === false ? { archive: false as const } : {}),
+    ...(report.canary === undefined ? {} : { canaryRequested: report.canary }),
     sendAt,
     contentHash,
     sourceKey: key,

@@ -2,6 +2,7 @@
  * dispatchDue: one dispatcher tick (DESIGN §5). For each due report:
  *
  * 1. Take the lease (conditional update); a report leased by a live dispatcher is left alone.
+ *    With a canary (canary-step.ts), send its sample first, wait, judge it; the rest only after.
  * 2. Send it with one `SendRun` (send-run.ts): the quota, the rendered output, then a pipeline
  *    of claims, sends, page settlements and checkpoints until the audience, the time budget
  *    or the quota runs out; every shard done → SENT, and the editors are told.
@@ -18,9 +19,11 @@ import type { BlobStore, Clock, Mailer, QuotaSource } from '../ports.ts';
 import type { ReputationGuard } from '../reputation.ts';
 import { redactAddresses } from '../send-errors.ts';
 import type { ConfirmationLoad } from '../send-load.ts';
+import type { CanarySettings } from '../canary.ts';
+import { canaryStep, skipSample, type CanaryStore } from './canary-step.ts';
 import { launchParts, workersFor, type FanOutDeps } from './fan-out.ts';
 import type { ArchivePublisher } from './publish-archive.ts';
-import { notify, SendRun } from './send-run.ts';
+import { notify, reportScope, SendRun } from './send-run.ts';
 import type { SigningKey } from '../tokens.ts';
 import type { Audience, EditorNotifier, Ledger, ReportStore } from './sending-ports.ts';
 
@@ -53,6 +56,8 @@ export interface DispatchDeps {
   confirmations?: ConfirmationLoad;
   /** Publishes a report's web version once it is SENT (see publish-archive.ts); absent = no archive. */
   archive?: ArchivePublisher;
+  /** The canary's writes (with `settings.canary`); absent = no report has a canary. */
+  canary?: CanaryStore;
 }
 
 export interface DispatchSettings {
@@ -82,6 +87,8 @@ export interface DispatchSettings {
   maxWorkers?: number;
   /** Sends per second one worker is given before another is added (default 150). */
   workerRate?: number;
+  /** The canary (functions/core/canary.ts), with `deps.canary`. */
+  canary?: CanarySettings;
 }
 
 export interface DispatchRun {
@@ -91,10 +98,14 @@ export interface DispatchRun {
   budgetMs: number;
 }
 
-/** `part-done`: a worker sent its part while other workers still send theirs. */
+/**
+ * `part-done`: a worker sent its part while other workers still send theirs; `canary-wait`: the
+ * canary's sample is sent and the rest waits for its verdict.
+ */
 export type ReportRunOutcome =
   | 'sent'
   | 'part-done'
+  | 'canary-wait'
   | 'continues'
   | 'quota'
   | 'paused'
@@ -148,13 +159,21 @@ async function sendReport(
   const tally: ReportRunSummary = { reportId, outcome: 'busy', sent: 0, failed: 0, skipped: 0, pages: 0 };
   // 1. The lease.
   const until = new Date(deadline + (settings.leaseMarginMs ?? 120_000));
-  const report = await deps.reports.acquireLease(reportId, run.owner, deps.clock.now(), until);
-  if (!report) return tally;
+  const leased = await deps.reports.acquireLease(reportId, run.owner, deps.clock.now(), until);
+  if (!leased) return tally;
+  let report = leased;
   try {
-    const workers = deps.fanOut ? (report.parts ?? workersFor(await fanOutRate(deps), settings)) : 1;
-    if (deps.fanOut && workers > 1)
-      await launchParts({ ...deps, ...deps.fanOut }, report, run.owner, workers, tally);
-    else await new SendRun({ deps, settings, owner: run.owner, report, deadline, tally }).execute();
+    const canary = await canaryStep(deps, settings, run.owner, leased, deadline, tally);
+    if (canary.next === 'main') {
+      report = canary.report;
+      const workers = deps.fanOut ? (report.parts ?? workersFor(await fanOutRate(deps), settings)) : 1;
+      if (deps.fanOut && workers > 1)
+        await launchParts({ ...deps, ...deps.fanOut }, report, run.owner, workers, tally);
+      else {
+        const scope = skipSample(deps, report, reportScope(deps, report, run.owner));
+        await new SendRun({ deps, settings, owner: run.owner, report, scope, deadline, tally }).execute();
+      }
+    }
   } catch (err) {
     tally.outcome = 'error';
     tally.reason = redactAddresses(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(

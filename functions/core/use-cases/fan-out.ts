@@ -20,6 +20,7 @@
  * every worker.
  */
 import type { ReportRecord } from '../report.ts';
+import { skipSample } from './canary-step.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
 import type { PartRecord, PartStore, PartTask, WorkerLauncher } from './fan-out-ports.ts';
 import { notify, publishSent, SendRun, type RunScope } from './send-run.ts';
@@ -109,7 +110,8 @@ export async function sendPart(
       settings,
       owner: run.owner,
       report,
-      scope: partScope(deps, part, run.owner),
+      // After a canary, its sample is left out (canary-step.ts).
+      scope: skipSample(deps, report, partScope(deps, part, run.owner)),
       deadline,
       tally,
     }).execute();

@@ -81,6 +81,8 @@ export interface RunScope {
   /** Every shard of the scope sent: the finished report when this call ended the send, else why not. */
   finish(now: Date): Promise<{ finished: ReportRecord } | { finished: null; lost: boolean }>;
   pause(reason: string, now: Date, kind: PauseKind): Promise<ReportRecord | null>;
+  /** The readers of a page this run may claim (the canary's sample, or all but it); absent: all. */
+  narrow?(items: Recipient[]): Promise<Recipient[]>;
 }
 
 /** The whole report, under the report item's lease. */
@@ -386,12 +388,13 @@ export class SendRun {
         : shard + 1 < this.scope.to
           ? { shard: shard + 1 }
           : null;
+      const items = this.scope.narrow ? await this.scope.narrow(page.items) : page.items;
       // An empty page (a small list leaves shards empty) costs no writes: a later checkpoint
       // moves the cursor past it, and a redo only reads it again.
-      if (page.items.length === 0) continue;
+      if (items.length === 0) continue;
       if (!(await this.checkReport())) return false;
       const next: ReportCursor = page.lastKey ? { shard, lastKey: page.lastKey } : { shard: shard + 1 };
-      this.current = { page: this.pages.add(next, page.items.length), items: page.items, next: 0 };
+      this.current = { page: this.pages.add(next, items.length), items, next: 0 };
       return true;
     }
     return false;
