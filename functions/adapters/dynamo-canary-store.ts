@@ -11,7 +11,8 @@ import { fromItem } from './dynamo-report-store.ts';
 
 export function dynamoCanaryStore(doc: DynamoDBDocumentClient, table: string): CanaryStore {
   const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
-  const names = { '#c': 'canary', '#phase': 'phase', '#status': 'status' };
+  const names = { '#c': 'canary', '#status': 'status' };
+  const phase = { '#phase': 'phase' };
 
   /** One conditional update under the lease of a SENDING report; the item after it, or null. */
   async function update(
@@ -65,7 +66,7 @@ export function dynamoCanaryStore(doc: DynamoDBDocumentClient, table: string): C
           ':now': now.toISOString(),
           ':until': until.toISOString(),
         },
-        { '#until': 'until', '#cursor': 'cursor' },
+        { ...phase, '#until': 'until', '#cursor': 'cursor' },
       );
       return out !== null;
     },
@@ -77,7 +78,7 @@ export function dynamoCanaryStore(doc: DynamoDBDocumentClient, table: string): C
         'SET #c.#phase = :judged, #c.verdict = :verdict, #c.judgedAt = :now, #c.#counts = :counts, updatedAt = :now',
         '#c.#phase = :waiting',
         { ...verdict('passed', now), ':counts': counts },
-        { '#counts': 'counts' },
+        { ...phase, '#counts': 'counts' },
       ),
 
     fail: (reportId, owner, counts, reason, now) =>
@@ -94,7 +95,7 @@ export function dynamoCanaryStore(doc: DynamoDBDocumentClient, table: string): C
           ':paused': 'PAUSED',
           ':kind': 'reputation',
         },
-        { '#counts': 'counts' },
+        { ...phase, '#counts': 'counts' },
       ),
   };
 }
