@@ -17,3 +17,7 @@ export function labelled(rows: [string, string | undefined][]): string[] {
   const width = Math.max(0, ...shown.map(([k]) => displayWidth(k))) + 2;
   return shown.map(([k, v]) => `${padDisplay(k, width)}${v}`);
 }
+
+/** A time as editors in Japan read it: `2030-04-01 09:30 JST`. */
+export const jst = (iso: string) =>
+  `${new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).slice(0, 16)} JST`;

@@ -11,7 +11,9 @@ import {
   type ReportRecord,
   type ReportStatus,
 } from '../functions/core/report.ts';
+import { jst } from './columns.ts';
 import { cliLang } from './context.ts';
+import { canaryText, canaryView, statusJson } from './report-canary.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
 import { chooseTarget } from './target.ts';
 
@@ -191,7 +193,7 @@ export async function printStatus(
     };
     return watchReport(deps, id, { intervalMs: interval * 1000, json: opts.json });
   }
-  console.log(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
+  console.log(opts.json ? JSON.stringify(statusJson(report), null, 2) : formatStatus(report));
   return 0;
 }
 
@@ -285,8 +287,6 @@ export async function controlReport(action: ControlAction, id: string): Promise<
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
-const jst = (iso: string) =>
-  `${new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).slice(0, 16)} JST`;
 
 /** A plain, greppable block: one `label  value` per line. */
 export function formatStatus(r: ReportRecord): string {
@@ -311,6 +311,7 @@ export function formatStatus(r: ReportRecord): string {
       r.guardSince &&
         `sent ${n(r.guardSince.sent)}, bounced ${n(r.guardSince.bounced)}, complained ${n(r.guardSince.complained)}`,
     ],
+    ['canary', r.canary && canaryText(canaryView(r)!)],
     ['failedRuns', r.failedRuns ? String(r.failedRuns) : undefined],
     ['audience', n(c.audience)],
     ['sent', n(c.sent)],

@@ -4,12 +4,14 @@
  * 1. Read the report item every `intervalMs` (one GetItem: the counters live on it).
  * 2. Rate = messages sent over the last minute of samples; ETA = what is left at that rate.
  * 3. On a terminal redraw one line in place (with a bar); otherwise print one line per read
- *    (with --json one JSON object per line). PAUSED keeps watching (someone may resume it);
+ *    (with --json one JSON object per line). While a canary's sample is sent or awaits its
+ *    verdict, the line says so, with the sample's numbers and when it is judged. PAUSED keeps watching (someone may resume it);
  *    SENT, CANCELED or REJECTED ends the watch with exit 0.
  */
 import type { ReportRecord } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
 import { cliTexts } from './i18n/index.ts';
+import { canaryText, canaryView, type CanaryView } from './report-canary.ts';
 import { formatDuration, formatRate, type ProgressStream } from './progress.ts';
 
 export interface WatchDeps {
@@ -32,6 +34,8 @@ export interface WatchSample {
   etaSeconds: number | null;
   bounced: number;
   complained: number;
+  /** The canary (phase, sample size and numbers, `until`), when the report has one. */
+  canary?: CanaryView;
 }
 
 export async function watchReport(
@@ -62,6 +66,8 @@ export async function watchReport(
       bounced: r.counts.bounced,
       complained: r.counts.complained,
     };
+    const canary = canaryView(r);
+    if (canary) sample.canary = canary;
     const ended = ENDED.has(r.status);
     if (opts.json) deps.out.write(`${JSON.stringify(sample)}\n`);
     else {
@@ -79,6 +85,7 @@ export async function watchReport(
       // An empty rate or ETA leaves no gap.
       line = line.replace(/ {3,}/g, '  ');
       if (r.status === 'PAUSED') line += `  ${m.paused(r.pauseReason ?? '')}`;
+      else if (canary?.phase === 'sending' || canary?.phase === 'waiting') line += `  ${canaryText(canary)}`;
       if (deps.out.isTTY) {
         const ratio = r.counts.audience ? Math.min(1, r.counts.sent / r.counts.audience) : 0;
         const bar = `[${'█'.repeat(Math.round(ratio * 20)).padEnd(20, '░')}]`;

@@ -8,13 +8,10 @@
  * The address is the operator's own input; nothing here is logged.
  */
 import { checkEmail } from '../functions/core/email-address.ts';
-import { labelled } from './columns.ts';
+import { jst, labelled } from './columns.ts';
 import { cliLang } from './context.ts';
 import { cliTexts } from './i18n/index.ts';
 import { chooseTarget } from './target.ts';
-
-const jst = (iso: string) =>
-  `${new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).slice(0, 16)} JST`;
 
 export async function showSubscriber(
   raw: string,

@@ -1,6 +1,6 @@
 /** Every text of the `kawaraban` command in English; the same shape as ja.ts (its type). */
 import { doctorEn } from './doctor-en.ts';
-import type { CliText } from './ja.ts';
+import type { CanarySample, CliText } from './ja.ts';
 
 type KeyState = 'current' | 'verifying' | 'retired';
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
@@ -203,6 +203,19 @@ export const en: CliText = {
     subscribers: 'subscribers',
     eta: (d: string) => `ETA ${d}`,
     elapsed: (d: string) => `in ${d}`,
+  },
+  canary: {
+    sending: (size: string, s: CanarySample) =>
+      `sending the sample: ${s.sent} of about ${size} sent, ${s.bounced} bounced, ${s.complained} complained`,
+    waiting: (until: string, size: string, s: CanarySample) =>
+      `waiting for the verdict at ${until}: sample of about ${size}, ${s.sent} sent, ${s.bounced} bounced, ${s.complained} complained; nobody else sent yet`,
+    passed: (at: string, s: CanarySample) =>
+      `passed (${at}): sample ${s.sent} sent, ${s.bounced} bounced, ${s.complained} complained; the rest follows`,
+    failed: (at: string, s: CanarySample) =>
+      `failed (${at}): sample ${s.sent} sent, ${s.bounced} bounced, ${s.complained} complained; paused: npx kawaraban report resume sends the rest, cancel stops it`,
+    small: (audience: string) => `none (audience ${audience}: not over the canary threshold)`,
+    byReport: 'none (the report says "canary": false)',
+    off: 'none (turned off: CANARY_ENABLED=false)',
   },
   watch: {
     line: (c: {

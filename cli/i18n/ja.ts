@@ -7,6 +7,13 @@ type KeyState = 'current' | 'verifying' | 'retired';
 const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '—');
 import { doctorJa } from './doctor-ja.ts';
 
+/** The canary sample's numbers, formatted. */
+export interface CanarySample {
+  sent: string;
+  bounced: string;
+  complained: string;
+}
+
 export const ja = {
   help: {
     program:
@@ -213,6 +220,19 @@ export const ja = {
     subscribers: '人',
     eta: (d: string) => `残り ${d}`,
     elapsed: (d: string) => `経過 ${d}`,
+  },
+  canary: {
+    sending: (size: string, s: CanarySample) =>
+      `先行送信中: 約 ${size} 人の標本のうち ${s.sent} 人に送信、バウンス ${s.bounced}、苦情 ${s.complained}`,
+    waiting: (until: string, size: string, s: CanarySample) =>
+      `判定待ち（${until} に判定）: 標本 約 ${size} 人のうち ${s.sent} 人に送信、バウンス ${s.bounced}、苦情 ${s.complained}。残りはまだ送っていません`,
+    passed: (at: string, s: CanarySample) =>
+      `合格（${at}）: 標本 ${s.sent} 人、バウンス ${s.bounced}、苦情 ${s.complained}。残りの読者へ送信`,
+    failed: (at: string, s: CanarySample) =>
+      `不合格（${at}）: 標本 ${s.sent} 人、バウンス ${s.bounced}、苦情 ${s.complained}。一時停止中。残りへ送るなら npx kawaraban report resume、やめるなら cancel`,
+    small: (audience: string) => `なし（対象 ${audience} 人: 先行送信の基準以下）`,
+    byReport: 'なし（レポートに "canary": false）',
+    off: 'なし（設定で無効: CANARY_ENABLED=false）',
   },
   watch: {
     line: (c: {

@@ -137,6 +137,12 @@ describe('readDeployConfig', () => {
         'shortName',
         'subjectPrefix',
         'privacyPolicyUrl',
+        'canary',
+        'canaryMinAudience',
+        'canaryShare',
+        'canaryMinSize',
+        'canaryMaxSize',
+        'canaryWaitMinutes',
       ].sort(),
     );
   });
@@ -200,6 +206,35 @@ describe('readDeployConfig', () => {
 });
 
 describe('the CDK app', () => {
+  it('reads the canary settings, with the defaults of functions/core/canary.ts, and names bad ones', () => {
+    expect(from(exampleContext()).canary).toEqual({
+      enabled: true,
+      minAudience: 1000,
+      share: 0.01,
+      minSize: 50,
+      maxSize: 1000,
+      waitMinutes: 30,
+    });
+    expect(from({ ...exampleContext(), canary: 'false', canaryWaitMinutes: '5' }).canary).toMatchObject({
+      enabled: false,
+      waitMinutes: 5,
+    });
+    for (const [key, value] of [
+      ['canary', 'maybe'],
+      ['canaryShare', '1.5'],
+      ['canaryShare', '0'],
+      ['canaryMinSize', '0'],
+      ['canaryMaxSize', 'lots'],
+      ['canaryMinAudience', '-3'],
+      ['canaryWaitMinutes', '2000'],
+    ] as const) {
+      expect(messageOf({ ...exampleContext(), [key]: value }), `${key}=${value}`).toContain(`- ${key}:`);
+    }
+    expect(messageOf({ ...exampleContext(), canaryMinSize: '500', canaryMaxSize: '100' })).toContain(
+      '- canaryMinSize: must not be above canaryMaxSize',
+    );
+  });
+
   it('refuses to build without context', () => {
     expect(() => buildKawaraban(new App({ context: {} }))).toThrow(DeployConfigError);
   });

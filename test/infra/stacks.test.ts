@@ -5,6 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCanarySettings } from '../../functions/core/canary.ts';
 import { loadConfig } from '../../functions/core/config.ts';
 import { functionRuntime } from '../../infra/constructs/kawaraban-function.ts';
 import { reputationThresholds } from '../../infra/constructs/monitoring.ts';
@@ -681,5 +682,51 @@ describe('parallel fan-out', () => {
     expect(configs).toContainEqual(
       expect.objectContaining({ FunctionName: { Ref: worker().fn }, MaximumRetryAttempts: 0 }),
     );
+  });
+});
+
+describe('the canary', () => {
+  const env = (logical: string) =>
+    s.serviceTemplate.findResources('AWS::Lambda::Function')[logical]!.Properties.Environment
+      .Variables as Record<string, string>;
+  const canaryVars = (vars: Record<string, string>) =>
+    Object.fromEntries(Object.entries(vars).filter(([k]) => k.startsWith('CANARY_')));
+
+  it('the dispatcher and its workers carry the same canary settings, the defaults unless the context says otherwise; no other function has them', () => {
+    const dispatch = canaryVars(env(ids.fn.dispatch.fn));
+    expect(canaryVars(env(logicalId(s.service.dispatchWorker.fn)))).toEqual(dispatch);
+    expect(loadCanarySettings(dispatch)).toEqual(loadCanarySettings({}));
+    expect(Object.keys(dispatch).sort()).toEqual([
+      'CANARY_ENABLED',
+      'CANARY_MAX_SIZE',
+      'CANARY_MIN_AUDIENCE',
+      'CANARY_MIN_SIZE',
+      'CANARY_SHARE',
+      'CANARY_WAIT_MINUTES',
+    ]);
+    for (const k of ['api', 'render', 'sesEvents', 'archive'] as const)
+      expect(canaryVars(env(ids.fn[k].fn)), k).toEqual({});
+  });
+
+  it('the context sets them (canary=false turns it off; the wait, share and bounds pass through)', () => {
+    const other = synthKawaraban({
+      canary: 'false',
+      canaryWaitMinutes: '60',
+      canaryShare: '0.02',
+      canaryMinSize: '100',
+      canaryMaxSize: '2000',
+      canaryMinAudience: '5000',
+    });
+    const vars = other.serviceTemplate.findResources('AWS::Lambda::Function')[
+      logicalId(other.service.functions.dispatch.fn)
+    ]!.Properties.Environment.Variables as Record<string, string>;
+    expect(loadCanarySettings(canaryVars(vars))).toMatchObject({
+      enabled: false,
+      waitMs: 3_600_000,
+      share: 0.02,
+      minSize: 100,
+      maxSize: 2000,
+      minAudience: 5000,
+    });
   });
 });

@@ -390,7 +390,22 @@ describe('reportJsonSchema()', () => {
       'references',
       'notes',
       'archive',
+      'canary',
     ]);
+  });
+
+  it('takes "canary" as a boolean only (the report asks for a canary or refuses one)', () => {
+    expect(validateReport({ ...sample(), canary: true })).toMatchObject({
+      ok: true,
+      report: { canary: true },
+    });
+    expect(validateReport({ ...sample(), canary: false })).toMatchObject({
+      ok: true,
+      report: { canary: false },
+    });
+    for (const bad of ['yes', 'false', 1, null, { on: true }]) {
+      expect(only({ ...sample(), canary: bad }), JSON.stringify(bad)).toMatchObject({ path: '$.canary' });
+    }
   });
 
   it('is what examples/report.schema.json holds (regenerate: npx kawaraban report schema > examples/report.schema.json)', () => {
