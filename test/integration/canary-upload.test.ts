@@ -38,7 +38,6 @@ async function upload(over: Record<string, unknown>): Promise<string> {
     }),
   );
   const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    // biome-ignore lint/suspicious/noExplicitAny: a JSON fixture edited in place
     Records: Record<string, any>[];
   };
   const r = event.Records[0]!;
