@@ -3,7 +3,7 @@
  * the Markdown line it is on.
  *
  * 1. Normalise the text: no BOM, line breaks as LF (CRLF and CR files give the same lines).
- * 2. Read the YAML front matter (id, title, issuedOn, sendAt, summary) with its lines.
+ * 2. Read the YAML front matter (id, title, issuedOn, sendAt, summary, archive, canary) with its lines.
  * 3. Parse the rest with markdown-it (front matter lines blanked, so token lines are file lines)
  *    and walk the top-level blocks in order: `##` headings, paragraphs, lists and quotes go to the
  *    body; `## 参考URL` and `## 確認されたサイバー攻撃トピック` open their sections; `※` lines
@@ -33,8 +33,10 @@ export interface MarkdownProblem {
 
 export type MarkdownResult = { ok: true; report: Report } | { ok: false; problems: MarkdownProblem[] };
 
-/** The order keys take in the report (as in examples/sample-report.json). */
-const FRONT_KEYS = ['id', 'title', 'issuedOn', 'sendAt', 'summary'] as const;
+/** The front matter's keys, in the order they take in the report (as in the JSON schema). */
+const FRONT_KEYS = ['id', 'title', 'issuedOn', 'sendAt', 'summary', 'archive', 'canary'] as const;
+/** The keys whose value is text: a number or list there is YAML's reading of unquoted text. */
+const TEXT_KEYS: readonly string[] = ['id', 'title', 'issuedOn', 'sendAt', 'summary'];
 
 const NOT_IN_BODY: Record<string, Unsupported> = {
   ordered_list_open: 'orderedList',
@@ -62,7 +64,7 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
   // An empty body is named on the line after the front matter, or on its last line when nothing follows.
   const firstBodyLine = Math.min(front.lineCount + 1, lines.length);
   const value: Record<string, unknown> = {};
-  for (const key of FRONT_KEYS) {
+  for (const key of TEXT_KEYS) {
     if (!(key in front.fields)) continue;
     const v = front.fields[key];
     // A YAML block scalar (`summary: >`) ends in the line break YAML keeps; title and summary are single-line.
@@ -79,6 +81,9 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
     }
   }
   Object.assign(value, builder.sections(firstBodyLine));
+  // The switches come last, as in the JSON schema.
+  for (const key of FRONT_KEYS)
+    if (!TEXT_KEYS.includes(key) && key in front.fields) value[key] = front.fields[key];
 
   const result = validateReport(value, lang);
   const problems = builder.problems;
@@ -92,7 +97,7 @@ export function convertMarkdown(text: string, lang: ReportLang = 'ja'): Markdown
       if (issue.path === '$.body' && problems.length > 0) continue;
       const where = builder.lineOf(issue.path, 1);
       // `id: 20200918` or `title: [速報] …`: YAML read a number or a list where text was meant.
-      const known = (FRONT_KEYS as readonly string[]).includes(topKey ?? '');
+      const known = TEXT_KEYS.includes(topKey ?? '');
       const hint =
         known && topKey! in front.fields && typeof front.fields[topKey!] !== 'string' ? m.quoteHint : '';
       const message = `${issue.message}${hint}`;

@@ -92,6 +92,19 @@ describe('what the format carries', () => {
     });
   });
 
+  it('front matter: archive and canary as YAML booleans; anything else is refused at its line, without the quoting hint', () => {
+    const front = (extra: string) =>
+      ['---', 'id: a-1', 'title: t', 'issuedOn: 2020-09-18', extra, '---', '', '本文'].join('\n');
+    expect(report(front('canary: false'))).toMatchObject({ canary: false });
+    const both = report(front('canary: true\narchive: false'));
+    expect(both).toMatchObject({ canary: true, archive: false });
+    // After the body, as in the JSON schema (and a converted file).
+    expect(Object.keys(both).slice(-2)).toEqual(['archive', 'canary']);
+    const m = reportMessages.ja;
+    expect(problems(front('canary: yes'))).toEqual([`5: canary: ${m.wrongType('boolean', 'string')}`]);
+    expect(problems(front('canary: 1'))).toEqual([`5: canary: ${m.wrongType('boolean', 'number')}`]);
+  });
+
   it('paragraphs keep their line breaks (soft and hard); blank lines separate paragraphs', () => {
     expect(report(doc('一行目', '二行目  ', '三行目\\', '四行目', '', '次の段落')).body).toEqual([
       { type: 'paragraph', text: '一行目\n二行目\n三行目\n四行目' },
@@ -436,7 +449,7 @@ describe('front matter problems, with their lines', () => {
 
   it("an unknown key is named against the front matter's own keys", () => {
     const m = reportMessages.ja;
-    const keys = ['id', 'title', 'issuedOn', 'sendAt', 'summary'];
+    const keys = ['id', 'title', 'issuedOn', 'sendAt', 'summary', 'archive', 'canary'];
     expect(
       problems('---\nid: x\ntitle: y\nissuedOn: 2020-09-18\nnote: z\nsummery: s\n---\n\n本文\n'),
     ).toEqual([
