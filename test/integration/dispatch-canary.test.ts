@@ -238,6 +238,38 @@ describe('the canary', () => {
     expect((await reportItem(stack, held.reportId))?.counts.sent).toBe(60);
   });
 
+  it('a pause while the sample is sent stops it; resume finishes the sample only, then the wait', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 60);
+    const report = await seedReport(stack);
+    const s = setup(stack);
+    const real = s.deps.mailer;
+    let sends = 0;
+    s.deps.mailer = {
+      async send(m) {
+        const out = await real.send(m);
+        if (++sends === 1) await pauseReport(s.control, report.reportId);
+        return out;
+      },
+    };
+
+    await s.tick();
+    const paused = await reportItem(stack, report.reportId);
+    expect(paused).toMatchObject({ status: 'PAUSED', canary: { phase: 'sending' } });
+    const sample = sampleOf(report.reportId, subs, 0.2);
+    expect(paused!.counts.sent).toBeLessThan(sample.length);
+
+    await resumeReport(s.control, report.reportId);
+    expect((await s.tick()).reports[0]?.outcome).toBe('canary-wait');
+    const inSampleSet = new Set(sample.map((x) => x.email));
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map((x) => (inSampleSet.has(x.email) ? 1 : 0)));
+    expect(await reportItem(stack, report.reportId)).toMatchObject({
+      status: 'SENDING',
+      counts: { sent: sample.length },
+      canary: { phase: 'waiting' },
+    });
+  });
+
   it('the rest goes out through parallel workers after the sample: every reader exactly once, counts right', async () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 60);
