@@ -270,6 +270,35 @@ describe('the canary', () => {
     });
   });
 
+  it('a run that fails mid-sample leaves the rest to the next run, which picks the same sample: nobody else before the wait', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 60);
+    const report = await seedReport(stack);
+    const s = setup(stack);
+    const real = s.deps.mailer;
+    let sends = 0;
+    s.deps.mailer = {
+      async send(m) {
+        // The third send times out: it may have gone out, so its claim is kept and the run ends.
+        if (++sends === 3) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        return real.send(m);
+      },
+    };
+
+    expect((await s.tick()).reports[0]?.outcome).toBe('error');
+    expect((await reportItem(stack, report.reportId))?.canary?.phase).toBe('sending');
+    s.clock.advance(10 * 60_000);
+    expect((await s.tick()).reports[0]?.outcome).toBe('canary-wait');
+
+    const sample = sampleOf(report.reportId, subs, 0.2);
+    const inSampleSet = new Set(sample.map((x) => x.email));
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map((x) => (inSampleSet.has(x.email) ? 1 : 0)));
+    expect(await reportItem(stack, report.reportId)).toMatchObject({
+      counts: { sent: sample.length },
+      canary: { phase: 'waiting', size: 12 },
+    });
+  });
+
   it('the rest goes out through parallel workers after the sample: every reader exactly once, counts right', async () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 60);

@@ -93,12 +93,16 @@ async function sendSample(
   deadline: number,
   tally: ReportRunSummary,
 ): Promise<boolean> {
-  const { fraction = 0 } = report.canary!;
+  const { fraction = 0, audience } = report.canary!;
   const id = report.reportId;
   const waitMs = settings.canary!.waitMs;
   let waiting = false;
   const scope: RunScope = {
     ...reportScope(deps, report, owner),
+    // The audience counted for the decision is the one recorded: no second count.
+    async begin() {
+      if (!report.cursor) await deps.reports.beginSending(id, owner, audience, deps.clock.now());
+    },
     narrow: async (items) => items.filter((r) => inSample(id, r.id, fraction)),
     async finish(now) {
       waiting = await deps.canary!.wait(id, owner, now, new Date(now.getTime() + waitMs));
