@@ -11,8 +11,8 @@
  * A retired key is kept in the ring, so its links can be told apart from forged ones.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import * as z from 'zod';
 import { isKeyId, LEGACY_KEY_ID, macMatches, unsubscribeTokenParts, type SigningKey } from './tokens.ts';
+import * as z from './zod.ts';
 
 export const MIN_SECRET_LENGTH = 32;
 /** How long an old key keeps verifying links already sent, unless the operator says otherwise. */
@@ -31,18 +31,23 @@ export interface Keyring {
 }
 
 const keySchema = z.object({
-  id: z.string().refine(isKeyId, 'a key id is 4 characters a-z 0-9'),
-  secret: z.string().min(MIN_SECRET_LENGTH),
-  addedAt: z.iso.datetime({ offset: true }).optional(),
-  retiresAt: z.iso.datetime({ offset: true }).optional(),
+  id: z.string().check(z.refine(isKeyId, 'a key id is 4 characters a-z 0-9')),
+  secret: z.string().check(z.minLength(MIN_SECRET_LENGTH)),
+  addedAt: z.optional(z.iso.datetime({ offset: true })),
+  retiresAt: z.optional(z.iso.datetime({ offset: true })),
 });
 const ringSchema = z
-  .object({ kawarabanKeyring: z.literal(1), current: z.string(), keys: z.array(keySchema).min(1) })
-  .strict()
-  .refine((r) => new Set(r.keys.map((k) => k.id)).size === r.keys.length, 'key ids must be unique')
-  .refine(
-    (r) => r.keys.some((k) => k.id === r.current && !k.retiresAt),
-    'current must name a key that does not retire',
+  .strictObject({
+    kawarabanKeyring: z.literal(1),
+    current: z.string(),
+    keys: z.array(keySchema).check(z.minLength(1)),
+  })
+  .check(
+    z.refine((r) => new Set(r.keys.map((k) => k.id)).size === r.keys.length, 'key ids must be unique'),
+    z.refine(
+      (r) => r.keys.some((k) => k.id === r.current && !k.retiresAt),
+      'current must name a key that does not retire',
+    ),
   );
 
 /** Where functions get the ring (functions/adapters/secret.ts). */

@@ -75,6 +75,35 @@ describe('the keyring', () => {
       expect((err as Error).message).not.toContain(plain.slice(0, 24));
     }
   });
+  it.each([
+    [
+      'short key',
+      '{"kawarabanKeyring":1,"current":"abcd","keys":[{"id":"abcd","secret":"short"}]}',
+      /keys\.0\.secret: Too small: expected string to have >=32 characters/,
+    ],
+    [
+      'no keys',
+      '{"kawarabanKeyring":1,"current":"abcd","keys":[]}',
+      /keys: Too small: expected array to have >=1 items/,
+    ],
+    [
+      'bad date',
+      `{"kawarabanKeyring":1,"current":"abcd","keys":[{"id":"abcd","secret":"${plain}","addedAt":"yesterday"}]}`,
+      /keys\.0\.addedAt: Invalid ISO datetime/,
+    ],
+    [
+      'unknown field',
+      `{"kawarabanKeyring":1,"current":"abcd","keys":[{"id":"abcd","secret":"${plain}"}],"extra":1}`,
+      /\(ring\): Unrecognized key: "extra"/,
+    ],
+    [
+      'current retiring',
+      `{"kawarabanKeyring":1,"current":"abcd","keys":[{"id":"abcd","secret":"${plain}","retiresAt":"2030-01-01T00:00:00Z"}]}`,
+      /\(ring\): current must name a key that does not retire/,
+    ],
+  ])('names the path and the reason: %s', (_name, raw, message) => {
+    expect(() => parseKeyring(raw)).toThrow(message);
+  });
 });
 
 describe('rotation', () => {
