@@ -13,9 +13,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import {
-  baseDefine,
   esmRequireBanner,
-  externalModules,
+  functionDefine,
+  functionExternals,
   functionEntries,
   mainFields,
   type FunctionName,
@@ -64,9 +64,9 @@ export async function buildBundle(
     metafile: true,
     logLevel: 'silent',
     mainFields,
-    external: externalModules,
+    external: functionExternals(name),
     banner: { js: esmRequireBanner },
-    define: { ...baseDefine, ...define },
+    define: { ...functionDefine(name), ...define },
   });
   const out = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('index.mjs'));
   if (!out) throw new Error(`${name}: esbuild wrote no index.mjs`);

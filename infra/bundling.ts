@@ -39,7 +39,61 @@ export const externalModules = [
   '@aws-sdk/credential-provider-sso',
   '@aws-sdk/credential-provider-process',
   '@aws-sdk/credential-provider-web-identity',
+  // The chain's last link (container and instance metadata, ~10 KiB): also a dynamic import, after
+  // the environment, so never reached on Lambda either.
+  '@smithy/credential-provider-imds',
+  '@aws-sdk/credential-provider-http',
 ];
+
+/**
+ * Functions whose clients have no event-stream operation (DynamoDB, SES v2, Secrets Manager): the
+ * protocol loads `@smithy/core/event-streams` (~14 KiB) with a dynamic import only for such an
+ * operation, so it stays out. The S3 and Lambda clients import it at load (their configuration
+ * names its serde), so it stays in theirs; test/infra/bundles.test.ts fails if any bundle would
+ * import an external module at load.
+ */
+const noEventStreams: readonly FunctionName[] = ['api', 'ses-events', 'inbound-unsubscribe'];
+
+/** What stays out of a function's bundle (see externalModules). */
+export function functionExternals(name: FunctionName): string[] {
+  return noEventStreams.includes(name) ? [...externalModules, '@smithy/core/event-streams'] : externalModules;
+}
 
 /** `module` first: the AWS SDK's ES builds tree-shake far better than its CommonJS ones. */
 export const mainFields = ['module', 'main'];
+
+/**
+ * Which functions carry Powertools Tracer's X-Ray subsegments for each AWS SDK call
+ * (functions/adapters/aws/tracer.ts). Every function keeps Lambda's active tracing (the
+ * invocation, its cold start and duration, with no code in the bundle); the subsegments cost
+ * ~110 KiB of bundle (aws-xray-sdk-core, semver, cls-hooked), 55–120 ms at each cold start and
+ * ~150 µs of CPU per wrapped call. Worth it only where a run is rare and its calls are what one
+ * looks at: render (S3 reads and writes, the audience count, the editor's mail). Not on the paths
+ * that answer a reader (api, archive), that run once per recipient (dispatch and its workers, one
+ * subsegment per SendEmail; ses-events, one event per recipient) or that do one update
+ * (inbound-unsubscribe); their metrics and logs answer what a trace would.
+ */
+export const sdkSubsegments: Record<FunctionName, boolean> = {
+  api: false,
+  render: true,
+  dispatch: false,
+  'dispatch-worker': false,
+  'ses-events': false,
+  'inbound-unsubscribe': false,
+  archive: false,
+};
+
+/** The function an entry file is, for the construct (which knows entries, not names). */
+export function functionNameOf(entry: string): FunctionName {
+  const name = (Object.keys(functionEntries) as FunctionName[]).find((n) => functionEntries[n] === entry);
+  if (!name) throw new Error(`${entry}: not a function entry in infra/bundling.ts`);
+  return name;
+}
+
+/** Constants every bundle of this function gets: production React, and its tracing choice. */
+export function functionDefine(name: FunctionName): Record<string, string> {
+  return {
+    ...baseDefine,
+    ...(sdkSubsegments[name] ? {} : { 'process.env.KAWARABAN_SDK_SUBSEGMENTS': JSON.stringify('off') }),
+  };
+}

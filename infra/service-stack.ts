@@ -271,7 +271,7 @@ export class ServiceStack extends Stack {
           'kawaraban: send one part of a report (parallel fan-out), paced to its share of the SES quota',
         memorySize: 512,
         timeout: dispatchTimeout,
-        // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
+        // No X-Ray subsegment per SendEmail: the bundle carries no Tracer (infra/bundling.ts, sdkSubsegments, says why).
         environment: {
           ...environment,
           DISPATCH_BUDGET_MS: String(dispatchBudgetMs),
@@ -290,7 +290,7 @@ export class ServiceStack extends Stack {
         description: 'kawaraban: send due reports to confirmed subscribers, paced to the SES quota',
         memorySize: 512,
         timeout: dispatchTimeout,
-        // No X-Ray subsegment per SendEmail (functions/adapters/aws/tracer.ts says why).
+        // No X-Ray subsegment per SendEmail: the bundle carries no Tracer (infra/bundling.ts, sdkSubsegments, says why).
         environment: {
           ...environment,
           DISPATCH_BUDGET_MS: String(dispatchBudgetMs),

@@ -16,7 +16,13 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/adapters/metrics-namespace.ts';
-import { baseDefine, esmRequireBanner, externalModules, mainFields } from '../bundling.ts';
+import {
+  esmRequireBanner,
+  functionDefine,
+  functionExternals,
+  functionNameOf,
+  mainFields,
+} from '../bundling.ts';
 import type { TableDef } from '../tables.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -128,10 +134,10 @@ export class KawarabanFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         mainFields,
-        define: { ...baseDefine, ...props.define },
+        define: { ...functionDefine(functionNameOf(props.entry)), ...props.define },
         // The AWS SDK is bundled at the lockfile's version (not the runtime's copy).
         bundleAwsSDK: true,
-        externalModules,
+        externalModules: functionExternals(functionNameOf(props.entry)),
       },
     });
 

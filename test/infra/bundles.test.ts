@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,10 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDefines } from '../../bench/bundle-defines.ts';
 import { buildBundle, reactAllowedIn, reactInputs, type BuiltBundle } from '../../bench/bundles.ts';
 import { CONFIRM_URL_PLACEHOLDER } from '../../emails/confirmation-template.ts';
-import { functionEntries, type FunctionName } from '../../infra/bundling.ts';
+import { functionEntries, sdkSubsegments, type FunctionName } from '../../infra/bundling.ts';
 import { localFunctionEnv, localPorts } from '../../local/config.ts';
 
 const run = promisify(execFile);
+/** A static `import … from "x"` / `import "x"` in esbuild's minified ESM output. */
+const STATIC_IMPORT = /(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
+const XRAY_SDK = /node_modules\/(?:aws-xray-sdk-core|@aws-lambda-powertools\/tracer)\//;
+const CLASSIC_ZOD = /node_modules\/zod\/v4\/classic\//;
 const names = Object.keys(functionEntries) as FunctionName[];
 const env = { ...localFunctionEnv(localPorts(), { value: 'x'.repeat(48) }), NODE_ENV: 'production' };
 const outdir = mkdtempSync(join(os.tmpdir(), 'kawaraban-bundle-test-'));
@@ -43,6 +48,28 @@ describe('function bundles', () => {
     const react = reactInputs(bundles.get(name)!.metafile);
     if (name === reactAllowedIn) expect(react.length).toBeGreaterThan(0);
     else expect(react).toEqual([]);
+  });
+
+  it.each(names)(
+    '%s: imports nothing but Node built-ins at load (what is left out is only ever a dynamic import)',
+    (name) => {
+      const code = readFileSync(bundles.get(name)!.file, 'utf8');
+      const staticImports = [...code.matchAll(STATIC_IMPORT)].map((m) => m[1]!);
+      expect(staticImports.length).toBeGreaterThan(0);
+      expect(staticImports.filter((spec) => !isBuiltin(spec))).toEqual([]);
+    },
+  );
+
+  it.each(names)('%s: classic zod only where reports are validated, zod/mini elsewhere', (name) => {
+    const classic = Object.keys(bundles.get(name)!.metafile.inputs).filter((p) => CLASSIC_ZOD.test(p));
+    if (name === reactAllowedIn) expect(classic.length).toBeGreaterThan(0);
+    else expect(classic).toEqual([]);
+  });
+
+  it.each(names)('%s: the X-Ray SDK only where its subsegments are chosen (infra/bundling.ts)', (name) => {
+    const xray = Object.keys(bundles.get(name)!.metafile.inputs).filter((p) => XRAY_SDK.test(p));
+    if (sdkSubsegments[name]) expect(xray.length).toBeGreaterThan(0);
+    else expect(xray).toEqual([]);
   });
 
   it.each(Object.keys(ceilingsKiB) as FunctionName[])('%s: within its size', (name) => {

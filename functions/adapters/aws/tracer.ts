@@ -1,15 +1,21 @@
 /**
  * Powertools Tracer around the AWS clients: each DynamoDB, S3, SES and Secrets Manager call is an
- * X-Ray subsegment of the function's trace (tracing is Active on every function). Off outside
- * Lambda, and in the dispatcher (POWERTOOLS_TRACE_ENABLED=false there): one subsegment per
- * SendEmail costs CPU on every recipient and makes a ten-minute run a trace of tens of thousands
- * of subsegments nobody reads; its dashboard metrics say more (README, Telemetry).
+ * X-Ray subsegment of the function's trace. Only where it is worth its cost: the bundle decides at
+ * build time (infra/bundling.ts, `sdkSubsegments`), and a function built without it carries neither
+ * the Tracer nor aws-xray-sdk-core (~110 KiB with semver and cls-hooked, 55–120 ms to import) —
+ * Lambda's active tracing still records each invocation and its cold start. Unbundled (tests, the
+ * local runtime) the Tracer is loaded, and is off outside Lambda as always.
  */
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 
-// The SDK calls are captured as AWS subsegments; capturing raw HTTPS too would count them twice.
-export const tracer = new Tracer({ captureHTTPsRequests: false });
+// A dynamic import under a build-time constant: esbuild drops the dead branch and the module with
+// it, which a static import (the Tracer package declares side effects) would keep.
+const tracer: Tracer | undefined =
+  process.env.KAWARABAN_SDK_SUBSEGMENTS === 'off'
+    ? undefined
+    : // The SDK calls are captured as AWS subsegments; capturing raw HTTPS too would count them twice.
+      new (await import('@aws-lambda-powertools/tracer')).Tracer({ captureHTTPsRequests: false });
 
 export function traced<T>(client: T): T {
-  return tracer.captureAWSv3Client(client);
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
