@@ -12,14 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import {
-  esmRequireBanner,
-  functionDefine,
-  functionExternals,
-  functionEntries,
-  mainFields,
-  type FunctionName,
-} from '../infra/bundling.ts';
+import { functionBuildOptions, functionEntries, type FunctionName } from '../infra/bundling.ts';
 import { median, pairedRatios, summarize, type Summary } from './stats.ts';
 
 const run = promisify(execFile);
@@ -53,24 +46,16 @@ export async function buildBundle(
 ): Promise<BuiltBundle> {
   const file = join(outdir, name, 'index.mjs');
   const result = await build({
+    // node20: the bundle is imported by this Node (the deployed one targets the Lambda runtime's).
+    ...functionBuildOptions(name, { define, target: 'node20' }),
     absWorkingDir: repoRoot.pathname,
-    entryPoints: [functionEntries[name]],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
     metafile: true,
     logLevel: 'silent',
-    mainFields,
-    external: functionExternals(name),
-    banner: { js: esmRequireBanner },
-    define: { ...functionDefine(name), ...define },
   });
-  const out = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('index.mjs'));
+  const out = Object.entries(result.metafile!.outputs).find(([path]) => path.endsWith('index.mjs'));
   if (!out) throw new Error(`${name}: esbuild wrote no index.mjs`);
-  return { name, file, bytes: out[1].bytes, metafile: result.metafile };
+  return { name, file, bytes: out[1].bytes, metafile: result.metafile! };
 }
 
 /** Input files of a bundle that belong to React or React Email. */

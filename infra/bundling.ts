@@ -4,6 +4,9 @@
  * same settings, so what is measured is what is deployed.
  */
 
+import type { BuildOptions } from 'esbuild';
+import { sdkSchemaKeys } from './sdk-schema-keys.ts';
+
 /** Each Lambda entry, by the name the bench and tests print. */
 export const functionEntries = {
   api: 'functions/api.ts',
@@ -95,5 +98,29 @@ export function functionDefine(name: FunctionName): Record<string, string> {
   return {
     ...baseDefine,
     ...(sdkSubsegments[name] ? {} : { 'process.env.KAWARABAN_SDK_SUBSEGMENTS': JSON.stringify('off') }),
+  };
+}
+
+/**
+ * The esbuild options of one function's bundle, for the bench and tests (bench/bundles.ts) and for
+ * the deployed bundle (infra/build-function.ts, run by the CDK construct after NodejsFunction's own
+ * esbuild step: NodejsFunction cannot take an esbuild plugin, and sdkSchemaKeys is one).
+ */
+export function functionBuildOptions(
+  name: FunctionName,
+  opts: { define?: Record<string, string>; target: string },
+): BuildOptions {
+  return {
+    entryPoints: [functionEntries[name]],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: opts.target,
+    minify: true,
+    mainFields,
+    external: functionExternals(name),
+    banner: { js: esmRequireBanner },
+    define: { ...functionDefine(name), ...opts.define },
+    plugins: [sdkSchemaKeys],
   };
 }

@@ -4,6 +4,9 @@
  * with `bindTable` / `bindBucket` / `bindSecret`, which set the environment variable and the
  * narrowest grant together so the two can never drift apart.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -22,6 +25,7 @@ import {
   functionExternals,
   functionNameOf,
   mainFields,
+  type FunctionName,
 } from '../bundling.ts';
 import type { TableDef } from '../tables.ts';
 
@@ -29,6 +33,26 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Newest Node.js runtime in aws-cdk-lib 2.276 (cdk-nag AwsSolutions-L1 wants the latest). */
 export const functionRuntime = lambda.Runtime.NODEJS_24_X;
+/** esbuild's target for that runtime, as NodejsFunction derives it. */
+const functionTarget = 'node24';
+
+/** The shell command that rebuilds a function's bundle in outputDir (infra/build-function.ts). */
+function rebuildCommand(
+  name: FunctionName,
+  outputDir: string,
+  define: Record<string, string> | undefined,
+): string[] {
+  const args = [name, outputDir, functionTarget];
+  if (define) {
+    const file = join(mkdtempSync(join(os.tmpdir(), 'kawaraban-define-')), 'define.json');
+    writeFileSync(file, JSON.stringify(define));
+    args.push(file);
+  }
+  const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  return [
+    [`${repoRoot}node_modules/.bin/tsx`, `${repoRoot}infra/build-function.ts`, ...args].map(quote).join(' '),
+  ];
+}
 
 /** A table together with the definition it was built from (for its index names) and its variable. */
 export interface BoundTable {
@@ -89,6 +113,7 @@ export class KawarabanFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: KawarabanFunctionProps) {
     super(scope, id);
+    const name = functionNameOf(props.entry);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -134,10 +159,17 @@ export class KawarabanFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         mainFields,
-        define: { ...functionDefine(functionNameOf(props.entry)), ...props.define },
+        define: { ...functionDefine(name), ...props.define },
         // The AWS SDK is bundled at the lockfile's version (not the runtime's copy).
         bundleAwsSDK: true,
-        externalModules: functionExternals(functionNameOf(props.entry)),
+        externalModules: functionExternals(name),
+        // NodejsFunction takes no esbuild plugin: the bundle is built again, in place, with the
+        // options the bench measures (infra/bundling.ts: the SDK schema plugin), same format and map.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => rebuildCommand(name, outputDir, props.define),
+        },
       },
     });
 
