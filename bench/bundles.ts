@@ -5,7 +5,7 @@
  * (the part of a cold start the bundle decides).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,11 +43,15 @@ export async function buildBundle(
   name: FunctionName,
   outdir: string,
   define: Record<string, string> = {},
+  opts: { sdkOutside?: boolean } = {},
 ): Promise<BuiltBundle> {
   const file = join(outdir, name, 'index.mjs');
+  const options = functionBuildOptions(name, { define, target: 'node20' });
   const result = await build({
     // node20: the bundle is imported by this Node (the deployed one targets the Lambda runtime's).
-    ...functionBuildOptions(name, { define, target: 'node20' }),
+    ...options,
+    // The option not taken (README, "bundles"): @aws-sdk/* left to the runtime, as CDK's default does.
+    external: opts.sdkOutside ? [...(options.external ?? []), '@aws-sdk/*'] : options.external,
     absWorkingDir: repoRoot.pathname,
     outfile: file,
     metafile: true,
@@ -74,6 +78,85 @@ export function weightByPackage(metafile: Metafile): Map<string, number> {
     }
   }
   return weights;
+}
+
+/** A bundle built with @aws-sdk/* left outside, as CDK's default would deploy it (not what we deploy). */
+export interface SdkOutsideResult {
+  name: FunctionName;
+  bytes: number;
+  /** What the import also read from node_modules: the SDK packages it loads there (unminified). */
+  nodeModulesBytes: number;
+  nodeModulesFiles: number;
+  ratio: Summary;
+}
+
+/** Bundles over their target because of the SDK: the ones the option not taken is measured for. */
+const sdkOutsideProbe: readonly FunctionName[] = ['api', 'dispatch'];
+
+/**
+ * A Node script that imports a bundle and prints the bytes of every file it loaded from
+ * node_modules: ES modules through a load hook, CommonJS ones (the SDK's dist-cjs) from require.cache.
+ */
+const LOADED_FILES_PROBE = `
+import { createRequire, register } from 'node:module';
+import { statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+const { port1, port2 } = new MessageChannel();
+const seen = new Set();
+port1.on('message', (url) => seen.add(url));
+port1.unref();
+const hook = "let port; export function initialize(d) { port = d.port; } export async function load(u, c, next) { if (u.startsWith('file:')) port.postMessage(u); return next(u, c); }";
+register('data:text/javascript,' + encodeURIComponent(hook), { data: { port: port2 }, transferList: [port2] });
+await import(process.argv[1]);
+await new Promise((resolve) => setTimeout(resolve, 200));
+for (const path of Object.keys(createRequire(import.meta.url).cache)) seen.add(pathToFileURL(path).href);
+let bytes = 0, files = 0;
+for (const url of seen) {
+  const path = fileURLToPath(url);
+  if (path.includes('/node_modules/')) { bytes += statSync(path).size; files++; }
+}
+console.log(JSON.stringify({ bytes, files }));
+`;
+
+async function loadedFromNodeModules(file: string, env: NodeJS.ProcessEnv) {
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', LOADED_FILES_PROBE, pathToFileURL(file).href],
+    { env },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { bytes: number; files: number };
+}
+
+export async function measureSdkOutside(opts: {
+  env: NodeJS.ProcessEnv;
+  define?: Partial<Record<FunctionName, Record<string, string>>>;
+  warmup: number;
+  rounds: number;
+  progress: (line: string) => void;
+}): Promise<SdkOutsideResult[]> {
+  // Inside the repository, so that the bundle finds node_modules as the runtime's SDK would be found.
+  mkdirSync(join(repoRoot.pathname, '.local'), { recursive: true });
+  const outdir = mkdtempSync(join(repoRoot.pathname, '.local', 'bundles-sdk-outside-'));
+  try {
+    const results: SdkOutsideResult[] = [];
+    for (const name of sdkOutsideProbe) {
+      opts.progress(`bundles: ${name} with the SDK outside`);
+      const bundle = await buildBundle(name, outdir, opts.define?.[name], { sdkOutside: true });
+      const loaded = await loadedFromNodeModules(bundle.file, opts.env);
+      const { loads, empties } = await importTimes(bundle.file, opts.env, opts.warmup, opts.rounds);
+      results.push({
+        name,
+        bytes: bundle.bytes,
+        nodeModulesBytes: loaded.bytes,
+        nodeModulesFiles: loaded.files,
+        ratio: summarize(pairedRatios(loads, empties)),
+      });
+    }
+    return results;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 export interface BundleResult {
@@ -150,6 +233,16 @@ export async function measureBundles(opts: {
 
 const kib = (bytes: number) =>
   `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} KiB`;
+
+export function formatSdkOutside(results: readonly SdkOutsideResult[]): string {
+  return [
+    'Not deployed, for comparison: the same bundles with @aws-sdk/* left to the runtime (CDK default; here node_modules)',
+    ...results.map(
+      (r) =>
+        `  ${r.name}: bundle ${kib(r.bytes)} + ${kib(r.nodeModulesBytes)} read from ${r.nodeModulesFiles} SDK files = ${kib(r.bytes + r.nodeModulesBytes)} loaded; import ÷ empty node ${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})`,
+    ),
+  ].join('\n');
+}
 
 export function formatBundles(results: readonly BundleResult[]): string {
   const header = ['function', 'minified', 'target', 'import', 'empty node', 'ratio (min–max)', 'React'];

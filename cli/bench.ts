@@ -101,7 +101,9 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
 
 /** The bundles case: no emulators, each bundle imported by a fresh Node process with the functions' settings. */
 async function runBundles(opts: BenchOptions, functionEnv: Record<string, string>): Promise<string> {
-  const { measureBundles, formatBundles } = await import('../bench/bundles.ts');
+  const { measureBundles, formatBundles, measureSdkOutside, formatSdkOutside } = await import(
+    '../bench/bundles.ts'
+  );
   const { bundleDefines } = await import('../bench/bundle-defines.ts');
   const env = {
     ...process.env,
@@ -111,14 +113,16 @@ async function runBundles(opts: BenchOptions, functionEnv: Record<string, string
     AWS_REGION: 'ap-northeast-1',
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   };
-  const results = await measureBundles({
+  const settings = {
     env,
     define: await bundleDefines(functionEnv),
     warmup: opts.warmup,
     rounds: opts.rounds,
     progress,
-  });
-  return formatBundles(results);
+  };
+  const results = await measureBundles(settings);
+  const outside = await measureSdkOutside(settings);
+  return `${formatBundles(results)}\n${formatSdkOutside(outside)}`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -12,7 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDefines } from '../../bench/bundle-defines.ts';
-import { buildBundle, reactAllowedIn, reactInputs, type BuiltBundle } from '../../bench/bundles.ts';
+import {
+  buildBundle,
+  reactAllowedIn,
+  reactInputs,
+  sizeLimitsKiB,
+  type BuiltBundle,
+} from '../../bench/bundles.ts';
 import { CONFIRM_URL_PLACEHOLDER } from '../../emails/confirmation-template.ts';
 import { functionEntries, sdkSubsegments, type FunctionName } from '../../infra/bundling.ts';
 import { localFunctionEnv, localPorts } from '../../local/config.ts';
@@ -27,14 +33,26 @@ const env = { ...localFunctionEnv(localPorts(), { value: 'x'.repeat(48) }), NODE
 const outdir = mkdtempSync(join(os.tmpdir(), 'kawaraban-bundle-test-'));
 const bundles = new Map<FunctionName, BuiltBundle>();
 
-/** KiB, minified: regression guards where the bundles are after merging main (issue 10's targets are not met yet, see README). */
-const ceilingsKiB: Partial<Record<FunctionName, number>> = {
-  api: 700,
-  dispatch: 910, // with fan-out (the Lambda client) and archive publishing; the 400 KiB target is not met yet
-  'dispatch-worker': 910,
-  archive: 510,
-  'ses-events': 440,
-  'inbound-unsubscribe': 510,
+/**
+ * KiB, minified, as measured when the last cut landed (README, "bundles"). A bundle may grow by
+ * MARGIN over it, never over its target (bench/bundles.ts, issue 10): ses-events and
+ * inbound-unsubscribe meet theirs; api (250) and dispatch (400) do not yet.
+ */
+const measuredKiB: Record<FunctionName, number> = {
+  api: 438.4,
+  render: 1168.1,
+  dispatch: 562.0,
+  'dispatch-worker': 558.8,
+  'ses-events': 279.1,
+  'inbound-unsubscribe': 291.2,
+  archive: 312.3,
+};
+const MARGIN = 1.05;
+const ceilingKiB = (name: FunctionName) => {
+  const target = sizeLimitsKiB[name] ?? Infinity;
+  const grown = measuredKiB[name] * MARGIN;
+  // A target once met stays met; one not met yet holds the bundle where it is.
+  return measuredKiB[name] <= target ? Math.min(grown, target) : grown;
 };
 
 beforeAll(async () => {
@@ -72,8 +90,8 @@ describe('function bundles', () => {
     else expect(xray).toEqual([]);
   });
 
-  it.each(Object.keys(ceilingsKiB) as FunctionName[])('%s: within its size', (name) => {
-    expect(bundles.get(name)!.bytes / 1024).toBeLessThanOrEqual(ceilingsKiB[name]!);
+  it.each(names)('%s: within its measured size (+5 %) and its target', (name) => {
+    expect(bundles.get(name)!.bytes / 1024).toBeLessThanOrEqual(ceilingKiB(name));
   });
 
   it('api: the confirmation email is inside the bundle, rendered ahead, and the bundle loads without React', async () => {
