@@ -4,7 +4,8 @@
  * with `bindTable` / `bindBucket` / `bindSecret`, which set the environment variable and the
  * narrowest grant together so the two can never drift apart.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,15 +43,23 @@ function rebuildCommand(
   outputDir: string,
   define: Record<string, string> | undefined,
 ): string[] {
-  const args = [name, outputDir, functionTarget];
-  if (define) {
-    const file = join(mkdtempSync(join(os.tmpdir(), 'kawaraban-define-')), 'define.json');
-    writeFileSync(file, JSON.stringify(define));
-    args.push(file);
-  }
   const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  const args = [name, outputDir, functionTarget];
+  let defineFile: string | undefined;
+  if (define) {
+    // The defines (the api's rendered confirmation email) are too long for a command line. Named by
+    // their content: CDK may ask for the commands more than once and run one set of them.
+    const json = JSON.stringify(define);
+    defineFile = join(
+      os.tmpdir(),
+      `kawaraban-define-${createHash('sha256').update(json).digest('hex').slice(0, 16)}.json`,
+    );
+    writeFileSync(defineFile, json);
+    args.push(defineFile);
+  }
   return [
     [`${repoRoot}node_modules/.bin/tsx`, `${repoRoot}infra/build-function.ts`, ...args].map(quote).join(' '),
+    ...(defineFile ? [`rm -f ${quote(defineFile)}`] : []),
   ];
 }
 
