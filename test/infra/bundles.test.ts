@@ -94,6 +94,15 @@ describe('function bundles', () => {
     expect(bundles.get(name)!.bytes / 1024).toBeLessThanOrEqual(ceilingKiB(name));
   });
 
+  it.each(names)('%s: loads as Lambda would load it and exports its handler', async (name) => {
+    // Module scope runs: configuration, clients, and the Tracer only where the bundle keeps it.
+    const probe = `const m = await import(${JSON.stringify(pathToFileURL(bundles.get(name)!.file).href)}); console.log(typeof m.handler);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      env: { ...process.env, ...env, AWS_REGION: 'ap-northeast-1', NODE_NO_WARNINGS: '1' },
+    });
+    expect(stdout.trim()).toBe('function');
+  });
+
   it('api: the confirmation email is inside the bundle, rendered ahead, and the bundle loads without React', async () => {
     const api = bundles.get('api')!;
     const code = readFileSync(api.file, 'utf8');
