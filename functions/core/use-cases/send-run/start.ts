@@ -1,0 +1,88 @@
+/**
+ * The start phase: what the run may send, before it claims anyone.
+ *
+ * 1. The account: SES sending disabled → pause the report.
+ * 2. The 24-hour budget, less the confirmation emails' reserve, split among the workers:
+ *    spent → wait (the report stays SENDING).
+ * 3. The rate: `rateFraction` of MaxSendRate less the confirmations' reserve, this worker's
+ *    share of it (`rateShare`); the pacer and the in-flight window follow from it.
+ * 4. The rendered output: missing or malformed → pause the report.
+ * 5. Sending begins (the scope records the audience on the first run).
+ */
+import { InFlightWindow } from '../../in-flight.ts';
+import { SendPacer } from '../../pacing.ts';
+import type { RenderedReport, ReportRecord } from '../../report.ts';
+import { reserveFor } from '../../send-load.ts';
+import type { DispatchDeps } from '../dispatch-due.ts';
+import { pauseRun } from './finish.ts';
+import type { RunState } from './state.ts';
+
+/**
+ * Worker `index` of `share`'s rate: whole sends per second that add up to floor(total), so the
+ * workers' one-second windows together stay within it; a fraction only below one each.
+ */
+export function rateShare(total: number, share: number, index: number): number {
+  if (share <= 1) return total;
+  const whole = Math.floor(total);
+  if (whole < share) return total / share;
+  return Math.floor(whole / share) + (index < whole % share ? 1 : 0);
+}
+
+/** False when the run ends here (paused, or the quota is spent). */
+export async function startRun(run: RunState): Promise<boolean> {
+  const { deps, settings, report, scope } = run;
+  // 1. The account.
+  const quota = await deps.quota.getQuota();
+  if (!quota.sendingEnabled) {
+    await pauseRun(run, 'SES sending is disabled for this account (SendingEnabled = false)');
+    return false;
+  }
+  // 2. The 24-hour budget. Confirmation emails share the quota: leave them what they have been
+  // using, doubled.
+  const reserve = deps.confirmations
+    ? reserveFor(await deps.confirmations.recent(deps.clock.now()), settings.dailyHeadroom)
+    : { rate: 0, daily: settings.dailyHeadroom };
+  const daily =
+    quota.max24HourSend < 0 ? Infinity : quota.max24HourSend - quota.sentLast24Hours - reserve.daily;
+  run.allowance = daily / scope.share;
+  if (run.allowance <= 0) {
+    run.tally.outcome = 'quota';
+    return false;
+  }
+  // 3. The rate.
+  const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
+  const rate = Math.max(0.01, rateShare(total, scope.share, scope.index));
+  run.pacer = new SendPacer(rate, deps.clock);
+  run.window = new InFlightWindow(rate, settings.concurrency);
+  run.rate = rate;
+  // 4. The rendered output.
+  const rendered = await loadRendered(deps, report);
+  if (!rendered) {
+    await pauseRun(run, `rendered output ${report.renderedKey ?? '(none)'} is missing or malformed`);
+    return false;
+  }
+  run.rendered = rendered;
+  // 5. Sending begins.
+  await scope.begin(() => deps.audience.countConfirmed());
+  return true;
+}
+
+/** The report's rendered output, or null when it is missing or not what the render function writes. */
+export async function loadRendered(deps: DispatchDeps, report: ReportRecord): Promise<RenderedReport | null> {
+  if (!report.renderedKey) return null;
+  try {
+    const r = JSON.parse(await deps.blobs.getText(report.renderedKey)) as RenderedReport;
+    const ok = (p: unknown) =>
+      !!p &&
+      typeof p === 'object' &&
+      ['subject', 'html', 'text'].every((k) => typeof (p as Record<string, unknown>)[k] === 'string');
+    return typeof r.placeholder === 'string' &&
+      r.placeholder.length > 0 &&
+      ok(r.locales?.ja) &&
+      ok(r.locales?.en)
+      ? r
+      : null;
+  } catch {
+    return null;
+  }
+}
