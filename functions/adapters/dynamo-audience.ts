@@ -72,6 +72,9 @@ export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audi
       };
     },
 
+    // byStatus's keys (statusShard, email) and the table's (email): what LastEvaluatedKey holds.
+    after: (shard, recipient) => ({ statusShard: statusShard('confirmed', shard), email: recipient.email }),
+
     countConfirmed: () => countByStatus(doc, table, 'confirmed'),
   };
 }

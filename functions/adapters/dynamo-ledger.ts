@@ -28,6 +28,7 @@ import {
   unlessConditionFails,
   type CancellationReason,
 } from './dynamo-conflicts.ts';
+import { gateCheck } from './dynamo-stop-gates.ts';
 import { addClause, setClause } from './dynamo-update-clauses.ts';
 
 export interface SendingTables {
@@ -88,16 +89,30 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     },
   });
 
-  /** Runs a claim-like transaction (ledger write first, subscriber check second) and reads its outcome. */
-  async function claimTransaction(ledgerWrite: Record<string, unknown>, email: string): Promise<ClaimResult> {
+  /** The claim's stop gate as a transaction item (none without a gate). */
+  const gateOf = (c: LedgerClaim) => (c.gate ? [gateCheck(tables.reports, c.reportId, c.gate)] : []);
+
+  /**
+   * Runs a claim-like transaction (ledger write first, subscriber check second, the run's stop
+   * gate third) and reads its outcome.
+   */
+  async function claimTransaction(
+    ledgerWrite: Record<string, unknown>,
+    c: LedgerClaim,
+  ): Promise<ClaimResult> {
     try {
       await retryConflicts(() =>
-        doc.send(new TransactWriteCommand({ TransactItems: [ledgerWrite as never, stillConfirmed(email)] })),
+        doc.send(
+          new TransactWriteCommand({
+            TransactItems: [ledgerWrite, stillConfirmed(c.email), ...gateOf(c)] as never,
+          }),
+        ),
       );
       return { kind: 'claimed' };
     } catch (err) {
       const reasons = cancellationReasons(err);
       if (!reasons) throw err;
+      if (reasons[2]?.Code === 'ConditionalCheckFailed') return { kind: 'stopped' };
       const row = reasons[0]?.Code === 'ConditionalCheckFailed' ? rowFromReason(reasons[0]) : null;
       if (row) return { kind: 'exists', row };
       if (reasons[1]?.Code === 'ConditionalCheckFailed') return { kind: 'not-confirmed' };
@@ -164,8 +179,9 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
   }
 
   /**
-   * One transaction: `marks` claimed → sent (one item each), then `claims` (two items each).
-   * When it is cancelled, each member is finished as its own reasons say: a claim whose
+   * One transaction: `marks` claimed → sent (one item each), then `claims` (two items each), then
+   * the claims' stop gate. A gate that refuses settles every claim as `stopped`; the marks are
+   * still written. Otherwise, when it is cancelled, each member is finished as its own reasons say: a claim whose
    * conditions failed is settled from them (as `claimTransaction` reads them), a mark whose
    * row an SES event moved on keeps that state and gains the message id; the members whose
    * conditions held are written again as a smaller group, anything unexpected one by one.
@@ -188,6 +204,8 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
             TransactItems: [
               ...marks.map((m) => ({ Update: markSentUpdate(reportId, m, at) })),
               ...claims.flatMap((c) => [claimPut(c), stillConfirmed(c.email)]),
+              // One run's claims share its gate.
+              ...(claims[0] ? gateOf(claims[0]) : []),
             ] as never,
           }),
         ),
@@ -199,6 +217,17 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
       reasons = r;
     }
     const markCode = (i: number) => reasons[i]?.Code;
+    if (reasons[marks.length + 2 * claims.length]?.Code === 'ConditionalCheckFailed') {
+      // Stopped: no claim is written; the marks record sends that happened, so they are.
+      await settleAll(
+        marks.map((m, i) =>
+          markCode(i) === 'ConditionalCheckFailed'
+            ? recordMessageId(reportId, m, at)
+            : markOne(reportId, m, at),
+        ),
+      );
+      return claims.map(() => ({ kind: 'stopped' }));
+    }
     const verdicts = claims.map((_, i) =>
       claimVerdict(reasons[marks.length + 2 * i], reasons[marks.length + 2 * i + 1]),
     );
@@ -242,8 +271,9 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     const results: ClaimResult[] = [];
     while (marks.length || rest.length) {
       const m = marks.splice(0, MAX_TRANSACTION_ITEMS);
-      // Two items per claim.
-      const c = rest.splice(0, Math.floor((MAX_TRANSACTION_ITEMS - m.length) / 2));
+      // Two items per claim, and one for their stop gate.
+      const gate = rest[0]?.gate ? 1 : 0;
+      const c = rest.splice(0, Math.floor((MAX_TRANSACTION_ITEMS - m.length - gate) / 2));
       results.push(...(await writeGroup(reportId, m, c, at)));
     }
     return results;
@@ -251,7 +281,7 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
 
   const ledger: Ledger = {
     claim(c: LedgerClaim) {
-      return claimTransaction(claimPut(c), c.email);
+      return claimTransaction(claimPut(c), c);
     },
 
     claimAll(claims, markFirst) {
@@ -277,7 +307,7 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
-        c.email,
+        c,
       );
     },
 

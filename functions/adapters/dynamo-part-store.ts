@@ -17,6 +17,7 @@ import { SHARD_COUNT } from '../core/subscriber.ts';
 import type { PartRecord, PartStore } from '../core/use-cases/fan-out-ports.ts';
 import { cancellationReasons, retryConflicts, unlessConditionFails } from './dynamo-conflicts.ts';
 import { fromItem as reportFromItem } from './dynamo-report-store.ts';
+import { stopWithGates } from './dynamo-stop-gates.ts';
 import { addClause } from './dynamo-update-clauses.ts';
 
 const partItem = (k: number) => `part#${String(k).padStart(2, '0')}`;
@@ -224,27 +225,26 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
     },
 
     async pauseReport(reportId, reason, now, kind) {
-      const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: reportKey(reportId),
-            UpdateExpression:
-              'SET #status = :paused, pauseReason = :reason, pauseKind = :kind, updatedAt = :now',
-            ConditionExpression: '#status = :sending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':paused': 'PAUSED',
-              ':sending': 'SENDING',
-              ':reason': reason,
-              ':kind': kind,
-              ':now': now.toISOString(),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return out?.Attributes ? reportFromItem(out.Attributes) : null;
+      // The other workers' claims stop with it: the status and every stop gate in one transaction.
+      const paused = await stopWithGates(doc, table, reportId, {
+        TableName: table,
+        Key: reportKey(reportId),
+        UpdateExpression: 'SET #status = :paused, pauseReason = :reason, pauseKind = :kind, updatedAt = :now',
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':paused': 'PAUSED',
+          ':sending': 'SENDING',
+          ':reason': reason,
+          ':kind': kind,
+          ':now': now.toISOString(),
+        },
+      });
+      if (!paused) return null;
+      const report = (
+        await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
+      ).Item;
+      return report ? reportFromItem(report) : null;
     },
   };
   return store;

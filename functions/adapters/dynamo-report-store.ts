@@ -23,6 +23,7 @@ import {
 } from '../core/report.ts';
 import type { ReportStore, UploadReceipts } from '../core/use-cases/sending-ports.ts';
 import { unlessConditionFails } from './dynamo-conflicts.ts';
+import { readGate, stopWithGates } from './dynamo-stop-gates.ts';
 import { addClause, setClause } from './dynamo-update-clauses.ts';
 
 type Item = Record<string, unknown>;
@@ -206,29 +207,37 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       const fields = setClause({ ...set });
       // A person decided: the old pause and the run of failures no longer apply (unless set anew).
       const cleared = ['pauseReason', 'pauseKind', 'failedRuns'].filter((n) => !(n in set));
-      const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            UpdateExpression: `SET #status = :to, updatedAt = :now${fields.expr} REMOVE ${cleared.join(', ')}`,
-            ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':to': to,
-              ':now': now.toISOString(),
-              ...fields.values,
-              ...Object.fromEntries(from.map((st, i) => [`:f${i}`, st])),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      if (out) return { ok: true, record: fromItem(out.Attributes!) };
+      const update = {
+        TableName: table,
+        Key: key(reportId),
+        UpdateExpression: `SET #status = :to, updatedAt = :now${fields.expr} REMOVE ${cleared.join(', ')}`,
+        ConditionExpression: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': to,
+          ':now': now.toISOString(),
+          ...fields.values,
+          ...Object.fromEntries(from.map((st, i) => [`:f${i}`, st])),
+        },
+      };
+      if (to === 'PAUSED' || to === 'CANCELED') {
+        // The status and every stop gate together: no claim commits after this write.
+        if (await stopWithGates(doc, table, reportId, update)) {
+          const record = await store.get(reportId);
+          if (record) return { ok: true, record };
+        }
+      } else {
+        const out = await unlessConditionFails(() =>
+          doc.send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' })),
+        );
+        if (out) return { ok: true, record: fromItem(out.Attributes!) };
+      }
       // attribute_not_exists is implied: an unknown report fails the condition too.
       const current = await store.get(reportId);
       return { ok: false, status: current?.status ?? null };
     },
+
+    gate: (reportId, lane) => readGate(doc, table, reportId, lane),
   };
 
   async function endSending(

@@ -263,6 +263,19 @@ export const ledgerItemKey = (email: string) => `to#${email}`;
 export const REPORT_ITEM = 'report';
 
 /**
+ * Stop gates: items `gate#00` … `gate#15` beside the report item, one per lane (the single
+ * dispatcher is lane 0, worker k of a split send is lane k; a send has at most 16 workers).
+ * Each holds only `gate`, a random token that every pause or cancel replaces, in all lanes, in
+ * the transaction that changes the status. Every claim transaction checks its lane's token is
+ * still the one its run read before it last saw the report SENDING, so a claim after a stop is
+ * refused by DynamoDB itself. Nothing else writes them: a lane's claims never meet another
+ * writer's transaction (no conflicts), and a resume needs no write (the next run reads the new
+ * token).
+ */
+export const GATE_LANES = 16;
+export const gateItemKey = (lane: number) => `gate#${String(lane).padStart(2, '0')}`;
+
+/**
  * S3 object metadata (`x-amz-meta-kawaraban-editor`) in which the CLI records who it uploads or
  * approves as: shown to people, and the identity in the local runtime — on AWS never trusted,
  * where the S3 event's principal decides (a client can write any metadata).

@@ -1,7 +1,8 @@
 /**
  * In-memory ports of the sending side, for unit tests of the send run's phases: they keep the
- * contracts of sending-ports.ts (conditional claims, marks by token, numbered checkpoints) in
- * plain maps, and record what a test wants to check (claimed-and-unmarked rows at each write).
+ * contracts of sending-ports.ts (conditional claims, marks by token, numbered checkpoints, stop
+ * gates) in plain maps, and record what a test wants to check (claimed-and-unmarked rows at each
+ * write).
  * The emulator-backed adapters are tested against DynamoDB Local in test/integration/.
  */
 import {
@@ -39,6 +40,8 @@ export const RENDERED: RenderedReport = {
 export class MemoryLedger implements Ledger {
   readonly rows = new Map<string, LedgerRow & { claimToken: string; attempts: number }>();
   readonly confirmed = new Set<string>();
+  /** The stop gates' tokens by lane (shared with MemoryReports by memorySending). */
+  gates = new Map<number, string>();
   /** Rows claimed and not marked, after each write. */
   readonly heldAfterWrite: number[] = [];
   writes = 0;
@@ -47,7 +50,13 @@ export class MemoryLedger implements Ledger {
     return [...this.rows.values()].filter((r) => r.state === 'claimed').length;
   }
 
+  /** Whether the claim's stop gate still holds the token it carries. */
+  private open(c: LedgerClaim): boolean {
+    return !c.gate || (this.gates.get(c.gate.lane) ?? null) === c.gate.token;
+  }
+
   async claim(c: LedgerClaim): Promise<ClaimResult> {
+    if (!this.open(c)) return { kind: 'stopped' };
     const row = this.rows.get(c.email);
     if (row)
       return {
@@ -69,6 +78,7 @@ export class MemoryLedger implements Ledger {
   }
 
   async takeOver(c: LedgerClaim & { oldToken: string }): Promise<ClaimResult> {
+    if (!this.open(c)) return { kind: 'stopped' };
     const row = this.rows.get(c.email);
     if (row?.state !== 'claimed' || row.claimToken !== c.oldToken) {
       return row
@@ -134,6 +144,10 @@ export class MemoryAudience implements Audience {
     return { items, lastKey: more ? { email: items.at(-1)!.email } : undefined };
   }
 
+  after(_shard: number, r: Recipient): Record<string, string> {
+    return { email: r.email };
+  }
+
   async countConfirmed(): Promise<number> {
     return this.recipients.length;
   }
@@ -141,6 +155,9 @@ export class MemoryAudience implements Audience {
 
 export class MemoryReports implements ReportStore {
   record: ReportRecord;
+  /** The stop gates' tokens by lane. */
+  readonly gates = new Map<number, string>();
+  private stops = 0;
   readonly checkpointsSaved: { cursor: ReportCursor; add: Record<string, number | undefined> }[] = [];
 
   constructor(reportId = 'r-mem', status: ReportRecord['status'] = 'SENDING') {
@@ -220,6 +237,15 @@ export class MemoryReports implements ReportStore {
   async changeStatus() {
     return { ok: false as const, status: this.record.status };
   }
+  async gate(_id: string, lane: number) {
+    return this.gates.get(lane) ?? null;
+  }
+  /** A person's pause or cancel: the status and every lane's gate token at once. */
+  stopByPerson(status: 'PAUSED' | 'CANCELED') {
+    this.record.status = status;
+    const token = `stop-${++this.stops}`;
+    for (let lane = 0; lane < 16; lane++) this.gates.set(lane, token);
+  }
 }
 
 /** A mailer that answers in a scrambled order (real timers of 0–4 ms), with faults from `fault(n, message)`. */
@@ -264,6 +290,7 @@ export function memorySending(
   const ledger = new MemoryLedger();
   for (const r of audience.recipients) ledger.confirmed.add(r.email);
   const reports = new MemoryReports();
+  ledger.gates = reports.gates;
   const notices: unknown[] = [];
   const deps: DispatchDeps = {
     reports,

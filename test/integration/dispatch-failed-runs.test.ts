@@ -21,6 +21,7 @@ function flakyAudience(stack: TestStack) {
   const state = { failing: true };
   const audience: Audience = {
     countConfirmed: () => real.countConfirmed(),
+    after: (shard, r) => real.after(shard, r),
     page: (shard, start, limit) =>
       state.failing
         ? Promise.reject(

@@ -203,15 +203,18 @@ describe('dispatchDue with parallel workers', () => {
     const reports = dynamoReportStore(doc, stack.config.tables.reports);
     const real = s.deps.mailer;
     let sends = 0;
-    let afterControl = 0;
-    let controlled = false;
+    const afterControl: string[] = [];
+    let claimedAtControl: Set<string> | undefined;
+    const rowsNow = async () =>
+      new Set((await ledgerRows(stack, report.reportId)).map((r) => String(r.item).slice(3)));
     s.deps.mailer = {
       async send(m) {
-        if (controlled) afterControl++;
+        if (claimedAtControl) afterControl.push(m.to);
         const out = await real.send(m);
         if (++sends === 10) {
           await control({ reports, clock: s.clock }, report.reportId);
-          controlled = true;
+          // Every row claimed by the time the control is recorded; the other workers keep going.
+          claimedAtControl = await rowsNow();
         }
         return out;
       },
@@ -220,11 +223,13 @@ describe('dispatchDue with parallel workers', () => {
     await tick(s);
 
     expect((await reportItem(stack, report.reportId))?.status).toBe(status);
-    // A worker reads the status with each page it takes (and at most a second apart between claims),
-    // so what still goes out after the control is, per worker, at most the page under way, the one
-    // read ahead and the sends in flight.
-    const perWorker = 2 * s.settings.pageSize! + s.settings.concurrency;
-    expect(afterControl).toBeLessThanOrEqual(4 * perWorker);
+    expect(s.launched.length).toBeGreaterThanOrEqual(3);
+    // Every claim checks the worker's gate item in its transaction: no row is claimed by any worker
+    // once the control is recorded, and only rows claimed before it may still go out — at most
+    // `concurrency` per worker (claimed and not yet answered).
+    expect([...(await rowsNow())].filter((x) => !claimedAtControl!.has(x))).toEqual([]);
+    expect(afterControl.filter((x) => !claimedAtControl!.has(x))).toEqual([]);
+    expect(afterControl.length).toBeLessThanOrEqual(4 * s.settings.concurrency);
     const box = await inbox();
     expect(countsFor(box, subs).reduce((a, b) => a + b, 0)).toBeLessThan(60);
     expect(countsFor(box, subs).every((n) => n <= 1)).toBe(true);

@@ -147,9 +147,10 @@ describe('dispatchDue in groups', () => {
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 10, failed: 0, skipped: 0 });
     // Every ledger write of the run is a transaction: the first claims a full window (no marks
     // yet); each later claim carries the marks of the rows answered since; only the last
-    // write, once nothing is left to claim, marks on its own.
+    // write, once nothing is left to claim, marks on its own. A claim checks each subscriber and
+    // the run's stop gate (one more ConditionCheck).
     expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
-    expect(counting.calls[0]).toBe('TransactWriteItems(Put×4 ConditionCheck×4)');
+    expect(counting.calls[0]).toBe('TransactWriteItems(Put×4 ConditionCheck×5)');
     expect(counting.calls.slice(1, -1).every((c) => putsIn(c) > 0 && updatesIn(c) > 0)).toBe(true);
     expect(putsIn(counting.calls.at(-1)!)).toBe(0);
     expect(counting.calls.every((c) => putsIn(c) <= settings.concurrency)).toBe(true);
@@ -258,10 +259,11 @@ describe('dispatchDue in groups', () => {
     // A cancelled group is settled from its reasons: the leaver is dropped and the rest
     // claimed together again (no claim one by one).
     expect(counting.calls.slice(0, 2)).toEqual([
-      'TransactWriteItems(Put×4 ConditionCheck×4)',
-      'TransactWriteItems(Put×3 ConditionCheck×3)',
+      // Each with the run's stop gate.
+      'TransactWriteItems(Put×4 ConditionCheck×5)',
+      'TransactWriteItems(Put×3 ConditionCheck×4)',
     ]);
-    expect(counting.calls).not.toContain('TransactWriteItems(Put×1 ConditionCheck×1)');
+    expect(counting.calls).not.toContain('TransactWriteItems(Put×1 ConditionCheck×2)');
     expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
     // Each of the six who stayed is marked once.
     expect(putsIn(counting.calls.at(-1)!)).toBe(0);

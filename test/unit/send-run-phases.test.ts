@@ -229,6 +229,47 @@ describe('claim phase', () => {
     expect(d.claims.rowsLeft()).toBe(true);
   });
 
+  it('is refused by the stop gate once a person pauses or cancels, without waiting for the next read of the report', async () => {
+    for (const status of ['PAUSED', 'CANCELED'] as const) {
+      const s = memorySending(160, { concurrency: 4, pageSize: 10 });
+      const { run, pages, claims } = await claimSetup(s);
+      run.allowance = 100;
+      await claims.claim();
+      const claimed = [...s.ledger.rows.keys()];
+      expect(claimed).toHaveLength(4);
+      const [a, b] = run.ready.splice(0, 2);
+      pages.sent({ email: a!.recipient.email, token: a!.token, messageId: 'm-a', page: a!.page });
+      pages.settle(a!.page, 'sent');
+      // The report was read a moment ago: the claim phase does not read it again before claiming.
+      s.reports.stopByPerson(status);
+      await claims.claim();
+      expect([...s.ledger.rows.keys()]).toEqual(claimed);
+      expect(run.stop).toEqual({ kind: 'lease-lost' });
+      expect(run.allowance).toBe(96);
+      // The marks rode with the refused claims and were written all the same.
+      expect(s.ledger.rows.get(a!.recipient.email)?.state).toBe('sent');
+      expect(pages.unmarkedCount).toBe(0);
+      // The page ends after the rows claimed before the stop: once they are answered it is saved
+      // with their counts, and the cursor stands right after the last of them.
+      for (const c of [b!, ...run.ready.splice(0)]) {
+        pages.sent({ email: c.recipient.email, token: c.token, messageId: `m-${c.token}`, page: c.page });
+        pages.settle(c.page, 'sent');
+      }
+      await pages.flushMarks();
+      await pages.checkpoint();
+      expect(s.reports.checkpointsSaved).toEqual([
+        { cursor: { shard: 0, lastKey: { email: shard0(s)[3] } }, add: { sent: 4, failed: 0 } },
+      ]);
+      // A resume (status SENDING again) lets a later run claim under the new token.
+      s.reports.record.status = 'SENDING';
+      const next = await claimSetup(s);
+      next.run.allowance = 100;
+      await next.claims.claim();
+      expect(next.run.ready.length).toBeGreaterThan(0);
+      expect(next.run.gate).toBe(s.reports.gates.get(0));
+    }
+  });
+
   it('reads the next page ahead while the last rows of this one are claimed, and skips empty shards', async () => {
     // One reader in each of shards 0 and 1; shards 2–15 are empty.
     const s = memorySending(2, { concurrency: 4, pageSize: 5 });

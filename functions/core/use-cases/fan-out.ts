@@ -16,8 +16,9 @@
  *    to the rate: `rateShare`) and 1/parts of the 24-hour budget.
  * 3. The part done → counted on the report; the worker whose part completes the count
  *    finishes the report (SENDING → SENT, conditional) and tells the editors: exactly once.
- * Pause, cancel and the reputation guard are read from the report item before each claim, by
- * every worker.
+ * Pause and cancel stop every worker before its next claim: each claim checks the worker's own
+ * stop gate (lane = part number), whose token every pause and cancel replaces (report.ts). The
+ * reputation guard is read from the report item before each page, by every worker.
  */
 import type { ReportRecord } from '../report.ts';
 import { skipSample } from './canary-step.ts';

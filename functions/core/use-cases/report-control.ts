@@ -6,8 +6,9 @@
  *    so a dispatcher writing at the same moment is never overwritten (no lost update).
  * 3. Refused: say what the status is (or that there is no such report); nothing changes.
  *
- * Pause: SCHEDULED | SENDING → PAUSED (kind `operator`); a dispatcher in the middle of it finds
- * the status changed at its next page (or checkpoint) and stops.
+ * Pause: SCHEDULED | SENDING → PAUSED (kind `operator`), with a new token in every stop gate in
+ * the same transaction (report.ts): a dispatcher or worker in the middle of it is refused its
+ * next claim by DynamoDB, and stops; only rows it claimed before may still go out.
  * Resume: PAUSED → SENDING when sending had started (the next tick continues from the saved
  * cursor; the ledger keeps anyone already sent from getting it twice), PAUSED → SCHEDULED when
  * it had not (so its `sendAt` still holds). After a reputation-guard pause the guard's window

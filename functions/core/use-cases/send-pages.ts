@@ -31,9 +31,20 @@ export class PageProgress {
 
   constructor(
     /** Where the cursor moves once this page is saved. */
-    readonly next: ReportCursor,
-    readonly size: number,
+    public next: ReportCursor,
+    public size: number,
   ) {}
+
+  /**
+   * The page ends after its first `size` rows, at `next` (a stop refused the claims of the
+   * rest): it can be saved once those are settled, and the next run starts after them.
+   */
+  cut(size: number, next: ReportCursor): void {
+    if (size < this.settled || size > this.started) throw new Error('a page is cut after its settled rows');
+    this.size = size;
+    this.started = size;
+    this.next = next;
+  }
 
   get settled(): number {
     return DELIVERIES.reduce((n, d) => n + this.counts[d], 0);

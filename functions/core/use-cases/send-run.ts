@@ -27,6 +27,11 @@
  * the rows still claimed, and it carries the marks of the answered ones), so a crash leaves
  * at most `concurrency` rows ambiguous; the next run re-sends those (at-least-once) and misses
  * nobody.
+ *
+ * Pause and cancel bound: once a pause or cancel is recorded, no row is claimed by any run or
+ * worker (each claim transaction checks the run's stop gate, whose token the pause or cancel
+ * replaced in the same transaction as the status: send-run/claim.ts), so what still goes out is
+ * at most the `concurrency` rows each run had claimed and not yet answered.
  */
 import { ClaimPhase } from './send-run/claim.ts';
 import { endRun } from './send-run/finish.ts';

@@ -81,8 +81,9 @@ export interface ReportStore {
   /**
    * A person's change of status (pause, resume, cancel): a conditional update from one of `from`,
    * so it never overwrites what a running dispatcher wrote meanwhile. It clears the pause reason
-   * and the failed-run count, then sets `set`. Refused: the current status, or null for an
-   * unknown report.
+   * and the failed-run count, then sets `set`. To PAUSED or CANCELED it also replaces the token
+   * of every stop gate, in the same transaction: from then on no run claims anyone. Refused: the
+   * current status, or null for an unknown report.
    */
   changeStatus(
     reportId: string,
@@ -91,6 +92,11 @@ export interface ReportStore {
     now: Date,
     set?: StatusChangeFields,
   ): Promise<{ ok: true; record: ReportRecord } | { ok: false; status: ReportStatus | null }>;
+  /**
+   * The token in lane `lane`'s stop gate (null: never stopped). A run reads it before the report,
+   * so a stop between the two reads shows in the report, and one after them in the token.
+   */
+  gate(reportId: string, lane: number): Promise<string | null>;
 }
 
 export type ClaimResult =
@@ -98,7 +104,15 @@ export type ClaimResult =
   /** A row exists already: sent before, or claimed by a dispatcher that died (state `claimed`). */
   | { kind: 'exists'; row: Pick<LedgerRow, 'state' | 'claimToken' | 'attempts'> }
   /** The subscriber is no longer confirmed (unsubscribed, bounced… since the page was read). */
-  | { kind: 'not-confirmed' };
+  | { kind: 'not-confirmed' }
+  /** The report was paused or canceled since the run read its gate: nothing was written. */
+  | { kind: 'stopped' };
+
+/** A run's stop gate: its lane and the token it read (see `gateItemKey`). */
+export interface ClaimGate {
+  lane: number;
+  token: string | null;
+}
 
 export interface LedgerClaim {
   reportId: string;
@@ -106,6 +120,8 @@ export interface LedgerClaim {
   subscriberId: string;
   token: string;
   now: Date;
+  /** Claim only while this gate holds this token (the claim transaction checks it). */
+  gate?: ClaimGate;
 }
 
 /** A claimed row whose message SES accepted. */
@@ -175,6 +191,8 @@ export interface AudiencePage {
 export interface Audience {
   /** One page of confirmed subscribers of one shard, in key order, after `startKey`. */
   page(shard: number, startKey: Record<string, string> | undefined, limit: number): Promise<AudiencePage>;
+  /** The start key that resumes `shard` right after `recipient` (a page cut short ends there). */
+  after(shard: number, recipient: Recipient): Record<string, string>;
   countConfirmed(): Promise<number>;
 }
 

@@ -5,12 +5,20 @@
  *    last rows of this one are claimed, so a claim never waits for it); empty pages are
  *    skipped. Before claiming from a new page the report is read again: still ours and
  *    SENDING, and the reputation guard content — and at most a second apart between pages.
+ *    The run's stop gate is read just before it.
  * 2. A claim takes the next rows of the page in one transaction (each with "still
- *    confirmed"), carrying the "sent" marks of the rows answered since the last claim: never
- *    more than `concurrency` rows are claimed and not marked (the crash bound).
+ *    confirmed", and the stop gate's token as read), carrying the "sent" marks of the rows
+ *    answered since the last claim: never more than `concurrency` rows are claimed and not
+ *    marked (the crash bound).
  * 3. Each claim's answer is resolved: send it, skip a reader no longer confirmed, count a row
- *    an earlier run settled, or take over a row a dead run left claimed (given up as failed
- *    after `maxAttempts`).
+ *    an earlier run settled, take over a row a dead run left claimed (given up as failed
+ *    after `maxAttempts`), or stop: the report was paused or canceled since the gate was read.
+ *    The page then ends after its last claimed row, so it is saved (and counted) once those
+ *    are settled, and a resumed send starts right after them.
+ *
+ * Pause and cancel are exact: they replace every lane's gate token in the transaction that
+ * changes the status, so no claim by any worker commits after them (DynamoDB refuses it). What
+ * still goes out is what was claimed before: at most `concurrency` rows per worker.
  */
 import { ACCEPTED_STATES, type ReportCursor } from '../../report.ts';
 import { reputationProblem } from '../../reputation.ts';
@@ -19,15 +27,27 @@ import type { AudiencePage, ClaimResult, LedgerClaim, Recipient } from '../sendi
 import type { SettlePhase } from './settle.ts';
 import type { RunState } from './state.ts';
 
-/** How often, at most, the report's status is read before a claim (pause and cancel stop claims within this). */
+/**
+ * How often, at most, the report is read between pages: the reputation guard and a lost lease
+ * stop claims within this (pause and cancel stop them at once, through the gate).
+ */
 export const STATUS_EVERY_MS = 1000;
 
 /** Where the next page is read; null once every shard is read. */
 type Position = { shard: number; startKey?: Record<string, string> } | null;
 
+/** The page being claimed: its rows, the next one to claim, and where it began. */
+interface Current {
+  page: PageProgress;
+  items: Recipient[];
+  next: number;
+  shard: number;
+  start: ReportCursor;
+}
+
 export class ClaimPhase {
   private position: Position;
-  private current: { page: PageProgress; items: Recipient[]; next: number } | null = null;
+  private current: Current | null = null;
   /** The next page, read ahead. */
   private readAhead: { key: string; page: Promise<AudiencePage> } | null = null;
   /** When the report's status was last read (clock ms). */
@@ -72,6 +92,7 @@ export class ClaimPhase {
     const room = Math.min(run.settings.concurrency - pending, ahead - pending);
     // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
     const size = Math.max(1, Math.min(room, cur.items.length - cur.next, Math.floor(run.allowance)));
+    const first = cur.next;
     const group = cur.items.slice(cur.next, cur.next + size);
     cur.next += group.length;
     if (cur.items.length - cur.next <= target) this.readNextPage();
@@ -84,6 +105,7 @@ export class ClaimPhase {
       subscriberId: r.id,
       token: run.newId(),
       now,
+      gate: { lane: run.scope.index, token: run.gate },
     }));
     const marks = this.pages.takeMarks();
     let results: ClaimResult[];
@@ -101,12 +123,31 @@ export class ClaimPhase {
       throw err;
     }
     this.pages.marked(marks);
-    for (let i = 0; i < group.length; i++) {
-      const outcome = await this.resolveClaim(group[i]!, claims[i]!, results[i]!);
+    const outcomes: (Delivery | 'send' | 'stopped')[] = [];
+    for (let i = 0; i < group.length; i++)
+      outcomes.push(await this.resolveClaim(group[i]!, claims[i]!, results[i]!));
+    // Stopped: the page ends before the first refused row when every row after it was refused
+    // too (the usual case: one transaction); else (a take-over refused amid claims that held)
+    // the refused rows leave the page unsaved, for the next run to redo.
+    const stoppedAt = outcomes.indexOf('stopped');
+    const cut = stoppedAt >= 0 && outcomes.slice(stoppedAt).every((o) => o === 'stopped');
+    outcomes.forEach((outcome, i) => {
       if (outcome === 'send')
         run.ready.push({ recipient: group[i]!, token: claims[i]!.token, page: cur.page });
-      else this.pages.settle(cur.page, outcome);
-    }
+      else if (outcome === 'stopped') {
+        if (!cut) this.pages.settle(cur.page, 'unresolved');
+      } else this.pages.settle(cur.page, outcome);
+    });
+    if (cut) this.cutPage(cur, first + stoppedAt);
+  }
+
+  /** Ends the current page after its first `claimed` rows. */
+  private cutPage(cur: Current, claimed: number): void {
+    const last = cur.items[claimed - 1];
+    cur.page.cut(
+      claimed,
+      last ? { shard: cur.shard, lastKey: this.run.deps.audience.after(cur.shard, last) } : cur.start,
+    );
   }
 
   // 1. pages ------------------------------------------------------------------------------------
@@ -120,6 +161,7 @@ export class ClaimPhase {
         return false;
       }
       const { shard, startKey } = this.position;
+      const start: ReportCursor = startKey ? { shard, lastKey: startKey } : { shard };
       const page = await this.fetchPage(shard, startKey);
       this.position = page.lastKey
         ? { shard, startKey: page.lastKey }
@@ -132,7 +174,13 @@ export class ClaimPhase {
       if (items.length === 0) continue;
       if (!(await this.checkReport())) return false;
       const next: ReportCursor = page.lastKey ? { shard, lastKey: page.lastKey } : { shard: shard + 1 };
-      this.current = { page: this.pages.addPage(next, items.length), items, next: 0 };
+      this.current = {
+        page: this.pages.addPage(next, items.length),
+        items,
+        next: 0,
+        shard,
+        start,
+      };
       return true;
     }
     return false;
@@ -157,10 +205,13 @@ export class ClaimPhase {
     this.readAhead = { key: JSON.stringify([shard, startKey ?? null]), page };
   }
 
-  /** Reads the report: still ours and SENDING, and the reputation guard content? Else a stop. */
+  /** Reads the gate, then the report: still ours and SENDING, and the reputation guard content? Else a stop. */
   private async checkReport(): Promise<boolean> {
     const { run } = this;
-    const now = await run.deps.reports.get(run.report.reportId);
+    const { reports } = run.deps;
+    // Gate first: a stop before this read shows in the report, one after it in the token.
+    const gate = await reports.gate(run.report.reportId, run.scope.index);
+    const now = await reports.get(run.report.reportId);
     this.statusReadAt = run.deps.clock.now().getTime();
     if (!now || !run.scope.holds(now)) {
       run.stopWith({ kind: 'lease-lost' });
@@ -171,6 +222,7 @@ export class ClaimPhase {
       run.stopWith({ kind: 'pause', reason: `reputation guard: ${problem}`, pauseKind: 'reputation' });
       return false;
     }
+    run.gate = gate;
     return true;
   }
 
@@ -181,7 +233,7 @@ export class ClaimPhase {
     r: Recipient,
     claim: LedgerClaim,
     result: ClaimResult,
-  ): Promise<Delivery | 'send'> {
+  ): Promise<Delivery | 'send' | 'stopped'> {
     const { run } = this;
     const { ledger, clock } = run.deps;
     let claimed = result;
@@ -202,6 +254,11 @@ export class ClaimPhase {
     }
     if (claimed.kind === 'claimed') return 'send';
     run.allowance++;
+    if (claimed.kind === 'stopped') {
+      // Paused or canceled: as when the report is read so (the row was not claimed).
+      run.stopWith({ kind: 'lease-lost' });
+      return 'stopped';
+    }
     if (claimed.kind === 'not-confirmed') return 'skipped';
     if (claimed.row.state === 'claimed') return 'unresolved';
     return ACCEPTED_STATES.includes(claimed.row.state) ? 'settled-sent' : 'settled-failed';

@@ -21,7 +21,7 @@ export interface RunScope {
   readonly checkpoints: number;
   /** The workers sharing the quota: the run takes 1/share of the rate and of the 24-hour budget. */
   readonly share: number;
-  /** Which of them this run is (0 …share − 1). */
+  /** Which of them this run is (0 …share − 1); also the lane of its stop gate. */
   readonly index: number;
   /** Whether the report as just read still lets this run claim (SENDING, and the lease ours). */
   holds(report: ReportRecord): boolean;

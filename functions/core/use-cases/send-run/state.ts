@@ -11,6 +11,8 @@
  * 3. The queue between claim and send: `ready` (claimed, waiting for room in the window) and
  *    `inFlight` (SendEmail calls not yet answered).
  * 4. Why it stops: `stop` (the first reason wins) and `failure` (a write or a send threw).
+ * 5. The token of the run's stop gate, read before the report was last seen SENDING: every
+ *    claim carries it, and DynamoDB refuses the claim once a pause or cancel replaced it.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -77,6 +79,9 @@ export class RunState {
   // 4. Why it stops.
   stop: Stop | null = null;
   failure: { error: unknown } | null = null;
+
+  // 5. Set by the claim phase with each read of the report.
+  gate: string | null = null;
 
   constructor(input: SendRunInput) {
     this.deps = input.deps;

@@ -1,0 +1,70 @@
+/**
+ * The stop gates beside a report item (`gate#00` … `gate#15`, see `gateItemKey`): the check a
+ * claim transaction carries, and the transaction that stops a report — its status and every
+ * lane's token at once, so no claim can commit between the two.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GATE_LANES, gateItemKey } from '../core/report.ts';
+import type { ClaimGate } from '../core/use-cases/sending-ports.ts';
+import { cancellationReasons, retryConflicts } from './dynamo-conflicts.ts';
+
+const gateKey = (reportId: string, lane: number) => ({ reportId, item: gateItemKey(lane) });
+
+/** The transaction item that refuses a claim once the lane's token changed. */
+export function gateCheck(table: string, reportId: string, gate: ClaimGate) {
+  return {
+    ConditionCheck: {
+      TableName: table,
+      Key: gateKey(reportId, gate.lane),
+      ...(gate.token === null
+        ? { ConditionExpression: 'attribute_not_exists(gate)' }
+        : { ConditionExpression: 'gate = :gate', ExpressionAttributeValues: { ':gate': gate.token } }),
+    },
+  };
+}
+
+export async function readGate(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  reportId: string,
+  lane: number,
+): Promise<string | null> {
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: gateKey(reportId, lane), ConsistentRead: true }),
+  );
+  return typeof out.Item?.gate === 'string' ? out.Item.gate : null;
+}
+
+/**
+ * Runs `reportUpdate` (a conditional Update of the report item moving it to PAUSED or CANCELED)
+ * with a new token in every lane, in one transaction. False when the report's condition failed.
+ */
+export async function stopWithGates(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  reportId: string,
+  reportUpdate: Record<string, unknown>,
+): Promise<boolean> {
+  const token = randomUUID();
+  const gates = Array.from({ length: GATE_LANES }, (_, lane) => ({
+    Update: {
+      TableName: table,
+      Key: gateKey(reportId, lane),
+      UpdateExpression: 'SET gate = :gate',
+      ExpressionAttributeValues: { ':gate': token },
+    },
+  }));
+  try {
+    // A lane's claim in flight at this moment conflicts with this transaction: one of them is retried.
+    await retryConflicts(
+      () =>
+        doc.send(new TransactWriteCommand({ TransactItems: [{ Update: reportUpdate }, ...gates] as never })),
+      10,
+    );
+    return true;
+  } catch (err) {
+    if (cancellationReasons(err)?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+}
