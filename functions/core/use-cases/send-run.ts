@@ -5,11 +5,12 @@
  * 1. start (send-run/start.ts): the quota (sending disabled → pause; the 24-hour budget spent
  *    → wait, still SENDING), the rate and window, the rendered output, and on the first run
  *    the audience.
- * 2. claim (send-run/claim.ts): when the rows claimed and not yet answered drop to half the
- *    in-flight window, the next rows of the current page are claimed in one transaction (each
- *    with "still confirmed"), which also marks sent every row answered since the last claim.
- *    A new page is read when one is used up, after checking the report is still ours and
- *    SENDING and the reputation guard.
+ * 2. claim (send-run/claim.ts, reading the audience through send-run/reader.ts): when the
+ *    rows claimed and not yet answered drop to half the in-flight window, the next rows of the
+ *    current page are claimed in one transaction (each with "still confirmed", and the run's
+ *    stop gate), which also marks sent every row answered since the last claim. A new page is
+ *    read when one is used up, after checking the report is still ours and SENDING and the
+ *    reputation guard.
  * 3. send (send-run/send.ts): each claimed row goes out as soon as the window has room, paced
  *    by the token bucket; no send waits for another. Throttling backs off and retries (the SES
  *    client itself never retries: `maxAttempts: 1`).
