@@ -11,6 +11,7 @@ import { InFlightWindow } from '../../functions/core/in-flight.ts';
 import { SendPacer } from '../../functions/core/pacing.ts';
 import type { ReportRunSummary } from '../../functions/core/use-cases/dispatch-due.ts';
 import { ClaimPhase } from '../../functions/core/use-cases/send-run/claim.ts';
+import { AudienceReader } from '../../functions/core/use-cases/send-run/reader.ts';
 import { endRun, notify, pauseRun } from '../../functions/core/use-cases/send-run/finish.ts';
 import { reportScope } from '../../functions/core/use-cases/send-run/scope.ts';
 import { SendPhase } from '../../functions/core/use-cases/send-run/send.ts';
@@ -268,6 +269,56 @@ describe('claim phase', () => {
       expect(next.run.ready.length).toBeGreaterThan(0);
       expect(next.run.gate).toBe(s.reports.gates.get(0));
     }
+  });
+
+  it('a take-over refused amid claims that held leaves the page unsaved instead of cutting it', async () => {
+    const s = memorySending(80, { concurrency: 5, pageSize: 5 });
+    const [dead] = shard0(s);
+    s.ledger.rows.set(dead!, { email: dead, state: 'claimed', claimToken: 'old', attempts: 1 } as never);
+    const { run, claims } = await claimSetup(s);
+    run.allowance = 10;
+    // The person stops the report between the group's claims and the dead row's take-over.
+    const claimAll = s.ledger.claimAll.bind(s.ledger);
+    s.ledger.claimAll = async (cs, marks) => {
+      const out = await claimAll(cs, marks);
+      s.reports.stopByPerson('PAUSED');
+      return out;
+    };
+    await claims.claim();
+    expect(run.ready.map((c) => c.recipient.email)).toEqual(shard0(s).slice(1, 5));
+    expect(s.ledger.rows.get(dead!)?.claimToken).toBe('old');
+    const page = run.ready[0]!.page;
+    expect(page.size).toBe(5);
+    expect(page.counts.unresolved).toBe(1);
+    expect(run.stop).toEqual({ kind: 'lease-lost' });
+  });
+
+  it('reader: resumes at the saved cursor, and cuts a page at the key after its last claimed row (or where it began)', async () => {
+    const s = memorySending(160, { pageSize: 4 });
+    const rows = shard0(s);
+    s.reports.record.cursor = { shard: 0, lastKey: { email: rows[1]! } };
+    const run = await stateFor(s);
+    const pages = new SettlePhase(run);
+    const reader = new AudienceReader(run, pages);
+    let checks = 0;
+    const cur = (await reader.page(async () => ++checks > 0))!;
+    expect(cur.items.map((r) => r.email)).toEqual(rows.slice(2, 6));
+    expect(checks).toBe(1);
+    // The same page while rows are left: no new read, no new check.
+    expect(reader.take(cur, 2, 0).map((r) => r.email)).toEqual(rows.slice(2, 4));
+    expect(await reader.page(async () => ++checks > 0)).toBe(cur);
+    expect(checks).toBe(1);
+    reader.cut(cur, 2);
+    expect(cur.page).toMatchObject({ size: 2, started: 2, next: { shard: 0, lastKey: { email: rows[3] } } });
+    // Cut before any row was claimed: the page ends where it began.
+    const other = await stateFor(memorySending(160, { pageSize: 4 }));
+    const second = new AudienceReader(other, new SettlePhase(other));
+    const fresh = (await second.page(async () => true))!;
+    second.cut(fresh, 0);
+    expect(fresh.page).toMatchObject({ size: 0, next: { shard: 0 } });
+    // A check that refuses: no page to claim from.
+    const third = new AudienceReader(other, new SettlePhase(other));
+    expect(await third.page(async () => false)).toBeNull();
   });
 
   it('reads the next page ahead while the last rows of this one are claimed, and skips empty shards', async () => {
