@@ -3,7 +3,7 @@
  * every problem collected) against a bare `JSON.parse` of the same file. Here ours is expected
  * to be slower; the ratio is the price of validation.
  */
-import { parseReport } from '../functions/core/report-schema.ts';
+import { parseReport } from '../functions/core/report-parse.ts';
 import type { BenchCase } from './runner.ts';
 
 export function validateCase(opts: { text: string; iterations: number; file: string }): BenchCase {

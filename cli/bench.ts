@@ -40,7 +40,7 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
     import('../bench/runner.ts'),
     import('../functions/core/config.ts'),
     import('../functions/adapters/editor-notifier.ts'),
-    import('../functions/core/report-schema.ts'),
+    import('../functions/core/report-parse.ts'),
   ]);
   const config = loadConfig();
   if (!('value' in config.unsubscribeSecret))

@@ -4,14 +4,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import {
-  formatReportIssue,
-  parseReportBytes,
-  reportJsonSchema,
-  type Report,
-  type ReportIssue,
-  type ReportLang,
-} from '../functions/core/report-schema.ts';
+import { formatReportIssue, parseReportBytes, type ReportIssue } from '../functions/core/report-parse.ts';
+import { reportJsonSchema, type Report, type ReportLang } from '../functions/core/report-schema.ts';
 import { JsonPositions } from '../functions/core/json-positions.ts';
 import { uploadMessages } from '../functions/core/upload-messages.ts';
 import type { NewsletterContext } from '../emails/types.ts';

@@ -4,7 +4,8 @@
  * Exit codes: 0 done, 1 refused (invalid file, unknown report, missing settings).
  */
 import { readFile } from 'node:fs/promises';
-import { formatReportIssue, parseReportBytes, type ReportLang } from '../functions/core/report-schema.ts';
+import { formatReportIssue, parseReportBytes } from '../functions/core/report-parse.ts';
+import type { ReportLang } from '../functions/core/report-schema.ts';
 import {
   EDITOR_METADATA,
   REPORT_ID_PATTERN,

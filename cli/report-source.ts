@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { reportMessages } from '../functions/core/report-messages.ts';
-import { parseReport, type Report, type ReportLang } from '../functions/core/report-schema.ts';
+import { parseReport } from '../functions/core/report-parse.ts';
+import type { Report, ReportLang } from '../functions/core/report-schema.ts';
 import { decodeUtf8 } from '../functions/core/text-decoding.ts';
 import { cliTexts } from './i18n/index.ts';
 

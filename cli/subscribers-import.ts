@@ -19,12 +19,11 @@ import { guessEncoding } from '../functions/core/text-decoding.ts';
 import {
   checkSourceText,
   DEFAULT_IMPORT_SOURCE,
-  IMPORT_OUTCOMES,
   ImportValidator,
-  type ImportOutcome,
   type ImportValidation,
   type ValidationContext,
 } from '../functions/core/import-rules.ts';
+import { IMPORT_OUTCOMES, type ImportOutcome } from '../functions/core/import-decision.ts';
 import {
   formatIssue,
   formatNotice,
@@ -132,7 +131,7 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
     }
     // Loaded only now: validating a file never pays for the SDK.
     const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
-    const { dynamoImportStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
+    const { dynamoImportStore } = await import('../functions/adapters/dynamo-import-store.ts');
     const { importSubscribers, ImportInterrupted } = await import(
       '../functions/core/use-cases/import-subscribers.ts'
     );

@@ -3,7 +3,7 @@
  * the editor notices import this file without pulling React into their bundles.
  */
 import type { SenderBlock } from '../functions/core/config.ts';
-import type { ReportIssue } from '../functions/core/report-schema.ts';
+import type { ReportIssue } from '../functions/core/report-parse.ts';
 import type { Locale } from '../functions/core/subscriber.ts';
 
 export type { Locale, ReportIssue, SenderBlock };

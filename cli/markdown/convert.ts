@@ -12,13 +12,9 @@
  *    the line it came from (a map kept while converting).
  */
 import { reportMessages } from '../../functions/core/report-messages.ts';
-import {
-  jsonPath,
-  suggest,
-  validateReport,
-  type Report,
-  type ReportLang,
-} from '../../functions/core/report-schema.ts';
+import { jsonPath, validateReport } from '../../functions/core/report-parse.ts';
+import { suggest } from '../../functions/core/typos.ts';
+import type { Report, ReportLang } from '../../functions/core/report-schema.ts';
 import { readFrontMatter } from './front-matter.ts';
 import { inlineLines, isComment, type InlineProblem } from './inline.ts';
 import { markdownMessages, type MarkdownMessages, type Section, type Unsupported } from './messages.ts';

@@ -7,12 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, type Node, parseTree, type Segment } from 'jsonc-parser';
 import { lineColumn, locateJsonSyntaxError } from '../../functions/core/json-syntax.ts';
 import { isMarkdownPath, loadReportSource } from '../report-source.ts';
-import {
-  parseReportBytes,
-  type Report,
-  type ReportIssue,
-  type ReportLang,
-} from '../../functions/core/report-schema.ts';
+import { parseReportBytes, type ReportIssue } from '../../functions/core/report-parse.ts';
+import type { Report, ReportLang } from '../../functions/core/report-schema.ts';
 
 /** One problem with the file, where an editor finds it. */
 export interface Problem {

@@ -8,10 +8,10 @@ import type { CsvProblem } from './csv-parser.ts';
 import {
   IMPORT_COLUMNS,
   type ImportIssue,
-  type ImportOutcome,
   type ImportProblem,
   type SameMailboxNotice,
 } from './import-rules.ts';
+import type { ImportOutcome } from './import-decision.ts';
 import type { LikelyEncoding } from './text-decoding.ts';
 import { textProblemMessages } from './text-rules.ts';
 

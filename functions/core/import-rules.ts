@@ -1,6 +1,6 @@
 /**
- * The rules of `kawaraban subscribers import`, with no I/O: which columns a list may have,
- * what each row must hold, and what an import may do to an address that is already known.
+ * The rules of `kawaraban subscribers import`, with no I/O: which columns a list may have and
+ * what each row must hold (what an import may do to an address already known: import-decision.ts).
  *
  * The one rule everything else serves: an import only ever adds readers who opted in at the
  * previous tool. It never brings back anyone who left (unsubscribed), whose mail bounced or
@@ -9,9 +9,11 @@
  */
 import type { CsvProblem, CsvRecord } from './csv-parser.ts';
 import { checkNewAddress, mailboxKey, type EmailProblem } from './email-address.ts';
-import { shardOf, statusShard, type ConsentEvidence, type Locale, type Subscriber } from './subscriber.ts';
+import type { Locale } from './subscriber.ts';
 import type { LikelyEncoding } from './text-decoding.ts';
 import { checkText, type TextProblem } from './text-rules.ts';
+import { parseConsentTime } from './consent-time.ts';
+import { editDistance } from './typos.ts';
 
 export const IMPORT_COLUMNS = ['email', 'consentAt', 'locale', 'consentSource'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -240,53 +242,6 @@ export function checkSourceText(value: string): ImportProblem | null {
     : null;
 }
 
-type ConsentTime =
-  | { ok: true; at: string; earliest: number }
-  | { ok: false; problem: 'date-format' | 'date-not-real' | 'datetime-no-offset' };
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// RFC 3339 (ISO 8601 with an offset): "T" or a space, seconds and fractions optional.
-const DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
-const DATETIME_NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
-// The earliest time zone (UTC+14): a date is in the future only once it has begun nowhere yet.
-const EARLIEST_OFFSET_MS = 14 * 3_600_000;
-
-/**
- * A consent time as the old tool recorded it. A date stays a date (no time is invented for it)
- * and counts as past once it has begun anywhere; a datetime is kept as the same instant in UTC.
- */
-export function parseConsentTime(value: string): ConsentTime {
-  const date = DATE.exec(value);
-  if (date) {
-    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    if (!realDate(y, m, d)) return { ok: false, problem: 'date-not-real' };
-    return { ok: true, at: value, earliest: Date.UTC(y, m - 1, d) - EARLIEST_OFFSET_MS };
-  }
-  const dt = DATETIME.exec(value);
-  if (dt) {
-    const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(dt[i]));
-    const s = Number(dt[6] ?? 0);
-    const ms = Number((dt[7] ?? '0').padEnd(3, '0').slice(0, 3));
-    const offset = dt[8]!;
-    const offsetMinutes =
-      offset === 'Z'
-        ? 0
-        : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
-    const offsetOk = offset === 'Z' || (Number(offset.slice(1, 3)) <= 23 && Number(offset.slice(4, 6)) <= 59);
-    if (!realDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s > 59 || !offsetOk)
-      return { ok: false, problem: 'date-not-real' };
-    const instant = Date.UTC(y!, mo! - 1, d!, h!, mi!, s, ms) - offsetMinutes * 60_000;
-    return { ok: true, at: new Date(instant).toISOString(), earliest: instant };
-  }
-  return { ok: false, problem: DATETIME_NO_OFFSET.test(value) ? 'datetime-no-offset' : 'date-format' };
-}
-
-function realDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
 /** Values quoted back in messages are cut short. */
 function clip(value: string, max = 40): string {
   return value.length > max ? `${value.slice(0, max)}…` : value;
@@ -304,101 +259,4 @@ export function suggestColumn(name: string): string | undefined {
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return bestDistance <= (name.length <= 4 ? 1 : 2) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-// ---- deciding what an import does to one address ------------------------------------------
-
-export const IMPORT_OUTCOMES = [
-  'imported',
-  'confirmed-pending',
-  'already-confirmed',
-  'skipped-unsubscribed',
-  'skipped-bounced',
-  'skipped-complained',
-  'skipped-erased',
-  'skipped-suppressed-mailbox',
-] as const;
-export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
-
-/** What the table knows about an address: its row, a tombstone, the mailbox's bounce/complaint mark. */
-export interface ImportState {
-  row: Subscriber | null;
-  erased: boolean;
-  mailboxSuppressed: boolean;
-  /**
-   * The status of a row for the same address in another case (`Taro@` for `taro@`) that said no:
-   * the same reader, so their opt-out holds for this spelling too.
-   */
-  otherCaseSaidNo?: 'unsubscribed' | 'bounced' | 'complained';
-}
-
-export type ImportDecision =
-  | { write: 'create'; outcome: 'imported' }
-  | { write: 'confirm-pending'; outcome: 'confirmed-pending'; row: Subscriber }
-  | { write: null; outcome: Exclude<ImportOutcome, 'imported' | 'confirmed-pending'> };
-
-/**
- * 1. A confirmed row is left as it is (re-running an import is harmless).
- * 2. Unsubscribed, bounced, complained rows are never changed: they said no, or their mail failed;
- *    so is an address with no row of its own whose row in another case says so (one reader).
- * 3. A tombstone: the person asked to be forgotten; their old consent does not outlive that.
- * 4. A mailbox marked by a hard bounce or a complaint, in any spelling: same as 2.
- * 5. A pending row (a sign-up here, not confirmed) is confirmed on the old tool's consent.
- * 6. Otherwise a new confirmed row.
- */
-export function decideImport(state: ImportState): ImportDecision {
-  const status = state.row?.status;
-  if (status === 'confirmed') return { write: null, outcome: 'already-confirmed' };
-  if (status === 'unsubscribed' || status === 'bounced' || status === 'complained')
-    return { write: null, outcome: `skipped-${status}` };
-  if (!state.row && state.otherCaseSaidNo)
-    return { write: null, outcome: `skipped-${state.otherCaseSaidNo}` };
-  if (state.erased) return { write: null, outcome: 'skipped-erased' };
-  if (state.mailboxSuppressed) return { write: null, outcome: 'skipped-suppressed-mailbox' };
-  if (state.row) return { write: 'confirm-pending', outcome: 'confirmed-pending', row: state.row };
-  return { write: 'create', outcome: 'imported' };
-}
-
-/** The consent record of an imported reader: when and where they opted in at the old tool. */
-export function importedConsent(row: ImportRow, policyVersion: string): ConsentEvidence {
-  return {
-    at: row.consentAt,
-    sourceIp: IMPORT_SOURCE_IP,
-    userAgent: IMPORT_USER_AGENT,
-    source: row.source,
-    policyVersion,
-  };
-}
-
-/** A new confirmed subscriber for a valid row; `createdAt` and `confirmedAt` are the import's time. */
-export function importedSubscriber(
-  row: ImportRow,
-  id: string,
-  now: string,
-  policyVersion: string,
-): Subscriber {
-  const shard = shardOf(row.email);
-  return {
-    email: row.email,
-    id,
-    status: 'confirmed',
-    locale: row.locale,
-    shard,
-    statusShard: statusShard('confirmed', shard),
-    createdAt: now,
-    confirmedAt: now,
-    consent: importedConsent(row, policyVersion),
-  };
 }

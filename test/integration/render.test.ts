@@ -18,7 +18,7 @@ import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import type { RenderedReport, ReportStatus } from '../../functions/core/report.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import { PROOF_TOKEN } from '../../functions/core/use-cases/accept-report.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 
 type Handler = typeof import('../../functions/render.ts')['handler'];
 let stack: TestStack;

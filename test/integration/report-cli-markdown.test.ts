@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 import { s3 } from '../helpers/audience.ts';
 import { runCli } from '../helpers/cli.ts';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';

@@ -64,7 +64,7 @@ describe('kawaraban report upload', () => {
   it('refuses an invalid file without uploading it, listing every problem', async () => {
     const before = await keys();
     const file = join(examples, 'invalid-report.json');
-    const { parseReport } = await import('../../functions/core/report-schema.ts');
+    const { parseReport } = await import('../../functions/core/report-parse.ts');
     const parsed = parseReport(readFileSync(file, 'utf8'));
     if (parsed.ok) throw new Error('the invalid example must be invalid');
 

@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../../emails/render.ts';
 import { newsletterContext } from '../../functions/adapters/editor-notifier.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 import { sha256Hex } from '../../functions/core/tokens.ts';
 import { doc, renderedFor, seedConfirmed, seedReport } from '../helpers/audience.ts';
 import { cliWithStackPerTest } from '../helpers/cli.ts';

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
-import { dynamoImportStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
+import { dynamoImportStore } from '../../functions/adapters/dynamo-import-store.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import { addressKey } from '../../functions/core/use-cases/rate-limits.ts';
 import {
@@ -18,7 +18,8 @@ import {
   ImportInterrupted,
   type ImportStore,
 } from '../../functions/core/use-cases/import-subscribers.ts';
-import { IMPORT_OUTCOMES, type ImportOutcome, type ImportRow } from '../../functions/core/import-rules.ts';
+import { IMPORT_OUTCOMES, type ImportOutcome } from '../../functions/core/import-decision.ts';
+import type { ImportRow } from '../../functions/core/import-rules.ts';
 import { shardOf, statusShard, tombstoneKey } from '../../functions/core/subscriber.ts';
 import { newSubscriberId, sha256Hex } from '../../functions/core/tokens.ts';
 import { systemClock } from '../../functions/core/ports.ts';

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convertMarkdown } from '../../cli/markdown/convert.ts';
-import { validateReport } from '../../functions/core/report-schema.ts';
+import { validateReport } from '../../functions/core/report-parse.ts';
 
 const FRONT = ['---', 'id: prop-test', 'title: 性質テスト', 'issuedOn: 2020-09-18'];
 

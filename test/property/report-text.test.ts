@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderReportEmail } from '../../emails/render.ts';
 import type { NewsletterContext } from '../../emails/types.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 
 const ctx: NewsletterContext = {
   newsletterName: 'テスト通信',

@@ -11,7 +11,7 @@ import { renderConfirmationEmail, renderReportEmail, renderReportWeb } from '../
 import type { NewsletterContext } from '../../emails/types.ts';
 import { archiveSite } from '../../functions/archive/entries.ts';
 import { archiveIndexPage } from '../../functions/archive/index-page.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 import type { Locale } from '../../functions/core/subscriber.ts';
 import { pageDocument } from '../../functions/http/html.ts';
 import * as pages from '../../functions/http/pages.ts';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colors, contrastPairs, darkColors } from '../../emails/_components/styles.ts';
 import { renderReportEmail } from '../../emails/render.ts';
 import type { NewsletterContext } from '../../emails/types.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 import { DARK_PALETTE, PALETTE, pageDocument } from '../../functions/http/html.ts';
 import * as pages from '../../functions/http/pages.ts';
 import { launchBrowser } from '../helpers/browser.ts';

@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../functions/core/csv-parser.ts';
 import {
   checkSourceText,
-  decideImport,
   ImportValidator,
-  parseConsentTime,
   suggestColumn,
-  type ImportState,
   type ValidationContext,
 } from '../../functions/core/import-rules.ts';
+import { decideImport, type ImportState } from '../../functions/core/import-decision.ts';
+import { parseConsentTime } from '../../functions/core/consent-time.ts';
 import { formatIssue, formatNotice } from '../../functions/core/import-messages.ts';
 import {
   shardOf,

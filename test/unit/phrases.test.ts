@@ -13,7 +13,7 @@ import { renderReportEmail } from '../../emails/render.ts';
 import { columns, TEXT_WIDTH, wrap } from '../../emails/_text/text-helpers.ts';
 import type { NewsletterContext } from '../../emails/types.ts';
 import { splitLinks } from '../../emails/linkify.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 import { pageDocument, withPhraseBreaks } from '../../functions/http/html.ts';
 import * as pages from '../../functions/http/pages.ts';
 import { launchBrowser } from '../helpers/browser.ts';

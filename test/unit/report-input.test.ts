@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatReportIssue, parseReport, type ReportIssue } from '../../functions/core/report-schema.ts';
+import { formatReportIssue, parseReport, type ReportIssue } from '../../functions/core/report-parse.ts';
 import { checkText } from '../../functions/core/text-rules.ts';
 
 const sampleText = readFileSync(new URL('../../examples/sample-report.json', import.meta.url), 'utf8');

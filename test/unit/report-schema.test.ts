@@ -5,12 +5,14 @@ import {
   REPORT_ID_PATTERN,
   REPORT_LIMITS,
   isReportId,
+  reportJsonSchema,
+} from '../../functions/core/report-schema.ts';
+import {
   jsonPath,
   parseReport,
-  reportJsonSchema,
   validateReport,
   type ReportIssue,
-} from '../../functions/core/report-schema.ts';
+} from '../../functions/core/report-parse.ts';
 
 const sampleText = readFileSync(new URL('../../examples/sample-report.json', import.meta.url), 'utf8');
 const invalidText = readFileSync(new URL('../../examples/invalid-report.json', import.meta.url), 'utf8');

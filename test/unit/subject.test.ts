@@ -4,7 +4,7 @@ import { renderReportEmail } from '../../emails/render.ts';
 import { reportSubject } from '../../emails/subject.ts';
 import type { NewsletterContext } from '../../emails/types.ts';
 import { defaultShortName, loadConfig } from '../../functions/core/config.ts';
-import { parseReport } from '../../functions/core/report-schema.ts';
+import { parseReport } from '../../functions/core/report-parse.ts';
 
 const ctx: NewsletterContext = {
   newsletterName: 'かわら版 セキュリティレポート',

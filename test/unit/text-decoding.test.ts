@@ -3,7 +3,7 @@
  * written out (Shift_JIS and EUC-JP of 脆弱性の報告), so no encoder library is needed to make them.
  */
 import { describe, expect, it } from 'vitest';
-import { parseReportBytes } from '../../functions/core/report-schema.ts';
+import { parseReportBytes } from '../../functions/core/report-parse.ts';
 import {
   decodeUtf8,
   decodeUtf8OrThrow,

@@ -19,7 +19,7 @@
  * 6. Remember the event, so a repeated delivery of it does nothing.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { parseReportBytes, type ReportIssue } from '../report-schema.ts';
+import { parseReportBytes, type ReportIssue } from '../report-parse.ts';
 import type { BlobStore, Clock, Mailer } from '../ports.ts';
 import {
   isReplaceable,

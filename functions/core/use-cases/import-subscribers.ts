@@ -1,6 +1,6 @@
 /**
  * Import: readers who opted in at another tool become confirmed subscribers, without anyone
- * being resurrected or downgraded (the rules are in functions/core/import-rules.ts).
+ * being resurrected or downgraded (the rules are in functions/core/import-decision.ts).
  * The rows come already validated, all of them: a list with any problem never gets here.
  *
  * 1. Take the rows in chunks; look up each chunk's addresses at once: the row, a tombstone,
@@ -20,9 +20,9 @@ import {
   importedConsent,
   importedSubscriber,
   type ImportOutcome,
-  type ImportRow,
   type ImportState,
-} from '../import-rules.ts';
+} from '../import-decision.ts';
+import type { ImportRow } from '../import-rules.ts';
 
 export interface ImportStore {
   /** What the table knows about each address (consistent reads); every address is in the map. */
