@@ -1,5 +1,5 @@
 /** Runs the command line entry (cli/main.ts) as `kawaraban <args>` and captures what it prints. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, vi } from 'vitest';
@@ -34,4 +34,32 @@ export function cliWithStackPerTest(use: (stack: TestStack) => void) {
   });
   afterEach(() => vi.restoreAllMocks());
   return (...args: string[]) => runCli(main, args);
+}
+
+/**
+ * For a test file whose tests share one stack: registers the hooks that make it and point the CLI
+ * at it (never at a developer's running local stack), hands the stack to `use`, and returns the
+ * CLI runner and a folder for the files the tests write.
+ */
+export function cliWithStack(use: (stack: TestStack) => void) {
+  const work = mkdtempSync(join(tmpdir(), 'kawaraban-cli-'));
+  let main: (argv: string[]) => Promise<number>;
+  beforeAll(async () => {
+    process.env.KAWARABAN_LOCAL_DIR = join(work, 'no-local-stack');
+    const stack = await createTestStack();
+    useStackEnv(stack);
+    use(stack);
+    ({ main } = await import('../../cli/main.ts'));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return {
+    cli: (...args: string[]) => runCli(main, args),
+    work,
+    /** Writes `body` (text as it is, anything else as indented JSON) to `name` in the folder; returns its path. */
+    writeFile(name: string, body: unknown): string {
+      const file = join(work, name);
+      writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+      return file;
+    },
+  };
 }

@@ -7,9 +7,6 @@
  * archive function against DynamoDB Local, s3rver and the SES emulator; the feed parsed by chromium.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
@@ -22,19 +19,15 @@ import { putSubscribers, s3, subscriber } from '../helpers/audience.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { dispatchRun, dispatchSetup, reportItem } from '../helpers/dispatch-setup.ts';
 import { sentTo } from '../helpers/inbox.ts';
-import { fixture } from '../helpers/ses-events.ts';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { uploadSample } from '../helpers/uploads.ts';
 
 type Handler = typeof import('../../functions/render.ts')['handler'];
 let stack: TestStack;
 let render: Handler;
 let browser: Browser;
 let reader: string;
-const sample = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
-) as Record<string, unknown>;
 const newId = () => `a-${randomBytes(4).toString('hex')}`;
-let sequence = 0;
 
 beforeAll(async () => {
   stack = await createTestStack();
@@ -48,26 +41,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function upload(id: string, over: Record<string, unknown> = {}) {
-  const key = `reports/${id}.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: stack.env.UPLOAD_BUCKET,
-      Key: key,
-      Body: JSON.stringify({ ...sample, id, ...over }),
-    }),
-  );
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    Records: Record<string, any>[];
-  };
-  const r = event.Records[0]!;
-  r.eventName = 'ObjectCreated:Put';
-  r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
-  r.s3.object.key = key;
-  r.s3.object.sequencer = `00${(++sequence).toString(16).padStart(16, '0')}`;
-  r.s3.object.eTag = randomBytes(16).toString('hex');
-  await render(event as never);
-}
+const upload = async (id: string, over: Record<string, unknown> = {}) => {
+  await uploadSample(stack, render, id, over);
+};
 
 const blobs = () => s3BlobStore(s3, stack.config.bucket);
 const site = () =>

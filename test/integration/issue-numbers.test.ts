@@ -5,16 +5,14 @@
  * Through the render function's handler against DynamoDB Local and s3rver.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import type { RenderedReport } from '../../functions/core/report.ts';
 import { doc, s3 } from '../helpers/audience.ts';
-import { fixture } from '../helpers/ses-events.ts';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { sampleReport, uploadSample } from '../helpers/uploads.ts';
 
 type Handler = typeof import('../../functions/render.ts')['handler'];
 let stack: TestStack;
@@ -26,33 +24,9 @@ beforeAll(async () => {
   ({ handler } = await import('../../functions/render.ts'));
 });
 
-const sample = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
-) as Record<string, unknown>;
 const newId = () => `n-${randomBytes(4).toString('hex')}`;
 const store = () => dynamoReportStore(doc, stack.env.REPORTS_TABLE!);
-let sequence = 0;
-
-async function upload(id: string, over: Record<string, unknown> = {}) {
-  const key = `reports/${id}.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: stack.env.UPLOAD_BUCKET,
-      Key: key,
-      Body: JSON.stringify({ ...sample, id, ...over }),
-    }),
-  );
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    Records: Record<string, any>[];
-  };
-  const r = event.Records[0]!;
-  r.eventName = 'ObjectCreated:Put';
-  r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
-  r.s3.object.key = key;
-  r.s3.object.sequencer = `00${(++sequence).toString(16).padStart(16, '0')}`;
-  r.s3.object.eTag = randomBytes(16).toString('hex');
-  return handler(event as never);
-}
+const upload = (id: string, over: Record<string, unknown> = {}) => uploadSample(stack, handler, id, over);
 
 async function numberOf(id: string): Promise<number | undefined> {
   return (await store().get(id))?.issueNumber;
@@ -74,7 +48,7 @@ describe('issue numbers', () => {
     expect(na).toBeGreaterThan(0);
     expect(nb).toBe(na! + 1);
     const out = await rendered(b);
-    expect(out.locales.ja.subject).toBe(`【テスト 第${nb}号】${sample.title}`);
+    expect(out.locales.ja.subject).toBe(`【テスト 第${nb}号】${sampleReport.title}`);
     expect(out.locales.ja.html).toContain(`第${nb}号　配信日: `);
     expect(out.locales.ja.text).toContain(`第${nb}号　配信日: `);
     expect(out.locales.en.html).toContain(`No. ${nb}　Issued: `);

@@ -14,6 +14,7 @@ import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 import { doc, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
 import { header, type SentEmail, sentTo } from '../helpers/inbox.ts';
 import { fixture } from '../helpers/ses-events.ts';
+import { s3ObjectEvent } from '../helpers/uploads.ts';
 import { createTestStack, type TestStack, testSecret, useStackEnv } from '../helpers/stack.ts';
 
 type Handler = typeof import('../../functions/render.ts')['handler'];
@@ -34,19 +35,9 @@ const sample = JSON.parse(
 const newId = () => `safe-${randomBytes(4).toString('hex')}`;
 const store = () => dynamoReportStore(doc, stack.env.REPORTS_TABLE!);
 
-let sequence = 0;
 async function upload(key: string, body: Uint8Array | string, size = Buffer.byteLength(body)) {
   await s3.send(new PutObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: key, Body: body }));
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    Records: Record<string, any>[];
-  };
-  const r = event.Records[0]!;
-  r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
-  r.s3.object.key = encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
-  r.s3.object.sequencer = `00${(++sequence).toString(16).padStart(16, '0')}`;
-  r.s3.object.eTag = randomBytes(16).toString('hex');
-  r.s3.object.size = size;
-  return (await render(event as never)).results;
+  return (await render(s3ObjectEvent(stack.env.UPLOAD_BUCKET!, key, { size }))).results;
 }
 const noticesAbout = async (needle: string): Promise<SentEmail[]> =>
   (await sentTo(editor)).filter((m) => m.subject.includes(needle) || (m.body.text ?? '').includes(needle));

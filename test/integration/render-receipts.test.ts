@@ -3,15 +3,12 @@
  * reports table's TTL attribute; the report item beside them never carries it.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
-import { doc, s3 } from '../helpers/audience.ts';
-import { fixture } from '../helpers/ses-events.ts';
+import { doc } from '../helpers/audience.ts';
+import { putUpload, s3ObjectEvent, sampleReport } from '../helpers/uploads.ts';
 import { reportsTable } from '../../infra/tables.ts';
 
 let stack: TestStack;
@@ -23,32 +20,11 @@ beforeAll(async () => {
   ({ handler } = await import('../../functions/render.ts'));
 });
 
-const sample = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
-);
-
 /** Puts the report and returns the S3 event real S3 sends for it (the real sample, this upload's names). */
 async function upload(id: string) {
   const key = `reports/${id}.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: stack.env.UPLOAD_BUCKET,
-      Key: key,
-      Body: JSON.stringify({ ...sample, id }),
-      ContentType: 'application/json',
-    }),
-  );
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    Records: Record<string, any>[];
-  };
-  const r = event.Records[0]!;
-  r.eventName = 'ObjectCreated:Put';
-  r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
-  r.s3.bucket.arn = `arn:aws:s3:::${stack.env.UPLOAD_BUCKET}`;
-  r.s3.object.key = key;
-  r.s3.object.sequencer = randomBytes(8).toString('hex').toUpperCase();
-  r.s3.object.eTag = randomBytes(16).toString('hex');
-  return event as never;
+  await putUpload(stack, key, JSON.stringify({ ...sampleReport, id }));
+  return s3ObjectEvent(stack.env.UPLOAD_BUCKET!, key);
 }
 
 describe('upload receipts', () => {

@@ -7,12 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, useStackEnv, type TestStack } from '../helpers/stack.ts';
 import { sentTo, type SentEmail } from '../helpers/inbox.ts';
 import { doc, ledgerRows, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
-import { fixture } from '../helpers/ses-events.ts';
+import { putUpload, s3ObjectEvent } from '../helpers/uploads.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import type { RenderedReport, ReportStatus } from '../../functions/core/report.ts';
@@ -47,32 +46,13 @@ const newId = () => `t-${randomBytes(4).toString('hex')}`;
 const reportJson = (id: string, over: Record<string, unknown> = {}) =>
   JSON.stringify({ ...sample, id, ...over }, null, 2);
 
-let sequence = 0;
 /** Puts the object and returns the S3 event real S3 would send for it. */
 async function upload(key: string, body: string, opts: { bucket?: string } = {}) {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: stack.env.UPLOAD_BUCKET,
-      Key: key,
-      Body: body,
-      ContentType: 'application/json',
-    }),
-  );
+  await putUpload(stack, key, body);
   return s3Event(key, opts.bucket);
 }
-function s3Event(key: string, bucket = stack.env.UPLOAD_BUCKET!, eventName = 'ObjectCreated:Put') {
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    Records: Record<string, any>[];
-  };
-  const r = event.Records[0]!;
-  r.eventName = eventName;
-  r.s3.bucket.name = bucket;
-  r.s3.bucket.arn = `arn:aws:s3:::${bucket}`;
-  r.s3.object.key = encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
-  r.s3.object.sequencer = `00${(++sequence).toString(16).padStart(16, '0')}`;
-  r.s3.object.eTag = randomBytes(16).toString('hex');
-  return event as never;
-}
+const s3Event = (key: string, bucket = stack.env.UPLOAD_BUCKET!, eventName = 'ObjectCreated:Put') =>
+  s3ObjectEvent(bucket, key, { eventName });
 
 const store = () => dynamoReportStore(doc, stack.env.REPORTS_TABLE!);
 /** Editor notices about one key or report id (the editor address is shared by this file's tests). */

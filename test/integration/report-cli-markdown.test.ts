@@ -2,44 +2,22 @@
  * `kawaraban report upload <file.md>` through the real command line entry, against this file's own
  * bucket in the emulators: a Markdown report goes up as the JSON it converts to, an invalid one not at all.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseReport } from '../../functions/core/report-parse.ts';
 import { s3 } from '../helpers/audience.ts';
-import { runCli } from '../helpers/cli.ts';
-import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { cliWithStack } from '../helpers/cli.ts';
+import { sampleReport, uploadedKeys } from '../helpers/uploads.ts';
+import type { TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
-let main: (argv: string[]) => Promise<number>;
-const work = mkdtempSync(join(tmpdir(), 'kawaraban-cli-md-'));
-const sampleMd = readFileSync(join(import.meta.dirname, '../../examples/sample-report.md'), 'utf8');
-const sampleJson = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
-);
-
-beforeAll(async () => {
-  // Never pick up a developer's running local stack: this test's settings only.
-  process.env.KAWARABAN_LOCAL_DIR = join(work, 'no-local-stack');
-  stack = await createTestStack();
-  useStackEnv(stack);
-  ({ main } = await import('../../cli/main.ts'));
+const { cli, writeFile: writeMd } = cliWithStack((s) => {
+  stack = s;
 });
-afterEach(() => vi.restoreAllMocks());
-
-const cli = (...args: string[]) => runCli(main, args);
-const keys = async () =>
-  ((await s3.send(new ListObjectsV2Command({ Bucket: stack.env.UPLOAD_BUCKET }))).Contents ?? [])
-    .map((o) => o.Key)
-    .sort();
-
-function writeMd(name: string, text: string): string {
-  const file = join(work, name);
-  writeFileSync(file, text);
-  return file;
-}
+const sampleMd = readFileSync(join(import.meta.dirname, '../../examples/sample-report.md'), 'utf8');
+const keys = () => uploadedKeys(stack);
 
 describe('kawaraban report upload <file.md>', () => {
   it('uploads the converted report as reports/<id>.json, which the pipeline reads as the sample', async () => {
@@ -51,7 +29,7 @@ describe('kawaraban report upload <file.md>', () => {
       new GetObjectCommand({ Bucket: stack.env.UPLOAD_BUCKET, Key: 'reports/md-weekly.json' }),
     );
     const parsed = parseReport(await object.Body!.transformToString());
-    const { $schema: _, ...expected } = { ...sampleJson, id: 'md-weekly' };
+    const { $schema: _, ...expected }: Record<string, unknown> = { ...sampleReport, id: 'md-weekly' };
     expect(parsed).toEqual({ ok: true, report: expected });
   });
 

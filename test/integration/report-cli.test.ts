@@ -2,43 +2,26 @@
  * `kawaraban report upload | status` through the real command line entry (cli/main.ts),
  * against this file's own bucket and tables in the emulators.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
-import { runCli } from '../helpers/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { TestStack } from '../helpers/stack.ts';
+import { cliWithStack } from '../helpers/cli.ts';
+import { sampleReport, uploadedKeys } from '../helpers/uploads.ts';
 import { s3, seedReport } from '../helpers/audience.ts';
 
 let stack: TestStack;
-let main: (argv: string[]) => Promise<number>;
-const work = mkdtempSync(join(tmpdir(), 'kawaraban-cli-'));
-const examples = join(import.meta.dirname, '../../examples');
-const sample = JSON.parse(readFileSync(join(examples, 'sample-report.json'), 'utf8'));
-
-beforeAll(async () => {
-  // Never pick up a developer's running local stack: this test's settings only.
-  process.env.KAWARABAN_LOCAL_DIR = join(work, 'no-local-stack');
-  stack = await createTestStack();
-  useStackEnv(stack);
-  ({ main } = await import('../../cli/main.ts'));
+const {
+  cli,
+  work,
+  writeFile: writeReport,
+} = cliWithStack((s) => {
+  stack = s;
 });
-afterEach(() => vi.restoreAllMocks());
-
-/** Runs the CLI and captures what it prints. */
-const cli = (...args: string[]) => runCli(main, args);
-
-const keys = async () =>
-  ((await s3.send(new ListObjectsV2Command({ Bucket: stack.env.UPLOAD_BUCKET }))).Contents ?? [])
-    .map((o) => o.Key)
-    .sort();
-
-function writeReport(name: string, body: unknown) {
-  const file = join(work, name);
-  writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body, null, 2));
-  return file;
-}
+const examples = join(import.meta.dirname, '../../examples');
+const sample = sampleReport;
+const keys = () => uploadedKeys(stack);
 
 describe('kawaraban report upload', () => {
   it('uploads a valid report to reports/<id>.json, byte for byte', async () => {
