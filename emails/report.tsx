@@ -6,7 +6,7 @@ import { Heading, Link, Text } from '@react-email/components';
 import { Fragment } from 'react';
 import { archiveUrl, unsubscribeUrl } from '../functions/core/links.ts';
 import type { Report } from '../functions/core/report-schema.ts';
-import type { Locale } from '../functions/core/subscriber.ts';
+import { LOCALES, type Locale } from '../functions/core/locale.ts';
 import { Band } from './_components/band.tsx';
 import { EmailLayout } from './_components/layout.tsx';
 import { ProofBanner } from './_components/proof-banner.tsx';
@@ -60,6 +60,11 @@ export function ReportEmail({
   const contentText = lang === 'ja' ? emailText('ja') : t;
   const text = s.baseText(contentText);
   const unsubscribe = unsubscribeUrl(ctx.publicBaseUrl, placeholder);
+  // The web version links its page in the other language, and tells search engines both.
+  const other = LOCALES.find((l) => l !== locale)!;
+  const alternates = web
+    ? LOCALES.map((l) => ({ hreflang: l, href: archiveUrl(ctx.publicBaseUrl, report.id, l) }))
+    : undefined;
 
   return (
     <KeepWords.Provider value={keepWords(ctx.newsletterName, ctx.shortName, ctx.sender.name)}>
@@ -67,6 +72,7 @@ export function ReportEmail({
         lang={locale}
         title={report.title}
         preview={web ? undefined : report.summary}
+        alternates={alternates}
         fontFamily={t.fontFamily}
         outlookFontFamily={contentText.outlookFontFamily}
       >
@@ -76,8 +82,20 @@ export function ReportEmail({
           <Text style={s.headerDate}>{issueLine(t, report.issuedOn, issueNumber)}</Text>
           {archived && !web ? (
             <Text style={s.headerDate}>
-              <Link href={archiveUrl(ctx.publicBaseUrl, report.id)} style={s.headerLink}>
+              <Link href={archiveUrl(ctx.publicBaseUrl, report.id, locale)} style={s.headerLink}>
                 {t.web.viewInBrowser}
+              </Link>
+            </Text>
+          ) : null}
+          {web ? (
+            <Text style={s.headerDate}>
+              <Link
+                href={archiveUrl(ctx.publicBaseUrl, report.id, other)}
+                hrefLang={other}
+                lang={other}
+                style={s.headerLink}
+              >
+                {t.web.switchTo}
               </Link>
             </Text>
           ) : null}

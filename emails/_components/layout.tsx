@@ -15,6 +15,8 @@ export function EmailLayout(props: {
   fontFamily: string;
   /** The font Outlook for Windows should use (it reads only the first of a stack). */
   outlookFontFamily: string;
+  /** A web page's versions in each language (`<link rel="alternate" hreflang>`); emails have none. */
+  alternates?: readonly { hreflang: Locale; href: string }[] | undefined;
   children: ReactNode;
 }) {
   return (
@@ -24,6 +26,9 @@ export function EmailLayout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
+        {props.alternates?.map((a) => (
+          <link key={a.hreflang} rel="alternate" hrefLang={a.hreflang} href={a.href} />
+        ))}
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: our own static CSS, which React would escape */}
         <style dangerouslySetInnerHTML={{ __html: s.responsiveCss }} />
         {/* Last in <head>: a browser showing the template unprocessed moves the span to <body>. */}

@@ -69,6 +69,7 @@ export const en: EmailText = {
     indexTitle: (name) => `${name}: back issues`,
     empty: 'No issues have been published yet.',
     feed: 'Atom feed',
+    switchTo: '日本語',
   },
 
   plain: {

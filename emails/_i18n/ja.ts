@@ -60,6 +60,7 @@ export const ja: EmailText = {
     indexTitle: (name) => `${name} バックナンバー`,
     empty: 'まだ公開している号はありません。',
     feed: 'Atomフィード',
+    switchTo: 'English',
   },
 
   plain: {

@@ -48,6 +48,8 @@ export interface EmailText {
     indexTitle: (newsletterName: string) => string;
     empty: string;
     feed: string;
+    /** The link to the same page in the other language, written in that language. */
+    switchTo: string;
   };
 
   /** Markers of the plain-text part, where there is no styling to lean on. */

@@ -2,7 +2,7 @@
  * The dispatcher's ports and settings from the configuration, shared by the dispatch handler
  * (functions/dispatch.ts) and the worker handler (functions/dispatch-worker.ts).
  */
-import { archiveSite } from '../archive/entries.ts';
+import { archiveSites } from '../archive/entries.ts';
 import type { Config } from '../core/config.ts';
 import { systemSleeper } from '../core/pacing.ts';
 import { systemClock } from '../core/ports.ts';
@@ -54,11 +54,10 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     // Whichever run or worker finishes the report publishes its web version.
     archive: archivePublisher(
       blobs,
-      archiveSite({
+      archiveSites({
         publicBaseUrl: config.publicBaseUrl,
         newsletterName: config.newsletterName,
         senderName: config.sender.name,
-        locale: config.defaultLocale,
       }),
     ),
   };

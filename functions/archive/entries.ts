@@ -1,7 +1,7 @@
-/** What the archive knows about each published report, and the site around it. */
+/** What the archive knows about each published report, and the site around it in each language. */
 import { emailText } from '../../emails/_i18n/index.ts';
 import { archiveIndexUrl, archiveUrl, feedUrl } from '../core/links.ts';
-import type { Locale } from '../core/subscriber.ts';
+import { LOCALES, type Locale } from '../core/subscriber.ts';
 
 export interface ArchiveEntry {
   id: string;
@@ -10,6 +10,8 @@ export interface ArchiveEntry {
   issuedOn: string;
   /** When sending finished (UTC ISO 8601): the entry's time in the feed. */
   sentAt: string;
+  /** The languages its page was published in; absent on entries from before English pages (Japanese only). */
+  languages?: Locale[];
 }
 
 export interface ArchiveSite {
@@ -19,30 +21,48 @@ export interface ArchiveSite {
   indexUrl: string;
   feedUrl: string;
   pageUrl(id: string): string;
+  /** The same page, index or feed in another language (hreflang alternates, the language switch). */
+  other: { locale: Locale; indexUrl: string; feedUrl: string; pageUrl(id: string): string };
   /** 第12号 タイトル */
   entryTitle(e: ArchiveEntry): string;
   /** The feed's time while nothing is published. */
   epoch: string;
 }
 
-export function archiveSite(s: {
+interface SiteSettings {
   publicBaseUrl: string;
   newsletterName: string;
   senderName: string;
-  locale: Locale;
-}): ArchiveSite {
+}
+
+export function archiveSite(s: SiteSettings & { locale: Locale }): ArchiveSite {
   const t = emailText(s.locale);
+  const other = LOCALES.find((l) => l !== s.locale)!;
   return {
     locale: s.locale,
     newsletterName: s.newsletterName,
     senderName: s.senderName,
-    indexUrl: archiveIndexUrl(s.publicBaseUrl),
-    feedUrl: feedUrl(s.publicBaseUrl),
-    pageUrl: (id) => archiveUrl(s.publicBaseUrl, id),
+    indexUrl: archiveIndexUrl(s.publicBaseUrl, s.locale),
+    feedUrl: feedUrl(s.publicBaseUrl, s.locale),
+    pageUrl: (id) => archiveUrl(s.publicBaseUrl, id, s.locale),
+    other: {
+      locale: other,
+      indexUrl: archiveIndexUrl(s.publicBaseUrl, other),
+      feedUrl: feedUrl(s.publicBaseUrl, other),
+      pageUrl: (id) => archiveUrl(s.publicBaseUrl, id, other),
+    },
     entryTitle: (e) => (e.issueNumber ? `${t.report.issueNumber(e.issueNumber)} ${e.title}` : e.title),
     epoch: '1970-01-01T00:00:00.000Z',
   };
 }
+
+/** The archive in every language, Japanese first. */
+export function archiveSites(s: SiteSettings): ArchiveSite[] {
+  return LOCALES.map((locale) => archiveSite({ ...s, locale }));
+}
+
+/** The languages an entry's page exists in. */
+export const entryLanguages = (e: ArchiveEntry): readonly Locale[] => e.languages ?? ['ja'];
 
 /** The entries with this one added (or replacing an earlier one of the same id), newest first. */
 export function withEntry(entries: readonly ArchiveEntry[], entry: ArchiveEntry): ArchiveEntry[] {
@@ -50,3 +70,9 @@ export function withEntry(entries: readonly ArchiveEntry[], entry: ArchiveEntry)
     b.sentAt.localeCompare(a.sentAt),
   );
 }
+
+/**
+ * Report ids whose pages would clash with the archive's own names: `index` (archive/index.html)
+ * and `en` (/archive/en is the English index). Such a report is sent but not published.
+ */
+export const ARCHIVE_RESERVED_IDS: readonly string[] = ['index', 'en'];

@@ -1,11 +1,13 @@
-/** The archive's index page (バックナンバー): every published report, newest first, and the feed. */
+/** The archive's index page (バックナンバー) in one language: every report published in it, newest first, and the feed. */
 import { emailText } from '../../emails/_i18n/index.ts';
+import { LOCALES } from '../core/locale.ts';
 import { html, pageDocument } from '../http/html.ts';
-import type { ArchiveEntry, ArchiveSite } from './entries.ts';
+import { type ArchiveEntry, type ArchiveSite, entryLanguages } from './entries.ts';
 
 export function archiveIndexPage(site: ArchiveSite, entries: readonly ArchiveEntry[]): string {
   const t = emailText(site.locale);
-  const items = entries.map(
+  const listed = entries.filter((e) => entryLanguages(e).includes(site.locale));
+  const items = listed.map(
     (e) =>
       html`<li><a href="${site.pageUrl(e.id)}">${site.entryTitle(e)}</a> <span class="note">${t.date(e.issuedOn)}</span></li>`,
   );
@@ -14,7 +16,14 @@ export function archiveIndexPage(site: ArchiveSite, entries: readonly ArchiveEnt
     title: t.web.backIssues,
     brand: site.newsletterName,
     indexable: true,
-    body: html`${entries.length ? html`<ul>${items}</ul>` : html`<p>${t.web.empty}</p>`}
+    switchLink: { href: site.other.indexUrl, label: t.web.switchTo, hreflang: site.other.locale },
+    // Japanese first, as on the report pages.
+    alternates: [
+      { hreflang: site.locale, href: site.indexUrl },
+      { hreflang: site.other.locale, href: site.other.indexUrl },
+    ].sort((a, b) => LOCALES.indexOf(a.hreflang) - LOCALES.indexOf(b.hreflang)),
+    feed: { href: site.feedUrl, title: t.web.feed },
+    body: html`${listed.length ? html`<ul>${items}</ul>` : html`<p>${t.web.empty}</p>`}
 <p><a href="${site.feedUrl}" type="application/atom+xml">${t.web.feed}</a></p>`,
     footer: html`<p>${t.footer.publisher}: ${site.senderName}</p>`,
   });

@@ -1,7 +1,12 @@
-/** Maps an archive request to the object that answers it: a page, the index or the feed; 404 otherwise. */
+/**
+ * Maps an archive request to the object that answers it: a page, the index or the feed, in Japanese
+ * (/archive/…, /feed.xml) or English (/archive/en/…); 404 otherwise.
+ */
 import type { BlobStore } from '../core/ports.ts';
 import { archiveKeys, REPORT_ID_PATTERN } from '../core/report.ts';
+import type { Locale } from '../core/subscriber.ts';
 import { COMMON_HEADERS, CONTENT_SECURITY_POLICY } from '../http/html.ts';
+import { ARCHIVE_RESERVED_IDS } from './entries.ts';
 
 export interface ArchiveResponse {
   statusCode: number;
@@ -13,14 +18,23 @@ export interface ArchiveResponse {
 const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; frame-ancestors 'none'";
 
+const HTML = 'text/html; charset=utf-8';
+const FEED = { type: 'application/atom+xml; charset=utf-8', csp: "default-src 'none'" };
+
 function target(path: string): { key: string; type: string; csp: string } | null {
-  if (path === '/archive' || path === '/archive/')
-    return { key: archiveKeys.index, type: 'text/html; charset=utf-8', csp: CONTENT_SECURITY_POLICY };
-  if (path === '/feed.xml')
-    return { key: archiveKeys.feed, type: 'application/atom+xml; charset=utf-8', csp: "default-src 'none'" };
-  const m = /^\/archive\/([^/]+?)(?:\.html)?$/.exec(path);
-  if (m && REPORT_ID_PATTERN.test(m[1]!))
-    return { key: archiveKeys.page(m[1]!), type: 'text/html; charset=utf-8', csp: PAGE_CSP };
+  if (path === '/feed.xml') return { key: archiveKeys.feed('ja'), ...FEED };
+  // /archive… is Japanese, /archive/en… English; `rest` is what follows, slash included.
+  const en = /^\/archive\/en(\/.*)?$/.exec(path);
+  const ja = en ? null : /^\/archive(\/.*)?$/.exec(path);
+  const locale: Locale | null = en ? 'en' : ja ? 'ja' : null;
+  if (!locale) return null;
+  const rest = (en ?? ja)![1] ?? '';
+  if (rest === '' || rest === '/')
+    return { key: archiveKeys.index(locale), type: HTML, csp: CONTENT_SECURITY_POLICY };
+  if (locale === 'en' && rest === '/feed.xml') return { key: archiveKeys.feed('en'), ...FEED };
+  const id = /^\/([^/]+?)(?:\.html)?$/.exec(rest)?.[1];
+  if (id && REPORT_ID_PATTERN.test(id) && !ARCHIVE_RESERVED_IDS.includes(id))
+    return { key: archiveKeys.page(id, locale), type: HTML, csp: PAGE_CSP };
   return null;
 }
 

@@ -218,12 +218,15 @@ export interface RenderedReport {
 }
 
 /** Where the archive lives in the bucket: one page per sent report, the index, the feed and their data. */
+/** Where the archive's objects live: Japanese at archive/, English under archive/en/ (as their URLs, links.ts). */
 export const archiveKeys = {
-  page: (reportId: string) => `archive/${reportId}.html`,
-  index: 'archive/index.html',
-  feed: 'archive/feed.xml',
+  page: (reportId: string, locale: Locale = 'ja') => `${archiveFolder(locale)}${reportId}.html`,
+  index: (locale: Locale = 'ja') => `${archiveFolder(locale)}index.html`,
+  feed: (locale: Locale = 'ja') => `${archiveFolder(locale)}feed.xml`,
+  /** The back issues, whatever the language: the indexes and feeds are written from it. */
   entries: 'archive/entries.json',
 } as const;
+const archiveFolder = (locale: Locale) => (locale === 'ja' ? 'archive/' : `archive/${locale}/`);
 
 export function renderedKey(reportId: string, contentHash: string): string {
   return `rendered/${reportId}/${contentHash}.json`;

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
-export type Locale = 'ja' | 'en';
+import type { Locale } from './locale.ts';
+
+export { LOCALES, type Locale } from './locale.ts';
 
 /** Number of shards the confirmed audience is split into (GSI partition "confirmed#07"). */
 export const SHARD_COUNT = 16;

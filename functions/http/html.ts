@@ -157,6 +157,10 @@ export interface PageShell {
   indexable?: boolean;
   /** Link to this page, or the subscribe page, in the other language. */
   switchLink?: { href: string; label: string; hreflang: Locale };
+  /** The same page in each language, for search engines and readers (`<link rel="alternate" hreflang>`). */
+  alternates?: readonly { hreflang: Locale; href: string }[];
+  /** An Atom feed to announce in <head>, for feed readers given the page's address. */
+  feed?: { href: string; title: string };
   body: Html;
 }
 
@@ -180,7 +184,7 @@ export function pageDocument(p: PageShell): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-${p.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">\n')}<title>${p.title} | ${p.brand}</title>
+${p.indexable ? '' : new Html('<meta name="robots" content="noindex, nofollow">\n')}${(p.alternates ?? []).map((a) => html`<link rel="alternate" hreflang="${a.hreflang}" href="${a.href}">\n`)}${p.feed ? html`<link rel="alternate" type="application/atom+xml" title="${p.feed.title}" href="${p.feed.href}">\n` : ''}<title>${p.title} | ${p.brand}</title>
 <style>${new Html(CSS)}</style>
 </head>
 <body>

@@ -1,8 +1,6 @@
 /** Which language and which format (HTML or JSON) a response should be in. */
-import type { Locale } from '../core/subscriber.ts';
+import { LOCALES, type Locale } from '../core/subscriber.ts';
 import type { HttpRequest } from './request.ts';
-
-const LOCALES: readonly Locale[] = ['ja', 'en'];
 
 export function asLocale(value: string | null | undefined): Locale | null {
   const v = value?.trim().toLowerCase();
