@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.ts';
 import { singleFlight } from './single-flight.ts';
 
 export type DispatchHandler = (event: ScheduledEvent, context?: Context) => Promise<unknown>;
@@ -19,25 +20,6 @@ export function scheduledEvent(now = new Date()): ScheduledEvent {
     time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     id: randomUUID(),
     resources: ['arn:aws:events:ap-northeast-1:000000000000:rule/kawaraban-dispatch-local'],
-  };
-}
-
-/** A Lambda context whose remaining time counts down from `timeoutMs`. */
-export function lambdaContext(name: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:000000000000:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

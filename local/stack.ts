@@ -13,6 +13,7 @@ import { reportsTable, subscribersTable } from '../infra/tables.ts';
 import { emulatorEnv, startDynamo, startS3, startSes, type Running } from './emulators.ts';
 import { ensureBucket, ensureTable } from './tables.ts';
 import { localFunctionEnv, localSecretFile, type LocalPorts } from './config.ts';
+import { asFunction } from './lambda-context.ts';
 import { serveApi } from './http-server.ts';
 import { editorFromMetadata, s3EventsToRender } from './s3-events.ts';
 import { startTicker, type Ticker } from './schedule.ts';
@@ -110,24 +111,30 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       import('../functions/archive/serve.ts'),
     ]);
     const received = summarise('inbound-unsubscribe', log);
+    // Each invocation with its own function's Lambda context (local/lambda-context.ts says why).
+    const apiFn = asFunction('kawaraban-api', api.handler);
+    const archiveFn = asFunction('kawaraban-archive', archiveSite.handler);
+    const inboundFn = asFunction('kawaraban-inbound-unsubscribe', inbound.handler);
 
     // One port, as one HTTP API on AWS: the archive routes go to the archive function.
     servers.push(
-      await serveApi(
-        (event) => (isArchivePath(event.rawPath) ? archiveSite.handler(event) : api.handler(event)),
-        ports.api,
-      ),
+      await serveApi((event) => (isArchivePath(event.rawPath) ? archiveFn(event) : apiFn(event)), ports.api),
     );
     s3.onEvent(
       s3EventsToRender(
         env.UPLOAD_BUCKET!,
-        render.handler,
+        asFunction('kawaraban-render', render.handler),
         summarise('render', log),
         editorFromMetadata(env.UPLOAD_BUCKET!),
       ),
     );
     ticker = startTicker(dispatch.handler, opts.tickMs, summarise('dispatch', log));
-    simulator = startSimulator(ses.url, sesEvents.handler, 1000, summarise('ses-events', log));
+    simulator = startSimulator(
+      ses.url,
+      asFunction('kawaraban-ses-events', sesEvents.handler),
+      1000,
+      summarise('ses-events', log),
+    );
 
     return {
       env,
@@ -140,7 +147,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ticker,
       simulator,
       async receiveMail(event) {
-        const summary = await inbound.handler(event);
+        const summary = await inboundFn(event);
         received(summary);
         return summary;
       },
