@@ -1,11 +1,12 @@
 /** The archive's index page (バックナンバー) in one language: every report published in it, newest first, and the feed. */
 import { emailText } from '../../emails/_i18n/index.ts';
 import { LOCALES } from '../core/locale.ts';
-import { html, pageDocument } from '../http/html.ts';
+import { html, langOf, pageDocument } from '../http/html.ts';
 import { type ArchiveEntry, type ArchiveSite, entryLanguages } from './entries.ts';
 
 export function archiveIndexPage(site: ArchiveSite, entries: readonly ArchiveEntry[]): string {
   const t = emailText(site.locale);
+  const brandLang = langOf(site.locale, site.newsletterName);
   const listed = entries.filter((e) => entryLanguages(e).includes(site.locale));
   const items = listed.map(
     (e) =>
@@ -15,6 +16,7 @@ export function archiveIndexPage(site: ArchiveSite, entries: readonly ArchiveEnt
     locale: site.locale,
     title: t.web.backIssues,
     brand: site.newsletterName,
+    ...(brandLang ? { brandLang } : {}),
     indexable: true,
     switchLink: { href: site.other.indexUrl, label: t.web.switchTo, hreflang: site.other.locale },
     // Japanese first, as on the report pages.

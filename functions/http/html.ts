@@ -145,6 +145,13 @@ export const PAGE_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
+const JAPANESE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** The language a configured name is written in, when the page is in another: kana or kanji mean Japanese. */
+export function langOf(locale: Locale, text: string): Locale | undefined {
+  return locale !== 'ja' && JAPANESE.test(text) ? 'ja' : undefined;
+}
+
 export interface PageShell {
   locale: Locale;
   title: string;

@@ -4,7 +4,7 @@
  */
 import type { EmailProblem } from '../core/email-address.ts';
 import type { Locale } from '../core/subscriber.ts';
-import { html, type Html, type PageShell } from './html.ts';
+import { html, langOf, type Html, type PageShell } from './html.ts';
 import { en } from './i18n/en.ts';
 import { ja, type Messages, type PageContext, type Shown } from './i18n/ja.ts';
 
@@ -35,14 +35,8 @@ export function messages(locale: Locale): Messages {
 }
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,128}$/;
-const JAPANESE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 /** Plain enough to put after `mailto:` as it is (no `%`, `?`, `#` or `&` to encode). */
 const MAILTO_ADDRESS = /^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
-
-/** The language a configured name is written in, when the page is in another: kana or kanji mean Japanese. */
-function langOf(locale: Locale, text: string): Locale | undefined {
-  return locale !== 'ja' && JAPANESE.test(text) ? 'ja' : undefined;
-}
 
 /**
  * A configured name, in a `lang="ja"` span on an English page when it is Japanese: browsers then
