@@ -1,6 +1,7 @@
 /**
  * The archive's Lambda entry (API Gateway HTTP API, payload 2.0): GET /archive/, /archive/<id> and
- * /feed.xml, served from the pages the dispatcher wrote under archive/ when each report was sent.
+ * /feed.xml in Japanese, /archive/en/, /archive/en/<id> and /archive/en/feed.xml in English, served
+ * from the pages the dispatcher wrote under archive/ when each report was sent.
  * Public and the same for everyone (no reader's token anywhere), so shared caches may keep them a while.
  * Its own function, not the api's: read-only on archive/*, and the api function stays free of the S3 client.
  */
