@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DeployConfigError, contextKeys, readDeployConfig } from '../../infra/config.ts';
+import { contextKeys } from '../../infra/config-keys.ts';
+import { DeployConfigError, readDeployConfig } from '../../infra/config.ts';
 import { buildKawaraban } from '../../infra/kawaraban.ts';
 import { exampleContext } from './synth.ts';
 
