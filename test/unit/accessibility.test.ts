@@ -103,6 +103,9 @@ async function axe(html: string, colorScheme: 'light' | 'dark'): Promise<Violati
   }
 }
 
+// Eleven pages (or three emails) in two schemes, one axe run each: slow on a busy two-core machine.
+const AXE_TIMEOUT = 120_000;
+
 const serious = (vs: Violation[]) => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
 describe('axe-core in chromium: no serious or critical violations', () => {
@@ -114,41 +117,49 @@ describe('axe-core in chromium: no serious or critical violations', () => {
   });
 
   for (const locale of ['ja', 'en'] as const) {
-    it(`every page, ${locale}, light and dark`, async () => {
-      for (const [name, html] of Object.entries(allPages(locale))) {
-        for (const scheme of ['light', 'dark'] as const) {
-          expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
-            name,
-            scheme,
-            violations: [],
-          });
+    it(
+      `every page, ${locale}, light and dark`,
+      async () => {
+        for (const [name, html] of Object.entries(allPages(locale))) {
+          for (const scheme of ['light', 'dark'] as const) {
+            expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
+              name,
+              scheme,
+              violations: [],
+            });
+          }
         }
-      }
-    });
+      },
+      AXE_TIMEOUT,
+    );
 
-    it(`the report email, its web version and the confirmation email, ${locale}, light and dark`, async () => {
-      const mails = {
-        report: (await renderReportEmail(report, ctx, locale, { issueNumber: 12 })).html,
-        web: await renderReportWeb(report, ctx, locale, { issueNumber: 12 }),
-        confirmation: (
-          await renderConfirmationEmail({
-            confirmUrl: 'https://news.example.jp/confirm?token=x',
-            locale,
-            ctx,
-            expiresInHours: 48,
-          })
-        ).html,
-      };
-      for (const [name, html] of Object.entries(mails)) {
-        for (const scheme of ['light', 'dark'] as const) {
-          expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
-            name,
-            scheme,
-            violations: [],
-          });
+    it(
+      `the report email, its web version and the confirmation email, ${locale}, light and dark`,
+      async () => {
+        const mails = {
+          report: (await renderReportEmail(report, ctx, locale, { issueNumber: 12 })).html,
+          web: await renderReportWeb(report, ctx, locale, { issueNumber: 12 }),
+          confirmation: (
+            await renderConfirmationEmail({
+              confirmUrl: 'https://news.example.jp/confirm?token=x',
+              locale,
+              ctx,
+              expiresInHours: 48,
+            })
+          ).html,
+        };
+        for (const [name, html] of Object.entries(mails)) {
+          for (const scheme of ['light', 'dark'] as const) {
+            expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
+              name,
+              scheme,
+              violations: [],
+            });
+          }
         }
-      }
-    });
+      },
+      AXE_TIMEOUT,
+    );
   }
 
   // The web version (with its link to the other language) is checked above in both languages.
