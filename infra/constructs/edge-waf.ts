@@ -7,6 +7,7 @@
  * CloudFront adds a secret origin header to every request it forwards, together with the viewer's
  * address (CloudFront-Viewer-Address); the api function believes that address only when the
  * secret matches (functions/http/edge.ts), so its per-client counters count readers, not edges.
+ * The WebACL's rules are in edge-waf-rules.ts.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -18,145 +19,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/edge.ts';
-import { en } from '../../functions/http/i18n/en.ts';
-import { ja } from '../../functions/http/i18n/ja.ts';
+import { edgeRules, tooManyRequestsBody, visibility } from './edge-waf-rules.ts';
 import type { KawarabanFunction } from './kawaraban-function.ts';
-
-/**
- * Requests per client address in WAF's 5-minute window. Sign-ups (POST /subscribe, and POST
- * /confirm, which carries "send me a new link") are tight: the function itself allows 20 per 10
- * minutes per client, so a client above 50 per 5 minutes is a flood, dropped before it costs a
- * Lambda run or a DynamoDB write. Everything else (pages, confirm links that corporate link
- * scanners fetch) is loose. /unsubscribe is never counted (see edgeRules).
- */
-export const edgeRateLimits = {
-  signUp: { limit: 50, evaluationWindowSec: 300 },
-  global: { limit: 1_000, evaluationWindowSec: 300 },
-} as const;
-
-/** AWS managed rule groups, in evaluation order (no subscription fee; each is billed as one rule). */
-export const edgeManagedRuleGroups = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesCommonRuleSet',
-] as const;
-
-/** Seconds a client blocked by a rate rule is told to wait (WAF re-evaluates the rate continuously). */
-const rateBlockRetryAfter = 300;
-
-/**
- * Path match that survives the spellings API Gateway and the function treat as the same route
- * (percent-encoding, case in the WAF's view, a trailing slash): over-matching only counts more.
- */
-function pathStartsWith(path: string): wafv2.CfnWebACL.StatementProperty {
-  return {
-    byteMatchStatement: {
-      fieldToMatch: { uriPath: {} },
-      positionalConstraint: 'STARTS_WITH',
-      searchString: path,
-      textTransformations: [
-        { priority: 0, type: 'URL_DECODE' },
-        { priority: 1, type: 'LOWERCASE' },
-      ],
-    },
-  };
-}
-
-const isPost: wafv2.CfnWebACL.StatementProperty = {
-  byteMatchStatement: {
-    fieldToMatch: { method: {} },
-    positionalConstraint: 'EXACTLY',
-    searchString: 'POST',
-    textTransformations: [{ priority: 0, type: 'NONE' }],
-  },
-};
-
-const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-  cloudWatchMetricsEnabled: true,
-  metricName,
-  sampledRequestsEnabled: true,
-});
-
-const tooManyRequests: wafv2.CfnWebACL.RuleActionProperty = {
-  block: {
-    customResponse: {
-      responseCode: 429,
-      customResponseBodyKey: 'tooManyRequests',
-      responseHeaders: [{ name: 'Retry-After', value: String(rateBlockRetryAfter) }],
-    },
-  },
-};
-
-/**
- * The rules, first match wins:
- * 0. /unsubscribe (the RFC 8058 one-click POST and the page) is allowed before anything else is
- *    looked at: mail providers send readers' one-clicks from a few addresses of their own (all of
- *    a company's, all of Gmail's), so no per-address rate, reputation list or body rule may ever
- *    stand between a reader and an opt-out. Its own API Gateway route budget still bounds it.
- * 1. sign-ups per client (tight), 2. everything else per client (loose), both answering 429;
- * 3–5. the managed groups, blocking with WAF's default 403.
- */
-export function edgeRules(): wafv2.CfnWebACL.RuleProperty[] {
-  const rules: wafv2.CfnWebACL.RuleProperty[] = [
-    {
-      name: 'AllowOptOuts',
-      priority: 0,
-      statement: pathStartsWith('/unsubscribe'),
-      action: { allow: {} },
-      visibilityConfig: visibility('AllowOptOuts'),
-    },
-    {
-      name: 'SignUpRatePerClient',
-      priority: 1,
-      statement: {
-        rateBasedStatement: {
-          aggregateKeyType: 'IP',
-          ...edgeRateLimits.signUp,
-          scopeDownStatement: {
-            andStatement: {
-              statements: [
-                isPost,
-                { orStatement: { statements: [pathStartsWith('/subscribe'), pathStartsWith('/confirm')] } },
-              ],
-            },
-          },
-        },
-      },
-      action: tooManyRequests,
-      visibilityConfig: visibility('SignUpRatePerClient'),
-    },
-    {
-      name: 'RatePerClient',
-      priority: 2,
-      statement: { rateBasedStatement: { aggregateKeyType: 'IP', ...edgeRateLimits.global } },
-      action: tooManyRequests,
-      visibilityConfig: visibility('RatePerClient'),
-    },
-  ];
-  edgeManagedRuleGroups.forEach((name, i) => {
-    rules.push({
-      name,
-      priority: 3 + i,
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      overrideAction: { none: {} },
-      visibilityConfig: visibility(name),
-    });
-  });
-  return rules;
-}
-
-/** Both languages in one plain-text body: WAF answers before anything knows the reader's language. */
-function tooManyRequestsBody(): string {
-  const minutes = Math.round(rateBlockRetryAfter / 60);
-  return [
-    ja.rateLimited.title,
-    ja.rateLimited.body(minutes),
-    '',
-    en.rateLimited.title,
-    en.rateLimited.body(minutes),
-    '',
-  ].join('\n');
-}
 
 /** The WebACL (scope CLOUDFRONT: only in us-east-1) with its request log, the query string redacted. */
 export class EdgeWebAcl extends Construct {

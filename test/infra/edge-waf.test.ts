@@ -8,7 +8,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/edge.ts';
 import { DeployConfigError, readDeployConfig } from '../../infra/config.ts';
-import { edgeManagedRuleGroups, edgeRateLimits } from '../../infra/constructs/edge-waf.ts';
+import { edgeManagedRuleGroups, edgeRateLimits } from '../../infra/constructs/edge-waf-rules.ts';
 import { buildKawaraban, stackNames } from '../../infra/kawaraban.ts';
 import { deployEnv, exampleContext, grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
 
