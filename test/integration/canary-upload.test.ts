@@ -4,22 +4,14 @@
  * it to the settings; a wrong type is refused with its path and nothing is scheduled.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { s3 } from '../helpers/audience.ts';
 import { reportItem } from '../helpers/dispatch-setup.ts';
-import { fixture } from '../helpers/ses-events.ts';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
+import { uploadSample } from '../helpers/uploads.ts';
 
 type Handler = typeof import('../../functions/render.ts')['handler'];
 let stack: TestStack;
 let render: Handler;
-const sample = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../examples/sample-report.json'), 'utf8'),
-);
-let sequence = 0;
 
 beforeAll(async () => {
   stack = await createTestStack();
@@ -29,24 +21,7 @@ beforeAll(async () => {
 
 async function upload(over: Record<string, unknown>): Promise<string> {
   const id = `c-${randomBytes(4).toString('hex')}`;
-  const key = `reports/${id}.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: stack.env.UPLOAD_BUCKET,
-      Key: key,
-      Body: JSON.stringify({ ...sample, id, ...over }),
-    }),
-  );
-  const event = fixture('s3-objectcreated-put__aws-lambda-go-urlencoded-key.json') as {
-    Records: Record<string, any>[];
-  };
-  const r = event.Records[0]!;
-  r.eventName = 'ObjectCreated:Put';
-  r.s3.bucket.name = stack.env.UPLOAD_BUCKET;
-  r.s3.object.key = key;
-  r.s3.object.sequencer = `00${(++sequence).toString(16).padStart(16, '0')}`;
-  r.s3.object.eTag = randomBytes(16).toString('hex');
-  await render(event as never);
+  await uploadSample(stack, render, id, over);
   return id;
 }
 
