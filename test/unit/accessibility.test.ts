@@ -108,6 +108,19 @@ const AXE_TIMEOUT = 120_000;
 
 const serious = (vs: Violation[]) => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
+/** Each document, named, in both schemes: no serious or critical violation (the name says which failed). */
+async function expectNoSerious(documents: Record<string, string>): Promise<void> {
+  for (const [name, html] of Object.entries(documents)) {
+    for (const scheme of ['light', 'dark'] as const) {
+      expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
+        name,
+        scheme,
+        violations: [],
+      });
+    }
+  }
+}
+
 describe('axe-core in chromium: no serious or critical violations', () => {
   it('catches a careless page (so the checks below can fail)', async () => {
     const careless =
@@ -120,15 +133,7 @@ describe('axe-core in chromium: no serious or critical violations', () => {
     it(
       `every page, ${locale}, light and dark`,
       async () => {
-        for (const [name, html] of Object.entries(allPages(locale))) {
-          for (const scheme of ['light', 'dark'] as const) {
-            expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
-              name,
-              scheme,
-              violations: [],
-            });
-          }
-        }
+        await expectNoSerious(allPages(locale));
       },
       AXE_TIMEOUT,
     );
@@ -148,15 +153,7 @@ describe('axe-core in chromium: no serious or critical violations', () => {
             })
           ).html,
         };
-        for (const [name, html] of Object.entries(mails)) {
-          for (const scheme of ['light', 'dark'] as const) {
-            expect({ name, scheme, violations: serious(await axe(html, scheme)) }).toEqual({
-              name,
-              scheme,
-              violations: [],
-            });
-          }
-        }
+        await expectNoSerious(mails);
       },
       AXE_TIMEOUT,
     );
