@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { lambdaContext } from './lambda-context.ts';
+import { invokeAs } from './lambda-context.ts';
 import { singleFlight } from './single-flight.ts';
 
 export type DispatchHandler = (event: ScheduledEvent, context?: Context) => Promise<unknown>;
@@ -43,7 +43,7 @@ export function startTicker(
   const run = singleFlight(async () => {
     if (stopped) return;
     try {
-      const result = await handler(scheduledEvent(), lambdaContext('kawaraban-dispatch', timeoutMs));
+      const result = await invokeAs('kawaraban-dispatch', handler, scheduledEvent(), timeoutMs);
       onResult(result);
       return result;
     } catch (err) {

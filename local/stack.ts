@@ -13,7 +13,7 @@ import { reportsTable, subscribersTable } from '../infra/tables.ts';
 import { emulatorEnv, startDynamo, startS3, startSes, type Running } from './emulators.ts';
 import { ensureBucket, ensureTable } from './tables.ts';
 import { localFunctionEnv, localSecretFile, type LocalPorts } from './config.ts';
-import { asFunction } from './lambda-context.ts';
+import { asFunction, separateInvocations } from './lambda-context.ts';
 import { serveApi } from './http-server.ts';
 import { editorFromMetadata, s3EventsToRender } from './s3-events.ts';
 import { startTicker, type Ticker } from './schedule.ts';
@@ -68,6 +68,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
 
   try {
+    // First, before any AWS SDK call sets up the runtime's invocation store for one invocation at a
+    // time: overlapping invocations keep their own logger context (local/lambda-context.ts).
+    await separateInvocations();
     const [dynamo, ses, s3] = await Promise.all([
       startDynamo({ port: ports.dynamo, dataDir: join(dir, 'dynamodb') }),
       startSes({ port: ports.ses }),
