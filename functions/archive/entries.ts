@@ -70,9 +70,3 @@ export function withEntry(entries: readonly ArchiveEntry[], entry: ArchiveEntry)
     b.sentAt.localeCompare(a.sentAt),
   );
 }
-
-/**
- * Report ids whose pages would clash with the archive's own names: `index` (archive/index.html)
- * and `en` (/archive/en is the English index). Such a report is sent but not published.
- */
-export const ARCHIVE_RESERVED_IDS: readonly string[] = ['index', 'en'];

@@ -3,10 +3,9 @@
  * (/archive/…, /feed.xml) or English (/archive/en/…); 404 otherwise.
  */
 import type { BlobStore } from '../core/ports.ts';
-import { archiveKeys, REPORT_ID_PATTERN } from '../core/report.ts';
+import { ARCHIVE_RESERVED_IDS, archiveKeys, REPORT_ID_PATTERN } from '../core/report.ts';
 import type { Locale } from '../core/subscriber.ts';
 import { COMMON_HEADERS, CONTENT_SECURITY_POLICY } from '../http/html.ts';
-import { ARCHIVE_RESERVED_IDS } from './entries.ts';
 
 export interface ArchiveResponse {
   statusCode: number;

@@ -32,6 +32,7 @@ export function messageFor(iss: RawIssue, m: ReportMessages): string {
     }
     case 'custom': {
       if (iss.params?.kind === 'text') return m.text(iss.params.problem);
+      if (iss.params?.kind === 'reservedId') return m.reservedId(clip(String(input)));
       if (iss.params?.kind === 'httpUrl') {
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(String(input))?.[1];
         return scheme && !/^https?$/i.test(scheme) ? m.urlScheme(`${clip(scheme)}:`) : m.url;

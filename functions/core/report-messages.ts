@@ -25,6 +25,7 @@ export interface ReportMessages {
   dateTimeNotReal: (value: string) => string;
   url: string;
   urlScheme: (scheme: string) => string;
+  reservedId: (id: string) => string;
   blockType: (found: string | undefined, allowed: string[]) => string;
   invalid: string;
   json: (err: JsonSyntaxError) => string;
@@ -135,6 +136,7 @@ export const ja: ReportMessages = {
   dateTimeNotReal: (v) => `存在しない日時です（${v}）`,
   url: 'URL の形が正しくありません（https://… の形で、空白を含めずに書いてください）',
   urlScheme: (s) => `http:// か https:// で始まる URL にしてください（${s} は使えません）`,
+  reservedId: (id) => `レポートID「${id}」はウェブ版の一覧ページと重なるため使えません。別のIDにしてください`,
   blockType: (found, allowed) =>
     found === undefined
       ? `type がありません。${allowed.join(', ')} のどれかを書いてください`
@@ -171,6 +173,7 @@ export const en: ReportMessages = {
   dateTimeNotReal: (v) => `no such date or time: ${v}`,
   url: 'not a valid URL (write https://… without spaces)',
   urlScheme: (s) => `the URL must start with http:// or https:// (${s} is not allowed)`,
+  reservedId: (id) => `the report id "${id}" is taken by the web archive's own pages: choose another id`,
   blockType: (found, allowed) =>
     found === undefined
       ? `'type' is missing; use one of ${allowed.join(', ')}`

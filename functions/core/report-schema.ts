@@ -7,6 +7,7 @@
  * and line, is report-parse.ts; the reasons in the editor's language, report-issue-messages.ts.
  */
 import * as z from 'zod';
+import { ARCHIVE_RESERVED_IDS } from './report.ts';
 import { checkText, type TextKind } from './text-rules.ts';
 
 export type ReportLang = 'ja' | 'en';
@@ -128,6 +129,7 @@ export const reportSchema = z
     id: z
       .string()
       .regex(REPORT_ID_PATTERN)
+      .refine((id) => !ARCHIVE_RESERVED_IDS.includes(id), { params: { kind: 'reservedId' } })
       .meta({
         description: 'レポートID（英小文字・数字・ハイフン） / report id, unique',
         examples: ['2020-09-18-cashless'],

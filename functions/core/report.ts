@@ -96,6 +96,12 @@ export const UPLOAD_RECEIPT_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** Same pattern as the report schema's `id` (DESIGN §4); also safe as an SES tag value. */
 export const REPORT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/**
+ * Ids whose pages would clash with the web archive's own names: `index` (archive/index.html) and
+ * `en` (/archive/en is the English index). Refused at upload; the archive skips them too.
+ */
+export const ARCHIVE_RESERVED_IDS: readonly string[] = ['index', 'en'];
+
 export interface ReportCounts {
   /** Confirmed subscribers when sending started (at acceptance: when the notice was sent). */
   audience: number;

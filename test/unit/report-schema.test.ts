@@ -410,6 +410,22 @@ describe('reportJsonSchema()', () => {
     }
   });
 
+  it('refuses the ids the web archive uses for its own pages, in both languages; ids that only contain them pass', () => {
+    for (const id of ['index', 'en']) {
+      expect(only({ ...sample(), id })).toMatchObject({
+        path: '$.id',
+        message: expect.stringContaining(`「${id}」`),
+      });
+      expect(only({ ...sample(), id }, 'en')).toMatchObject({
+        path: '$.id',
+        message: expect.stringContaining('web archive'),
+      });
+    }
+    for (const id of ['index-2', 'en-1', 'ja', 'feed', 'indexes']) {
+      expect(validateReport({ ...sample(), id }).ok, id).toBe(true);
+    }
+  });
+
   it('is what examples/report.schema.json holds (regenerate: npx kawaraban report schema > examples/report.schema.json)', () => {
     const committed = JSON.parse(
       readFileSync(new URL('../../examples/report.schema.json', import.meta.url), 'utf8'),

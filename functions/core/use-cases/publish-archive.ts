@@ -13,15 +13,10 @@
  * Only the dispatcher calls this, with reserved concurrency 1: the entries are never written twice at once.
  */
 import { atomFeed } from '../../archive/atom.ts';
-import {
-  ARCHIVE_RESERVED_IDS,
-  type ArchiveEntry,
-  type ArchiveSite,
-  withEntry,
-} from '../../archive/entries.ts';
+import { type ArchiveEntry, type ArchiveSite, withEntry } from '../../archive/entries.ts';
 import { archiveIndexPage } from '../../archive/index-page.ts';
 import type { BlobStore } from '../ports.ts';
-import { archiveKeys, type RenderedReport, type ReportRecord } from '../report.ts';
+import { ARCHIVE_RESERVED_IDS, archiveKeys, type RenderedReport, type ReportRecord } from '../report.ts';
 import type { Locale } from '../subscriber.ts';
 
 export interface ArchivePublisher {
