@@ -24,8 +24,16 @@ export interface OutgoingEmail {
   tags?: Record<string, string>;
 }
 
+export interface SendOptions {
+  /**
+   * Resolves when the message may start. A mailer calls it once per request, as late as it can:
+   * right before the request is written, so that what the caller paces is what SES receives.
+   */
+  admit?: () => Promise<void>;
+}
+
 export interface Mailer {
-  send(message: OutgoingEmail): Promise<{ messageId: string }>;
+  send(message: OutgoingEmail, opts?: SendOptions): Promise<{ messageId: string }>;
 }
 
 export interface SendQuota {
