@@ -13,7 +13,11 @@ export interface DispatcherCpu {
   loadMs: number;
   /** From the first invocation to the first newsletter at the proxy: quota, lease, rendered output, first claims. */
   firstSendMs: number;
-  /** Per recipient between the arrivals of the 10th and the 90th percentile recipient. */
+  /**
+   * Per recipient between the arrivals of the median and the 90th percentile recipient: once the
+   * process is warm (the first seconds of a fresh process still compile and load lazily what
+   * the first calls reach), and before the last claims and the finish.
+   */
   steadyMsPerRecipient: number;
   /** Everything after loading, divided by the recipients (the figure the README showed before). */
   allInMsPerRecipient: number;
@@ -39,7 +43,7 @@ export function dispatcherCpu(
 ): DispatcherCpu {
   const t = [...arrivalsEpochMs].sort((a, b) => a - b);
   const n = t.length;
-  const lo = Math.floor(n * 0.1);
+  const lo = Math.floor(n * 0.5);
   const hi = Math.max(lo + 1, Math.floor(n * 0.9));
   const steady = n > 1 ? (cpuAt(out.samples, t[hi]!) - cpuAt(out.samples, t[lo]!)) / (hi - lo) : Number.NaN;
   return {

@@ -29,9 +29,11 @@ class RestJsonWithStringify extends AwsRestJsonProtocol {
  * and leaves anything else to the ledger (the claim stays, the next run re-sends).
  * For its CPU per call (thousands of calls a minute): the JSON.stringify codec above, the
  * middleware stack resolved once per command type (`cacheMiddleware`: nothing here adds
- * middleware per command), and the body encoded once. Sockets: enough for every call in flight (the SDK's default of 50
+ * middleware per command), the body encoded once and a fixed user agent. Sockets: enough for every call in flight (the SDK's default of 50
  * would queue sends between the pacer and SES when in-process workers share this client).
  */
+const USER_AGENT = 'aws-sdk-js/3 api/sesv2 lang/js kawaraban-dispatch';
+
 export function sendingSesClient(config: SESv2ClientConfig = {}): SESv2Client {
   const client = new SESv2Client({
     protocol: RestJsonWithStringify,
@@ -40,12 +42,16 @@ export function sendingSesClient(config: SESv2ClientConfig = {}): SESv2Client {
     ...config,
     maxAttempts: 1,
   });
+  // The SDK rebuilds and escapes its user-agent string (a dozen regular expressions) on every
+  // call; a fixed one says the same to AWS for a tenth of the CPU.
+  client.middlewareStack.remove('getUserAgentMiddleware');
   // The JSON body as UTF-8 bytes once: left a string, it is encoded three times (its length,
   // the signature's payload hash, the socket write), each a pass over the whole HTML.
   client.middlewareStack.add(
     (next) => async (args) => {
-      const request = args.request as { body?: unknown } | undefined;
+      const request = args.request as { body?: unknown; headers?: Record<string, string> } | undefined;
       if (typeof request?.body === 'string') request.body = Buffer.from(request.body, 'utf8');
+      if (request?.headers) request.headers['user-agent'] = USER_AGENT;
       return next(args);
     },
     { step: 'build', priority: 'high', name: 'kawarabanBodyBytesOnce' },
