@@ -7,13 +7,14 @@ import {
 import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
 
 /** Each call's admission (SendOptions.admit), keyed by the command's input object. */
-const admissions = new WeakMap<object, () => Promise<void>>();
+const admissions = new WeakMap<object, () => number>();
 const gated = new WeakSet<SESv2Client>();
 
 /**
  * The last middleware before the request is written (after serialising and signing): the
- * pacer's one-second window counts the send here, so time spent in the SDK, or waiting for the
- * event loop, between the pacer and the socket cannot bunch requests up at SES.
+ * pacer's one-second window counts the send here, and the request is created in the same
+ * synchronous step (the HTTP handler runs synchronously up to the socket), so time spent in
+ * the SDK, or waiting for the event loop, cannot bunch requests up at SES.
  */
 function admitBeforeWrite(client: SESv2Client): void {
   if (gated.has(client)) return;
@@ -23,7 +24,9 @@ function admitBeforeWrite(client: SESv2Client): void {
       const admit = admissions.get(args.input as object);
       if (admit) {
         admissions.delete(args.input as object);
-        await admit();
+        for (let wait = admit(); wait > 0; wait = admit()) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
       }
       return next(args);
     },

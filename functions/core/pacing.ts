@@ -115,19 +115,20 @@ export class SendPacer {
   }
 
   /**
-   * One attempt's admission, to hand to a mailer (SendOptions.admit). `done()` after the
-   * attempt succeeded counts it now if the mailer never called `admit` (one that writes no
+   * One attempt's admission, to hand to a mailer (SendOptions.admit: `admit()` below). `done()`
+   * after the attempt succeeded counts it now if the mailer never asked (one that writes no
    * request), so the window never forgets a send.
    */
-  gate(sleeper: Sleeper): { admit: () => Promise<void>; done: () => void } {
-    let called = false;
+  gate(): { admit: () => number; done: () => void } {
+    let admitted = false;
     return {
-      admit: async () => {
-        called = true;
-        await this.admitted(sleeper);
+      admit: () => {
+        const wait = this.admit();
+        if (wait === 0) admitted = true;
+        return wait;
       },
       done: () => {
-        if (!called) this.count(this.clock.now().getTime());
+        if (!admitted) this.count(this.clock.now().getTime());
       },
     };
   }

@@ -26,10 +26,12 @@ export interface OutgoingEmail {
 
 export interface SendOptions {
   /**
-   * Resolves when the message may start. A mailer calls it once per request, as late as it can:
-   * right before the request is written, so that what the caller paces is what SES receives.
+   * Asks whether the message may start now: 0 means yes (and it is counted as started), more
+   * means ask again after that many ms. A mailer asks as late as it can, right before it writes
+   * the request, and in the same synchronous step as the write, so that what the caller paces is
+   * what SES receives (an await between the two would queue the write behind other work).
    */
-  admit?: () => Promise<void>;
+  admit?: () => number;
 }
 
 export interface Mailer {
