@@ -7,7 +7,7 @@ import {
 import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
 
 /** Each call's admission (SendOptions.admit), keyed by the command's input object. */
-const admissions = new WeakMap<object, () => number>();
+const admissions = new WeakMap<object, () => 0 | Promise<void>>();
 const gated = new WeakSet<SESv2Client>();
 
 /**
@@ -24,9 +24,7 @@ function admitBeforeWrite(client: SESv2Client): void {
       const admit = admissions.get(args.input as object);
       if (admit) {
         admissions.delete(args.input as object);
-        for (let wait = admit(); wait > 0; wait = admit()) {
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
+        for (let later = admit(); later !== 0; later = admit()) await later;
       }
       return next(args);
     },

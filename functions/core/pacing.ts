@@ -115,17 +115,19 @@ export class SendPacer {
   }
 
   /**
-   * One attempt's admission, to hand to a mailer (SendOptions.admit: `admit()` below). `done()`
-   * after the attempt succeeded counts it now if the mailer never asked (one that writes no
-   * request), so the window never forgets a send.
+   * One attempt's admission, to hand to a mailer (SendOptions.admit): 0 when the send may start
+   * now (counted), else a sleep on `sleeper` after which to ask again. `done()` after the attempt
+   * succeeded counts it now if the mailer never asked (one that writes no request), so the
+   * window never forgets a send.
    */
-  gate(): { admit: () => number; done: () => void } {
+  gate(sleeper: Sleeper): { admit: () => 0 | Promise<void>; done: () => void } {
     let admitted = false;
     return {
       admit: () => {
         const wait = this.admit();
-        if (wait === 0) admitted = true;
-        return wait;
+        if (wait > 0) return sleeper.sleep(wait);
+        admitted = true;
+        return 0;
       },
       done: () => {
         if (!admitted) this.count(this.clock.now().getTime());

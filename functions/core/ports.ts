@@ -26,12 +26,13 @@ export interface OutgoingEmail {
 
 export interface SendOptions {
   /**
-   * Asks whether the message may start now: 0 means yes (and it is counted as started), more
-   * means ask again after that many ms. A mailer asks as late as it can, right before it writes
-   * the request, and in the same synchronous step as the write, so that what the caller paces is
-   * what SES receives (an await between the two would queue the write behind other work).
+   * Asks whether the message may start now: 0 means yes (and it is counted as started); else a
+   * promise that resolves when to ask again (the caller's clock decides how long). A mailer asks
+   * as late as it can, right before it writes the request, and writes it in the same synchronous
+   * step as a 0, so that what the caller paces is what SES receives (an await between the two
+   * would queue the write behind other work of the event loop).
    */
-  admit?: () => number;
+  admit?: () => 0 | Promise<void>;
 }
 
 export interface Mailer {

@@ -88,9 +88,9 @@ function busiest(times: readonly number[], windowMs: number): number {
   return best;
 }
 
-/** What a mailer does with SendOptions.admit: ask, wait as told, ask again. */
-async function admitted(gate: { admit: () => number }, clock: VirtualClock): Promise<void> {
-  for (let w = gate.admit(); w > 0; w = gate.admit()) await clock.sleep(w);
+/** What a mailer does with SendOptions.admit: ask, wait until told to ask again. */
+async function admitted(gate: { admit: () => 0 | Promise<void> }): Promise<void> {
+  for (let later = gate.admit(); later !== 0; later = gate.admit()) await later;
 }
 
 describe('SendPacer: what SES counts', () => {
@@ -102,14 +102,14 @@ describe('SendPacer: what SES counts', () => {
     await pacer.wait(clock);
     const planned = clock.now().getTime();
     clock.advance(700);
-    const a = pacer.gate();
-    const b = pacer.gate();
-    await admitted(a, clock);
-    await admitted(b, clock);
+    const a = pacer.gate(clock);
+    const b = pacer.gate(clock);
+    await admitted(a);
+    await admitted(b);
     // The window counts from the real starts (700 ms late), so a third waits a whole window after the first.
-    const c = pacer.gate();
+    const c = pacer.gate(clock);
     const before = clock.now().getTime();
-    await admitted(c, clock);
+    await admitted(c);
     expect(before - planned).toBe(700);
     expect(clock.now().getTime() - before).toBe(1000 + WINDOW_GUARD_MS);
   });
@@ -117,12 +117,12 @@ describe('SendPacer: what SES counts', () => {
   it('counts a send whose mailer never called admit when it returns, so the window never forgets one', async () => {
     const clock = new VirtualClock();
     const pacer = new SendPacer(1, clock);
-    pacer.gate().done();
+    pacer.gate(clock).done();
     expect(pacer.admit()).toBe(1000 + WINDOW_GUARD_MS);
     // A mailer that did call it is not counted twice.
     clock.advance(1000 + WINDOW_GUARD_MS);
-    const g = pacer.gate();
-    await admitted(g, clock);
+    const g = pacer.gate(clock);
+    await admitted(g);
     g.done();
     clock.advance(1000 + WINDOW_GUARD_MS);
     expect(pacer.admit()).toBe(0);
@@ -149,8 +149,8 @@ describe('SendPacer: what SES counts', () => {
             clock.advance(gap);
             await pacer.wait(clock);
             clock.advance(held);
-            const g = pacer.gate();
-            await admitted(g, clock);
+            const g = pacer.gate(clock);
+            await admitted(g);
             g.done();
             arrivals.push(clock.now().getTime() + jitter);
           }

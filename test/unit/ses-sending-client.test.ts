@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { sendingSesClient, sesv2, sesv2Sending } from '../../functions/adapters/aws/sesv2.ts';
+import { sesv2 } from '../../functions/adapters/aws/sesv2.ts';
+import { sendingSesClient, sesv2Sending } from '../../functions/adapters/aws/sesv2-sending.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { OutgoingEmail } from '../../functions/core/ports.ts';
 
@@ -108,8 +109,8 @@ describe('the sending mailer', () => {
     const out = await mailer.send(message(2), {
       admit: () => {
         events.push('admit');
-        // "Wait 20 ms" twice, then "go".
-        return ++asks < 3 ? 20 : 0;
+        // "Ask again in 20 ms" twice, then "go".
+        return ++asks < 3 ? new Promise<void>((r) => setTimeout(r, 20)) : 0;
       },
     });
     expect(out.messageId).toMatch(/^m-/);
