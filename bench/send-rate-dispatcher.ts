@@ -4,9 +4,11 @@
  * runs, where there is one) would. Prints one JSON line: the process's CPU milliseconds spent
  * loading its modules and over the invocations, a sample of its CPU clock every 100 ms (epoch
  * ms, CPU ms) so that the parent can tell start-up from steady state, each DynamoDB transaction's
- * time, the invocations, and the most workers a run reported. Its environment (emulator endpoints with the latency proxy for
+ * time, when each newsletter's request was created, the invocations, and the most workers a run reported. Its environment (emulator endpoints with the latency proxy for
  * SES, function settings) comes from the parent.
  */
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { dynamo } from '../functions/adapters/aws/dynamo.ts';
 import { handler } from '../functions/dispatch.ts';
@@ -48,6 +50,14 @@ dynamo.middlewareStack.add(
   },
   { step: 'initialize', name: 'benchTransactionTimer' },
 );
+// When each newsletter's request is created (the sending client's user agent tells them from the
+// editors' notice): where the dispatcher's pacing ends; the proxy's arrivals add the socket, the
+// kernel and the proxy's own event loop.
+const written: number[] = [];
+diagnostics.subscribe('http.client.request.start', (message) => {
+  const request = (message as { request: ClientRequest }).request;
+  if (String(request.getHeader('user-agent') ?? '').includes('kawaraban-dispatch')) written.push(epochMs());
+});
 const t0 = performance.now();
 let invocations = 0;
 let workers = 1;
@@ -79,6 +89,7 @@ process.stdout.write(
     cpuMs: cpuMs(process.cpuUsage(cpu0)),
     samples,
     transactions,
+    written,
     wallMs: performance.now() - t0,
     invocations,
     workers,
