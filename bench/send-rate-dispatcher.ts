@@ -1,12 +1,16 @@
 /**
  * Child-process entry for the send-rate bench: the real dispatch handler (functions/dispatch.ts)
  * invoked on a scheduled event until report argv[2] is SENT, as the schedule (and the chain of
- * runs, where there is one) would. Prints one JSON line: the process's CPU milliseconds over the
- * invocations (module loading excluded), the invocations, and the most workers a run reported.
- * Its environment (emulator endpoints with the latency proxy for SES, function settings) comes
- * from the parent.
+ * runs, where there is one) would. Prints one JSON line: the process's CPU milliseconds spent
+ * loading its modules and over the invocations, a sample of its CPU clock every 100 ms (epoch
+ * ms, CPU ms) so that the parent can tell start-up from steady state, each DynamoDB transaction's
+ * time, when each newsletter's request was created, the invocations, and the most workers a run reported. Its environment (emulator endpoints with the latency proxy for
+ * SES, function settings) comes from the parent.
  */
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { dynamo } from '../functions/adapters/aws/dynamo.ts';
 import { handler } from '../functions/dispatch.ts';
 import { benchContext, scheduledEvent } from './lambda-invocation.ts';
 
@@ -23,7 +27,37 @@ interface Summary {
   chained?: boolean;
 }
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const epochMs = () => performance.timeOrigin + performance.now();
+// The static imports above have run: what the process used so far is start-up (Node and the modules).
 const cpu0 = process.cpuUsage();
+const samples: [number, number][] = [];
+const sample = () => samples.push([epochMs(), cpuMs(process.cpuUsage(cpu0))]);
+sample();
+const sampler = setInterval(sample, 100);
+// How long each transaction (claims with marks, checkpoints) takes at DynamoDB Local: a run
+// claims its next rows while the last ones are sent, so this is what can starve it.
+const transactions: number[] = [];
+dynamo.middlewareStack.add(
+  (next) => async (args) => {
+    if (!(args.input as { TransactItems?: unknown }).TransactItems) return next(args);
+    const started = performance.now();
+    try {
+      return await next(args);
+    } finally {
+      transactions.push(performance.now() - started);
+    }
+  },
+  { step: 'initialize', name: 'benchTransactionTimer' },
+);
+// When each newsletter's request is created (the sending client's user agent tells them from the
+// editors' notice): where the dispatcher's pacing ends; the proxy's arrivals add the socket, the
+// kernel and the proxy's own event loop.
+const written: number[] = [];
+diagnostics.subscribe('http.client.request.start', (message) => {
+  const request = (message as { request: ClientRequest }).request;
+  if (String(request.getHeader('user-agent') ?? '').includes('kawaraban-dispatch')) written.push(epochMs());
+});
 const t0 = performance.now();
 let invocations = 0;
 let workers = 1;
@@ -47,8 +81,20 @@ for (;;) {
     process.exit(1);
   }
 }
-const cpu = process.cpuUsage(cpu0);
+clearInterval(sampler);
+sample();
 process.stdout.write(
-  `${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - t0, invocations, workers, sent, chained })}\n`,
+  `${JSON.stringify({
+    loadCpuMs: cpuMs(cpu0),
+    cpuMs: cpuMs(process.cpuUsage(cpu0)),
+    samples,
+    transactions,
+    written,
+    wallMs: performance.now() - t0,
+    invocations,
+    workers,
+    sent,
+    chained,
+  })}\n`,
 );
 process.exit(0);

@@ -14,7 +14,8 @@ import type { DispatchDeps, DispatchLog, DispatchSettings } from '../core/use-ca
 import { archivePublisher } from '../core/use-cases/publish-archive.ts';
 import { dynamo } from './aws/dynamo.ts';
 import { s3 } from './aws/s3.ts';
-import { sesv2, sesv2Sending } from './aws/sesv2.ts';
+import { sesv2 } from './aws/sesv2.ts';
+import { sesv2Sending } from './aws/sesv2-sending.ts';
 import { dynamoAudience } from './dynamo-audience.ts';
 import { dynamoCanaryStore } from './dynamo-canary-store.ts';
 import { dynamoLedger } from './dynamo-ledger.ts';

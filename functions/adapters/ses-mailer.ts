@@ -1,5 +1,36 @@
-import { GetAccountCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingEmail, QuotaSource, SendQuota } from '../core/ports.ts';
+import {
+  GetAccountCommand,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+  type SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
+
+/** Each call's admission (SendOptions.admit), keyed by the command's input object. */
+const admissions = new WeakMap<object, () => 0 | Promise<void>>();
+const gated = new WeakSet<SESv2Client>();
+
+/**
+ * The last middleware before the request is written (after serialising and signing): the
+ * pacer's one-second window counts the send here, and the request is created in the same
+ * synchronous step (the HTTP handler runs synchronously up to the socket), so time spent in
+ * the SDK, or waiting for the event loop, cannot bunch requests up at SES.
+ */
+function admitBeforeWrite(client: SESv2Client): void {
+  if (gated.has(client)) return;
+  gated.add(client);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const admit = admissions.get(args.input as object);
+      if (admit) {
+        admissions.delete(args.input as object);
+        for (let later = admit(); later !== 0; later = admit()) await later;
+      }
+      return next(args);
+    },
+    { step: 'deserialize', priority: 'low', name: 'kawarabanAdmitBeforeWrite' },
+  );
+}
 
 /**
  * SES v2 requires a non-ASCII display name in FromEmailAddress to be an RFC 2047 encoded-word
@@ -24,28 +55,27 @@ export function encodeFromAddress(from: string): string {
 /** Sends one message through SES v2 (Simple content, so SES builds MIME and DKIM-signs it). */
 export function sesMailer(client: SESv2Client, opts: { from: string; configurationSet?: string }): Mailer {
   const from = encodeFromAddress(opts.from);
+  admitBeforeWrite(client);
   return {
-    async send(msg: OutgoingEmail) {
-      const out = await client.send(
-        new SendEmailCommand({
-          FromEmailAddress: from,
-          Destination: { ToAddresses: [msg.to] },
-          ConfigurationSetName: opts.configurationSet,
-          EmailTags: msg.tags
-            ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value }))
-            : undefined,
-          Content: {
-            Simple: {
-              Subject: { Data: msg.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: msg.html, Charset: 'UTF-8' },
-                Text: { Data: msg.text, Charset: 'UTF-8' },
-              },
-              Headers: msg.headers?.map((h) => ({ Name: h.name, Value: h.value })),
+    async send(msg: OutgoingEmail, options?: SendOptions) {
+      const input: SendEmailCommandInput = {
+        FromEmailAddress: from,
+        Destination: { ToAddresses: [msg.to] },
+        ConfigurationSetName: opts.configurationSet,
+        EmailTags: msg.tags ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value })) : undefined,
+        Content: {
+          Simple: {
+            Subject: { Data: msg.subject, Charset: 'UTF-8' },
+            Body: {
+              Html: { Data: msg.html, Charset: 'UTF-8' },
+              Text: { Data: msg.text, Charset: 'UTF-8' },
             },
+            Headers: msg.headers?.map((h) => ({ Name: h.name, Value: h.value })),
           },
-        }),
-      );
+        },
+      };
+      if (options?.admit) admissions.set(input, options.admit);
+      const out = await client.send(new SendEmailCommand(input));
       if (!out.MessageId) throw new Error('SES returned no MessageId');
       return { messageId: out.MessageId };
     },

@@ -1,12 +1,21 @@
 /**
- * How many SendEmail calls a run keeps in flight: rate × observed SES latency (Little's law),
- * with a quarter of headroom plus one for jitter, never more than the configured maximum.
- * SES answers in 40–150 ms on AWS, so a fixed number caps the rate at (number ÷ latency);
- * following the latency lets one run use its whole share of the quota, and the maximum bounds
- * what a crash can leave ambiguous (see SendRun).
+ * How many SendEmail calls a run keeps in flight, and when it claims more rows.
+ *
+ * In flight: rate × observed SES latency (Little's law), with a quarter of headroom plus one for
+ * jitter, never more than the configured maximum. SES answers in 40–150 ms on AWS, so a fixed
+ * number caps the rate at (number ÷ latency); following the latency lets one run use its whole
+ * share of the quota.
+ *
+ * Claims: a claim is one DynamoDB transaction, written while the rows already claimed are sent,
+ * so it must start while enough of them are left to cover its own latency (observed too), and
+ * take enough rows to last until the next one. What bounds both is the crash bound: at most
+ * `claimBound` rows claimed and not marked, the configured maximum (see SendRun).
  */
 export class InFlightWindow {
   private latencyMs: number;
+  private claimLatencyMs: number;
+  /** Rows claimed and not yet marked, at most. */
+  readonly claimBound: number;
 
   constructor(
     /** The run's send rate (messages per second). */
@@ -17,16 +26,27 @@ export class InFlightWindow {
     initialLatencyMs = 150,
     /** Weight of each new observation in the moving average. */
     private readonly alpha = 0.1,
+    /** A claim's latency assumed before the first one is written. */
+    initialClaimLatencyMs = 50,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError('rate must be positive');
     if (!Number.isInteger(max) || max < 1) throw new RangeError('max must be a whole number ≥ 1');
     this.latencyMs = initialLatencyMs;
+    this.claimLatencyMs = initialClaimLatencyMs;
+    this.claimBound = max;
   }
 
   /** One SendEmail's time from request to answer. */
   observe(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
     this.latencyMs += this.alpha * (ms - this.latencyMs);
+  }
+
+  /** One claim's time (its transaction, with the marks it carries). */
+  observeClaim(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    // Weighted more than sends: claims are few, and a slow one must widen the next at once.
+    this.claimLatencyMs += 3 * this.alpha * (ms - this.claimLatencyMs);
   }
 
   get meanLatencyMs(): number {
@@ -37,5 +57,27 @@ export class InFlightWindow {
   get target(): number {
     const needed = Math.ceil((this.ratePerSecond * this.latencyMs * 1.25) / 1000) + 1;
     return Math.max(1, Math.min(this.max, needed));
+  }
+
+  /** The sends a claim's own latency uses up, with a quarter of headroom. */
+  private get duringClaim(): number {
+    return Math.ceil((this.ratePerSecond * this.claimLatencyMs * 1.25) / 1000);
+  }
+
+  /** Claim when no more than this many rows are claimed and not yet answered. */
+  get claimAt(): number {
+    const at = Math.max(Math.floor(this.target / 2), this.duringClaim);
+    return Math.min(Math.floor(this.claimBound / 2), at);
+  }
+
+  /** A claim fills the rows claimed and not yet answered up to this: half a window ahead, or half a second of sends, or what lasts through the next claim. */
+  get fillTo(): number {
+    const t = this.target;
+    const ahead = Math.max(
+      t + Math.ceil(t / 2),
+      Math.ceil(this.ratePerSecond / 2),
+      this.claimAt + this.duringClaim,
+    );
+    return Math.min(this.claimBound, ahead);
   }
 }

@@ -9,6 +9,14 @@ export interface Sleeper {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * What the one-second window adds for the time between a send's admission (right before its
+ * request is written) and its arrival at SES: the write, and the network's jitter (a few ms
+ * within a region). On the loopback bench admission to arrival took ~1 ms, up to ~6 ms on a
+ * busy machine. Each ms costs a thousandth of the rate.
+ */
+export const WINDOW_GUARD_MS = 10;
+
 export const systemSleeper: Sleeper = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
@@ -50,11 +58,17 @@ export class TokenBucket {
 }
 
 /**
- * Paces sends at `ratePerSecond` and never lets more than floor(rate) start within any one
- * second, sliding. The token bucket holds a quarter second of sends, so a run that fell behind
- * (a slow claim, a busy event loop) catches up instead of losing the time; the sliding window is
- * what keeps the catching up, and the bucket's own rate + capacity, within the one-second bound.
- * Reservations are synchronous, like the bucket's.
+ * Paces sends at `ratePerSecond` and never lets more than floor(rate) start within any window
+ * of `windowMs` (one second plus a guard), sliding. The token bucket holds a quarter second of
+ * sends, so a run that fell behind (a slow claim, a busy event loop) catches up instead of
+ * losing the time; the sliding window is what keeps the catching up, and the bucket's own
+ * rate + capacity, within the bound.
+ *
+ * Two steps per send: `wait()` sleeps until its planned time (before the message is built), and
+ * `admit()` counts it at its real start, as late as the mailer can call it (right before the
+ * request is written: SES counts arrivals, and anything between the pacer and the socket would
+ * bunch sends up). The guard covers what still lies between that moment and SES's clock (the
+ * write itself, network jitter). Reservations are synchronous, like the bucket's.
  */
 export class SendPacer {
   private readonly bucket: TokenBucket;
@@ -67,7 +81,7 @@ export class SendPacer {
   constructor(
     ratePerSecond: number,
     private readonly clock: Clock,
-    private readonly windowMs = 1000,
+    private readonly windowMs = 1000 + WINDOW_GUARD_MS,
   ) {
     this.bucket = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond / 4)), clock);
     this.limit = Math.max(1, Math.floor(ratePerSecond));
@@ -84,12 +98,42 @@ export class SendPacer {
     return at - now;
   }
 
-  async take(sleeper: Sleeper): Promise<void> {
+  /** Sleeps until the send's planned time (it still has to be admitted when it starts). */
+  async wait(sleeper: Sleeper): Promise<void> {
     const wait = this.reserve();
     if (wait > 0) await sleeper.sleep(wait);
-    // The planned time is not the real one when the event loop is late: check the window again
-    // at the moment the send starts.
+  }
+
+  /** Waits until the window has room, then counts the send as starting now. */
+  async admitted(sleeper: Sleeper): Promise<void> {
     for (let w = this.admit(); w > 0; w = this.admit()) await sleeper.sleep(w);
+  }
+
+  /** `wait()` then `admitted()`: for a caller that starts the send itself. */
+  async take(sleeper: Sleeper): Promise<void> {
+    await this.wait(sleeper);
+    await this.admitted(sleeper);
+  }
+
+  /**
+   * One attempt's admission, to hand to a mailer (SendOptions.admit): 0 when the send may start
+   * now (counted), else a sleep on `sleeper` after which to ask again. `done()` after the attempt
+   * succeeded counts it now if the mailer never asked (one that writes no request), so the
+   * window never forgets a send.
+   */
+  gate(sleeper: Sleeper): { admit: () => 0 | Promise<void>; done: () => void } {
+    let admitted = false;
+    return {
+      admit: () => {
+        const wait = this.admit();
+        if (wait > 0) return sleeper.sleep(wait);
+        admitted = true;
+        return 0;
+      },
+      done: () => {
+        if (!admitted) this.count(this.clock.now().getTime());
+      },
+    };
   }
 
   /** 0, counting the send as starting now; or how long to wait before asking again. */
@@ -99,9 +143,13 @@ export class SendPacer {
       const wait = this.started[this.started.length - this.limit]! + this.windowMs - now;
       if (wait > 0) return wait;
     }
-    this.started.push(now);
-    if (this.started.length > this.limit) this.started.shift();
+    this.count(now);
     return 0;
+  }
+
+  private count(at: number): void {
+    this.started.push(at);
+    if (this.started.length > this.limit) this.started.shift();
   }
 }
 

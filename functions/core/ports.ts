@@ -24,8 +24,19 @@ export interface OutgoingEmail {
   tags?: Record<string, string>;
 }
 
+export interface SendOptions {
+  /**
+   * Asks whether the message may start now: 0 means yes (and it is counted as started); else a
+   * promise that resolves when to ask again (the caller's clock decides how long). A mailer asks
+   * as late as it can, right before it writes the request, and writes it in the same synchronous
+   * step as a 0, so that what the caller paces is what SES receives (an await between the two
+   * would queue the write behind other work of the event loop).
+   */
+  admit?: () => 0 | Promise<void>;
+}
+
 export interface Mailer {
-  send(message: OutgoingEmail): Promise<{ messageId: string }>;
+  send(message: OutgoingEmail, opts?: SendOptions): Promise<{ messageId: string }>;
 }
 
 export interface SendQuota {

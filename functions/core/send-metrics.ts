@@ -13,9 +13,9 @@ import { classifySendError } from './send-errors.ts';
 
 export function countedMailer(mailer: Mailer, metrics: Metrics): Mailer {
   return {
-    async send(message) {
+    async send(message, opts) {
       try {
-        const sent = await mailer.send(message);
+        const sent = await mailer.send(message, opts);
         metrics.count(METRIC.emailsSent);
         return sent;
       } catch (err) {

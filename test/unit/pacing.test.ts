@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffMs, runBudget, TokenBucket } from '../../functions/core/pacing.ts';
+import {
+  backoffMs,
+  runBudget,
+  SendPacer,
+  TokenBucket,
+  WINDOW_GUARD_MS,
+} from '../../functions/core/pacing.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
 
 describe('TokenBucket', () => {
@@ -68,5 +74,90 @@ describe('runBudget', () => {
     expect(runBudget(600_000, 60_000)).toBe(48_000);
     expect(runBudget(600_000, 30_000)).toBe(20_000);
     expect(runBudget(600_000, 5_000)).toBe(0);
+  });
+});
+
+/** The most of `times` in any window of `windowMs` (sliding). */
+function busiest(times: readonly number[], windowMs: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; j < t.length; j++) {
+    while (t[j]! - t[i]! >= windowMs) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
+}
+
+/** What a mailer does with SendOptions.admit: ask, wait until told to ask again. */
+async function admitted(gate: { admit: () => 0 | Promise<void> }): Promise<void> {
+  for (let later = gate.admit(); later !== 0; later = gate.admit()) await later;
+}
+
+describe('SendPacer: what SES counts', () => {
+  it('admits at the moment the mailer calls admit, not when the send was planned', async () => {
+    const clock = new VirtualClock();
+    const pacer = new SendPacer(2, clock);
+    // Two sends planned at once, then held up before their requests (SDK work, a busy event loop).
+    await pacer.wait(clock);
+    await pacer.wait(clock);
+    const planned = clock.now().getTime();
+    clock.advance(700);
+    const a = pacer.gate(clock);
+    const b = pacer.gate(clock);
+    await admitted(a);
+    await admitted(b);
+    // The window counts from the real starts (700 ms late), so a third waits a whole window after the first.
+    const c = pacer.gate(clock);
+    const before = clock.now().getTime();
+    await admitted(c);
+    expect(before - planned).toBe(700);
+    expect(clock.now().getTime() - before).toBe(1000 + WINDOW_GUARD_MS);
+  });
+
+  it('counts a send whose mailer never called admit when it returns, so the window never forgets one', async () => {
+    const clock = new VirtualClock();
+    const pacer = new SendPacer(1, clock);
+    pacer.gate(clock).done();
+    expect(pacer.admit()).toBe(1000 + WINDOW_GUARD_MS);
+    // A mailer that did call it is not counted twice.
+    clock.advance(1000 + WINDOW_GUARD_MS);
+    const g = pacer.gate(clock);
+    await admitted(g);
+    g.done();
+    clock.advance(1000 + WINDOW_GUARD_MS);
+    expect(pacer.admit()).toBe(0);
+  });
+
+  it('keeps arrivals within floor(rate) in any one-second window when each arrives up to the guard after its admission', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: 1, max: 120, noNaN: true }),
+        // Per send: the delay before it is planned, the delay between plan and request, the network's jitter.
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 300 }),
+            fc.integer({ min: 0, max: 400 }),
+            fc.double({ min: 0, max: WINDOW_GUARD_MS, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 200 },
+        ),
+        async (rate, sends) => {
+          const clock = new VirtualClock();
+          const pacer = new SendPacer(rate, clock);
+          const arrivals: number[] = [];
+          for (const [gap, held, jitter] of sends) {
+            clock.advance(gap);
+            await pacer.wait(clock);
+            clock.advance(held);
+            const g = pacer.gate(clock);
+            await admitted(g);
+            g.done();
+            arrivals.push(clock.now().getTime() + jitter);
+          }
+          expect(busiest(arrivals, 1000)).toBeLessThanOrEqual(Math.max(1, Math.floor(rate)));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

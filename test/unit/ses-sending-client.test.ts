@@ -6,17 +6,32 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { sendingSesClient, sesv2, sesv2Sending } from '../../functions/adapters/aws/sesv2.ts';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { sesv2 } from '../../functions/adapters/aws/sesv2.ts';
+import { sendingSesClient, sesv2Sending } from '../../functions/adapters/aws/sesv2-sending.ts';
+import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
+import type { OutgoingEmail } from '../../functions/core/ports.ts';
 
 let server: Server;
 let requests = 0;
 let status = 500;
+/** Bodies of the requests received, and what happened in which order. */
+const bodies: string[] = [];
+const events: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests++;
-    req.resume().on('end', () => {
+    events.push('request');
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      if (status === 200) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ MessageId: `m-${requests}` }));
+        return;
+      }
       res.writeHead(status, {
         'content-type': 'application/json',
         'x-amzn-errortype': status === 429 ? 'TooManyRequestsException' : 'InternalFailure',
@@ -28,13 +43,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const send = () => {
+const local = () => {
   const { port } = server.address() as AddressInfo;
-  const client = sendingSesClient({
+  return {
     endpoint: `http://127.0.0.1:${port}`,
     region: 'ap-northeast-1',
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
+  };
+};
+
+const send = () => {
+  const client = sendingSesClient(local());
   return client.send(
     new SendEmailCommand({
       FromEmailAddress: 'a@example.jp',
@@ -59,4 +78,57 @@ describe('the sending SES client', () => {
       expect(requests).toBe(1);
     },
   );
+});
+
+describe('the sending mailer', () => {
+  const message = (i: number): OutgoingEmail => ({
+    to: `reader-${i}@example.jp`,
+    subject: '件名 "quoted" \\ back\tslash',
+    html: `<p>本文 ${i} \u2028 😀 \u0001 </p>`.repeat(50),
+    text: `text ${i}\r\n\u007f`,
+    headers: [{ name: 'List-Unsubscribe', value: `<https://example.jp/u?t=${i}>` }],
+    tags: { reportId: 'r-1', kind: 'newsletter' },
+  });
+
+  it('writes the same JSON body as the SDK default codec', async () => {
+    status = 200;
+    bodies.length = 0;
+    const plain = new SESv2Client({ ...local(), maxAttempts: 1 });
+    await sesMailer(plain, { from: '瓦版 <news@example.jp>' }).send(message(1));
+    await sesMailer(sendingSesClient(local()), { from: '瓦版 <news@example.jp>' }).send(message(1));
+    expect(bodies).toHaveLength(2);
+    expect(JSON.parse(bodies[1]!)).toEqual(JSON.parse(bodies[0]!));
+    expect(JSON.parse(bodies[1]!).Content.Simple.Body.Html.Data).toBe(message(1).html);
+  });
+
+  it('writes a request only once its admission says it may start, and asks for each send', async () => {
+    status = 200;
+    events.length = 0;
+    const mailer = sesMailer(sendingSesClient(local()), { from: 'news@example.jp' });
+    let asks = 0;
+    const out = await mailer.send(message(2), {
+      admit: () => {
+        events.push('admit');
+        // "Ask again in 20 ms" twice, then "go".
+        return ++asks < 3 ? new Promise<void>((r) => setTimeout(r, 20)) : 0;
+      },
+    });
+    expect(out.messageId).toMatch(/^m-/);
+    expect(events).toEqual(['admit', 'admit', 'admit', 'request']);
+    // Several sends in parallel through one client: each asks, each is written once.
+    events.length = 0;
+    await Promise.all(
+      [3, 4, 5].map((i) =>
+        mailer.send(message(i), {
+          admit: () => {
+            events.push('admit');
+            return 0;
+          },
+        }),
+      ),
+    );
+    expect(events.filter((e) => e === 'admit')).toHaveLength(3);
+    expect(events.filter((e) => e === 'request')).toHaveLength(3);
+    expect(events[0]).toBe('admit');
+  });
 });

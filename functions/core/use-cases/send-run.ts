@@ -118,7 +118,7 @@ export class SendRun {
     const run = this.state;
     if (run.halted && run.ready.length) return () => this.sends.releaseReady();
     if (!run.failure && this.pages.saveable()) return () => this.pages.checkpoint();
-    if (this.mayClaim() && run.pending <= Math.floor(run.window.target / 2)) return () => this.claims.claim();
+    if (this.mayClaim() && run.pending <= run.window.claimAt) return () => this.claims.claim();
     // Marks ride with claims; only when no claim is coming do they go on their own.
     const unmarked = this.pages.unmarkedCount;
     if (unmarked && !this.mayClaim() && (run.inFlight === 0 || unmarked >= run.window.target)) {

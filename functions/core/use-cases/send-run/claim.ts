@@ -87,11 +87,9 @@ export class ClaimPhase {
     const { deps, report } = run;
     const target = run.window.target;
     const pending = run.pending;
-    // Never more than `concurrency` rows claimed and not marked: the marks of the answered ones
-    // are written in the same transaction as these claims.
-    // Half a window ahead, or half a second of sends when that is more (fewer, larger claims).
-    const ahead = Math.max(target + Math.ceil(target / 2), Math.ceil(run.rate / 2));
-    const room = Math.min(run.settings.concurrency - pending, ahead - pending);
+    // Never more than `concurrency` rows claimed and not marked (the window's claimBound): the
+    // marks of the answered ones are written in the same transaction as these claims.
+    const room = run.window.fillTo - pending;
     // No bigger than the allowance left; a fraction of one (SES quotas are doubles) still sends one.
     const size = Math.max(1, Math.min(room, cur.items.length - cur.next, Math.floor(run.allowance)));
     const first = cur.next;
@@ -108,6 +106,7 @@ export class ClaimPhase {
     }));
     const marks = this.pages.takeMarks();
     let results: ClaimResult[];
+    const claimStarted = run.stopwatch();
     try {
       results = await deps.ledger.claimAll(
         claims,
@@ -121,6 +120,8 @@ export class ClaimPhase {
       run.allowance += group.length;
       throw err;
     }
+    // How long a claim takes decides when the next one must start (in-flight.ts).
+    run.window.observeClaim(run.stopwatch() - claimStarted);
     this.pages.marked(marks);
     const outcomes: (Delivery | 'send' | 'stopped')[] = [];
     for (let i = 0; i < group.length; i++)

@@ -4,8 +4,9 @@
  *
  * 1. start: rows leave the ready queue while fewer than the window's target are in flight
  *    (rate × observed latency, in-flight.ts), unless the run is halted.
- * 2. pace: each send waits for the token bucket's turn (pacing.ts), so the run never starts
- *    more than its share of the rate in any one-second window.
+ * 2. pace: each send waits for the token bucket's turn (pacing.ts), and the mailer admits it
+ *    into the one-second window right before its request is written, so the run never starts
+ *    more than its share of the rate in any one-second window where SES counts.
  * 3. send and classify the answer (send-errors.ts): accepted → its "sent" mark waits for the
  *    next write; throttling → back off and retry here (the SES client itself never retries:
  *    `maxAttempts: 1`); a permanent refusal → the row failed (`maxConsecutiveRejections` in a
@@ -60,20 +61,22 @@ export class SendPhase {
     const { run } = this;
     const { deps, report, settings } = run;
     const { recipient: r, token } = c;
-    await run.pacer.take(deps.sleeper);
+    // The planned time here; the mailer admits the send right before its request is written.
+    await run.pacer.wait(deps.sleeper);
     if (run.halted) return this.drop(c);
     const message = personalise(run.rendered, r, deps.unsubscribeKey, settings, report.reportId);
     for (let attempt = 0; ; attempt++) {
       let messageId: string;
       const startedAt = run.stopwatch();
+      const gate = run.pacer.gate(deps.sleeper);
       try {
-        ({ messageId } = await deps.mailer.send(message));
+        ({ messageId } = await deps.mailer.send(message, { admit: gate.admit }));
+        gate.done();
       } catch (err) {
         const e = classifySendError(err);
         if (e.kind === 'throttle' && !run.pastDeadline() && !run.halted) {
+          // The retry is a send too: the mailer admits it into the one-second window.
           await deps.sleeper.sleep(backoffMs(attempt));
-          // The retry is a send too: it counts in the one-second window.
-          for (let w = run.pacer.admit(); w > 0; w = run.pacer.admit()) await deps.sleeper.sleep(w);
           continue;
         }
         if (e.kind === 'permanent') {
