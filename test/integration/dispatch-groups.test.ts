@@ -409,11 +409,11 @@ describe('dispatchDue in groups: storage faults', () => {
     [
       'at the end of the page',
       (input: TransactWriteCommandInput) => marksIn(input) > 0 && claimsIn(input) === 0,
-      8,
+      11,
     ],
   ])(
     'after a crash marking a group sent %s, re-sends only that group and misses nobody',
-    async (_when, marking, firstStuck) => {
+    async (_when, marking, surelyStuck) => {
       const stack = await createTestStack();
       const subs = await oneShard(stack, 12);
       const report = await seedReport(stack);
@@ -429,10 +429,18 @@ describe('dispatchDue in groups: storage faults', () => {
 
       expect(first.reports[0]).toMatchObject({ outcome: 'error' });
       expect(first.reports[0]?.reason).toMatch(/^InternalServerError/);
-      const stuckRows = (await ledgerRows(stack, report.reportId)).filter((r) => r.state === 'claimed');
-      const stuck = subs.slice(firstStuck, firstStuck + settings.concurrency);
-      // Exactly the group whose mark failed is ambiguous; a claim that shared its transaction never happened.
-      expect(stuckRows.map((r) => String(r.item).slice(3)).sort()).toEqual(stuck.map((s) => s.email).sort());
+      const stuckEmails = (await ledgerRows(stack, report.reportId))
+        .filter((r) => r.state === 'claimed')
+        .map((r) => String(r.item).slice(3));
+      const stuck = subs.filter((s) => stuckEmails.includes(s.email));
+      // Only rows whose mark failed are ambiguous (a claim that shared its transaction never happened):
+      // never more than `concurrency`, and always the row whose mark can only be in the failed
+      // transaction (the first claimed, whose mark rides with the next claim; the last, whose mark goes
+      // alone). Which others were answered by then depends on SES's latency (the window follows it).
+      expect(stuck.length).toBe(stuckEmails.length);
+      expect(stuck.length).toBeGreaterThan(0);
+      expect(stuck.length).toBeLessThanOrEqual(settings.concurrency);
+      expect(stuckEmails).toContain(subs[surelyStuck]!.email);
       expect((await reportItem(stack, report.reportId))?.status).toBe('SENDING');
 
       const second = await dispatchDue(setup(stack).deps, settings, run());
