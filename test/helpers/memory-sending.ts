@@ -44,6 +44,8 @@ export class MemoryLedger implements Ledger {
   gates = new Map<number, string>();
   /** Rows claimed and not marked, after each write. */
   readonly heldAfterWrite: number[] = [];
+  /** Off for large simulations (bench/send-rate-sim.ts): counting held rows reads every row. */
+  recordHeld = true;
   writes = 0;
 
   private held(): number {
@@ -73,7 +75,7 @@ export class MemoryLedger implements Ledger {
     if (markFirst) this.mark(markFirst);
     const out: ClaimResult[] = [];
     for (const c of claims) out.push(await this.claim(c));
-    this.heldAfterWrite.push(this.held());
+    if (this.recordHeld) this.heldAfterWrite.push(this.held());
     return out;
   }
 
@@ -102,7 +104,7 @@ export class MemoryLedger implements Ledger {
   async markSent(batch: SentBatch): Promise<void> {
     this.writes++;
     this.mark(batch);
-    this.heldAfterWrite.push(this.held());
+    if (this.recordHeld) this.heldAfterWrite.push(this.held());
   }
 
   async markFailed(_reportId: string, email: string, token: string, reason: string): Promise<void> {
@@ -127,17 +129,32 @@ export class MemoryLedger implements Ledger {
 /** Recipients spread over the shards in key order, as the byStatus index pages them. */
 export class MemoryAudience implements Audience {
   readonly pagesRead: { shard: number; size: number }[] = [];
+  /** Each shard's readers in key order, and each reader's place: built again when readers are added. */
+  private index: { size: number; shards: Recipient[][]; at: Map<string, number> } | null = null;
   constructor(readonly recipients: Recipient[]) {}
 
   private shardOf(r: Recipient): number {
     return Number.parseInt(r.id.slice(-2), 16) % SHARD_COUNT;
   }
 
+  private shards() {
+    if (this.index?.size !== this.recipients.length) {
+      const shards: Recipient[][] = Array.from({ length: SHARD_COUNT }, () => []);
+      for (const r of this.recipients) shards[this.shardOf(r)]!.push(r);
+      const at = new Map<string, number>();
+      for (const s of shards) {
+        s.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+        for (const [i, r] of s.entries()) at.set(r.email, i);
+      }
+      this.index = { size: this.recipients.length, shards, at };
+    }
+    return this.index;
+  }
+
   async page(shard: number, startKey: Record<string, string> | undefined, limit: number) {
-    const inShard = this.recipients
-      .filter((r) => this.shardOf(r) === shard)
-      .sort((a, b) => a.email.localeCompare(b.email));
-    const from = startKey ? inShard.findIndex((r) => r.email === startKey.email) + 1 : 0;
+    const { shards, at } = this.shards();
+    const inShard = shards[shard] ?? [];
+    const from = startKey ? (at.get(startKey.email ?? '') ?? -1) + 1 : 0;
     const items = inShard.slice(from, from + limit);
     this.pagesRead.push({ shard, size: items.length });
     const more = from + limit < inShard.length;

@@ -1,0 +1,373 @@
+/**
+ * `npm run bench -- --only send-sim`: a virtual-clock simulation of a send on AWS, running the
+ * real sending code — dispatchDue, the fan-out (launchParts, sendPart, rateShare), SendRun with its
+ * pacer, in-flight window, back-off and deadlines, and the handlers' chaining — against the
+ * in-memory ports of test/helpers/ whose every call takes modelled time on a VirtualScheduler.
+ * It is a model of AWS, not a measurement: CPU costs nothing in virtual time (each Lambda has
+ * its own core), and the latencies are the figures below.
+ *
+ * 1. Ports: memorySending's ledger, audience, reports and blobs, MemoryParts, a mailer that asks
+ *    the pacer's admission and answers after SES's latency (throttling, like SES, any send over
+ *    MaxSendRate in a one-second window), GetAccount; each wrapped so a call takes its latency
+ *    (half before its effect, half after).
+ * 2. Lambda: the dispatcher ticks every minute (one at a time, reserved concurrency 1); a run
+ *    that ends with readers left invokes itself; the dispatcher launches workers with an
+ *    asynchronous invoke; a worker chains its next run as dispatch-worker.ts does. Every
+ *    invocation starts `startMs` after it is queued.
+ * 3. Measured on the virtual clock: admissions (busiest one-second window), the time from the
+ *    first send to the last answer, runs and workers; and the simulation's own CPU.
+ */
+import { randomUUID } from 'node:crypto';
+import { dispatchDue, type ReportRunSummary } from '../functions/core/use-cases/dispatch-due.ts';
+import type { DispatchDeps, DispatchSettings } from '../functions/core/use-cases/dispatch-due.ts';
+import type { PartTask, WorkerLauncher } from '../functions/core/use-cases/fan-out-ports.ts';
+import { sendPart } from '../functions/core/use-cases/fan-out.ts';
+import type { Mailer, OutgoingEmail, SendOptions } from '../functions/core/ports.ts';
+import { memorySending } from '../test/helpers/memory-sending.ts';
+import { MemoryParts } from '../test/helpers/memory-parts.ts';
+import { VirtualScheduler } from './virtual-scheduler.ts';
+
+/** [lowest, highest] ms, uniform. */
+export type Range = readonly [number, number];
+
+export interface SimLatencies {
+  /** SendEmail, request to answer. */
+  ses: Range;
+  /** DynamoDB TransactWriteItems (a claim of up to 32 rows with their checks and marks; a checkpoint). */
+  transact: Range;
+  /** DynamoDB UpdateItem / PutItem (lease, release, mark failed). */
+  write: Range;
+  /** DynamoDB GetItem (the report, a stop gate, a ledger row). */
+  read: Range;
+  /** DynamoDB Query (a page of 100 from the byStatus index). */
+  query: Range;
+  /** S3 GetObject (the rendered output), SES GetAccount. */
+  fetch: Range;
+  /** Lambda Invoke with InvocationType Event: until it returns. */
+  invoke: Range;
+  /** From an invocation queued to its handler running (queueing, init, secret read). */
+  startMs: number;
+}
+
+/**
+ * In-region on AWS (the figures the README states): SES as the bench's proxy (80 ± 40 ms);
+ * DynamoDB's single-item calls in single-digit ms, a transaction of ~30–60 items (claims with
+ * their condition checks, plus marks) 15–35 ms; S3 and GetAccount tens of ms; an asynchronous
+ * invoke 20–60 ms; a run's start 0.5 s (the send-rate bench's measured time to first send).
+ */
+export const AWS_LATENCIES: SimLatencies = {
+  ses: [40, 120],
+  transact: [15, 35],
+  write: [4, 10],
+  read: [3, 8],
+  query: [5, 15],
+  fetch: [20, 50],
+  invoke: [20, 60],
+  startMs: 500,
+};
+
+/**
+ * The send-rate bench's emulators on this machine (its measured transaction times at 14–100/s:
+ * median 26–37 ms, p90 44–66), to check the simulation against the bench's measured shares.
+ */
+export const EMULATOR_LATENCIES: SimLatencies = {
+  ses: [40, 120],
+  transact: [15, 65],
+  write: [5, 20],
+  read: [3, 12],
+  query: [8, 25],
+  fetch: [5, 20],
+  invoke: [50, 150],
+  startMs: 500,
+};
+
+export interface SimOptions {
+  rate: number;
+  readers: number;
+  latencies?: SimLatencies;
+  /** A run's time budget (DISPATCH_BUDGET_MS on the stack). */
+  budgetMs?: number;
+  /** The stack's lease margin: function timeout 90 s − budget + 5 s. */
+  leaseMarginMs?: number;
+  tickMs?: number;
+  settings?: Partial<DispatchSettings>;
+  seed?: number;
+}
+
+export interface SimResult {
+  rate: number;
+  readers: number;
+  sent: number;
+  /** First admitted send → the report SENT (after the last answer and checkpoint), virtual ms. */
+  sendingMs: number;
+  /** First tick → report SENT, virtual ms. */
+  totalMs: number;
+  /** Sends per second between the first and the last admission, ÷ MaxSendRate. */
+  share: number;
+  busiest: number;
+  throttled: number;
+  workers: number;
+  runs: number;
+  /** Ledger rows left claimed (must be 0) and rows sent twice (none without a crash). */
+  leftClaimed: number;
+  cpuMs: number;
+  wallMs: number;
+}
+
+/** mulberry32: the same latencies every run for a seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Each listed method of `target` takes a latency drawn from its range: half before its effect, half after. */
+function timed<T extends object>(
+  target: T,
+  sched: VirtualScheduler,
+  pick: (r: Range) => number,
+  ranges: Partial<Record<keyof T, Range>>,
+): T {
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      const value = Reflect.get(obj, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const range = ranges[key as keyof T];
+      if (!range) return value.bind(obj);
+      return async (...args: unknown[]) => {
+        const ms = pick(range);
+        await sched.sleep(ms / 2);
+        const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+        await sched.sleep(ms / 2);
+        return out;
+      };
+    },
+  });
+}
+
+/** SES on the virtual clock: admission as the real mailer asks it, then the latency; throttles over the rate. */
+class SimMailer implements Mailer {
+  private times = new Float64Array(1 << 16);
+  count = 0;
+  throttled = 0;
+  /** Index of the oldest admission inside the current one-second window. */
+  private windowStart = 0;
+  constructor(
+    private readonly sched: VirtualScheduler,
+    private readonly latency: () => number,
+    private readonly maxSendRate: number,
+  ) {}
+
+  async send(_m: OutgoingEmail, opts?: SendOptions): Promise<{ messageId: string }> {
+    if (opts?.admit) for (let w = opts.admit(); w !== 0; w = opts.admit()) await w;
+    const at = this.sched.stopwatch();
+    this.record(at);
+    while (this.times[this.windowStart]! <= at - 1000) this.windowStart++;
+    const over = this.count - this.windowStart > Math.floor(this.maxSendRate);
+    await this.sched.sleep(this.latency());
+    if (over) {
+      this.throttled++;
+      throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+    }
+    return { messageId: `sim-${this.count}` };
+  }
+
+  private record(at: number): void {
+    if (this.count === this.times.length) {
+      const grown = new Float64Array(this.times.length * 2);
+      grown.set(this.times);
+      this.times = grown;
+    }
+    this.times[this.count++] = at;
+  }
+
+  /** Admission times, in order. */
+  get admissions(): Float64Array {
+    return this.times.subarray(0, this.count);
+  }
+}
+
+/** The most admissions in any window [t, t + 1 s). */
+export function busiestSecond(times: ArrayLike<number>): number {
+  let best = 0;
+  let from = 0;
+  for (let i = 0; i < times.length; i++) {
+    while (times[i]! - times[from]! >= 1000) from++;
+    best = Math.max(best, i - from + 1);
+  }
+  return best;
+}
+
+export async function simulateSend(opts: SimOptions): Promise<SimResult> {
+  const lat = opts.latencies ?? AWS_LATENCIES;
+  const budgetMs = opts.budgetMs ?? 50_000;
+  const tickMs = opts.tickMs ?? 60_000;
+  const random = prng(opts.seed ?? 1);
+  const pick = (r: Range) => r[0] + random() * (r[1] - r[0]);
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const sched = new VirtualScheduler();
+  const mem = memorySending(opts.readers, {
+    concurrency: 32,
+    dailyHeadroom: 100,
+    leaseMarginMs: opts.leaseMarginMs ?? 45_000,
+    maxWorkers: 8,
+    workerRate: 150,
+    pageSize: 100,
+    ...opts.settings,
+  });
+  mem.ledger.recordHeld = false;
+  mem.reports.record.status = 'SCHEDULED';
+  const mailer = new SimMailer(sched, () => pick(lat.ses), opts.rate);
+  const parts = new MemoryParts(mem.reports);
+  const { transact, write, read, query, fetch } = lat;
+  const deps: DispatchDeps = {
+    ...mem.deps,
+    clock: sched,
+    sleeper: sched,
+    stopwatch: sched.stopwatch,
+    mailer,
+    ledger: timed(mem.ledger, sched, pick, {
+      claimAll: transact,
+      takeOver: transact,
+      markSent: transact,
+      markFailed: write,
+      release: write,
+      get: read,
+    }),
+    audience: timed(mem.audience, sched, pick, { page: query, countConfirmed: query }),
+    reports: timed(mem.reports, sched, pick, {
+      get: read,
+      gate: read,
+      findDue: query,
+      acquireLease: write,
+      releaseLease: write,
+      beginSending: write,
+      checkpoint: transact,
+      finish: write,
+      pause: transact,
+      recordFailedRun: write,
+    }),
+    blobs: timed(mem.deps.blobs, sched, pick, { getText: fetch }),
+    quota: timed(
+      {
+        getQuota: async () => ({
+          maxSendRate: opts.rate,
+          max24HourSend: 100_000_000,
+          sentLast24Hours: 0,
+          sendingEnabled: true,
+        }),
+      },
+      sched,
+      pick,
+      { getQuota: fetch },
+    ),
+    // Few confirmations: the reserve is its floor, 1/s.
+    confirmations: { record: async () => undefined, recent: async () => ({ peakPerSecond: 0, last24h: 0 }) },
+  };
+  const partStore = timed(parts, sched, pick, {
+    split: transact,
+    list: query,
+    lease: write,
+    release: write,
+    checkpoint: transact,
+    finishPart: transact,
+    finishReport: write,
+    pauseReport: transact,
+  });
+
+  let runs = 0;
+  let workers = 1;
+  const live = new Set<Promise<void>>();
+  const errors: unknown[] = [];
+  const spawn = (work: () => Promise<void>) => {
+    const p = work().catch((e: unknown) => void errors.push(e));
+    live.add(p);
+    void p.finally(() => live.delete(p));
+  };
+  const invoke = (handler: () => Promise<void>) => async () => {
+    await sched.sleep(pick(lat.invoke));
+    spawn(async () => {
+      await sched.sleep(lat.startMs);
+      await handler();
+    });
+  };
+  // dispatch-worker.ts: one run over the part, and the next at once when readers are left.
+  const worker = (task: PartTask): (() => Promise<void>) =>
+    async function workerRun() {
+      runs++;
+      const tally: ReportRunSummary = await sendPart(
+        { ...deps, parts: partStore, launcher: { launch: async () => undefined } },
+        mem.settings,
+        task,
+        { owner: randomUUID(), budgetMs },
+      );
+      if (tally.outcome === 'continues') await invoke(workerRun)();
+    };
+  const launcher: WorkerLauncher = { launch: (task) => invoke(worker(task))() };
+  // dispatch.ts: one dispatchDue; a report it sent alone with readers left chains the next run.
+  let dispatching = false;
+  const dispatcher = async (): Promise<void> => {
+    dispatching = true;
+    try {
+      const summary = await dispatchDue({ ...deps, fanOut: { parts: partStore, launcher } }, mem.settings, {
+        owner: randomUUID(),
+        budgetMs,
+      });
+      for (const r of summary.reports) {
+        workers = Math.max(workers, r.workers ?? 1);
+        if (r.workers === undefined && r.outcome !== 'busy') runs++;
+      }
+      if (summary.reports.some((r) => r.outcome === 'continues' && r.workers === undefined))
+        await invoke(dispatcher)();
+    } finally {
+      dispatching = false;
+    }
+  };
+  const done = () => !['SCHEDULED', 'SENDING'].includes(mem.reports.record.status);
+
+  const startedAt = sched.stopwatch();
+  await sched.run(async () => {
+    // The schedule: a tick a minute while the report is due; a tick while a run is going is throttled.
+    spawn(async () => {
+      for (;;) {
+        if (!dispatching) await invoke(dispatcher)();
+        await sched.sleep(tickMs);
+        if (done()) return;
+      }
+    });
+    while (!done()) await sched.sleep(1000);
+    while (live.size) await Promise.all([...live]);
+  });
+  if (errors.length) throw errors[0];
+  // When the report became SENT (its completedAt), on the stopwatch's scale.
+  const completedAt = (mem.reports.record as { completedAt?: string }).completedAt;
+  const sentAt =
+    sched.stopwatch() - (sched.now().getTime() - Date.parse(completedAt ?? sched.now().toISOString()));
+  const times = mailer.admissions;
+  const first = times[0] ?? 0;
+  const last = times[times.length - 1] ?? 0;
+  let leftClaimed = 0;
+  for (const row of mem.ledger.rows.values()) if (row.state === 'claimed') leftClaimed++;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    rate: opts.rate,
+    readers: opts.readers,
+    sent: mem.reports.record.counts.sent,
+    sendingMs: sentAt - first,
+    totalMs: sentAt - startedAt,
+    share: times.length > 1 ? (times.length - 1) / ((last - first) / 1000) / opts.rate : 0,
+    busiest: busiestSecond(times),
+    throttled: mailer.throttled,
+    workers: Math.max(workers, parts.parts.length),
+    runs,
+    leftClaimed,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: performance.now() - wall0,
+  };
+}
