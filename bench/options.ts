@@ -1,9 +1,10 @@
 /** `npm run bench -- [flags]`: sizes, rounds and which cases to run. */
 import { parseArgs } from 'node:util';
+import { parseLatencies, type SimLatencies } from './sim-latencies.ts';
 
 export const CASES = ['render', 'dispatch', 'validate', 'bundles'] as const;
 /** Cases that run only when named in --only (they take minutes). */
-export const EXTRA_CASES = ['send-rate'] as const;
+export const EXTRA_CASES = ['send-rate', 'send-sim'] as const;
 export type CaseName = (typeof CASES)[number];
 export type ExtraCaseName = (typeof EXTRA_CASES)[number];
 
@@ -24,6 +25,9 @@ export interface BenchOptions {
   jitterMs: number;
   seconds: number;
   rates: number[];
+  /** send-sim: readers of the 500/s case, and latencies overriding the AWS ones (`transact=15-35,…`). */
+  simReaders: number;
+  simLatencies: Partial<SimLatencies>;
   help: boolean;
 }
 
@@ -41,6 +45,9 @@ export const usage = `usage: npm run bench -- [options]
   --jitter <ms>        send-rate: ± this much, uniform            (default 40)
   --seconds <n>        send-rate: seconds of sending per rate      (default 8, quick 2)
   --rates <list>       send-rate: MaxSendRate values               (default 14,100,500)
+  --sim-readers <n>    send-sim: readers of the 500/s simulation   (default 1000000, quick 20000)
+  --sim-latencies <l>  send-sim: modelled AWS latencies to change, ms, e.g. transact=20-40,ses=60-150,start=800
+                       (names: ses, transact, write, read, query, fetch, invoke, start)
   -h, --help           this text
 
 Function settings come from the environment as for the functions, e.g.
@@ -77,6 +84,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         jitter: { type: 'string' },
         seconds: { type: 'string' },
         rates: { type: 'string' },
+        'sim-readers': { type: 'string' },
+        'sim-latencies': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -107,6 +116,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     jitterMs: count('jitter', str('jitter'), 40, 0),
     seconds: count('seconds', str('seconds'), quick ? 2 : 8, 1),
     rates,
+    simReaders: count('sim-readers', str('sim-readers'), quick ? 20_000 : 1_000_000, 1),
+    simLatencies: simLatencies(str('sim-latencies')),
     help: values.help === true,
   };
+}
+
+function simLatencies(text: string | undefined): Partial<SimLatencies> {
+  try {
+    return parseLatencies(text);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }

@@ -25,29 +25,10 @@ import { sendPart } from '../functions/core/use-cases/fan-out.ts';
 import type { Mailer, OutgoingEmail, SendOptions } from '../functions/core/ports.ts';
 import { memorySending } from '../test/helpers/memory-sending.ts';
 import { MemoryParts } from '../test/helpers/memory-parts.ts';
+import type { Range, SimLatencies } from './sim-latencies.ts';
 import { VirtualScheduler } from './virtual-scheduler.ts';
 
-/** [lowest, highest] ms, uniform. */
-export type Range = readonly [number, number];
-
-export interface SimLatencies {
-  /** SendEmail, request to answer. */
-  ses: Range;
-  /** DynamoDB TransactWriteItems (a claim of up to 32 rows with their checks and marks; a checkpoint). */
-  transact: Range;
-  /** DynamoDB UpdateItem / PutItem (lease, release, mark failed). */
-  write: Range;
-  /** DynamoDB GetItem (the report, a stop gate, a ledger row). */
-  read: Range;
-  /** DynamoDB Query (a page of 100 from the byStatus index). */
-  query: Range;
-  /** S3 GetObject (the rendered output), SES GetAccount. */
-  fetch: Range;
-  /** Lambda Invoke with InvocationType Event: until it returns. */
-  invoke: Range;
-  /** From an invocation queued to its handler running (queueing, init, secret read). */
-  startMs: number;
-}
+export type { Range, SimLatencies } from './sim-latencies.ts';
 
 /**
  * In-region on AWS (the figures the README states): SES as the bench's proxy (80 ± 40 ms);

@@ -269,7 +269,8 @@ export function formatSendRate(rows: RateRow[], opts: { latencyMs: number; jitte
     const m = oneMillion(at500, at500.chained);
     lines.push(
       '',
-      `1,000,000 readers on 500/s (scaled model: ${m.model}): ${m.minutes.toFixed(1)} min from the first send`,
+      `1,000,000 readers on 500/s, scaled model of this machine (not the simulation: ${m.model}): ${m.minutes.toFixed(1)} min from the first send`,
+      'The virtual-clock simulation of the same send on AWS latencies is `npm run bench -- --only send-sim`.',
     );
   }
   return lines.join('\n');

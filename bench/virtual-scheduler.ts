@@ -52,16 +52,16 @@ export class VirtualScheduler implements Clock, Sleeper {
    * run and no timer is set (it would wait forever).
    */
   async run<T>(main: () => Promise<T>): Promise<T> {
-    let settled: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
+    const end: { settled?: { ok: true; value: T } | { ok: false; error: unknown } } = {};
     main().then(
-      (value) => (settled = { ok: true, value }),
-      (error: unknown) => (settled = { ok: false, error }),
+      (value) => (end.settled = { ok: true, value }),
+      (error: unknown) => (end.settled = { ok: false, error }),
     );
     for (;;) {
       // Everything that can run now runs first: microtasks, then the setImmediate queue
       // (a setImmediate callback's own microtasks run before the next check).
       await drain();
-      const done = settled as typeof settled;
+      const done = end.settled;
       if (done) {
         if (done.ok) return done.value;
         throw done.error;

@@ -125,6 +125,17 @@ async function runBundles(opts: BenchOptions, functionEnv: Record<string, string
   return `${formatBundles(results)}\n${formatSdkOutside(outside)}`;
 }
 
+/** The send-sim case: 1,000,000 readers on 500/s and the smaller cases, simulated on a virtual clock. */
+async function runSendSim(opts: BenchOptions): Promise<string> {
+  const { sendSimCase } = await import('../bench/send-rate-sim-case.ts');
+  return sendSimCase({
+    readers: opts.simReaders,
+    latencies: opts.simLatencies,
+    all: true,
+    progress,
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   let opts: BenchOptions;
   try {
@@ -174,8 +185,10 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', stopOnSignal);
   try {
     const bundles = opts.only.includes('bundles') ? await runBundles(opts, functionEnv) : undefined;
+    // The simulation needs no emulators: in-memory ports on a virtual clock.
+    if (opts.extra.includes('send-sim')) extraLines.push(await runSendSim(opts));
     let table = '';
-    if (opts.only.some((c) => c !== 'bundles') || opts.extra.length > 0) {
+    if (opts.only.some((c) => c !== 'bundles') || opts.extra.some((c) => c !== 'send-sim')) {
       progress('starting DynamoDB Local, the SES emulator and s3rver on free ports');
       const endpoints = await emulators.start();
       Object.assign(process.env, endpoints.env);
