@@ -53,7 +53,9 @@ export async function sendSimCase(opts: SimCaseOptions): Promise<string> {
   return formatSim(rows, aws);
 }
 
-const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+/** Minutes, or seconds below two minutes. */
+const minutes = (ms: number) =>
+  ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
 
 export function formatSim(rows: SimRow[], aws: SimLatencies): string {
   const lines = [
