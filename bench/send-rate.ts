@@ -8,9 +8,9 @@
  * at the proxy, the dispatcher process's CPU (steady state per recipient, and start-up apart),
  * workers, runs, and the CPU the emulators and the proxy used meanwhile (send-rate-cpu.ts).
  *
- * Then a scaled model (not a simulation) of 1,000,000 readers on a 500/s account: the time to
- * send them all at the rate measured for 500/s, with the duty cycle of the way runs follow
- * each other (see `oneMillion`).
+ * Then a scaled model of this machine (not the simulation: that is send-rate-sim.ts, `--only
+ * send-sim`) of 1,000,000 readers on a 500/s account: the time to send them all at the rate
+ * measured for 500/s, with the duty cycle of the way runs follow each other (see `oneMillion`).
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
