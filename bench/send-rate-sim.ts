@@ -221,7 +221,20 @@ export async function simulateSend(opts: SimOptions): Promise<SimResult> {
       release: write,
       get: read,
     }),
-    audience: timed(mem.audience, sched, pick, { page: query, countConfirmed: query }),
+    audience: timed(
+      Object.assign(Object.create(mem.audience) as typeof mem.audience, {
+        // As dynamo-audience.ts counts: the 16 shards at once, each 1 MB page of the index
+        // (~2,000 items of ~500 B) one after another, 20–60 ms a page.
+        countConfirmed: async () => {
+          const pages = Math.max(1, Math.ceil(opts.readers / 16 / 2_000));
+          for (let p = 0; p < pages; p++) await sched.sleep(pick([20, 60]));
+          return mem.audience.countConfirmed();
+        },
+      }),
+      sched,
+      pick,
+      { page: query },
+    ),
     reports: timed(mem.reports, sched, pick, {
       get: read,
       gate: read,
@@ -249,7 +262,12 @@ export async function simulateSend(opts: SimOptions): Promise<SimResult> {
       { getQuota: fetch },
     ),
     // Few confirmations: the reserve is its floor, 1/s.
-    confirmations: { record: async () => undefined, recent: async () => ({ peakPerSecond: 0, last24h: 0 }) },
+    confirmations: timed(
+      { record: async () => undefined, recent: async () => ({ peakPerSecond: 0, last24h: 0 }) },
+      sched,
+      pick,
+      { recent: read },
+    ),
   };
   const partStore = timed(parts, sched, pick, {
     split: transact,
