@@ -72,10 +72,10 @@ export function formatSim(rows: SimRow[], aws: SimLatencies): string {
         `| ${r.label} | ${r.rate}/s | ${r.readers.toLocaleString('en-US')} | ${minutes(r.sendingMs)} | ${(100 * r.share).toFixed(1)} % | ${r.busiest} | ${r.throttled} | ${r.workers} | ${r.runs} | ${(r.cpuMs / 1000).toFixed(1)} | ${(r.wallMs / 1000).toFixed(1)} |`,
     ),
   ];
-  const bad = rows.filter((r) => r.sent !== r.readers || r.leftClaimed > 0);
+  const bad = rows.filter((r) => r.sent !== r.readers || r.leftClaimed > 0 || r.duplicates !== 0);
   for (const r of bad)
     lines.push(
-      `! ${r.rate}/s: ${r.sent} of ${r.readers} counted sent, ${r.leftClaimed} ledger rows left claimed`,
+      `! ${r.rate}/s: ${r.sent} of ${r.readers} counted sent, ${r.leftClaimed} ledger rows left claimed, ${r.duplicates} accepted sends beyond one per reader`,
     );
   const big = rows[0];
   if (big)

@@ -90,8 +90,10 @@ export interface SimResult {
   throttled: number;
   workers: number;
   runs: number;
-  /** Ledger rows left claimed (must be 0) and rows sent twice (none without a crash). */
+  /** Ledger rows left claimed (must be 0). */
   leftClaimed: number;
+  /** SendEmail calls SES accepted beyond one per reader (none without a crash). */
+  duplicates: number;
   cpuMs: number;
   wallMs: number;
 }
@@ -278,6 +280,7 @@ export async function simulateSend(opts: SimOptions): Promise<SimResult> {
     workers: Math.max(workers, parts.parts.length),
     runs,
     leftClaimed,
+    duplicates: mailer.count - mailer.throttled - mem.audience.recipients.length,
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: performance.now() - wall0,
   };

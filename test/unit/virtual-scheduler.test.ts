@@ -101,13 +101,13 @@ describe('busiestSecond', () => {
 describe('simulateSend', () => {
   it('sends every reader once at 14/s on one worker, never over the rate in any second', async () => {
     const r = await simulateSend({ rate: 14, readers: 60 });
-    expect(r).toMatchObject({ sent: 60, leftClaimed: 0, throttled: 0, workers: 1 });
+    expect(r).toMatchObject({ sent: 60, leftClaimed: 0, duplicates: 0, throttled: 0, workers: 1 });
     expect(r.busiest).toBeLessThanOrEqual(13);
   });
 
   it('splits 500/s among 4 workers whose runs chain at their budget, all within the rate', async () => {
     const r = await simulateSend({ rate: 500, readers: 8_000, budgetMs: 5_000, latencies: AWS_LATENCIES });
-    expect(r).toMatchObject({ sent: 8_000, leftClaimed: 0, throttled: 0, workers: 4 });
+    expect(r).toMatchObject({ sent: 8_000, leftClaimed: 0, duplicates: 0, throttled: 0, workers: 4 });
     // 8,000 at ~500/s is ~16 s: each worker needs several 5-s runs.
     expect(r.runs).toBeGreaterThan(8);
     expect(r.busiest).toBeLessThanOrEqual(499);
