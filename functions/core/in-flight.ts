@@ -11,6 +11,12 @@
  * take enough rows to last until the next one. What bounds both is the crash bound: at most
  * `claimBound` rows claimed and not marked, the configured maximum (see SendRun).
  */
+/**
+ * The most claims one transaction holds with as many marks and the stop gate: DynamoDB takes
+ * 100 items, a claim is two (the row, the subscriber check) and a mark one.
+ */
+const ONE_TRANSACTION_CLAIMS = 33;
+
 export class InFlightWindow {
   private latencyMs: number;
   private claimLatencyMs: number;
@@ -70,12 +76,19 @@ export class InFlightWindow {
     return Math.min(Math.floor(this.claimBound / 2), at);
   }
 
-  /** A claim fills the rows claimed and not yet answered up to this: half a window ahead, or half a second of sends, or what lasts through the next claim. */
+  /**
+   * A claim fills the rows claimed and not yet answered up to this: half a window ahead, or
+   * half a second of sends (a whole second while that fits one transaction with its marks), or
+   * what lasts through the next claim.
+   */
   get fillTo(): number {
     const t = this.target;
     const ahead = Math.max(
       t + Math.ceil(t / 2),
       Math.ceil(this.ratePerSecond / 2),
+      // Each claim is a transaction whose fixed cost (CPU in the run, a round trip) slow runs pay
+      // per few rows: at 14/s half a second made it a third of the run's CPU per recipient.
+      Math.min(Math.ceil(this.ratePerSecond), ONE_TRANSACTION_CLAIMS),
       this.claimAt + this.duringClaim,
     );
     return Math.min(this.claimBound, ahead);

@@ -35,6 +35,16 @@ describe('InFlightWindow: claims', () => {
     );
   });
 
+  it('fills a slow run a second ahead, so it writes a claim transaction per second, not per few rows', () => {
+    const w = new InFlightWindow(14, 100, 80, 0.1, 20);
+    // 14/s with 80 ms answers keeps 3 in flight; half a second would be 7 rows a claim.
+    expect(w.target).toBe(3);
+    expect(w.fillTo).toBe(14);
+    // …within the crash bound, and no more than one transaction holds (with its marks and gate).
+    expect(new InFlightWindow(14, 10, 80, 0.1, 20).fillTo).toBe(10);
+    expect(new InFlightWindow(50, 100, 80, 0.1, 20).fillTo).toBe(33);
+  });
+
   it('ignores observations that are not times', () => {
     const w = new InFlightWindow(100, 32);
     const before = w.claimAt;
