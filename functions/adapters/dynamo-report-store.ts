@@ -23,7 +23,7 @@ import {
 } from '../core/report.ts';
 import type { ReportStore, UploadReceipts } from '../core/use-cases/sending-ports.ts';
 import { unlessConditionFails } from './dynamo-conflicts.ts';
-import { readGate, stopWithGates } from './dynamo-stop-gates.ts';
+import { readGate, readGateAndReport, stopWithGates } from './dynamo-stop-gates.ts';
 import { addClause, setClause } from './dynamo-update-clauses.ts';
 
 type Item = Record<string, unknown>;
@@ -238,6 +238,10 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
     },
 
     gate: (reportId, lane) => readGate(doc, table, reportId, lane),
+    async gateAndReport(reportId, lane) {
+      const { gate, item } = await readGateAndReport(doc, table, reportId, lane);
+      return { gate, report: item ? fromItem(item) : null };
+    },
   };
 
   async function endSending(

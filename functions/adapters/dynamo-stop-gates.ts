@@ -4,8 +4,13 @@
  * lane's token at once, so no claim can commit between the two.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GATE_LANES, gateItemKey } from '../core/report.ts';
+import {
+  GetCommand,
+  TransactGetCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { GATE_LANES, REPORT_ITEM, gateItemKey } from '../core/report.ts';
 import type { ClaimGate } from '../core/use-cases/sending-ports.ts';
 import { cancellationReasons, retryConflicts } from './dynamo-conflicts.ts';
 
@@ -34,6 +39,31 @@ export async function readGate(
     new GetCommand({ TableName: table, Key: gateKey(reportId, lane), ConsistentRead: true }),
   );
   return typeof out.Item?.gate === 'string' ? out.Item.gate : null;
+}
+
+/**
+ * The lane's gate token and the report item in one read that no stop can fall between (a
+ * transaction): one SDK call where two consistent reads took two, for the run's check every
+ * second. Retried like the transactions that write them.
+ */
+export async function readGateAndReport(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  reportId: string,
+  lane: number,
+): Promise<{ gate: string | null; item: Record<string, unknown> | undefined }> {
+  const out = await retryConflicts(() =>
+    doc.send(
+      new TransactGetCommand({
+        TransactItems: [
+          { Get: { TableName: table, Key: gateKey(reportId, lane) } },
+          { Get: { TableName: table, Key: { reportId, item: REPORT_ITEM } } },
+        ],
+      }),
+    ),
+  );
+  const gate = out.Responses?.[0]?.Item?.gate;
+  return { gate: typeof gate === 'string' ? gate : null, item: out.Responses?.[1]?.Item };
 }
 
 /**

@@ -42,6 +42,22 @@ const allLanes = (stack: TestStack, reportId: string) =>
   Promise.all(Array.from({ length: GATE_LANES }, (_, lane) => ports(stack).reports.gate(reportId, lane)));
 
 describe('stop gates', () => {
+  it('reads the gate and the report as one snapshot, as the two reads one after the other say', async () => {
+    const stack = await createTestStack();
+    const report = await seedReport(stack, { status: 'SENDING' });
+    const { reports, control } = ports(stack);
+    const read = reports.gateAndReport!;
+    const fresh = await read(report.reportId, 3);
+    expect(fresh.gate).toBeNull();
+    expect(fresh.report).toEqual(await reports.get(report.reportId));
+    expect(await pauseReport(control, report.reportId)).toMatchObject({ kind: 'changed' });
+    const paused = await read(report.reportId, 3);
+    expect(paused.gate).toEqual(expect.any(String));
+    expect(paused.gate).toBe(await reports.gate(report.reportId, 3));
+    expect(paused.report?.status).toBe('PAUSED');
+    expect(await read('no-such-report', 0)).toEqual({ gate: null, report: null });
+  });
+
   it('a pause refuses every claim that carries the token read before it, and the marks riding with them are written', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 6, 3, 'gate');

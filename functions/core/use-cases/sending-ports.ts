@@ -97,6 +97,14 @@ export interface ReportStore {
    * so a stop between the two reads shows in the report, and one after them in the token.
    */
   gate(reportId: string, lane: number): Promise<string | null>;
+  /**
+   * The gate and the report read as one snapshot (both before a stop, or both after it): what a
+   * run reads every second, in one call. Optional: without it the run reads `gate` then `get`.
+   */
+  gateAndReport?(
+    reportId: string,
+    lane: number,
+  ): Promise<{ gate: string | null; report: ReportRecord | null }>;
 }
 
 export type ClaimResult =

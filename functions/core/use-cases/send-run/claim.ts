@@ -55,9 +55,13 @@ export class ClaimPhase {
   private async checkReport(): Promise<boolean> {
     const { run } = this;
     const { reports } = run.deps;
-    // Gate first: a stop before this read shows in the report, one after it in the token.
-    const gate = await reports.gate(run.report.reportId, run.scope.index);
-    const now = await reports.get(run.report.reportId);
+    const { reportId } = run.report;
+    const lane = run.scope.index;
+    // One snapshot of both where the store has it (one call a second instead of two); else the
+    // gate first: a stop before this read shows in the report, one after it in the token.
+    const { gate, report: now } = reports.gateAndReport
+      ? await reports.gateAndReport(reportId, lane)
+      : { gate: await reports.gate(reportId, lane), report: await reports.get(reportId) };
     this.statusReadAt = run.deps.clock.now().getTime();
     if (!now || !run.scope.holds(now)) {
       run.stopWith({ kind: 'lease-lost' });
