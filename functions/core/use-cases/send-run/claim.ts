@@ -3,7 +3,8 @@
  *
  * 1. The audience is read page by page (send-run/reader.ts). Before claiming from a new page
  *    the report is read again: still ours and SENDING, and the reputation guard content — and
- *    at most a second apart between pages. The run's stop gate is read just before it.
+ *    at most a second apart between pages. The run's stop gate is read with it (one snapshot), or
+ *    just before it where the store has no such read.
  * 2. A claim takes the next rows of the page in one transaction (each with "still
  *    confirmed", and the stop gate's token as read), carrying the "sent" marks of the rows
  *    answered since the last claim: never more than `concurrency` rows are claimed and not
