@@ -27,9 +27,8 @@ import { s3 } from '../functions/adapters/aws/s3.ts';
 import { dynamoReportStore } from '../functions/adapters/dynamo-report-store.ts';
 import { s3BlobStore } from '../functions/adapters/s3-blob-store.ts';
 import type { Config } from '../functions/core/config.ts';
-import { renderedKey, zeroCounts } from '../functions/core/report.ts';
 import type { Report } from '../functions/core/report-schema.ts';
-import { seedConfirmed } from './dispatch-throughput.ts';
+import { scheduleDue, seedConfirmed } from './dispatch-throughput.ts';
 import { achievedRate, busiestSecond, startLatencyProxy } from './latency-proxy.ts';
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 
@@ -69,28 +68,11 @@ export async function benchReports(
     seed: (count: number) => seedConfirmed(config.tables.subscribers, count),
     async schedule(): Promise<string> {
       const reportId = `rate-${++n}-${randomBytes(3).toString('hex')}`;
-      const key = renderedKey(reportId, contentHash);
-      await blobs.putText(
-        key,
-        JSON.stringify({ reportId, contentHash, placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER, locales }),
-        'application/json',
-      );
-      const now = new Date();
-      const put = await reports.replace({
+      return scheduleDue(blobs, reports, {
         reportId,
-        status: 'SCHEDULED',
-        title: report.title,
-        issuedOn: report.issuedOn,
-        sendAt: new Date(now.getTime() - 60_000).toISOString(),
-        contentHash,
-        sourceKey: `reports/${reportId}.json`,
-        renderedKey: key,
-        counts: zeroCounts(),
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
+        report,
+        rendered: { reportId, contentHash, placeholder: UNSUBSCRIBE_TOKEN_PLACEHOLDER, locales },
       });
-      if (!put.ok) throw new Error(`could not schedule ${reportId}: ${put.status}`);
-      return reportId;
     },
   };
 }
