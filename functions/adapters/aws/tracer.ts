@@ -19,3 +19,24 @@ const tracer: Tracer | undefined =
 export function traced<T>(client: T): T {
   return tracer ? tracer.captureAWSv3Client(client) : client;
 }
+
+/**
+ * One lean client call (lean/signed-request.ts) as an X-Ray subsegment named after the service,
+ * with the operation as an annotation: what `captureAWSv3Client` records for an SDK client.
+ * Timing only: the subsegment is not made current, so calls in flight together do not nest.
+ */
+export async function tracedCall<T>(service: string, operation: string, call: () => Promise<T>): Promise<T> {
+  const parent = tracer?.isTracingEnabled() ? tracer.getSegment() : undefined;
+  if (!parent) return call();
+  const sub = parent.addNewSubsegment(service);
+  sub.namespace = 'aws';
+  sub.addAnnotation('operation', operation);
+  try {
+    return await call();
+  } catch (err) {
+    sub.addError(err as Error);
+    throw err;
+  } finally {
+    sub.close();
+  }
+}

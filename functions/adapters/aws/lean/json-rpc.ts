@@ -25,7 +25,7 @@ export function jsonRpc(
     const body = Buffer.from(JSON.stringify(input ?? {}), 'utf8');
     const headers = { 'content-type': contentType, 'x-amz-target': `${protocol.targetPrefix}.${operation}` };
     return withRetries(retry, async (attempt) => {
-      const res = await endpoint.send({ method: 'POST', path: '/', headers, body });
+      const res = await endpoint.send({ method: 'POST', path: '/', headers, body, operation });
       if (res.status >= 300) throw errorFromResponse(res.status, res.headers, res.body, attempt);
       return (res.body.length ? JSON.parse(res.body.toString('utf8')) : {}) as never;
     });

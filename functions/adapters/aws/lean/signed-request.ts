@@ -14,6 +14,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import aws4 from 'aws4';
+import { tracedCall } from '../tracer.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -46,6 +47,8 @@ export interface SignedRequest {
   path: string;
   headers?: Record<string, string>;
   body?: Buffer | string;
+  /** The API operation (`GetItem`, `SendEmail`), for the trace. */
+  operation?: string;
   /** Called synchronously just before the request is written (where SES starts counting a send). */
   beforeWrite?: () => void;
 }
@@ -106,7 +109,13 @@ export class AwsEndpoint {
     return resolveTarget(this.service, this.config).region;
   }
 
-  async send(request: SignedRequest): Promise<AwsResponse> {
+  send(request: SignedRequest): Promise<AwsResponse> {
+    return tracedCall(this.service.signingName, request.operation ?? request.method, () =>
+      this.write(request),
+    );
+  }
+
+  private async write(request: SignedRequest): Promise<AwsResponse> {
     const { url, region } = resolveTarget(this.service, this.config);
     const credentials = this.config.credentials ? await this.config.credentials() : environmentCredentials();
     const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
