@@ -66,7 +66,12 @@ export function sesSendResources(stack: Stack, config: DeployConfig, stateful: S
   ];
   if (config.sesSandbox) {
     // In the sandbox SES also authorises each recipient, which must be a verified identity.
-    resources.push(stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }));
+    resources.push(everyIdentityArn(stack));
   }
   return resources;
+}
+
+/** Every SES identity of the account and region: what the sandbox authorises each recipient as. */
+export function everyIdentityArn(stack: Stack): string {
+  return stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
 }
