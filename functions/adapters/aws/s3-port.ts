@@ -4,7 +4,6 @@
  * (`NoSuchKey`; a HEAD's 404 has no body and is `NotFound`, as with the SDK).
  */
 import type {
-  GetObjectCommandInput,
   GetObjectCommandOutput,
   PutObjectCommandInput,
   PutObjectCommandOutput,
