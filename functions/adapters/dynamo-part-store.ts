@@ -104,15 +104,19 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
       return out?.Attributes ? fromPart(out.Attributes) : null;
     },
 
-    async release(reportId, k, owner) {
+    async release(reportId, k, owner, recentSends = []) {
+      // The run's last admissions ride on the release: the part's next run reads them with its lease.
+      const keep = recentSends.length > 0;
       await unlessConditionFails(() =>
         doc.send(
           new UpdateCommand({
             TableName: table,
             Key: key(reportId, k),
-            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            UpdateExpression: keep
+              ? 'SET recentSends = :recent REMOVE leaseOwner, leaseUntil'
+              : 'REMOVE leaseOwner, leaseUntil, recentSends',
             ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
+            ExpressionAttributeValues: { ':owner': owner, ...(keep ? { ':recent': [...recentSends] } : {}) },
           }),
         ),
       );

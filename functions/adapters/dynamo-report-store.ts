@@ -108,15 +108,19 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       return out?.Attributes ? fromItem(out.Attributes) : null;
     },
 
-    async releaseLease(reportId, owner) {
+    async releaseLease(reportId, owner, recentSends = []) {
+      // The run's last admissions ride on the release: the next run reads them with its lease.
+      const keep = recentSends.length > 0;
       await conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName: table,
             Key: key(reportId),
-            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            UpdateExpression: keep
+              ? 'SET recentSends = :recent REMOVE leaseOwner, leaseUntil'
+              : 'REMOVE leaseOwner, leaseUntil, recentSends',
             ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
+            ExpressionAttributeValues: { ':owner': owner, ...(keep ? { ':recent': [...recentSends] } : {}) },
           }),
         ),
       );

@@ -55,6 +55,16 @@ export class TokenBucket {
     const wait = this.reserve();
     if (wait > 0) await sleeper.sleep(wait);
   }
+
+  /**
+   * The run before took its last token at `at` (epoch ms): no more tokens than have come in
+   * since, so a new bucket gives no catch-up credit on top of that run's last second.
+   */
+  takenAt(at: number): void {
+    const now = this.clock.now().getTime();
+    this.tokens = Math.min(this.tokens, Math.max(0, ((now - at) / 1000) * this.ratePerSecond));
+    this.last = now;
+  }
 }
 
 /**
@@ -69,6 +79,9 @@ export class TokenBucket {
  * request is written: SES counts arrivals, and anything between the pacer and the socket would
  * bunch sends up). The guard covers what still lies between that moment and SES's clock (the
  * write itself, network jitter). Reservations are synchronous, like the bucket's.
+ *
+ * A run that follows another on the same lane starts from that run's last admissions
+ * (`seed`, hand-over.ts), so the one-second windows that span the two runs hold too.
  */
 export class SendPacer {
   private readonly bucket: TokenBucket;
@@ -145,6 +158,36 @@ export class SendPacer {
     }
     this.count(now);
     return 0;
+  }
+
+  /**
+   * Starts the window from the admissions of the run before on this lane (epoch ms, as that run's
+   * clock read them), before this pacer's first send: they count against this run's limit until
+   * they are a window old, in `planned` and `started` alike, and the bucket holds only what came
+   * in since the last of them (no catch-up credit on top of a full window). Each time is moved
+   * `skewMs` later (the other instance's clock may be behind this one's) and never past
+   * now + `skewMs`, so a time from a clock far ahead holds the run at most one window and the
+   * skew: every wait is measured on this pacer's own clock, which a test's virtual clock
+   * advances as it sleeps.
+   */
+  seed(times: readonly number[], skewMs: number): void {
+    const now = this.clock.now().getTime();
+    const horizon = now + skewMs;
+    const real = times.filter((t) => typeof t === 'number' && Number.isFinite(t));
+    const kept = real
+      .map((t) => Math.min(t + skewMs, horizon))
+      .filter((t) => t + this.windowMs > now)
+      .sort((a, b) => a - b)
+      .slice(-this.limit);
+    if (kept.length === 0) return;
+    this.planned.splice(0, this.planned.length, ...kept);
+    this.started.splice(0, this.started.length, ...kept);
+    this.bucket.takenAt(Math.min(now, Math.max(...real)));
+  }
+
+  /** The admissions that still count at `now`, oldest first: what the next run on this lane must count. */
+  recent(now: number): number[] {
+    return this.started.filter((t) => t + this.windowMs > now);
   }
 
   private count(at: number): void {

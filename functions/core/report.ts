@@ -171,6 +171,12 @@ export interface ReportRecord {
   checkpoints?: number;
   leaseOwner?: string;
   leaseUntil?: string;
+  /**
+   * When the last run on the report's lease admitted its sends in its last second (epoch ms, as
+   * its clock read them), saved with its lease release: the next run's pacer starts from them
+   * (hand-over.ts).
+   */
+  recentSends?: number[];
   startedAt?: string;
   completedAt?: string;
   pauseReason?: string;

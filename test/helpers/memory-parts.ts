@@ -35,11 +35,13 @@ export class MemoryParts implements PartStore {
     return { ...p };
   }
 
-  async release(_id: string, k: number, owner: string): Promise<void> {
+  async release(_id: string, k: number, owner: string, recentSends: readonly number[] = []): Promise<void> {
     const p = this.parts[k];
     if (p?.leaseOwner !== owner) return;
     delete p.leaseOwner;
     delete p.leaseUntil;
+    if (recentSends.length) p.recentSends = [...recentSends];
+    else delete p.recentSends;
   }
 
   async checkpoint(

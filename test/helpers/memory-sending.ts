@@ -211,10 +211,12 @@ export class MemoryReports implements ReportStore {
     Object.assign(r, { status: 'SENDING', leaseOwner: owner, leaseUntil: until.toISOString() });
     return structuredClone(r);
   }
-  async releaseLease(_id: string, owner: string) {
+  async releaseLease(_id: string, owner: string, recentSends: readonly number[] = []) {
     if (this.record.leaseOwner === owner) {
       delete this.record.leaseOwner;
       delete this.record.leaseUntil;
+      if (recentSends.length) this.record.recentSends = [...recentSends];
+      else delete this.record.recentSends;
     }
   }
   async beginSending(_id: string, _owner: string, audience: number) {

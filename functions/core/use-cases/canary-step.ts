@@ -18,6 +18,7 @@
  * row would then be counted as sent a second time.
  */
 import { canaryPlan, canaryProblem, inSample } from '../canary.ts';
+import type { HandOver } from '../hand-over.ts';
 import type { CanaryRecord, GuardWindow, ReportRecord } from '../report.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
 import { notify, reportScope, SendRun, type RunScope } from './send-run.ts';
@@ -52,6 +53,8 @@ export async function canaryStep(
   leased: ReportRecord,
   deadline: number,
   tally: ReportRunSummary,
+  /** The run's lane: the sample's pacer starts from it, and the main send from the sample's. */
+  lane?: HandOver,
 ): Promise<CanaryNext> {
   const store = deps.canary;
   const s = settings.canary;
@@ -75,7 +78,7 @@ export async function canaryStep(
   if (phase === 'skipped' || phase === 'judged') return { next: 'main', report };
   // 2. sending.
   if (phase === 'sending') {
-    const waiting = await sendSample(deps, settings, owner, report, deadline, tally);
+    const waiting = await sendSample(deps, settings, owner, report, deadline, tally, lane);
     if (!waiting) return DONE;
     const fresh = await deps.reports.get(report.reportId);
     if (!fresh) return lost(tally);
@@ -92,6 +95,7 @@ async function sendSample(
   report: ReportRecord,
   deadline: number,
   tally: ReportRunSummary,
+  handOver: HandOver | undefined,
 ): Promise<boolean> {
   const { fraction = 0, audience } = report.canary!;
   const id = report.reportId;
@@ -110,7 +114,16 @@ async function sendSample(
     },
   };
   const sampleSettings = { ...settings, pageSize: settings.canary!.pageSize };
-  await new SendRun({ deps, settings: sampleSettings, owner, report, scope, deadline, tally }).execute();
+  await new SendRun({
+    deps,
+    settings: sampleSettings,
+    owner,
+    report,
+    scope,
+    deadline,
+    tally,
+    handOver,
+  }).execute();
   if (waiting) tally.outcome = 'canary-wait';
   return waiting;
 }

@@ -8,11 +8,14 @@
  *    or the quota runs out; every shard done → SENT, and the editors are told.
  * 3. A run that ends in an error is counted on the report; `maxFailedRuns` in a row (no page
  *    saved in between) pause it and tell the editors, instead of retrying every tick forever.
- * 4. Release the lease (a no-op when the run ended it: SENT, PAUSED).
+ * 4. Release the lease (a no-op when the run ended it: SENT, PAUSED), saving the admissions of
+ *    the run's last second for the next run on the report (hand-over.ts). The tick's reports
+ *    share one lane: the next report's run starts from the last one's admissions too.
  *
  * Crash bound: at most `concurrency` rows are ambiguous after a crash (claimed, maybe sent, not
  * marked): the next run re-sends those (at-least-once) and misses nobody.
  */
+import { HandOver } from '../hand-over.ts';
 import { DEFAULT_MAX_FAILED_RUNS, type ReportRecord } from '../report.ts';
 import type { Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, QuotaSource } from '../ports.ts';
@@ -138,9 +141,11 @@ export async function dispatchDue(
   const deadline = deps.clock.now().getTime() + run.budgetMs;
   const summary: DispatchSummary = { owner: run.owner, reports: [] };
   const due = await deps.reports.findDue(deps.clock.now());
+  // One sender: each report's run starts from the admissions of the run before it.
+  const lane = new HandOver();
   for (const reportId of due) {
     if (deps.clock.now().getTime() >= deadline) break;
-    const result = await sendReport(deps, settings, run, reportId, deadline);
+    const result = await sendReport(deps, settings, run, reportId, deadline, lane);
     summary.reports.push(result);
     deps.log.info('dispatch: report run', { ...result });
     // The 24-hour quota is the account's: no other report can send either.
@@ -155,23 +160,35 @@ async function sendReport(
   run: DispatchRun,
   reportId: string,
   deadline: number,
+  lane: HandOver,
 ): Promise<ReportRunSummary> {
   const tally: ReportRunSummary = { reportId, outcome: 'busy', sent: 0, failed: 0, skipped: 0, pages: 0 };
-  // 1. The lease.
+  // 1. The lease, with the last run's admissions.
   const until = new Date(deadline + (settings.leaseMarginMs ?? 120_000));
   const leased = await deps.reports.acquireLease(reportId, run.owner, deps.clock.now(), until);
   if (!leased) return tally;
+  lane.add(leased.recentSends, deps.clock.now().getTime());
   let report = leased;
   try {
-    const canary = await canaryStep(deps, settings, run.owner, leased, deadline, tally);
+    const canary = await canaryStep(deps, settings, run.owner, leased, deadline, tally, lane);
     if (canary.next === 'main') {
       report = canary.report;
       const workers = deps.fanOut ? (report.parts ?? workersFor(await fanOutRate(deps), settings)) : 1;
       if (deps.fanOut && workers > 1)
-        await launchParts({ ...deps, ...deps.fanOut }, report, run.owner, workers, tally);
+        await launchParts({ ...deps, ...deps.fanOut }, report, run.owner, workers, tally, lane);
       else {
         const scope = skipSample(deps, report, reportScope(deps, report, run.owner));
-        await new SendRun({ deps, settings, owner: run.owner, report, scope, deadline, tally }).execute();
+        const handOver = lane;
+        await new SendRun({
+          deps,
+          settings,
+          owner: run.owner,
+          report,
+          scope,
+          deadline,
+          tally,
+          handOver,
+        }).execute();
       }
     }
   } catch (err) {
@@ -192,7 +209,8 @@ async function sendReport(
     });
   } finally {
     // No-op when the run ended the lease itself (SENT, PAUSED).
-    await deps.reports.releaseLease(reportId, run.owner).catch(() => undefined);
+    const recent = lane.recent(deps.clock.now().getTime());
+    await deps.reports.releaseLease(reportId, run.owner, recent).catch(() => undefined);
   }
   return tally;
 }

@@ -18,6 +18,8 @@ export interface PartRecord {
   checkpoints?: number;
   leaseOwner?: string;
   leaseUntil?: string;
+  /** The last run's admissions in its last second, saved with its release (hand-over.ts). */
+  recentSends?: number[];
   done?: boolean;
 }
 
@@ -27,7 +29,8 @@ export interface PartStore {
   list(reportId: string): Promise<PartRecord[]>;
   /** Takes a part's lease: null when it is done or a live worker holds it. */
   lease(reportId: string, part: number, owner: string, now: Date, until: Date): Promise<PartRecord | null>;
-  release(reportId: string, part: number, owner: string): Promise<void>;
+  /** Releases the lease, saving the run's last admissions (`recentSends`) for the next run. */
+  release(reportId: string, part: number, owner: string, recentSends?: readonly number[]): Promise<void>;
   /**
    * Saves the part's cursor as checkpoint `saved + 1` and adds the page's counts to the report, in
    * one transaction; false when the lease was lost. A retried write counts once (numbered).

@@ -8,18 +8,22 @@
  * 2. On the first run, record the audience and the start; split the shards into parts.
  * 3. Launch a worker for every part not done and not held by a live worker (a crashed worker's
  *    part is relaunched once its lease expires); finish the report if every part is done but
- *    the last worker died before finishing it.
+ *    the last worker died before finishing it. When this run sent just before (a canary's
+ *    sample, another report), the workers start only once its last sends no longer count:
+ *    their windows know only their own lanes (hand-over.ts).
  *
  * Worker (one part):
  * 1. The report must be SENDING; take the part's lease.
  * 2. Send the part with a SendRun at its share of the rate (whole sends per second adding up
- *    to the rate: `rateShare`) and 1/parts of the 24-hour budget.
+ *    to the rate: `rateShare`) and 1/parts of the 24-hour budget, its pacer starting from the
+ *    admissions the part's last run saved with its release (and saving its own with its own).
  * 3. The part done → counted on the report; the worker whose part completes the count
  *    finishes the report (SENDING → SENT, conditional) and tells the editors: exactly once.
  * Pause and cancel stop every worker before its next claim: each claim checks the worker's own
  * stop gate (lane = part number), whose token every pause and cancel replaces (report.ts). The
  * reputation guard is read from the report item before each page, by every worker.
  */
+import { HandOver } from '../hand-over.ts';
 import type { ReportRecord } from '../report.ts';
 import { skipSample } from './canary-step.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
@@ -47,6 +51,8 @@ export async function launchParts(
   owner: string,
   workers: number,
   tally: ReportRunSummary,
+  /** This run's own last admissions, if it sent just before. */
+  lane?: HandOver,
 ): Promise<void> {
   const { clock } = deps;
   if (!report.cursor && !report.parts) {
@@ -70,6 +76,7 @@ export async function launchParts(
     return;
   }
   tally.outcome = 'continues';
+  await lane?.clear(clock, deps.sleeper);
   // Each launch is queued (AWS) or runs in this process (locally); all start together.
   await Promise.all(
     open.map((p) =>
@@ -105,6 +112,7 @@ export async function sendPart(
   const until = new Date(deadline + (settings.leaseMarginMs ?? 120_000));
   const part = await deps.parts.lease(task.reportId, task.part, run.owner, clock.now(), until);
   if (!part) return tally;
+  const handOver = new HandOver(part.recentSends);
   try {
     await new SendRun({
       deps,
@@ -115,6 +123,7 @@ export async function sendPart(
       scope: skipSample(deps, report, partScope(deps, part, run.owner)),
       deadline,
       tally,
+      handOver,
     }).execute();
   } catch (err) {
     tally.outcome = 'error';
@@ -125,7 +134,8 @@ export async function sendPart(
       error: tally.reason,
     });
   } finally {
-    await deps.parts.release(task.reportId, task.part, run.owner).catch(() => undefined);
+    const recent = handOver.recent(clock.now().getTime());
+    await deps.parts.release(task.reportId, task.part, run.owner, recent).catch(() => undefined);
   }
   return tally;
 }

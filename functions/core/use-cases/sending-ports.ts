@@ -43,7 +43,8 @@ export interface ReportStore {
    * report is not dispatchable, not due, or another live dispatcher holds it.
    */
   acquireLease(reportId: string, owner: string, now: Date, until: Date): Promise<ReportRecord | null>;
-  releaseLease(reportId: string, owner: string): Promise<void>;
+  /** Releases the lease, saving the run's last admissions (`recentSends`) for the next run. */
+  releaseLease(reportId: string, owner: string, recentSends?: readonly number[]): Promise<void>;
   /**
    * Sending begins (the quota and the rendered output are there): records the audience and,
    * the first time, `startedAt` — from then on readers may have the report, so it can no

@@ -5,7 +5,8 @@
  * 2. The 24-hour budget, less the confirmation emails' reserve, split among the workers:
  *    spent → wait (the report stays SENDING).
  * 3. The rate: `rateFraction` of MaxSendRate less the confirmations' reserve, this worker's
- *    share of it (`rateShare`); the pacer and the in-flight window follow from it.
+ *    share of it (`rateShare`); the pacer (starting from the lane's last admissions:
+ *    hand-over.ts) and the in-flight window follow from it.
  * 4. The rendered output: missing or malformed → pause the report.
  * 5. Sending begins (the scope records the audience on the first run).
  */
@@ -53,6 +54,7 @@ export async function startRun(run: RunState): Promise<boolean> {
   const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
   const rate = Math.max(0.01, rateShare(total, scope.share, scope.index));
   run.pacer = new SendPacer(rate, deps.clock);
+  run.handOver.start(run.pacer, deps.clock.now().getTime());
   run.window = new InFlightWindow(rate, settings.concurrency);
   run.rate = rate;
   // 4. The rendered output.

@@ -5,7 +5,8 @@
  * writes is here:
  *
  * 1. What the run was given: its ports, settings, report, scope, deadline and tally.
- * 2. Its limits, set by the start phase: `rate`, `pacer`, `window`, `allowance` (rows it may
+ * 2. Its limits, set by the start phase: `rate`, `pacer` (which starts from the last
+ *    admissions of the run before on its lane, `handOver`), `window`, `allowance` (rows it may
  *    still claim against the 24-hour budget: claims take from it, rows never sent give back)
  *    and the `rendered` output.
  * 3. The queue between claim and send: `ready` (claimed, waiting for room in the window) and
@@ -16,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { HandOver } from '../../hand-over.ts';
 import type { InFlightWindow } from '../../in-flight.ts';
 import type { SendPacer } from '../../pacing.ts';
 import type { PauseKind, RenderedReport, ReportRecord } from '../../report.ts';
@@ -48,6 +50,11 @@ export interface SendRunInput {
   /** Stop claiming at this time (epoch ms). */
   deadline: number;
   tally: ReportRunSummary;
+  /**
+   * The lane's last admissions, which the run's pacer starts from and then records (the caller
+   * saves them with its lease release). Default: none (a lane of its own).
+   */
+  handOver?: HandOver;
 }
 
 export class RunState {
@@ -63,6 +70,7 @@ export class RunState {
   readonly maxRejections: number;
   readonly newId: () => string;
   readonly stopwatch: () => number;
+  readonly handOver: HandOver;
 
   // 2. Set by the start phase.
   rendered!: RenderedReport;
@@ -95,6 +103,7 @@ export class RunState {
     this.newId = input.deps.newId ?? randomUUID;
     this.stopwatch = input.deps.stopwatch ?? (() => performance.now());
     this.scope = input.scope ?? reportScope(input.deps, input.report, input.owner);
+    this.handOver = input.handOver ?? new HandOver();
   }
 
   /** Records why the run stops, unless it already has a reason. */
