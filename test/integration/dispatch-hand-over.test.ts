@@ -1,0 +1,169 @@
+/**
+ * The hand-over between two runs against DynamoDB Local and the SES emulator: runs with a short
+ * budget follow one another (as the handlers chain them), and each new run's pacer starts from
+ * the admissions the last one saved with its lease release (functions/core/hand-over.ts). What is
+ * checked is the recorded admission times, on the virtual clock the pacer itself reads, at the
+ * moment the real SES mailer's last middleware admitted each request: in no sliding second do
+ * they pass the share, across every boundary between runs.
+ */
+import { describe, expect, it } from 'vitest';
+import { createTestStack } from '../helpers/stack.ts';
+import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
+import { doc, seedConfirmed, seedReport } from '../helpers/audience.ts';
+import type { VirtualClock } from '../helpers/virtual-clock.ts';
+import { dynamoCanaryStore } from '../../functions/adapters/dynamo-canary-store.ts';
+import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
+import { defaultCanarySettings } from '../../functions/core/canary.ts';
+import type { Mailer } from '../../functions/core/ports.ts';
+import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
+import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
+import type { PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
+
+let runs = 0;
+const owner = () => `hand-over-${++runs}`;
+/** Short runs: several hand-overs in a few virtual seconds. */
+const BUDGET_MS = 1_500;
+
+const quota14 = {
+  getQuota: async () => ({
+    maxSendRate: 14,
+    max24HourSend: 1_000_000,
+    sentLast24Hours: 0,
+    sendingEnabled: true,
+  }),
+};
+
+/** The most of `times` in any sliding one-second window. */
+function busiest(times: readonly number[]): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; j < t.length; j++) {
+    while (t[j]! - t[i]! >= 1000) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
+}
+
+/** `real` with each request's admission recorded (virtual time) when the mailer's last middleware is let through. */
+function recording(real: Mailer, clock: VirtualClock, into: number[]): Mailer {
+  return {
+    send: (message, opts) =>
+      real.send(message, {
+        ...opts,
+        admit: () => {
+          const later = opts?.admit ? opts.admit() : 0;
+          if (later === 0) into.push(clock.now().getTime());
+          return later;
+        },
+      }),
+  };
+}
+
+describe('the hand-over between two runs', () => {
+  it('one dispatcher, run after run: no second across a boundary holds more than the rate', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 64);
+    const report = await seedReport(stack);
+    const s = dispatchSetup(stack, { quota: quota14 }, { concurrency: 1, pageSize: 8 });
+    const admitted: number[] = [];
+    s.deps.mailer = recording(s.deps.mailer, s.clock, admitted);
+
+    // As the dispatch handler chains them locally: the next run at once while readers are left.
+    let chained = 0;
+    for (;;) {
+      const out = await dispatchDue(s.deps, s.settings, { owner: owner(), budgetMs: BUDGET_MS });
+      if (out.reports[0]?.outcome !== 'continues') break;
+      chained++;
+    }
+
+    expect(chained).toBeGreaterThanOrEqual(2);
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    expect(await reportItem(stack, report.reportId)).toMatchObject({ status: 'SENT', counts: { sent: 64 } });
+    expect(admitted).toHaveLength(64);
+    expect(busiest(admitted)).toBeLessThanOrEqual(14);
+  });
+
+  it('two workers, each run after run on its part: neither passes its share in any second, nor both the rate', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 64);
+    const report = await seedReport(stack);
+    const s = dispatchSetup(
+      stack,
+      { quota: quota14 },
+      { concurrency: 1, pageSize: 8, maxWorkers: 2, workerRate: 7 },
+    );
+    const parts = dynamoPartStore(doc, stack.config.tables.reports);
+    const byPart = new Map<number, number[]>();
+    const chained = new Map<number, number>();
+    const launcher = {
+      async launch(task: PartTask) {
+        const mine: number[] = [];
+        byPart.set(task.part, mine);
+        const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, mine), parts, launcher };
+        // As runPart does locally: the part's next run at once while its readers are left.
+        for (;;) {
+          const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs: BUDGET_MS });
+          if (out.outcome !== 'continues') return;
+          chained.set(task.part, (chained.get(task.part) ?? 0) + 1);
+        }
+      },
+    };
+    const deps: DispatchDeps = { ...s.deps, fanOut: { parts, launcher } };
+
+    const out = await dispatchDue(deps, s.settings, { owner: owner(), budgetMs: BUDGET_MS });
+
+    expect(out.reports[0]).toMatchObject({ workers: 2 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    expect(await reportItem(stack, report.reportId)).toMatchObject({ status: 'SENT', counts: { sent: 64 } });
+    for (const part of [0, 1]) {
+      expect(chained.get(part) ?? 0).toBeGreaterThanOrEqual(2);
+      expect(busiest(byPart.get(part)!)).toBeLessThanOrEqual(7);
+    }
+    expect(busiest([...byPart.values()].flat())).toBeLessThanOrEqual(14);
+  });
+
+  it("in one tick, the next report's run and the main send after a canary start from the last run's admissions", async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 30);
+    // Due first, without a canary; then one whose canary has no wait: its main send follows the
+    // sample in the same run.
+    const first = await seedReport(stack, {
+      sendAt: new Date('2029-12-01T00:00:00Z'),
+      extra: { canaryRequested: false },
+    });
+    const second = await seedReport(stack, { sendAt: new Date('2029-12-02T00:00:00Z') });
+    const s = dispatchSetup(
+      stack,
+      { quota: quota14, canary: dynamoCanaryStore(doc, stack.config.tables.reports) },
+      {
+        concurrency: 1,
+        pageSize: 8,
+        canary: {
+          ...defaultCanarySettings,
+          minAudience: 20,
+          share: 0.2,
+          minSize: 5,
+          maxSize: 20,
+          waitMs: 0,
+          pageSize: 7,
+        },
+      },
+    );
+    const admitted: number[] = [];
+    s.deps.mailer = recording(s.deps.mailer, s.clock, admitted);
+
+    const out = await dispatchDue(s.deps, s.settings, { owner: owner(), budgetMs: 600_000 });
+
+    expect(out.reports.map((r) => [r.reportId, r.outcome])).toEqual([
+      [first.reportId, 'sent'],
+      [second.reportId, 'sent'],
+    ]);
+    expect((await reportItem(stack, second.reportId))?.canary).toMatchObject({
+      phase: 'judged',
+      verdict: 'passed',
+    });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 2));
+    expect(admitted).toHaveLength(60);
+    expect(busiest(admitted)).toBeLessThanOrEqual(14);
+  });
+});
