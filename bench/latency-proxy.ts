@@ -104,11 +104,16 @@ export async function startLatencyProxy(opts: {
 
 /** The most arrivals in any one-second window (sliding, not aligned to whole seconds). */
 export function busiestSecond(arrivals: readonly number[]): number {
+  return busiestWindow(arrivals).count;
+}
+
+/** The busiest one-second window: how many, and the first arrival in it. */
+export function busiestWindow(arrivals: readonly number[]): { count: number; from: number } {
   const t = [...arrivals].sort((a, b) => a - b);
-  let best = 0;
+  let best = { count: 0, from: Number.NaN };
   for (let i = 0, j = 0; j < t.length; j++) {
     while (t[j]! - t[i]! >= 1000) i++;
-    best = Math.max(best, j - i + 1);
+    if (j - i + 1 > best.count) best = { count: j - i + 1, from: t[i]! };
   }
   return best;
 }

@@ -4,7 +4,7 @@
  * runs, where there is one) would. Prints one JSON line: the process's CPU milliseconds spent
  * loading its modules and over the invocations, a sample of its CPU clock every 100 ms (epoch
  * ms, CPU ms) so that the parent can tell start-up from steady state, each DynamoDB transaction's
- * time, when each newsletter's request was created, the invocations, and the most workers a run reported. Its environment (emulator endpoints with the latency proxy for
+ * time, when each newsletter's request was created, when each run released its lease, the invocations, and the most workers a run reported. Its environment (emulator endpoints with the latency proxy for
  * SES, function settings) comes from the parent.
  */
 import diagnostics from 'node:diagnostics_channel';
@@ -50,6 +50,18 @@ dynamo.middlewareStack.add(
   },
   { step: 'initialize', name: 'benchTransactionTimer' },
 );
+// When each run released its lease: where the next run takes over (its pacer starting from the
+// admissions saved with that release).
+const releases: number[] = [];
+dynamo.middlewareStack.add(
+  (next) => async (args) => {
+    const update = (args.input as { UpdateExpression?: string }).UpdateExpression ?? '';
+    if (update.includes('REMOVE leaseOwner, leaseUntil') && !update.includes('#status'))
+      releases.push(epochMs());
+    return next(args);
+  },
+  { step: 'initialize', name: 'benchLeaseReleases' },
+);
 // When each newsletter's request is created (the sending client's user agent tells them from the
 // editors' notice): where the dispatcher's pacing ends; the proxy's arrivals add the socket, the
 // kernel and the proxy's own event loop.
@@ -90,6 +102,7 @@ process.stdout.write(
     samples,
     transactions,
     written,
+    releases,
     wallMs: performance.now() - t0,
     invocations,
     workers,

@@ -29,7 +29,7 @@ import { s3BlobStore } from '../functions/adapters/s3-blob-store.ts';
 import type { Config } from '../functions/core/config.ts';
 import type { Report } from '../functions/core/report-schema.ts';
 import { scheduleDue, seedConfirmed } from './dispatch-throughput.ts';
-import { achievedRate, busiestSecond, startLatencyProxy } from './latency-proxy.ts';
+import { achievedRate, busiestSecond, busiestWindow, startLatencyProxy } from './latency-proxy.ts';
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 
 export interface SendRateOptions {
@@ -108,6 +108,8 @@ interface DispatcherOut {
   transactions: number[];
   /** When each newsletter's request was created (epoch ms). */
   written: number[];
+  /** When each run released its lease (epoch ms): the hand-overs. */
+  releases: number[];
   wallMs: number;
   invocations: number;
   workers: number;
@@ -139,6 +141,16 @@ function runDispatcher(reportId: string, env: Record<string, string>): Promise<D
         );
     });
   });
+}
+
+/** The most of `times` in a one-second window [t, t + 1000) that holds `moment`. */
+function busiestAcross(times: readonly number[], moment: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (const start of t.filter((x) => x <= moment && x > moment - 1000)) {
+    best = Math.max(best, t.filter((x) => x >= start && x < start + 1000).length);
+  }
+  return best;
 }
 
 function percentiles(xs: readonly number[]): { median: number; p90: number } {
@@ -180,6 +192,15 @@ export async function sendRateBench(opts: SendRateOptions): Promise<RateRow[]> {
       const epoch = arrivals.map((t) => performance.timeOrigin + t);
       if (arrivals.length !== audience)
         throw new Error(`send-rate: ${arrivals.length} newsletters reached SES for ${audience} readers`);
+      // Where the busiest seconds were, from the first arrival (a run hands over every 50 s).
+      const first = Math.min(...epoch);
+      const at = (w: { count: number; from: number }, base: number) =>
+        `${w.count} from +${((w.from - base) / 1000).toFixed(2)} s`;
+      // The busiest second as written that spans a hand-over (holds the moment a run released its lease).
+      const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
+      opts.progress(
+        `send-rate: ${rate}/s busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}`,
+      );
       rows.push({
         rate,
         readers: audience,

@@ -45,9 +45,14 @@ export function canaryText(v: CanaryView): string {
   }
 }
 
-/** The report as `--json` prints it: the stored record, its canary with the sample's numbers. */
-export function statusJson(r: ReportRecord): Omit<ReportRecord, 'canary'> & { canary?: CanaryView } {
-  const { canary: _stored, ...rest } = r;
+/**
+ * The report as `--json` prints it: the stored record (less the last run's admission times, the
+ * next run's business), its canary with the sample's numbers.
+ */
+export function statusJson(
+  r: ReportRecord,
+): Omit<ReportRecord, 'canary' | 'recentSends'> & { canary?: CanaryView } {
+  const { canary: _stored, recentSends: _sends, ...rest } = r;
   const canary = canaryView(r);
   return canary ? { ...rest, canary } : rest;
 }
