@@ -166,4 +166,28 @@ describe('the hand-over between two runs', () => {
     expect(admitted).toHaveLength(60);
     expect(busiest(admitted)).toBeLessThanOrEqual(14);
   });
+
+  it('while workers send one report (launched, as on AWS, to run elsewhere), the tick starts no other at the full rate', async () => {
+    const stack = await createTestStack();
+    await seedConfirmed(stack, 20);
+    const split = await seedReport(stack, { sendAt: new Date('2029-12-01T00:00:00Z') });
+    const next = await seedReport(stack, { sendAt: new Date('2029-12-02T00:00:00Z') });
+    const s = dispatchSetup(stack, { quota: quota14 }, { concurrency: 1, maxWorkers: 2, workerRate: 7 });
+    const parts = dynamoPartStore(doc, stack.config.tables.reports);
+    const launched: PartTask[] = [];
+    // An asynchronous invocation: the workers are queued and send on their own.
+    const launcher = { launch: async (task: PartTask) => void launched.push(task) };
+    const deps: DispatchDeps = { ...s.deps, fanOut: { parts, launcher } };
+
+    const out = await dispatchDue(deps, s.settings, { owner: owner(), budgetMs: 600_000 });
+
+    expect(out.reports.map((r) => [r.reportId, r.outcome, r.workers])).toEqual([
+      [split.reportId, 'continues', 2],
+    ]);
+    expect(launched).toHaveLength(2);
+    expect(await reportItem(stack, next.reportId)).toMatchObject({
+      status: 'SCHEDULED',
+      counts: { sent: 0 },
+    });
+  });
 });

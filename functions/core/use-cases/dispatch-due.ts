@@ -11,6 +11,8 @@
  * 4. Release the lease (a no-op when the run ended it: SENT, PAUSED), saving the admissions of
  *    the run's last second for the next run on the report (hand-over.ts). The tick's reports
  *    share one lane: the next report's run starts from the last one's admissions too.
+ * 5. The rate is the account's: after a report whose workers are still sending it (or when the
+ *    24-hour quota is spent) the tick starts no other report.
  *
  * Crash bound: at most `concurrency` rows are ambiguous after a crash (claimed, maybe sent, not
  * marked): the next run re-sends those (at-least-once) and misses nobody.
@@ -150,6 +152,8 @@ export async function dispatchDue(
     deps.log.info('dispatch: report run', { ...result });
     // The 24-hour quota is the account's: no other report can send either.
     if (result.outcome === 'quota') break;
+    // Workers still sending this report use the whole rate: the next report waits until they are done.
+    if (result.workers !== undefined && result.outcome === 'continues') break;
   }
   return summary;
 }
