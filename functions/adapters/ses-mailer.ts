@@ -6,27 +6,31 @@ import {
 } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
 
-/** Each call's admission (SendOptions.admit), keyed by the command's input object. */
-const admissions = new WeakMap<object, () => 0 | Promise<void>>();
+/** Each call's admission (SendOptions.admit and .written), keyed by the command's input object. */
+const admissions = new WeakMap<object, Pick<SendOptions, 'admit' | 'written'>>();
 const gated = new WeakSet<SESv2Client>();
 
 /**
  * The last middleware before the request is written (after serialising and signing): the
  * pacer's one-second window counts the send here, and the request is created in the same
  * synchronous step (the HTTP handler runs synchronously up to the socket), so time spent in
- * the SDK, or waiting for the event loop, cannot bunch requests up at SES.
+ * the SDK, or waiting for the event loop, cannot bunch requests up at SES. Node then writes the
+ * request to its (kept-alive) socket on the next tick, after the promise jobs already pending;
+ * a tick queued right after the handler has created it runs once it is written, and tells the
+ * caller (`written`), whose window then counts the send from there.
  */
 function admitBeforeWrite(client: SESv2Client): void {
   if (gated.has(client)) return;
   gated.add(client);
   client.middlewareStack.add(
     (next) => async (args) => {
-      const admit = admissions.get(args.input as object);
-      if (admit) {
-        admissions.delete(args.input as object);
-        for (let later = admit(); later !== 0; later = admit()) await later;
-      }
-      return next(args);
+      const gate = admissions.get(args.input as object);
+      if (!gate) return next(args);
+      admissions.delete(args.input as object);
+      if (gate.admit) for (let later = gate.admit(); later !== 0; later = gate.admit()) await later;
+      const out = next(args);
+      if (gate.written) process.nextTick(gate.written);
+      return out;
     },
     { step: 'deserialize', priority: 'low', name: 'kawarabanAdmitBeforeWrite' },
   );
@@ -74,7 +78,8 @@ export function sesMailer(client: SESv2Client, opts: { from: string; configurati
           },
         },
       };
-      if (options?.admit) admissions.set(input, options.admit);
+      if (options?.admit || options?.written)
+        admissions.set(input, { admit: options.admit, written: options.written });
       const out = await client.send(new SendEmailCommand(input));
       if (!out.MessageId) throw new Error('SES returned no MessageId');
       return { messageId: out.MessageId };

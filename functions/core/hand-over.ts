@@ -30,10 +30,11 @@ import { type SendPacer, type Sleeper, WINDOW_GUARD_MS } from './pacing.ts';
 
 /**
  * How far the clock of the instance that runs next may be ahead of the one that saved the
- * times. Chained runs may run on two Lambda instances whose clocks are each kept by Amazon
- * Time Sync (errors well under a millisecond); a run whose clock is ahead would see the last
- * run's admissions as older than they are, so the saved times count as this much later. It
- * costs at most this long at the start of a run whose window was full: 0.1 % of a 50 s run.
+ * times. Chained runs may run on two Lambda instances; a run whose clock is ahead would see the
+ * last run's admissions as older than they are, so the saved times count as this much later.
+ * Lambda does not state its clocks' error; hosts kept by Amazon Time Sync are within about a
+ * millisecond, so 50 ms is a wide margin, and it costs at most 50 ms at the start of a run whose
+ * window was full (0.1 % of a 50 s run).
  */
 export const HANDOVER_SKEW_MS = 50;
 

@@ -130,21 +130,27 @@ export class SendPacer {
 
   /**
    * One attempt's admission, to hand to a mailer (SendOptions.admit): 0 when the send may start
-   * now (counted), else a sleep on `sleeper` after which to ask again. `done()` after the attempt
+   * now (counted), else a sleep on `sleeper` after which to ask again. `written()` when the
+   * mailer has handed the request to its socket moves the count to that moment (later, never
+   * earlier), so sends the event loop held back after their admission are counted where they
+   * left and the window holds in the times they were written. `done()` after the attempt
    * succeeded counts it now if the mailer never asked (one that writes no request), so the
    * window never forgets a send.
    */
-  gate(sleeper: Sleeper): { admit: () => 0 | Promise<void>; done: () => void } {
-    let admitted = false;
+  gate(sleeper: Sleeper): { admit: () => 0 | Promise<void>; written: () => void; done: () => void } {
+    let admittedAt: number | null = null;
     return {
       admit: () => {
         const wait = this.admit();
         if (wait > 0) return sleeper.sleep(wait);
-        admitted = true;
+        admittedAt = this.clock.now().getTime();
         return 0;
       },
+      written: () => {
+        if (admittedAt !== null) this.restamp(admittedAt, this.clock.now().getTime());
+      },
       done: () => {
-        if (!admitted) this.count(this.clock.now().getTime());
+        if (admittedAt === null) this.count(this.clock.now().getTime());
       },
     };
   }
@@ -188,6 +194,16 @@ export class SendPacer {
   /** The admissions that still count at `now`, oldest first: what the next run on this lane must count. */
   recent(now: number): number[] {
     return this.started.filter((t) => t + this.windowMs > now);
+  }
+
+  /** Moves one send counted at `from` to `to` (a later moment), keeping the times in order. */
+  private restamp(from: number, to: number): void {
+    const i = this.started.lastIndexOf(from);
+    if (i < 0 || to <= from) return;
+    this.started.splice(i, 1);
+    let k = this.started.length;
+    while (k > 0 && this.started[k - 1]! > to) k--;
+    this.started.splice(k, 0, to);
   }
 
   private count(at: number): void {

@@ -33,6 +33,12 @@ export interface SendOptions {
    * would queue the write behind other work of the event loop).
    */
   admit?: () => 0 | Promise<void>;
+  /**
+   * Called once the admitted request has been handed to its socket (as near as the mailer can
+   * tell), so the caller counts the send where it really started: Node writes a request made in
+   * a promise job only after the other pending jobs have run, which a busy process delays.
+   */
+  written?: () => void;
 }
 
 export interface Mailer {

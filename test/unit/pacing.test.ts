@@ -128,6 +128,54 @@ describe('SendPacer: what SES counts', () => {
     expect(pacer.admit()).toBe(0);
   });
 
+  it('counts a send where the mailer says it was written, so a send held back after its admission keeps the window', async () => {
+    const clock = new VirtualClock();
+    const pacer = new SendPacer(2, clock);
+    const first = pacer.gate(clock);
+    await admitted(first);
+    // The event loop holds the request 300 ms after its admission: it leaves then.
+    clock.advance(300);
+    first.written();
+    const leftAt = clock.now().getTime();
+    await admitted(pacer.gate(clock));
+    // A third may start only a window after the first left, not after it was admitted.
+    expect(pacer.admit()).toBe(leftAt + 1000 + WINDOW_GUARD_MS - clock.now().getTime());
+    // Written before it was admitted (a mailer's slip) never moves a count earlier.
+    const g = pacer.gate(clock);
+    g.written();
+    expect(pacer.admit()).toBe(1000 + WINDOW_GUARD_MS);
+  });
+
+  it('keeps the written requests within floor(rate) in any one-second window, however long each was held after admission', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 60 }),
+        // Per send: the delay before it is planned, and how long the event loop holds it after admission.
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 400 })), {
+          minLength: 1,
+          maxLength: 150,
+        }),
+        async (rate, sends) => {
+          const clock = new VirtualClock();
+          const pacer = new SendPacer(rate, clock);
+          const written: number[] = [];
+          for (const [gap, held] of sends) {
+            clock.advance(gap);
+            await pacer.wait(clock);
+            const g = pacer.gate(clock);
+            await admitted(g);
+            clock.advance(held);
+            g.written();
+            g.done();
+            written.push(clock.now().getTime());
+          }
+          expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps arrivals within floor(rate) in any one-second window when each arrives up to the guard after its admission', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -4,8 +4,8 @@
  * A loopback server stands in for SES and counts the requests it gets.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Socket, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { sesv2 } from '../../functions/adapters/aws/sesv2.ts';
 import { sendingSesClient, sesv2Sending } from '../../functions/adapters/aws/sesv2-sending.ts';
@@ -130,5 +130,39 @@ describe('the sending mailer', () => {
     expect(events.filter((e) => e === 'admit')).toHaveLength(3);
     expect(events.filter((e) => e === 'request')).toHaveLength(3);
     expect(events[0]).toBe('admit');
+  });
+
+  it('says the request was written only once it is on its socket, after the promise jobs pending at admission', async () => {
+    status = 200;
+    const mailer = sesMailer(sendingSesClient(local()), { from: 'news@example.jp' });
+    // A first send opens the kept-alive socket the next one reuses.
+    await mailer.send(message(6));
+    const seen: string[] = [];
+    const original = Socket.prototype.write;
+    const port = (server.address() as AddressInfo).port;
+    const write = vi.spyOn(Socket.prototype, 'write').mockImplementation(function (
+      this: Socket,
+      ...args: Parameters<Socket['write']>
+    ) {
+      if (this.remotePort === port) seen.push('socket write');
+      return original.apply(this, args);
+    });
+    try {
+      await mailer.send(message(7), {
+        admit: () => {
+          seen.push('admit');
+          // Work the event loop still has to do once the request is made (other sends, answers).
+          void Promise.resolve().then(() => seen.push('other job'));
+          return 0;
+        },
+        written: () => seen.push('written'),
+      });
+    } finally {
+      write.mockRestore();
+    }
+    const first = seen.indexOf('written');
+    expect(seen.slice(0, 2)).toEqual(['admit', 'other job']);
+    expect(seen.slice(2, first)).toContain('socket write');
+    expect(seen.filter((e) => e === 'written')).toHaveLength(1);
   });
 });

@@ -182,7 +182,6 @@ async function sendReport(
         await launchParts({ ...deps, ...deps.fanOut }, report, run.owner, workers, tally, lane);
       else {
         const scope = skipSample(deps, report, reportScope(deps, report, run.owner));
-        const handOver = lane;
         await new SendRun({
           deps,
           settings,
@@ -191,7 +190,7 @@ async function sendReport(
           scope,
           deadline,
           tally,
-          handOver,
+          handOver: lane,
         }).execute();
       }
     }

@@ -70,7 +70,7 @@ export class SendPhase {
       const startedAt = run.stopwatch();
       const gate = run.pacer.gate(deps.sleeper);
       try {
-        ({ messageId } = await deps.mailer.send(message, { admit: gate.admit }));
+        ({ messageId } = await deps.mailer.send(message, { admit: gate.admit, written: gate.written }));
         gate.done();
       } catch (err) {
         const e = classifySendError(err);
