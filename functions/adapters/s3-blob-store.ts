@@ -1,5 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { BlobStore } from '../core/ports.ts';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { BlobListing, BlobStore } from '../core/ports.ts';
 import { decodeUtf8OrThrow } from '../core/text-decoding.ts';
 
 export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
@@ -21,6 +21,18 @@ export function s3BlobStore(client: S3Client, bucket: string): BlobStore {
           ContentType: `${contentType}; charset=utf-8`,
         }),
       );
+    },
+    async list(prefix) {
+      const listed: BlobListing[] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const o of out.Contents ?? []) if (o.Key) listed.push({ key: o.Key, etag: o.ETag ?? '' });
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+      return listed;
     },
   };
 }
