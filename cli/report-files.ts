@@ -11,22 +11,17 @@ import { uploadMessages } from '../functions/core/upload-messages.ts';
 import type { NewsletterContext } from '../emails/types.ts';
 import { localFunctionEnv, localPorts } from '../local/config.ts';
 import { loadCliEnv } from './env.ts';
+import { readErrorText } from './read-error.ts';
 import { isMarkdownPath } from './report-source.ts';
 
 const messages = {
   ja: {
     ok: (r: Report) => `OK: ${r.id} — ${r.title}（本文 ${r.body.length} ブロック）`,
     problems: (file: string, n: number) => `${file}: ${n}件の問題があります`,
-    missing: (file: string) => `ファイルが見つかりません: ${file}`,
-    notFile: (file: string) => `ファイルではありません: ${file}`,
-    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
   },
   en: {
     ok: (r: Report) => `OK: ${r.id} — ${r.title} (${r.body.length} blocks)`,
     problems: (file: string, n: number) => `${file}: ${n} ${n === 1 ? 'problem' : 'problems'}`,
-    missing: (file: string) => `no such file: ${file}`,
-    notFile: (file: string) => `not a file: ${file}`,
-    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
   },
 } as const;
 
@@ -81,14 +76,7 @@ async function loadReport(
   try {
     bytes = await readFile(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    console.error(
-      code === 'ENOENT'
-        ? m.missing(file)
-        : code === 'EISDIR'
-          ? m.notFile(file)
-          : m.unreadable(file, code ?? String(err)),
-    );
+    console.error(readErrorText(file, err, lang));
     return null;
   }
   const result = parseReportBytes(bytes, lang);

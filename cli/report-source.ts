@@ -12,7 +12,7 @@ import { reportMessages } from '../functions/core/report-messages.ts';
 import { parseReport } from '../functions/core/report-parse.ts';
 import type { Report, ReportLang } from '../functions/core/report-schema.ts';
 import { decodeUtf8 } from '../functions/core/text-decoding.ts';
-import { cliTexts } from './i18n/index.ts';
+import { readErrorText } from './read-error.ts';
 
 export interface SourceProblem {
   /** 1-based line (Markdown problems always have one; JSON ones when the JSON parser gives it). */
@@ -37,19 +37,11 @@ export async function loadReportSource(
   lang: ReportLang = 'ja',
   format: 'markdown' | 'json' = isMarkdownPath(file) ? 'markdown' : 'json',
 ): Promise<ReportSource> {
-  const m = cliTexts[lang].source;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const readError =
-      code === 'ENOENT'
-        ? m.missing(file)
-        : code === 'EISDIR'
-          ? m.notFile(file)
-          : m.unreadable(file, code ?? String(err));
-    return { format, report: null, problems: [], readError };
+    return { format, report: null, problems: [], readError: readErrorText(file, err, lang) };
   }
   // The one strict decoder (functions/core/text-decoding.ts): it names the encoding the file most likely is.
   const decoded = decodeUtf8(bytes);

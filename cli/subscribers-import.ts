@@ -34,6 +34,7 @@ import type { RowResult } from '../functions/core/use-cases/import-subscribers.t
 import type { Locale } from '../functions/core/subscriber.ts';
 import { cliTexts } from './i18n/index.ts';
 import { Progress } from './progress.ts';
+import { readErrorText } from './read-error.ts';
 import { chooseTarget } from './target.ts';
 import { csvCell } from './csv-cell.ts';
 
@@ -49,9 +50,6 @@ const messages = {
   ja: {
     badSource: (why: string) => `--source: ${why}`,
     badPolicyVersion: '--policy-version: 1〜64文字の1行の文字列にしてください',
-    missing: (file: string) => `ファイルが見つかりません: ${file}`,
-    notFile: (file: string) => `ファイルではありません: ${file}`,
-    unreadable: (file: string, why: string) => `ファイルを読み込めません: ${file}（${why}）`,
     reportUnwritable: (file: string, why: string) => `--report のファイルを書けません: ${file}（${why}）`,
     problems: (file: string, n: number) => `${file}: ${n}件の問題があります。何も取り込んでいません`,
     valid: (n: number, notices: number) =>
@@ -65,9 +63,6 @@ const messages = {
   en: {
     badSource: (why: string) => `--source: ${why}`,
     badPolicyVersion: '--policy-version: must be one line of 1 to 64 characters',
-    missing: (file: string) => `no such file: ${file}`,
-    notFile: (file: string) => `not a file: ${file}`,
-    unreadable: (file: string, why: string) => `cannot read ${file} (${why})`,
     reportUnwritable: (file: string, why: string) => `cannot write the --report file ${file} (${why})`,
     problems: (file: string, n: number) =>
       `${file}: ${n} ${n === 1 ? 'problem' : 'problems'}; nothing was imported`,
@@ -225,15 +220,7 @@ async function validateFile(
       }
     }
   } catch (err) {
-    const m = messages[lang];
-    const code = (err as NodeJS.ErrnoException).code;
-    console.error(
-      code === 'ENOENT'
-        ? m.missing(file)
-        : code === 'EISDIR'
-          ? m.notFile(file)
-          : m.unreadable(file, code ?? String(err)),
-    );
+    console.error(readErrorText(file, err, lang));
     return null;
   }
   return validator.finish();

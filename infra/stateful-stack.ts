@@ -12,7 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.ts';
-import type { BoundTable } from './constructs/kawaraban-function.ts';
+import type { BoundTable } from './constructs/table-grants.ts';
 import { reportsTable, subscribersTable, type KeyDef, type TableDef } from './tables.ts';
 
 export interface StatefulStackProps extends StackProps {

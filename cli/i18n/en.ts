@@ -218,16 +218,8 @@ export const en: CliText = {
     off: 'none (turned off: CANARY_ENABLED=false)',
   },
   watch: {
-    line: (c: {
-      status: string;
-      sent: string;
-      audience: string;
-      pct: string;
-      rate: string;
-      eta: string;
-      bounced: string;
-      complained: string;
-    }) =>
+    // The argument's type is ja.ts's (CliText).
+    line: (c) =>
       `${c.status}  sent ${c.sent}/${c.audience}${c.pct}  ${c.rate}  ${c.eta}  bounced ${c.bounced}  complained ${c.complained}`,
     rate: (r: string) => `${r}/s`,
     eta: (d: string) => `ETA ${d}`,

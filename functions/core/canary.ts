@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { CanarySkip, GuardWindow } from './report.ts';
 import { reputationProblem, type ReputationGuard } from './reputation.ts';
+import { parseEnv } from './env-settings.ts';
 import * as z from './zod.ts';
 
 export interface CanarySettings {
@@ -65,12 +66,7 @@ const envSchema = z
 
 /** The canary settings from the environment, checked when a function loads (a bad value names itself). */
 export function loadCanarySettings(env: Record<string, string | undefined> = process.env): CanarySettings {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`kawaraban canary settings are invalid:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'kawaraban canary settings are invalid');
   return {
     enabled: e.CANARY_ENABLED === 'true',
     minAudience: e.CANARY_MIN_AUDIENCE,

@@ -1,4 +1,5 @@
 import { refineSingleLine } from './text-rules.ts';
+import { ConfigError, parseEnv } from './env-settings.ts';
 import * as z from './zod.ts';
 
 /**
@@ -154,17 +155,10 @@ export interface Config {
   approvalRequired: boolean;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`kawaraban configuration is invalid:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'kawaraban configuration is invalid');
   if (!e.UNSUBSCRIBE_SECRET && !e.UNSUBSCRIBE_SECRET_FILE && !e.UNSUBSCRIBE_SECRET_ARN) {
     throw new ConfigError(
       'kawaraban configuration is invalid:\n  UNSUBSCRIBE_SECRET, UNSUBSCRIBE_SECRET_FILE or UNSUBSCRIBE_SECRET_ARN: one of them is required',

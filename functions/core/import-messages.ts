@@ -12,18 +12,8 @@ import {
   type SameMailboxNotice,
 } from './import-rules.ts';
 import type { ImportOutcome } from './import-decision.ts';
-import type { LikelyEncoding } from './text-decoding.ts';
+import { encodingName } from './text-decoding.ts';
 import { textProblemMessages } from './text-rules.ts';
-
-const encodingName: Record<LikelyEncoding, string> = {
-  shift_jis: 'Shift_JIS',
-  'euc-jp': 'EUC-JP',
-  'utf-16le': 'UTF-16 LE',
-  'utf-16be': 'UTF-16 BE',
-  'utf-32le': 'UTF-32 LE',
-  'utf-32be': 'UTF-32 BE',
-  'windows-1252': 'Latin-1 (Windows-1252)',
-};
 
 export type ImportLang = 'ja' | 'en';
 

@@ -3,7 +3,7 @@
  * report schema can produce has a message here, so editors never see zod's built-in English.
  */
 import type { JsonSyntaxError, JsonSyntaxProblem } from './json-syntax.ts';
-import type { LikelyEncoding, NotUtf8 } from './text-decoding.ts';
+import { encodingName, type NotUtf8 } from './text-decoding.ts';
 import { textProblemMessages, type TextProblem } from './text-rules.ts';
 
 export type ValueKind = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'null' | 'missing';
@@ -36,16 +36,6 @@ export interface ReportMessages {
   /** The file is not UTF-8: what it likely is and how to save it as UTF-8. */
   notUtf8: (problem: NotUtf8) => string;
 }
-
-const encodingName: Record<LikelyEncoding, string> = {
-  shift_jis: 'Shift_JIS',
-  'euc-jp': 'EUC-JP',
-  'utf-16le': 'UTF-16 LE',
-  'utf-16be': 'UTF-16 BE',
-  'utf-32le': 'UTF-32 LE',
-  'utf-32be': 'UTF-32 BE',
-  'windows-1252': 'Latin-1 (Windows-1252)',
-};
 
 const SAVE_AS_UTF8_JA =
   'UTF-8 で保存し直してください（メモ帳: 名前を付けて保存 → 文字コード「UTF-8」。VS Code: 右下の文字コード → 「エンコード付きで保存」→ UTF-8。Excel や古いエディタの「ANSI」「Shift_JIS」は不可）';

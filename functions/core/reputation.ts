@@ -11,6 +11,7 @@
  *   and one annoyed reader should not stop a security bulletin to everyone else.
  * Each setting can be overridden from the environment (the names below), checked at load.
  */
+import { parseEnv } from './env-settings.ts';
 import * as z from './zod.ts';
 import type { GuardWindow } from './report.ts';
 
@@ -29,12 +30,7 @@ const envSchema = z.object({
 });
 
 export function loadReputationGuard(env: Record<string, string | undefined> = process.env): ReputationGuard {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`kawaraban reputation settings are invalid:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env, 'kawaraban reputation settings are invalid');
   return {
     maxBounceRate: e.REPUTATION_MAX_BOUNCE_RATE,
     maxComplaintRate: e.REPUTATION_MAX_COMPLAINT_RATE,

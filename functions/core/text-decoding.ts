@@ -18,6 +18,17 @@ export type LikelyEncoding =
   | 'utf-32be'
   | 'windows-1252';
 
+/** How messages name each encoding to a person (as Excel and editors' menus spell them). */
+export const encodingName: Record<LikelyEncoding, string> = {
+  shift_jis: 'Shift_JIS',
+  'euc-jp': 'EUC-JP',
+  'utf-16le': 'UTF-16 LE',
+  'utf-16be': 'UTF-16 BE',
+  'utf-32le': 'UTF-32 LE',
+  'utf-32be': 'UTF-32 BE',
+  'windows-1252': 'Latin-1 (Windows-1252)',
+};
+
 export interface NotUtf8 {
   /** The most likely encoding, or null when the bytes look like UTF-8 that is broken in places. */
   likely: LikelyEncoding | null;

@@ -172,19 +172,17 @@ export function alreadyConfirmedPage(v: View): PageShell {
   return shell(v, v.t.alreadyConfirmed.title, html`<p>${v.t.alreadyConfirmed.body}</p>`);
 }
 
-export function expiredPage(v: View, token: string): PageShell {
-  const t = v.t.expired;
-  return shell(
-    v,
-    t.title,
-    html`<p>${t.body(v.shown)}</p>
-<form method="post" action="confirm">
+/** The button that asks for a new confirmation link (the confirm route's `action=new-link`). */
+const newLinkForm = (v: View, token: string, button: string) => html`<form method="post" action="confirm">
 <input type="hidden" name="token" value="${token}">
 <input type="hidden" name="action" value="new-link">
 <input type="hidden" name="lang" value="${v.locale}">
-<button type="submit">${t.button}</button>
-</form>`,
-  );
+<button type="submit">${button}</button>
+</form>`;
+
+export function expiredPage(v: View, token: string): PageShell {
+  const t = v.t.expired;
+  return shell(v, t.title, html`<p>${t.body(v.shown)}</p>\n${newLinkForm(v, token, t.button)}`);
 }
 
 export function invalidConfirmPage(v: View): PageShell {
@@ -201,13 +199,7 @@ export function newLinkLimitedPage(v: View, token: string, retryAfterSeconds: nu
   return shell(
     v,
     t.title,
-    html`<p>${t.body(waitText(v, retryAfterSeconds))}</p>
-<form method="post" action="confirm">
-<input type="hidden" name="token" value="${token}">
-<input type="hidden" name="action" value="new-link">
-<input type="hidden" name="lang" value="${v.locale}">
-<button type="submit">${t.button}</button>
-</form>`,
+    html`<p>${t.body(waitText(v, retryAfterSeconds))}</p>\n${newLinkForm(v, token, t.button)}`,
   );
 }
 

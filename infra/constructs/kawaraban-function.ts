@@ -4,99 +4,26 @@
  * with `bindTable` / `bindBucket` / `bindSecret`, which set the environment variable and the
  * narrowest grant together so the two can never drift apart.
  */
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/adapters/metrics-namespace.ts';
+import { functionNameOf } from '../bundling.ts';
+import { functionBundling, functionRuntime, repoRoot } from './function-bundling.ts';
+import { nagResource } from './nag-resource.ts';
 import {
-  esmRequireBanner,
-  functionDefine,
-  functionExternals,
-  functionNameOf,
-  mainFields,
-  type FunctionName,
-} from '../bundling.ts';
-import type { TableDef } from '../tables.ts';
-
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Newest Node.js runtime in aws-cdk-lib 2.276 (cdk-nag AwsSolutions-L1 wants the latest). */
-export const functionRuntime = lambda.Runtime.NODEJS_24_X;
-/** esbuild's target for that runtime, as NodejsFunction derives it. */
-const functionTarget = 'node24';
-
-/** The shell command that rebuilds a function's bundle in outputDir (infra/build-function.ts). */
-function rebuildCommand(
-  name: FunctionName,
-  outputDir: string,
-  define: Record<string, string> | undefined,
-): string[] {
-  const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
-  const args = [name, outputDir, functionTarget];
-  let defineFile: string | undefined;
-  if (define) {
-    // The defines (the api's rendered confirmation email) are too long for a command line. Named by
-    // their content: CDK may ask for the commands more than once and run one set of them.
-    const json = JSON.stringify(define);
-    defineFile = join(
-      os.tmpdir(),
-      `kawaraban-define-${createHash('sha256').update(json).digest('hex').slice(0, 16)}.json`,
-    );
-    writeFileSync(defineFile, json);
-    args.push(defineFile);
-  }
-  return [
-    [`${repoRoot}node_modules/.bin/tsx`, `${repoRoot}infra/build-function.ts`, ...args].map(quote).join(' '),
-    ...(defineFile ? [`rm -f ${quote(defineFile)}`] : []),
-  ];
-}
-
-/** A table together with the definition it was built from (for its index names) and its variable. */
-export interface BoundTable {
-  table: dynamodb.ITable;
-  def: TableDef;
-  envName: 'SUBSCRIBERS_TABLE' | 'REPORTS_TABLE';
-}
-
-export type TableAccess = 'read' | 'readwrite';
-
-/** The DynamoDB item-level actions a function may be granted one by one (bindTableExactly). */
-export type ItemAction =
-  | 'dynamodb:GetItem'
-  | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem'
-  | 'dynamodb:DeleteItem'
-  | 'dynamodb:ConditionCheckItem'
-  | 'dynamodb:BatchGetItem'
-  | 'dynamodb:BatchWriteItem'
-  | 'dynamodb:Scan';
-
-// ConditionCheckItem is a read: it lets a transaction check a row it may not write.
-const tableReadActions = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-];
-const tableWriteActions = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+  type BoundTable,
+  exactTableStatements,
+  type ItemAction,
+  type TableAccess,
+  tableStatement,
+} from './table-grants.ts';
 
 export interface KawarabanFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/api.ts`. */
@@ -160,26 +87,7 @@ export class KawarabanFunction extends Construct {
         // Minified bundle + source map: stack traces point at the TypeScript source.
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        banner: esmRequireBanner,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields,
-        define: { ...functionDefine(name), ...props.define },
-        // The AWS SDK is bundled at the lockfile's version (not the runtime's copy).
-        bundleAwsSDK: true,
-        externalModules: functionExternals(name),
-        // NodejsFunction takes no esbuild plugin: the bundle is built again, in place, with the
-        // options the bench measures (infra/bundling.ts: the SDK schema plugin), same format and map.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) => rebuildCommand(name, outputDir, props.define),
-        },
-      },
+      bundling: functionBundling(name, props.define),
     });
 
     // X-Ray's actions are granted on "*" by CDK's tracing support.
@@ -191,14 +99,8 @@ export class KawarabanFunction extends Construct {
 
   /** Sets the table's variable and grants read or read/write on the table and each of its indexes by name. */
   bindTable(binding: BoundTable, access: TableAccess): this {
-    const { table, def } = binding;
-    this.fn.addEnvironment(binding.envName, table.tableName);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: access === 'readwrite' ? [...tableReadActions, ...tableWriteActions] : tableReadActions,
-        resources: [table.tableArn, ...def.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`)],
-      }),
-    );
+    this.fn.addEnvironment(binding.envName, binding.table.tableName);
+    this.role.addToPrincipalPolicy(tableStatement(binding, access));
     return this;
   }
 
@@ -206,25 +108,12 @@ export class KawarabanFunction extends Construct {
    * Sets the table's variable and grants exactly the actions the function's code calls: `item`
    * on the table itself, and Query on the named indexes only. For the functions that face the
    * internet or SES's feedback, where bindTable's read/readwrite would add Scan, DeleteItem and
-   * the batch actions that no code path of theirs needs. (A transaction needs no action of its
-   * own: each of its members is authorised as the single-item action it is.)
+   * the batch actions that no code path of theirs needs.
    */
   bindTableExactly(binding: BoundTable, grant: { item: ItemAction[]; query?: string[] }): this {
-    const { table, def } = binding;
-    const unknown = (grant.query ?? []).filter((name) => !def.indexes.some((i) => i.indexName === name));
-    if (unknown.length) throw new Error(`${def.id} has no index ${unknown.join(', ')}`);
-    this.fn.addEnvironment(binding.envName, table.tableName);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: grant.item, resources: [table.tableArn] }),
-    );
-    if (grant.query?.length) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['dynamodb:Query'],
-          resources: grant.query.map((name) => `${table.tableArn}/index/${name}`),
-        }),
-      );
-    }
+    const statements = exactTableStatements(binding, grant);
+    this.fn.addEnvironment(binding.envName, binding.table.tableName);
+    for (const statement of statements) this.role.addToPrincipalPolicy(statement);
     return this;
   }
 
@@ -279,23 +168,4 @@ export class KawarabanFunction extends Construct {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
     return this;
   }
-}
-
-/**
- * How cdk-nag names a resource in an IAM5 finding: pseudo parameters as <AWS::X>. Only plain
- * strings and pseudo parameters are supported, which is why the bucket is referenced by name.
- */
-function nagResource(arn: string, scope: Construct): string {
-  const resolved: unknown = Stack.of(scope).resolve(arn);
-  if (typeof resolved === 'string') return resolved;
-  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  if (!join) throw new Error(`cannot name ${JSON.stringify(resolved)} for cdk-nag`);
-  return join[1]
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const ref = (part as { Ref?: string }).Ref;
-      if (ref?.startsWith('AWS::')) return `<${ref}>`;
-      throw new Error(`cannot name ${JSON.stringify(part)} for cdk-nag`);
-    })
-    .join(join[0]);
 }

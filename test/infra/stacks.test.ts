@@ -7,16 +7,16 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCanarySettings } from '../../functions/core/canary.ts';
 import { loadConfig } from '../../functions/core/config.ts';
-import { functionRuntime } from '../../infra/constructs/kawaraban-function.ts';
+import { functionRuntime } from '../../infra/constructs/function-bundling.ts';
 import { reputationThresholds } from '../../infra/constructs/monitoring.ts';
 import {
   archivePaths,
   httpRoutes,
-  sesEventDetailTypes,
   stageThrottle,
   subscribeThrottle,
   unsubscribeThrottle,
-} from '../../infra/service-stack.ts';
+} from '../../infra/service/http-api.ts';
+import { sesEventDetailTypes } from '../../infra/service/triggers.ts';
 import { tableDefs, uploadPrefixes, uploadSuffix, type TableDef } from '../../infra/tables.ts';
 import { grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
 

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setCliContext } from '../../cli/context.ts';
 import { statusJson } from '../../cli/report-canary.ts';
-import { formatStatus } from '../../cli/report-remote.ts';
+import { formatStatus } from '../../cli/report-format.ts';
 import { watchReport } from '../../cli/report-watch.ts';
 import { type CanaryRecord, type ReportRecord, zeroCounts } from '../../functions/core/report.ts';
 

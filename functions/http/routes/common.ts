@@ -1,4 +1,5 @@
 /** Small helpers shared by the routes. */
+import type { SubscribeDeps } from '../../core/use-cases/subscribe.ts';
 import type { BodyProblem } from '../body.ts';
 import type { RouteContext } from '../context.ts';
 import type { HttpResult } from '../responses.ts';
@@ -18,6 +19,18 @@ export function bodyFailure(ctx: RouteContext, problem: BodyProblem): HttpResult
 export function tokenFrom(ctx: RouteContext, fields?: Map<string, string>): string | null {
   const token = fields?.get('token') ?? ctx.req.query.get('token');
   return token ? token.trim() : null;
+}
+
+/** What subscribing and asking for a new confirmation link both need. */
+export function subscribeDeps({ deps }: RouteContext): SubscribeDeps {
+  return {
+    store: deps.subscribers,
+    limits: deps.limits,
+    sendConfirmation: deps.sendConfirmation,
+    clock: deps.clock,
+    confirmTtlHours: deps.site.confirmTtlHours,
+    metrics: deps.metrics,
+  };
 }
 
 export function clientOf(ctx: RouteContext) {

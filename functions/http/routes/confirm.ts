@@ -18,7 +18,7 @@ import {
   rateLimitedPage,
 } from '../pages.ts';
 import { jsonResponse, pageResponse, type HttpResult } from '../responses.ts';
-import { bodyFailure, clientOf, retryAfter, tokenFrom } from './common.ts';
+import { bodyFailure, clientOf, retryAfter, subscribeDeps, tokenFrom } from './common.ts';
 
 export async function getConfirm(ctx: RouteContext): Promise<HttpResult> {
   const token = tokenFrom(ctx);
@@ -44,17 +44,7 @@ export async function postConfirm(ctx: RouteContext): Promise<HttpResult> {
   const locale = ctx.locale(fields);
   const { deps } = ctx;
   if (fields.get('action') === 'new-link') {
-    const result = await requestNewConfirmation(
-      {
-        store: deps.subscribers,
-        limits: deps.limits,
-        sendConfirmation: deps.sendConfirmation,
-        clock: deps.clock,
-        confirmTtlHours: deps.site.confirmTtlHours,
-        metrics: deps.metrics,
-      },
-      { token, client: clientOf(ctx) },
-    );
+    const result = await requestNewConfirmation(subscribeDeps(ctx), { token, client: clientOf(ctx) });
     ctx.outcome = `new-link:${result.kind === 'accepted' ? result.detail : result.kind}`;
     if (result.kind === 'rate-limited') {
       return ctx.json

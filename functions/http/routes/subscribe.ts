@@ -4,7 +4,7 @@ import { readBody, type BodyFormat } from '../body.ts';
 import type { RouteContext } from '../context.ts';
 import { acceptedPage, homePage, rateLimitedPage } from '../pages.ts';
 import { jsonResponse, pageResponse, type HttpResult } from '../responses.ts';
-import { bodyFailure, clientOf, retryAfter } from './common.ts';
+import { bodyFailure, clientOf, retryAfter, subscribeDeps } from './common.ts';
 
 const SOURCE = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -39,24 +39,13 @@ export async function postSubscribe(ctx: RouteContext): Promise<HttpResult> {
   ctx.fields = fields;
   const locale = ctx.locale(fields);
   const t = ctx.view(locale).t;
-  const { deps } = ctx;
-  const result = await subscribe(
-    {
-      store: deps.subscribers,
-      limits: deps.limits,
-      sendConfirmation: deps.sendConfirmation,
-      clock: deps.clock,
-      confirmTtlHours: deps.site.confirmTtlHours,
-      metrics: deps.metrics,
-    },
-    {
-      email: fields.get('email') ?? '',
-      locale,
-      honeypot: fields.get('website') ?? '',
-      source: sourceOf(fields, body.format),
-      client: clientOf(ctx),
-    },
-  );
+  const result = await subscribe(subscribeDeps(ctx), {
+    email: fields.get('email') ?? '',
+    locale,
+    honeypot: fields.get('website') ?? '',
+    source: sourceOf(fields, body.format),
+    client: clientOf(ctx),
+  });
   switch (result.kind) {
     case 'accepted': {
       const wait = releaseAt - floor.now();
