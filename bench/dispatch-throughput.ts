@@ -95,7 +95,7 @@ export async function dispatchCase(opts: {
   timings.attach(sesv2);
   // The dispatcher sends newsletters through its own client (maxAttempts 1, its own codec).
   timings.attach(sesv2Sending);
-  timings.attach(s3);
+  timings.attachPort(s3);
   const measured: { baseline: CallTally[]; ours: CallTally[] } = { baseline: [], ours: [] };
   /** Wall time of the measured runs, and the part of it with no SDK call in flight. */
   const wallMs = { baseline: 0, ours: 0 };

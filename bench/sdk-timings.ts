@@ -1,7 +1,7 @@
 /**
- * Counts AWS SDK calls and their latency by command, through a middleware on the shared
- * clients of functions/adapters/aws/*.ts — so the real dispatch handler can be measured as is,
- * without wrapping its ports. The middleware sits at the initialize step: retries are inside.
+ * Counts AWS calls and their latency by command on the shared clients of
+ * functions/adapters/aws/*.ts (a middleware on an SDK client, the methods of a lean one wrapped
+ * in place) — so the real dispatch handler can be measured as is. Retries are inside.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -32,23 +32,40 @@ export class SdkTimings {
   /** Attaches to a client's middleware stack (once per client). */
   attach(client: { middlewareStack: unknown }): void {
     (client.middlewareStack as StackLike).add(
-      (next, context) => async (args) => {
-        const start = performance.now();
-        if (this.inFlight++ === 0) this.busySince = start;
-        try {
-          return await next(args);
-        } finally {
-          const end = performance.now();
-          if (--this.inFlight === 0) this.busy += end - this.busySince;
-          const name = (context.commandName ?? 'unknown').replace(/Command$/, '');
-          const s = this.tally.get(name) ?? { calls: 0, ms: 0 };
-          s.calls++;
-          s.ms += end - start;
-          this.tally.set(name, s);
-        }
-      },
+      (next, context) => (args) =>
+        this.time((context.commandName ?? 'unknown').replace(/Command$/, ''), () => next(args)),
       { step: 'initialize', name: 'kawarabanBenchTimings', priority: 'high' },
     );
+  }
+
+  /**
+   * Attaches to a lean client (functions/adapters/aws/lean), a plain object with one method per
+   * operation (`getObject` counts as GetObject): its methods are wrapped in place, once per client,
+   * so the module's shared client is measured wherever the handler uses it. Retries are inside.
+   */
+  attachPort(port: object): void {
+    const methods = port as Record<string, unknown>;
+    for (const [key, method] of Object.entries(methods)) {
+      if (typeof method !== 'function') continue;
+      const name = key[0]!.toUpperCase() + key.slice(1);
+      methods[key] = (...args: unknown[]) =>
+        this.time(name, () => method.apply(port, args) as Promise<unknown>);
+    }
+  }
+
+  private async time<T>(name: string, call: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    if (this.inFlight++ === 0) this.busySince = start;
+    try {
+      return await call();
+    } finally {
+      const end = performance.now();
+      if (--this.inFlight === 0) this.busy += end - this.busySince;
+      const s = this.tally.get(name) ?? { calls: 0, ms: 0 };
+      s.calls++;
+      s.ms += end - start;
+      this.tally.set(name, s);
+    }
   }
 
   /** The calls since the last take, and a fresh start. */

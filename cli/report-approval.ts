@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
+import { cliS3 } from './aws-config.ts';
 import { editorIdentity, EDITOR_ENV } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
 
@@ -63,11 +64,10 @@ export async function approveReportCli(id: string, opts: { wait?: string } = {})
   const me = await editorIdentity();
   if ('missing' in me) return fail(m.noIdentity);
 
-  const [{ dynamo }, { dynamoReportStore }, { s3 }, { PutObjectCommand }] = await Promise.all([
+  const [{ dynamo }, { dynamoReportStore }, s3] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
     import('../functions/adapters/dynamo-report-store.ts'),
-    import('../functions/adapters/aws/s3.ts'),
-    import('@aws-sdk/client-s3'),
+    cliS3(),
   ]);
   const reports = dynamoReportStore(dynamo, table);
   const report = await reports.get(id);
@@ -75,15 +75,13 @@ export async function approveReportCli(id: string, opts: { wait?: string } = {})
   if (report.status !== 'AWAITING_APPROVAL') return fail(m.notAwaiting(id, report.status));
   if (report.uploadedBy === me.principal) return fail(m.own(id));
 
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: `approvals/${id}.json`,
-      Body: JSON.stringify({ contentHash: report.contentHash }),
-      ContentType: 'application/json; charset=utf-8',
-      Metadata: { [EDITOR_METADATA]: encodeURIComponent(me.display) },
-    }),
-  );
+  await s3.putObject({
+    Bucket: bucket,
+    Key: `approvals/${id}.json`,
+    Body: JSON.stringify({ contentHash: report.contentHash }),
+    ContentType: 'application/json; charset=utf-8',
+    Metadata: { [EDITOR_METADATA]: encodeURIComponent(me.display) },
+  });
   console.log(m.submitted(id, me.display));
 
   const waitMs = Math.max(0, Number(opts.wait ?? 60)) * 1000;

@@ -13,6 +13,7 @@ import {
   type ReportStatus,
 } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
+import { cliS3 } from './aws-config.ts';
 import { readErrorText } from './read-error.ts';
 import { statusJson } from './report-canary.ts';
 import { formatReportList, formatStatus } from './report-format.ts';
@@ -60,25 +61,19 @@ async function putReport(text: string | Uint8Array, id: string, draft: boolean):
   const m = remoteMessages[lang()];
   const bucket = setting('UPLOAD_BUCKET');
   if (!bucket) return 1;
-  // The SDK reads its endpoints when the clients are created: only after chooseTarget().
-  const [{ s3 }, { PutObjectCommand }] = await Promise.all([
-    import('../functions/adapters/aws/s3.ts'),
-    import('@aws-sdk/client-s3'),
-  ]);
+  const s3 = await cliS3();
   const key = `${draft ? 'drafts' : 'reports'}/${id}.json`;
   // Who uploads, for people to read (and the local runtime's identity); on AWS the S3 event's principal decides.
   const { editorIdentity } = await import('./editor-identity.ts');
   const me = await editorIdentity().catch(() => ({ missing: true }) as const);
   const metadata = 'missing' in me ? undefined : { [EDITOR_METADATA]: encodeURIComponent(me.display) };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: text,
-      ContentType: 'application/json; charset=utf-8',
-      Metadata: metadata,
-    }),
-  );
+  await s3.putObject({
+    Bucket: bucket,
+    Key: key,
+    Body: text,
+    ContentType: 'application/json; charset=utf-8',
+    Metadata: metadata,
+  });
   console.log(m.uploaded(`s3://${bucket}/${key}`));
   console.log(m.next(id, draft));
   return 0;

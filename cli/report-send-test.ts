@@ -14,6 +14,7 @@ import { REPORT_ID_PATTERN, type RenderedPart, type RenderedReport } from '../fu
 import type { Locale } from '../functions/core/subscriber.ts';
 import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
 import { cliLang } from './context.ts';
+import { cliS3 } from './aws-config.ts';
 import { editorIdentity, isLocalStack } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
 
@@ -225,9 +226,9 @@ async function storedRendering(id: string, locale: Locale, m: Messages): Promise
     console.error(m.noSetting('UPLOAD_BUCKET'));
     return null;
   }
-  const [{ dynamo }, { s3 }, { dynamoReportStore }, { s3BlobStore }] = await Promise.all([
+  const [{ dynamo }, s3, { dynamoReportStore }, { s3BlobStore }] = await Promise.all([
     import('../functions/adapters/aws/dynamo.ts'),
-    import('../functions/adapters/aws/s3.ts'),
+    cliS3(),
     import('../functions/adapters/dynamo-report-store.ts'),
     import('../functions/adapters/s3-blob-store.ts'),
   ]);

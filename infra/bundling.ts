@@ -51,11 +51,19 @@ export const externalModules = [
 /**
  * Functions whose clients have no event-stream operation (DynamoDB, SES v2, Secrets Manager): the
  * protocol loads `@smithy/core/event-streams` (~14 KiB) with a dynamic import only for such an
- * operation, so it stays out. The S3 and Lambda clients import it at load (their configuration
- * names its serde), so it stays in theirs; test/infra/bundles.test.ts fails if any bundle would
- * import an external module at load.
+ * operation, so it stays out. The SDK's S3 and Lambda clients imported it at load; the lean ones
+ * (functions/adapters/aws/lean) left every function, so all qualify. test/infra/bundles.test.ts
+ * fails if any bundle would import an external module at load.
  */
-const noEventStreams: readonly FunctionName[] = ['api', 'ses-events', 'inbound-unsubscribe'];
+const noEventStreams: readonly FunctionName[] = [
+  'api',
+  'render',
+  'dispatch',
+  'dispatch-worker',
+  'ses-events',
+  'inbound-unsubscribe',
+  'archive',
+];
 
 /** What stays out of a function's bundle (see externalModules). */
 export function functionExternals(name: FunctionName): string[] {

@@ -4,7 +4,8 @@
  * here, and keys are URL-encoded as real S3 events encode them.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { s3 } from '../functions/adapters/aws/s3.ts';
+import type { S3Port } from '../functions/adapters/aws/s3-port.ts';
 import { EDITOR_METADATA } from '../functions/core/report.ts';
 import { uploadPrefixes, uploadSuffix } from '../infra/tables.ts';
 
@@ -28,13 +29,10 @@ export function matchesRenderFilter(key: string): boolean {
 export type Identify = (key: string) => Promise<string | undefined>;
 
 /** Identify by the object's `x-amz-meta-kawaraban-editor` (URI-encoded, so any name fits a header). */
-export function editorFromMetadata(
-  bucket: string,
-  client = new S3Client({ forcePathStyle: true }),
-): Identify {
+export function editorFromMetadata(bucket: string, client: S3Port = s3): Identify {
   return async (key) => {
     try {
-      const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const out = await client.headObject({ Bucket: bucket, Key: key });
       const raw = out.Metadata?.[EDITOR_METADATA]?.trim();
       return raw ? decodeURIComponent(raw) : undefined;
     } catch {

@@ -1,20 +1,18 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { PartTask, WorkerLauncher } from '../core/use-cases/fan-out-ports.ts';
+import type { LambdaPort } from './aws/lambda-port.ts';
 
 /**
  * On AWS: an asynchronous invocation (`Event`) of the worker function; Lambda queues it and
  * retries a throttled one, so the dispatcher returns at once.
  */
-export function lambdaLauncher(client: LambdaClient, functionName: string): WorkerLauncher {
+export function lambdaLauncher(client: LambdaPort, functionName: string): WorkerLauncher {
   return {
     async launch(task) {
-      await client.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: Buffer.from(JSON.stringify(task)),
-        }),
-      );
+      await client.invoke({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: JSON.stringify(task),
+      });
     },
   };
 }
@@ -32,12 +30,10 @@ export function inProcessLauncher(run: (task: PartTask) => Promise<unknown>): Wo
 export const onLambda = (): boolean => !!process.env.AWS_LAMBDA_FUNCTION_NAME;
 
 /** Starts the next run of this same function at once (chaining), on AWS. */
-export async function invokeSelf(client: LambdaClient, payload: unknown): Promise<void> {
-  await client.send(
-    new InvokeCommand({
-      FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
-      InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify(payload)),
-    }),
-  );
+export async function invokeSelf(client: LambdaPort, payload: unknown): Promise<void> {
+  await client.invoke({
+    FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? '',
+    InvocationType: 'Event',
+    Payload: JSON.stringify(payload),
+  });
 }

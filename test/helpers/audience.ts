@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import {
   renderedKey,
@@ -127,6 +128,7 @@ export function renderedFor(reportId: string): RenderedReport {
   };
 }
 
+/** The SDK's client, to look into s3rver from outside the code under test (which uses the lean one). */
 export const s3 = new S3Client({ forcePathStyle: true });
 
 /** Stores rendered output and a SCHEDULED report item due at `sendAt`. */
@@ -137,7 +139,11 @@ export async function seedReport(
   const reportId = opts.reportId ?? `r-${randomBytes(4).toString('hex')}`;
   const rendered = renderedFor(reportId);
   const key = renderedKey(reportId, rendered.contentHash);
-  await s3BlobStore(s3, stack.env.UPLOAD_BUCKET!).putText(key, JSON.stringify(rendered), 'application/json');
+  await s3BlobStore(leanS3, stack.env.UPLOAD_BUCKET!).putText(
+    key,
+    JSON.stringify(rendered),
+    'application/json',
+  );
   const now = new Date().toISOString();
   const record: ReportRecord = {
     reportId,

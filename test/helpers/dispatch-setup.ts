@@ -4,11 +4,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { testSecret, type TestStack } from './stack.ts';
 import type { SentEmail } from './inbox.ts';
 import { VirtualClock } from './virtual-clock.ts';
-import { doc, ledgerRows, s3, setStatus } from './audience.ts';
+import { doc, ledgerRows, setStatus } from './audience.ts';
 import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoLedger } from '../../functions/adapters/dynamo-ledger.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
+import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { DispatchDeps, DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
@@ -32,7 +33,7 @@ export function dispatchSetup(
     reports: dynamoReportStore(doc, stack.config.tables.reports),
     ledger: dynamoLedger(doc, stack.config.tables),
     audience: dynamoAudience(doc, stack.config.tables.subscribers),
-    blobs: s3BlobStore(s3, stack.config.bucket),
+    blobs: s3BlobStore(leanS3, stack.config.bucket),
     mailer,
     quota: {
       getQuota: async () => ({

@@ -28,6 +28,13 @@ const run = promisify(execFile);
 const STATIC_IMPORT = /(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
 const XRAY_SDK = /node_modules\/(?:aws-xray-sdk-core|@aws-lambda-powertools\/tracer)\//;
 const CLASSIC_ZOD = /node_modules\/zod\/v4\/classic\//;
+/** The SDK's S3 and Lambda clients with the packages only they bring; lean clients replace them. */
+const SDK_S3_LAMBDA =
+  /node_modules\/@aws-sdk\/(?:client-s3|client-lambda|middleware-sdk-s3|xml-builder|checksums)\//;
+/** Any of the SDK's client stack. */
+const SDK_STACK = /node_modules\/(?:@aws-sdk|@smithy)\//;
+/** Functions whose every AWS call is on a lean client (functions/adapters/aws/lean): no SDK at all. */
+const sdkFree: FunctionName[] = ['archive'];
 const names = Object.keys(functionEntries) as FunctionName[];
 const env = { ...localFunctionEnv(localPorts(), { value: 'x'.repeat(48) }), NODE_ENV: 'production' };
 const outdir = mkdtempSync(join(os.tmpdir(), 'kawaraban-bundle-test-'));
@@ -88,6 +95,23 @@ describe('function bundles', () => {
     const xray = Object.keys(bundles.get(name)!.metafile.inputs).filter((p) => XRAY_SDK.test(p));
     if (sdkSubsegments[name]) expect(xray.length).toBeGreaterThan(0);
     else expect(xray).toEqual([]);
+  });
+
+  it.each(names)('%s: S3 and Lambda through the lean clients, never the SDK’s', (name) => {
+    // Bytes in the output: @aws-sdk/core's protocol index still names the XML builder, and tree-shaking drops it.
+    const shipped = Object.values(bundles.get(name)!.metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([, i]) => i.bytesInOutput > 0)
+        .map(([p]) => p),
+    );
+    expect(shipped.length).toBeGreaterThan(0);
+    expect(shipped.filter((p) => SDK_S3_LAMBDA.test(p))).toEqual([]);
+  });
+
+  it.each(sdkFree)('%s: nothing of the AWS SDK (@aws-sdk/*, @smithy/*), only the lean transport', (name) => {
+    const inputs = Object.keys(bundles.get(name)!.metafile.inputs);
+    expect(inputs.filter((p) => SDK_STACK.test(p))).toEqual([]);
+    expect(inputs.some((p) => p.endsWith('functions/adapters/aws/lean/s3.ts'))).toBe(true);
   });
 
   it.each(names)('%s: within its measured size (+5 %) and its target', (name) => {

@@ -12,7 +12,7 @@ import { archiveSites } from '../../functions/archive/entries.ts';
 import type { BlobStore } from '../../functions/core/ports.ts';
 import { archiveKeys, type RenderedReport, type ReportRecord } from '../../functions/core/report.ts';
 import { archivePublisher } from '../../functions/core/use-cases/publish-archive.ts';
-import { s3 } from '../helpers/audience.ts';
+import { s3 } from '../../functions/adapters/aws/s3.ts';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
 
 const sitesOf = (stack: TestStack) =>

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import { archiveSites } from '../../functions/archive/entries.ts';
 import { isArchivePath, serveArchive } from '../../functions/archive/serve.ts';
@@ -18,7 +19,7 @@ import { UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../../emails/types.ts';
 import { dispatchDue } from '../../functions/core/use-cases/dispatch-due.ts';
 import { ARCHIVE_RESERVED_IDS } from '../../functions/core/report.ts';
 import { archivePublisher } from '../../functions/core/use-cases/publish-archive.ts';
-import { putSubscribers, s3, subscriber } from '../helpers/audience.ts';
+import { putSubscribers, subscriber } from '../helpers/audience.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { dispatchRun, dispatchSetup, reportItem } from '../helpers/dispatch-setup.ts';
 import { sentTo } from '../helpers/inbox.ts';
@@ -50,7 +51,7 @@ const upload = async (id: string, over: Record<string, unknown> = {}) => {
   await uploadSample(stack, render, id, over);
 };
 
-const blobs = () => s3BlobStore(s3, stack.config.bucket);
+const blobs = () => s3BlobStore(leanS3, stack.config.bucket);
 const sites = () =>
   archiveSites({
     publicBaseUrl: stack.config.publicBaseUrl,

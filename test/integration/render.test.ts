@@ -10,9 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, useStackEnv, type TestStack } from '../helpers/stack.ts';
 import { sentTo, type SentEmail } from '../helpers/inbox.ts';
-import { doc, ledgerRows, putSubscribers, s3, subscriber } from '../helpers/audience.ts';
+import { doc, ledgerRows, putSubscribers, subscriber } from '../helpers/audience.ts';
 import { putUpload, s3ObjectEvent } from '../helpers/uploads.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
+import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import type { RenderedReport, ReportStatus } from '../../functions/core/report.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
@@ -91,7 +92,7 @@ describe('render: accepting a report', () => {
     });
     expect(item.renderedKey).toBe(`rendered/${id}/${item.contentHash}.json`);
     const rendered = JSON.parse(
-      await s3BlobStore(s3, stack.env.UPLOAD_BUCKET!).getText(item.renderedKey!),
+      await s3BlobStore(leanS3, stack.env.UPLOAD_BUCKET!).getText(item.renderedKey!),
     ) as RenderedReport;
     // A fresh random stand-in per render: 128 bits no report text can contain.
     expect(rendered.placeholder).toMatch(/^KAWARABAN_UNSUBSCRIBE_[0-9a-f]{32}$/);
@@ -376,7 +377,7 @@ describe('render: races', () => {
     const outcome = await acceptReport(
       {
         bucket: stack.config.bucket,
-        blobs: s3BlobStore(s3, stack.config.bucket),
+        blobs: s3BlobStore(leanS3, stack.config.bucket),
         reports: racing,
         audience: dynamoAudience(doc, stack.config.tables.subscribers),
         renderer: {

@@ -1,4 +1,5 @@
-/** The Lambda client (for starting dispatch workers and chaining runs), created once per module load. */
-import { LambdaClient } from '@aws-sdk/client-lambda';
+/** The Lambda client (for starting dispatch workers and chaining runs), created once per module load: the lean one. */
+import type { LambdaPort } from './lambda-port.ts';
+import { leanLambda } from './lean/lambda.ts';
 
-export const lambda = new LambdaClient({});
+export const lambda: LambdaPort = leanLambda();

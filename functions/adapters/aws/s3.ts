@@ -1,6 +1,8 @@
-/** The S3 client, created once per module load; endpoint from AWS_ENDPOINT_URL_S3. */
-import { S3Client } from '@aws-sdk/client-s3';
-import { traced } from './tracer.ts';
+/**
+ * The S3 client, created once per module load: the lean one (lean/s3.ts). Endpoint from
+ * AWS_ENDPOINT_URL_S3 (path-style there, virtual-hosted on AWS), credentials from the environment.
+ */
+import { leanS3 } from './lean/s3.ts';
+import type { S3Port } from './s3-port.ts';
 
-// Path-style keeps bucket names out of DNS: required by the S3 emulator, harmless on AWS.
-export const s3 = traced(new S3Client({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL_S3 }));
+export const s3: S3Port = leanS3();
