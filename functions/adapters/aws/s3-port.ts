@@ -33,6 +33,8 @@ export interface ListObjectsInput {
   Bucket: string;
   Prefix: string;
   ContinuationToken?: string;
+  /** At most this many keys per page (S3's default and ceiling: 1,000). */
+  MaxKeys?: number;
 }
 
 /** One page of a listing: the keys and ETags (as S3 quotes them), and where the next page starts. */

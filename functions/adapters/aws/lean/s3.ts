@@ -127,12 +127,12 @@ export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standa
   const base = new AwsEndpoint(S3, config);
   const virtualHosts = new Map<string, AwsEndpoint>();
 
-  /** The endpoint and path of an object, or of its bucket when the key is empty (a listing). */
-  function address(object: ObjectAddress): { endpoint: AwsEndpoint; path: string } {
+  /** The endpoint and path of an object, or of its bucket for a listing (`query` set). */
+  function address(object: ObjectAddress, ofBucket: boolean): { endpoint: AwsEndpoint; path: string } {
     // Read per call, as the transport reads it: the CLI sets it after choosing a target.
     const endpoint = config.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
     const at = { endpoint, region: () => base.region() };
-    const { host, path } = object.Key === '' ? bucketLocation(object.Bucket, at) : objectLocation(object, at);
+    const { host, path } = ofBucket ? bucketLocation(object.Bucket, at) : objectLocation(object, at);
     if (!host) return { endpoint: base, path };
     let hosted = virtualHosts.get(host);
     if (!hosted) {
@@ -150,7 +150,7 @@ export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standa
     body?: Buffer,
     query?: string,
   ): Promise<AwsResponse> {
-    const located = address(object);
+    const located = address(object, query !== undefined);
     const endpoint = located.endpoint;
     const path = query === undefined ? located.path : `${located.path}?${query}`;
     return withRetries(retry, async (attempt) => {
@@ -186,6 +186,7 @@ export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standa
     async listObjects(input) {
       const query = new URLSearchParams({ 'list-type': '2', prefix: input.Prefix });
       if (input.ContinuationToken) query.set('continuation-token', input.ContinuationToken);
+      if (input.MaxKeys) query.set('max-keys', String(input.MaxKeys));
       // URLSearchParams writes a space as +; S3 (and the signature) want %20.
       const encoded = query.toString().replaceAll('+', '%20');
       const res = await call(
