@@ -1,4 +1,4 @@
-import type { BlobStore } from '../core/ports.ts';
+import type { BlobListing, BlobStore } from '../core/ports.ts';
 import { decodeUtf8OrThrow } from '../core/text-decoding.ts';
 import type { S3Port } from './aws/s3-port.ts';
 
@@ -16,6 +16,16 @@ export function s3BlobStore(client: S3Port, bucket: string): BlobStore {
         Body: body,
         ContentType: `${contentType}; charset=utf-8`,
       });
+    },
+    async list(prefix) {
+      const listed: BlobListing[] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.listObjects({ Bucket: bucket, Prefix: prefix, ContinuationToken: token });
+        for (const o of out.Contents) listed.push({ key: o.Key, etag: o.ETag });
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+      return listed;
     },
   };
 }

@@ -64,9 +64,7 @@ export function archiveSites(s: SiteSettings): ArchiveSite[] {
 /** The languages an entry's page exists in. */
 export const entryLanguages = (e: ArchiveEntry): readonly Locale[] => e.languages ?? ['ja'];
 
-/** The entries with this one added (or replacing an earlier one of the same id), newest first. */
-export function withEntry(entries: readonly ArchiveEntry[], entry: ArchiveEntry): ArchiveEntry[] {
-  return [entry, ...entries.filter((e) => e.id !== entry.id)].sort((a, b) =>
-    b.sentAt.localeCompare(a.sentAt),
-  );
+/** The entries newest first (by when sending finished). */
+export function newestFirst(entries: Iterable<ArchiveEntry>): ArchiveEntry[] {
+  return [...entries].sort((a, b) => b.sentAt.localeCompare(a.sentAt));
 }

@@ -63,4 +63,11 @@ export interface BlobStore {
   /** The object as UTF-8 text; throws NotUtf8Error (text-decoding.ts) when it is not UTF-8. */
   getText(key: string): Promise<string>;
   putText(key: string, body: string, contentType: string): Promise<void>;
+  /** Every object whose key starts with `prefix`, with its ETag (which changes when it is rewritten). */
+  list(prefix: string): Promise<BlobListing[]>;
+}
+
+export interface BlobListing {
+  key: string;
+  etag: string;
 }

@@ -235,8 +235,11 @@ export const archiveKeys = {
   page: (reportId: string, locale: Locale = 'ja') => `${archiveFolder(locale)}${reportId}.html`,
   index: (locale: Locale = 'ja') => `${archiveFolder(locale)}index.html`,
   feed: (locale: Locale = 'ja') => `${archiveFolder(locale)}feed.xml`,
-  /** The back issues, whatever the language: the indexes and feeds are written from it. */
-  entries: 'archive/entries.json',
+  /** One back issue, whatever the language: the indexes and feeds are written from all of them. */
+  entry: (reportId: string) => `archive/entries/${reportId}.json`,
+  entriesPrefix: 'archive/entries/',
+  /** The back issues in one file, as written before each had its own (read, never written). */
+  legacyEntries: 'archive/entries.json',
 } as const;
 const archiveFolder = (locale: Locale) => (locale === 'ja' ? 'archive/' : `archive/${locale}/`);
 

@@ -117,13 +117,27 @@ export class KawarabanFunction extends Construct {
     return this;
   }
 
-  /** Sets UPLOAD_BUCKET and grants GetObject / PutObject under the given key prefixes only. */
+  /**
+   * Sets UPLOAD_BUCKET and grants GetObject (with ListBucket on the same prefixes) / PutObject under
+   * the given key prefixes only.
+   */
   bindBucket(bucket: s3.IBucket, access: { read?: string[]; write?: string[] }): this {
     this.fn.addEnvironment('UPLOAD_BUCKET', bucket.bucketName);
     const objects = (prefixes: string[]) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
     if (access.read?.length) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.read) }),
+      );
+      // Listing the same prefixes, and nothing else: without s3:ListBucket S3 answers a missing key
+      // with 403 AccessDenied, not 404 NoSuchKey, and the functions treat NoSuchKey as an answer
+      // (a report deleted before it was read, an archive page that does not exist, no entries yet).
+      // S3 decides that 404 with the key as s3:prefix, so the condition keeps it to these prefixes.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': access.read.map((p) => `${p}*`) } },
+        }),
       );
     }
     if (access.write?.length) {

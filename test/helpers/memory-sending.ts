@@ -319,6 +319,7 @@ export function memorySending(
       getText: async () => JSON.stringify(RENDERED),
       getBytes: async () => new TextEncoder().encode(JSON.stringify(RENDERED)),
       putText: async () => undefined,
+      list: async () => [],
     },
     mailer,
     quota: {

@@ -18,7 +18,7 @@ import {
 } from '../../infra/service/http-api.ts';
 import { sesEventDetailTypes } from '../../infra/service/triggers.ts';
 import { tableDefs, uploadPrefixes, uploadSuffix, type TableDef } from '../../infra/tables.ts';
-import { grantsOfRole, logicalId, synthKawaraban, type Synth } from './synth.ts';
+import { asArray, grantsOfRole, logicalId, statementsOfRole, synthKawaraban, type Synth } from './synth.ts';
 
 let s: Synth;
 let ids: {
@@ -254,10 +254,10 @@ describe('grants', () => {
     expect(actionsOn('api', ids.subscribers)).toContain('dynamodb:PutItem');
   });
 
-  it('render reads only reports/ and drafts/, writes only rendered/; dispatch reads rendered/ and writes the archive; the archive function only reads it', () => {
+  it('render reads only reports/ and drafts/, writes only rendered/; dispatch reads rendered/ and writes the archive; the archive function only reads it; each lists only what it reads', () => {
     const s3Grants = (k: keyof typeof ids.fn) =>
       grants(k)
-        .filter((g) => g.action.startsWith('s3:'))
+        .filter((g) => g.action.startsWith('s3:') && g.action !== 's3:ListBucket')
         .map((g) => `${g.action} ${g.resource.replace(/.*(\/[a-z]+\/\*)"\]\]\}$/, '$1')}`)
         .sort();
     expect(s3Grants('render')).toEqual(
@@ -277,6 +277,38 @@ describe('grants', () => {
     expect(s3Grants('archive')).toEqual([`s3:GetObject /${uploadPrefixes.archive}*`]);
     expect(s3Grants('sesEvents')).toEqual([]);
     expect(s3Grants('api')).toEqual([]);
+
+    // Listing: the bucket itself, only under the prefixes the function reads (S3 answers a missing
+    // key with 404 NoSuchKey only to a caller that may list it; 403 AccessDenied otherwise).
+    const listed = (k: keyof typeof ids.fn) =>
+      statementsOfRole(s.serviceTemplate, ids.fn[k].role)
+        .filter((st) => asArray(st.Action).includes('s3:ListBucket'))
+        .map((st) => ({
+          actions: asArray(st.Action),
+          onBucketOnly: asArray(st.Resource).every((r) => !JSON.stringify(r).includes('/')),
+          prefixes: asArray(
+            (st.Condition as { StringLike?: Record<string, unknown> })?.StringLike?.['s3:prefix'] ?? [],
+          ).sort(),
+        }));
+    expect(listed('render')).toEqual([
+      {
+        actions: ['s3:ListBucket'],
+        onBucketOnly: true,
+        prefixes: [`${uploadPrefixes.drafts}*`, `${uploadPrefixes.reports}*`],
+      },
+    ]);
+    const dispatchLists = [`${uploadPrefixes.archive}*`, `${uploadPrefixes.rendered}*`].sort();
+    expect(
+      listed('dispatch')
+        .flatMap((l) => l.prefixes)
+        .sort(),
+    ).toEqual(dispatchLists);
+    expect(listed('dispatch').every((l) => l.onBucketOnly && l.actions.length === 1)).toBe(true);
+    expect(listed('archive')).toEqual([
+      { actions: ['s3:ListBucket'], onBucketOnly: true, prefixes: [`${uploadPrefixes.archive}*`] },
+    ]);
+    expect(listed('api')).toEqual([]);
+    expect(listed('sesEvents')).toEqual([]);
   });
 
   it('ses:SendEmail is scoped to the identity and the configuration set, for the three senders only', () => {

@@ -59,7 +59,12 @@ export function logicalId(c: IConstruct): string {
   return Stack.of(c).getLogicalId(child as never);
 }
 
-export type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+export type Statement = {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
 /** Every Allow statement of the IAM policies attached to the role with this logical id. */
 export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {

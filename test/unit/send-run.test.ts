@@ -138,6 +138,7 @@ describe('SendRun', () => {
       getText: async () => '{"placeholder":""}',
       getBytes: async () => new TextEncoder().encode('{"placeholder":""}'),
       putText: async () => undefined,
+      list: async () => [],
     };
     expect((await runOnce(blank)).tally.outcome).toBe('paused');
     expect(blank.mailer.sent).toHaveLength(0);

@@ -29,8 +29,25 @@ export type PutObjectInput = ObjectAddress &
 
 export type PutObjectOutput = Pick<PutObjectCommandOutput, 'ETag' | 'VersionId'>;
 
+export interface ListObjectsInput {
+  Bucket: string;
+  Prefix: string;
+  ContinuationToken?: string;
+  /** At most this many keys per page (S3's default and ceiling: 1,000). */
+  MaxKeys?: number;
+}
+
+/** One page of a listing: the keys and ETags (as S3 quotes them), and where the next page starts. */
+export interface ListObjectsOutput {
+  Contents: { Key: string; ETag: string }[];
+  IsTruncated: boolean;
+  NextContinuationToken?: string;
+}
+
 export interface S3Port {
   getObject(input: ObjectAddress): Promise<GetObjectOutput>;
+  /** ListObjectsV2: up to 1,000 keys under a prefix. */
+  listObjects(input: ListObjectsInput): Promise<ListObjectsOutput>;
   putObject(input: PutObjectInput): Promise<PutObjectOutput>;
   headObject(input: ObjectAddress): Promise<ObjectHead>;
 }

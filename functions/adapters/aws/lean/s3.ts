@@ -8,7 +8,7 @@
  * 3. send, retrying throttling and transient faults; 4. read the headers into the SDK's fields.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ObjectAddress, ObjectHead, S3Port } from '../s3-port.ts';
+import type { ListObjectsOutput, ObjectAddress, ObjectHead, S3Port } from '../s3-port.ts';
 import { errorFromResponse } from './errors.ts';
 import { type RetryPolicy, standardRetry, withRetries } from './retry.ts';
 import { type AwsClientConfig, AwsEndpoint, type AwsResponse, type AwsService } from './signed-request.ts';
@@ -70,19 +70,69 @@ export function objectLocation(
   at: { endpoint?: string; region: () => string },
 ): { host?: string; path: string } {
   if (!Bucket || !Key) throw new Error(`S3: an object needs a bucket and a key (got "${Bucket}", "${Key}")`);
-  const key = encodeKey(Key);
-  if (at.endpoint || !VIRTUAL_HOSTABLE.test(Bucket)) return { path: `/${Bucket}/${key}` };
-  return { host: `https://${Bucket}.s3.${at.region()}.amazonaws.com`, path: `/${key}` };
+  return location(Bucket, `/${encodeKey(Key)}`, at);
+}
+
+/** Where a bucket's own operations go (a listing): as objectLocation, with no key. */
+export function bucketLocation(
+  Bucket: string,
+  at: { endpoint?: string; region: () => string },
+): { host?: string; path: string } {
+  if (!Bucket) throw new Error('S3: a listing needs a bucket');
+  return location(Bucket, '', at);
+}
+
+function location(
+  bucket: string,
+  keyPath: string,
+  at: { endpoint?: string; region: () => string },
+): { host?: string; path: string } {
+  if (at.endpoint || !VIRTUAL_HOSTABLE.test(bucket)) return { path: `/${bucket}${keyPath}` };
+  return { host: `https://${bucket}.s3.${at.region()}.amazonaws.com`, path: keyPath || '/' };
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The text of an XML element's content: S3 escapes the five entities and, in keys, characters by number. */
+function xmlText(raw: string): string {
+  return raw.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return XML_ENTITIES[name] ?? whole;
+    return String.fromCodePoint(
+      name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)),
+    );
+  });
+}
+
+const element = (xml: string, name: string): string | undefined =>
+  new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1];
+
+/**
+ * A ListObjectsV2 answer, read with regular expressions: its shape is flat and fixed (no XML
+ * parser in the bundle for one list); only Key and ETag of each object are kept.
+ */
+export function parseListing(xml: string): ListObjectsOutput {
+  const contents = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => ({
+    Key: xmlText(element(m[1]!, 'Key') ?? ''),
+    ETag: xmlText(element(m[1]!, 'ETag') ?? ''),
+  }));
+  const token = element(xml, 'NextContinuationToken');
+  return {
+    Contents: contents,
+    IsTruncated: element(xml, 'IsTruncated') === 'true',
+    ...(token ? { NextContinuationToken: xmlText(token) } : {}),
+  };
 }
 
 export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standardRetry): S3Port {
   const base = new AwsEndpoint(S3, config);
   const virtualHosts = new Map<string, AwsEndpoint>();
 
-  function address(object: ObjectAddress): { endpoint: AwsEndpoint; path: string } {
+  /** The endpoint and path of an object, or of its bucket for a listing (`query` set). */
+  function address(object: ObjectAddress, ofBucket: boolean): { endpoint: AwsEndpoint; path: string } {
     // Read per call, as the transport reads it: the CLI sets it after choosing a target.
     const endpoint = config.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-    const { host, path } = objectLocation(object, { endpoint, region: () => base.region() });
+    const at = { endpoint, region: () => base.region() };
+    const { host, path } = ofBucket ? bucketLocation(object.Bucket, at) : objectLocation(object, at);
     if (!host) return { endpoint: base, path };
     let hosted = virtualHosts.get(host);
     if (!hosted) {
@@ -98,8 +148,11 @@ export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standa
     object: ObjectAddress,
     headers?: Record<string, string>,
     body?: Buffer,
+    query?: string,
   ): Promise<AwsResponse> {
-    const { endpoint, path } = address(object);
+    const located = address(object, query !== undefined);
+    const endpoint = located.endpoint;
+    const path = query === undefined ? located.path : `${located.path}?${query}`;
     return withRetries(retry, async (attempt) => {
       const res = await endpoint.send({ method, path, headers, body, operation });
       if (res.status >= 300) throw errorFromResponse(res.status, res.headers, res.body, attempt);
@@ -128,6 +181,23 @@ export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standa
           : Buffer.from(input.Body.buffer, input.Body.byteOffset, input.Body.byteLength);
       const res = await call('PutObject', 'PUT', input, headers, body);
       return { ETag: header(res.headers, 'etag'), VersionId: header(res.headers, 'x-amz-version-id') };
+    },
+
+    async listObjects(input) {
+      const query = new URLSearchParams({ 'list-type': '2', prefix: input.Prefix });
+      if (input.ContinuationToken) query.set('continuation-token', input.ContinuationToken);
+      if (input.MaxKeys) query.set('max-keys', String(input.MaxKeys));
+      // URLSearchParams writes a space as +; S3 (and the signature) want %20.
+      const encoded = query.toString().replaceAll('+', '%20');
+      const res = await call(
+        'ListObjectsV2',
+        'GET',
+        { Bucket: input.Bucket, Key: '' },
+        undefined,
+        undefined,
+        encoded,
+      );
+      return parseListing(res.body.toString('utf8'));
     },
 
     async headObject(input) {
