@@ -12,13 +12,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   renderReportEmail,
   UNSUBSCRIBE_TOKEN_PLACEHOLDER,
   type NewsletterContext,
 } from '../emails/render.ts';
 import { dynamo } from '../functions/adapters/aws/dynamo.ts';
+import { DYNAMO_OPERATIONS } from '../functions/adapters/aws/lean/dynamo-port.ts';
 import { s3 } from '../functions/adapters/aws/s3.ts';
 import { sesv2 } from '../functions/adapters/aws/sesv2.ts';
 import { sesv2Sending } from '../functions/adapters/aws/sesv2-sending.ts';
@@ -67,7 +67,7 @@ export async function seedConfirmed(table: string, n: number): Promise<void> {
           [table]: batches[b]!.map((Item) => ({ PutRequest: { Item } })),
         };
         while (items && Object.keys(items).length) {
-          const out = await dynamo.send(new BatchWriteCommand({ RequestItems: items as never }));
+          const out = await dynamo.batchWrite({ RequestItems: items as never });
           items = out.UnprocessedItems as Record<string, unknown[]> | undefined;
         }
       }
@@ -91,7 +91,7 @@ export async function dispatchCase(opts: {
   const audience = dynamoAudience(dynamo, config.tables.subscribers);
   const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
   const timings = new SdkTimings();
-  timings.attach(dynamo);
+  timings.attachMethods(dynamo, DYNAMO_OPERATIONS);
   timings.attach(sesv2);
   // The dispatcher sends newsletters through its own client (maxAttempts 1, its own codec).
   timings.attach(sesv2Sending);

@@ -38,30 +38,29 @@ const sampler = setInterval(sample, 100);
 // How long each transaction (claims with marks, checkpoints) takes at DynamoDB Local: a run
 // claims its next rows while the last ones are sent, so this is what can starve it.
 const transactions: number[] = [];
-dynamo.middlewareStack.add(
-  (next) => async (args) => {
-    if (!(args.input as { TransactItems?: unknown }).TransactItems) return next(args);
+for (const op of ['transactWrite', 'transactGet'] as const) {
+  const real = dynamo[op].bind(dynamo) as (input: unknown) => Promise<never>;
+  dynamo[op] = async (input: unknown) => {
     const started = performance.now();
     try {
-      return await next(args);
+      return await real(input);
     } finally {
       transactions.push(performance.now() - started);
     }
-  },
-  { step: 'initialize', name: 'benchTransactionTimer' },
-);
+  };
+}
 // When each run released its lease: where the next run takes over (its pacer starting from the
 // admissions saved with that release).
 const releases: number[] = [];
-dynamo.middlewareStack.add(
-  (next) => async (args) => {
-    const update = (args.input as { UpdateExpression?: string }).UpdateExpression ?? '';
-    if (update.includes('REMOVE leaseOwner, leaseUntil') && !update.includes('#status'))
+{
+  const update = dynamo.update.bind(dynamo);
+  dynamo.update = (input) => {
+    const expression = input.UpdateExpression ?? '';
+    if (expression.includes('REMOVE leaseOwner, leaseUntil') && !expression.includes('#status'))
       releases.push(epochMs());
-    return next(args);
-  },
-  { step: 'initialize', name: 'benchLeaseReleases' },
-);
+    return update(input);
+  };
+}
 // When each newsletter's request is created (the sending client's user agent tells them from the
 // editors' notice): where the dispatcher's pacing ends; the proxy's arrivals add the socket, the
 // kernel and the proxy's own event loop.

@@ -12,6 +12,7 @@ import { cliLang } from './context.ts';
 import { cliS3 } from './aws-config.ts';
 import { editorIdentity, EDITOR_ENV } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 const lang = () => cliLang();
 
@@ -65,7 +66,7 @@ export async function approveReportCli(id: string, opts: { wait?: string } = {})
   if ('missing' in me) return fail(m.noIdentity);
 
   const [{ dynamo }, { dynamoReportStore }, s3] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     import('../functions/adapters/dynamo-report-store.ts'),
     cliS3(),
   ]);

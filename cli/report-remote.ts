@@ -20,6 +20,7 @@ import { formatReportList, formatStatus } from './report-format.ts';
 import { remoteMessages } from './report-remote-messages.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
 import { chooseTarget } from './target.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 const lang = (): ReportLang => cliLang();
 
@@ -90,7 +91,7 @@ async function reportStore(id: string) {
   if (!table) return null;
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
   return dynamoReportStore(dynamo, table);
@@ -143,7 +144,7 @@ export async function printReportList(status?: string, opts: { json?: boolean } 
   const table = setting('REPORTS_TABLE');
   if (!table) return 1;
   const [{ dynamo }, { listReports }] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
   const reports = await listReports(dynamo, table, status ? [status as ReportStatus] : LISTABLE_STATUSES);

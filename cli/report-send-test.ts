@@ -17,6 +17,7 @@ import { cliLang } from './context.ts';
 import { cliS3 } from './aws-config.ts';
 import { editorIdentity, isLocalStack } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 const messages = {
   ja: {
@@ -108,7 +109,7 @@ export async function sendTestCommand(
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { sesv2 }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
     await Promise.all([
-      import('../functions/adapters/aws/dynamo.ts'),
+      loadDynamo(),
       import('../functions/adapters/aws/sesv2.ts'),
       import('../functions/adapters/ses-mailer.ts'),
       import('../functions/adapters/dynamo-rate-limit-store.ts'),
@@ -227,7 +228,7 @@ async function storedRendering(id: string, locale: Locale, m: Messages): Promise
     return null;
   }
   const [{ dynamo }, s3, { dynamoReportStore }, { s3BlobStore }] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     cliS3(),
     import('../functions/adapters/dynamo-report-store.ts'),
     import('../functions/adapters/s3-blob-store.ts'),

@@ -4,6 +4,7 @@
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
 import { chooseTarget } from './target.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 export async function printSubscriberCounts(opts: { json?: boolean } = {}): Promise<number> {
   await chooseTarget();
@@ -16,7 +17,7 @@ export async function printSubscriberCounts(opts: { json?: boolean } = {}): Prom
   }
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
   const [{ dynamo }, { countByStatus }] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     import('../functions/adapters/dynamo-audience.ts'),
   ]);
   const counts = await Promise.all(SUBSCRIBER_STATUSES.map((s) => countByStatus(dynamo, table, s)));

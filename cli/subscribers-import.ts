@@ -37,6 +37,7 @@ import { Progress } from './progress.ts';
 import { readErrorText } from './read-error.ts';
 import { chooseTarget } from './target.ts';
 import { csvCell } from './csv-cell.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 export interface ImportCliOptions {
   source?: string;
@@ -125,7 +126,7 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
       );
     }
     // Loaded only now: validating a file never pays for the SDK.
-    const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
+    const { dynamo } = await loadDynamo();
     const { dynamoImportStore } = await import('../functions/adapters/dynamo-import-store.ts');
     const { importSubscribers, ImportInterrupted } = await import(
       '../functions/core/use-cases/import-subscribers.ts'

@@ -12,6 +12,7 @@ import { jst, labelled } from './columns.ts';
 import { cliLang } from './context.ts';
 import { cliTexts } from './i18n/index.ts';
 import { chooseTarget } from './target.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 export async function showSubscriber(
   raw: string,
@@ -31,7 +32,7 @@ export async function showSubscriber(
   }
   await chooseTarget();
   const [{ dynamo }, { lookUpReader }] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     import('../functions/adapters/dynamo-reader-lookup.ts'),
   ]);
   const tables = { subscribers: process.env.SUBSCRIBERS_TABLE!, reports: process.env.REPORTS_TABLE! };

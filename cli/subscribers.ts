@@ -13,7 +13,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { chooseTarget } from './target.ts';
 import {
   sameAddressAnyCase,
@@ -24,6 +23,7 @@ import {
 import { checkEmail } from '../functions/core/email-address.ts';
 import { csvCell } from './csv-cell.ts';
 import { cliLang, personMessages } from './subscribers-messages.ts';
+import { loadDynamo } from './dynamo-client.ts';
 
 export { csvCell };
 
@@ -39,7 +39,7 @@ function required(name: string): string {
 // Loaded lazily so `--help` never pays for the SDK.
 async function stores() {
   await chooseTarget();
-  const { dynamo } = await import('../functions/adapters/aws/dynamo.ts');
+  const { dynamo } = await loadDynamo();
   const { dynamoSubscriberStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
   return { dynamo, subscribers: dynamoSubscriberStore(dynamo, required('SUBSCRIBERS_TABLE')) };
 }
@@ -133,7 +133,7 @@ export async function exportSubscribers(opts: {
 async function exportProgress(toFile: boolean) {
   if (!toFile && process.stdout.isTTY) return null;
   const [{ dynamo }, { countByStatus }, { Progress }, { cliTexts }, { cliLang }] = await Promise.all([
-    import('../functions/adapters/aws/dynamo.ts'),
+    loadDynamo(),
     import('../functions/adapters/dynamo-audience.ts'),
     import('./progress.ts'),
     import('./i18n/index.ts'),
@@ -256,16 +256,14 @@ async function eraseLedgerRows(dynamo: DocClient, table: string, lowerCased: Set
   let start: Record<string, unknown> | undefined;
   let erased = 0;
   do {
-    const page = await dynamo.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'begins_with(#item, :to)',
-        ProjectionExpression: 'reportId, #item',
-        ExpressionAttributeNames: { '#item': 'item' },
-        ExpressionAttributeValues: { ':to': 'to#' },
-        ExclusiveStartKey: start,
-      }),
-    );
+    const page = await dynamo.scan({
+      TableName: table,
+      FilterExpression: 'begins_with(#item, :to)',
+      ProjectionExpression: 'reportId, #item',
+      ExpressionAttributeNames: { '#item': 'item' },
+      ExpressionAttributeValues: { ':to': 'to#' },
+      ExclusiveStartKey: start,
+    });
     const keys = (page.Items ?? [])
       .filter((i) => lowerCased.has(String(i.item).slice(3).toLowerCase()))
       .map((i) => ({ reportId: i.reportId, item: i.item }));
@@ -274,7 +272,7 @@ async function eraseLedgerRows(dynamo: DocClient, table: string, lowerCased: Set
         .slice(i, i + 25)
         .map((Key) => ({ DeleteRequest: { Key } }));
       while (batch?.length) {
-        const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+        const out = await dynamo.batchWrite({ RequestItems: { [table]: batch } });
         batch = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
       }
     }

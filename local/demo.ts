@@ -13,9 +13,8 @@
  *    handler SES receiving invokes on AWS)
  */
 import { readFile } from 'node:fs/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { dynamo as ddb } from '../functions/adapters/aws/dynamo.ts';
 import { mailtoOf, receiptEventFor } from './inbound-mail.ts';
 import type { LocalStack } from './stack.ts';
 
@@ -83,13 +82,9 @@ export async function runDemo(
 ): Promise<DemoResult> {
   const problems: string[] = [];
   const api = stack.urls.api;
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const readStatus = async (email: string) =>
-    (
-      await ddb.send(
-        new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true }),
-      )
-    ).Item?.status as string | undefined;
+    (await ddb.get({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true })).Item
+      ?.status as string | undefined;
   const before = new Set((await inbox(stack)).map((m) => m.messageId));
 
   // 1-2. Double opt-in, through HTTP like a reader's browser. The SES simulator answers the
@@ -159,13 +154,11 @@ export async function runDemo(
   // 4. Tick until sent.
   const reportStatus = async () =>
     (
-      await ddb.send(
-        new GetCommand({
-          TableName: stack.env.REPORTS_TABLE,
-          Key: { reportId: report.id, item: 'report' },
-          ConsistentRead: true,
-        }),
-      )
+      await ddb.get({
+        TableName: stack.env.REPORTS_TABLE,
+        Key: { reportId: report.id, item: 'report' },
+        ConsistentRead: true,
+      })
     ).Item?.status as string | undefined;
   let status = 'MISSING';
   try {
@@ -221,7 +214,6 @@ export async function runDemo(
     }
   }
   for (const email of demoReaders) subscriberStatus[email] = (await readStatus(email)) ?? 'missing';
-  ddb.destroy();
 
   const missing = confirmedReaders.filter((e) => !delivered.includes(e));
   const leaked = delivered.filter((e) => !confirmedReaders.includes(e));

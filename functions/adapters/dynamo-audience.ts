@@ -4,7 +4,7 @@
  * Every status change sets `statusShard` in the same write (contract 5) and is conditional on
  * the status it read, so concurrent changes (an unsubscribe, another event) are never lost.
  */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo, UpdateInput } from './aws/lean/dynamo-port.ts';
 import {
   SHARD_COUNT,
   shardOf,
@@ -25,23 +25,17 @@ const inStatus = (table: string, status: SubscriberStatus, shard: number) => ({
 });
 
 /** How many subscribers have this status: every shard's byStatus partition, counted (no item read). */
-export async function countByStatus(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  status: SubscriberStatus,
-): Promise<number> {
+export async function countByStatus(doc: Dynamo, table: string, status: SubscriberStatus): Promise<number> {
   const counts = await Promise.all(
     Array.from({ length: SHARD_COUNT }, async (_, shard) => {
       let n = 0;
       let start: Record<string, unknown> | undefined;
       do {
-        const out = await doc.send(
-          new QueryCommand({
-            ...inStatus(table, status, shard),
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
+        const out = await doc.query({
+          ...inStatus(table, status, shard),
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        });
         n += out.Count ?? 0;
         start = out.LastEvaluatedKey;
       } while (start);
@@ -51,17 +45,15 @@ export async function countByStatus(
   return counts.reduce((a, b) => a + b, 0);
 }
 
-export function dynamoAudience(doc: DynamoDBDocumentClient, table: string): Audience {
+export function dynamoAudience(doc: Dynamo, table: string): Audience {
   return {
     async page(shard, startKey, limit) {
-      const out = await doc.send(
-        new QueryCommand({
-          ...inStatus(table, 'confirmed', shard),
-          ProjectionExpression: 'email, id, locale',
-          ExclusiveStartKey: startKey,
-          Limit: limit,
-        }),
-      );
+      const out = await doc.query({
+        ...inStatus(table, 'confirmed', shard),
+        ProjectionExpression: 'email, id, locale',
+        ExclusiveStartKey: startKey,
+        Limit: limit,
+      });
       return {
         items: (out.Items ?? []).map((it) => ({
           email: String(it.email),
@@ -84,12 +76,12 @@ type Stored = Subscriber & { softBounceEvents?: Set<string> };
 /** What `change` writes, and what it reports once the write lands. */
 type Decision = {
   result: FeedbackChange;
-  update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>;
+  update: Omit<UpdateInput, 'TableName' | 'Key'>;
 };
 
-export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: string): SubscriberFeedback {
+export function dynamoSubscriberFeedback(doc: Dynamo, table: string): SubscriberFeedback {
   const read = async (email: string): Promise<Stored | null> => {
-    const out = await doc.send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
+    const out = await doc.get({ TableName: table, Key: { email }, ConsistentRead: true });
     return (out.Item as Stored | undefined) ?? null;
   };
 
@@ -104,7 +96,7 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
       const d = decide(s);
       if (!d) return 'unchanged';
       const written = await unlessConditionFails(() =>
-        doc.send(new UpdateCommand({ TableName: table, Key: { email }, ...d.update })),
+        doc.update({ TableName: table, Key: { email }, ...d.update }),
       );
       if (written) return d.result;
     }
@@ -186,17 +178,15 @@ export function dynamoSubscriberFeedback(doc: DynamoDBDocumentClient, table: str
 
     async delivered(email) {
       const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { email },
-            // The ids of soft bounces already counted stay: SES events arrive at least once, and
-            // one delivered again after this delivery must not start a new run. (A few ids a year.)
-            UpdateExpression: 'SET softBounces = :zero',
-            ConditionExpression: 'softBounces > :zero',
-            ExpressionAttributeValues: { ':zero': 0 },
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: { email },
+          // The ids of soft bounces already counted stay: SES events arrive at least once, and
+          // one delivered again after this delivery must not start a new run. (A few ids a year.)
+          UpdateExpression: 'SET softBounces = :zero',
+          ConditionExpression: 'softBounces > :zero',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
       );
       return out ? 'changed' : 'unchanged';
     },

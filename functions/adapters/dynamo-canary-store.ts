@@ -3,13 +3,13 @@
  * Each is conditional on the run's lease and on the phase it leaves, so a run that lost its
  * lease, or a write the SDK retries after losing its answer, never moves the canary twice.
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { REPORT_ITEM } from '../core/report.ts';
 import type { CanaryStore } from '../core/use-cases/canary-step.ts';
 import { unlessConditionFails } from './dynamo-conflicts.ts';
 import { fromItem } from './dynamo-report-store.ts';
 
-export function dynamoCanaryStore(doc: DynamoDBDocumentClient, table: string): CanaryStore {
+export function dynamoCanaryStore(doc: Dynamo, table: string): CanaryStore {
   const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
   const names = { '#c': 'canary', '#status': 'status' };
   const phase = { '#phase': 'phase' };
@@ -24,17 +24,15 @@ export function dynamoCanaryStore(doc: DynamoDBDocumentClient, table: string): C
     extraNames: Record<string, string> = {},
   ) {
     const out = await unlessConditionFails(() =>
-      doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: key(reportId),
-          UpdateExpression: expr,
-          ConditionExpression: `leaseOwner = :owner AND #status = :sending AND ${condition}`,
-          ExpressionAttributeNames: { ...names, ...extraNames },
-          ExpressionAttributeValues: { ':owner': owner, ':sending': 'SENDING', ...values },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+      doc.update({
+        TableName: table,
+        Key: key(reportId),
+        UpdateExpression: expr,
+        ConditionExpression: `leaseOwner = :owner AND #status = :sending AND ${condition}`,
+        ExpressionAttributeNames: { ...names, ...extraNames },
+        ExpressionAttributeValues: { ':owner': owner, ':sending': 'SENDING', ...values },
+        ReturnValues: 'ALL_NEW',
+      }),
     );
     return out?.Attributes ? fromItem(out.Attributes) : null;
   }

@@ -4,7 +4,8 @@
  * each write is a transaction that also checks that no tombstone and no mark exist, so an
  * erasure or a bounce that lands between the lookup and the write still wins.
  */
-import { BatchGetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import type { ImportState } from '../core/import-decision.ts';
 import { tombstoneKey, type Subscriber } from '../core/subscriber.ts';
 import type { ImportStore } from '../core/use-cases/import-subscribers.ts';
@@ -14,9 +15,9 @@ import { suppressedKey } from './dynamo-rate-limit-store.ts';
 import { scanPages, statusMove } from './dynamo-subscriber-rows.ts';
 
 type SaidNo = { email: string; status: 'unsubscribed' | 'bounced' | 'complained' };
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
-export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): ImportStore {
+export function dynamoImportStore(db: Dynamo, table: string): ImportStore {
   /** The item dynamo-rate-limit-store.ts writes to mark a mailbox that bounced or complained. */
   const mailboxMark = (email: string) => suppressedKey(addressKey(email));
   const absent = (key: string) => ({
@@ -33,9 +34,7 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
       let request: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((email) => ({ email }));
       for (let attempt = 0; request?.length; attempt++) {
         if (attempt > 0) await pause(attempt);
-        const out = await db.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: request, ConsistentRead: true } } }),
-        );
+        const out = await db.batchGet({ RequestItems: { [table]: { Keys: request, ConsistentRead: true } } });
         for (const item of out.Responses?.[table] ?? []) found.set(String(item.email), item);
         request = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
       }
@@ -50,7 +49,7 @@ export function dynamoImportStore(db: DynamoDBDocumentClient, table: string): Im
   async function transact(items: TransactItems): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        await db.transactWrite({ TransactItems: items });
         return true;
       } catch (err) {
         const reasons = cancellationReasons(err);

@@ -7,13 +7,7 @@
  * Ledger rows keep their state in `state`, never `status`: only the report item may appear
  * in the sparse byStatus index.
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { REPORT_ITEM, ledgerItemKey, type LedgerRow, type LedgerState } from '../core/report.ts';
 import type {
   ClaimResult,
@@ -77,7 +71,7 @@ function claimVerdict(
   if (check?.Code === 'ConditionalCheckFailed') return { kind: 'not-confirmed' };
   return put?.Code === 'None' && check?.Code === 'None' ? 'again' : 'alone';
 }
-export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables): Ledger {
+export function dynamoLedger(doc: Dynamo, tables: SendingTables): Ledger {
   const key = (reportId: string, email: string) => ({ reportId, item: ledgerItemKey(email) });
   const stillConfirmed = (email: string) => ({
     ConditionCheck: {
@@ -102,11 +96,9 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
   ): Promise<ClaimResult> {
     try {
       await retryConflicts(() =>
-        doc.send(
-          new TransactWriteCommand({
-            TransactItems: [ledgerWrite, stillConfirmed(c.email), ...gateOf(c)] as never,
-          }),
-        ),
+        doc.transactWrite({
+          TransactItems: [ledgerWrite, stillConfirmed(c.email), ...gateOf(c)] as never,
+        }),
       );
       return { kind: 'claimed' };
     } catch (err) {
@@ -160,21 +152,17 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
    */
   const recordMessageId = (reportId: string, m: SentMark, at: string) =>
     retryConflicts(() =>
-      doc.send(
-        new UpdateCommand({
-          TableName: tables.reports,
-          Key: key(reportId, m.email),
-          UpdateExpression: 'SET messageId = :mid, sentAt = :at',
-          ConditionExpression: 'claimToken = :token',
-          ExpressionAttributeValues: { ':mid': m.messageId, ':at': at, ':token': m.token },
-        }),
-      ),
+      doc.update({
+        TableName: tables.reports,
+        Key: key(reportId, m.email),
+        UpdateExpression: 'SET messageId = :mid, sentAt = :at',
+        ConditionExpression: 'claimToken = :token',
+        ExpressionAttributeValues: { ':mid': m.messageId, ':at': at, ':token': m.token },
+      }),
     );
 
   async function markOne(reportId: string, m: SentMark, at: string): Promise<void> {
-    const marked = await unlessConditionFails(() =>
-      doc.send(new UpdateCommand(markSentUpdate(reportId, m, at))),
-    );
+    const marked = await unlessConditionFails(() => doc.update(markSentUpdate(reportId, m, at)));
     if (!marked) await recordMessageId(reportId, m, at);
   }
 
@@ -199,16 +187,14 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
     let reasons: CancellationReason[];
     try {
       await retryConflicts(() =>
-        doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...marks.map((m) => ({ Update: markSentUpdate(reportId, m, at) })),
-              ...claims.flatMap((c) => [claimPut(c), stillConfirmed(c.email)]),
-              // One run's claims share its gate.
-              ...(claims[0] ? gateOf(claims[0]) : []),
-            ] as never,
-          }),
-        ),
+        doc.transactWrite({
+          TransactItems: [
+            ...marks.map((m) => ({ Update: markSentUpdate(reportId, m, at) })),
+            ...claims.flatMap((c) => [claimPut(c), stillConfirmed(c.email)]),
+            // One run's claims share its gate.
+            ...(claims[0] ? gateOf(claims[0]) : []),
+          ] as never,
+        }),
       );
       return claims.map(() => ({ kind: 'claimed' }));
     } catch (err) {
@@ -317,44 +303,42 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
 
     async markFailed(reportId, email, token, reason, now) {
       await retryConflicts(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: tables.reports,
-            Key: key(reportId, email),
-            UpdateExpression: 'SET #state = :failed, reason = :reason, updatedAt = :at',
-            ConditionExpression: 'claimToken = :token AND #state = :claimed',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':failed': 'failed',
-              ':reason': reason.slice(0, 500),
-              ':at': now.toISOString(),
-              ':token': token,
-              ':claimed': 'claimed',
-            },
-          }),
-        ),
+        doc.update({
+          TableName: tables.reports,
+          Key: key(reportId, email),
+          UpdateExpression: 'SET #state = :failed, reason = :reason, updatedAt = :at',
+          ConditionExpression: 'claimToken = :token AND #state = :claimed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':reason': reason.slice(0, 500),
+            ':at': now.toISOString(),
+            ':token': token,
+            ':claimed': 'claimed',
+          },
+        }),
       );
     },
 
     async release(reportId, email, token) {
       // A row that is no longer ours (or no longer claimed) is left as it is.
       await unlessConditionFails(() =>
-        doc.send(
-          new DeleteCommand({
-            TableName: tables.reports,
-            Key: key(reportId, email),
-            ConditionExpression: 'claimToken = :token AND #state = :claimed',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':token': token, ':claimed': 'claimed' },
-          }),
-        ),
+        doc.delete({
+          TableName: tables.reports,
+          Key: key(reportId, email),
+          ConditionExpression: 'claimToken = :token AND #state = :claimed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':token': token, ':claimed': 'claimed' },
+        }),
       );
     },
 
     async get(reportId, email) {
-      const out = await doc.send(
-        new GetCommand({ TableName: tables.reports, Key: key(reportId, email), ConsistentRead: true }),
-      );
+      const out = await doc.get({
+        TableName: tables.reports,
+        Key: key(reportId, email),
+        ConsistentRead: true,
+      });
       if (!out.Item) return null;
       const { item: _i, ...rest } = out.Item;
       return { ...(rest as Omit<LedgerRow, 'email'>), email };
@@ -368,36 +352,34 @@ export function dynamoLedger(doc: DynamoDBDocumentClient, tables: SendingTables)
       });
       try {
         await retryConflicts(() =>
-          doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: tables.reports,
-                    Key: key(t.reportId, t.email),
-                    UpdateExpression: `SET #state = :to, updatedAt = :at${fields.expr}`,
-                    ConditionExpression: '#state = :from',
-                    ExpressionAttributeNames: { '#state': 'state' },
-                    ExpressionAttributeValues: {
-                      ':to': t.to,
-                      ':from': t.from,
-                      ':at': t.now.toISOString(),
-                      ...fields.values,
-                    },
+          doc.transactWrite({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tables.reports,
+                  Key: key(t.reportId, t.email),
+                  UpdateExpression: `SET #state = :to, updatedAt = :at${fields.expr}`,
+                  ConditionExpression: '#state = :from',
+                  ExpressionAttributeNames: { '#state': 'state' },
+                  ExpressionAttributeValues: {
+                    ':to': t.to,
+                    ':from': t.from,
+                    ':at': t.now.toISOString(),
+                    ...fields.values,
                   },
                 },
-                {
-                  Update: {
-                    TableName: tables.reports,
-                    Key: { reportId: t.reportId, item: REPORT_ITEM },
-                    UpdateExpression: `SET updatedAt = :at${a.expr}`,
-                    ConditionExpression: 'attribute_exists(reportId)',
-                    ExpressionAttributeValues: { ':at': t.now.toISOString(), ...a.values },
-                  },
+              },
+              {
+                Update: {
+                  TableName: tables.reports,
+                  Key: { reportId: t.reportId, item: REPORT_ITEM },
+                  UpdateExpression: `SET updatedAt = :at${a.expr}`,
+                  ConditionExpression: 'attribute_exists(reportId)',
+                  ExpressionAttributeValues: { ':at': t.now.toISOString(), ...a.values },
                 },
-              ],
-            }),
-          ),
+              },
+            ],
+          }),
         );
         return true;
       } catch (err) {

@@ -4,14 +4,7 @@
  * range, lease, cursor and checkpoint number; counts go to the report item in the same
  * transaction as the part's checkpoint, and the report's `partsDone` counts finished parts.
  */
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { REPORT_ITEM } from '../core/report.ts';
 import { SHARD_COUNT } from '../core/subscriber.ts';
 import type { PartRecord, PartStore } from '../core/use-cases/fan-out-ports.ts';
@@ -32,74 +25,65 @@ function fromPart(item: Record<string, unknown>): PartRecord {
   return rest as unknown as PartRecord;
 }
 
-export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): PartStore {
+export function dynamoPartStore(doc: Dynamo, table: string): PartStore {
   const key = (reportId: string, k: number) => ({ reportId, item: partItem(k) });
   const reportKey = (reportId: string) => ({ reportId, item: REPORT_ITEM });
   const getPart = async (reportId: string, k: number) =>
-    (await doc.send(new GetCommand({ TableName: table, Key: key(reportId, k), ConsistentRead: true }))).Item;
+    (await doc.get({ TableName: table, Key: key(reportId, k), ConsistentRead: true })).Item;
 
   const store: PartStore = {
     async split(reportId, parts) {
       // The first split wins: a report keeps its parts (and their cursors) for good.
       await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: reportKey(reportId),
-            UpdateExpression: 'SET parts = :n',
-            ConditionExpression: 'attribute_exists(reportId) AND attribute_not_exists(parts)',
-            ExpressionAttributeValues: { ':n': parts },
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: reportKey(reportId),
+          UpdateExpression: 'SET parts = :n',
+          ConditionExpression: 'attribute_exists(reportId) AND attribute_not_exists(parts)',
+          ExpressionAttributeValues: { ':n': parts },
+        }),
       );
-      const report = (
-        await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
-      ).Item;
+      const report = (await doc.get({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
+        .Item;
       const n = Number(report?.parts ?? parts);
       for (let k = 0; k < n; k++) {
         await unlessConditionFails(() =>
-          doc.send(
-            new PutCommand({
-              TableName: table,
-              Item: { ...key(reportId, k), reportId, part: k, parts: n, ...partShards(k, n) },
-              ConditionExpression: 'attribute_not_exists(reportId)',
-            }),
-          ),
+          doc.put({
+            TableName: table,
+            Item: { ...key(reportId, k), reportId, part: k, parts: n, ...partShards(k, n) },
+            ConditionExpression: 'attribute_not_exists(reportId)',
+          }),
         );
       }
       return store.list(reportId);
     },
 
     async list(reportId) {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'reportId = :r AND begins_with(#item, :p)',
-          ExpressionAttributeNames: { '#item': 'item' },
-          ExpressionAttributeValues: { ':r': reportId, ':p': 'part#' },
-          ConsistentRead: true,
-        }),
-      );
+      const out = await doc.query({
+        TableName: table,
+        KeyConditionExpression: 'reportId = :r AND begins_with(#item, :p)',
+        ExpressionAttributeNames: { '#item': 'item' },
+        ExpressionAttributeValues: { ':r': reportId, ':p': 'part#' },
+        ConsistentRead: true,
+      });
       return (out.Items ?? []).map(fromPart).sort((a, b) => a.part - b.part);
     },
 
     async lease(reportId, k, owner, now, until) {
       const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId, k),
-            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-            ConditionExpression:
-              'attribute_exists(reportId) AND attribute_not_exists(done) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeValues: {
-              ':owner': owner,
-              ':until': until.toISOString(),
-              ':now': now.toISOString(),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId, k),
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(reportId) AND attribute_not_exists(done) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':until': until.toISOString(),
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return out?.Attributes ? fromPart(out.Attributes) : null;
     },
@@ -108,17 +92,15 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
       // The run's last admissions ride on the release: the part's next run reads them with its lease.
       const keep = recentSends.length > 0;
       await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId, k),
-            UpdateExpression: keep
-              ? 'SET recentSends = :recent REMOVE leaseOwner, leaseUntil'
-              : 'REMOVE leaseOwner, leaseUntil, recentSends',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner, ...(keep ? { ':recent': [...recentSends] } : {}) },
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId, k),
+          UpdateExpression: keep
+            ? 'SET recentSends = :recent REMOVE leaseOwner, leaseUntil'
+            : 'REMOVE leaseOwner, leaseUntil, recentSends',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ...(keep ? { ':recent': [...recentSends] } : {}) },
+        }),
       );
     },
 
@@ -127,36 +109,34 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
       const now = new Date().toISOString();
       try {
         await retryConflicts(() =>
-          doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: key(reportId, k),
-                    UpdateExpression: 'SET #cursor = :cursor, checkpoints = :next',
-                    ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
-                    ExpressionAttributeNames: { '#cursor': 'cursor' },
-                    ExpressionAttributeValues: {
-                      ':cursor': cursor,
-                      ':next': saved + 1,
-                      ':owner': owner,
-                      ...(saved === 0 ? {} : { ':saved': saved }),
-                    },
+          doc.transactWrite({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: key(reportId, k),
+                  UpdateExpression: 'SET #cursor = :cursor, checkpoints = :next',
+                  ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
+                  ExpressionAttributeNames: { '#cursor': 'cursor' },
+                  ExpressionAttributeValues: {
+                    ':cursor': cursor,
+                    ':next': saved + 1,
+                    ':owner': owner,
+                    ...(saved === 0 ? {} : { ':saved': saved }),
                   },
                 },
-                {
-                  Update: {
-                    TableName: table,
-                    Key: reportKey(reportId),
-                    // A saved page ends a run of failed runs, as on a single dispatcher.
-                    UpdateExpression: `SET updatedAt = :now${a.expr} REMOVE failedRuns`,
-                    ExpressionAttributeValues: { ':now': now, ...a.values },
-                  },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: reportKey(reportId),
+                  // A saved page ends a run of failed runs, as on a single dispatcher.
+                  UpdateExpression: `SET updatedAt = :now${a.expr} REMOVE failedRuns`,
+                  ExpressionAttributeValues: { ':now': now, ...a.values },
                 },
-              ],
-            }),
-          ),
+              },
+            ],
+          }),
         );
         return true;
       } catch (err) {
@@ -170,29 +150,27 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
     async finishPart(reportId, k, owner, now) {
       try {
         await retryConflicts(() =>
-          doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table,
-                    Key: key(reportId, k),
-                    UpdateExpression: 'SET done = :t, doneAt = :now REMOVE leaseOwner, leaseUntil',
-                    ConditionExpression: 'leaseOwner = :owner AND attribute_not_exists(done)',
-                    ExpressionAttributeValues: { ':t': true, ':now': now.toISOString(), ':owner': owner },
-                  },
+          doc.transactWrite({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: key(reportId, k),
+                  UpdateExpression: 'SET done = :t, doneAt = :now REMOVE leaseOwner, leaseUntil',
+                  ConditionExpression: 'leaseOwner = :owner AND attribute_not_exists(done)',
+                  ExpressionAttributeValues: { ':t': true, ':now': now.toISOString(), ':owner': owner },
                 },
-                {
-                  Update: {
-                    TableName: table,
-                    Key: reportKey(reportId),
-                    UpdateExpression: 'SET updatedAt = :now ADD partsDone :one',
-                    ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
-                  },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: reportKey(reportId),
+                  UpdateExpression: 'SET updatedAt = :now ADD partsDone :one',
+                  ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
                 },
-              ],
-            }),
-          ),
+              },
+            ],
+          }),
         );
       } catch (err) {
         if (!cancellationReasons(err)?.some((r) => r.Code === 'ConditionalCheckFailed')) throw err;
@@ -200,30 +178,27 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
         const current = await getPart(reportId, k);
         if (!current?.done || current.leaseOwner !== undefined) return null;
       }
-      const report = (
-        await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
-      ).Item;
+      const report = (await doc.get({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
+        .Item;
       return report ? reportFromItem(report) : null;
     },
 
     async finishReport(reportId, parts, now) {
       const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: reportKey(reportId),
-            UpdateExpression: 'SET #status = :sent, completedAt = :now, updatedAt = :now',
-            ConditionExpression: '#status = :sending AND partsDone >= :n',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':sent': 'SENT',
-              ':sending': 'SENDING',
-              ':now': now.toISOString(),
-              ':n': parts,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: reportKey(reportId),
+          UpdateExpression: 'SET #status = :sent, completedAt = :now, updatedAt = :now',
+          ConditionExpression: '#status = :sending AND partsDone >= :n',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sent': 'SENT',
+            ':sending': 'SENDING',
+            ':now': now.toISOString(),
+            ':n': parts,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return out?.Attributes ? reportFromItem(out.Attributes) : null;
     },
@@ -245,9 +220,8 @@ export function dynamoPartStore(doc: DynamoDBDocumentClient, table: string): Par
         },
       });
       if (!paused) return null;
-      const report = (
-        await doc.send(new GetCommand({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
-      ).Item;
+      const report = (await doc.get({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))
+        .Item;
       return report ? reportFromItem(report) : null;
     },
   };

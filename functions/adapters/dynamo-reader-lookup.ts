@@ -14,12 +14,7 @@
  * of those to serve an occasional operator question, and need a backfill. Reading the last
  * N reports' rows by key costs N × spellings reads per question.
  */
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { mailboxKey } from '../core/email-address.ts';
 import { type LedgerRow, ledgerItemKey, REPORT_ITEM, type ReportStatus } from '../core/report.ts';
 import { type Subscriber, type SubscriberStatus, tombstoneKey } from '../core/subscriber.ts';
@@ -51,7 +46,7 @@ const SENDABLE: ReportStatus[] = ['SENDING', 'PAUSED', 'SENT', 'CANCELED', 'SCHE
 const SCAN_SEGMENTS = 4;
 
 export async function lookUpReader(
-  doc: DynamoDBDocumentClient,
+  doc: Dynamo,
   tables: { subscribers: string; reports: string },
   email: string,
   opts: { recent: number; reportIds: string[] },
@@ -116,12 +111,12 @@ type ReportsTableItem = Pick<
 };
 
 /** The items are taken to be `T`, unchecked: the callers know which table they read. */
-async function batchGet<T>(doc: DynamoDBDocumentClient, table: string, keys: Record<string, string>[]) {
+async function batchGet<T>(doc: Dynamo, table: string, keys: Record<string, string>[]) {
   const found: T[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
     while (pending?.length) {
-      const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      const out = await doc.batchGet({ RequestItems: { [table]: { Keys: pending } } });
       found.push(...((out.Responses?.[table] ?? []) as T[]));
       pending = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
     }
@@ -129,24 +124,22 @@ async function batchGet<T>(doc: DynamoDBDocumentClient, table: string, keys: Rec
   return found;
 }
 
-async function spellingsOf(doc: DynamoDBDocumentClient, table: string, email: string) {
+async function spellingsOf(doc: Dynamo, table: string, email: string) {
   const key = mailboxKey(email);
   const segment = async (n: number) => {
     const found: { email: string; status: SubscriberStatus }[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await doc.send(
-        new ScanCommand({
-          TableName: table,
-          Segment: n,
-          TotalSegments: SCAN_SEGMENTS,
-          // Counters ("rl#…") and tombstones have no id.
-          FilterExpression: 'attribute_exists(id)',
-          ProjectionExpression: 'email, #status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExclusiveStartKey: start,
-        }),
-      );
+      const out = await doc.scan({
+        TableName: table,
+        Segment: n,
+        TotalSegments: SCAN_SEGMENTS,
+        // Counters ("rl#…") and tombstones have no id.
+        FilterExpression: 'attribute_exists(id)',
+        ProjectionExpression: 'email, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExclusiveStartKey: start,
+      });
       for (const i of out.Items ?? []) {
         if (i.email !== email && mailboxKey(String(i.email)) === key)
           found.push({ email: i.email, status: i.status });
@@ -159,21 +152,19 @@ async function spellingsOf(doc: DynamoDBDocumentClient, table: string, email: st
   return all.flat().sort((a, b) => a.email.localeCompare(b.email));
 }
 
-async function recentReportIds(doc: DynamoDBDocumentClient, table: string, recent: number, asked: string[]) {
+async function recentReportIds(doc: Dynamo, table: string, recent: number, asked: string[]) {
   const seen: { reportId: string; sendAt: string }[] = [];
   for (const status of SENDABLE) {
     // Newest first within each status; one page holds `recent` keys-only items.
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#status = :s',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':s': status },
-        ScanIndexForward: false,
-        Limit: recent,
-      }),
-    );
+    const out = await doc.query({
+      TableName: table,
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#status = :s',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':s': status },
+      ScanIndexForward: false,
+      Limit: recent,
+    });
     for (const i of out.Items ?? [])
       seen.push({ reportId: String(i.reportId), sendAt: String(i.sendAt ?? '') });
   }

@@ -4,13 +4,7 @@
  * crash and a repeated SES event from ever counting or sending twice. The delivery ledger
  * rows beside the report item have their own adapter (dynamo-ledger.ts).
  */
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import {
   COUNT_NAMES,
   REPLACEABLE_STATUSES,
@@ -43,7 +37,7 @@ export function fromItem(item: Item): ReportRecord {
   return { ...(rest as Omit<ReportRecord, 'counts'>), counts };
 }
 
-export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): ReportStore {
+export function dynamoReportStore(doc: Dynamo, table: string): ReportStore {
   const key = (reportId: string) => ({ reportId, item: REPORT_ITEM });
 
   const conditional = async (op: () => Promise<object>): Promise<boolean> =>
@@ -51,24 +45,20 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
 
   const store: ReportStore = {
     async get(reportId) {
-      const out = await doc.send(
-        new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }),
-      );
+      const out = await doc.get({ TableName: table, Key: key(reportId), ConsistentRead: true });
       return out.Item ? fromItem(out.Item) : null;
     },
 
     async replace(record) {
       const ok = await conditional(() =>
-        doc.send(
-          new PutCommand({
-            TableName: table,
-            Item: toItem(record),
-            // isReplaceable() as a condition: a replaceable status, and never started.
-            ConditionExpression: `attribute_not_exists(reportId) OR (#status IN (${REPLACEABLE_STATUSES.map((_, i) => `:r${i}`).join(', ')}) AND attribute_not_exists(startedAt))`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: Object.fromEntries(REPLACEABLE_STATUSES.map((s, i) => [`:r${i}`, s])),
-          }),
-        ),
+        doc.put({
+          TableName: table,
+          Item: toItem(record),
+          // isReplaceable() as a condition: a replaceable status, and never started.
+          ConditionExpression: `attribute_not_exists(reportId) OR (#status IN (${REPLACEABLE_STATUSES.map((_, i) => `:r${i}`).join(', ')}) AND attribute_not_exists(startedAt))`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: Object.fromEntries(REPLACEABLE_STATUSES.map((s, i) => [`:r${i}`, s])),
+        }),
       );
       if (ok) return { ok: true };
       const current = await store.get(record.reportId);
@@ -85,25 +75,23 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
 
     async acquireLease(reportId, owner, now, until) {
       const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            UpdateExpression:
-              'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now',
-            ConditionExpression:
-              '#status IN (:scheduled, :sending) AND sendAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':sending': 'SENDING',
-              ':scheduled': 'SCHEDULED',
-              ':owner': owner,
-              ':until': until.toISOString(),
-              ':now': now.toISOString(),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId),
+          UpdateExpression:
+            'SET #status = :sending, leaseOwner = :owner, leaseUntil = :until, updatedAt = :now',
+          ConditionExpression:
+            '#status IN (:scheduled, :sending) AND sendAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'SENDING',
+            ':scheduled': 'SCHEDULED',
+            ':owner': owner,
+            ':until': until.toISOString(),
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return out?.Attributes ? fromItem(out.Attributes) : null;
     },
@@ -112,56 +100,50 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
       // The run's last admissions ride on the release: the next run reads them with its lease.
       const keep = recentSends.length > 0;
       await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            UpdateExpression: keep
-              ? 'SET recentSends = :recent REMOVE leaseOwner, leaseUntil'
-              : 'REMOVE leaseOwner, leaseUntil, recentSends',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner, ...(keep ? { ':recent': [...recentSends] } : {}) },
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId),
+          UpdateExpression: keep
+            ? 'SET recentSends = :recent REMOVE leaseOwner, leaseUntil'
+            : 'REMOVE leaseOwner, leaseUntil, recentSends',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ...(keep ? { ':recent': [...recentSends] } : {}) },
+        }),
       );
     },
 
     async beginSending(reportId, owner, audience, now) {
       await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            UpdateExpression: 'SET audience = :n, startedAt = if_not_exists(startedAt, :now)',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':n': audience, ':owner': owner, ':now': now.toISOString() },
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId),
+          UpdateExpression: 'SET audience = :n, startedAt = if_not_exists(startedAt, :now)',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':n': audience, ':owner': owner, ':now': now.toISOString() },
+        }),
       );
     },
 
     async checkpoint(reportId, owner, saved, cursor, add) {
       const a = addClause(add);
       const written = await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            // A saved page ends a run of failed runs.
-            UpdateExpression: `SET #cursor = :cursor, checkpoints = :next, updatedAt = :now${a.expr} REMOVE failedRuns`,
-            // Not conditional on SENDING: a page that went out before a pause or cancel counts.
-            ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
-            ExpressionAttributeNames: { '#cursor': 'cursor' },
-            ExpressionAttributeValues: {
-              ':cursor': cursor,
-              ':next': saved + 1,
-              ':now': new Date().toISOString(),
-              ':owner': owner,
-              ...(saved === 0 ? {} : { ':saved': saved }),
-              ...a.values,
-            },
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId),
+          // A saved page ends a run of failed runs.
+          UpdateExpression: `SET #cursor = :cursor, checkpoints = :next, updatedAt = :now${a.expr} REMOVE failedRuns`,
+          // Not conditional on SENDING: a page that went out before a pause or cancel counts.
+          ConditionExpression: `leaseOwner = :owner AND ${saved === 0 ? 'attribute_not_exists(checkpoints)' : 'checkpoints = :saved'}`,
+          ExpressionAttributeNames: { '#cursor': 'cursor' },
+          ExpressionAttributeValues: {
+            ':cursor': cursor,
+            ':next': saved + 1,
+            ':now': new Date().toISOString(),
+            ':owner': owner,
+            ...(saved === 0 ? {} : { ':saved': saved }),
+            ...a.values,
+          },
+        }),
       );
       if (written) return true;
       // The SDK retries a write whose answer was lost: if that first attempt landed, so did the page.
@@ -179,29 +161,25 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
 
     async recordFailedRun(reportId, owner, now) {
       const out = await unlessConditionFails(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key(reportId),
-            // One run fails once: the run is named, so a write the SDK retries counts once.
-            UpdateExpression: 'SET updatedAt = :now, lastFailedRun = :owner ADD failedRuns :one',
-            ConditionExpression:
-              'leaseOwner = :owner AND #status = :sending AND (attribute_not_exists(lastFailedRun) OR lastFailedRun <> :owner)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':now': now.toISOString(),
-              ':one': 1,
-              ':owner': owner,
-              ':sending': 'SENDING',
-            },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        ),
+        doc.update({
+          TableName: table,
+          Key: key(reportId),
+          // One run fails once: the run is named, so a write the SDK retries counts once.
+          UpdateExpression: 'SET updatedAt = :now, lastFailedRun = :owner ADD failedRuns :one',
+          ConditionExpression:
+            'leaseOwner = :owner AND #status = :sending AND (attribute_not_exists(lastFailedRun) OR lastFailedRun <> :owner)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':one': 1,
+            ':owner': owner,
+            ':sending': 'SENDING',
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
       );
       if (out) return Number(out.Attributes?.failedRuns ?? 0);
-      const current = (
-        await doc.send(new GetCommand({ TableName: table, Key: key(reportId), ConsistentRead: true }))
-      ).Item;
+      const current = (await doc.get({ TableName: table, Key: key(reportId), ConsistentRead: true })).Item;
       return current?.leaseOwner === owner && current.lastFailedRun === owner
         ? Number(current.failedRuns ?? 0)
         : null;
@@ -231,9 +209,7 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
           if (record) return { ok: true, record };
         }
       } else {
-        const out = await unlessConditionFails(() =>
-          doc.send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' })),
-        );
+        const out = await unlessConditionFails(() => doc.update({ ...update, ReturnValues: 'ALL_NEW' }));
         if (out) return { ok: true, record: fromItem(out.Attributes!) };
       }
       // attribute_not_exists is implied: an unknown report fails the condition too.
@@ -257,23 +233,21 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
   ): Promise<ReportRecord | null> {
     const fields = setClause(extra);
     const out = await unlessConditionFails(() =>
-      doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: key(reportId),
-          UpdateExpression: `SET #status = :to, updatedAt = :now${fields.expr} REMOVE leaseOwner, leaseUntil`,
-          ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':to': status,
-            ':now': now.toISOString(),
-            ':owner': owner,
-            ':sending': 'SENDING',
-            ...fields.values,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+      doc.update({
+        TableName: table,
+        Key: key(reportId),
+        UpdateExpression: `SET #status = :to, updatedAt = :now${fields.expr} REMOVE leaseOwner, leaseUntil`,
+        ConditionExpression: 'leaseOwner = :owner AND #status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': status,
+          ':now': now.toISOString(),
+          ':owner': owner,
+          ':sending': 'SENDING',
+          ...fields.values,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
     );
     return out?.Attributes ? fromItem(out.Attributes) : null;
   }
@@ -286,7 +260,7 @@ export function dynamoReportStore(doc: DynamoDBDocumentClient, table: string): R
  * report items only and their keys, then each item is read. Newest `sendAt` first.
  */
 export async function listReports(
-  doc: DynamoDBDocumentClient,
+  doc: Dynamo,
   table: string,
   statuses: readonly ReportStatus[] = REPORT_STATUSES,
 ): Promise<ReportRecord[]> {
@@ -303,7 +277,7 @@ export async function listReports(
 
 /** The ids of reports in `status` (due by `dueBy`, when given) from the sparse byStatus index, in send-time order. */
 async function reportIdsIn(
-  doc: DynamoDBDocumentClient,
+  doc: Dynamo,
   table: string,
   status: ReportStatus,
   dueBy?: Date,
@@ -311,16 +285,14 @@ async function reportIdsIn(
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: 'byStatus',
-        KeyConditionExpression: dueBy ? '#status = :s AND sendAt <= :now' : '#status = :s',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: dueBy ? { ':s': status, ':now': dueBy.toISOString() } : { ':s': status },
-        ExclusiveStartKey: start,
-      }),
-    );
+    const out = await doc.query({
+      TableName: table,
+      IndexName: 'byStatus',
+      KeyConditionExpression: dueBy ? '#status = :s AND sendAt <= :now' : '#status = :s',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: dueBy ? { ':s': status, ':now': dueBy.toISOString() } : { ':s': status },
+      ExclusiveStartKey: start,
+    });
     for (const it of out.Items ?? []) ids.push(String(it.reportId));
     start = out.LastEvaluatedKey;
   } while (start);
@@ -331,21 +303,17 @@ async function reportIdsIn(
  * Receipts of handled upload events, in the reports table under `upload#<hash>` (no `status`,
  * so the byStatus index never sees them).
  */
-export function dynamoUploadReceipts(doc: DynamoDBDocumentClient, table: string): UploadReceipts {
+export function dynamoUploadReceipts(doc: Dynamo, table: string): UploadReceipts {
   // Only receipts carry the table's TTL attribute: report items and ledger rows are kept.
   const key = (eventKey: string) => ({ reportId: `upload#${eventKey}`, item: 'receipt' });
   return {
     async seen(eventKey) {
-      const out = await doc.send(
-        new GetCommand({ TableName: table, Key: key(eventKey), ConsistentRead: true }),
-      );
+      const out = await doc.get({ TableName: table, Key: key(eventKey), ConsistentRead: true });
       return !!out.Item;
     },
     async remember(eventKey, now) {
       const expiresAt = Math.floor(now.getTime() / 1000) + UPLOAD_RECEIPT_TTL_SECONDS;
-      await doc.send(
-        new PutCommand({ TableName: table, Item: { ...key(eventKey), at: now.toISOString(), expiresAt } }),
-      );
+      await doc.put({ TableName: table, Item: { ...key(eventKey), at: now.toISOString(), expiresAt } });
     },
   };
 }

@@ -4,22 +4,20 @@
  * 26 hours), items `load#confirm#m#<minute>` and `load#confirm#h#<hour>` with the table's TTL and
  * no `statusShard`, so the byStatus index never sees them.
  */
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import type { ConfirmationLoad } from '../core/send-load.ts';
 
 const minuteKey = (t: number) => `load#confirm#m#${new Date(t).toISOString().slice(0, 16)}`;
 const hourKey = (t: number) => `load#confirm#h#${new Date(t).toISOString().slice(0, 13)}`;
 
-export function dynamoConfirmationLoad(doc: DynamoDBDocumentClient, table: string): ConfirmationLoad {
+export function dynamoConfirmationLoad(doc: Dynamo, table: string): ConfirmationLoad {
   const add = (email: string, keepS: number, now: Date) =>
-    doc.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { email },
-        UpdateExpression: 'ADD n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
-        ExpressionAttributeValues: { ':one': 1, ':exp': Math.floor(now.getTime() / 1000) + keepS },
-      }),
-    );
+    doc.update({
+      TableName: table,
+      Key: { email },
+      UpdateExpression: 'ADD n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
+      ExpressionAttributeValues: { ':one': 1, ':exp': Math.floor(now.getTime() / 1000) + keepS },
+    });
   return {
     async record(now) {
       const t = now.getTime();
@@ -32,11 +30,9 @@ export function dynamoConfirmationLoad(doc: DynamoDBDocumentClient, table: strin
       const counts = new Map<string, number>();
       let keys: Record<string, unknown>[] | undefined = [...minutes, ...hours].map((email) => ({ email }));
       while (keys?.length) {
-        const out = await doc.send(
-          new BatchGetCommand({
-            RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'email, n' } },
-          }),
-        );
+        const out = await doc.batchGet({
+          RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'email, n' } },
+        });
         for (const it of out.Responses?.[table] ?? []) counts.set(String(it.email), Number(it.n ?? 0));
         keys = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
       }

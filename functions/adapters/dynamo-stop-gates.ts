@@ -4,12 +4,7 @@
  * lane's token at once, so no claim can commit between the two.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  GetCommand,
-  TransactGetCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { GATE_LANES, REPORT_ITEM, gateItemKey } from '../core/report.ts';
 import type { ClaimGate } from '../core/use-cases/sending-ports.ts';
 import { cancellationReasons, retryConflicts } from './dynamo-conflicts.ts';
@@ -30,14 +25,12 @@ export function gateCheck(table: string, reportId: string, gate: ClaimGate) {
 }
 
 export async function readGate(
-  doc: DynamoDBDocumentClient,
+  doc: Dynamo,
   table: string,
   reportId: string,
   lane: number,
 ): Promise<string | null> {
-  const out = await doc.send(
-    new GetCommand({ TableName: table, Key: gateKey(reportId, lane), ConsistentRead: true }),
-  );
+  const out = await doc.get({ TableName: table, Key: gateKey(reportId, lane), ConsistentRead: true });
   return typeof out.Item?.gate === 'string' ? out.Item.gate : null;
 }
 
@@ -47,20 +40,18 @@ export async function readGate(
  * second. Retried like the transactions that write them.
  */
 export async function readGateAndReport(
-  doc: DynamoDBDocumentClient,
+  doc: Dynamo,
   table: string,
   reportId: string,
   lane: number,
 ): Promise<{ gate: string | null; item: Record<string, unknown> | undefined }> {
   const out = await retryConflicts(() =>
-    doc.send(
-      new TransactGetCommand({
-        TransactItems: [
-          { Get: { TableName: table, Key: gateKey(reportId, lane) } },
-          { Get: { TableName: table, Key: { reportId, item: REPORT_ITEM } } },
-        ],
-      }),
-    ),
+    doc.transactGet({
+      TransactItems: [
+        { Get: { TableName: table, Key: gateKey(reportId, lane) } },
+        { Get: { TableName: table, Key: { reportId, item: REPORT_ITEM } } },
+      ],
+    }),
   );
   const gate = out.Responses?.[0]?.Item?.gate;
   return { gate: typeof gate === 'string' ? gate : null, item: out.Responses?.[1]?.Item };
@@ -71,7 +62,7 @@ export async function readGateAndReport(
  * with a new token in every lane, in one transaction. False when the report's condition failed.
  */
 export async function stopWithGates(
-  doc: DynamoDBDocumentClient,
+  doc: Dynamo,
   table: string,
   reportId: string,
   reportUpdate: Record<string, unknown>,
@@ -88,8 +79,7 @@ export async function stopWithGates(
   try {
     // A lane's claim in flight at this moment conflicts with this transaction: one of them is retried.
     await retryConflicts(
-      () =>
-        doc.send(new TransactWriteCommand({ TransactItems: [{ Update: reportUpdate }, ...gates] as never })),
+      () => doc.transactWrite({ TransactItems: [{ Update: reportUpdate }, ...gates] as never }),
       10,
     );
     return true;

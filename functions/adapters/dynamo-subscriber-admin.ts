@@ -2,8 +2,8 @@
  * The operator's side of the subscribers table (`kawaraban subscribers`): listing, finding every
  * spelling of a mailbox, erasing a person with a hashed tombstone left behind.
  */
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
+import { cancellationReasons } from './dynamo-conflicts.ts';
 import { mailboxKey } from '../core/email-address.ts';
 import { tombstoneKey, type Subscriber } from '../core/subscriber.ts';
 import { getRow, scanPages } from './dynamo-subscriber-rows.ts';
@@ -28,7 +28,7 @@ const SUBSCRIBER_ROWS = {
   ExpressionAttributeNames: { '#status': 'status' },
 };
 
-export function dynamoSubscriberAdmin(db: DynamoDBDocumentClient, table: string): SubscriberAdmin {
+export function dynamoSubscriberAdmin(db: Dynamo, table: string): SubscriberAdmin {
   return {
     async *scan() {
       for await (const items of scanPages(db, { TableName: table, ...SUBSCRIBER_ROWS }))
@@ -57,27 +57,25 @@ export function dynamoSubscriberAdmin(db: DynamoDBDocumentClient, table: string)
     async erase(email, at) {
       const row = await getRow(db, table, email);
       try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...(row
-                ? [
-                    {
-                      Delete: {
-                        TableName: table,
-                        Key: { email },
-                        ConditionExpression: 'id = :id',
-                        ExpressionAttributeValues: { ':id': row.id },
-                      },
+        await db.transactWrite({
+          TransactItems: [
+            ...(row
+              ? [
+                  {
+                    Delete: {
+                      TableName: table,
+                      Key: { email },
+                      ConditionExpression: 'id = :id',
+                      ExpressionAttributeValues: { ':id': row.id },
                     },
-                  ]
-                : []),
-              { Put: { TableName: table, Item: { email: tombstoneKey(email), deletedAt: at } } },
-            ],
-          }),
-        );
+                  },
+                ]
+              : []),
+            { Put: { TableName: table, Item: { email: tombstoneKey(email), deletedAt: at } } },
+          ],
+        });
       } catch (err) {
-        if (err instanceof TransactionCanceledException)
+        if (cancellationReasons(err))
           throw new Error('the subscriber changed while being deleted; run the command again');
         throw err;
       }
@@ -85,13 +83,11 @@ export function dynamoSubscriberAdmin(db: DynamoDBDocumentClient, table: string)
     },
 
     async isTombstoned(email) {
-      const out = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: { email: tombstoneKey(email) },
-          ProjectionExpression: 'email',
-        }),
-      );
+      const out = await db.get({
+        TableName: table,
+        Key: { email: tombstoneKey(email) },
+        ProjectionExpression: 'email',
+      });
       return !!out.Item;
     },
   };

@@ -4,13 +4,8 @@
  * move always sets `statusShard` with the status (contract 5: the dispatcher pages the byStatus
  * index by it) and drops what only a sign-up needs.
  */
-import {
-  GetCommand,
-  paginateScan,
-  type DynamoDBDocumentClient,
-  type ScanCommandInput,
-  type ScanCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import type { ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo, ScanInput } from './aws/lean/dynamo-port.ts';
 import { statusShard, type Subscriber, type SubscriberStatus } from '../core/subscriber.ts';
 
 /** A pending row's confirmation token, its sign-up request and its TTL: gone once it is no longer pending. */
@@ -76,19 +71,20 @@ export function statusMove(
   });
 }
 
-export async function getRow(
-  db: DynamoDBDocumentClient,
-  table: string,
-  email: string,
-): Promise<Subscriber | null> {
-  const out = await db.send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
+export async function getRow(db: Dynamo, table: string, email: string): Promise<Subscriber | null> {
+  const out = await db.get({ TableName: table, Key: { email }, ConsistentRead: true });
   return (out.Item as Subscriber | undefined) ?? null;
 }
 
 /** The items of a scan of the table, page by page (empty pages skipped). */
 export async function* scanPages(
-  db: DynamoDBDocumentClient,
-  input: ScanCommandInput,
+  db: Dynamo,
+  input: ScanInput,
 ): AsyncGenerator<NonNullable<ScanCommandOutput['Items']>> {
-  for await (const page of paginateScan({ client: db }, input)) if (page.Items?.length) yield page.Items;
+  let start = input.ExclusiveStartKey;
+  do {
+    const page = await db.scan({ ...input, ExclusiveStartKey: start });
+    if (page.Items?.length) yield page.Items;
+    start = page.LastEvaluatedKey;
+  } while (start);
 }

@@ -4,20 +4,18 @@
  * byStatus index by it) and is conditional on what the use case read, so a concurrent
  * change (a bounce, a second click) is never overwritten blindly.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import type { ConsentEvidence } from '../core/subscriber.ts';
 import type { ConfirmationRenewal, SubscribeStore } from '../core/use-cases/subscribe.ts';
 import type { ConfirmStore } from '../core/use-cases/confirm.ts';
 import type { UnsubscribeStore } from '../core/use-cases/unsubscribe.ts';
+import { isConditionFailure } from './dynamo-conflicts.ts';
 import { dynamoSubscriberAdmin, type SubscriberAdmin } from './dynamo-subscriber-admin.ts';
 import { getRow, rowUpdate, statusMove } from './dynamo-subscriber-rows.ts';
 
 export type SubscriberStore = SubscribeStore & ConfirmStore & UnsubscribeStore & SubscriberAdmin;
 
-const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
-
-export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string): SubscriberStore {
+export function dynamoSubscriberStore(db: Dynamo, table: string): SubscriberStore {
   /** Runs a conditional write: true when written, false when its condition failed. */
   async function conditional(run: () => Promise<unknown>): Promise<boolean> {
     try {
@@ -30,7 +28,7 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
   }
 
   const update = (change: ReturnType<typeof rowUpdate>) =>
-    conditional(() => db.send(new UpdateCommand({ TableName: table, ...change })));
+    conditional(() => db.update({ TableName: table, ...change }));
   const get = (email: string) => getRow(db, table, email);
 
   return {
@@ -40,15 +38,13 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
 
     async findById(id) {
       // The byId index is KEYS_ONLY and eventually consistent: read the row itself after it.
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'byId',
-          KeyConditionExpression: 'id = :id',
-          ExpressionAttributeValues: { ':id': id },
-          Limit: 2,
-        }),
-      );
+      const out = await db.query({
+        TableName: table,
+        IndexName: 'byId',
+        KeyConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': id },
+        Limit: 2,
+      });
       const email = out.Items?.[0]?.email as string | undefined;
       if (!email) return null;
       const row = await get(email);
@@ -57,13 +53,11 @@ export function dynamoSubscriberStore(db: DynamoDBDocumentClient, table: string)
 
     createPending(subscriber) {
       return conditional(() =>
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: subscriber,
-            ConditionExpression: 'attribute_not_exists(email)',
-          }),
-        ),
+        db.put({
+          TableName: table,
+          Item: subscriber,
+          ConditionExpression: 'attribute_not_exists(email)',
+        }),
       );
     },
 

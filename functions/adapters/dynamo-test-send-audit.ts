@@ -5,39 +5,35 @@
  * `status` attribute, so the indexes and subscriber scans never see them; no TTL (an audit
  * trail is kept); no addresses, only their hashes and the caller.
  */
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import type { TestSendAudit } from '../core/use-cases/send-test.ts';
 
 export const TEST_SEND_AUDIT_PREFIX = 'audit#test-send#';
 
-export function dynamoTestSendAudit(db: DynamoDBDocumentClient, table: string): TestSendAudit {
+export function dynamoTestSendAudit(db: Dynamo, table: string): TestSendAudit {
   return {
     async record(entry) {
       const { id, ...rest } = entry;
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: { email: `${TEST_SEND_AUDIT_PREFIX}${id}`, ...rest, outcome: 'sending' },
-          // An id is used once: never overwrite a record.
-          ConditionExpression: 'attribute_not_exists(email)',
-        }),
-      );
+      await db.put({
+        TableName: table,
+        Item: { email: `${TEST_SEND_AUDIT_PREFIX}${id}`, ...rest, outcome: 'sending' },
+        // An id is used once: never overwrite a record.
+        ConditionExpression: 'attribute_not_exists(email)',
+      });
     },
     async finish(_reportId, id, outcome) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { email: `${TEST_SEND_AUDIT_PREFIX}${id}` },
-          UpdateExpression: 'SET outcome = :o, sent = :s, failed = :f, finishedAt = :at',
-          ConditionExpression: 'attribute_exists(email)',
-          ExpressionAttributeValues: {
-            ':o': outcome.failed ? 'partly-failed' : 'sent',
-            ':s': outcome.sent,
-            ':f': outcome.failed,
-            ':at': outcome.at,
-          },
-        }),
-      );
+      await db.update({
+        TableName: table,
+        Key: { email: `${TEST_SEND_AUDIT_PREFIX}${id}` },
+        UpdateExpression: 'SET outcome = :o, sent = :s, failed = :f, finishedAt = :at',
+        ConditionExpression: 'attribute_exists(email)',
+        ExpressionAttributeValues: {
+          ':o': outcome.failed ? 'partly-failed' : 'sent',
+          ':s': outcome.sent,
+          ':f': outcome.failed,
+          ':at': outcome.at,
+        },
+      });
     },
   };
 }

@@ -1,16 +1,8 @@
 /** Test data for the sending side. Writes subscribers straight into a test stack's table, in the shape the subscription side stores. */
 import { randomBytes } from 'node:crypto';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
+import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import {
   renderedKey,
@@ -29,9 +21,8 @@ import {
 } from '../../functions/core/subscriber.ts';
 import type { TestStack } from './stack.ts';
 
-export const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+/** The functions' own lean DynamoDB client (it reads the emulator's endpoint from the environment per call). */
+export const doc = dynamo;
 
 export function subscriber(
   email: string,
@@ -57,7 +48,7 @@ export async function putSubscribers(stack: TestStack, subs: Subscriber[]): Prom
       [stack.env.SUBSCRIBERS_TABLE!]: subs.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
     };
     while (items && Object.keys(items).length) {
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: items as never }));
+      const out = await doc.batchWrite({ RequestItems: items as never });
       items = out.UnprocessedItems as Record<string, unknown[]> | undefined;
     }
   }
@@ -91,23 +82,19 @@ export async function getSubscriber(
   stack: TestStack,
   email: string,
 ): Promise<Subscriber & Record<string, unknown>> {
-  const out = await doc.send(
-    new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true }),
-  );
+  const out = await doc.get({ TableName: stack.env.SUBSCRIBERS_TABLE, Key: { email }, ConsistentRead: true });
   return out.Item as Subscriber & Record<string, unknown>;
 }
 
 /** What the subscription side does on unsubscribe: status and statusShard together. */
 export async function setStatus(stack: TestStack, s: Subscriber, status: SubscriberStatus): Promise<void> {
-  await doc.send(
-    new UpdateCommand({
-      TableName: stack.env.SUBSCRIBERS_TABLE,
-      Key: { email: s.email },
-      UpdateExpression: 'SET #s = :s, statusShard = :ss',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, s.shard) },
-    }),
-  );
+  await doc.update({
+    TableName: stack.env.SUBSCRIBERS_TABLE,
+    Key: { email: s.email },
+    UpdateExpression: 'SET #s = :s, statusShard = :ss',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, s.shard) },
+  });
 }
 
 // ---- reports ready to dispatch, without going through the render function ---------------
@@ -159,7 +146,7 @@ export async function seedReport(
     updatedAt: now,
     ...opts.extra,
   };
-  await doc.send(new PutCommand({ TableName: stack.env.REPORTS_TABLE, Item: { ...reportItem(record) } }));
+  await doc.put({ TableName: stack.env.REPORTS_TABLE, Item: { ...reportItem(record) } });
   return record;
 }
 
@@ -172,16 +159,14 @@ export async function ledgerRows(stack: TestStack, reportId: string): Promise<Re
   const rows: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: stack.env.REPORTS_TABLE,
-        KeyConditionExpression: 'reportId = :r AND begins_with(#i, :p)',
-        ExpressionAttributeNames: { '#i': 'item' },
-        ExpressionAttributeValues: { ':r': reportId, ':p': 'to#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
+    const out = await doc.query({
+      TableName: stack.env.REPORTS_TABLE,
+      KeyConditionExpression: 'reportId = :r AND begins_with(#i, :p)',
+      ExpressionAttributeNames: { '#i': 'item' },
+      ExpressionAttributeValues: { ':r': reportId, ':p': 'to#' },
+      ConsistentRead: true,
+      ExclusiveStartKey: start,
+    });
     rows.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);

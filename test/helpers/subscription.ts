@@ -3,7 +3,6 @@
  * Local, the SES emulator) and a clock the test moves by hand — no sleeping.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { expect } from 'vitest';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
@@ -105,9 +104,7 @@ export async function harness(
       return JSON.stringify(out.Item ?? null);
     },
     async item(email) {
-      const out = await dynamo.send(
-        new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }),
-      );
+      const out = await dynamo.get({ TableName: table, Key: { email }, ConsistentRead: true });
       return out.Item as (Subscriber & Record<string, unknown>) | undefined;
     },
     subscribe(email, extra = {}, init = {}) {

@@ -3,23 +3,12 @@
  * changes nothing: routes, methods, bodies, tokens, addresses.
  */
 import { describe, expect, it } from 'vitest';
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type GetCommandInput,
-  type QueryCommandInput,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { MAX_BODY_BYTES } from '../../functions/http/request.ts';
 import { apiEvent, formBody, jsonBody, multipartBody, type EventInit } from '../helpers/api-events.ts';
+import { aroundDynamo, dynamoError } from '../helpers/faulty-dynamo.ts';
 import { harness, type Harness } from '../helpers/subscription.ts';
 
 const h = await harness();
@@ -30,7 +19,7 @@ const table = h.stack.env.SUBSCRIBERS_TABLE!;
  * judged (so a client sending garbage spends its own budget), and that count is all it may change.
  */
 async function tableSnapshot(): Promise<string> {
-  const out = await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  const out = await dynamo.scan({ TableName: table, ConsistentRead: true });
   const kept = (out.Items ?? []).filter((i) => !/^rl#(client|site)#/.test(String(i.email)));
   return JSON.stringify(kept.sort((a, b) => String(a.email).localeCompare(String(b.email))));
 }
@@ -217,23 +206,11 @@ describe('bad requests', () => {
 type CallInput = { Key?: Record<string, unknown>; IndexName?: string };
 
 function throttling(fails: (input: CallInput) => boolean) {
-  const client = DynamoDBDocumentClient.from(dynamo);
-  const mock = mockClient(client);
   const fault = () =>
-    new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
-  mock.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-    if (fails(input)) throw fault();
-    return dynamo.send(new UpdateCommand(input));
-  });
-  mock.on(GetCommand).callsFake(async (input: GetCommandInput) => {
-    if (fails(input)) throw fault();
-    return dynamo.send(new GetCommand(input));
-  });
-  mock.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
-    if (fails(input)) throw fault();
-    return dynamo.send(new QueryCommand(input));
-  });
-  return client;
+    dynamoError('ProvisionedThroughputExceededException', { message: 'Throughput exceeded' });
+  const unless = <I extends CallInput, O>(input: I, real: (i: I) => Promise<O>): Promise<O> =>
+    fails(input) ? Promise.reject(fault()) : real(input);
+  return aroundDynamo({ update: unless, get: unless, query: unless });
 }
 
 const keyOf = (input: CallInput) => String(input.Key?.email ?? '');

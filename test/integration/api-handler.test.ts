@@ -3,7 +3,6 @@
  * AWS, driven with API Gateway v2 events: the whole double opt-in and one-click unsubscribe.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { unsubscribeToken } from '../../functions/core/tokens.ts';
 import { apiEvent, formBody, jsonBody } from '../helpers/api-events.ts';
@@ -15,11 +14,7 @@ useStackEnv(stack);
 const { handler } = await import('../../functions/api.ts');
 
 const row = async (email: string) =>
-  (
-    await dynamo.send(
-      new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE!, Key: { email }, ConsistentRead: true }),
-    )
-  ).Item;
+  (await dynamo.get({ TableName: stack.env.SUBSCRIBERS_TABLE!, Key: { email }, ConsistentRead: true })).Item;
 
 describe('functions/api.ts handler', () => {
   it('serves the hosted subscribe page in Japanese with the security headers', async () => {

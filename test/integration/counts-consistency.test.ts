@@ -1,7 +1,7 @@
 /**
  * Regression tests from an audit of the promises in README.md and DESIGN.md, each named after
  * the promise it checks: report counts that cover every message that went out (also after a
- * pause or cancel mid-page, and when the SDK retries a checkpoint whose answer was lost), SES
+ * pause or cancel mid-page, and when the client retries a checkpoint whose answer was lost), SES
  * events that are idempotent and order-independent, and never sending to someone who left.
  */
 import { describe, expect, it } from 'vitest';
@@ -27,8 +27,7 @@ import { cancelReport, pauseReport } from '../../functions/core/use-cases/report
 import { recordSesEvent } from '../../functions/core/use-cases/record-ses-event.ts';
 import { parseSesLambdaEvent, type SesEvent } from '../../functions/core/ses-event.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { losingFirstAnswer } from '../helpers/faulty-dynamo.ts';
 
 const control = (stack: TestStack) => ({
   reports: dynamoReportStore(doc, stack.config.tables.reports),
@@ -76,23 +75,19 @@ function sesDeps(stack: TestStack) {
 
 /** A ledger row `sent` for `email`, and the report's sent count, as the dispatcher leaves them. */
 async function markedSent(stack: TestStack, reportId: string, email: string) {
-  await doc.send(
-    new UpdateCommand({
-      TableName: stack.env.REPORTS_TABLE,
-      Key: { reportId, item: `to#${email}` },
-      UpdateExpression: 'SET #s = :sent, messageId = :m, claimToken = :t, attempts = :one',
-      ExpressionAttributeNames: { '#s': 'state' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':m': `m-${email}`, ':t': 'tok', ':one': 1 },
-    }),
-  );
-  await doc.send(
-    new UpdateCommand({
-      TableName: stack.env.REPORTS_TABLE,
-      Key: { reportId, item: 'report' },
-      UpdateExpression: 'ADD sent :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    }),
-  );
+  await doc.update({
+    TableName: stack.env.REPORTS_TABLE,
+    Key: { reportId, item: `to#${email}` },
+    UpdateExpression: 'SET #s = :sent, messageId = :m, claimToken = :t, attempts = :one',
+    ExpressionAttributeNames: { '#s': 'state' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':m': `m-${email}`, ':t': 'tok', ':one': 1 },
+  });
+  await doc.update({
+    TableName: stack.env.REPORTS_TABLE,
+    Key: { reportId, item: 'report' },
+    UpdateExpression: 'ADD sent :one',
+    ExpressionAttributeValues: { ':one': 1 },
+  });
 }
 
 describe('sending: report counts', () => {
@@ -139,15 +134,13 @@ describe('sending: never to someone who left', () => {
     const stack = await createTestStack();
     const [left, stays] = await oneShard(stack, 2, 11, 'takeover');
     const report = await seedReport(stack, { status: 'SENDING' });
-    await doc.send(
-      new UpdateCommand({
-        TableName: stack.env.REPORTS_TABLE,
-        Key: { reportId: report.reportId, item: `to#${left!.email}` },
-        UpdateExpression: 'SET #s = :c, claimToken = :t, attempts = :n, subscriberId = :id',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':c': 'claimed', ':t': 'dead-run', ':n': 1, ':id': left!.id },
-      }),
-    );
+    await doc.update({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId: report.reportId, item: `to#${left!.email}` },
+      UpdateExpression: 'SET #s = :c, claimToken = :t, attempts = :n, subscriberId = :id',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':c': 'claimed', ':t': 'dead-run', ':n': 1, ':id': left!.id },
+    });
     const base = dispatchSetup(stack);
     // The unsubscribe lands after the page was read (it still lists them), before the claim.
     const audience = {
@@ -167,40 +160,13 @@ describe('sending: never to someone who left', () => {
   });
 });
 
-/**
- * A DynamoDB client whose first UpdateItem matching `pick` reaches DynamoDB and is applied,
- * but whose answer is lost on the way back (a reset connection): the SDK retries it, as it
- * does on AWS. Only the fault is simulated; the writes go to DynamoDB Local.
- */
-function losingFirstAnswer(pick: (input: Record<string, unknown>) => boolean) {
-  const client = new DynamoDBClient({});
-  let lost = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (
-        lost === 0 &&
-        context.commandName === 'UpdateItemCommand' &&
-        pick(args.input as Record<string, unknown>)
-      ) {
-        lost++;
-        throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
-      }
-      return out;
-    },
-    { step: 'deserialize', name: 'loseFirstAnswer' },
-  );
-  const lossy = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return { doc: lossy, lost: () => lost };
-}
-
 describe('storage retries', () => {
-  it('report counts: a checkpoint the SDK sends twice (its first answer lost) counts the page once', async () => {
+  it('report counts: a checkpoint the client sends twice (its first answer lost) counts the page once', async () => {
     const stack = await createTestStack();
     const subs = await oneShard(stack, 5, 7, 'retry');
     const report = await seedReport(stack);
-    const { doc: lossy, lost } = losingFirstAnswer((input) =>
-      String(input.UpdateExpression ?? '').includes('#cursor'),
+    const { db: lossy, lost } = await losingFirstAnswer(
+      (op, input) => op === 'UpdateItem' && String(input.UpdateExpression ?? '').includes('#cursor'),
     );
     const { deps, settings } = dispatchSetup(
       stack,
@@ -218,12 +184,12 @@ describe('storage retries', () => {
     expect((await reportItem(stack, report.reportId))?.counts.sent).toBe(subs.length);
   });
 
-  it('a failed run the SDK records twice (its first answer lost) counts once', async () => {
+  it('a failed run the client records twice (its first answer lost) counts once', async () => {
     const stack = await createTestStack();
     await oneShard(stack, 3, 2, 'failing');
     const report = await seedReport(stack);
-    const { doc: lossy, lost } = losingFirstAnswer((input) =>
-      String(input.UpdateExpression ?? '').includes('failedRuns :one'),
+    const { db: lossy, lost } = await losingFirstAnswer(
+      (op, input) => op === 'UpdateItem' && String(input.UpdateExpression ?? '').includes('failedRuns :one'),
     );
     const base = dispatchSetup(stack);
     // Every page read fails, so the run ends in an error and is counted.

@@ -4,7 +4,6 @@
  * real DynamoDB audience (a throttled GSI query, which DynamoDB Local never produces).
  */
 import { describe, expect, it } from 'vitest';
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
 import { sentTo } from '../helpers/inbox.ts';
 import { doc, seedConfirmed, seedReport } from '../helpers/audience.ts';
@@ -14,6 +13,7 @@ import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.
 import { dispatchDue } from '../../functions/core/use-cases/dispatch-due.ts';
 import { resumeReport } from '../../functions/core/use-cases/report-control.ts';
 import type { Audience } from '../../functions/core/use-cases/sending-ports.ts';
+import { dynamoError } from '../helpers/faulty-dynamo.ts';
 
 /** The real audience, whose pages fail while `failing` is set. */
 function flakyAudience(stack: TestStack) {
@@ -25,9 +25,8 @@ function flakyAudience(stack: TestStack) {
     page: (shard, start, limit) =>
       state.failing
         ? Promise.reject(
-            new ProvisionedThroughputExceededException({
+            dynamoError('ProvisionedThroughputExceededException', {
               message: 'The level of configured provisioned throughput for the index was exceeded',
-              $metadata: {},
             }),
           )
         : real.page(shard, start, limit),

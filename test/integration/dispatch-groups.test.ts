@@ -3,20 +3,11 @@
  * transaction claims the next rows of the pipeline (never more than `concurrency` claimed and
  * not marked) and marks the rows sent since the last claim; a cancelled transaction is finished member by member exactly as
  * per-recipient claims and marks would be. Storage faults the emulator cannot produce (a write that fails mid-run, a conflict
- * that outlasts the retries) come from aws-sdk-client-mock in front of a real client.
+ * that outlasts the retries) come from a decorator over the real client (test/helpers/faulty-dynamo.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBClient, InternalServerError, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { aroundDynamo, dynamoError, recordingDynamo } from '../helpers/faulty-dynamo.ts';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
 import {
   countsFor,
@@ -55,22 +46,18 @@ const run = () => ({ owner: `group-owner-${++runs}`, budgetMs: 600_000 });
 const rowOf = (rows: Record<string, unknown>[], s: Subscriber) =>
   rows.find((r) => r.item === `to#${s.email}`);
 
-/** A document client of its own whose DynamoDB calls are recorded: command name, and the kinds of a transaction's items. */
-function countingDoc() {
-  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const calls: string[] = [];
-  d.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName).replace(/Command$/, '');
-      const items = (args.input as Partial<TransactWriteCommandInput>).TransactItems;
-      calls.push(items ? `${name}(${describeItems(items)})` : name);
-      return next(args);
+/** A client of its own whose DynamoDB calls are recorded: the operation, and the kinds of a transaction's items. */
+function countingDoc(onCall?: (input: Record<string, unknown>) => void) {
+  const recording = recordingDynamo(undefined, onCall);
+  const calls = {
+    get list() {
+      return recording.calls.map(({ op, input }) => {
+        const items = (input as Partial<TransactWriteCommandInput>).TransactItems;
+        return items ? `${op}(${describeItems(items)})` : op;
+      });
     },
-    { step: 'initialize', name: 'countCalls' },
-  );
-  return { doc: d, calls };
+  };
+  return { doc: recording.db, calls };
 }
 
 const putsIn = (call: string) => Number(/Put×(\d+)/.exec(call)?.[1] ?? 0);
@@ -84,23 +71,17 @@ function describeItems(items: NonNullable<TransactWriteCommandInput['TransactIte
 }
 
 /**
- * A document client for the ledger that passes every call through to DynamoDB Local, except
- * the transactions `fault` answers with an error (a fault the emulator cannot produce).
+ * A client for the ledger that passes every call through to DynamoDB Local, except the
+ * transactions `fault` answers with an error (a fault the emulator cannot produce).
  */
 function faultyDoc(fault: (input: TransactWriteCommandInput) => Error | undefined) {
-  const d = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
+  return aroundDynamo({
+    transactWrite: async (input, real) => {
+      const err = fault(input);
+      if (err) throw err;
+      return real(input);
+    },
   });
-  const mock = mockClient(d);
-  mock.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
-    const err = fault(input);
-    if (err) throw err;
-    return doc.send(new TransactWriteCommand(input));
-  });
-  mock.on(UpdateCommand).callsFake((input) => doc.send(new UpdateCommand(input)));
-  mock.on(DeleteCommand).callsFake((input) => doc.send(new DeleteCommand(input)));
-  mock.on(GetCommand).callsFake((input) => doc.send(new GetCommand(input)));
-  return d;
 }
 
 const marksIn = (input: TransactWriteCommandInput) =>
@@ -108,7 +89,7 @@ const marksIn = (input: TransactWriteCommandInput) =>
     .length;
 const claimsIn = (input: TransactWriteCommandInput) =>
   (input.TransactItems ?? []).filter((it) => it.Put).length;
-const storageFault = () => new InternalServerError({ message: 'Internal server error', $metadata: {} });
+const storageFault = () => dynamoError('InternalServerError', { message: 'Internal server error' }, 500);
 
 /** A ledger row as an earlier run left it. */
 async function seedRow(
@@ -117,21 +98,19 @@ async function seedRow(
   s: Subscriber,
   fields: Record<string, unknown>,
 ): Promise<void> {
-  await doc.send(
-    new PutCommand({
-      TableName: stack.env.REPORTS_TABLE,
-      Item: {
-        reportId,
-        item: `to#${s.email}`,
-        subscriberId: s.id,
-        claimToken: 'earlier-run',
-        claimedAt: '2030-03-31T00:00:00.000Z',
-        attempts: 1,
-        updatedAt: '2030-03-31T00:00:00.000Z',
-        ...fields,
-      },
-    }),
-  );
+  await doc.put({
+    TableName: stack.env.REPORTS_TABLE,
+    Item: {
+      reportId,
+      item: `to#${s.email}`,
+      subscriberId: s.id,
+      claimToken: 'earlier-run',
+      claimedAt: '2030-03-31T00:00:00.000Z',
+      attempts: 1,
+      updatedAt: '2030-03-31T00:00:00.000Z',
+      ...fields,
+    },
+  });
 }
 
 describe('dispatchDue in groups', () => {
@@ -149,16 +128,16 @@ describe('dispatchDue in groups', () => {
     // yet); each later claim carries the marks of the rows answered since; only the last
     // write, once nothing is left to claim, marks on its own. A claim checks each subscriber and
     // the run's stop gate (one more ConditionCheck).
-    expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
-    expect(counting.calls[0]).toBe('TransactWriteItems(Put×4 ConditionCheck×5)');
-    expect(counting.calls.slice(1, -1).every((c) => putsIn(c) > 0 && updatesIn(c) > 0)).toBe(true);
-    expect(putsIn(counting.calls.at(-1)!)).toBe(0);
-    expect(counting.calls.every((c) => putsIn(c) <= settings.concurrency)).toBe(true);
+    expect(counting.calls.list.every((c) => c.startsWith('transactWrite('))).toBe(true);
+    expect(counting.calls.list[0]).toBe('transactWrite(Put×4 ConditionCheck×5)');
+    expect(counting.calls.list.slice(1, -1).every((c) => putsIn(c) > 0 && updatesIn(c) > 0)).toBe(true);
+    expect(putsIn(counting.calls.list.at(-1)!)).toBe(0);
+    expect(counting.calls.list.every((c) => putsIn(c) <= settings.concurrency)).toBe(true);
     // Each row claimed once and marked once.
-    expect(counting.calls.reduce((n, c) => n + putsIn(c), 0)).toBe(10);
-    expect(counting.calls.reduce((n, c) => n + updatesIn(c), 0)).toBe(10);
+    expect(counting.calls.list.reduce((n, c) => n + putsIn(c), 0)).toBe(10);
+    expect(counting.calls.list.reduce((n, c) => n + updatesIn(c), 0)).toBe(10);
     // A claim comes when half the window has answered: 4, then 2 at a time, then the last marks.
-    expect(counting.calls.length).toBeLessThanOrEqual(5);
+    expect(counting.calls.list.length).toBeLessThanOrEqual(5);
     const box = await inbox();
     expect(countsFor(box, subs)).toEqual(subs.map(() => 1));
     const rows = await ledgerRows(stack, report.reportId);
@@ -193,17 +172,12 @@ describe('dispatchDue in groups', () => {
         }
       },
     };
-    const counting = countingDoc();
     // How many sends were in flight when each claim was written.
     const inFlightAtClaim: number[] = [];
-    counting.doc.middlewareStack.add(
-      (next) => async (args) => {
-        if ((args.input as Partial<TransactWriteCommandInput>).TransactItems?.some((it) => it.Put))
-          inFlightAtClaim.push(inFlight);
-        return next(args);
-      },
-      { step: 'initialize', name: 'inFlightAtClaim' },
-    );
+    const counting = countingDoc((input) => {
+      if ((input as Partial<TransactWriteCommandInput>).TransactItems?.some((it) => it.Put))
+        inFlightAtClaim.push(inFlight);
+    });
     const { deps, settings } = setup(stack, {
       mailer,
       ledger: dynamoLedger(counting.doc, stack.config.tables),
@@ -215,7 +189,7 @@ describe('dispatchDue in groups', () => {
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 23, failed: 0 });
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
     expect(peak).toBeLessThanOrEqual(5);
-    const claimSizes = counting.calls.map(putsIn).filter((n) => n > 0);
+    const claimSizes = counting.calls.list.map(putsIn).filter((n) => n > 0);
     // The first claim takes the whole window, before any message goes out.
     expect(claimSizes[0]).toBe(5);
     expect(inFlightAtClaim[0]).toBe(0);
@@ -223,8 +197,8 @@ describe('dispatchDue in groups', () => {
     expect(claimSizes.every((n) => n <= 5)).toBe(true);
     // No barrier: later claims are written while earlier sends are still out.
     expect(inFlightAtClaim.slice(1).some((n) => n > 0)).toBe(true);
-    expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
-    expect(counting.calls.length).toBeLessThanOrEqual(Math.ceil(23 / 2) + 1);
+    expect(counting.calls.list.every((c) => c.startsWith('transactWrite('))).toBe(true);
+    expect(counting.calls.list.length).toBeLessThanOrEqual(Math.ceil(23 / 2) + 1);
     const rows = await ledgerRows(stack, report.reportId);
     expect(rows.filter((r) => r.state === 'sent')).toHaveLength(23);
   });
@@ -258,15 +232,15 @@ describe('dispatchDue in groups', () => {
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 6, skipped: 2, failed: 0 });
     // A cancelled group is settled from its reasons: the leaver is dropped and the rest
     // claimed together again (no claim one by one).
-    expect(counting.calls.slice(0, 2)).toEqual([
+    expect(counting.calls.list.slice(0, 2)).toEqual([
       // Each with the run's stop gate.
-      'TransactWriteItems(Put×4 ConditionCheck×5)',
-      'TransactWriteItems(Put×3 ConditionCheck×4)',
+      'transactWrite(Put×4 ConditionCheck×5)',
+      'transactWrite(Put×3 ConditionCheck×4)',
     ]);
-    expect(counting.calls).not.toContain('TransactWriteItems(Put×1 ConditionCheck×2)');
-    expect(counting.calls.every((c) => c.startsWith('TransactWriteItems('))).toBe(true);
+    expect(counting.calls.list).not.toContain('transactWrite(Put×1 ConditionCheck×2)');
+    expect(counting.calls.list.every((c) => c.startsWith('transactWrite('))).toBe(true);
     // Each of the six who stayed is marked once.
-    expect(putsIn(counting.calls.at(-1)!)).toBe(0);
+    expect(putsIn(counting.calls.list.at(-1)!)).toBe(0);
     const box = await inbox();
     expect(countsFor(box, subs)).toEqual(subs.map((s) => (s === unsubscribed || s === bounced ? 0 : 1)));
     const rows = await ledgerRows(stack, report.reportId);
@@ -545,9 +519,8 @@ describe('dispatchDue in groups: storage faults', () => {
           ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
           : { Code: 'None' },
       );
-      return new TransactionCanceledException({
+      return dynamoError('TransactionCanceledException', {
         message: 'Transaction cancelled',
-        $metadata: {},
         CancellationReasons: reasons,
       });
     });
@@ -644,13 +617,13 @@ describe('dynamoLedger group writes', () => {
     });
 
     expect([...first, ...last].every((r) => r.kind === 'claimed')).toBe(true);
-    expect(counting.calls).toEqual([
-      'TransactWriteItems(Put×50 ConditionCheck×50)',
-      'TransactWriteItems(Put×50 ConditionCheck×50)',
-      'TransactWriteItems(Put×20 ConditionCheck×20)',
-      'TransactWriteItems(Update×100)',
-      'TransactWriteItems(Update×10)',
-      'TransactWriteItems(Update×10 Put×10 ConditionCheck×10)',
+    expect(counting.calls.list).toEqual([
+      'transactWrite(Put×50 ConditionCheck×50)',
+      'transactWrite(Put×50 ConditionCheck×50)',
+      'transactWrite(Put×20 ConditionCheck×20)',
+      'transactWrite(Update×100)',
+      'transactWrite(Update×10)',
+      'transactWrite(Update×10 Put×10 ConditionCheck×10)',
     ]);
     const rows = await ledgerRows(stack, 'r-many');
     expect(rows.filter((r) => r.state === 'sent')).toHaveLength(120);

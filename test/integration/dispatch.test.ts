@@ -13,7 +13,6 @@ import {
   TooManyRequestsException,
   type SendEmailCommandInput,
 } from '@aws-sdk/client-sesv2';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
 import {
   countsFor,
@@ -420,14 +419,12 @@ describe('dispatchDue', () => {
       async send(m) {
         const out = await real.send(m);
         if (++sends % 2 === 0) {
-          await doc.send(
-            new UpdateCommand({
-              TableName: stack.env.REPORTS_TABLE,
-              Key: { reportId: report.reportId, item: 'report' },
-              UpdateExpression: 'ADD bounced :one',
-              ExpressionAttributeValues: { ':one': 1 },
-            }),
-          );
+          await doc.update({
+            TableName: stack.env.REPORTS_TABLE,
+            Key: { reportId: report.reportId, item: 'report' },
+            UpdateExpression: 'ADD bounced :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          });
         }
         return out;
       },
@@ -492,15 +489,13 @@ describe('dispatchDue: stopping and giving up', () => {
         const out = await base.deps.mailer.send(m);
         // An operator cancels the report right after the first message.
         if (++sends === 1) {
-          await doc.send(
-            new UpdateCommand({
-              TableName: stack.env.REPORTS_TABLE,
-              Key: { reportId: report.reportId, item: 'report' },
-              UpdateExpression: 'SET #s = :c',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':c': 'CANCELED' },
-            }),
-          );
+          await doc.update({
+            TableName: stack.env.REPORTS_TABLE,
+            Key: { reportId: report.reportId, item: 'report' },
+            UpdateExpression: 'SET #s = :c',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':c': 'CANCELED' },
+          });
         }
         return out;
       },
@@ -522,15 +517,13 @@ describe('dispatchDue: stopping and giving up', () => {
     const stack = await createTestStack();
     const [stuck, ok] = await seedConfirmed(stack, 2);
     const report = await seedReport(stack, { status: 'SENDING' });
-    await doc.send(
-      new UpdateCommand({
-        TableName: stack.env.REPORTS_TABLE,
-        Key: { reportId: report.reportId, item: `to#${stuck!.email}` },
-        UpdateExpression: 'SET #s = :c, claimToken = :t, attempts = :n, subscriberId = :id',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':c': 'claimed', ':t': 'dead-run', ':n': 5, ':id': stuck!.id },
-      }),
-    );
+    await doc.update({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId: report.reportId, item: `to#${stuck!.email}` },
+      UpdateExpression: 'SET #s = :c, claimToken = :t, attempts = :n, subscriberId = :id',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':c': 'claimed', ':t': 'dead-run', ':n': 5, ':id': stuck!.id },
+    });
     const { deps, settings } = setup(stack);
 
     const summary = await dispatchDue(deps, settings, run());

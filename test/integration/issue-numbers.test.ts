@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import type { RenderedReport } from '../../functions/core/report.ts';
@@ -72,15 +71,13 @@ describe('issue numbers', () => {
     const canceled = newId();
     await upload(canceled);
     const n = await numberOf(canceled);
-    await doc.send(
-      new UpdateCommand({
-        TableName: stack.env.REPORTS_TABLE,
-        Key: { reportId: canceled, item: 'report' },
-        UpdateExpression: 'SET #s = :c',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':c': 'CANCELED' },
-      }),
-    );
+    await doc.update({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId: canceled, item: 'report' },
+      UpdateExpression: 'SET #s = :c',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':c': 'CANCELED' },
+    });
     const next = newId();
     await upload(next);
     expect(await numberOf(next)).toBeGreaterThan(n!);

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
 import { doc } from '../helpers/audience.ts';
 import { putUpload, s3ObjectEvent, sampleReport } from '../helpers/uploads.ts';
@@ -45,9 +44,7 @@ describe('upload receipts', () => {
     // The same event again is still a no-op while the receipt lives.
     expect((await handler(event)).results).toEqual([expect.objectContaining({ kind: 'duplicate' })]);
 
-    const items =
-      (await doc.send(new ScanCommand({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true }))).Items ??
-      [];
+    const items = (await doc.scan({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true })).Items ?? [];
     const receipts = items.filter((i) => String(i.reportId).startsWith('upload#'));
     expect(receipts).toHaveLength(1);
     const receipt = receipts[0]!;

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, testSecret, useStackEnv, type TestStack } from '../helpers/stack.ts';
 import { sentTo, type SentEmail } from '../helpers/inbox.ts';
 import { doc, ledgerRows, putSubscribers, subscriber } from '../helpers/audience.ts';
@@ -61,15 +60,13 @@ const noticesAbout = async (needle: string): Promise<SentEmail[]> =>
   (await sentTo(editor)).filter((m) => m.subject.includes(needle) || (m.body.text ?? '').includes(needle));
 
 async function setStatus(reportId: string, status: ReportStatus) {
-  await doc.send(
-    new UpdateCommand({
-      TableName: stack.env.REPORTS_TABLE,
-      Key: { reportId, item: 'report' },
-      UpdateExpression: 'SET #s = :s',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':s': status },
-    }),
-  );
+  await doc.update({
+    TableName: stack.env.REPORTS_TABLE,
+    Key: { reportId, item: 'report' },
+    UpdateExpression: 'SET #s = :s',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':s': status },
+  });
 }
 
 describe('render: accepting a report', () => {
@@ -185,14 +182,12 @@ describe('render: accepting a report', () => {
     const id = newId();
     await handler(await upload(`reports/${id}.json`, reportJson(id)));
     await setStatus(id, 'CANCELED');
-    await doc.send(
-      new UpdateCommand({
-        TableName: stack.env.REPORTS_TABLE,
-        Key: { reportId: id, item: 'report' },
-        UpdateExpression: 'SET startedAt = :t, sent = :n',
-        ExpressionAttributeValues: { ':t': '2030-04-01T00:00:00.000Z', ':n': 40 },
-      }),
-    );
+    await doc.update({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId: id, item: 'report' },
+      UpdateExpression: 'SET startedAt = :t, sent = :n',
+      ExpressionAttributeValues: { ':t': '2030-04-01T00:00:00.000Z', ':n': 40 },
+    });
     const before = await store().get(id);
 
     const valid = await handler(await upload(`reports/${id}.json`, reportJson(id, { title: '訂正版' })));

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SendingPausedException } from '@aws-sdk/client-sesv2';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestStack } from '../helpers/stack.ts';
 import { cliWithStackPerTest } from '../helpers/cli.ts';
 import { doc, ledgerRows, seedConfirmed, seedReport } from '../helpers/audience.ts';
@@ -74,9 +73,7 @@ describe('kawaraban report resume', () => {
     expect((await store().get(report.reportId))?.counts).toMatchObject({ sent: 12, failed: 0 });
     expect((await ledgerRows(stack, report.reportId)).map((r) => r.state)).toEqual(subs.map(() => 'sent'));
     // The table's TTL attribute is for upload receipts only: never on the report item or a ledger row.
-    const items =
-      (await doc.send(new ScanCommand({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true }))).Items ??
-      [];
+    const items = (await doc.scan({ TableName: stack.env.REPORTS_TABLE, ConsistentRead: true })).Items ?? [];
     expect(items.filter((i) => String(i.item).startsWith('to#'))).toHaveLength(12);
     expect(items.filter((i) => 'expiresAt' in i)).toEqual([]);
   });

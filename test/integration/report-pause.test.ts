@@ -4,7 +4,6 @@
  * dispatcher against this file's tables in DynamoDB Local and the SES emulator.
  */
 import { describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestStack } from '../helpers/stack.ts';
 import { cliWithStackPerTest } from '../helpers/cli.ts';
 import { doc, ledgerRows, seedConfirmed, seedReport } from '../helpers/audience.ts';
@@ -28,14 +27,12 @@ const dispatch = (
 
 /** Adds to the report's counters as SES events would. */
 async function addCounts(reportId: string, add: { bounced?: number; complained?: number }) {
-  await doc.send(
-    new UpdateCommand({
-      TableName: stack.env.REPORTS_TABLE,
-      Key: { reportId, item: 'report' },
-      UpdateExpression: 'ADD bounced :b, complained :c',
-      ExpressionAttributeValues: { ':b': add.bounced ?? 0, ':c': add.complained ?? 0 },
-    }),
-  );
+  await doc.update({
+    TableName: stack.env.REPORTS_TABLE,
+    Key: { reportId, item: 'report' },
+    UpdateExpression: 'ADD bounced :b, complained :c',
+    ExpressionAttributeValues: { ':b': add.bounced ?? 0, ':c': add.complained ?? 0 },
+  });
 }
 
 describe('kawaraban report pause', () => {

@@ -3,7 +3,6 @@
  * of the last ten minutes and the last 24 hours, counted by the mailer that sends confirmations.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack } from '../helpers/stack.ts';
 import { doc } from '../helpers/audience.ts';
 import { dynamoConfirmationLoad } from '../../functions/adapters/dynamo-send-load.ts';
@@ -21,12 +20,10 @@ describe('dynamoConfirmationLoad', () => {
     await load.record(at(30 * 3_600_000)); // yesterday: outside the day
 
     expect(await load.recent(now)).toEqual({ peakPerSecond: 6 / 60, last24h: 8 });
-    const item = await doc.send(
-      new GetCommand({
-        TableName: stack.env.SUBSCRIBERS_TABLE,
-        Key: { email: 'load#confirm#h#2030-04-01T12' },
-      }),
-    );
+    const item = await doc.get({
+      TableName: stack.env.SUBSCRIBERS_TABLE,
+      Key: { email: 'load#confirm#h#2030-04-01T12' },
+    });
     expect(item.Item?.expiresAt).toBe(Math.floor(at(2 * 60_000).getTime() / 1000) + 26 * 3600);
     expect(item.Item?.statusShard).toBeUndefined();
   });

@@ -4,7 +4,6 @@
  * email, the subscribers get nothing, the limit holds across invocations, bad lists are refused.
  */
 import { readFileSync } from 'node:fs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportEmail, UNSUBSCRIBE_TOKEN_PLACEHOLDER } from '../../emails/render.ts';
 import { newsletterContext } from '../../functions/adapters/editor-notifier.ts';
@@ -28,14 +27,12 @@ afterAll(() => {
 });
 
 async function auditRecords(reportId: string) {
-  const out = await doc.send(
-    new ScanCommand({
-      TableName: stack.env.SUBSCRIBERS_TABLE,
-      FilterExpression: 'begins_with(email, :p) AND reportId = :r',
-      ExpressionAttributeValues: { ':r': reportId, ':p': 'audit#test-send#' },
-      ConsistentRead: true,
-    }),
-  );
+  const out = await doc.scan({
+    TableName: stack.env.SUBSCRIBERS_TABLE,
+    FilterExpression: 'begins_with(email, :p) AND reportId = :r',
+    ExpressionAttributeValues: { ':r': reportId, ':p': 'audit#test-send#' },
+    ConsistentRead: true,
+  });
   return out.Items ?? [];
 }
 

@@ -6,7 +6,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStack, useStackEnv, type TestStack } from '../helpers/stack.ts';
 import {
   doc,
@@ -99,24 +98,20 @@ describe('ses-events handler: ledger and report counters', () => {
   async function sentReport(emails: string[]) {
     const report = await seedReport(stack, { status: 'SENT' });
     for (const email of emails) {
-      await doc.send(
-        new UpdateCommand({
-          TableName: stack.env.REPORTS_TABLE,
-          Key: { reportId: report.reportId, item: `to#${email}` },
-          UpdateExpression: 'SET #s = :sent, messageId = :m, claimToken = :t, attempts = :one',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':m': 'm-1', ':t': 'tok', ':one': 1 },
-        }),
-      );
-    }
-    await doc.send(
-      new UpdateCommand({
+      await doc.update({
         TableName: stack.env.REPORTS_TABLE,
-        Key: { reportId: report.reportId, item: 'report' },
-        UpdateExpression: 'SET sent = :n',
-        ExpressionAttributeValues: { ':n': emails.length },
-      }),
-    );
+        Key: { reportId: report.reportId, item: `to#${email}` },
+        UpdateExpression: 'SET #s = :sent, messageId = :m, claimToken = :t, attempts = :one',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':m': 'm-1', ':t': 'tok', ':one': 1 },
+      });
+    }
+    await doc.update({
+      TableName: stack.env.REPORTS_TABLE,
+      Key: { reportId: report.reportId, item: 'report' },
+      UpdateExpression: 'SET sent = :n',
+      ExpressionAttributeValues: { ':n': emails.length },
+    });
     return report.reportId;
   }
 
@@ -128,11 +123,7 @@ describe('ses-events handler: ledger and report counters', () => {
   const counts = async (reportId: string) =>
     (await dynamoReportStore(doc, stack.env.REPORTS_TABLE!).get(reportId))!.counts;
   const row = async (reportId: string, email: string) =>
-    (
-      await doc.send(
-        new GetCommand({ TableName: stack.env.REPORTS_TABLE, Key: { reportId, item: `to#${email}` } }),
-      )
-    ).Item!;
+    (await doc.get({ TableName: stack.env.REPORTS_TABLE, Key: { reportId, item: `to#${email}` } })).Item!;
 
   it('moves the ledger row and bumps the counters once, however often the event comes', async () => {
     await resetSubscribers(everyone);
@@ -257,14 +248,12 @@ describe('ses-events handler: ledger and report counters', () => {
   it('keeps the suppression of a pending address whose confirmation bounced: its TTL is removed', async () => {
     await resetSubscribers(everyone, 'pending');
     const ttl = Math.floor(Date.now() / 1000) + 86_400;
-    await doc.send(
-      new UpdateCommand({
-        TableName: stack.env.SUBSCRIBERS_TABLE,
-        Key: { email: 'recipient@example.com' },
-        UpdateExpression: 'SET expiresAt = :t',
-        ExpressionAttributeValues: { ':t': ttl },
-      }),
-    );
+    await doc.update({
+      TableName: stack.env.SUBSCRIBERS_TABLE,
+      Key: { email: 'recipient@example.com' },
+      UpdateExpression: 'SET expiresAt = :t',
+      ExpressionAttributeValues: { ':t': ttl },
+    });
     await handler(viaEventBridge(fixture('ses-eventpub-via-sns__bounce.json')) as never);
     const s = (await getSubscriber(stack, 'recipient@example.com')) as Subscriber & { expiresAt?: number };
     expect(s.status).toBe('bounced');

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoAudience } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoImportStore } from '../../functions/adapters/dynamo-import-store.ts';
@@ -567,14 +566,12 @@ describe('the imported rows', () => {
     expect(run.code).toBe(0);
     const shard = shardOf(email);
     const inPartition = async (status: 'confirmed' | 'pending') => {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'byStatus',
-          KeyConditionExpression: 'statusShard = :ss AND email = :e',
-          ExpressionAttributeValues: { ':ss': statusShard(status, shard), ':e': email },
-        }),
-      );
+      const out = await dynamo.query({
+        TableName: table,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'statusShard = :ss AND email = :e',
+        ExpressionAttributeValues: { ':ss': statusShard(status, shard), ':e': email },
+      });
       return out.Count ?? 0;
     };
     expect(await inPartition('confirmed')).toBe(1);

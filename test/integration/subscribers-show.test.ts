@@ -3,7 +3,6 @@
  * the mailbox, and each recent report's ledger state — "did this reader get report X?"
  * without an export.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { LedgerState } from '../../functions/core/report.ts';
 import { doc, putSubscribers, seedReport, subscriber } from '../helpers/audience.ts';
@@ -19,25 +18,23 @@ async function ledger(
   state: LedgerState,
   extra: Record<string, unknown> = {},
 ) {
-  await doc.send(
-    new PutCommand({
-      TableName: stack.env.REPORTS_TABLE,
-      Item: {
-        reportId,
-        item: `to#${email}`,
-        email,
-        state,
-        subscriberId: 'sub-1',
-        claimToken: 'c',
-        claimedAt: '2030-03-01T00:00:01Z',
-        attempts: 1,
-        sentAt: '2030-03-01T00:00:02Z',
-        messageId: 'msg-1',
-        updatedAt: '2030-03-01T00:05:00Z',
-        ...extra,
-      },
-    }),
-  );
+  await doc.put({
+    TableName: stack.env.REPORTS_TABLE,
+    Item: {
+      reportId,
+      item: `to#${email}`,
+      email,
+      state,
+      subscriberId: 'sub-1',
+      claimToken: 'c',
+      claimedAt: '2030-03-01T00:00:01Z',
+      attempts: 1,
+      sentAt: '2030-03-01T00:00:02Z',
+      messageId: 'msg-1',
+      updatedAt: '2030-03-01T00:05:00Z',
+      ...extra,
+    },
+  });
 }
 
 /** A reader with a confirmed row and consent, two other spellings of the mailbox, one other person. */

@@ -5,7 +5,6 @@
  * and nothing the requester typed in any email except their own address.
  */
 import { describe, expect, it } from 'vitest';
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoSubscriberFeedback } from '../../functions/adapters/dynamo-audience.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
@@ -23,15 +22,13 @@ const h = await harness();
 
 async function setStatus(hh: Harness, email: string, status: SubscriberStatus) {
   const row = await hh.item(email);
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: hh.stack.env.SUBSCRIBERS_TABLE!,
-      Key: { email },
-      UpdateExpression: 'SET #s = :s, statusShard = :ss',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row!.shard) },
-    }),
-  );
+  await dynamo.update({
+    TableName: hh.stack.env.SUBSCRIBERS_TABLE!,
+    Key: { email },
+    UpdateExpression: 'SET #s = :s, statusShard = :ss',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row!.shard) },
+  });
 }
 
 /** What `subscribers delete` does: the row goes, a hashed tombstone stays. */
@@ -476,11 +473,7 @@ describe('a mailbox that bounced or complained', () => {
     expect(await h.mails(other)).toHaveLength(2);
     // The mark holds no address: only the mailbox's hash is in its key.
     const marks =
-      (
-        await dynamo.send(
-          new ScanCommand({ TableName: h.stack.env.SUBSCRIBERS_TABLE!, ConsistentRead: true }),
-        )
-      ).Items ?? [];
+      (await dynamo.scan({ TableName: h.stack.env.SUBSCRIBERS_TABLE!, ConsistentRead: true })).Items ?? [];
     const said = marks.filter((i) => String(i.email).endsWith('#mailbox-said-no'));
     expect(said.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(said)).not.toContain(tag);

@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { tombstoneKey } from '../../functions/core/subscriber.ts';
 import { dynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
@@ -70,9 +69,7 @@ describe('subscribers export', () => {
     });
     const pendingEmail = h.stack.address();
     await h.subscribe(pendingEmail, {}, { sourceIp: '203.0.113.11' });
-    await dynamo.send(
-      new PutCommand({ TableName: table, Item: { email: tombstoneKey('gone@example.com'), deletedAt: 'x' } }),
-    );
+    await dynamo.put({ TableName: table, Item: { email: tombstoneKey('gone@example.com'), deletedAt: 'x' } });
 
     const out = join(dir, 'all.csv');
     vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -151,17 +148,13 @@ describe('subscribers delete', () => {
     const row = await h.confirmed(email);
     const reports = h.stack.env.REPORTS_TABLE!;
     for (const reportId of ['r-1', 'r-2']) {
-      await dynamo.send(
-        new PutCommand({ TableName: reports, Item: { reportId, item: `to#${email}`, state: 'sent' } }),
-      );
+      await dynamo.put({ TableName: reports, Item: { reportId, item: `to#${email}`, state: 'sent' } });
     }
     const bystander = h.stack.address();
-    await dynamo.send(
-      new PutCommand({
-        TableName: reports,
-        Item: { reportId: 'r-1', item: `to#${bystander}`, state: 'sent' },
-      }),
-    );
+    await dynamo.put({
+      TableName: reports,
+      Item: { reportId: 'r-1', item: `to#${bystander}`, state: 'sent' },
+    });
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(
@@ -176,17 +169,15 @@ describe('subscribers delete', () => {
     expect(log.mock.calls.flat().join(' ')).toContain('配信記録 2 行を削除しました');
 
     expect(await h.item(email)).toBeUndefined();
-    const everything = JSON.stringify((await dynamo.send(new ScanCommand({ TableName: table }))).Items);
+    const everything = JSON.stringify((await dynamo.scan({ TableName: table })).Items);
     expect(everything).not.toContain(email);
     expect(everything).not.toContain(row.id);
     expect(await h.rawItem(`tomb#${sha256Hex(email)}`)).toContain('deletedAt');
-    const ledger = await dynamo.send(
-      new QueryCommand({
-        TableName: reports,
-        KeyConditionExpression: 'reportId = :r',
-        ExpressionAttributeValues: { ':r': 'r-1' },
-      }),
-    );
+    const ledger = await dynamo.query({
+      TableName: reports,
+      KeyConditionExpression: 'reportId = :r',
+      ExpressionAttributeValues: { ':r': 'r-1' },
+    });
     expect(ledger.Items?.map((i) => i.item)).toEqual([`to#${bystander}`]);
 
     // An old newsletter's unsubscribe link still answers calmly.
@@ -330,12 +321,10 @@ describe('per-person requests find the reader in any case and list the other spe
     const f = await family();
     const reports = h.stack.env.REPORTS_TABLE!;
     for (const email of [f.mixed, f.lower, f.tagged]) {
-      await dynamo.send(
-        new PutCommand({
-          TableName: reports,
-          Item: { reportId: 'r-case', item: `to#${email}`, state: 'sent' },
-        }),
-      );
+      await dynamo.put({
+        TableName: reports,
+        Item: { reportId: 'r-case', item: `to#${email}`, state: 'sent' },
+      });
     }
     const store = dynamoSubscriberStore(dynamo, table);
     const res = await run('delete', f.lower.toUpperCase());
@@ -345,13 +334,11 @@ describe('per-person requests find the reader in any case and list the other spe
     expect((await h.item(f.tagged))?.status).toBe('confirmed');
     expect(res.out).toContain('配信記録 2 行');
     expect(res.out).toContain(`${f.tagged}（confirmed）`);
-    const ledger = await dynamo.send(
-      new QueryCommand({
-        TableName: reports,
-        KeyConditionExpression: 'reportId = :r',
-        ExpressionAttributeValues: { ':r': 'r-case' },
-      }),
-    );
+    const ledger = await dynamo.query({
+      TableName: reports,
+      KeyConditionExpression: 'reportId = :r',
+      ExpressionAttributeValues: { ':r': 'r-case' },
+    });
     expect(ledger.Items?.map((i) => i.item)).toEqual([`to#${f.tagged}`]);
     for (const spelling of [
       f.mixed,

@@ -1,6 +1,5 @@
 /** The DynamoDB rate-limit counters: exact windows, atomic under concurrency, no reliance on TTL. */
 import { describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { dynamoRateLimitStore } from '../../functions/adapters/dynamo-rate-limit-store.ts';
 import {
@@ -70,9 +69,10 @@ describe('confirmation emails per address (1 per 10 min, 3 per 24 h, sliding)', 
   it('keys the counter by a hash and gives it a TTL', async () => {
     const email = stack.address();
     await limits.recordSpaced(addressKey(email), CONFIRMATION_EMAIL_LIMIT, at('2030-01-04T00:00:00Z'));
-    const out = await dynamo.send(
-      new GetCommand({ TableName: stack.env.SUBSCRIBERS_TABLE!, Key: { email: `rl#${addressKey(email)}` } }),
-    );
+    const out = await dynamo.get({
+      TableName: stack.env.SUBSCRIBERS_TABLE!,
+      Key: { email: `rl#${addressKey(email)}` },
+    });
     expect(JSON.stringify(out.Item)).not.toContain(email);
     expect(out.Item?.expiresAt).toBe(Date.parse('2030-01-05T00:01:00Z') / 1000);
   });

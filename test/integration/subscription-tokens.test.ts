@@ -5,7 +5,6 @@
  * GET of any link, however often, changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { statusShard } from '../../functions/core/subscriber.ts';
 import { newSubscriberId, unsubscribeToken } from '../../functions/core/tokens.ts';
@@ -218,15 +217,13 @@ describe('unsubscribe tokens', () => {
     for (const status of ['bounced', 'complained'] as const) {
       const addr = h.stack.address();
       const row = await h.confirmed(addr);
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: h.stack.env.SUBSCRIBERS_TABLE!,
-          Key: { email: addr },
-          UpdateExpression: 'SET #s = :s, statusShard = :ss',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row.shard) },
-        }),
-      );
+      await dynamo.update({
+        TableName: h.stack.env.SUBSCRIBERS_TABLE!,
+        Key: { email: addr },
+        UpdateExpression: 'SET #s = :s, statusShard = :ss',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':ss': statusShard(status, row.shard) },
+      });
       const before = await h.rawItem(addr);
       const token = unsubscribeToken(key, row.id);
       const res = await h.call({
@@ -247,8 +244,8 @@ describe('GET, HEAD and OPTIONS never change anything', () => {
     const table = g.stack.env.SUBSCRIBERS_TABLE!;
     const snapshot = async () =>
       JSON.stringify(
-        ((await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).sort(
-          (a, b) => String(a.email).localeCompare(String(b.email)),
+        ((await dynamo.scan({ TableName: table, ConsistentRead: true })).Items ?? []).sort((a, b) =>
+          String(a.email).localeCompare(String(b.email)),
         ),
       );
     const expiredEmail = g.stack.address('expired');

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { statusShard } from '../../functions/core/subscriber.ts';
 import { apiEvent } from '../helpers/api-events.ts';
@@ -22,15 +21,13 @@ await h.confirmed(confirmed);
 const confirmedUnsub = await h.unsubscribeTokenOf(confirmed);
 const bounced = h.stack.address('bounced');
 const bouncedRow = await h.confirmed(bounced);
-await dynamo.send(
-  new UpdateCommand({
-    TableName: h.stack.env.SUBSCRIBERS_TABLE!,
-    Key: { email: bounced },
-    UpdateExpression: 'SET #s = :s, statusShard = :ss',
-    ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':s': 'bounced', ':ss': statusShard('bounced', bouncedRow.shard) },
-  }),
-);
+await dynamo.update({
+  TableName: h.stack.env.SUBSCRIBERS_TABLE!,
+  Key: { email: bounced },
+  UpdateExpression: 'SET #s = :s, statusShard = :ss',
+  ExpressionAttributeNames: { '#s': 'status' },
+  ExpressionAttributeValues: { ':s': 'bounced', ':ss': statusShard('bounced', bouncedRow.shard) },
+});
 const bystanders = [pending, confirmed, bounced];
 
 /** Near misses of the bystanders' real links: what an attacker could guess or damage. */

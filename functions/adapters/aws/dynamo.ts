@@ -1,11 +1,10 @@
 /**
- * The DynamoDB document client, created once per module load. One file per service, so a
- * function bundles only the clients it uses; endpoints come from AWS_ENDPOINT_URL_DYNAMODB.
+ * The DynamoDB document client, created once per module load: the lean client
+ * (lean/dynamo.ts), so no function bundle carries the SDK's client stack. One file per service,
+ * so a function bundles only the clients it uses; endpoints come from AWS_ENDPOINT_URL_DYNAMODB.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { traced } from './tracer.ts';
+import { leanDynamo } from './lean/dynamo.ts';
 
-export const dynamo = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+export type { Dynamo } from './lean/dynamo-port.ts';
+
+export const dynamo = leanDynamo();
