@@ -35,6 +35,13 @@ const SDK_S3_LAMBDA =
 const SDK_STACK = /node_modules\/(?:@aws-sdk|@smithy)\//;
 /** Functions whose every AWS call is on a lean client (functions/adapters/aws/lean): no SDK at all. */
 const sdkFree: FunctionName[] = ['archive'];
+/** The SDK's DynamoDB clients: every function reaches DynamoDB through the lean client instead. */
+const SDK_DYNAMODB = /node_modules\/@aws-sdk\/(?:client-dynamodb|lib-dynamodb|dynamodb-codec)\//;
+/** The SDK's client stack (util-dynamodb, the lean DynamoDB client's value conversion, is not part of it). */
+const SDK_CLIENT_STACK =
+  /node_modules\/(?:@aws-sdk\/(?:client-[^/]+|core|middleware-[^/]+)|@smithy\/[^/]+)\//;
+/** Bundles whose every AWS call goes through the lean clients (functions/adapters/aws/lean). */
+const leanOnly: FunctionName[] = ['ses-events'];
 const names = Object.keys(functionEntries) as FunctionName[];
 const env = { ...localFunctionEnv(localPorts(), { value: 'x'.repeat(48) }), NODE_ENV: 'production' };
 const outdir = mkdtempSync(join(os.tmpdir(), 'kawaraban-bundle-test-'));
@@ -113,6 +120,20 @@ describe('function bundles', () => {
     expect(inputs.filter((p) => SDK_STACK.test(p))).toEqual([]);
     expect(inputs.some((p) => p.endsWith('functions/adapters/aws/lean/s3.ts'))).toBe(true);
   });
+
+  it.each(names)('%s: DynamoDB through the lean client, none of the SDK DynamoDB clients', (name) => {
+    const inputs = Object.keys(bundles.get(name)!.metafile.inputs);
+    expect(inputs.filter((p) => SDK_DYNAMODB.test(p))).toEqual([]);
+  });
+
+  it.each(leanOnly)(
+    '%s: none of the SDK client stack (@aws-sdk/client-*, @aws-sdk/core, @smithy/*)',
+    (name) => {
+      const inputs = Object.keys(bundles.get(name)!.metafile.inputs);
+      expect(inputs.some((p) => p.includes('functions/adapters/aws/lean/'))).toBe(true);
+      expect(inputs.filter((p) => SDK_CLIENT_STACK.test(p))).toEqual([]);
+    },
+  );
 
   it.each(names)('%s: within its measured size (+5 %) and its target', (name) => {
     expect(bundles.get(name)!.bytes / 1024).toBeLessThanOrEqual(ceilingKiB(name));
