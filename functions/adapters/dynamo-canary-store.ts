@@ -1,7 +1,7 @@
 /**
  * The canary's writes on the report item (`canary` map; functions/core/use-cases/canary-step.ts).
  * Each is conditional on the run's lease and on the phase it leaves, so a run that lost its
- * lease, or a write the SDK retries after losing its answer, never moves the canary twice.
+ * lease, or a write the client retries after losing its answer, never moves the canary twice.
  */
 import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { REPORT_ITEM } from '../core/report.ts';

@@ -141,7 +141,7 @@ export function dynamoPartStore(doc: Dynamo, table: string): PartStore {
         return true;
       } catch (err) {
         if (!cancellationReasons(err)?.some((r) => r.Code === 'ConditionalCheckFailed')) throw err;
-        // The SDK retries a write whose answer was lost: if that first attempt landed, so did the page.
+        // The client retries a write whose answer was lost: if that first attempt landed, so did the page.
         const current = await getPart(reportId, k);
         return current?.leaseOwner === owner && current.checkpoints === saved + 1;
       }

@@ -146,7 +146,7 @@ export function dynamoReportStore(doc: Dynamo, table: string): ReportStore {
         }),
       );
       if (written) return true;
-      // The SDK retries a write whose answer was lost: if that first attempt landed, so did the page.
+      // The client retries a write whose answer was lost: if that first attempt landed, so did the page.
       const current = await store.get(reportId);
       return current?.leaseOwner === owner && current.checkpoints === saved + 1;
     },
@@ -164,7 +164,7 @@ export function dynamoReportStore(doc: Dynamo, table: string): ReportStore {
         doc.update({
           TableName: table,
           Key: key(reportId),
-          // One run fails once: the run is named, so a write the SDK retries counts once.
+          // One run fails once: the run is named, so a write the client retries counts once.
           UpdateExpression: 'SET updatedAt = :now, lastFailedRun = :owner ADD failedRuns :one',
           ConditionExpression:
             'leaseOwner = :owner AND #status = :sending AND (attribute_not_exists(lastFailedRun) OR lastFailedRun <> :owner)',

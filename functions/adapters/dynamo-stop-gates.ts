@@ -36,7 +36,7 @@ export async function readGate(
 
 /**
  * The lane's gate token and the report item in one read that no stop can fall between (a
- * transaction): one SDK call where two consistent reads took two, for the run's check every
+ * transaction): one call where two consistent reads took two, for the run's check every
  * second. Retried like the transactions that write them.
  */
 export async function readGateAndReport(

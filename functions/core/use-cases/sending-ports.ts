@@ -55,7 +55,7 @@ export interface ReportStore {
    * Saves the cursor and the page's counts as checkpoint number `saved + 1`, where `saved` is the
    * report's `checkpoints` as read at the page's start; false when the lease was lost. Saved
    * also when a person paused or canceled the report meanwhile (the page went out and counts).
-   * Numbered so that a write the SDK retries after losing its answer counts once.
+   * Numbered so that a write the DynamoDB client retries after losing its answer counts once.
    */
   checkpoint(
     reportId: string,
