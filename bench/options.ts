@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseLatencies, type SimLatencies } from './sim-latencies.ts';
 
-export const CASES = ['render', 'dispatch', 'validate', 'bundles'] as const;
+export const CASES = ['render', 'dispatch', 'validate', 'dynamo', 'bundles'] as const;
 /** Cases that run only when named in --only (they take minutes). */
 export const EXTRA_CASES = ['send-rate', 'send-sim'] as const;
 export type CaseName = (typeof CASES)[number];
@@ -40,7 +40,8 @@ export const usage = `usage: npm run bench -- [options]
   --rounds <n>         measured rounds per case                 (default 5, quick 2)
   --warmup <n>         unmeasured rounds before them            (default 1)
   --only <list>        comma-separated cases: ${CASES.join(',')} (the default), ${EXTRA_CASES.join(',')}
-                       (bundles: minified size of each function and its import time; no emulators)
+                       (bundles: minified size of each function and its import time; no emulators;
+                       dynamo: CPU per DynamoDB call, lib-dynamodb against the lean client)
   --latency <ms>       send-rate: SES latency added by the proxy (default 80)
   --jitter <ms>        send-rate: ± this much, uniform            (default 40)
   --seconds <n>        send-rate: seconds of sending per rate      (default 8, quick 2)

@@ -66,6 +66,11 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
         sesUrl: emulators.sesUrl,
         maxSendRate: MAX_SEND_RATE,
       }),
+    dynamo: async () =>
+      (await import('../bench/dynamo-calls.ts')).dynamoCallsCase({
+        table: config.tables.reports,
+        calls: opts.quick ? 30 : 300,
+      }),
     validate: async () =>
       (await import('../bench/validate-report.ts')).validateCase({
         text: reportText,

@@ -70,7 +70,7 @@ describe('bench flags', () => {
   it('has full sizes by default and small ones with --quick; explicit sizes win', () => {
     const full = parseBenchArgs([]);
     expect(full).toMatchObject({ quick: false, recipients: 200, subscribers: 500, rounds: 5, warmup: 1 });
-    expect(full.only).toEqual(['render', 'dispatch', 'validate', 'bundles']);
+    expect(full.only).toEqual(['render', 'dispatch', 'validate', 'dynamo', 'bundles']);
     const quick = parseBenchArgs(['--quick']);
     expect(quick.quick).toBe(true);
     expect(quick.recipients).toBeLessThan(full.recipients);
