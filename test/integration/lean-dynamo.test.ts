@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { leanDynamo } from '../../functions/adapters/aws/lean/dynamo.ts';
 import { reportsTable } from '../../infra/tables.ts';
 import { ensureTable } from '../../local/tables.ts';
+import { losingFirstAnswer } from '../helpers/faulty-dynamo.ts';
 
 const raw = new DynamoDBClient({});
 // lib-dynamodb as the functions used it before: the reference the lean client must match.
@@ -335,6 +336,34 @@ describe('operations', () => {
     expect(
       (await db.get({ TableName, Key: { reportId, item: 'to#new' }, ConsistentRead: true })).Item,
     ).toBeDefined();
+  });
+
+  it('a transaction whose answer was lost is retried with its token and applied once', async () => {
+    const reportId = partition();
+    const lossy = await losingFirstAnswer((op) => op === 'TransactWriteItems');
+    await lossy.db.transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName,
+            Item: { reportId, item: 'to#once', state: 'claimed' },
+            ConditionExpression: 'attribute_not_exists(reportId)',
+          },
+        },
+        {
+          Update: {
+            TableName,
+            Key: { reportId, item: 'report' },
+            UpdateExpression: 'ADD claimed :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ],
+    });
+    expect(lossy.lost()).toBe(1);
+    expect(
+      (await db.get({ TableName, Key: { reportId, item: 'report' }, ConsistentRead: true })).Item?.claimed,
+    ).toBe(1);
   });
 
   it('names a missing table as DynamoDB does, without retrying a refusal', async () => {

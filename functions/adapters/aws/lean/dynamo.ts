@@ -9,7 +9,9 @@
  * `Item` stay in DynamoDB's `{S: …}` form). The legacy parameters (`Expected`, `AttributeUpdates`,
  * `KeyConditions`, `QueryFilter`, `ScanFilter`) are not in the port's types and are not used.
  * Binary values travel as base64 in JSON, as the SDK sends them, and come back as Uint8Array.
+ * A transaction carries a ClientRequestToken, filled in as the SDK fills it in.
  */
+import { randomUUID } from 'node:crypto';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Dynamo } from './dynamo-port.ts';
 import { jsonRpc } from './json-rpc.ts';
@@ -190,7 +192,14 @@ export function leanDynamo(config: AwsClientConfig = {}, retry: RetryPolicy = st
         }
         return out;
       });
-      const out = await call('TransactWriteItems', { ...input, TransactItems: items });
+      // As the SDK does (an idempotency token): one token per call, the same body for each retry, so
+      // a retry of a transaction that landed but whose answer was lost succeeds without applying it twice.
+      const token = input.ClientRequestToken ?? randomUUID();
+      const out = await call('TransactWriteItems', {
+        ...input,
+        TransactItems: items,
+        ClientRequestToken: token,
+      });
       return convert(out, ['ItemCollectionMetrics'], tableCollectionMetrics);
     },
   } as Dynamo;
