@@ -18,7 +18,6 @@ import {
   type NewsletterContext,
 } from '../emails/render.ts';
 import { dynamo } from '../functions/adapters/aws/dynamo.ts';
-import { DYNAMO_OPERATIONS } from '../functions/adapters/aws/lean/dynamo-port.ts';
 import { s3 } from '../functions/adapters/aws/s3.ts';
 import { sesv2 } from '../functions/adapters/aws/sesv2.ts';
 import { sesv2Sending } from '../functions/adapters/aws/sesv2-sending.ts';
@@ -91,7 +90,7 @@ export async function dispatchCase(opts: {
   const audience = dynamoAudience(dynamo, config.tables.subscribers);
   const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
   const timings = new SdkTimings();
-  timings.attachMethods(dynamo, DYNAMO_OPERATIONS);
+  timings.attachPort(dynamo);
   timings.attach(sesv2);
   // The dispatcher sends newsletters through its own client (maxAttempts 1, its own codec).
   timings.attach(sesv2Sending);

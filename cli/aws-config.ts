@@ -22,3 +22,9 @@ export async function cliS3() {
   const { leanS3 } = await import('../functions/adapters/aws/lean/s3.ts');
   return leanS3(await cliAwsConfig());
 }
+
+/** The lean DynamoDB client for this run (after chooseTarget()). */
+export async function cliDynamo() {
+  const { leanDynamo } = await import('../functions/adapters/aws/lean/dynamo.ts');
+  return leanDynamo(await cliAwsConfig());
+}

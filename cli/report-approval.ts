@@ -9,10 +9,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EDITOR_METADATA, REPORT_ID_PATTERN, type ReportRecord } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
-import { cliS3 } from './aws-config.ts';
+import { cliDynamo, cliS3 } from './aws-config.ts';
 import { editorIdentity, EDITOR_ENV } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
-import { loadDynamo } from './dynamo-client.ts';
 
 const lang = () => cliLang();
 
@@ -65,8 +64,8 @@ export async function approveReportCli(id: string, opts: { wait?: string } = {})
   const me = await editorIdentity();
   if ('missing' in me) return fail(m.noIdentity);
 
-  const [{ dynamo }, { dynamoReportStore }, s3] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, { dynamoReportStore }, s3] = await Promise.all([
+    cliDynamo(),
     import('../functions/adapters/dynamo-report-store.ts'),
     cliS3(),
   ]);

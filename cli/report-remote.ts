@@ -13,14 +13,13 @@ import {
   type ReportStatus,
 } from '../functions/core/report.ts';
 import { cliLang } from './context.ts';
-import { cliS3 } from './aws-config.ts';
+import { cliDynamo, cliS3 } from './aws-config.ts';
 import { readErrorText } from './read-error.ts';
 import { statusJson } from './report-canary.ts';
 import { formatReportList, formatStatus } from './report-format.ts';
 import { remoteMessages } from './report-remote-messages.ts';
 import { isMarkdownPath, reportJson } from './report-source.ts';
 import { chooseTarget } from './target.ts';
-import { loadDynamo } from './dynamo-client.ts';
 
 const lang = (): ReportLang => cliLang();
 
@@ -90,8 +89,8 @@ async function reportStore(id: string) {
   const table = setting('REPORTS_TABLE');
   if (!table) return null;
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
-  const [{ dynamo }, { dynamoReportStore }] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, { dynamoReportStore }] = await Promise.all([
+    cliDynamo(),
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
   return dynamoReportStore(dynamo, table);
@@ -143,8 +142,8 @@ export async function printReportList(status?: string, opts: { json?: boolean } 
   await chooseTarget();
   const table = setting('REPORTS_TABLE');
   if (!table) return 1;
-  const [{ dynamo }, { listReports }] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, { listReports }] = await Promise.all([
+    cliDynamo(),
     import('../functions/adapters/dynamo-report-store.ts'),
   ]);
   const reports = await listReports(dynamo, table, status ? [status as ReportStatus] : LISTABLE_STATUSES);

@@ -14,10 +14,9 @@ import { REPORT_ID_PATTERN, type RenderedPart, type RenderedReport } from '../fu
 import type { Locale } from '../functions/core/subscriber.ts';
 import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
 import { cliLang } from './context.ts';
-import { cliS3 } from './aws-config.ts';
+import { cliDynamo, cliS3 } from './aws-config.ts';
 import { editorIdentity, isLocalStack } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
-import { loadDynamo } from './dynamo-client.ts';
 
 const messages = {
   ja: {
@@ -107,9 +106,9 @@ export async function sendTestCommand(
   if (!source) return 1;
 
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
-  const [{ dynamo }, { sesv2 }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
+  const [dynamo, { sesv2 }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
     await Promise.all([
-      loadDynamo(),
+      cliDynamo(),
       import('../functions/adapters/aws/sesv2.ts'),
       import('../functions/adapters/ses-mailer.ts'),
       import('../functions/adapters/dynamo-rate-limit-store.ts'),
@@ -227,8 +226,8 @@ async function storedRendering(id: string, locale: Locale, m: Messages): Promise
     console.error(m.noSetting('UPLOAD_BUCKET'));
     return null;
   }
-  const [{ dynamo }, s3, { dynamoReportStore }, { s3BlobStore }] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, s3, { dynamoReportStore }, { s3BlobStore }] = await Promise.all([
+    cliDynamo(),
     cliS3(),
     import('../functions/adapters/dynamo-report-store.ts'),
     import('../functions/adapters/s3-blob-store.ts'),

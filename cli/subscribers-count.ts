@@ -4,7 +4,7 @@
  */
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../functions/core/subscriber.ts';
 import { chooseTarget } from './target.ts';
-import { loadDynamo } from './dynamo-client.ts';
+import { cliDynamo } from './aws-config.ts';
 
 export async function printSubscriberCounts(opts: { json?: boolean } = {}): Promise<number> {
   await chooseTarget();
@@ -16,8 +16,8 @@ export async function printSubscriberCounts(opts: { json?: boolean } = {}): Prom
     return 1;
   }
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
-  const [{ dynamo }, { countByStatus }] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, { countByStatus }] = await Promise.all([
+    cliDynamo(),
     import('../functions/adapters/dynamo-audience.ts'),
   ]);
   const counts = await Promise.all(SUBSCRIBER_STATUSES.map((s) => countByStatus(dynamo, table, s)));

@@ -37,7 +37,7 @@ import { Progress } from './progress.ts';
 import { readErrorText } from './read-error.ts';
 import { chooseTarget } from './target.ts';
 import { csvCell } from './csv-cell.ts';
-import { loadDynamo } from './dynamo-client.ts';
+import { cliDynamo } from './aws-config.ts';
 
 export interface ImportCliOptions {
   source?: string;
@@ -126,7 +126,7 @@ export async function importSubscribersFile(file: string, opts: ImportCliOptions
       );
     }
     // Loaded only now: validating a file never pays for the SDK.
-    const { dynamo } = await loadDynamo();
+    const dynamo = await cliDynamo();
     const { dynamoImportStore } = await import('../functions/adapters/dynamo-import-store.ts');
     const { importSubscribers, ImportInterrupted } = await import(
       '../functions/core/use-cases/import-subscribers.ts'

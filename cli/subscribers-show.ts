@@ -12,7 +12,7 @@ import { jst, labelled } from './columns.ts';
 import { cliLang } from './context.ts';
 import { cliTexts } from './i18n/index.ts';
 import { chooseTarget } from './target.ts';
-import { loadDynamo } from './dynamo-client.ts';
+import { cliDynamo } from './aws-config.ts';
 
 export async function showSubscriber(
   raw: string,
@@ -31,8 +31,8 @@ export async function showSubscriber(
     return 1;
   }
   await chooseTarget();
-  const [{ dynamo }, { lookUpReader }] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, { lookUpReader }] = await Promise.all([
+    cliDynamo(),
     import('../functions/adapters/dynamo-reader-lookup.ts'),
   ]);
   const tables = { subscribers: process.env.SUBSCRIBERS_TABLE!, reports: process.env.REPORTS_TABLE! };

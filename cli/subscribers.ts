@@ -23,7 +23,7 @@ import {
 import { checkEmail } from '../functions/core/email-address.ts';
 import { csvCell } from './csv-cell.ts';
 import { cliLang, personMessages } from './subscribers-messages.ts';
-import { loadDynamo } from './dynamo-client.ts';
+import { cliDynamo } from './aws-config.ts';
 
 export { csvCell };
 
@@ -39,7 +39,7 @@ function required(name: string): string {
 // Loaded lazily so `--help` never pays for the SDK.
 async function stores() {
   await chooseTarget();
-  const { dynamo } = await loadDynamo();
+  const dynamo = await cliDynamo();
   const { dynamoSubscriberStore } = await import('../functions/adapters/dynamo-subscriber-store.ts');
   return { dynamo, subscribers: dynamoSubscriberStore(dynamo, required('SUBSCRIBERS_TABLE')) };
 }
@@ -132,8 +132,8 @@ export async function exportSubscribers(opts: {
 /** Progress on stderr, unless the CSV itself is going to the terminal; the total is counted from the byStatus index. */
 async function exportProgress(toFile: boolean) {
   if (!toFile && process.stdout.isTTY) return null;
-  const [{ dynamo }, { countByStatus }, { Progress }, { cliTexts }, { cliLang }] = await Promise.all([
-    loadDynamo(),
+  const [dynamo, { countByStatus }, { Progress }, { cliTexts }, { cliLang }] = await Promise.all([
+    cliDynamo(),
     import('../functions/adapters/dynamo-audience.ts'),
     import('./progress.ts'),
     import('./i18n/index.ts'),
