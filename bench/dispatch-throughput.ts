@@ -91,9 +91,9 @@ export async function dispatchCase(opts: {
   const mailer = sesMailer(sesv2, { from: config.from, configurationSet: config.configurationSet });
   const timings = new SdkTimings();
   timings.attachPort(dynamo);
-  timings.attach(sesv2);
-  // The dispatcher sends newsletters through its own client (maxAttempts 1, its own codec).
-  timings.attach(sesv2Sending);
+  // Both SES clients: the dispatcher sends newsletters through its own (one attempt per call).
+  timings.attachPort(sesv2);
+  timings.attachPort(sesv2Sending);
   timings.attachPort(s3);
   const measured: { baseline: CallTally[]; ours: CallTally[] } = { baseline: [], ours: [] };
   /** Wall time of the measured runs, and the part of it with no SDK call in flight. */

@@ -14,7 +14,7 @@ import { REPORT_ID_PATTERN, type RenderedPart, type RenderedReport } from '../fu
 import type { Locale } from '../functions/core/subscriber.ts';
 import type { RecipientProblem, SendTestOutcome } from '../functions/core/use-cases/send-test.ts';
 import { cliLang } from './context.ts';
-import { cliDynamo, cliS3 } from './aws-config.ts';
+import { cliAwsConfig, cliDynamo, cliS3 } from './aws-config.ts';
 import { editorIdentity, isLocalStack } from './editor-identity.ts';
 import { chooseTarget } from './target.ts';
 
@@ -106,7 +106,7 @@ export async function sendTestCommand(
   if (!source) return 1;
 
   // The SDK reads its endpoints when the clients are created: only after chooseTarget().
-  const [dynamo, { sesv2 }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
+  const [dynamo, { sesClient }, { sesMailer }, { dynamoRateLimitStore }, { dynamoTestSendAudit }] =
     await Promise.all([
       cliDynamo(),
       import('../functions/adapters/aws/sesv2.ts'),
@@ -122,7 +122,7 @@ export async function sendTestCommand(
   }
   const outcome: SendTestOutcome = await sendTest(
     {
-      mailer: sesMailer(sesv2, {
+      mailer: sesMailer(sesClient(await cliAwsConfig()), {
         from: env.FROM_ADDRESS,
         configurationSet: env.SES_CONFIGURATION_SET || undefined,
       }),

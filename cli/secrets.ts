@@ -37,8 +37,12 @@ async function keyringStore(lang: CliLang): Promise<Store> {
   if (stack && !arn) throw new Error(cliTexts[lang].secrets.noStackSecret(stack));
   const file = process.env.UNSUBSCRIBE_SECRET_FILE;
   if (arn) {
-    const { GetSecretValueCommand, PutSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const { secrets } = await import('../functions/adapters/aws/secrets.ts');
+    // An AWS-only operation of the CLI's (no function writes the secret): the SDK, with its
+    // credential chain and the region the target set.
+    const { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } = await import(
+      '@aws-sdk/client-secrets-manager'
+    );
+    const secrets = new SecretsManagerClient({});
     return {
       where: arn,
       read: async () =>

@@ -4,15 +4,16 @@
  * read throws and the next call reads again, so one bad moment of Secrets Manager never poisons
  * an instance until it is recycled.
  *
- * - AWS: a Secrets Manager secret (SecretsProvider on our own client, so it is traced and mockable).
+ * - AWS: a Secrets Manager secret, through a provider of the same kind over the lean client
+ *   (Powertools' own SecretsProvider would bring the SDK's Secrets Manager client back into
+ *   every bundle; its BaseProvider holds the caching and brings no SDK).
  * - Local runtime: a file under .local/ (a provider of the same kind reading the file), so a
  *   `kawaraban secrets rotate` reaches the running functions as a rotation on AWS does.
  * - Tests: the value itself, in the environment.
  */
 import { readFile } from 'node:fs/promises';
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManager } from './aws/secrets-port.ts';
 import type { Config } from '../core/config.ts';
 import { parseKeyring, type Keyring, type KeyringSource } from '../core/unsubscribe-keys.ts';
 
@@ -34,9 +35,23 @@ class FileProvider extends BaseProvider {
   }
 }
 
+/** A Secrets Manager secret, cached by BaseProvider as Powertools' SecretsProvider caches it. */
+class SecretsProvider extends BaseProvider {
+  constructor(private readonly secrets: SecretsManager) {
+    super({});
+  }
+  protected async _get(name: string): Promise<string | Uint8Array | undefined> {
+    const out = await this.secrets.getSecretValue({ SecretId: name });
+    return out.SecretString ?? out.SecretBinary;
+  }
+  protected async _getMultiple(): Promise<Record<string, unknown>> {
+    throw new Error('not supported');
+  }
+}
+
 export function unsubscribeKeyring(
   config: Pick<Config, 'unsubscribeSecret' | 'secretMaxAgeSeconds'>,
-  client: SecretsManagerClient,
+  client: SecretsManager,
   now: () => number = Date.now,
 ): KeyringSource {
   const source = config.unsubscribeSecret;
@@ -46,9 +61,7 @@ export function unsubscribeKeyring(
     return { get: read, refresh: read };
   }
   const [provider, name] =
-    'file' in source
-      ? [new FileProvider(), source.file]
-      : [new SecretsProvider({ awsSdkV3Client: client }), source.arn];
+    'file' in source ? [new FileProvider(), source.file] : [new SecretsProvider(client), source.arn];
   const maxAge = config.secretMaxAgeSeconds;
   let lastRead = Number.NEGATIVE_INFINITY;
   const read = async (forceFetch: boolean): Promise<Keyring> => {
@@ -76,13 +89,13 @@ export function unsubscribeKeyring(
 export function edgeOriginSecret(
   source: { value: string } | { arn: string },
   config: Pick<Config, 'secretMaxAgeSeconds'>,
-  client: SecretsManagerClient,
+  client: SecretsManager,
 ): () => Promise<Buffer> {
   if ('value' in source) {
     const value = Buffer.from(source.value, 'utf8');
     return async () => value;
   }
-  const provider = new SecretsProvider({ awsSdkV3Client: client });
+  const provider = new SecretsProvider(client);
   return async () => {
     const raw = await provider.get(source.arn, { maxAge: config.secretMaxAgeSeconds });
     if (typeof raw !== 'string' || raw.length < 32) {

@@ -1,40 +1,6 @@
-import {
-  GetAccountCommand,
-  SendEmailCommand,
-  type SendEmailCommandInput,
-  type SESv2Client,
-} from '@aws-sdk/client-sesv2';
+import type { SendEmailRequest } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
-
-/** Each call's admission (SendOptions.admit and .written), keyed by the command's input object. */
-const admissions = new WeakMap<object, Pick<SendOptions, 'admit' | 'written'>>();
-const gated = new WeakSet<SESv2Client>();
-
-/**
- * The last middleware before the request is written (after serialising and signing): the
- * pacer's one-second window counts the send here, and the request is created in the same
- * synchronous step (the HTTP handler runs synchronously up to the socket), so time spent in
- * the SDK, or waiting for the event loop, cannot bunch requests up at SES. Node then writes the
- * request to its (kept-alive) socket on the next tick, after the promise jobs already pending;
- * a tick queued right after the handler has created it runs once it is written, and tells the
- * caller (`written`), whose window then counts the send from there.
- */
-function admitBeforeWrite(client: SESv2Client): void {
-  if (gated.has(client)) return;
-  gated.add(client);
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const gate = admissions.get(args.input as object);
-      if (!gate) return next(args);
-      admissions.delete(args.input as object);
-      if (gate.admit) for (let later = gate.admit(); later !== 0; later = gate.admit()) await later;
-      const out = next(args);
-      if (gate.written) process.nextTick(gate.written);
-      return out;
-    },
-    { step: 'deserialize', priority: 'low', name: 'kawarabanAdmitBeforeWrite' },
-  );
-}
+import type { SesV2 } from './aws/sesv2-port.ts';
 
 /**
  * SES v2 requires a non-ASCII display name in FromEmailAddress to be an RFC 2047 encoded-word
@@ -56,13 +22,20 @@ export function encodeFromAddress(from: string): string {
   return `${words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ')} <${m[2]}>`;
 }
 
-/** Sends one message through SES v2 (Simple content, so SES builds MIME and DKIM-signs it). */
-export function sesMailer(client: SESv2Client, opts: { from: string; configurationSet?: string }): Mailer {
+/**
+ * Sends one message through SES v2 (Simple content, so SES builds MIME and DKIM-signs it).
+ * A send's admission (SendOptions.admit) is the transport's `beforeWrite`: asked after the
+ * message is serialised and signed, right before the request is written, and the request is
+ * created in the same synchronous step — so time spent building the call, or waiting for the
+ * event loop, cannot bunch requests up at SES. Node then writes the request to its socket on the
+ * next tick, after the promise jobs already pending; `written` (SendOptions.written) is told on
+ * the tick after that, and the caller's window counts the send from there.
+ */
+export function sesMailer(client: SesV2, opts: { from: string; configurationSet?: string }): Mailer {
   const from = encodeFromAddress(opts.from);
-  admitBeforeWrite(client);
   return {
     async send(msg: OutgoingEmail, options?: SendOptions) {
-      const input: SendEmailCommandInput = {
+      const input: SendEmailRequest = {
         FromEmailAddress: from,
         Destination: { ToAddresses: [msg.to] },
         ConfigurationSetName: opts.configurationSet,
@@ -78,19 +51,22 @@ export function sesMailer(client: SESv2Client, opts: { from: string; configurati
           },
         },
       };
-      if (options?.admit || options?.written)
-        admissions.set(input, { admit: options.admit, written: options.written });
-      const out = await client.send(new SendEmailCommand(input));
+      const out = await client.sendEmail(
+        input,
+        options?.admit || options?.written
+          ? { beforeWrite: options.admit, written: options.written }
+          : undefined,
+      );
       if (!out.MessageId) throw new Error('SES returned no MessageId');
       return { messageId: out.MessageId };
     },
   };
 }
 
-export function sesQuota(client: SESv2Client): QuotaSource {
+export function sesQuota(client: SesV2): QuotaSource {
   return {
     async getQuota(): Promise<SendQuota> {
-      const a = await client.send(new GetAccountCommand({}));
+      const a = await client.getAccount();
       return {
         maxSendRate: a.SendQuota?.MaxSendRate ?? 1,
         max24HourSend: a.SendQuota?.Max24HourSend ?? 200,

@@ -1,6 +1,5 @@
 /** A dispatcher wired to a test stack's emulators (virtual time), shared by the dispatch tests. */
 import { inject } from 'vitest';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { testSecret, type TestStack } from './stack.ts';
 import type { SentEmail } from './inbox.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -11,13 +10,13 @@ import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.
 import { editorNotifier } from '../../functions/adapters/editor-notifier.ts';
 import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
+import { sesv2 } from '../../functions/adapters/aws/sesv2.ts';
+import { sesv2Sending } from '../../functions/adapters/aws/sesv2-sending.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { DispatchDeps, DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
 import type { Subscriber } from '../../functions/core/subscriber.ts';
 import { defaultReputationGuard } from '../../functions/core/reputation.ts';
-
-const realSes = new SESv2Client({});
 
 export function dispatchSetup(
   stack: TestStack,
@@ -25,10 +24,9 @@ export function dispatchSetup(
   settingsOver: Partial<DispatchSettings> = {},
 ) {
   const clock = new VirtualClock();
-  const mailer = sesMailer(realSes, {
-    from: stack.config.from,
-    configurationSet: stack.config.configurationSet,
-  });
+  // As functions/adapters/dispatch-wiring.ts: newsletters through the one-attempt client.
+  const sesOpts = { from: stack.config.from, configurationSet: stack.config.configurationSet };
+  const mailer = sesMailer(sesv2Sending, sesOpts);
   const deps: DispatchDeps = {
     reports: dynamoReportStore(doc, stack.config.tables.reports),
     ledger: dynamoLedger(doc, stack.config.tables),
@@ -43,7 +41,7 @@ export function dispatchSetup(
         sendingEnabled: true,
       }),
     },
-    notifier: editorNotifier(mailer, stack.config),
+    notifier: editorNotifier(sesMailer(sesv2, sesOpts), stack.config),
     clock,
     sleeper: clock,
     unsubscribeKey: Buffer.from(testSecret, 'utf8'),

@@ -1,16 +1,14 @@
 /**
  * The edge origin secret as on AWS: functions/api.ts configured with EDGE_ORIGIN_SECRET_ARN reads it
- * from Secrets Manager (mocked: no emulator) only for requests that present one, once per cold
+ * from Secrets Manager (a loopback stub: no emulator) only for requests that present one, once per cold
  * start, never logs it nor the viewer's address, and a failed read degrades to counting the TCP
  * peer without failing the request or poisoning the instance.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { secrets } from '../../functions/adapters/aws/secrets.ts';
 import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../../functions/http/edge.ts';
 import { apiEvent } from '../helpers/api-events.ts';
 import { captureLogs } from '../helpers/log-capture.ts';
+import { secretsStub } from '../helpers/secrets-stub.ts';
 import { createTestStack, useStackEnv } from '../helpers/stack.ts';
 
 const stack = await createTestStack();
@@ -21,19 +19,20 @@ const EDGE_SECRET = 'EdgeOriginSecretGeneratedBySecretsManager0123456';
 const VIEWER = '203.0.113.77';
 
 let fail = true;
-const sm = mockClient(secrets);
-sm.on(GetSecretValueCommand).callsFake(async () => {
-  if (fail) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-  return { SecretString: EDGE_SECRET };
-});
-const reads = () => sm.commandCalls(GetSecretValueCommand).length;
+// A refusal the client does not retry (a permission not granted yet), so one read is one request.
+const sm = await secretsStub(() =>
+  fail ? { error: 'AccessDeniedException', message: 'not authorized' } : { SecretString: EDGE_SECRET },
+);
+sm.useAsEndpoint();
+const reads = () => sm.reads();
 
 const { handler } = await import('../../functions/api.ts');
 const logs = captureLogs();
 beforeAll(() => logs.start());
-afterAll(() => {
+afterAll(async () => {
   logs.stop();
   delete process.env.EDGE_ORIGIN_SECRET_ARN;
+  await sm.close();
 });
 
 /** The `via` of the newest request log line. */

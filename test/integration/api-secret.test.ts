@@ -1,13 +1,11 @@
 /**
  * The unsubscribe key as on AWS: functions/api.ts configured with UNSUBSCRIBE_SECRET_ARN reads
- * it from Secrets Manager (mocked: no emulator) once per cold start, never logs it, and a key
+ * it from Secrets Manager (a loopback stub: no emulator exists) once per cold start, never logs it, and a key
  * too short to be a real one fails clearly — a 503 and a log line naming the problem — without
  * poisoning the instance: the next request reads again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { secrets } from '../../functions/adapters/aws/secrets.ts';
+import { secretsStub } from '../helpers/secrets-stub.ts';
 import { unsubscribeToken } from '../../functions/core/tokens.ts';
 import { apiEvent, formBody } from '../helpers/api-events.ts';
 import { captureLogs } from '../helpers/log-capture.ts';
@@ -21,9 +19,10 @@ process.env.UNSUBSCRIBE_SECRET_ARN =
   'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kawaraban-unsubscribe-AbCdEf';
 
 let secretString: string | undefined = 'Sh0rtKeyValue-f00';
-const sm = mockClient(secrets);
-sm.on(GetSecretValueCommand).callsFake(async () => ({ SecretString: secretString }));
-const reads = () => sm.commandCalls(GetSecretValueCommand).length;
+const sm = await secretsStub(() => ({ SecretString: secretString }));
+sm.useAsEndpoint();
+let readsBefore = 0;
+const reads = () => sm.reads() - readsBefore;
 
 const { handler } = await import('../../functions/api.ts');
 const call = async (init: Parameters<typeof apiEvent>[0]) => {
@@ -33,7 +32,10 @@ const call = async (init: Parameters<typeof apiEvent>[0]) => {
 
 const logs = captureLogs();
 beforeAll(() => logs.start());
-afterAll(() => logs.stop());
+afterAll(async () => {
+  logs.stop();
+  await sm.close();
+});
 
 const goodKey = `${'k'.repeat(20)}GeneratedBySecretsManager0123456789abcdefghijklmn`;
 const someToken = unsubscribeToken(Buffer.from(goodKey), 'AAAAAAAAAAAAAAAAAAAAAA');
@@ -61,7 +63,7 @@ describe('the unsubscribe key from Secrets Manager', () => {
 
   it('is read once per cold start, then serves every request, and never appears in a log', async () => {
     secretString = goodKey;
-    sm.resetHistory();
+    readsBefore = sm.reads();
     const email = stack.address();
     const sub = await call({ method: 'POST', path: '/subscribe', ...formBody({ email }) });
     expect(sub.statusCode).toBe(200);

@@ -1,12 +1,10 @@
 /**
- * The dispatcher's keyring as on AWS (UNSUBSCRIBE_SECRET_ARN, Secrets Manager mocked: no
- * emulator): a failed read fails that run only, and the next tick reads again and sends (issue 6:
+ * The dispatcher's keyring as on AWS (UNSUBSCRIBE_SECRET_ARN, Secrets Manager a loopback stub:
+ * no emulator): a failed read (throttled on every attempt) fails that run only, and the next tick reads again and sends (issue 6:
  * the cache must recover after one failed read instead of failing every tick until recycled).
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
-import { secrets } from '../../functions/adapters/aws/secrets.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { secretsStub } from '../helpers/secrets-stub.ts';
 import { createTestStack, testSecret, useStackEnv } from '../helpers/stack.ts';
 import { fixture } from '../helpers/ses-events.ts';
 
@@ -16,10 +14,12 @@ delete process.env.UNSUBSCRIBE_SECRET;
 process.env.UNSUBSCRIBE_SECRET_ARN =
   'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kawaraban-unsubscribe-AbCdEf';
 
-const sm = mockClient(secrets);
-sm.on(GetSecretValueCommand)
-  .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
-  .resolves({ SecretString: testSecret });
+// The first read is throttled on each of its three attempts (the SDK's standard retries).
+const sm = await secretsStub((_id, n) =>
+  n <= 3 ? { error: 'ThrottlingException', message: 'Rate exceeded' } : { SecretString: testSecret },
+);
+sm.useAsEndpoint();
+afterAll(() => sm.close());
 
 const { handler: dispatch } = await import('../../functions/dispatch.ts');
 const tick = () => dispatch(fixture('eventbridge-scheduled-event__lambda-docs.json') as never);
@@ -30,6 +30,6 @@ describe("the dispatcher's unsubscribe keys", () => {
     expect(await tick()).toMatchObject({ reports: [] });
     expect(await tick()).toMatchObject({ reports: [] });
     // Read at every run, so a rotation reaches the next mail.
-    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(3);
+    expect(sm.reads()).toBe(3 + 1 + 1);
   });
 });

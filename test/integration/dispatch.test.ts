@@ -1,18 +1,9 @@
 /**
  * The dispatcher against the emulators: DynamoDB Local for the ledger and the lease, the SES
  * emulator for what was sent. Time is virtual (pacing, back-off, the budget); SES faults the
- * emulator cannot produce come from aws-sdk-client-mock in front of a real client.
+ * emulator cannot produce come from a decorator over the real client (test/helpers/ses-faults.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  MessageRejected,
-  SendEmailCommand,
-  SendingPausedException,
-  SESv2Client,
-  TooManyRequestsException,
-  type SendEmailCommandInput,
-} from '@aws-sdk/client-sesv2';
 import { createTestStack, testSecret, type TestStack } from '../helpers/stack.ts';
 import {
   countsFor,
@@ -32,6 +23,8 @@ import {
   subscriber,
   PLACEHOLDER,
 } from '../helpers/audience.ts';
+import { faultySes, sesError } from '../helpers/ses-faults.ts';
+import { sesv2Sending } from '../../functions/adapters/aws/sesv2-sending.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import type { Ledger } from '../../functions/core/use-cases/sending-ports.ts';
@@ -40,7 +33,6 @@ import { defaultReputationGuard } from '../../functions/core/reputation.ts';
 import { verifyUnsubscribeToken } from '../../functions/core/tokens.ts';
 
 const key = Buffer.from(testSecret, 'utf8');
-const realSes = new SESv2Client({});
 
 function quota(q: Partial<SendQuota> = {}) {
   const value: SendQuota = {
@@ -59,26 +51,16 @@ const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) =>
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
 
-/** SES faults from a mock in front of a real client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
-function faultyMailer(
-  stack: TestStack,
-  fault: (call: number, input: SendEmailCommandInput) => Error | undefined,
-) {
-  const client = new SESv2Client({});
-  const mock = mockClient(client);
-  let calls = 0;
-  mock.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
-    const err = fault(++calls, input);
-    if (err) throw err;
-    return realSes.send(new SendEmailCommand(input));
-  });
+/** SES faults in front of the real sending client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
+function faultyMailer(stack: TestStack, fault: Parameters<typeof faultySes>[1]) {
+  const { ses, calls } = faultySes(sesv2Sending, fault);
   return {
-    mailer: sesMailer(client, { from: stack.config.from, configurationSet: stack.config.configurationSet }),
-    calls: () => calls,
+    mailer: sesMailer(ses, { from: stack.config.from, configurationSet: stack.config.configurationSet }),
+    calls,
   };
 }
 
-const throttled = () => new TooManyRequestsException({ message: 'Too many requests', $metadata: {} });
+const throttled = () => sesError('TooManyRequestsException', 'Too many requests', 429);
 
 describe('dispatchDue', () => {
   it('sends exactly once to every confirmed subscriber over all shards, and to nobody else', async () => {
@@ -316,9 +298,7 @@ describe('dispatchDue', () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 6);
     await seedReport(stack);
-    const rateExceeded = Object.assign(
-      new MessageRejected({ message: 'Maximum sending rate exceeded.', $metadata: {} }),
-    );
+    const rateExceeded = sesError('MessageRejected', 'Maximum sending rate exceeded.');
     const { mailer, calls } = faultyMailer(stack, (n) =>
       n === 1 || n === 2 ? throttled() : n === 4 ? rateExceeded : undefined,
     );
@@ -339,7 +319,7 @@ describe('dispatchDue', () => {
     const victim = subs[2]!;
     const { mailer } = faultyMailer(stack, (_n, input) =>
       input.Destination?.ToAddresses?.[0] === victim.email
-        ? new MessageRejected({ message: `Email address is not verified: ${victim.email}`, $metadata: {} })
+        ? sesError('MessageRejected', `Email address is not verified: ${victim.email}`)
         : undefined,
     );
     const { deps, settings } = setup(stack, { mailer });
@@ -359,9 +339,7 @@ describe('dispatchDue', () => {
     const subs = await seedConfirmed(stack, 8);
     const report = await seedReport(stack);
     const { mailer } = faultyMailer(stack, (n) =>
-      n >= 3
-        ? new SendingPausedException({ message: 'Sending is paused for this account.', $metadata: {} })
-        : undefined,
+      n >= 3 ? sesError('SendingPausedException', 'Sending is paused for this account.') : undefined,
     );
     const { deps, settings } = setup(stack, { mailer });
     settings.concurrency = 1;
@@ -397,7 +375,7 @@ describe('dispatchDue', () => {
     const stack = await createTestStack();
     await seedConfirmed(stack, 12);
     const report = await seedReport(stack);
-    const { mailer } = faultyMailer(stack, () => new MessageRejected({ message: 'Bad from', $metadata: {} }));
+    const { mailer } = faultyMailer(stack, () => sesError('MessageRejected', 'Bad from'));
     const { deps, settings } = setup(stack, { mailer });
     settings.maxConsecutiveRejections = 5;
     settings.concurrency = 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { createTestStack } from '../helpers/stack.ts';
+import { sesClient } from '../../functions/adapters/aws/sesv2.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { sentTo, header } from '../helpers/inbox.ts';
 
@@ -14,8 +14,8 @@ describe('emulators started by the global setup', () => {
   });
 
   it('send through the SES emulator with custom headers and report the quota', async () => {
-    const ses = new SESv2Client({});
-    const account = await ses.send(new GetAccountCommand({}));
+    const ses = sesClient();
+    const account = await ses.getAccount();
     expect(account.SendQuota?.MaxSendRate).toBeGreaterThan(0);
     const to = `probe-${Date.now()}@example.com`;
     const { messageId } = await sesMailer(ses, { from: 'a@example.jp' }).send({

@@ -4,12 +4,12 @@
  * tick setting is checked.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { localCredentials, localRegion, startSes, type Running } from '../../local/emulators.ts';
 import { freePort } from '../../local/ports.ts';
 import { checkedTickMs, startTicker, tickMsFromEnv } from '../../local/schedule.ts';
 import { StoreCursor, startSimulator, type StoredEmail } from '../../local/ses-simulator.ts';
 import { singleFlight } from '../../local/single-flight.ts';
+import { type SesV2, sesClient } from '../../functions/adapters/aws/sesv2.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 
 /** A gate a test opens by hand, to hold a run in flight. */
@@ -85,13 +85,12 @@ describe('StoreCursor', () => {
 
 describe('the mailbox simulator against its own SES emulator', () => {
   let ses: Running;
-  let client: SESv2Client;
+  let client: SesV2;
   beforeAll(async () => {
     ses = await startSes({ port: await freePort() });
-    client = new SESv2Client({ endpoint: ses.url, region: localRegion, credentials: localCredentials });
+    client = sesClient({ endpoint: ses.url, region: localRegion, credentials: () => localCredentials });
   });
   afterAll(async () => {
-    client.destroy();
     await ses.stop();
   });
 

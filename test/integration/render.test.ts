@@ -360,13 +360,13 @@ describe('render: races', () => {
     const { dynamoUploadReceipts } = await import('../../functions/adapters/dynamo-report-store.ts');
     const { editorNotifier, newsletterContext } = await import('../../functions/adapters/editor-notifier.ts');
     const { sesMailer } = await import('../../functions/adapters/ses-mailer.ts');
-    const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+    const { sesv2 } = await import('../../functions/adapters/aws/sesv2.ts');
     const id = newId();
     await handler(await upload(`reports/${id}.json`, reportJson(id)));
     const before = await store().get(id);
     // The dispatcher takes the lease right after the render function read SCHEDULED.
     const racing = { ...store(), replace: async () => ({ ok: false as const, status: 'SENDING' as const }) };
-    const mailer = sesMailer(new SESv2Client({}), { from: stack.config.from });
+    const mailer = sesMailer(sesv2, { from: stack.config.from });
     await upload(`reports/${id}.json`, reportJson(id, { title: '直前の差し替え' }));
 
     const outcome = await acceptReport(

@@ -1,5 +1,7 @@
-/** The Secrets Manager client (the unsubscribe key), created once per module load. */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { traced } from './tracer.ts';
+/** The Secrets Manager client (the unsubscribe key, the edge origin secret), created once per module load. */
+import { leanSecretsManager } from './lean/secrets-manager.ts';
+import type { SecretsManager } from './secrets-port.ts';
 
-export const secrets = traced(new SecretsManagerClient({}));
+export type { SecretsManager };
+
+export const secrets: SecretsManager = leanSecretsManager();

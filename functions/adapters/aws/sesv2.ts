@@ -1,6 +1,16 @@
-/** The SES v2 client, created once per module load; endpoint from AWS_ENDPOINT_URL_SESV2. */
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { traced } from './tracer.ts';
+/**
+ * The SES v2 client for every call but newsletters (confirmations, editors' notices, GetAccount),
+ * created once per module load: the SDK's standard retries; endpoint from AWS_ENDPOINT_URL_SESV2.
+ * Newsletters go through sesv2-sending.ts, in the dispatch bundles only.
+ */
+import { type LeanSesOptions, leanSesV2 } from './lean/sesv2.ts';
+import type { AwsClientConfig } from './lean/signed-request.ts';
+import type { SesV2 } from './sesv2-port.ts';
 
-/** For every call but newsletters (those go through sesv2-sending.ts, in the dispatch bundles only). */
-export const sesv2 = traced(new SESv2Client({}));
+export type { SesV2 };
+
+/** A client of its own (the CLI passes the credentials and region it resolved). */
+export const sesClient = (config: AwsClientConfig = {}, options: LeanSesOptions = {}): SesV2 =>
+  leanSesV2(config, options);
+
+export const sesv2: SesV2 = sesClient();

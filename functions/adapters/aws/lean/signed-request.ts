@@ -8,8 +8,9 @@
  * (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`), credentials from the environment (what Lambda
  * gives a function), keep-alive sockets, and errors shaped like the SDK's (errors.ts).
  *
- * Steps: 1. resolve region, endpoint and credentials; 2. sign; 3. write the request (calling
- * `beforeWrite` in the same synchronous step); 4. read the whole answer.
+ * Steps: 1. resolve region, endpoint and credentials; 2. sign; 3. ask `beforeWrite` until it
+ * answers anything but a promise, and write the request in that same synchronous step (`written`
+ * once it is on its socket); 4. read the whole answer.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -49,8 +50,18 @@ export interface SignedRequest {
   body?: Buffer | string;
   /** The API operation (`GetItem`, `SendEmail`), for the trace. */
   operation?: string;
-  /** Called synchronously just before the request is written (where SES starts counting a send). */
-  beforeWrite?: () => void;
+  /**
+   * Called just before the request is written, which follows in the same synchronous step (where
+   * SES starts counting a send). A promise means "not yet": it is awaited and the hook asked again
+   * (the pacer's admission, functions/core/pacing.ts). A throw sends nothing.
+   */
+  beforeWrite?: () => unknown;
+  /**
+   * Called on the tick after the request was created, once Node has handed it to its socket
+   * (a request made in a promise job waits for the other pending jobs first): where the pacer
+   * counts a send that really started.
+   */
+  written?: () => void;
 }
 
 export interface AwsResponse {
@@ -73,6 +84,9 @@ function environmentCredentials(): AwsCredentials {
   }
   return { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN || undefined };
 }
+
+const isPromise = (x: unknown): x is PromiseLike<unknown> =>
+  typeof (x as PromiseLike<unknown> | undefined)?.then === 'function';
 
 interface Target {
   url: URL;
@@ -132,6 +146,8 @@ export class AwsEndpoint {
       },
       credentials,
     );
+    const hook = request.beforeWrite;
+    if (hook) for (let later = hook(); isPromise(later); later = hook()) await later;
     return new Promise<AwsResponse>((resolve, reject) => {
       const req = (url.protocol === 'http:' ? http : https).request(
         {
@@ -153,14 +169,9 @@ export class AwsEndpoint {
         },
       );
       req.on('error', reject);
-      try {
-        request.beforeWrite?.();
-      } catch (err) {
-        req.destroy();
-        reject(err);
-        return;
-      }
       req.end(body);
+      // Node gives the request its socket on a tick queued when it was created: this one runs after.
+      if (request.written) process.nextTick(request.written);
     });
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * The SES v2 operations the functions call, as a port: inputs and outputs are the SDK's own
+ * types (type imports only: nothing of the SDK reaches a bundle), errors are named as the SDK
+ * names them (`err.name === 'MessageRejected'`, lean/errors.ts). One implementation:
+ * lean/sesv2.ts; tests wrap it to inject faults.
+ */
+import type { GetAccountResponse, SendEmailRequest, SendEmailResponse } from '@aws-sdk/client-sesv2';
+
+export interface SesCallOptions {
+  /**
+   * Asked right before each attempt's request is written, which follows in the same synchronous
+   * step; a promise means "not yet, ask again once it settles" (SendOptions.admit, the pacer).
+   */
+  beforeWrite?: () => unknown;
+  /** Told once each attempt's request is on its socket (SendOptions.written). */
+  written?: () => void;
+}
+
+export interface SesV2 {
+  sendEmail(input: SendEmailRequest, options?: SesCallOptions): Promise<SendEmailResponse>;
+  getAccount(): Promise<GetAccountResponse>;
+}
