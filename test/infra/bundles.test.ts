@@ -42,6 +42,9 @@ const SDK_CLIENT_STACK =
   /node_modules\/(?:@aws-sdk\/(?:client-[^/]+|core|middleware-[^/]+)|@smithy\/[^/]+)\//;
 /** Bundles whose every AWS call goes through the lean clients (functions/adapters/aws/lean). */
 const leanOnly: FunctionName[] = ['ses-events'];
+/** SES v2 and Secrets Manager go through the lean clients (functions/adapters/aws/lean): no SDK client of theirs, nor Powertools' SDK-based SecretsProvider. */
+const SES_SECRETS_SDK =
+  /node_modules\/(?:@aws-sdk\/client-(?:sesv2|secrets-manager)|@aws-lambda-powertools\/parameters\/lib\/esm\/secrets)\//;
 const names = Object.keys(functionEntries) as FunctionName[];
 const env = { ...localFunctionEnv(localPorts(), { value: 'x'.repeat(48) }), NODE_ENV: 'production' };
 const outdir = mkdtempSync(join(os.tmpdir(), 'kawaraban-bundle-test-'));
@@ -96,6 +99,11 @@ describe('function bundles', () => {
     const classic = Object.keys(bundles.get(name)!.metafile.inputs).filter((p) => CLASSIC_ZOD.test(p));
     if (name === reactAllowedIn) expect(classic.length).toBeGreaterThan(0);
     else expect(classic).toEqual([]);
+  });
+
+  it.each(names)('%s: no SDK client for SES v2 or Secrets Manager (the lean clients instead)', (name) => {
+    const sdk = Object.keys(bundles.get(name)!.metafile.inputs).filter((p) => SES_SECRETS_SDK.test(p));
+    expect(sdk).toEqual([]);
   });
 
   it.each(names)('%s: the X-Ray SDK only where its subsegments are chosen (infra/bundling.ts)', (name) => {

@@ -194,6 +194,27 @@ describe('lean transport on a loopback stub', () => {
   });
 });
 
+describe('a beforeWrite that says "not yet"', () => {
+  it('is awaited and asked again until it lets the request go; then exactly one request is written', async () => {
+    const stub = await stubServer(() => ({ status: 200, body: '{}' }));
+    const ep = new AwsEndpoint(dynamodb, { endpoint: stub.url });
+    const order: string[] = [];
+    servers.at(-1)!.prependListener('request', () => order.push('arrived'));
+    let asks = 0;
+    await ep.send({
+      method: 'POST',
+      path: '/',
+      body: '{}',
+      beforeWrite: () => {
+        order.push(`ask ${++asks}`);
+        return asks < 3 ? new Promise((r) => setTimeout(r, 10)) : 0;
+      },
+    });
+    expect(order).toEqual(['ask 1', 'ask 2', 'ask 3', 'arrived']);
+    expect(stub.arrivals).toHaveLength(1);
+  });
+});
+
 describe('error classes', () => {
   it('reads the code from the header, a namespaced __type, an S3 XML body, or the status alone', () => {
     const h = (x: Record<string, string>) => x;
