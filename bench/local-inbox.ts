@@ -9,10 +9,10 @@
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { localCredentials, localRegion, startSes } from '../local/emulators.ts';
 import { startSimulator } from '../local/ses-simulator.ts';
 import { freePort } from '../local/ports.ts';
+import { sesClient } from '../functions/adapters/aws/sesv2.ts';
 import { sesMailer } from '../functions/adapters/ses-mailer.ts';
 
 const { values } = parseArgs({
@@ -48,7 +48,7 @@ async function sendMany(
 }
 
 const ses = await startSes({ port: await freePort() });
-const client = new SESv2Client({ endpoint: ses.url, region: localRegion, credentials: localCredentials });
+const client = sesClient({ endpoint: ses.url, region: localRegion, credentials: () => localCredentials });
 const mailer = sesMailer(client, { from: 'bench <bench@example.jp>' });
 let published = 0;
 const simulator = startSimulator(
