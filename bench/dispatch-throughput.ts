@@ -207,7 +207,7 @@ export async function dispatchCase(opts: {
         'as they would against AWS, so this ratio mostly prices the ledger: one transaction per claim (the next rows, up',
         'to SEND_CONCURRENCY unanswered), which also marks sent the rows that went out since the last claim.',
         `SDK calls per send × mean latency (calls overlap in ours; they add up to more than the wall time; ours's SendEmail`,
-        '  includes the wait for its admission into the one-second window, which happens inside the SDK call):',
+        '  includes the wait for its admission into the one-second window, which happens inside the client call):',
         `  ours      ${describeTally(mergeTallies(measured.ours), sends('ours'), formatMs)}`,
         `  baseline  ${describeTally(mergeTallies(measured.baseline), sends('baseline'), formatMs)}`,
         `wall time with no SDK call in flight, per send (share of the wall time): ours ${outside('ours')} · baseline ${outside('baseline')}`,
