@@ -1,10 +1,12 @@
 /**
  * A loopback Secrets Manager that speaks GetSecretValue (awsJson 1.1): no emulator exists for it.
- * It refuses what the real service would (another operation, an unsigned request, a signature for
- * another service) and answers each read with `answer(secretId, n)`: a secret, or an error by name.
+ * It refuses what the real service would (another operation, a request not signed for
+ * `secretsmanager`, a signature the SDK's own signer does not agree with, test/helpers/sigv4-check.ts)
+ * and answers each read with `answer(secretId, n)`: a secret, or an error by name.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkSignature } from './sigv4-check.ts';
 
 export type SecretAnswer =
   | { SecretString?: string; SecretBinary?: string; CreatedDate?: number }
@@ -33,20 +35,20 @@ export async function secretsStub(
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const target = req.headers['x-amz-target'] as string | undefined;
       const authorization = req.headers.authorization;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      const raw = Buffer.concat(chunks);
+      const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
       last = { target, authorization, body };
-      if (
-        !/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/secretsmanager\/aws4_request/.test(
-          authorization ?? '',
-        )
-      )
-        return reply(res, 400, {
-          __type: 'IncompleteSignatureException',
-          message: 'not signed for secretsmanager',
-        });
+      // The secret key the clients sign with here: the environment's (test/setup-env.ts).
+      const secret = process.env.AWS_SECRET_ACCESS_KEY ?? '';
+      const signature = await checkSignature(
+        { method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body: raw },
+        secret,
+      ).catch(() => undefined);
+      if (signature?.service !== 'secretsmanager' || !signature.valid)
+        return reply(res, 403, { __type: 'InvalidSignatureException', message: 'signature does not match' });
       if (
         target !== 'secretsmanager.GetSecretValue' ||
         req.headers['content-type'] !== 'application/x-amz-json-1.1'

@@ -15,12 +15,14 @@ import type { SesV2 } from '../../functions/adapters/aws/sesv2-port.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { classifySendError } from '../../functions/core/send-errors.ts';
 import type { OutgoingEmail } from '../../functions/core/ports.ts';
+import { checkSignature } from '../helpers/sigv4-check.ts';
 
 let server: Server;
 /** How the server answers: 200 with a MessageId, or an error status and name. */
 let reply: { status: number; error?: string; message?: string } = { status: 200 };
 /** What arrived, and what happened in which order. */
-const arrived: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+const arrived: { method: string; path: string; headers: IncomingHttpHeaders; body: string; raw: Buffer }[] =
+  [];
 const events: string[] = [];
 
 beforeAll(async () => {
@@ -29,10 +31,13 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const raw = Buffer.concat(chunks);
       arrived.push({
+        method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: raw.toString('utf8'),
+        raw,
       });
       if (reply.status === 200) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -111,6 +116,26 @@ describe('the SES clients', () => {
       expect(classifySendError(err).kind).toBe(kind);
     },
   );
+
+  it("signs SendEmail and GetAccount for `ses` as the SDK's own signer computes it", async () => {
+    reply = { status: 200 };
+    arrived.length = 0;
+    await sesClient(local()).sendEmail(input);
+    await sesClient(local())
+      .getAccount()
+      .catch(() => undefined);
+    expect(arrived.map((a) => `${a.method} ${a.path}`)).toEqual([
+      'POST /v2/email/outbound-emails',
+      'GET /v2/email/account',
+    ]);
+    for (const a of arrived) {
+      const check = await checkSignature(
+        { method: a.method, url: a.path, headers: a.headers, body: a.raw },
+        'b',
+      );
+      expect(check).toMatchObject({ service: 'ses', region: 'ap-northeast-1', valid: true });
+    }
+  });
 
   it('reads GetAccount as the SDK gives it', async () => {
     const account = {
