@@ -40,8 +40,12 @@ const SDK_DYNAMODB = /node_modules\/@aws-sdk\/(?:client-dynamodb|lib-dynamodb|dy
 /** The SDK's client stack (util-dynamodb, the lean DynamoDB client's value conversion, is not part of it). */
 const SDK_CLIENT_STACK =
   /node_modules\/(?:@aws-sdk\/(?:client-[^/]+|core|middleware-[^/]+)|@smithy\/[^/]+)\//;
-/** Bundles whose every AWS call goes through the lean clients (functions/adapters/aws/lean). */
-const leanOnly: FunctionName[] = ['ses-events'];
+/**
+ * Bundles whose every AWS call goes through the lean clients (functions/adapters/aws/lean): all now that SES v2
+ * and Secrets Manager are lean too, but render, whose X-Ray SDK (its subsegments) imports
+ * @smithy/service-error-classification for its SDK v3 patcher.
+ */
+const leanOnly = (Object.keys(functionEntries) as FunctionName[]).filter((n) => !sdkSubsegments[n]);
 /** SES v2 and Secrets Manager go through the lean clients (functions/adapters/aws/lean): no SDK client of theirs, nor Powertools' SDK-based SecretsProvider. */
 const SES_SECRETS_SDK =
   /node_modules\/(?:@aws-sdk\/client-(?:sesv2|secrets-manager)|@aws-lambda-powertools\/parameters\/lib\/esm\/secrets)\//;
