@@ -100,6 +100,8 @@ export async function dispatchCase(opts: {
   const wallMs = { baseline: 0, ours: 0 };
   const outsideMs = { baseline: 0, ours: 0 };
   let counting = false;
+  /** Ticks beyond the first a round needed (a report left to the next tick). */
+  let extraTicks = 0;
 
   await seedConfirmed(config.tables.subscribers, opts.subscribers);
   const contentHash = createHash('sha256').update(opts.reportText).digest('hex');
@@ -184,7 +186,13 @@ export async function dispatchCase(opts: {
       },
       async run() {
         const startedAt = performance.now();
-        const summary = await handler(scheduledEvent, benchContext(900_000));
+        let summary = await handler(scheduledEvent, benchContext(900_000));
+        // A worker whose send failed in passing (its row unresolved, one attempt per call) leaves the
+        // report to the next tick, as on AWS: the bench runs that tick at once and counts it.
+        for (let tick = 1; tick < 5 && summary.reports.some((x) => x.outcome === 'continues'); tick++) {
+          extraTicks++;
+          summary = await handler(scheduledEvent, benchContext(900_000));
+        }
         keep('ours', startedAt);
         const mine = summary.reports.find((x) => x.reportId === reportId);
         if (summary.reports.length !== 1 || mine?.outcome !== 'sent' || mine.failed !== 0) {
@@ -211,6 +219,11 @@ export async function dispatchCase(opts: {
         `  ours      ${describeTally(mergeTallies(measured.ours), sends('ours'), formatMs)}`,
         `  baseline  ${describeTally(mergeTallies(measured.baseline), sends('baseline'), formatMs)}`,
         `wall time with no SDK call in flight, per send (share of the wall time): ours ${outside('ours')} · baseline ${outside('baseline')}`,
+        ...(extraTicks > 0
+          ? [
+              `ours needed ${extraTicks} tick(s) beyond the first in all rounds (a send failed in passing: the next tick re-sent it)`,
+            ]
+          : []),
       ];
     },
   };
