@@ -229,7 +229,6 @@ export interface RenderedReport {
   web?: Record<Locale, string>;
 }
 
-/** Where the archive lives in the bucket: one page per sent report, the index, the feed and their data. */
 /** Where the archive's objects live: Japanese at archive/, English under archive/en/ (as their URLs, links.ts). */
 export const archiveKeys = {
   page: (reportId: string, locale: Locale = 'ja') => `${archiveFolder(locale)}${reportId}.html`,
