@@ -2,8 +2,8 @@
  * AWS's JSON RPC protocols (DynamoDB's awsJson1_0, Secrets Manager's awsJson1_1): every operation
  * is a POST of a JSON body to `/`, named in `X-Amz-Target`. With the SDK's standard retries.
  */
-import { errorFromResponse } from './errors.ts';
-import { type RetryPolicy, standardRetry, withRetries } from './retry.ts';
+import { callAws, jsonBody } from './call.ts';
+import { type RetryPolicy, standardRetry } from './retry.ts';
 import type { AwsEndpoint } from './signed-request.ts';
 
 export interface JsonRpcProtocol {
@@ -24,10 +24,7 @@ export function jsonRpc(
   return (operation, input) => {
     const body = Buffer.from(JSON.stringify(input ?? {}), 'utf8');
     const headers = { 'content-type': contentType, 'x-amz-target': `${protocol.targetPrefix}.${operation}` };
-    return withRetries(retry, async (attempt) => {
-      const res = await endpoint.send({ method: 'POST', path: '/', headers, body, operation });
-      if (res.status >= 300) throw errorFromResponse(res.status, res.headers, res.body, attempt);
-      return (res.body.length ? JSON.parse(res.body.toString('utf8')) : {}) as never;
-    });
+    const request = { method: 'POST', path: '/', headers, body, operation } as const;
+    return callAws(endpoint, request, retry).then((res) => jsonBody(res));
   };
 }

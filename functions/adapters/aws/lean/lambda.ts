@@ -5,8 +5,8 @@
  * (~33 KiB minified, plus the event-stream code it imports at load).
  */
 import type { LambdaPort } from '../lambda-port.ts';
-import { errorFromResponse } from './errors.ts';
-import { type RetryPolicy, standardRetry, withRetries } from './retry.ts';
+import { callAws } from './call.ts';
+import { type RetryPolicy, standardRetry } from './retry.ts';
 import { type AwsClientConfig, AwsEndpoint, type AwsService } from './signed-request.ts';
 
 const LAMBDA: AwsService = { signingName: 'lambda', endpointEnv: 'LAMBDA', hostPrefix: 'lambda' };
@@ -23,18 +23,16 @@ export function leanLambda(config: AwsClientConfig = {}, retry: RetryPolicy = st
         'x-amz-invocation-type': input.InvocationType ?? 'RequestResponse',
       };
       const body = Buffer.from(input.Payload ?? '');
-      return withRetries(retry, async (attempt) => {
-        const res = await endpoint.send({ method: 'POST', path, headers, body, operation: 'Invoke' });
-        if (res.status >= 300) throw errorFromResponse(res.status, res.headers, res.body, attempt);
-        const functionError = res.headers['x-amz-function-error'];
-        const version = res.headers['x-amz-executed-version'];
-        return {
-          StatusCode: res.status,
-          FunctionError: typeof functionError === 'string' ? functionError : undefined,
-          ExecutedVersion: typeof version === 'string' ? version : undefined,
-          Payload: res.body,
-        };
-      });
+      const request = { method: 'POST', path, headers, body, operation: 'Invoke' } as const;
+      const res = await callAws(endpoint, request, retry);
+      const functionError = res.headers['x-amz-function-error'];
+      const version = res.headers['x-amz-executed-version'];
+      return {
+        StatusCode: res.status,
+        FunctionError: typeof functionError === 'string' ? functionError : undefined,
+        ExecutedVersion: typeof version === 'string' ? version : undefined,
+        Payload: res.body,
+      };
     },
   };
 }

@@ -9,8 +9,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ListObjectsOutput, ObjectAddress, ObjectHead, S3Port } from '../s3-port.ts';
-import { errorFromResponse } from './errors.ts';
-import { type RetryPolicy, standardRetry, withRetries } from './retry.ts';
+import { callAws } from './call.ts';
+import { type RetryPolicy, standardRetry } from './retry.ts';
 import { type AwsClientConfig, AwsEndpoint, type AwsResponse, type AwsService } from './signed-request.ts';
 
 const S3: AwsService = { signingName: 's3', endpointEnv: 'S3', hostPrefix: 's3' };
@@ -151,13 +151,8 @@ export function leanS3(config: AwsClientConfig = {}, retry: RetryPolicy = standa
     query?: string,
   ): Promise<AwsResponse> {
     const located = address(object, query !== undefined);
-    const endpoint = located.endpoint;
     const path = query === undefined ? located.path : `${located.path}?${query}`;
-    return withRetries(retry, async (attempt) => {
-      const res = await endpoint.send({ method, path, headers, body, operation });
-      if (res.status >= 300) throw errorFromResponse(res.status, res.headers, res.body, attempt);
-      return res;
-    });
+    return callAws(located.endpoint, { method, path, headers, body, operation }, retry);
   }
 
   return {

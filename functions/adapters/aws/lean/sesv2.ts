@@ -9,9 +9,9 @@
  */
 import type { GetAccountResponse, SendEmailRequest, SendEmailResponse } from '@aws-sdk/client-sesv2';
 import type { SesCallOptions, SesV2 } from '../sesv2-port.ts';
-import { errorFromResponse } from './errors.ts';
-import { type RetryPolicy, standardRetry, withRetries } from './retry.ts';
-import { type AwsClientConfig, AwsEndpoint, type AwsResponse, type AwsService } from './signed-request.ts';
+import { callAws, jsonBody } from './call.ts';
+import { type RetryPolicy, standardRetry } from './retry.ts';
+import { type AwsClientConfig, AwsEndpoint, type AwsService } from './signed-request.ts';
 
 const SESV2: AwsService = { signingName: 'ses', endpointEnv: 'SESV2', hostPrefix: 'email' };
 
@@ -35,11 +35,6 @@ const hasBlobs = (input: SendEmailRequest) =>
   input.Content?.Simple?.Attachments !== undefined ||
   input.Content?.Template?.Attachments !== undefined;
 
-function answer<T>(res: AwsResponse, attempt: number): T {
-  if (res.status >= 300) throw errorFromResponse(res.status, res.headers, res.body, attempt);
-  return (res.body.length ? JSON.parse(res.body.toString('utf8')) : {}) as T;
-}
-
 export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions = {}): SesV2 {
   const endpoint = new AwsEndpoint(SESV2, config);
   const retry = options.retry ?? standardRetry;
@@ -58,9 +53,7 @@ export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions 
         beforeWrite: call?.beforeWrite,
         written: call?.written,
       } as const;
-      return withRetries(retry, async (attempt) =>
-        answer<SendEmailResponse>(await endpoint.send(request), attempt),
-      );
+      return callAws(endpoint, request, retry).then((res) => jsonBody<SendEmailResponse>(res));
     },
     getAccount(): Promise<GetAccountResponse> {
       const request = {
@@ -69,9 +62,7 @@ export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions 
         headers: getHeaders,
         operation: 'GetAccount',
       } as const;
-      return withRetries(retry, async (attempt) =>
-        answer<GetAccountResponse>(await endpoint.send(request), attempt),
-      );
+      return callAws(endpoint, request, retry).then((res) => jsonBody<GetAccountResponse>(res));
     },
   };
 }
