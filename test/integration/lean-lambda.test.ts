@@ -3,42 +3,17 @@
  * against a loopback stub (no Lambda emulator exists): the path, headers and payload Lambda expects,
  * a signature the SDK's own signer agrees with, and throttles and refusals shaped like the SDK's.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../functions/adapters/aws/lean/errors.ts';
 import { leanLambda } from '../../functions/adapters/aws/lean/lambda.ts';
 import { invokeSelf, lambdaLauncher } from '../../functions/adapters/worker-launcher.ts';
 import type { PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
-import { checkSignature, type ReceivedRequest } from '../helpers/sigv4-check.ts';
+import { awsStub, type StubAnswer } from '../helpers/aws-stub.ts';
+import { checkSignature } from '../helpers/sigv4-check.ts';
 
-interface Answer {
-  status: number;
-  body?: string;
-  headers?: Record<string, string>;
-}
+type Answer = StubAnswer;
 
-const servers: http.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
-
-async function lambdaStub(answers: Answer[]) {
-  const seen: ReceivedRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
-      const a = answers[Math.min(seen.length, answers.length) - 1]!;
-      res.writeHead(a.status, { 'x-amzn-requestid': `req-${seen.length}`, ...a.headers });
-      res.end(a.body ?? '');
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
+const lambdaStub = (answers: Answer[]) => awsStub(answers, (n) => ({ 'x-amzn-requestid': `req-${n}` }));
 
 const SECRET = 'lean-lambda-test-secret';
 const noWait = { maxAttempts: 3, sleep: async () => {}, random: () => 0.5 };

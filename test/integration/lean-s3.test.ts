@@ -6,10 +6,8 @@
  * retries.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3 } from '../../functions/adapters/aws/s3.ts';
 import {
   bucketLocation,
@@ -21,7 +19,8 @@ import {
 import { AwsError } from '../../functions/adapters/aws/lean/errors.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
 import { ensureBucket } from '../../local/tables.ts';
-import { checkSignature, type ReceivedRequest } from '../helpers/sigv4-check.ts';
+import { awsStub, type StubAnswer } from '../helpers/aws-stub.ts';
+import { checkSignature } from '../helpers/sigv4-check.ts';
 
 const sdk = new S3Client({ forcePathStyle: true });
 const bucket = `t-${randomBytes(5).toString('hex')}-lean-s3`;
@@ -241,31 +240,8 @@ describe('S3 keys and addresses', () => {
 });
 
 describe('lean S3 faults (loopback stub)', () => {
-  const servers: http.Server[] = [];
-  afterEach(() => {
-    for (const s of servers.splice(0)) s.close();
-  });
-
-  async function stub(answers: { status: number; body?: string; headers?: Record<string, string> }[]) {
-    const seen: ReceivedRequest[] = [];
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
-        const a = answers[Math.min(seen.length, answers.length) - 1]!;
-        res.writeHead(a.status, {
-          'content-type': 'application/xml',
-          'x-amz-request-id': `req-${seen.length}`,
-          ...a.headers,
-        });
-        res.end(a.body ?? '');
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-  }
+  const stub = (answers: StubAnswer[]) =>
+    awsStub(answers, (n) => ({ 'content-type': 'application/xml', 'x-amz-request-id': `req-${n}` }));
 
   const noWait = { maxAttempts: 3, sleep: async () => {}, random: () => 0.5 };
   const slowDown =
