@@ -40,7 +40,8 @@ import { benchContext, scheduledEvent } from './lambda-invocation.ts';
 import { describeTally, mergeTallies, SdkTimings, type CallTally } from './sdk-timings.ts';
 
 /** `n` confirmed subscribers written straight into the table, spread over the shards. */
-export async function seedConfirmed(table: string, n: number): Promise<void> {
+/** Writes `n` confirmed subscribers; their addresses. */
+export async function seedConfirmed(table: string, n: number): Promise<string[]> {
   const tag = randomBytes(3).toString('hex');
   const subs: Subscriber[] = Array.from({ length: n }, (_, i) => {
     const email = `reader${i}-${tag}@bench.example.com`;
@@ -56,15 +57,30 @@ export async function seedConfirmed(table: string, n: number): Promise<void> {
       confirmedAt: '2030-01-01T00:00:01.000Z',
     };
   });
-  const batches = Array.from({ length: Math.ceil(subs.length / 25) }, (_, i) =>
-    subs.slice(i * 25, i * 25 + 25),
+  await batchWriteAll(
+    table,
+    subs.map((Item) => ({ PutRequest: { Item } })),
+  );
+  return subs.map((s) => s.email);
+}
+
+/** Deletes the subscribers `seedConfirmed` wrote (the send-rate bench's warm-up audience). */
+export async function unseedConfirmed(table: string, emails: readonly string[]): Promise<void> {
+  await batchWriteAll(
+    table,
+    emails.map((email) => ({ DeleteRequest: { Key: { email } } })),
+  );
+}
+
+/** Every request, 25 per BatchWriteItem, four batches at a time, unprocessed ones again. */
+async function batchWriteAll(table: string, requests: readonly unknown[]): Promise<void> {
+  const batches = Array.from({ length: Math.ceil(requests.length / 25) }, (_, i) =>
+    requests.slice(i * 25, i * 25 + 25),
   );
   await Promise.all(
     Array.from({ length: 4 }, async (_, lane) => {
       for (let b = lane; b < batches.length; b += 4) {
-        let items: Record<string, unknown[]> | undefined = {
-          [table]: batches[b]!.map((Item) => ({ PutRequest: { Item } })),
-        };
+        let items: Record<string, unknown[]> | undefined = { [table]: batches[b]! };
         while (items && Object.keys(items).length) {
           const out = await dynamo.batchWrite({ RequestItems: items as never });
           items = out.UnprocessedItems as Record<string, unknown[]> | undefined;

@@ -25,6 +25,8 @@ export interface BenchOptions {
   jitterMs: number;
   seconds: number;
   rates: number[];
+  /** send-rate: unmeasured sends at the top rate before the measured ones. */
+  rateWarmup: number;
   /** send-sim: readers of the 500/s case, and latencies overriding the AWS ones (`transact=15-35,…`). */
   simReaders: number;
   simLatencies: Partial<SimLatencies>;
@@ -46,6 +48,8 @@ export const usage = `usage: npm run bench -- [options]
   --jitter <ms>        send-rate: ± this much, uniform            (default 40)
   --seconds <n>        send-rate: seconds of sending per rate      (default 8, quick 2)
   --rates <list>       send-rate: MaxSendRate values               (default 14,100,500)
+  --rate-warmup <n>    send-rate: unmeasured sends at the top rate first, each to its own readers,
+                       so that DynamoDB Local's JIT is warm as DynamoDB is (default 2, quick 0)
   --sim-readers <n>    send-sim: readers of the 500/s simulation   (default 1000000, quick 20000)
   --sim-latencies <l>  send-sim: modelled AWS latencies to change, ms, e.g. transact=20-40,ses=60-150,start=800
                        (names: ses, transact, write, read, query, fetch, invoke, start)
@@ -85,6 +89,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         jitter: { type: 'string' },
         seconds: { type: 'string' },
         rates: { type: 'string' },
+        'rate-warmup': { type: 'string' },
         'sim-readers': { type: 'string' },
         'sim-latencies': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -117,6 +122,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     jitterMs: count('jitter', str('jitter'), 40, 0),
     seconds: count('seconds', str('seconds'), quick ? 2 : 8, 1),
     rates,
+    rateWarmup: count('rate-warmup', str('rate-warmup'), quick ? 0 : 2, 0),
     simReaders: count('sim-readers', str('sim-readers'), quick ? 20_000 : 1_000_000, 1),
     simLatencies: simLatencies(str('sim-latencies')),
     help: values.help === true,

@@ -28,7 +28,7 @@ import { dynamoReportStore } from '../functions/adapters/dynamo-report-store.ts'
 import { s3BlobStore } from '../functions/adapters/s3-blob-store.ts';
 import type { Config } from '../functions/core/config.ts';
 import type { Report } from '../functions/core/report-schema.ts';
-import { scheduleDue, seedConfirmed } from './dispatch-throughput.ts';
+import { scheduleDue, seedConfirmed, unseedConfirmed } from './dispatch-throughput.ts';
 import { achievedRate, busiestSecond, busiestWindow, startLatencyProxy } from './latency-proxy.ts';
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 
@@ -40,8 +40,16 @@ export interface SendRateOptions {
   seconds: number;
   latencyMs: number;
   jitterMs: number;
-  /** Seeds `n` more confirmed subscribers. */
-  seed(n: number): Promise<void>;
+  /**
+   * Unmeasured sends at the highest rate before the measured ones, each to its own readers
+   * (deleted after it): DynamoDB Local's JIT compiles as traffic comes, and cold it takes twice
+   * as long per transaction (DynamoDB on AWS is always warm).
+   */
+  rateWarmup: number;
+  /** Seeds `n` more confirmed subscribers; their addresses. */
+  seed(n: number): Promise<string[]>;
+  /** Deletes subscribers `seed` wrote. */
+  unseed(emails: readonly string[]): Promise<void>;
   /** A SCHEDULED report, due now, with its rendered output; its id. */
   schedule(): Promise<string>;
   /** Extra environment for the dispatcher process (e.g. its settings). */
@@ -66,6 +74,7 @@ export async function benchReports(
   let n = 0;
   return {
     seed: (count: number) => seedConfirmed(config.tables.subscribers, count),
+    unseed: (emails: readonly string[]) => unseedConfirmed(config.tables.subscribers, emails),
     async schedule(): Promise<string> {
       const reportId = `rate-${++n}-${randomBytes(3).toString('hex')}`;
       return scheduleDue(blobs, reports, {
@@ -159,69 +168,98 @@ function percentiles(xs: readonly number[]): { median: number; p90: number } {
   return { median: at(0.5), p90: at(0.9) };
 }
 
-export async function sendRateBench(opts: SendRateOptions): Promise<RateRow[]> {
+export interface SendRateResult {
+  rows: RateRow[];
+  /** The unmeasured warm-up sends, in order. */
+  warmups: RateRow[];
+}
+
+export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResult> {
   const proxy = await startLatencyProxy({
     target: opts.sesUrl,
     latencyMs: opts.latencyMs,
     jitterMs: opts.jitterMs,
   });
   const rows: RateRow[] = [];
-  let audience = 0;
+  const warmups: RateRow[] = [];
+  const readersAt = (rate: number) => Math.max(100, Math.round(rate * opts.seconds));
   try {
+    const top = Math.max(...opts.rates);
+    for (let w = 1; w <= opts.rateWarmup; w++) {
+      opts.progress(
+        `send-rate: warm-up ${w} of ${opts.rateWarmup} (not measured), ${top}/s, ${readersAt(top)} readers`,
+      );
+      const emails = await opts.seed(readersAt(top));
+      const row = await measureRate(proxy, opts, top, emails.length);
+      await opts.unseed(emails);
+      warmups.push(row);
+    }
+    let audience = 0;
     for (const rate of opts.rates) {
-      const readers = Math.max(100, Math.round(rate * opts.seconds));
+      const readers = readersAt(rate);
       opts.progress(`send-rate: MaxSendRate ${rate}/s, ${readers} readers`);
       // Every confirmed subscriber gets each report: top the audience up to this case's size.
       if (readers > audience) await opts.seed(readers - audience);
       audience = Math.max(audience, readers);
-      proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
-      const reportId = await opts.schedule();
-      proxy.take();
-      const emulators = measureEmulators();
-      const out = await runDispatcher(reportId, {
-        AWS_ENDPOINT_URL_SESV2: proxy.url,
-        DISPATCH_BUDGET_MS: '50000',
-        // As the dispatch and worker bundles are built (infra/bundling.ts): no X-Ray subsegment per
-        // SDK call, and no X-Ray SDK loaded (its async hooks make every promise dearer).
-        KAWARABAN_SDK_SUBSEGMENTS: 'off',
-        BENCH_RUN: randomBytes(2).toString('hex'),
-        ...opts.env,
-      });
-      const emulatorCpu = emulators.stop();
-      const arrivals = proxy.take();
-      const epoch = arrivals.map((t) => performance.timeOrigin + t);
-      if (arrivals.length !== audience)
-        throw new Error(`send-rate: ${arrivals.length} newsletters reached SES for ${audience} readers`);
-      // Where the busiest seconds were, from the first arrival (a run hands over every 50 s).
-      const first = Math.min(...epoch);
-      const at = (w: { count: number; from: number }, base: number) =>
-        `${w.count} from +${((w.from - base) / 1000).toFixed(2)} s`;
-      // The busiest second as written that spans a hand-over (holds the moment a run released its lease).
-      const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
-      opts.progress(
-        `send-rate: ${rate}/s busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}`,
-      );
-      rows.push({
-        rate,
-        readers: audience,
-        achieved: achievedRate(arrivals) / rate,
-        busiest: busiestSecond(arrivals),
-        busiestWritten: busiestSecond(out.written),
-        cpu: dispatcherCpu(out, epoch),
-        dispatcherCores: out.cpuMs / out.wallMs,
-        emulators: emulatorCpu,
-        transactionMs: percentiles(out.transactions),
-        firstSendS: (Math.min(...epoch) - (out.samples[0]?.[0] ?? Number.NaN)) / 1000,
-        workers: out.workers,
-        runs: out.invocations,
-        wallS: out.wallMs / 1000,
-        chained: out.chained === true,
-      });
+      rows.push(await measureRate(proxy, opts, rate, audience));
     }
   } finally {
     await proxy.close();
   }
-  return rows;
+  return { rows, warmups };
+}
+
+/** One report sent to the `audience` confirmed readers at MaxSendRate `rate`, measured. */
+async function measureRate(
+  proxy: Awaited<ReturnType<typeof startLatencyProxy>>,
+  opts: SendRateOptions,
+  rate: number,
+  audience: number,
+): Promise<RateRow> {
+  proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
+  const reportId = await opts.schedule();
+  proxy.take();
+  const emulators = measureEmulators();
+  const out = await runDispatcher(reportId, {
+    AWS_ENDPOINT_URL_SESV2: proxy.url,
+    DISPATCH_BUDGET_MS: '50000',
+    // As the dispatch and worker bundles are built (infra/bundling.ts): no X-Ray subsegment per
+    // SDK call, and no X-Ray SDK loaded (its async hooks make every promise dearer).
+    KAWARABAN_SDK_SUBSEGMENTS: 'off',
+    BENCH_RUN: randomBytes(2).toString('hex'),
+    ...opts.env,
+  });
+  const emulatorCpu = emulators.stop();
+  const arrivals = proxy.take();
+  const epoch = arrivals.map((t) => performance.timeOrigin + t);
+  if (arrivals.length !== audience)
+    throw new Error(`send-rate: ${arrivals.length} newsletters reached SES for ${audience} readers`);
+  // Where the busiest seconds were, from the first arrival (a run hands over every 50 s).
+  const first = Math.min(...epoch);
+  const at = (w: { count: number; from: number }, base: number) =>
+    `${w.count} from +${((w.from - base) / 1000).toFixed(2)} s`;
+  // The busiest second as written that spans a hand-over (holds the moment a run released its lease).
+  const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
+  const achieved = achievedRate(arrivals) / rate;
+  opts.progress(
+    `send-rate: ${rate}/s ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}`,
+  );
+  return {
+    rate,
+    readers: audience,
+    achieved,
+    busiest: busiestSecond(arrivals),
+    busiestWritten: busiestSecond(out.written),
+    cpu: dispatcherCpu(out, epoch),
+    dispatcherCores: out.cpuMs / out.wallMs,
+    emulators: emulatorCpu,
+    transactionMs: percentiles(out.transactions),
+    firstSendS: (Math.min(...epoch) - (out.samples[0]?.[0] ?? Number.NaN)) / 1000,
+    workers: out.workers,
+    runs: out.invocations,
+    wallS: out.wallMs / 1000,
+    chained: out.chained === true,
+  };
 }
 
 /**
@@ -246,8 +284,15 @@ export function oneMillion(row: RateRow, chained: boolean, budgetS = 50): { minu
 
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 
-export function formatSendRate(rows: RateRow[], opts: { latencyMs: number; jitterMs: number }): string {
-  const head = `send-rate: SES latency ${opts.latencyMs} ± ${opts.jitterMs} ms (loopback proxy in front of the SES emulator)`;
+export function formatSendRate(
+  result: SendRateResult,
+  opts: { latencyMs: number; jitterMs: number },
+): string {
+  const { rows: measured, warmups } = result;
+  // The warm-ups first, labelled: what a cold DynamoDB Local gives.
+  const rows = [...warmups.map((r, i) => ({ ...r, label: `${r.rate}/s warm-up ${i + 1}` })), ...measured];
+  const rateOf = (r: RateRow & { label?: string }) => r.label ?? `${r.rate}/s`;
+  const head = `send-rate: SES latency ${opts.latencyMs} ± ${opts.jitterMs} ms (loopback proxy in front of the SES emulator); ${warmups.length ? `${warmups.length} unmeasured warm-up send(s) at the top rate first (DynamoDB Local's JIT warms up as DynamoDB on AWS always is)` : 'no warm-up: DynamoDB Local starts cold'}`;
   const lines = [
     head,
     '',
@@ -255,7 +300,7 @@ export function formatSendRate(rows: RateRow[], opts: { latencyMs: number; jitte
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.rate}/s | ${r.readers} | ${(100 * r.achieved).toFixed(1)} % | ${r.busiest} (${r.busiestWritten}) | ${r.cpu.steadyMsPerRecipient.toFixed(2)} | ${r.cpu.allInMsPerRecipient.toFixed(2)} | ${r.cpu.loadMs.toFixed(0)} + ${r.cpu.firstSendMs.toFixed(0)} | ${r.workers} | ${r.runs} | ${r.wallS.toFixed(1)} |`,
+        `| ${rateOf(r)} | ${r.readers} | ${(100 * r.achieved).toFixed(1)} % | ${r.busiest} (${r.busiestWritten}) | ${r.cpu.steadyMsPerRecipient.toFixed(2)} | ${r.cpu.allInMsPerRecipient.toFixed(2)} | ${r.cpu.loadMs.toFixed(0)} + ${r.cpu.firstSendMs.toFixed(0)} | ${r.workers} | ${r.runs} | ${r.wallS.toFixed(1)} |`,
     ),
     '',
     'CPU while each case ran, as a share of one core (the machine has two, shared with anything else running):',
@@ -264,10 +309,10 @@ export function formatSendRate(rows: RateRow[], opts: { latencyMs: number; jitte
     '|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.rate}/s | ${pct(r.dispatcherCores)} | ${pct(r.emulators.dynamo)} | ${pct(r.emulators.ses)} | ${pct(r.emulators.bench)} | ${r.transactionMs.median.toFixed(0)} / ${r.transactionMs.p90.toFixed(0)} |`,
+        `| ${rateOf(r)} | ${pct(r.dispatcherCores)} | ${pct(r.emulators.dynamo)} | ${pct(r.emulators.ses)} | ${pct(r.emulators.bench)} | ${r.transactionMs.median.toFixed(0)} / ${r.transactionMs.p90.toFixed(0)} |`,
     ),
   ];
-  const at500 = rows.find((r) => r.rate === 500);
+  const at500 = measured.find((r) => r.rate === 500);
   if (at500) {
     const m = oneMillion(at500, at500.chained);
     lines.push(

@@ -82,14 +82,14 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
   if (opts.extra.includes('send-rate')) {
     const sendRate = await import('../bench/send-rate.ts');
     const setup = await sendRate.benchReports(config, ctx, report, reportText);
-    const rows = await sendRate.sendRateBench({
+    const result = await sendRate.sendRateBench({
       config,
       sesUrl: emulators.sesUrl,
       ...opts,
       ...setup,
       progress,
     });
-    extraLines.push(sendRate.formatSendRate(rows, opts));
+    extraLines.push(sendRate.formatSendRate(result, opts));
   }
   for (const name of opts.only) {
     if (name === 'bundles') continue;

@@ -69,13 +69,22 @@ describe('bench stats', () => {
 describe('bench flags', () => {
   it('has full sizes by default and small ones with --quick; explicit sizes win', () => {
     const full = parseBenchArgs([]);
-    expect(full).toMatchObject({ quick: false, recipients: 200, subscribers: 500, rounds: 5, warmup: 1 });
+    expect(full).toMatchObject({
+      quick: false,
+      recipients: 200,
+      subscribers: 500,
+      rounds: 5,
+      warmup: 1,
+      rateWarmup: 2,
+    });
     expect(full.only).toEqual(['render', 'dispatch', 'validate', 'dynamo', 'bundles']);
     const quick = parseBenchArgs(['--quick']);
     expect(quick.quick).toBe(true);
     expect(quick.recipients).toBeLessThan(full.recipients);
     expect(quick.subscribers).toBeLessThan(full.subscribers);
     expect(quick.rounds).toBeLessThan(full.rounds);
+    expect(quick.rateWarmup).toBe(0);
+    expect(parseBenchArgs(['--rate-warmup', '0']).rateWarmup).toBe(0);
     expect(parseBenchArgs(['--quick', '--subscribers', '123', '--rounds=3'])).toMatchObject({
       subscribers: 123,
       rounds: 3,
@@ -91,6 +100,7 @@ describe('bench flags', () => {
     [['--rounds', '2.5']],
     [['--recipients', 'many']],
     [['--warmup', '-1']],
+    [['--rate-warmup', 'two']],
     [['--only', 'render,fast']],
     [['--only', ',']],
     [['--turbo']],
