@@ -1,5 +1,5 @@
 /**
- * The reports table's `report` item (status, lease, cursor, counters) and upload receipts.
+ * The reports table's `report` item (status, lease, cursor, counters).
  * Every state change is a conditional write: the conditions are what keep two dispatchers, a
  * crash and a repeated SES event from ever counting or sending twice. The delivery ledger
  * rows beside the report item have their own adapter (dynamo-ledger.ts).
@@ -10,12 +10,11 @@ import {
   REPLACEABLE_STATUSES,
   REPORT_ITEM,
   REPORT_STATUSES,
-  UPLOAD_RECEIPT_TTL_SECONDS,
   type ReportCounts,
   type ReportRecord,
   type ReportStatus,
 } from '../core/report.ts';
-import type { ReportStore, UploadReceipts } from '../core/use-cases/sending-ports.ts';
+import type { ReportStore } from '../core/use-cases/sending-ports.ts';
 import { unlessConditionFails } from './dynamo-conflicts.ts';
 import { readGate, readGateAndReport, stopWithGates } from './dynamo-stop-gates.ts';
 import { addClause, setClause } from './dynamo-update-clauses.ts';
@@ -297,23 +296,4 @@ async function reportIdsIn(
     start = out.LastEvaluatedKey;
   } while (start);
   return ids;
-}
-
-/**
- * Receipts of handled upload events, in the reports table under `upload#<hash>` (no `status`,
- * so the byStatus index never sees them).
- */
-export function dynamoUploadReceipts(doc: Dynamo, table: string): UploadReceipts {
-  // Only receipts carry the table's TTL attribute: report items and ledger rows are kept.
-  const key = (eventKey: string) => ({ reportId: `upload#${eventKey}`, item: 'receipt' });
-  return {
-    async seen(eventKey) {
-      const out = await doc.get({ TableName: table, Key: key(eventKey), ConsistentRead: true });
-      return !!out.Item;
-    },
-    async remember(eventKey, now) {
-      const expiresAt = Math.floor(now.getTime() / 1000) + UPLOAD_RECEIPT_TTL_SECONDS;
-      await doc.put({ TableName: table, Item: { ...key(eventKey), at: now.toISOString(), expiresAt } });
-    },
-  };
 }
