@@ -89,7 +89,7 @@ async function run(opts: BenchOptions, emulators: StartedEmulators): Promise<Cas
       ...setup,
       progress,
     });
-    extraLines.push(sendRate.formatSendRate(result, opts));
+    extraLines.push((await import('../bench/send-rate-format.ts')).formatSendRate(result, opts));
   }
   for (const name of opts.only) {
     if (name === 'bundles') continue;
