@@ -18,6 +18,7 @@ import { sesv2 } from './aws/sesv2.ts';
 import { sesv2Sending } from './aws/sesv2-sending.ts';
 import { dynamoAudience } from './dynamo-audience.ts';
 import { dynamoCanaryStore } from './dynamo-canary-store.ts';
+import { dynamoLastSend } from './dynamo-last-send.ts';
 import { dynamoLedger } from './dynamo-ledger.ts';
 import { dynamoReportStore } from './dynamo-report-store.ts';
 import { dynamoConfirmationLoad } from './dynamo-send-load.ts';
@@ -52,6 +53,7 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     log,
     confirmations: dynamoConfirmationLoad(dynamo, config.tables.subscribers),
     canary: dynamoCanaryStore(dynamo, config.tables.reports),
+    lastSend: dynamoLastSend(dynamo, config.tables.reports),
     // Whichever run or worker finishes the report publishes its web version.
     archive: archivePublisher(
       blobs,

@@ -20,6 +20,11 @@
  *    the next due report of a tick) share the lane in memory.
  * 4. Clear: a coordinator that hands the rate to workers, whose pacers know only their own
  *    lanes, first waits until its own last admissions no longer count (`clear`).
+ * 5. Hold: a run that starts a report after another lane sent last — another report, ended by
+ *    another instance or by its workers, in an earlier invocation — knows only that lane's
+ *    last admission (LastSend, one item every lane's last run records) and not its share, so
+ *    it counts a full window at that moment (`hold`): it starts sending at most one window and
+ *    the skew after it. Runs record their last admission when they release their lease.
  *
  * A run that crashed saves nothing: its lease then holds the lane until its deadline plus
  * `LEASE_MARGIN_MS` (at least 5 s; on AWS the function timeout minus the budget plus 5 s, so
@@ -27,6 +32,7 @@
  */
 import type { Clock } from './ports.ts';
 import { type SendPacer, type Sleeper, WINDOW_GUARD_MS } from './pacing.ts';
+import type { LastSend } from './use-cases/sending-ports.ts';
 
 /**
  * How far the clock of the instance that runs next may be ahead of the one that saved the
@@ -46,6 +52,8 @@ export class HandOver {
   private times: number[];
   /** The current run's pacer: from its start, the lane's record. */
   private pacer: SendPacer | null = null;
+  /** Another lane's last admission (step 5): the lane counts as full then. */
+  private heldAt: number | undefined;
 
   constructor(times: readonly number[] = []) {
     this.times = clean(times);
@@ -58,10 +66,17 @@ export class HandOver {
     this.pacer = null;
   }
 
+  /** Another lane sent last, at `at` (its clock): count a full window then. */
+  hold(at: number): void {
+    if (!Number.isFinite(at)) return;
+    this.heldAt = Math.max(this.heldAt ?? at, at);
+  }
+
   /** A run's new pacer starts from the lane's last admissions, and records the lane from then on. */
   start(pacer: SendPacer, now: number): void {
-    pacer.seed(this.recent(now), HANDOVER_SKEW_MS);
+    pacer.seed(this.recent(now), HANDOVER_SKEW_MS, this.heldAt);
     this.times = [];
+    this.heldAt = undefined;
     this.pacer = pacer;
   }
 
@@ -77,11 +92,30 @@ export class HandOver {
    */
   async clear(clock: Clock, sleeper: Sleeper): Promise<void> {
     const now = clock.now().getTime();
-    const last = this.recent(now).at(-1);
-    if (last === undefined) return;
+    const last = Math.max(
+      this.recent(now).at(-1) ?? Number.NEGATIVE_INFINITY,
+      this.heldAt ?? Number.NEGATIVE_INFINITY,
+    );
+    if (last === Number.NEGATIVE_INFINITY) return;
     const wait = Math.min(last, now + HANDOVER_SKEW_MS) + HANDOVER_SKEW_MS + WINDOW_MS - now;
     if (wait > 0) await sleeper.sleep(wait);
   }
+}
+
+/** Records the lane's last admission for whichever lane sends next; best effort, as the release. */
+export async function noteLastSend(
+  deps: { lastSend?: LastSend; log: { warn(message: string, extra?: Record<string, unknown>): void } },
+  lane: string,
+  recent: readonly number[],
+): Promise<void> {
+  const at = recent.at(-1);
+  if (at === undefined || !deps.lastSend) return;
+  await deps.lastSend.note(lane, at).catch((err: unknown) =>
+    deps.log.warn('dispatch: could not record the last send', {
+      lane,
+      error: err instanceof Error ? err.name : String(err),
+    }),
+  );
 }
 
 /** Finite times, in order: what was stored may be anything. */

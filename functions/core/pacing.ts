@@ -174,12 +174,15 @@ export class SendPacer {
    * `skewMs` later (the other instance's clock may be behind this one's) and never past
    * now + `skewMs`, so a time from a clock far ahead holds the run at most one window and the
    * skew: every wait is measured on this pacer's own clock, which a test's virtual clock
-   * advances as it sleeps.
+   * advances as it sleeps. `fullAt`: the last admission of another lane (LastSend), counted as
+   * a full window at that moment.
    */
-  seed(times: readonly number[], skewMs: number): void {
+  seed(times: readonly number[], skewMs: number, fullAt?: number): void {
     const now = this.clock.now().getTime();
     const horizon = now + skewMs;
     const real = times.filter((t) => typeof t === 'number' && Number.isFinite(t));
+    // Another lane's last admission: its share is unknown, so count the whole window as taken then.
+    if (fullAt !== undefined && Number.isFinite(fullAt)) real.push(...Array<number>(this.limit).fill(fullAt));
     const kept = real
       .map((t) => Math.min(t + skewMs, horizon))
       .filter((t) => t + this.windowMs > now)

@@ -12,6 +12,7 @@ import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch
 import { doc, seedConfirmed, seedReport } from '../helpers/audience.ts';
 import type { VirtualClock } from '../helpers/virtual-clock.ts';
 import { dynamoCanaryStore } from '../../functions/adapters/dynamo-canary-store.ts';
+import { dynamoLastSend } from '../../functions/adapters/dynamo-last-send.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
 import { defaultCanarySettings } from '../../functions/core/canary.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
@@ -190,4 +191,68 @@ describe('the hand-over between two runs', () => {
       counts: { sent: 0 },
     });
   });
+
+  it.each([
+    ['with', true],
+    ['without', false],
+  ])(
+    'a report finished by its workers, then the next one started by a later tick on another instance (%s the last send recorded)',
+    async (_, recorded) => {
+      const stack = await createTestStack();
+      const subs = await seedConfirmed(stack, 42);
+      const split = await seedReport(stack, {
+        sendAt: new Date('2029-12-01T00:00:00Z'),
+        extra: { canaryRequested: false },
+      });
+      const lastSend = recorded ? { lastSend: dynamoLastSend(doc, stack.config.tables.reports) } : {};
+      const s = dispatchSetup(
+        stack,
+        { quota: quota14, ...lastSend },
+        { concurrency: 1, pageSize: 8, maxWorkers: 2, workerRate: 7 },
+      );
+      const admitted: number[] = [];
+      const parts = dynamoPartStore(doc, stack.config.tables.reports);
+      // Instance 1: the tick launches two workers, which send the first report to its end.
+      const launcher = {
+        async launch(task: PartTask) {
+          const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, admitted), parts, launcher };
+          for (;;) {
+            const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs: 600_000 });
+            if (out.outcome !== 'continues') return;
+          }
+        },
+      };
+      const first = await dispatchDue({ ...s.deps, fanOut: { parts, launcher } }, s.settings, {
+        owner: owner(),
+        budgetMs: 600_000,
+      });
+      expect(first.reports.map((r) => [r.reportId, r.outcome])).toEqual([[split.reportId, 'sent']]);
+      const endOfFirst = admitted.length;
+      // Another report comes due just then.
+      const next = await seedReport(stack, {
+        sendAt: new Date('2029-12-02T00:00:00Z'),
+        extra: { canaryRequested: false },
+      });
+
+      // Instance 2, at once (a tick due now), with its own ports and an empty lane: the next report,
+      // sent by this run alone (one worker is enough for what is left of the rate).
+      const other = dispatchSetup(
+        stack,
+        { quota: quota14, clock: s.clock, sleeper: s.clock, ...lastSend },
+        { concurrency: 1, pageSize: 8 },
+      );
+      other.deps.mailer = recording(other.deps.mailer, s.clock, admitted);
+      const second = await dispatchDue(other.deps, other.settings, { owner: owner(), budgetMs: 600_000 });
+
+      expect(second.reports.map((r) => [r.reportId, r.outcome])).toEqual([[next.reportId, 'sent']]);
+      expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 2));
+      expect(admitted).toHaveLength(84);
+      // The first report's last second held at least the share of the worker that ended last.
+      const ended = Math.max(...admitted.slice(0, endOfFirst));
+      expect(admitted.slice(0, endOfFirst).filter((t) => t > ended - 1000).length).toBeGreaterThanOrEqual(7);
+      if (recorded) expect(busiest(admitted)).toBeLessThanOrEqual(14);
+      // Without the record the second report's run starts on an empty window: the bound is passed.
+      else expect(busiest(admitted)).toBeGreaterThan(14);
+    },
+  );
 });

@@ -211,4 +211,41 @@ describe('HandOver: what a run saves and carries', () => {
     await lane.clear(clock, clock);
     expect(clock.slept - before).toBe(HANDOVER_SKEW_MS + WINDOW);
   });
+
+  it("holds a full window at another lane's last admission: the run's first send waits for it, then goes at its pace", async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.now().getTime();
+    const lane = new HandOver();
+    // Another lane (its share unknown) sent last 300 ms ago; older holds are kept only if later.
+    lane.hold(t0 - 300);
+    lane.hold(t0 - 2_000);
+    lane.hold(Number.NaN);
+    const pacer = new SendPacer(14, clock);
+    lane.start(pacer, t0);
+    const sent = await sendThrough(pacer, clock, 20);
+    // Nothing before that moment's window (and the skew) has passed…
+    expect(sent[0]).toBe(t0 - 300 + HANDOVER_SKEW_MS + WINDOW);
+    // …and from then the run's own pace: no second holds more than its share.
+    expect(busiest(sent)).toBeLessThanOrEqual(14);
+  });
+
+  it('a hold older than a window and the skew costs nothing', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.now().getTime();
+    const lane = new HandOver();
+    lane.hold(t0 - WINDOW - HANDOVER_SKEW_MS);
+    const pacer = new SendPacer(14, clock);
+    lane.start(pacer, t0);
+    expect((await sendThrough(pacer, clock, 1))[0]).toBe(t0);
+  });
+
+  it('a coordinator that holds waits for the hold too before it hands the rate to workers', async () => {
+    const clock = new VirtualClock();
+    const t0 = clock.now().getTime();
+    const lane = new HandOver();
+    lane.hold(t0 - 400);
+    const before = clock.slept;
+    await lane.clear(clock, clock);
+    expect(clock.slept - before).toBe(WINDOW + HANDOVER_SKEW_MS - 400);
+  });
 });

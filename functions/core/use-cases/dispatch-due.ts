@@ -9,15 +9,18 @@
  * 3. A run that ends in an error is counted on the report; `maxFailedRuns` in a row (no page
  *    saved in between) pause it and tell the editors, instead of retrying every tick forever.
  * 4. Release the lease (a no-op when the run ended it: SENT, PAUSED), saving the admissions of
- *    the run's last second for the next run on the report (hand-over.ts). The tick's reports
- *    share one lane: the next report's run starts from the last one's admissions too.
+ *    the run's last second for the next run on the report (hand-over.ts), and its last
+ *    admission for whichever lane sends next (`lastSend`). The tick's reports share one lane:
+ *    the next report's run starts from the last one's admissions too; a report that another
+ *    lane sent just before (another instance, the last report's workers) waits for that lane's
+ *    second to pass (hand-over.ts, step 5).
  * 5. The rate is the account's: after a report whose workers are still sending it (or when the
  *    24-hour quota is spent) the tick starts no other report.
  *
  * Crash bound: at most `concurrency` rows are ambiguous after a crash (claimed, maybe sent, not
  * marked): the next run re-sends those (at-least-once) and misses nobody.
  */
-import { HandOver } from '../hand-over.ts';
+import { HandOver, noteLastSend } from '../hand-over.ts';
 import { DEFAULT_MAX_FAILED_RUNS, type ReportRecord } from '../report.ts';
 import type { Sleeper } from '../pacing.ts';
 import type { BlobStore, Clock, Mailer, QuotaSource } from '../ports.ts';
@@ -30,7 +33,7 @@ import { launchParts, workersFor, type FanOutDeps } from './fan-out.ts';
 import type { ArchivePublisher } from './publish-archive.ts';
 import { notify, reportScope, SendRun } from './send-run.ts';
 import type { SigningKey } from '../tokens.ts';
-import type { Audience, EditorNotifier, Ledger, ReportStore } from './sending-ports.ts';
+import type { Audience, EditorNotifier, LastSend, Ledger, ReportStore } from './sending-ports.ts';
 
 export { personalise } from './personalise.ts';
 
@@ -63,6 +66,8 @@ export interface DispatchDeps {
   archive?: ArchivePublisher;
   /** The canary's writes (with `settings.canary`); absent = no report has a canary. */
   canary?: CanaryStore;
+  /** The account's last admission across lanes and instances; absent = one process sends everything. */
+  lastSend?: LastSend;
 }
 
 export interface DispatchSettings {
@@ -145,8 +150,11 @@ export async function dispatchDue(
   const due = await deps.reports.findDue(deps.clock.now());
   // One sender: each report's run starts from the admissions of the run before it.
   const lane = new HandOver();
+  // Who sent last, if that was another lane (read once: this tick's own lane carries it on).
+  const last = due.length ? await deps.lastSend?.read() : undefined;
   for (const reportId of due) {
     if (deps.clock.now().getTime() >= deadline) break;
+    if (last && last.lane !== reportId) lane.hold(last.at);
     const result = await sendReport(deps, settings, run, reportId, deadline, lane);
     summary.reports.push(result);
     deps.log.info('dispatch: report run', { ...result });
@@ -214,6 +222,7 @@ async function sendReport(
     // No-op when the run ended the lease itself (SENT, PAUSED).
     const recent = lane.recent(deps.clock.now().getTime());
     await deps.reports.releaseLease(reportId, run.owner, recent).catch(() => undefined);
+    await noteLastSend(deps, reportId, recent);
   }
   return tally;
 }

@@ -23,7 +23,7 @@
  * stop gate (lane = part number), whose token every pause and cancel replaces (report.ts). The
  * reputation guard is read from the report item before each page, by every worker.
  */
-import { HandOver } from '../hand-over.ts';
+import { HandOver, noteLastSend } from '../hand-over.ts';
 import type { ReportRecord } from '../report.ts';
 import { skipSample } from './canary-step.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
@@ -136,6 +136,7 @@ export async function sendPart(
   } finally {
     const recent = handOver.recent(clock.now().getTime());
     await deps.parts.release(task.reportId, task.part, run.owner, recent).catch(() => undefined);
+    await noteLastSend(deps, `${task.reportId}#part${task.part}`, recent);
   }
   return tally;
 }

@@ -244,6 +244,18 @@ export interface IssueNumbers {
   next(): Promise<number>;
 }
 
+/**
+ * The account's last newsletter admission, whoever made it: the lane (`<reportId>`, or
+ * `<reportId>#part<k>` for a worker) and its time (epoch ms, as that lane's clock read it).
+ * What lets a run that starts another report, in a later invocation on another instance, keep
+ * the second that spans both within the rate (hand-over.ts, `hold`).
+ */
+export interface LastSend {
+  read(): Promise<{ lane: string; at: number } | null>;
+  /** Records `at` for `lane` unless a later admission is recorded already. */
+  note(lane: string, at: number): Promise<void>;
+}
+
 /** Remembers which upload events were handled, so a repeated S3 event does nothing. */
 export interface UploadReceipts {
   seen(eventKey: string): Promise<boolean>;
