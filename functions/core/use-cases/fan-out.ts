@@ -76,7 +76,8 @@ export async function launchParts(
     return;
   }
   tally.outcome = 'continues';
-  await lane?.clear(clock, deps.sleeper);
+  // Only a launch needs the lane clear (a tick that finds every part leased waits for nothing).
+  if (open.length) await lane?.clear(clock, deps.sleeper);
   // Each launch is queued (AWS) or runs in this process (locally); all start together.
   await Promise.all(
     open.map((p) =>
