@@ -144,6 +144,11 @@ export async function simulateSend(opts: SimOptions): Promise<SimResult> {
           for (let p = 0; p < pages; p++) await sched.sleep(pick([20, 60]));
           return mem.audience.countConfirmed();
         },
+        countConfirmedByShard: async () => {
+          const pages = Math.max(1, Math.ceil(opts.readers / 16 / 2_000));
+          for (let p = 0; p < pages; p++) await sched.sleep(pick([20, 60]));
+          return mem.audience.countConfirmedByShard();
+        },
       }),
       sched,
       pick,

@@ -26,7 +26,12 @@ const inStatus = (table: string, status: SubscriberStatus, shard: number) => ({
 
 /** How many subscribers have this status: every shard's byStatus partition, counted (no item read). */
 export async function countByStatus(doc: Dynamo, table: string, status: SubscriberStatus): Promise<number> {
-  const counts = await Promise.all(
+  return (await countByShard(doc, table, status)).reduce((a, b) => a + b, 0);
+}
+
+/** The same, shard by shard (16 counts at once). */
+export function countByShard(doc: Dynamo, table: string, status: SubscriberStatus): Promise<number[]> {
+  return Promise.all(
     Array.from({ length: SHARD_COUNT }, async (_, shard) => {
       let n = 0;
       let start: Record<string, unknown> | undefined;
@@ -42,7 +47,6 @@ export async function countByStatus(doc: Dynamo, table: string, status: Subscrib
       return n;
     }),
   );
-  return counts.reduce((a, b) => a + b, 0);
 }
 
 export function dynamoAudience(doc: Dynamo, table: string): Audience {
@@ -68,6 +72,7 @@ export function dynamoAudience(doc: Dynamo, table: string): Audience {
     after: (shard, recipient) => ({ statusShard: statusShard('confirmed', shard), email: recipient.email }),
 
     countConfirmed: () => countByStatus(doc, table, 'confirmed'),
+    countConfirmedByShard: () => countByShard(doc, table, 'confirmed'),
   };
 }
 

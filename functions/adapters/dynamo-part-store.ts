@@ -6,7 +6,7 @@
  */
 import type { Dynamo } from './aws/lean/dynamo-port.ts';
 import { REPORT_ITEM } from '../core/report.ts';
-import { SHARD_COUNT } from '../core/subscriber.ts';
+import { partShards } from '../core/rate-shares.ts';
 import type { PartRecord, PartStore } from '../core/use-cases/fan-out-ports.ts';
 import { cancellationReasons, retryConflicts, unlessConditionFails } from './dynamo-conflicts.ts';
 import { fromItem as reportFromItem } from './dynamo-report-store.ts';
@@ -14,11 +14,6 @@ import { stopWithGates } from './dynamo-stop-gates.ts';
 import { addClause } from './dynamo-update-clauses.ts';
 
 const partItem = (k: number) => `part#${String(k).padStart(2, '0')}`;
-
-/** Shards [from, to) of part k of n: contiguous ranges, as even as whole shards allow. */
-export function partShards(k: number, n: number): { from: number; to: number } {
-  return { from: Math.floor((k * SHARD_COUNT) / n), to: Math.floor(((k + 1) * SHARD_COUNT) / n) };
-}
 
 function fromPart(item: Record<string, unknown>): PartRecord {
   const { item: _i, ...rest } = item;
@@ -32,15 +27,16 @@ export function dynamoPartStore(doc: Dynamo, table: string): PartStore {
     (await doc.get({ TableName: table, Key: key(reportId, k), ConsistentRead: true })).Item;
 
   const store: PartStore = {
-    async split(reportId, parts) {
-      // The first split wins: a report keeps its parts (and their cursors) for good.
+    async split(reportId, parts, weights) {
+      // The first split wins: a report keeps its parts (and their cursors, and weights) for good.
+      const weighted = weights?.length === parts;
       await unlessConditionFails(() =>
         doc.update({
           TableName: table,
           Key: reportKey(reportId),
-          UpdateExpression: 'SET parts = :n',
+          UpdateExpression: weighted ? 'SET parts = :n, partWeights = :w' : 'SET parts = :n',
           ConditionExpression: 'attribute_exists(reportId) AND attribute_not_exists(parts)',
-          ExpressionAttributeValues: { ':n': parts },
+          ExpressionAttributeValues: { ':n': parts, ...(weighted ? { ':w': [...weights] } : {}) },
         }),
       );
       const report = (await doc.get({ TableName: table, Key: reportKey(reportId), ConsistentRead: true }))

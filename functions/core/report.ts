@@ -205,6 +205,8 @@ export interface ReportRecord {
   parts?: number;
   /** Parts whose shards are all sent; the worker that makes it `parts` finishes the report. */
   partsDone?: number;
+  /** The confirmed readers of each part when it was split: the workers' shares of the rate follow them. */
+  partWeights?: number[];
   createdAt: string;
   updatedAt: string;
 }

@@ -4,7 +4,7 @@
  * expire, numbered checkpoints that add the page's counts to the report, one caller finishes the
  * report). Used by the send-rate simulation (bench/send-rate-sim.ts).
  */
-import { partShards } from '../../functions/adapters/dynamo-part-store.ts';
+import { partShards } from '../../functions/core/rate-shares.ts';
 import type { PauseKind, ReportCursor, ReportRecord } from '../../functions/core/report.ts';
 import type { PartRecord, PartStore } from '../../functions/core/use-cases/fan-out-ports.ts';
 import type { CountDelta } from '../../functions/core/use-cases/sending-ports.ts';
@@ -15,9 +15,12 @@ export class MemoryParts implements PartStore {
 
   constructor(private readonly reports: MemoryReports) {}
 
-  async split(reportId: string, n: number): Promise<PartRecord[]> {
+  async split(reportId: string, n: number, weights?: readonly number[]): Promise<PartRecord[]> {
     const r = this.reports.record;
-    r.parts ??= n;
+    if (r.parts === undefined) {
+      r.parts = n;
+      if (weights?.length === n) r.partWeights = [...weights];
+    }
     for (let k = this.parts.length; k < r.parts; k++)
       this.parts.push({ reportId, part: k, parts: r.parts, ...partShards(k, r.parts) });
     return this.list();

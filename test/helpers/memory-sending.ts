@@ -168,6 +168,10 @@ export class MemoryAudience implements Audience {
   async countConfirmed(): Promise<number> {
     return this.recipients.length;
   }
+
+  async countConfirmedByShard(): Promise<number[]> {
+    return this.shards().shards.map((s) => s?.length ?? 0);
+  }
 }
 
 export class MemoryReports implements ReportStore {

@@ -9,12 +9,14 @@
 import { describe, expect, it } from 'vitest';
 import { createTestStack } from '../helpers/stack.ts';
 import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
-import { doc, seedConfirmed, seedReport } from '../helpers/audience.ts';
+import { doc, putSubscribers, seedConfirmed, seedReport, subscriber } from '../helpers/audience.ts';
 import type { VirtualClock } from '../helpers/virtual-clock.ts';
 import { dynamoCanaryStore } from '../../functions/adapters/dynamo-canary-store.ts';
 import { dynamoLastSend } from '../../functions/adapters/dynamo-last-send.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
 import { defaultCanarySettings } from '../../functions/core/canary.ts';
+import { weightedShare } from '../../functions/core/rate-shares.ts';
+import type { Subscriber } from '../../functions/core/subscriber.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
@@ -115,10 +117,14 @@ describe('the hand-over between two runs', () => {
 
     expect(out.reports[0]).toMatchObject({ workers: 2 });
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
-    expect(await reportItem(stack, report.reportId)).toMatchObject({ status: 'SENT', counts: { sent: 64 } });
+    const item = await reportItem(stack, report.reportId);
+    expect(item).toMatchObject({ status: 'SENT', counts: { sent: 64 } });
+    // Each part's share follows its readers (7 each only when they are even).
+    const weights = item?.partWeights ?? [];
+    expect(weights.reduce((a, b) => a + b, 0)).toBe(64);
     for (const part of [0, 1]) {
       expect(chained.get(part) ?? 0).toBeGreaterThanOrEqual(2);
-      expect(busiest(byPart.get(part)!)).toBeLessThanOrEqual(7);
+      expect(busiest(byPart.get(part)!)).toBeLessThanOrEqual(weightedShare(14, weights, part));
     }
     expect(busiest([...byPart.values()].flat())).toBeLessThanOrEqual(14);
   });
@@ -255,4 +261,54 @@ describe('the hand-over between two runs', () => {
       else expect(busiest(admitted)).toBeGreaterThan(14);
     },
   );
+
+  it('parts of unequal size: each worker paces a share in proportion to its readers, never more', async () => {
+    const stack = await createTestStack();
+    // 36 readers in the first part's shards (0–7), 12 in the second's (8–15).
+    const inShards = (n: number, from: number, to: number) => {
+      const subs: Subscriber[] = [];
+      for (let i = 0; subs.length < n; i++) {
+        const s = subscriber(stack.address(`w${from}-${i}`));
+        if (s.shard >= from && s.shard < to) subs.push(s);
+      }
+      return subs;
+    };
+    const subs = [...inShards(36, 0, 8), ...inShards(12, 8, 16)];
+    await putSubscribers(stack, subs);
+    const report = await seedReport(stack, { extra: { canaryRequested: false } });
+    const s = dispatchSetup(
+      stack,
+      { quota: quota14 },
+      { concurrency: 8, pageSize: 8, maxWorkers: 2, workerRate: 7 },
+    );
+    const parts = dynamoPartStore(doc, stack.config.tables.reports);
+    const byPart = new Map<number, number[]>();
+    const launcher = {
+      async launch(task: PartTask) {
+        const mine: number[] = [];
+        byPart.set(task.part, mine);
+        const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, mine), parts, launcher };
+        for (;;) {
+          const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs: 600_000 });
+          if (out.outcome !== 'continues') return;
+        }
+      },
+    };
+
+    const out = await dispatchDue({ ...s.deps, fanOut: { parts, launcher } }, s.settings, {
+      owner: owner(),
+      budgetMs: 600_000,
+    });
+
+    expect(out.reports[0]).toMatchObject({ workers: 2, outcome: 'sent' });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    expect((await reportItem(stack, report.reportId))?.partWeights).toEqual([36, 12]);
+    const shares = [0, 1].map((k) => weightedShare(14, [36, 12], k));
+    expect(shares).toEqual([10, 4]);
+    for (const k of [0, 1]) expect(busiest(byPart.get(k)!)).toBeLessThanOrEqual(shares[k]!);
+    const all = [...byPart.values()].flat();
+    expect(busiest(all)).toBeLessThanOrEqual(14);
+    // The bigger part's worker really paces above an equal share (7): the shares are in effect.
+    expect(busiest(byPart.get(0)!)).toBeGreaterThan(7);
+  });
 });

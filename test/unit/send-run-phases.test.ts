@@ -30,7 +30,14 @@ const OWNER = 'phase-owner';
  */
 async function stateFor(
   s: Setup,
-  opts: { limits?: boolean; rate?: number; share?: number; index?: number; budgetMs?: number } = {},
+  opts: {
+    limits?: boolean;
+    rate?: number;
+    share?: number;
+    index?: number;
+    weights?: number[];
+    budgetMs?: number;
+  } = {},
 ) {
   const report = (await s.reports.acquireLease(
     s.reports.record.reportId,
@@ -46,7 +53,12 @@ async function stateFor(
     skipped: 0,
     pages: 0,
   };
-  const scope = { ...reportScope(s.deps, report, OWNER), share: opts.share ?? 1, index: opts.index ?? 0 };
+  const scope = {
+    ...reportScope(s.deps, report, OWNER),
+    share: opts.share ?? 1,
+    index: opts.index ?? 0,
+    ...(opts.weights ? { weights: opts.weights } : {}),
+  };
   const run = new RunState({
     deps: s.deps,
     settings: s.settings,
@@ -97,11 +109,25 @@ describe('start phase', () => {
     const run = await stateFor(s, { limits: false, share: 4, index: 1 });
     expect(await startRun(run)).toBe(true);
     expect(run.rate).toBe(3); // whole sends: 4 + 3 + 3 + 3 = 13
-    expect(run.allowance).toBe((1000 - 500 - 100) / 4);
+    // The same share of the 24-hour budget as of the rate: together the workers' allowances are the budget.
+    expect(run.allowance).toBe(((1000 - 500 - 100) * 3) / 13);
     expect(run.window.target).toBeGreaterThanOrEqual(1);
     expect(run.rendered.placeholder).toBe(RENDERED.placeholder);
     // The first run records the audience.
     expect(s.reports.record.counts.audience).toBe(10);
+  });
+
+  it("takes a part's share of the rate and the budget in proportion to its readers, when they were counted", async () => {
+    const s = memorySending(10, { dailyHeadroom: 100 });
+    s.deps.quota = quota({ maxSendRate: 14, max24HourSend: 1000, sentLast24Hours: 500 });
+    const big = await stateFor(s, { limits: false, share: 2, index: 0, weights: [36, 12] });
+    expect(await startRun(big)).toBe(true);
+    expect(big.rate).toBe(10);
+    expect(big.allowance).toBe(((1000 - 500 - 100) * 10) / 14);
+    const small = await stateFor(s, { limits: false, share: 2, index: 1, weights: [36, 12] });
+    expect(await startRun(small)).toBe(true);
+    expect(small.rate).toBe(4);
+    expect(big.allowance + small.allowance).toBe(1000 - 500 - 100);
   });
 
   it('waits with the budget spent, and pauses (telling the editors) without rendered output or with sending disabled', async () => {

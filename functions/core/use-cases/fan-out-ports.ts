@@ -24,8 +24,11 @@ export interface PartRecord {
 }
 
 export interface PartStore {
-  /** Splits the report into `parts` (idempotent: an existing split is kept) and returns the parts. */
-  split(reportId: string, parts: number): Promise<PartRecord[]>;
+  /**
+   * Splits the report into `parts` (idempotent: an existing split is kept) and returns the parts;
+   * `weights` (each part's readers) are kept on the report with the split, for the shares.
+   */
+  split(reportId: string, parts: number, weights?: readonly number[]): Promise<PartRecord[]>;
   list(reportId: string): Promise<PartRecord[]>;
   /** Takes a part's lease: null when it is done or a live worker holds it. */
   lease(reportId: string, part: number, owner: string, now: Date, until: Date): Promise<PartRecord | null>;

@@ -5,7 +5,8 @@
  * Coordinator (the scheduled dispatcher, holding the report's lease for a moment):
  * 1. Decide the workers: ceil(rate ÷ `workerRate`), at most `maxWorkers` (a report keeps the
  *    split it started with).
- * 2. On the first run, record the audience and the start; split the shards into parts.
+ * 2. On the first run, record the audience and the start; split the shards into parts, with
+ *    each part's readers (counted per shard) as its weight.
  * 3. Launch a worker for every part not done and not held by a live worker (a crashed worker's
  *    part is relaunched once its lease expires); finish the report if every part is done but
  *    the last worker died before finishing it. When this run sent just before (a canary's
@@ -15,7 +16,8 @@
  * Worker (one part):
  * 1. The report must be SENDING; take the part's lease.
  * 2. Send the part with a SendRun at its share of the rate (whole sends per second adding up
- *    to the rate: `rateShare`) and 1/parts of the 24-hour budget, its pacer starting from the
+ *    to the rate, in proportion to the parts' weights so that they all end together:
+ *    rate-shares.ts) and the same share of the 24-hour budget, its pacer starting from the
  *    admissions the part's last run saved with its release (and saving its own with its own).
  * 3. The part done → counted on the report; the worker whose part completes the count
  *    finishes the report (SENDING → SENT, conditional) and tells the editors: exactly once.
@@ -24,6 +26,7 @@
  * reputation guard is read from the report item before each page, by every worker.
  */
 import { HandOver, noteLastSend } from '../hand-over.ts';
+import { partWeights } from '../rate-shares.ts';
 import type { ReportRecord } from '../report.ts';
 import { skipSample } from './canary-step.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
@@ -55,17 +58,19 @@ export async function launchParts(
   lane?: HandOver,
 ): Promise<void> {
   const { clock } = deps;
+  // Readers per shard, once, at the split: each part's share of the rate follows its readers.
+  const byShard = report.parts ? undefined : await deps.audience.countConfirmedByShard?.();
   if (!report.cursor && !report.parts) {
     await deps.reports.beginSending(
       report.reportId,
       owner,
-      await deps.audience.countConfirmed(),
+      byShard ? byShard.reduce((a, b) => a + b, 0) : await deps.audience.countConfirmed(),
       clock.now(),
     );
   }
   const parts = report.parts
     ? await deps.parts.list(report.reportId)
-    : await deps.parts.split(report.reportId, workers);
+    : await deps.parts.split(report.reportId, workers, byShard && partWeights(byShard, workers));
   tally.workers = parts.length;
   const now = clock.now().toISOString();
   const open = parts.filter((p) => !p.done && (!p.leaseUntil || p.leaseUntil < now));
@@ -121,7 +126,7 @@ export async function sendPart(
       owner: run.owner,
       report,
       // After a canary, its sample is left out (canary-step.ts).
-      scope: skipSample(deps, report, partScope(deps, part, run.owner)),
+      scope: skipSample(deps, report, partScope(deps, part, run.owner, report.partWeights)),
       deadline,
       tally,
       handOver,
@@ -143,7 +148,12 @@ export async function sendPart(
 }
 
 /** One part under its own lease; the report's counts, pause and end are shared by all parts. */
-function partScope(deps: DispatchDeps & FanOutDeps, part: PartRecord, owner: string): RunScope {
+function partScope(
+  deps: DispatchDeps & FanOutDeps,
+  part: PartRecord,
+  owner: string,
+  weights: readonly number[] | undefined,
+): RunScope {
   const { parts } = deps;
   const { reportId } = part;
   return {
@@ -153,6 +163,7 @@ function partScope(deps: DispatchDeps & FanOutDeps, part: PartRecord, owner: str
     checkpoints: part.checkpoints ?? 0,
     share: part.parts,
     index: part.part,
+    ...(weights?.length === part.parts ? { weights } : {}),
     holds: (report) => report.status === 'SENDING',
     begin: async () => undefined,
     checkpoint: (saved, cursor, add) => parts.checkpoint(reportId, part.part, owner, saved, cursor, add),

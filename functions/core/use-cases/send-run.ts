@@ -43,7 +43,7 @@ import { RunState, type SendRunInput } from './send-run/state.ts';
 
 export { notify, publishSent } from './send-run/finish.ts';
 export { reportScope, type RunScope } from './send-run/scope.ts';
-export { rateShare } from './send-run/start.ts';
+export { rateShare } from '../rate-shares.ts';
 export type { SendRunInput, Stop } from './send-run/state.ts';
 
 export class SendRun {

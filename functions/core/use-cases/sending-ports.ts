@@ -203,6 +203,8 @@ export interface Audience {
   /** The start key that resumes `shard` right after `recipient` (a page cut short ends there). */
   after(shard: number, recipient: Recipient): Record<string, string>;
   countConfirmed(): Promise<number>;
+  /** The confirmed subscribers of each shard (what `countConfirmed` adds up); absent: not known. */
+  countConfirmedByShard?(): Promise<number[]>;
 }
 
 /** What an SES event did to a subscriber. */

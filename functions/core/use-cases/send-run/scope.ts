@@ -4,7 +4,7 @@
  * cursor: fan-out.ts builds that scope).
  *
  * 1. Shards [from, to) and the cursor to resume from.
- * 2. The run's share of the quota (1 of `share` workers, number `index`).
+ * 2. The run's share of the quota (1 of `share` workers, number `index`; by `weights` when known).
  * 3. holds: whether the report as just read still lets the run claim.
  * 4. begin / checkpoint / finish / pause: the writes that record the run's progress and end.
  */
@@ -23,6 +23,8 @@ export interface RunScope {
   readonly share: number;
   /** Which of them this run is (0 …share − 1); also the lane of its stop gate. */
   readonly index: number;
+  /** The readers of each worker's part, when counted at the split: shares in proportion to them. */
+  readonly weights?: readonly number[];
   /** Whether the report as just read still lets this run claim (SENDING, and the lease ours). */
   holds(report: ReportRecord): boolean;
   /** Called once sending begins, with the audience counted on the first run. */

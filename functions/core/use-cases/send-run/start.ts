@@ -2,32 +2,23 @@
  * The start phase: what the run may send, before it claims anyone.
  *
  * 1. The account: SES sending disabled → pause the report.
- * 2. The 24-hour budget, less the confirmation emails' reserve, split among the workers:
+ * 2. The 24-hour budget, less the confirmation emails' reserve, split among the workers as the rate is:
  *    spent → wait (the report stays SENDING).
  * 3. The rate: `rateFraction` of MaxSendRate less the confirmations' reserve, this worker's
- *    share of it (`rateShare`); the pacer (starting from the lane's last admissions:
+ *    share of it (rate-shares.ts: in proportion to its part's readers when they were counted,
+ *    else equal); the pacer (starting from the lane's last admissions:
  *    hand-over.ts) and the in-flight window follow from it.
  * 4. The rendered output: missing or malformed → pause the report.
  * 5. Sending begins (the scope records the audience on the first run).
  */
 import { InFlightWindow } from '../../in-flight.ts';
+import { rateShare, weightedShare } from '../../rate-shares.ts';
 import { SendPacer } from '../../pacing.ts';
 import type { RenderedReport, ReportRecord } from '../../report.ts';
 import { reserveFor } from '../../send-load.ts';
 import type { DispatchDeps } from '../dispatch-due.ts';
 import { pauseRun } from './finish.ts';
 import type { RunState } from './state.ts';
-
-/**
- * Worker `index` of `share`'s rate: whole sends per second that add up to floor(total), so the
- * workers' one-second windows together stay within it; a fraction only below one each.
- */
-export function rateShare(total: number, share: number, index: number): number {
-  if (share <= 1) return total;
-  const whole = Math.floor(total);
-  if (whole < share) return total / share;
-  return Math.floor(whole / share) + (index < whole % share ? 1 : 0);
-}
 
 /** False when the run ends here (paused, or the quota is spent). */
 export async function startRun(run: RunState): Promise<boolean> {
@@ -45,14 +36,17 @@ export async function startRun(run: RunState): Promise<boolean> {
     : { rate: 0, daily: settings.dailyHeadroom };
   const daily =
     quota.max24HourSend < 0 ? Infinity : quota.max24HourSend - quota.sentLast24Hours - reserve.daily;
-  run.allowance = daily / scope.share;
+  // 3. The rate, and the budget split as it is (the workers' shares add up to the total).
+  const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
+  const share = scope.weights
+    ? weightedShare(total, scope.weights, scope.index)
+    : rateShare(total, scope.share, scope.index);
+  run.allowance = daily * (total > 0 ? share / total : 1 / scope.share);
   if (run.allowance <= 0) {
     run.tally.outcome = 'quota';
     return false;
   }
-  // 3. The rate.
-  const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
-  const rate = Math.max(0.01, rateShare(total, scope.share, scope.index));
+  const rate = Math.max(0.01, share);
   run.pacer = new SendPacer(rate, deps.clock);
   run.handOver.start(run.pacer, deps.clock.now().getTime());
   run.window = new InFlightWindow(rate, settings.concurrency);
