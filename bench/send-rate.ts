@@ -112,7 +112,7 @@ export interface RateRow {
 interface DispatcherOut {
   loadCpuMs: number;
   cpuMs: number;
-  /** [epoch ms, CPU ms since loading] every 100 ms. */
+  /** [epoch ms, CPU ms since loading] at the start, at each newsletter request and at the end. */
   samples: [number, number][];
   /** Each DynamoDB transaction's time, ms. */
   transactions: number[];
