@@ -67,6 +67,12 @@ export class TokenBucket {
   }
 }
 
+/** One reserved send: its planned start, and the latest moment it was counted at (epoch ms). */
+export interface PlannedSend {
+  readonly at: number;
+  counted: number;
+}
+
 /**
  * Paces sends at `ratePerSecond` and never lets more than floor(rate) start within any window
  * of `windowMs` (one second plus a guard), sliding. The token bucket holds a quarter second of
@@ -86,8 +92,8 @@ export class TokenBucket {
 export class SendPacer {
   private readonly bucket: TokenBucket;
   private readonly limit: number;
-  /** Planned start times of the last `limit` sends, oldest first. */
-  private readonly planned: number[] = [];
+  /** The last `limit` reservations, oldest first: when each was planned, and when it was counted. */
+  private readonly planned: PlannedSend[] = [];
   /** Real start times of the last `limit` sends, oldest first. */
   private readonly started: number[] = [];
 
@@ -102,19 +108,38 @@ export class SendPacer {
 
   /** Milliseconds to wait before the reserved send may start. */
   reserve(): number {
-    const now = this.clock.now().getTime();
-    let at = now + this.bucket.reserve();
-    if (this.planned.length >= this.limit)
-      at = Math.max(at, this.planned[this.planned.length - this.limit]! + this.windowMs);
-    this.planned.push(at);
-    if (this.planned.length > this.limit) this.planned.shift();
-    return at - now;
+    return this.plan().at - this.clock.now().getTime();
   }
 
-  /** Sleeps until the send's planned time (it still has to be admitted when it starts). */
-  async wait(sleeper: Sleeper): Promise<void> {
-    const wait = this.reserve();
+  /**
+   * The next send's slot. The window's bound counts from when the send `limit` slots back was
+   * counted (its admission, or later its write), not when it was planned: a send planned from
+   * the plan alone would find the window still full whenever it left its planned time sooner
+   * than that one did (by a millisecond or two of timer, message building and signing), and
+   * wait a second time: at 14/s that was a timer and an event-loop wake-up for most sends.
+   */
+  private plan(): PlannedSend {
+    const now = this.clock.now().getTime();
+    let at = now + this.bucket.reserve();
+    if (this.planned.length >= this.limit) {
+      const ref = this.planned[this.planned.length - this.limit]!;
+      at = Math.max(at, Math.max(ref.at, ref.counted) + this.windowMs);
+    }
+    const slot: PlannedSend = { at, counted: at };
+    this.planned.push(slot);
+    if (this.planned.length > this.limit) this.planned.shift();
+    return slot;
+  }
+
+  /**
+   * Sleeps until the send's planned time (it still has to be admitted when it starts); the slot
+   * it returns goes to `gate`, which records when the send was really counted.
+   */
+  async wait(sleeper: Sleeper): Promise<PlannedSend> {
+    const slot = this.plan();
+    const wait = slot.at - this.clock.now().getTime();
     if (wait > 0) await sleeper.sleep(wait);
+    return slot;
   }
 
   /** Waits until the window has room, then counts the send as starting now. */
@@ -124,8 +149,9 @@ export class SendPacer {
 
   /** `wait()` then `admitted()`: for a caller that starts the send itself. */
   async take(sleeper: Sleeper): Promise<void> {
-    await this.wait(sleeper);
+    const slot = await this.wait(sleeper);
     await this.admitted(sleeper);
+    slot.counted = Math.max(slot.counted, this.clock.now().getTime());
   }
 
   /**
@@ -137,20 +163,33 @@ export class SendPacer {
    * succeeded counts it now if the mailer never asked (one that writes no request), so the
    * window never forgets a send.
    */
-  gate(sleeper: Sleeper): { admit: () => 0 | Promise<void>; written: () => void; done: () => void } {
+  gate(
+    sleeper: Sleeper,
+    slot?: PlannedSend,
+  ): { admit: () => 0 | Promise<void>; written: () => void; done: () => void } {
     let admittedAt: number | null = null;
+    const counted = (at: number) => {
+      if (slot && at > slot.counted) slot.counted = at;
+    };
     return {
       admit: () => {
         const wait = this.admit();
         if (wait > 0) return sleeper.sleep(wait);
         admittedAt = this.clock.now().getTime();
+        counted(admittedAt);
         return 0;
       },
       written: () => {
-        if (admittedAt !== null) this.restamp(admittedAt, this.clock.now().getTime());
+        if (admittedAt === null) return;
+        const now = this.clock.now().getTime();
+        this.restamp(admittedAt, now);
+        counted(now);
       },
       done: () => {
-        if (admittedAt === null) this.count(this.clock.now().getTime());
+        if (admittedAt !== null) return;
+        const now = this.clock.now().getTime();
+        this.count(now);
+        counted(now);
       },
     };
   }
@@ -189,7 +228,7 @@ export class SendPacer {
       .sort((a, b) => a - b)
       .slice(-this.limit);
     if (kept.length === 0) return;
-    this.planned.splice(0, this.planned.length, ...kept);
+    this.planned.splice(0, this.planned.length, ...kept.map((t) => ({ at: t, counted: t })));
     this.started.splice(0, this.started.length, ...kept);
     this.bucket.takenAt(Math.min(now, Math.max(...real)));
   }

@@ -209,3 +209,73 @@ describe('SendPacer: what SES counts', () => {
     );
   });
 });
+
+describe('SendPacer: one wake-up per send', () => {
+  /** `n` sends one after another, each leaving its planned time `lag(i)` ms late; the admissions that had to wait again, and when each was written. */
+  async function steady(rate: number, n: number, lag: (i: number) => number, slots: boolean) {
+    const clock = new VirtualClock();
+    const pacer = new SendPacer(rate, clock);
+    let secondWaits = 0;
+    const written: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const slot = await pacer.wait(clock);
+      clock.advance(lag(i));
+      const g = pacer.gate(clock, slots ? slot : undefined);
+      for (let later = g.admit(); later !== 0; later = g.admit()) {
+        secondWaits++;
+        await later;
+      }
+      g.written();
+      g.done();
+      written.push(clock.now().getTime());
+    }
+    return { secondWaits, written };
+  }
+  // A few ms between the planned time and the request, varying (timer, message, signature).
+  const lag = (i: number) => (i * 7919) % 6;
+
+  it('plans each send from when the send a window back was really counted, so its admission need not wait again', async () => {
+    for (const rate of [13, 14, 99, 100]) {
+      const without = await steady(rate, rate * 6, lag, false);
+      const withSlots = await steady(rate, rate * 6, lag, true);
+      // Planned from the plans alone, a send that left sooner after its plan than the one a window back waits twice.
+      expect(without.secondWaits).toBeGreaterThan(rate);
+      expect(withSlots.secondWaits).toBe(0);
+      // The pace: a window per floor(rate) sends, each window later by at most the lag (the price of one wake-up per send).
+      const windows = (rate * 6) / Math.floor(rate);
+      expect(withSlots.written.at(-1)! - withSlots.written[0]!).toBeLessThanOrEqual(
+        windows * (1000 + WINDOW_GUARD_MS + 5),
+      );
+      expect(busiest(withSlots.written, 1000)).toBeLessThanOrEqual(rate);
+    }
+  });
+
+  it('keeps the written requests within floor(rate) in any one-second window with slots, however late each left its plan', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 400 })), {
+          minLength: 1,
+          maxLength: 150,
+        }),
+        async (rate, sends) => {
+          const clock = new VirtualClock();
+          const pacer = new SendPacer(rate, clock);
+          const written: number[] = [];
+          for (const [gap, held] of sends) {
+            clock.advance(gap);
+            const slot = await pacer.wait(clock);
+            clock.advance(held);
+            const g = pacer.gate(clock, slot);
+            await admitted(g);
+            g.written();
+            g.done();
+            written.push(clock.now().getTime());
+          }
+          expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

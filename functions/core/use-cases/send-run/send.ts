@@ -62,13 +62,13 @@ export class SendPhase {
     const { deps, report, settings } = run;
     const { recipient: r, token } = c;
     // The planned time here; the mailer admits the send right before its request is written.
-    await run.pacer.wait(deps.sleeper);
+    const slot = await run.pacer.wait(deps.sleeper);
     if (run.halted) return this.drop(c);
     const message = personalise(run.rendered, r, deps.unsubscribeKey, settings, report.reportId);
     for (let attempt = 0; ; attempt++) {
       let messageId: string;
       const startedAt = run.stopwatch();
-      const gate = run.pacer.gate(deps.sleeper);
+      const gate = run.pacer.gate(deps.sleeper, slot);
       try {
         ({ messageId } = await deps.mailer.send(message, { admit: gate.admit, written: gate.written }));
         gate.done();
