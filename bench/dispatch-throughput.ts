@@ -39,12 +39,14 @@ import type { BenchCase } from './runner.ts';
 import { benchContext, scheduledEvent } from './lambda-invocation.ts';
 import { describeTally, mergeTallies, SdkTimings, type CallTally } from './sdk-timings.ts';
 
-/** `n` confirmed subscribers written straight into the table, spread over the shards. */
-/** Writes `n` confirmed subscribers; their addresses. */
-export async function seedConfirmed(table: string, n: number): Promise<string[]> {
+/**
+ * `n` confirmed subscribers written straight into the table, spread over the shards (or with the
+ * given addresses); their addresses.
+ */
+export async function seedConfirmed(table: string, n: number, emails?: readonly string[]): Promise<string[]> {
   const tag = randomBytes(3).toString('hex');
   const subs: Subscriber[] = Array.from({ length: n }, (_, i) => {
-    const email = `reader${i}-${tag}@bench.example.com`;
+    const email = emails?.[i] ?? `reader${i}-${tag}@bench.example.com`;
     const shard = shardOf(email);
     return {
       email,

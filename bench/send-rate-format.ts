@@ -35,11 +35,11 @@ export function formatSendRate(
   const lines = [
     head,
     '',
-    '| MaxSendRate | readers | achieved ÷ MaxSendRate | busiest 1-s window at the proxy (as written) | dispatcher CPU ms / recipient, steady | all-in | start-up CPU ms (load + to first send) | workers | runs | wall s |',
+    '| MaxSendRate | readers (shards) | achieved ÷ MaxSendRate | busiest 1-s window at the proxy (as written) | dispatcher CPU ms / recipient, steady | all-in | start-up CPU ms (load + to first send) | workers | runs | wall s |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${rateOf(r)} | ${r.readers} | ${(100 * r.achieved).toFixed(1)} % | ${r.busiest} (${r.busiestWritten}) | ${r.cpu.steadyMsPerRecipient.toFixed(2)} | ${r.cpu.allInMsPerRecipient.toFixed(2)} | ${r.cpu.loadMs.toFixed(0)} + ${r.cpu.firstSendMs.toFixed(0)} | ${r.workers} | ${r.runs} | ${r.wallS.toFixed(1)} |`,
+        `| ${rateOf(r)} | ${r.readers} (${r.shards}) | ${(100 * r.achieved).toFixed(1)} % | ${r.busiest} (${r.busiestWritten}) | ${r.cpu.steadyMsPerRecipient.toFixed(2)} | ${r.cpu.allInMsPerRecipient.toFixed(2)} | ${r.cpu.loadMs.toFixed(0)} + ${r.cpu.firstSendMs.toFixed(0)} | ${r.workers} | ${r.runs} | ${r.wallS.toFixed(1)} |`,
     ),
     '',
     'CPU while each case ran, as a share of one core (the machine has two, shared with anything else running):',
@@ -48,10 +48,10 @@ export function formatSendRate(
     '|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${rateOf(r)} | ${pct(r.dispatcherCores)} | ${pct(r.emulators.dynamo)} | ${pct(r.emulators.ses)} | ${pct(r.emulators.bench)} | ${r.transactionMs.median.toFixed(0)} / ${r.transactionMs.p90.toFixed(0)} |`,
+        `| ${rateOf(r)}, ${r.shape} | ${pct(r.dispatcherCores)} | ${pct(r.emulators.dynamo)} | ${pct(r.emulators.ses)} | ${pct(r.emulators.bench)} | ${r.transactionMs.median.toFixed(0)} / ${r.transactionMs.p90.toFixed(0)} |`,
     ),
   ];
-  const at500 = measured.find((r) => r.rate === 500);
+  const at500 = measured.find((r) => r.rate === 500 && r.shape === 'spread');
   if (at500) {
     const m = oneMillion(at500, at500.chained);
     lines.push(

@@ -7,6 +7,9 @@
  * achieved rate ÷ MaxSendRate (first to last send at the proxy), the busiest one-second window
  * at the proxy, the dispatcher process's CPU (steady state per recipient, and start-up apart),
  * workers, runs, and the CPU the emulators and the proxy used meanwhile (send-rate-cpu.ts).
+ * Each case has its own readers; where they are too few to fill a page per shard, the case runs
+ * twice: spread over the shards as their addresses hash, and filling whole pages shard after
+ * shard, the steady state of a list large enough for its rate to matter (send-rate-audience.ts).
  *
  * Then a scaled model of this machine (not the simulation: that is send-rate-sim.ts, `--only
  * send-sim`) of 1,000,000 readers on a 500/s account: the time to send them all at the rate
@@ -31,6 +34,7 @@ import type { Config } from '../functions/core/config.ts';
 import type { Report } from '../functions/core/report-schema.ts';
 import { scheduleDue, seedConfirmed, unseedConfirmed } from './dispatch-throughput.ts';
 import { achievedRate, busiestSecond, busiestWindow, startLatencyProxy } from './latency-proxy.ts';
+import { type AudienceShape, describeShape, fullPageEmails, shapesFor } from './send-rate-audience.ts';
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 
 export interface SendRateOptions {
@@ -47,8 +51,8 @@ export interface SendRateOptions {
    * as long per transaction (DynamoDB on AWS is always warm).
    */
   rateWarmup: number;
-  /** Seeds `n` more confirmed subscribers; their addresses. */
-  seed(n: number): Promise<string[]>;
+  /** Seeds `n` confirmed subscribers (spread over the shards unless told); their addresses. */
+  seed(n: number, shape?: AudienceShape): Promise<string[]>;
   /** Deletes subscribers `seed` wrote. */
   unseed(emails: readonly string[]): Promise<void>;
   /** A SCHEDULED report, due now, with its rendered output; its id. */
@@ -74,7 +78,12 @@ export async function benchReports(
   };
   let n = 0;
   return {
-    seed: (count: number) => seedConfirmed(config.tables.subscribers, count),
+    seed: (count: number, shape?: AudienceShape) =>
+      seedConfirmed(
+        config.tables.subscribers,
+        count,
+        shape === 'full-pages' ? fullPageEmails(count) : undefined,
+      ),
     unseed: (emails: readonly string[]) => unseedConfirmed(config.tables.subscribers, emails),
     async schedule(): Promise<string> {
       const reportId = `rate-${++n}-${randomBytes(3).toString('hex')}`;
@@ -90,6 +99,9 @@ export async function benchReports(
 export interface RateRow {
   rate: number;
   readers: number;
+  shape: AudienceShape;
+  /** How the readers lay over the shards ("16 shards, 3–12 each"). */
+  shards: string;
   achieved: number;
   busiest: number;
   /** The busiest one-second window of the requests as the dispatcher created them. */
@@ -191,18 +203,22 @@ export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResu
         `send-rate: warm-up ${w} of ${opts.rateWarmup} (not measured), ${top}/s, ${readersAt(top)} readers`,
       );
       const emails = await opts.seed(readersAt(top));
-      const row = await measureRate(proxy, opts, top, emails.length);
+      const row = await measureRate(proxy, opts, top, emails, 'spread');
       await opts.unseed(emails);
       warmups.push(row);
     }
-    let audience = 0;
     for (const rate of opts.rates) {
       const readers = readersAt(rate);
-      opts.progress(`send-rate: MaxSendRate ${rate}/s, ${readers} readers`);
-      // Every confirmed subscriber gets each report: top the audience up to this case's size.
-      if (readers > audience) await opts.seed(readers - audience);
-      audience = Math.max(audience, readers);
-      rows.push(await measureRate(proxy, opts, rate, audience));
+      for (const shape of shapesFor(readers)) {
+        opts.progress(`send-rate: MaxSendRate ${rate}/s, ${readers} readers, ${shape}`);
+        // Every confirmed subscriber gets each report: the case's own readers, deleted after it.
+        const emails = await opts.seed(readers, shape);
+        try {
+          rows.push(await measureRate(proxy, opts, rate, emails, shape));
+        } finally {
+          await opts.unseed(emails);
+        }
+      }
     }
   } finally {
     await proxy.close();
@@ -210,13 +226,15 @@ export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResu
   return { rows, warmups };
 }
 
-/** One report sent to the `audience` confirmed readers at MaxSendRate `rate`, measured. */
+/** One report sent to the confirmed readers `emails` (all of them) at MaxSendRate `rate`, measured. */
 async function measureRate(
   proxy: Awaited<ReturnType<typeof startLatencyProxy>>,
   opts: SendRateOptions,
   rate: number,
-  audience: number,
+  emails: readonly string[],
+  shape: AudienceShape,
 ): Promise<RateRow> {
+  const audience = emails.length;
   proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
   const reportId = await opts.schedule();
   proxy.take();
@@ -243,11 +261,13 @@ async function measureRate(
   const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
   const achieved = achievedRate(arrivals) / rate;
   opts.progress(
-    `send-rate: ${rate}/s ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}`,
+    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}`,
   );
   return {
     rate,
     readers: audience,
+    shape,
+    shards: describeShape(emails),
     achieved,
     busiest: busiestSecond(arrivals),
     busiestWritten: busiestSecond(out.written),
