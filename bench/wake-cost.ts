@@ -1,0 +1,148 @@
+/**
+ * `npx tsx bench/wake-cost.ts`: what one event-loop wake-up, and one SendEmail, cost a Node
+ * process in CPU on this machine, depending on how often it wakes. Nothing of the dispatcher's
+ * own: the lean sending client (functions/adapters/aws/sesv2-sending.ts) against a loopback
+ * server in another process that answers each SendEmail after 80 ± 40 ms.
+ *
+ * 1. Empty wake-ups: a timer to the next planned moment, at 14, 100 and 1,000 a second.
+ * 2. Fixed synchronous work (JSON.stringify and SHA-256 of a 21 KB message: what a SendEmail
+ *    does before its socket write), its own CPU only, at 14 a second and back to back.
+ * 3. SendEmail (17 KB of HTML, 4 KB of text): paced at 14 and 100 a second, each send on its own
+ *    timer; at 14 a second in pairs (one timer for two); and back to back, 8 in flight.
+ *
+ * Each measurement alternates with the others over `ROUNDS` rounds; printed: the median CPU ms
+ * (user + system, process.cpuUsage) per wake-up or per send, and the spread.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sendingSesClient } from '../functions/adapters/aws/sesv2-sending.ts';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SECONDS = Number(process.env.SECONDS ?? 6);
+
+const SERVER = `
+const http = require('node:http');
+const s = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => setTimeout(() => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"MessageId":"m"}');
+  }, 40 + Math.random() * 80));
+});
+s.listen(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));`;
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+/** CPU ms per call of `step`, called at `rate` a second for SECONDS, `group` at a time. */
+async function paced(rate: number, group: number, step: () => Promise<unknown> | undefined): Promise<number> {
+  const n = Math.max(group, Math.round(rate * SECONDS));
+  const pending: Promise<unknown>[] = [];
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const wait = t0 + (Math.floor(i / group) * group * 1000) / rate - performance.now();
+    if (wait > 0) await sleep(wait);
+    const p = step();
+    if (p) pending.push(p);
+  }
+  await Promise.all(pending);
+  return cpuMs(process.cpuUsage(c0)) / n;
+}
+
+async function backToBack(n: number, inFlight: number, step: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const c0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next++ < n) await step();
+    }),
+  );
+  return cpuMs(process.cpuUsage(c0)) / n;
+}
+
+/** CPU ms of `work` itself (not the wake-up around it), at `rate` a second or back to back (rate 0). */
+async function ownCpu(rate: number, work: () => void): Promise<number> {
+  const n = Math.round((rate || 100) * SECONDS);
+  let used = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const wait = rate ? t0 + (i * 1000) / rate - performance.now() : 0;
+    if (wait > 0) await sleep(wait);
+    const c0 = process.cpuUsage();
+    work();
+    used += cpuMs(process.cpuUsage(c0));
+  }
+  return used / n;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const server = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) =>
+    server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
+  try {
+    const ses = sendingSesClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'ap-northeast-1',
+      credentials: () => ({ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }),
+    });
+    const html = `<p>${'あいうえお kawaraban '.repeat(1000)}</p>`.slice(0, 17_000);
+    const text = 'kawaraban text '.repeat(300).slice(0, 4000);
+    let i = 0;
+    const send = () =>
+      ses.sendEmail({
+        FromEmailAddress: 'news@example.com',
+        Destination: { ToAddresses: [`reader${i++}@example.com`] },
+        Content: {
+          Simple: {
+            Subject: { Data: 'kawaraban' },
+            Body: { Html: { Data: html }, Text: { Data: text } },
+            Headers: [{ Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' }],
+          },
+        },
+        ConfigurationSetName: 'kawaraban',
+        EmailTags: [{ Name: 'reportId', Value: 'bench' }],
+      });
+    const message = { html, text, to: 'reader@example.com' };
+    const work = () => {
+      createHash('sha256')
+        .update(Buffer.from(JSON.stringify(message), 'utf8'))
+        .digest('hex');
+    };
+    for (let k = 0; k < 500; k++) work();
+    // Warm: compiled and connected, as a dispatcher is a few seconds into a send.
+    await backToBack(300, 8, send);
+    const cases: [string, () => Promise<number>][] = [
+      ['empty wake-up, 14 a second', () => paced(14, 1, () => undefined)],
+      ['empty wake-up, 100 a second', () => paced(100, 1, () => undefined)],
+      ['empty wake-up, 1,000 a second', () => paced(1000, 1, () => undefined)],
+      ['fixed work alone, 14 a second', () => ownCpu(14, work)],
+      ['fixed work alone, back to back', () => ownCpu(0, work)],
+      ['SendEmail, 14 a second, one timer each', () => paced(14, 1, send)],
+      ['SendEmail, 14 a second, in pairs', () => paced(14, 2, send)],
+      ['SendEmail, 100 a second, one timer each', () => paced(100, 1, send)],
+      ['SendEmail, back to back, 8 in flight', () => backToBack(Math.round(100 * SECONDS), 8, send)],
+    ];
+    const results = new Map<string, number[]>(cases.map(([name]) => [name, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, run] of cases) {
+        results.get(name)!.push(await run());
+        process.stderr.write('.');
+      }
+    }
+    process.stderr.write('\n');
+    process.stdout.write('| what | CPU ms each, median | spread |\n|---|---:|---:|\n');
+    for (const [name, xs] of results) {
+      process.stdout.write(
+        `| ${name} | ${median(xs).toFixed(3)} | ${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)} |\n`,
+      );
+    }
+  } finally {
+    server.kill();
+  }
+}
+
+await main();
