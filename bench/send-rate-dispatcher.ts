@@ -69,9 +69,10 @@ diagnostics.subscribe('http.client.request.start', (message) => {
   const request = (message as { request: ClientRequest }).request;
   if (String(request.getHeader('user-agent') ?? '').includes('kawaraban-dispatch')) {
     written.push(epochMs());
-    // The CPU clock is read where the process is awake anyway: a timer of its own (it was one every
-    // 100 ms) woke an otherwise idle process ten times a second, which on this machine costs
-    // 0.2–0.45 ms of CPU a wake-up, a fifth of all the wake-ups at 14/s.
+    // The CPU clock is read where the process is awake anyway: a timer of its own (one every
+    // 100 ms before) added ten wake-ups a second to the dispatcher's ~40 at 14/s. Measured apart
+    // (bench/wake-cost.ts and alternating runs), they cost no CPU that shows beyond the noise,
+    // but the bench should not change what it measures.
     sample();
   }
 });
