@@ -7,7 +7,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface ProxyQuota {
   maxSendRate: number;
@@ -18,6 +18,11 @@ export interface LatencyProxy {
   url: string;
   /** Arrival times (performance.now ms) of newsletter SendEmail calls since the last `take()`. */
   take(): number[];
+  /**
+   * How late this process's event loop ran since the last `take()` (ms, 99th percentile and
+   * most): an arrival is stamped when the loop gets to it, so a late loop stamps several together.
+   */
+  loopDelay(): { p99: number; max: number };
   setQuota(q: ProxyQuota): void;
   close(): Promise<void>;
 }
@@ -33,6 +38,8 @@ export async function startLatencyProxy(opts: {
   const target = new URL(opts.target);
   let quota: ProxyQuota = { maxSendRate: 14, max24HourSend: 50_000 };
   let arrivals: number[] = [];
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const out = request(
@@ -91,11 +98,18 @@ export async function startLatencyProxy(opts: {
       arrivals = [];
       return out;
     },
+    loopDelay() {
+      // The histogram counts in nanoseconds, the timer's own resolution included.
+      const out = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+      delay.reset();
+      return out;
+    },
     setQuota(q) {
       quota = q;
     },
     close: () =>
       new Promise<void>((resolve) => {
+        delay.disable();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -238,6 +238,7 @@ async function measureRate(
   proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
   const reportId = await opts.schedule();
   proxy.take();
+  proxy.loopDelay();
   const emulators = measureEmulators();
   const out = await runDispatcher(reportId, {
     AWS_ENDPOINT_URL_SESV2: proxy.url,
@@ -250,6 +251,7 @@ async function measureRate(
   });
   const emulatorCpu = emulators.stop();
   const arrivals = proxy.take();
+  const lag = proxy.loopDelay();
   const epoch = arrivals.map((t) => performance.timeOrigin + t);
   if (arrivals.length !== audience)
     throw new Error(`send-rate: ${arrivals.length} newsletters reached SES for ${audience} readers`);
@@ -261,7 +263,7 @@ async function measureRate(
   const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
   const achieved = achievedRate(arrivals) / rate;
   opts.progress(
-    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}`,
+    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together`,
   );
   return {
     rate,
