@@ -56,6 +56,13 @@ export class TokenBucket {
     if (wait > 0) await sleeper.sleep(wait);
   }
 
+  /** Credits nothing for the time before now: a run's first send is no catch-up. */
+  startNow(): void {
+    const now = this.clock.now().getTime();
+    this.tokens = Math.min(this.tokens, 1);
+    this.last = now;
+  }
+
   /**
    * The run before took its last token at `at` (epoch ms): no more tokens than have come in
    * since, so a new bucket gives no catch-up credit on top of that run's last second.
@@ -96,6 +103,8 @@ export class SendPacer {
   private readonly planned: PlannedSend[] = [];
   /** Real start times of the last `limit` sends, oldest first. */
   private readonly started: number[] = [];
+  /** Whether a send was planned yet. */
+  private begun = false;
 
   constructor(
     ratePerSecond: number,
@@ -120,6 +129,12 @@ export class SendPacer {
    */
   private plan(): PlannedSend {
     const now = this.clock.now().getTime();
+    // The time between the pacer's start and its first send (the quota, the rendered output,
+    // the first claim) is no stall to catch up: with four workers that was a burst of ~50 at once.
+    if (!this.begun) {
+      this.begun = true;
+      this.bucket.startNow();
+    }
     let at = now + this.bucket.reserve();
     if (this.planned.length >= this.limit) {
       const ref = this.planned[this.planned.length - this.limit]!;

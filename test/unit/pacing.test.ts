@@ -210,6 +210,21 @@ describe('SendPacer: what SES counts', () => {
   });
 });
 
+describe('SendPacer: the start of a run', () => {
+  it('gives no catch-up burst for the time before its first send (the run preparing is no stall)', () => {
+    const clock = new VirtualClock();
+    const pacer = new SendPacer(100, clock);
+    // The quota, the rendered output and the first claim: half a second before the first plan.
+    clock.advance(500);
+    // Spaced at the rate from the first send, not 25 at once (a quarter second of catch-up).
+    expect(Array.from({ length: 4 }, () => pacer.reserve())).toEqual([0, 10, 20, 30]);
+    // A stall later on is caught up, within the bucket's quarter second.
+    clock.advance(1_000);
+    const after = Array.from({ length: 30 }, () => pacer.reserve());
+    expect(after.filter((w) => w <= 0).length).toBe(25);
+  });
+});
+
 describe('SendPacer: one wake-up per send', () => {
   /** `n` sends one after another, each leaving its planned time `lag(i)` ms late; the admissions that had to wait again, and when each was written. */
   async function steady(rate: number, n: number, lag: (i: number) => number, slots: boolean) {
