@@ -151,7 +151,7 @@ export async function dispatchDue(
   // One sender: each report's run starts from the admissions of the run before it.
   const lane = new HandOver();
   // Who sent last, if that was another lane (read once: this tick's own lane carries it on).
-  const last = due.length ? await deps.lastSend?.read() : undefined;
+  const last = due.length ? await readLastSend(deps) : undefined;
   for (const reportId of due) {
     if (deps.clock.now().getTime() >= deadline) break;
     if (last && last.lane !== reportId) lane.hold(last.at);
@@ -225,6 +225,18 @@ async function sendReport(
     await noteLastSend(deps, reportId, recent);
   }
   return tally;
+}
+
+/** Who sent last; when that cannot be read, someone just now (a window's wait rather than a risk). */
+async function readLastSend(deps: DispatchDeps): Promise<{ lane: string; at: number } | null | undefined> {
+  try {
+    return await deps.lastSend?.read();
+  } catch (err) {
+    deps.log.warn('dispatch: could not read the last send', {
+      error: err instanceof Error ? err.name : String(err),
+    });
+    return { lane: '', at: deps.clock.now().getTime() };
+  }
 }
 
 /** The rate the account allows now (for the number of workers). */
