@@ -20,7 +20,7 @@ import type { Subscriber } from '../../functions/core/subscriber.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
-import type { PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
+import type { PartStore, PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
 
 let runs = 0;
 const owner = () => `hand-over-${++runs}`;
@@ -62,6 +62,34 @@ function recording(real: Mailer, clock: VirtualClock, into: number[]): Mailer {
   };
 }
 
+/**
+ * Workers that run in this process, as runPart does locally: each part's next run at once while
+ * its readers are left. Each part's admissions are recorded (into `shared` when given), and its
+ * chained runs counted.
+ */
+function inProcessWorkers(
+  s: ReturnType<typeof dispatchSetup>,
+  parts: PartStore,
+  budgetMs: number,
+  shared?: number[],
+) {
+  const byPart = new Map<number, number[]>();
+  const chained = new Map<number, number>();
+  const launcher = {
+    async launch(task: PartTask) {
+      const mine = shared ?? [];
+      byPart.set(task.part, mine);
+      const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, mine), parts, launcher };
+      for (;;) {
+        const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs });
+        if (out.outcome !== 'continues') return;
+        chained.set(task.part, (chained.get(task.part) ?? 0) + 1);
+      }
+    },
+  };
+  return { launcher, byPart, chained };
+}
+
 describe('the hand-over between two runs', () => {
   it('one dispatcher, run after run: no second across a boundary holds more than the rate', async () => {
     const stack = await createTestStack();
@@ -96,21 +124,7 @@ describe('the hand-over between two runs', () => {
       { concurrency: 1, pageSize: 8, maxWorkers: 2, workerRate: 7 },
     );
     const parts = dynamoPartStore(doc, stack.config.tables.reports);
-    const byPart = new Map<number, number[]>();
-    const chained = new Map<number, number>();
-    const launcher = {
-      async launch(task: PartTask) {
-        const mine: number[] = [];
-        byPart.set(task.part, mine);
-        const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, mine), parts, launcher };
-        // As runPart does locally: the part's next run at once while its readers are left.
-        for (;;) {
-          const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs: BUDGET_MS });
-          if (out.outcome !== 'continues') return;
-          chained.set(task.part, (chained.get(task.part) ?? 0) + 1);
-        }
-      },
-    };
+    const { launcher, byPart, chained } = inProcessWorkers(s, parts, BUDGET_MS);
     const deps: DispatchDeps = { ...s.deps, fanOut: { parts, launcher } };
 
     const out = await dispatchDue(deps, s.settings, { owner: owner(), budgetMs: BUDGET_MS });
@@ -219,15 +233,7 @@ describe('the hand-over between two runs', () => {
       const admitted: number[] = [];
       const parts = dynamoPartStore(doc, stack.config.tables.reports);
       // Instance 1: the tick launches two workers, which send the first report to its end.
-      const launcher = {
-        async launch(task: PartTask) {
-          const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, admitted), parts, launcher };
-          for (;;) {
-            const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs: 600_000 });
-            if (out.outcome !== 'continues') return;
-          }
-        },
-      };
+      const { launcher } = inProcessWorkers(s, parts, 600_000, admitted);
       const first = await dispatchDue({ ...s.deps, fanOut: { parts, launcher } }, s.settings, {
         owner: owner(),
         budgetMs: 600_000,
@@ -282,18 +288,7 @@ describe('the hand-over between two runs', () => {
       { concurrency: 8, pageSize: 8, maxWorkers: 2, workerRate: 7 },
     );
     const parts = dynamoPartStore(doc, stack.config.tables.reports);
-    const byPart = new Map<number, number[]>();
-    const launcher = {
-      async launch(task: PartTask) {
-        const mine: number[] = [];
-        byPart.set(task.part, mine);
-        const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, mine), parts, launcher };
-        for (;;) {
-          const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs: 600_000 });
-          if (out.outcome !== 'continues') return;
-        }
-      },
-    };
+    const { launcher, byPart } = inProcessWorkers(s, parts, 600_000);
 
     const out = await dispatchDue({ ...s.deps, fanOut: { parts, launcher } }, s.settings, {
       owner: owner(),
