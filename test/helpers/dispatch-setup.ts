@@ -100,16 +100,21 @@ export function unsubscribeAfterFirstSend(
   real: Mailer,
 ) {
   const leaving = new Set<string>();
+  let left: Promise<void> | undefined;
   const mailer: Mailer = {
     async send(m) {
       const out = await real.send(m);
-      if (leaving.size === 0) {
+      left ??= (async () => {
         const claimed = new Set((await ledgerRows(stack, reportId)).map((r) => String(r.item).slice(3)));
         for (const s of subs.filter((x) => !claimed.has(x.email))) {
           leaving.add(s.email);
           await setStatus(stack, s, 'unsubscribed');
         }
-      }
+      })();
+      // Every answer waits until they have all left: with no answer, no row is marked and the run
+      // claims nobody new (its claimed-and-unmarked rows are at the bound), so no claim can land
+      // between one unsubscribe and the next (it would rightly send to those not yet unsubscribed).
+      await left;
       return out;
     },
   };
