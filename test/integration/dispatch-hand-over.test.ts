@@ -11,6 +11,7 @@ import { createTestStack } from '../helpers/stack.ts';
 import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
 import { doc, putSubscribers, seedConfirmed, seedReport, subscriber } from '../helpers/audience.ts';
 import type { VirtualClock } from '../helpers/virtual-clock.ts';
+import { busiest } from '../helpers/windows.ts';
 import { dynamoCanaryStore } from '../../functions/adapters/dynamo-canary-store.ts';
 import { dynamoLastSend } from '../../functions/adapters/dynamo-last-send.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
@@ -35,17 +36,6 @@ const quota14 = {
     sendingEnabled: true,
   }),
 };
-
-/** The most of `times` in any sliding one-second window. */
-function busiest(times: readonly number[]): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < t.length; j++) {
-    while (t[j]! - t[i]! >= 1000) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 /** `real` with each request's admission recorded (virtual time) when the mailer's last middleware is let through. */
 function recording(real: Mailer, clock: VirtualClock, into: number[]): Mailer {

@@ -9,19 +9,9 @@ import { HANDOVER_SKEW_MS, HandOver } from '../../functions/core/hand-over.ts';
 import { SendPacer, WINDOW_GUARD_MS } from '../../functions/core/pacing.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
+import { busiest } from '../helpers/windows.ts';
 
 const WINDOW = 1000 + WINDOW_GUARD_MS;
-
-/** The most of `times` in any sliding window of `windowMs`. */
-function busiest(times: readonly number[], windowMs = 1000): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < t.length; j++) {
-    while (t[j]! - t[i]! >= windowMs) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 /** A clock `offset` ms ahead of `real` (another Lambda instance's). */
 const skewed = (real: VirtualClock, offset: number): Clock => ({

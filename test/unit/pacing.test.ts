@@ -8,6 +8,7 @@ import {
   WINDOW_GUARD_MS,
 } from '../../functions/core/pacing.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
+import { busiest } from '../helpers/windows.ts';
 
 describe('TokenBucket', () => {
   it('spaces reservations made at the same instant by 1/rate', () => {
@@ -76,17 +77,6 @@ describe('runBudget', () => {
     expect(runBudget(600_000, 5_000)).toBe(0);
   });
 });
-
-/** The most of `times` in any window of `windowMs` (sliding). */
-function busiest(times: readonly number[], windowMs: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; j < t.length; j++) {
-    while (t[j]! - t[i]! >= windowMs) i++;
-    best = Math.max(best, j - i + 1);
-  }
-  return best;
-}
 
 /** What a mailer does with SendOptions.admit: ask, wait until told to ask again. */
 async function admitted(gate: { admit: () => 0 | Promise<void> }): Promise<void> {
