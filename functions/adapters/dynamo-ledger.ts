@@ -9,6 +9,7 @@
  * in the sparse byStatus index.
  */
 import type { Dynamo } from './aws/lean/dynamo-port.ts';
+import { clip } from '../core/clip.ts';
 import { REPORT_ITEM, type LedgerRow } from '../core/report.ts';
 import type { ClaimResult, Ledger, LedgerClaim, SentMark } from '../core/use-cases/sending-ports.ts';
 import { cancellationReasons, retryConflicts, unlessConditionFails } from './dynamo-conflicts.ts';
@@ -93,7 +94,7 @@ export function dynamoLedger(doc: Dynamo, tables: SendingTables): Ledger {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':failed': 'failed',
-            ':reason': reason.slice(0, 500),
+            ':reason': clip(reason, 500),
             ':at': now.toISOString(),
             ':token': token,
             ':claimed': 'claimed',
@@ -129,7 +130,7 @@ export function dynamoLedger(doc: Dynamo, tables: SendingTables): Ledger {
     async transition(t) {
       const a = addClause(t.add);
       const fields = setClause({
-        reason: t.reason?.slice(0, 500) || undefined,
+        reason: t.reason === undefined ? undefined : clip(t.reason, 500) || undefined,
         bounceType: t.bounceType || undefined,
       });
       try {

@@ -13,7 +13,11 @@ import type { Locale } from './subscriber.ts';
 import type { LikelyEncoding } from './text-decoding.ts';
 import { checkText, type TextProblem } from './text-rules.ts';
 import { parseConsentTime } from './consent-time.ts';
+import { clip } from './clip.ts';
 import { editDistance } from './typos.ts';
+
+/** Values quoted back in messages are cut short: the message is about the field, not the text. */
+const quoted = (value: string) => clip(value, 40, '…');
 
 export const IMPORT_COLUMNS = ['email', 'consentAt', 'locale', 'consentSource'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -201,9 +205,9 @@ export class ImportValidator {
     const value = raw.trim();
     if (value === '') return this.fail(line, 'consentAt', { kind: 'required' });
     const parsed = parseConsentTime(value);
-    if (!parsed.ok) return this.fail(line, 'consentAt', { kind: parsed.problem, value: clip(value) });
+    if (!parsed.ok) return this.fail(line, 'consentAt', { kind: parsed.problem, value: quoted(value) });
     if (parsed.earliest > this.ctx.now.getTime())
-      return this.fail(line, 'consentAt', { kind: 'future', value: clip(value) });
+      return this.fail(line, 'consentAt', { kind: 'future', value: quoted(value) });
     return parsed.at;
   }
 
@@ -211,7 +215,7 @@ export class ImportValidator {
     const value = raw?.trim() ?? '';
     if (value === '') return this.ctx.defaultLocale;
     if (value === 'ja' || value === 'en') return value;
-    this.issue(line, 'locale', { kind: 'locale', value: clip(value) });
+    this.issue(line, 'locale', { kind: 'locale', value: quoted(value) });
     return this.ctx.defaultLocale;
   }
 
@@ -240,11 +244,6 @@ export function checkSourceText(value: string): ImportProblem | null {
   return length > MAX_CONSENT_SOURCE_LENGTH
     ? { kind: 'too-long', max: MAX_CONSENT_SOURCE_LENGTH, actual: length }
     : null;
-}
-
-/** Values quoted back in messages are cut short. */
-function clip(value: string, max = 40): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
 }
 
 /** The column a typo most likely meant ("emial" → "email", "ConsentAt" → "consentAt"). */

@@ -4,7 +4,11 @@
  */
 import type * as z from 'zod';
 import type { ReportMessages, ValueKind } from './report-messages.ts';
+import { clip } from './clip.ts';
 import { BLOCK_TYPES, NOT_BLANK, REPORT_ID_PATTERN, SINGLE_LINE } from './report-schema.ts';
+
+/** Values quoted back in messages are cut short: the message is about the field, not the text. */
+const quoted = (value: string) => clip(value, 40, '…');
 
 type RawIssue = z.core.$ZodRawIssue;
 
@@ -26,16 +30,16 @@ export function messageFor(iss: RawIssue, m: ReportMessages): string {
     case 'invalid_union': {
       if ('discriminator' in iss && iss.discriminator === 'type') {
         const found = input && typeof input === 'object' ? (input as { type?: unknown }).type : undefined;
-        return m.blockType(found === undefined ? undefined : clip(String(found)), [...BLOCK_TYPES]);
+        return m.blockType(found === undefined ? undefined : quoted(String(found)), [...BLOCK_TYPES]);
       }
       return m.invalid;
     }
     case 'custom': {
       if (iss.params?.kind === 'text') return m.text(iss.params.problem);
-      if (iss.params?.kind === 'reservedId') return m.reservedId(clip(String(input)));
+      if (iss.params?.kind === 'reservedId') return m.reservedId(quoted(String(input)));
       if (iss.params?.kind === 'httpUrl') {
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(String(input))?.[1];
-        return scheme && !/^https?$/i.test(scheme) ? m.urlScheme(`${clip(scheme)}:`) : m.url;
+        return scheme && !/^https?$/i.test(scheme) ? m.urlScheme(`${quoted(scheme)}:`) : m.url;
       }
       return m.invalid;
     }
@@ -52,7 +56,7 @@ function formatMessage(
   value: string,
   m: ReportMessages,
 ): string {
-  const v = clip(value);
+  const v = quoted(value);
   switch (format) {
     case 'date':
       return /^\d{4}-\d{2}-\d{2}$/.test(value) ? m.dateNotReal(v) : m.dateFormat(v);
@@ -96,9 +100,4 @@ function kindOfExpected(expected: string): ValueKind {
     expected === 'null'
     ? expected
     : 'object';
-}
-
-/** Values quoted back in messages are cut short: the message is about the field, not the text. */
-function clip(value: string, max = 40): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
 }

@@ -6,6 +6,8 @@
  * - unknown: anything else (network, 5xx after the SDK's own retries) → the message may or may
  *   not have gone out, so the claim is kept and the next run re-sends it (at-least-once).
  */
+import { clip } from './clip.ts';
+
 export type SendErrorKind = 'throttle' | 'pause' | 'permanent' | 'unknown';
 
 export interface SendErrorClass {
@@ -38,7 +40,7 @@ export function classifySendError(err: unknown): SendErrorClass {
   const e = (err ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? 'Error';
   const message = e.message ?? String(err);
-  const reason = redactAddresses(`${name}: ${message}`).slice(0, 300);
+  const reason = clip(redactAddresses(`${name}: ${message}`), 300);
   if (
     THROTTLE.has(name) ||
     /maximum sending rate exceeded/i.test(message) ||

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../adapters/logger.ts';
+import { clip } from '../core/clip.ts';
 import { routeContext, type AppDeps, type RouteContext } from './context.ts';
 import { clientAddress, type ClientVia } from './edge.ts';
 import { wantsJson } from './negotiate.ts';
@@ -87,5 +88,5 @@ export function errorSummary(err: unknown): { name: string; message: string } {
     .replace(/[^\s<>"'()@:,;]+@[^\s<>"'()@:,;]+/g, '<address>')
     .replace(/\b(?:https?|mailto):[^\s<>"']*/gi, '<link>')
     .replace(/[A-Za-z0-9_-]{32,}/g, '<token>');
-  return { name: name.slice(0, 100), message: message.slice(0, 300) };
+  return { name: clip(name, 100), message: clip(message, 300) };
 }

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepWords, phrases } from '../../emails/phrases.ts';
 import { renderReportEmail } from '../../emails/render.ts';
@@ -61,6 +62,74 @@ describe('phrases', () => {
     expect(phrases('Visa and Mastercard, https://example.jp/a?b=c')).toEqual([
       'Visa and Mastercard, https://example.jp/a?b=c',
     ]);
+  });
+});
+
+/** Where Intl.Segmenter says a user-perceived character ends (0 and the length included). */
+function clusterEnds(text: string): Set<number> {
+  const ends = new Set([text.length]);
+  for (const g of new Intl.Segmenter('ja', { granularity: 'grapheme' }).segment(text)) ends.add(g.index);
+  return ends;
+}
+
+function cutsOf(parts: string[]): number[] {
+  const cuts: number[] = [];
+  let at = 0;
+  for (const p of parts.slice(0, -1)) {
+    at += p.length;
+    cuts.push(at);
+  }
+  return cuts;
+}
+
+/** Characters that are more than one code unit or code point: each must stay whole. */
+const CLUSTERS = [
+  '𐀀', // astral, first code point of plane 1 (CI found BudouX cutting it in two)
+  '𠮷', // astral kanji (the 𠮷 of 𠮷野家)
+  '葛󠄀', // kanji + ideographic variation selector (IVS), as in family names
+  '神︀', // kanji + standardised variation selector
+  'か゚', // kana + combining semi-voiced mark (鼻濁音)
+  'ﾊﾟ', // half-width katakana + half-width voicing mark (Shift_JIS-era text)
+  'é', // e + combining acute
+  '👨‍👩‍👧', // emoji joined by ZWJ
+  '🇯🇵', // regional-indicator flag
+  '👍🏽', // emoji + skin-tone modifier
+  '1️⃣', // keycap sequence
+  '각', // Hangul jamo L + V + T
+  '\r\n',
+  '\u0600١', // Arabic prepended mark + digit
+];
+
+describe('phrases never cut a character in two', () => {
+  it('named clusters between Japanese words stay whole', () => {
+    for (const c of CLUSTERS) {
+      for (const text of [`注意喚起を${c}公開しました。`, `${c}べ\u200f`, `情報${c}${c}処理推進機構は`]) {
+        const parts = phrases(text);
+        expect(parts.join('')).toBe(text);
+        const ends = clusterEnds(text);
+        for (const cut of cutsOf(parts))
+          expect(ends.has(cut), `${JSON.stringify(text)} cut at ${cut}`).toBe(true);
+        expect(withPhraseBreaks(text, []).split('<wbr>').join('')).toBe(text);
+      }
+    }
+  });
+
+  it('random Unicode among kana and kanji: every cut at a cluster end (property)', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...CLUSTERS, 'の', 'を', '情報', '公開', 'しました。', '攻撃', '、'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (pieces) => {
+        const text = `攻撃${pieces.join('')}`;
+        const parts = phrases(text);
+        expect(parts.join('')).toBe(text);
+        const ends = clusterEnds(text);
+        for (const cut of cutsOf(parts)) expect(ends.has(cut)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 

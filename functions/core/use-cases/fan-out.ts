@@ -26,6 +26,7 @@
  * reputation guard is read from the report item before each page, by every worker.
  */
 import { HandOver, noteLastSend } from '../hand-over.ts';
+import { clip } from '../clip.ts';
 import { partWeights } from '../rate-shares.ts';
 import type { ReportRecord } from '../report.ts';
 import { skipSample } from './canary-step.ts';
@@ -133,7 +134,7 @@ export async function sendPart(
     }).execute();
   } catch (err) {
     tally.outcome = 'error';
-    tally.reason = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300);
+    tally.reason = clip(err instanceof Error ? `${err.name}: ${err.message}` : String(err), 300);
     deps.log.error('dispatch: worker run failed', {
       reportId: task.reportId,
       part: task.part,
