@@ -4,114 +4,85 @@
  * time it arrived is recorded, so the bench can see the rate the dispatcher really achieved
  * and the busiest one-second window. GetAccount is answered here with the quota under test
  * (the emulator's own answer is fixed at its start). Everything else is passed through.
+ *
+ * The server runs in a process of its own (latency-proxy-server.ts), raised in priority where
+ * the OS allows: the arrival stamps are the measurement, and another process's work must not
+ * delay them.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface ProxyQuota {
   maxSendRate: number;
   max24HourSend: number;
 }
 
+export type ProxyRequest =
+  | { id: number; kind: 'take' }
+  | { id: number; kind: 'loop-delay' }
+  | { id: number; kind: 'quota'; quota: ProxyQuota }
+  | { id: number; kind: 'close' };
+
 export interface LatencyProxy {
   url: string;
-  /** Arrival times (performance.now ms) of newsletter SendEmail calls since the last `take()`. */
-  take(): number[];
+  /** Arrival times (epoch ms) of newsletter SendEmail calls since the last `take()`. */
+  take(): Promise<number[]>;
   /**
-   * How late this process's event loop ran since the last `take()` (ms, 99th percentile and
+   * How late the proxy's event loop ran since the last `take()` (ms, 99th percentile and
    * most): an arrival is stamped when the loop gets to it, so a late loop stamps several together.
    */
-  loopDelay(): { p99: number; max: number };
-  setQuota(q: ProxyQuota): void;
+  loopDelay(): Promise<{ p99: number; max: number }>;
+  setQuota(q: ProxyQuota): Promise<void>;
+  /** Whether the proxy's process runs at a raised priority (the OS may refuse it). */
+  raised: boolean;
   close(): Promise<void>;
 }
-
-const ACCOUNT_PATH = '/v2/email/account';
-const SEND_PATH = '/v2/email/outbound-emails';
 
 export async function startLatencyProxy(opts: {
   target: string;
   latencyMs: number;
   jitterMs: number;
 }): Promise<LatencyProxy> {
-  const target = new URL(opts.target);
-  let quota: ProxyQuota = { maxSendRate: 14, max24HourSend: 50_000 };
-  let arrivals: number[] = [];
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const out = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    out.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    out.end(body);
-  };
-
-  const server: Server = createServer((req, res) => {
-    const arrived = performance.now();
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (req.method === 'GET' && req.url?.startsWith(ACCOUNT_PATH)) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            SendingEnabled: true,
-            ProductionAccessEnabled: true,
-            EnforcementStatus: 'HEALTHY',
-            SendQuota: {
-              MaxSendRate: quota.maxSendRate,
-              Max24HourSend: quota.max24HourSend,
-              SentLast24Hours: 0,
-            },
-          }),
-        );
-        return;
-      }
-      if (req.method === 'POST' && req.url?.startsWith(SEND_PATH)) {
-        // Only newsletters count (the editors' notice goes through here too).
-        if (body.includes('"Value":"newsletter"')) arrivals.push(arrived);
-        const delay = opts.latencyMs + (Math.random() * 2 - 1) * opts.jitterMs;
-        setTimeout(() => forward(req, res, body), Math.max(0, delay));
-        return;
-      }
-      forward(req, res, body);
-    });
+  const script = fileURLToPath(new URL('./latency-proxy-server.ts', import.meta.url));
+  const child = fork(script, [opts.target, String(opts.latencyMs), String(opts.jitterMs)], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  let raised = false;
+  try {
+    setPriority(child.pid!, -10);
+    raised = true;
+  } catch {
+    // Not allowed without CAP_SYS_NICE: the proxy runs at the normal priority, and says so.
+  }
+  const waiting = new Map<number, (value: unknown) => void>();
+  let next = 1;
+  child.on('message', (m: { id: number; value: unknown }) => {
+    waiting.get(m.id)?.(m.value);
+    waiting.delete(m.id);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    waiting.set(0, (v) => resolve(v as number));
+    child.once('exit', (code) => reject(new Error(`latency proxy exited (${code}) before it listened`)));
+  });
+  const ask = <T>(m: Omit<ProxyRequest, 'id'>) =>
+    new Promise<T>((resolve) => {
+      const id = next++;
+      waiting.set(id, (v) => resolve(v as T));
+      child.send({ ...m, id });
+    });
   return {
     url: `http://127.0.0.1:${port}`,
-    take() {
-      const out = arrivals;
-      arrivals = [];
-      return out;
-    },
-    loopDelay() {
-      // The histogram counts in nanoseconds, the timer's own resolution included.
-      const out = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
-      delay.reset();
-      return out;
-    },
-    setQuota(q) {
-      quota = q;
-    },
+    raised,
+    take: () => ask<number[]>({ kind: 'take' }),
+    loopDelay: () => ask<{ p99: number; max: number }>({ kind: 'loop-delay' }),
+    setQuota: (quota) => ask<void>({ kind: 'quota', quota } as Omit<ProxyRequest, 'id'>),
     close: () =>
       new Promise<void>((resolve) => {
-        delay.disable();
-        server.closeAllConnections();
-        server.close(() => resolve());
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ id: next++, kind: 'close' });
       }),
   };
 }

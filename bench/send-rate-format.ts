@@ -31,7 +31,7 @@ export function formatSendRate(
   // The warm-ups first, labelled: what a cold DynamoDB Local gives.
   const rows = [...warmups.map((r, i) => ({ ...r, label: `${r.rate}/s warm-up ${i + 1}` })), ...measured];
   const rateOf = (r: RateRow & { label?: string }) => r.label ?? `${r.rate}/s`;
-  const head = `send-rate: SES latency ${opts.latencyMs} ± ${opts.jitterMs} ms (loopback proxy in front of the SES emulator); ${warmups.length ? `${warmups.length} unmeasured warm-up send(s) at the top rate first (DynamoDB Local's JIT warms up as DynamoDB on AWS always is)` : 'no warm-up: DynamoDB Local starts cold'}`;
+  const head = `send-rate: SES latency ${opts.latencyMs} ± ${opts.jitterMs} ms (loopback proxy in front of the SES emulator, in its own process${result.proxyRaised ? ' at a raised priority' : ''}); ${warmups.length ? `${warmups.length} unmeasured warm-up send(s) at the top rate first (DynamoDB Local's JIT warms up as DynamoDB on AWS always is)` : 'no warm-up: DynamoDB Local starts cold'}`;
   const lines = [
     head,
     '',

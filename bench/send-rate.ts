@@ -17,7 +17,6 @@
  * send-rate-format.ts).
  */
 import { spawn } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -185,6 +184,8 @@ export interface SendRateResult {
   rows: RateRow[];
   /** The unmeasured warm-up sends, in order. */
   warmups: RateRow[];
+  /** Whether the proxy's process ran at a raised priority (latency-proxy.ts). */
+  proxyRaised: boolean;
 }
 
 export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResult> {
@@ -223,7 +224,7 @@ export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResu
   } finally {
     await proxy.close();
   }
-  return { rows, warmups };
+  return { rows, warmups, proxyRaised: proxy.raised };
 }
 
 /** One report sent to the confirmed readers `emails` (all of them) at MaxSendRate `rate`, measured. */
@@ -235,10 +236,10 @@ async function measureRate(
   shape: AudienceShape,
 ): Promise<RateRow> {
   const audience = emails.length;
-  proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
+  await proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
   const reportId = await opts.schedule();
-  proxy.take();
-  proxy.loopDelay();
+  await proxy.take();
+  await proxy.loopDelay();
   const emulators = measureEmulators();
   const out = await runDispatcher(reportId, {
     AWS_ENDPOINT_URL_SESV2: proxy.url,
@@ -250,9 +251,10 @@ async function measureRate(
     ...opts.env,
   });
   const emulatorCpu = emulators.stop();
-  const arrivals = proxy.take();
-  const lag = proxy.loopDelay();
-  const epoch = arrivals.map((t) => performance.timeOrigin + t);
+  // Epoch ms, as the proxy's process stamped them.
+  const arrivals = await proxy.take();
+  const lag = await proxy.loopDelay();
+  const epoch = arrivals;
   if (arrivals.length !== audience)
     throw new Error(`send-rate: ${arrivals.length} newsletters reached SES for ${audience} readers`);
   // Where the busiest seconds were, from the first arrival (a run hands over every 50 s).

@@ -8,7 +8,8 @@
  * 2. Fixed synchronous work (JSON.stringify and SHA-256 of a 21 KB message: what a SendEmail
  *    does before its socket write), its own CPU only, at 14 a second and back to back.
  * 3. SendEmail (17 KB of HTML, 4 KB of text): paced at 14 and 100 a second, each send on its own
- *    timer; at 14 a second in pairs (one timer for two); and back to back, 8 in flight.
+ *    timer; in groups on one timer (14 a second in pairs, 7 or all 14 at a time; 100 a second 10
+ *    at a time); and back to back, 8 in flight.
  *
  * Each measurement alternates with the others over `ROUNDS` rounds; printed: the median CPU ms
  * (user + system, process.cpuUsage) per wake-up or per send, and the spread.
@@ -123,6 +124,9 @@ async function main() {
       ['fixed work alone, back to back', () => ownCpu(0, work)],
       ['SendEmail, 14 a second, one timer each', () => paced(14, 1, send)],
       ['SendEmail, 14 a second, in pairs', () => paced(14, 2, send)],
+      ['SendEmail, 14 a second, 7 at a time', () => paced(14, 7, send)],
+      ['SendEmail, 14 a second, all 14 at once', () => paced(14, 14, send)],
+      ['SendEmail, 100 a second, 10 at a time', () => paced(100, 10, send)],
       ['SendEmail, 100 a second, one timer each', () => paced(100, 1, send)],
       ['SendEmail, back to back, 8 in flight', () => backToBack(Math.round(100 * SECONDS), 8, send)],
     ];
