@@ -161,8 +161,14 @@ export function dynamoPartStore(doc: Dynamo, table: string): PartStore {
                 Update: {
                   TableName: table,
                   Key: reportKey(reportId),
-                  UpdateExpression: 'SET updatedAt = :now ADD partsDone :one',
-                  ExpressionAttributeValues: { ':now': now.toISOString(), ':one': 1 },
+                  UpdateExpression:
+                    'SET updatedAt = :now, partsFinished = list_append(if_not_exists(partsFinished, :none), :this) ADD partsDone :one',
+                  ExpressionAttributeValues: {
+                    ':now': now.toISOString(),
+                    ':one': 1,
+                    ':none': [],
+                    ':this': [{ part: k, at: now.toISOString() }],
+                  },
                 },
               },
             ],

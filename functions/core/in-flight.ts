@@ -25,7 +25,7 @@ export class InFlightWindow {
 
   constructor(
     /** The run's send rate (messages per second). */
-    private readonly ratePerSecond: number,
+    private ratePerSecond: number,
     /** The configured maximum in flight. */
     readonly max: number,
     /** The latency assumed before the first answer: high, so a run starts wide and narrows. */
@@ -40,6 +40,11 @@ export class InFlightWindow {
     this.latencyMs = initialLatencyMs;
     this.claimLatencyMs = initialClaimLatencyMs;
     this.claimBound = max;
+  }
+
+  /** A bigger share from now on: more in flight, bigger claims. Never lowers it. */
+  raise(ratePerSecond: number): void {
+    if (ratePerSecond > this.ratePerSecond) this.ratePerSecond = ratePerSecond;
   }
 
   /** One SendEmail's time from request to answer. */

@@ -31,8 +31,8 @@ export class TokenBucket {
   private last: number;
 
   constructor(
-    private readonly ratePerSecond: number,
-    private readonly capacity: number,
+    private ratePerSecond: number,
+    private capacity: number,
     private readonly clock: Clock,
     initial = 1,
   ) {
@@ -44,11 +44,23 @@ export class TokenBucket {
 
   /** Milliseconds to wait before the reserved send may go. */
   reserve(): number {
+    this.refill();
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
+  }
+
+  /** A new rate and capacity from now on (what came in until now, at the old rate). */
+  setRate(ratePerSecond: number, capacity: number): void {
+    if (!(ratePerSecond > 0)) throw new RangeError('rate must be positive');
+    this.refill();
+    this.ratePerSecond = ratePerSecond;
+    this.capacity = capacity;
+  }
+
+  private refill(): void {
     const now = this.clock.now().getTime();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
   }
 
   async take(sleeper: Sleeper): Promise<void> {
@@ -98,7 +110,8 @@ export interface PlannedSend {
  */
 export class SendPacer {
   private readonly bucket: TokenBucket;
-  private readonly limit: number;
+  private limit: number;
+  private ratePerSecond: number;
   /** The last `limit` reservations, oldest first: when each was planned, and when it was counted. */
   private readonly planned: PlannedSend[] = [];
   /** Real start times of the last `limit` sends, oldest first. */
@@ -111,7 +124,20 @@ export class SendPacer {
     private readonly clock: Clock,
     private readonly windowMs = 1000 + WINDOW_GUARD_MS,
   ) {
+    this.ratePerSecond = ratePerSecond;
     this.bucket = new TokenBucket(ratePerSecond, Math.max(1, Math.floor(ratePerSecond / 4)), clock);
+    this.limit = Math.max(1, Math.floor(ratePerSecond));
+  }
+
+  /**
+   * A bigger share from now on (rate-shares.ts freedParts): the bucket refills faster and the
+   * window holds more. Sends already counted stay counted. Never lowers the rate: a smaller
+   * limit would drop counted sends from the window's memory.
+   */
+  raise(ratePerSecond: number): void {
+    if (!(ratePerSecond > this.ratePerSecond)) return;
+    this.ratePerSecond = ratePerSecond;
+    this.bucket.setRate(ratePerSecond, Math.max(1, Math.floor(ratePerSecond / 4)));
     this.limit = Math.max(1, Math.floor(ratePerSecond));
   }
 

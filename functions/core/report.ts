@@ -207,6 +207,8 @@ export interface ReportRecord {
   partsDone?: number;
   /** The confirmed readers of each part when it was split: the workers' shares of the rate follow them. */
   partWeights?: number[];
+  /** Each finished part and when it finished (its worker's clock): the others take up its share a window later. */
+  partsFinished?: { part: number; at: string }[];
   createdAt: string;
   updatedAt: string;
 }

@@ -72,6 +72,7 @@ export class MemoryParts implements PartStore {
     delete p.leaseUntil;
     const r = this.reports.record;
     r.partsDone = (r.partsDone ?? 0) + 1;
+    r.partsFinished = [...(r.partsFinished ?? []), { part: k, at: now.toISOString() }];
     r.updatedAt = now.toISOString();
     return structuredClone(r);
   }

@@ -10,75 +10,23 @@ import { describe, expect, it } from 'vitest';
 import { createTestStack } from '../helpers/stack.ts';
 import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
 import { doc, putSubscribers, seedConfirmed, seedReport, subscriber } from '../helpers/audience.ts';
-import type { VirtualClock } from '../helpers/virtual-clock.ts';
 import { busiest } from '../helpers/windows.ts';
+import {
+  BUDGET_MS,
+  FREED_AFTER_MS,
+  inProcessWorkers,
+  owner,
+  quota14,
+  recording,
+} from '../helpers/in-process-workers.ts';
 import { dynamoCanaryStore } from '../../functions/adapters/dynamo-canary-store.ts';
 import { dynamoLastSend } from '../../functions/adapters/dynamo-last-send.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
 import { defaultCanarySettings } from '../../functions/core/canary.ts';
 import { weightedShare } from '../../functions/core/rate-shares.ts';
 import type { Subscriber } from '../../functions/core/subscriber.ts';
-import type { Mailer } from '../../functions/core/ports.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
-import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
-import type { PartStore, PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
-
-let runs = 0;
-const owner = () => `hand-over-${++runs}`;
-/** Short runs: several hand-overs in a few virtual seconds. */
-const BUDGET_MS = 1_500;
-
-const quota14 = {
-  getQuota: async () => ({
-    maxSendRate: 14,
-    max24HourSend: 1_000_000,
-    sentLast24Hours: 0,
-    sendingEnabled: true,
-  }),
-};
-
-/** `real` with each request's admission recorded (virtual time) when the mailer's last middleware is let through. */
-function recording(real: Mailer, clock: VirtualClock, into: number[]): Mailer {
-  return {
-    send: (message, opts) =>
-      real.send(message, {
-        ...opts,
-        admit: () => {
-          const later = opts?.admit ? opts.admit() : 0;
-          if (later === 0) into.push(clock.now().getTime());
-          return later;
-        },
-      }),
-  };
-}
-
-/**
- * Workers that run in this process, as runPart does locally: each part's next run at once while
- * its readers are left. Each part's admissions are recorded (into `shared` when given), and its
- * chained runs counted.
- */
-function inProcessWorkers(
-  s: ReturnType<typeof dispatchSetup>,
-  parts: PartStore,
-  budgetMs: number,
-  shared?: number[],
-) {
-  const byPart = new Map<number, number[]>();
-  const chained = new Map<number, number>();
-  const launcher = {
-    async launch(task: PartTask) {
-      const mine = shared ?? [];
-      byPart.set(task.part, mine);
-      const deps = { ...s.deps, mailer: recording(s.deps.mailer, s.clock, mine), parts, launcher };
-      for (;;) {
-        const out = await sendPart(deps, s.settings, task, { owner: owner(), budgetMs });
-        if (out.outcome !== 'continues') return;
-        chained.set(task.part, (chained.get(task.part) ?? 0) + 1);
-      }
-    },
-  };
-  return { launcher, byPart, chained };
-}
+import type { PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
 
 describe('the hand-over between two runs', () => {
   it('one dispatcher, run after run: no second across a boundary holds more than the rate', async () => {
@@ -290,7 +238,16 @@ describe('the hand-over between two runs', () => {
     expect((await reportItem(stack, report.reportId))?.partWeights).toEqual([36, 12]);
     const shares = [0, 1].map((k) => weightedShare(14, [36, 12], k));
     expect(shares).toEqual([10, 4]);
-    for (const k of [0, 1]) expect(busiest(byPart.get(k)!)).toBeLessThanOrEqual(shares[k]!);
+    // Each within its share until the other part's share is freed (dispatch-freed-share.test.ts).
+    const finished = (await reportItem(stack, report.reportId))?.partsFinished as {
+      part: number;
+      at: string;
+    }[];
+    expect(finished.map((f) => f.part).sort()).toEqual([0, 1]);
+    for (const k of [0, 1]) {
+      const freed = Date.parse(finished.find((f) => f.part !== k)!.at) + FREED_AFTER_MS;
+      expect(busiest(byPart.get(k)!.filter((t) => t < freed))).toBeLessThanOrEqual(shares[k]!);
+    }
     const all = [...byPart.values()].flat();
     expect(busiest(all)).toBeLessThanOrEqual(14);
     // The bigger part's worker really paces above an equal share (7): the shares are in effect.

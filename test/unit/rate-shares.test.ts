@@ -1,7 +1,13 @@
 /** How parallel workers split the rate (functions/core/rate-shares.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { partShards, partWeights, rateShare, weightedShare } from '../../functions/core/rate-shares.ts';
+import {
+  freedParts,
+  partShards,
+  partWeights,
+  rateShare,
+  weightedShare,
+} from '../../functions/core/rate-shares.ts';
 
 const shares = (total: number, weights: readonly number[]) =>
   weights.map((_, k) => weightedShare(total, weights, k));
@@ -59,6 +65,58 @@ describe('weightedShare', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("a finished part's share (freed)", () => {
+  it('goes to the parts still sending, in proportion to their readers', () => {
+    expect(weightedShare(14, [1, 1], 0, new Set([1]))).toBe(14);
+    expect([0, 1].map((k) => weightedShare(500, [10, 30, 60], k, new Set([2])))).toEqual([125, 375]);
+    // Nothing counted (equal weights): the freed share splits as rateShare would among the rest.
+    expect([0, 1, 3].map((k) => weightedShare(13, [0, 0, 0, 0], k, new Set([2])))).toEqual([5, 4, 4]);
+  });
+
+  it('only ever grows each remaining share, and the remaining shares add up to floor(total) (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 2, maxLength: 16 }),
+        fc.double({ min: 1, max: 2_000, noNaN: true }),
+        fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+        (weights, total, done) => {
+          const freed = new Set(weights.map((_, k) => k).filter((k) => done[k]));
+          const open = weights.map((_, k) => k).filter((k) => !freed.has(k));
+          fc.pre(open.length > 0);
+          const before = weights.map((_, k) => weightedShare(total, weights, k));
+          const after = open.map((k) => weightedShare(total, weights, k, freed));
+          for (const [i, k] of open.entries()) expect(after[i]!).toBeGreaterThanOrEqual(before[k]!);
+          // One left: the whole total, as a single dispatcher has it; else whole sends (or fractions below one each).
+          if (open.length === 1) expect(after[0]).toBe(total);
+          else if (Math.floor(total) >= open.length) expect(sum(after)).toBe(Math.floor(total));
+          else expect(sum(after)).toBeCloseTo(total, 9);
+          // And step by step: freeing one more part never takes from anyone still sending.
+          for (const k of open) {
+            const more = new Set([...freed, k]);
+            for (const j of open.filter((j) => j !== k))
+              expect(weightedShare(total, weights, j, more)).toBeGreaterThanOrEqual(
+                weightedShare(total, weights, j, freed),
+              );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('freedParts: a window and twice the skew after the finish, on the finishing clock; nonsense left out', () => {
+    const at = Date.parse('2030-04-01T00:00:10.000Z');
+    const finished = [
+      { part: 1, at: '2030-04-01T00:00:10.000Z' },
+      { part: 2, at: 'yesterday' },
+      { part: 1.5, at: '2030-04-01T00:00:00.000Z' },
+    ];
+    expect(freedParts(finished, at + 1010 + 99, 1010, 50)).toEqual(new Set());
+    expect(freedParts(finished, at + 1010 + 100, 1010, 50)).toEqual(new Set([1]));
+    expect(freedParts(undefined, at, 1010, 50)).toEqual(new Set());
   });
 });
 

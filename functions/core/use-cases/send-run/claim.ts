@@ -24,6 +24,7 @@ import { reputationProblem } from '../../reputation.ts';
 import type { Delivery } from '../send-pages.ts';
 import type { ClaimResult, LedgerClaim, Recipient } from '../sending-ports.ts';
 import { AudienceReader } from './reader.ts';
+import { raiseShare } from './start.ts';
 import type { SettlePhase } from './settle.ts';
 import type { RunState } from './state.ts';
 
@@ -74,6 +75,8 @@ export class ClaimPhase {
       return false;
     }
     run.gate = gate;
+    // A part that finished a window ago leaves its share of the rate to this one.
+    if (run.scope.share > 1) raiseShare(run, now, run.deps.clock.now().getTime());
     return true;
   }
 

@@ -6,14 +6,16 @@
  *    spent → wait (the report stays SENDING).
  * 3. The rate: `rateFraction` of MaxSendRate less the confirmations' reserve, this worker's
  *    share of it (rate-shares.ts: in proportion to its part's readers when they were counted,
- *    else equal); the pacer (starting from the lane's last admissions:
+ *    else equal; the parts that finished a window ago left out, as later in the run by
+ *    `raiseShare`); the pacer (starting from the lane's last admissions:
  *    hand-over.ts) and the in-flight window follow from it.
  * 4. The rendered output: missing or malformed → pause the report.
  * 5. Sending begins (the scope records the audience on the first run).
  */
 import { InFlightWindow } from '../../in-flight.ts';
-import { rateShare, weightedShare } from '../../rate-shares.ts';
-import { SendPacer } from '../../pacing.ts';
+import { HANDOVER_SKEW_MS } from '../../hand-over.ts';
+import { freedParts, weightedShare } from '../../rate-shares.ts';
+import { SendPacer, WINDOW_GUARD_MS } from '../../pacing.ts';
 import type { RenderedReport, ReportRecord } from '../../report.ts';
 import { reserveFor } from '../../send-load.ts';
 import type { DispatchDeps } from '../dispatch-due.ts';
@@ -38,9 +40,8 @@ export async function startRun(run: RunState): Promise<boolean> {
     quota.max24HourSend < 0 ? Infinity : quota.max24HourSend - quota.sentLast24Hours - reserve.daily;
   // 3. The rate, and the budget split as it is (the workers' shares add up to the total).
   const total = Math.min(settings.rateFraction * quota.maxSendRate, quota.maxSendRate - reserve.rate);
-  const share = scope.weights
-    ? weightedShare(total, scope.weights, scope.index)
-    : rateShare(total, scope.share, scope.index);
+  run.totalRate = total;
+  const share = shareOf(run, report, deps.clock.now().getTime());
   run.allowance = daily * (total > 0 ? share / total : 1 / scope.share);
   if (run.allowance <= 0) {
     run.tally.outcome = 'quota';
@@ -61,6 +62,32 @@ export async function startRun(run: RunState): Promise<boolean> {
   // 5. Sending begins.
   await scope.begin(() => deps.audience.countConfirmed());
   return true;
+}
+
+/**
+ * This worker's share of the total at `now`, as `report` (just read) shows the parts: in
+ * proportion to their readers (equal when not counted), the parts finished a window ago left out.
+ */
+export function shareOf(run: RunState, report: ReportRecord, now: number): number {
+  const { scope } = run;
+  const weights = scope.weights ?? Array<number>(scope.share).fill(1);
+  const freed = freedParts(report.partsFinished, now, 1000 + WINDOW_GUARD_MS, HANDOVER_SKEW_MS);
+  return weightedShare(run.totalRate, weights, scope.index, freed);
+}
+
+/** A part finished a window ago: this run takes up its share of the rate from now on. */
+export function raiseShare(run: RunState, report: ReportRecord, now: number): void {
+  const share = Math.max(0.01, shareOf(run, report, now));
+  if (!(share > run.rate)) return;
+  run.deps.log.info('dispatch: a finished part left its share of the rate', {
+    reportId: run.report.reportId,
+    part: run.scope.index,
+    from: run.rate,
+    to: share,
+  });
+  run.rate = share;
+  run.pacer.raise(share);
+  run.window.raise(share);
 }
 
 /** The report's rendered output, or null when it is missing or not what the render function writes. */

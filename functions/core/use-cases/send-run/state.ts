@@ -78,6 +78,8 @@ export class RunState {
   window!: InFlightWindow;
   /** This run's sends per second. */
   rate = 1;
+  /** The rate all workers share (rate-shares.ts): this run's is its share of it. */
+  totalRate = 1;
   allowance = 0;
 
   // 3. Between claim and send.
