@@ -3,11 +3,14 @@
  * on the virtual clock the pacer reads, and fan-out workers that run in this process as runPart
  * does locally (each part's next run at once while its readers are left).
  */
+import { putSubscribers, seedReport, subscriber } from './audience.ts';
+import { dispatchSetup } from './dispatch-setup.ts';
+import type { TestStack } from './stack.ts';
 import type { VirtualClock } from './virtual-clock.ts';
-import type { dispatchSetup } from './dispatch-setup.ts';
 import { HANDOVER_SKEW_MS } from '../../functions/core/hand-over.ts';
 import { WINDOW_GUARD_MS } from '../../functions/core/pacing.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
+import type { Subscriber } from '../../functions/core/subscriber.ts';
 import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
 import type { PartStore, PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
 
@@ -69,4 +72,28 @@ export function inProcessWorkers(
     },
   };
   return { launcher, byPart, chained };
+}
+
+/**
+ * A report to confirmed readers in two parts of the given sizes (shards 0–7, 8–15), without a
+ * canary, dispatched at 14/s by up to two workers of 7/s each.
+ */
+export async function twoPartSend(stack: TestStack, sizes: [number, number]) {
+  const inShards = (n: number, from: number, to: number) => {
+    const subs: Subscriber[] = [];
+    for (let i = 0; subs.length < n; i++) {
+      const s = subscriber(stack.address(`w${from}-${i}`));
+      if (s.shard >= from && s.shard < to) subs.push(s);
+    }
+    return subs;
+  };
+  const byPart = [inShards(sizes[0], 0, 8), inShards(sizes[1], 8, 16)];
+  await putSubscribers(stack, byPart.flat());
+  const report = await seedReport(stack, { extra: { canaryRequested: false } });
+  const s = dispatchSetup(
+    stack,
+    { quota: quota14 },
+    { concurrency: 8, pageSize: 8, maxWorkers: 2, workerRate: 7 },
+  );
+  return { subs: byPart.flat(), byPart, report, s };
 }

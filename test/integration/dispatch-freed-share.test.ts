@@ -8,38 +8,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createTestStack } from '../helpers/stack.ts';
-import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
-import { putSubscribers, doc, seedReport, subscriber } from '../helpers/audience.ts';
-import { FREED_AFTER_MS, inProcessWorkers, owner, quota14 } from '../helpers/in-process-workers.ts';
+import { countsFor, inbox, reportItem } from '../helpers/dispatch-setup.ts';
+import { doc } from '../helpers/audience.ts';
+import { FREED_AFTER_MS, inProcessWorkers, owner, twoPartSend } from '../helpers/in-process-workers.ts';
 import { busiest } from '../helpers/windows.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
-import type { Subscriber } from '../../functions/core/subscriber.ts';
 import { dispatchDue } from '../../functions/core/use-cases/dispatch-due.ts';
-
-/** `n` readers whose shards fall in [from, to). */
-function inShards(address: (local: string) => string, n: number, from: number, to: number): Subscriber[] {
-  const subs: Subscriber[] = [];
-  for (let i = 0; subs.length < n; i++) {
-    const s = subscriber(address(`f${from}-${i}`));
-    if (s.shard >= from && s.shard < to) subs.push(s);
-  }
-  return subs;
-}
 
 describe("a finished part's share", () => {
   it('goes to the part still sending a window after the finish, never above the rate together', async () => {
     const stack = await createTestStack();
     // Part 0 (shards 0–7): 90 readers; part 1 (shards 8–15): 10.
-    const big = inShards(stack.address, 90, 0, 8);
-    const small = inShards(stack.address, 10, 8, 16);
-    const subs = [...big, ...small];
-    await putSubscribers(stack, subs);
-    const report = await seedReport(stack, { extra: { canaryRequested: false } });
-    const s = dispatchSetup(
-      stack,
-      { quota: quota14 },
-      { concurrency: 8, pageSize: 8, maxWorkers: 2, workerRate: 7 },
-    );
+    const { subs, report, s } = await twoPartSend(stack, [90, 10]);
     // Readers not counted at the split: equal shares, 7 and 7 of 14/s.
     const { countConfirmedByShard: _uncounted, ...audience } = s.deps.audience;
     const deps = { ...s.deps, audience };

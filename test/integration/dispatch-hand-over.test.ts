@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestStack } from '../helpers/stack.ts';
 import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
-import { doc, putSubscribers, seedConfirmed, seedReport, subscriber } from '../helpers/audience.ts';
+import { doc, seedConfirmed, seedReport } from '../helpers/audience.ts';
 import { busiest } from '../helpers/windows.ts';
 import {
   BUDGET_MS,
@@ -18,13 +18,13 @@ import {
   owner,
   quota14,
   recording,
+  twoPartSend,
 } from '../helpers/in-process-workers.ts';
 import { dynamoCanaryStore } from '../../functions/adapters/dynamo-canary-store.ts';
 import { dynamoLastSend } from '../../functions/adapters/dynamo-last-send.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
 import { defaultCanarySettings } from '../../functions/core/canary.ts';
 import { weightedShare } from '../../functions/core/rate-shares.ts';
-import type { Subscriber } from '../../functions/core/subscriber.ts';
 import { dispatchDue, type DispatchDeps } from '../../functions/core/use-cases/dispatch-due.ts';
 import type { PartTask } from '../../functions/core/use-cases/fan-out-ports.ts';
 
@@ -209,22 +209,7 @@ describe('the hand-over between two runs', () => {
   it('parts of unequal size: each worker paces a share in proportion to its readers, never more', async () => {
     const stack = await createTestStack();
     // 36 readers in the first part's shards (0–7), 12 in the second's (8–15).
-    const inShards = (n: number, from: number, to: number) => {
-      const subs: Subscriber[] = [];
-      for (let i = 0; subs.length < n; i++) {
-        const s = subscriber(stack.address(`w${from}-${i}`));
-        if (s.shard >= from && s.shard < to) subs.push(s);
-      }
-      return subs;
-    };
-    const subs = [...inShards(36, 0, 8), ...inShards(12, 8, 16)];
-    await putSubscribers(stack, subs);
-    const report = await seedReport(stack, { extra: { canaryRequested: false } });
-    const s = dispatchSetup(
-      stack,
-      { quota: quota14 },
-      { concurrency: 8, pageSize: 8, maxWorkers: 2, workerRate: 7 },
-    );
+    const { subs, report, s } = await twoPartSend(stack, [36, 12]);
     const parts = dynamoPartStore(doc, stack.config.tables.reports);
     const { launcher, byPart } = inProcessWorkers(s, parts, 600_000);
 
