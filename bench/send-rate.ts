@@ -180,6 +180,24 @@ function percentiles(xs: readonly number[]): { median: number; p90: number } {
   return { median: at(0.5), p90: at(0.9) };
 }
 
+/**
+ * From each request's creation in the dispatcher to its arrival at the proxy (ms, median / p99 /
+ * most), pairing the k-th of each in time order: SES counts arrivals, the pacer counts writes, and
+ * what lies between (the socket, two event loops, two shared cores) is what the guard must cover.
+ * Requests overtake one another now and then, so this is an estimate, not a per-request measure.
+ */
+function transit(written: readonly number[], arrivals: readonly number[]): string {
+  const w = [...written].sort((a, b) => a - b);
+  const a = [...arrivals].sort((x, y) => x - y);
+  const d = w
+    .slice(0, a.length)
+    .map((t, k) => a[k]! - t)
+    .sort((x, y) => x - y);
+  if (d.length === 0) return 'not measured';
+  const at = (q: number) => d[Math.min(d.length - 1, Math.floor(q * d.length))]!;
+  return `${at(0.5).toFixed(1)} / ${at(0.99).toFixed(1)} / ${d.at(-1)!.toFixed(1)} ms (median / p99 / most)`;
+}
+
 export interface SendRateResult {
   rows: RateRow[];
   /** The unmeasured warm-up sends, in order. */
@@ -265,7 +283,7 @@ async function measureRate(
   const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
   const achieved = achievedRate(arrivals) / rate;
   opts.progress(
-    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together`,
+    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together; from request to arrival ${transit(out.written, arrivals)}`,
   );
   return {
     rate,
