@@ -1,4 +1,4 @@
-/** The send-rate bench's tables, and its scaled model of 1,000,000 readers on this machine. */
+/** The send-rate bench's tables, its request-to-arrival estimate, and its scaled model of 1,000,000 readers on this machine. */
 import type { RateRow, SendRateResult } from './send-rate.ts';
 
 /**
@@ -61,4 +61,22 @@ export function formatSendRate(
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * From each request's creation in the dispatcher to its arrival at the proxy (ms, median / p99 /
+ * most), pairing the k-th of each in time order: SES counts arrivals, the pacer counts writes, and
+ * what lies between (the socket, two event loops, two shared cores) is what the guard must cover.
+ * Requests overtake one another now and then, so this is an estimate, not a per-request measure.
+ */
+export function transit(written: readonly number[], arrivals: readonly number[]): string {
+  const w = [...written].sort((a, b) => a - b);
+  const a = [...arrivals].sort((x, y) => x - y);
+  const d = w
+    .slice(0, a.length)
+    .map((t, k) => a[k]! - t)
+    .sort((x, y) => x - y);
+  if (d.length === 0) return 'not measured';
+  const at = (q: number) => d[Math.min(d.length - 1, Math.floor(q * d.length))]!;
+  return `${at(0.5).toFixed(1)} / ${at(0.99).toFixed(1)} / ${d.at(-1)!.toFixed(1)} ms (median / p99 / most)`;
 }

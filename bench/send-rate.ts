@@ -35,6 +35,7 @@ import { scheduleDue, seedConfirmed, unseedConfirmed } from './dispatch-throughp
 import { achievedRate, busiestSecond, busiestWindow, startLatencyProxy } from './latency-proxy.ts';
 import { type AudienceShape, describeShape, fullPageEmails, shapesFor } from './send-rate-audience.ts';
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
+import { transit } from './send-rate-format.ts';
 
 export interface SendRateOptions {
   config: Config;
@@ -178,24 +179,6 @@ function percentiles(xs: readonly number[]): { median: number; p90: number } {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
   return { median: at(0.5), p90: at(0.9) };
-}
-
-/**
- * From each request's creation in the dispatcher to its arrival at the proxy (ms, median / p99 /
- * most), pairing the k-th of each in time order: SES counts arrivals, the pacer counts writes, and
- * what lies between (the socket, two event loops, two shared cores) is what the guard must cover.
- * Requests overtake one another now and then, so this is an estimate, not a per-request measure.
- */
-function transit(written: readonly number[], arrivals: readonly number[]): string {
-  const w = [...written].sort((a, b) => a - b);
-  const a = [...arrivals].sort((x, y) => x - y);
-  const d = w
-    .slice(0, a.length)
-    .map((t, k) => a[k]! - t)
-    .sort((x, y) => x - y);
-  if (d.length === 0) return 'not measured';
-  const at = (q: number) => d[Math.min(d.length - 1, Math.floor(q * d.length))]!;
-  return `${at(0.5).toFixed(1)} / ${at(0.99).toFixed(1)} / ${d.at(-1)!.toFixed(1)} ms (median / p99 / most)`;
 }
 
 export interface SendRateResult {

@@ -15,7 +15,7 @@ import { unsubscribeKeyring } from './adapters/secret.ts';
 import { withTelemetry } from './adapters/telemetry.ts';
 import { inProcessLauncher, invokeSelf, onLambda } from './adapters/worker-launcher.ts';
 import { loadConfig } from './core/config.ts';
-import { runBudget } from './core/pacing.ts';
+import { runBudget } from './core/run-limits.ts';
 import { signingKey } from './core/unsubscribe-keys.ts';
 import type { ReportRunSummary } from './core/use-cases/dispatch-due.ts';
 import type { PartTask } from './core/use-cases/fan-out-ports.ts';

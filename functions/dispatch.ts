@@ -20,7 +20,7 @@ import { unsubscribeKeyring } from './adapters/secret.ts';
 import { withTelemetry } from './adapters/telemetry.ts';
 import { inProcessLauncher, invokeSelf, lambdaLauncher, onLambda } from './adapters/worker-launcher.ts';
 import { loadConfig } from './core/config.ts';
-import { runBudget } from './core/pacing.ts';
+import { runBudget } from './core/run-limits.ts';
 import { signingKey } from './core/unsubscribe-keys.ts';
 import { dispatchDue, type DispatchSummary } from './core/use-cases/dispatch-due.ts';
 import { runPart } from './dispatch-worker.ts';

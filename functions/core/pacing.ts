@@ -1,7 +1,7 @@
 /**
- * Pacing for the dispatcher: a token bucket (the send rate), back-off and the run budget
- * (the number of SES calls in flight is in-flight.ts's). Time comes from a Clock and waiting from a Sleeper, so tests
- * drive both with a virtual clock instead of sleeping.
+ * Pacing for the dispatcher: a token bucket and the one-second window (the send rate); back-off
+ * and the run budget are run-limits.ts's, the SES calls in flight in-flight.ts's. Time comes from
+ * a Clock and waiting from a Sleeper, so tests drive both with a virtual clock instead of sleeping.
  */
 import type { Clock } from './ports.ts';
 
@@ -293,25 +293,4 @@ export class SendPacer {
     this.started.push(at);
     if (this.started.length > this.limit) this.started.shift();
   }
-}
-
-/** Exponential back-off with full jitter, capped: attempt 0 → up to `baseMs`. */
-export function backoffMs(
-  attempt: number,
-  baseMs = 200,
-  capMs = 10_000,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/**
- * How long a dispatcher run may claim new recipients: the configured budget, but always well
- * inside the Lambda's remaining time (a fifth of it, at least 10 s, is left for in-flight
- * sends, the last checkpoint and the lease release).
- */
-export function runBudget(configuredMs: number, remainingMs: number | undefined): number {
-  if (remainingMs === undefined) return configuredMs;
-  return Math.max(0, Math.min(configuredMs, remainingMs - Math.max(10_000, remainingMs * 0.2)));
 }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  backoffMs,
-  runBudget,
-  SendPacer,
-  TokenBucket,
-  WINDOW_GUARD_MS,
-} from '../../functions/core/pacing.ts';
+import { SendPacer, TokenBucket, WINDOW_GUARD_MS } from '../../functions/core/pacing.ts';
+import { backoffMs, runBudget } from '../../functions/core/run-limits.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
 import { busiest } from '../helpers/windows.ts';
 

@@ -15,7 +15,7 @@
  *    the claim.
  * 4. drop: a claim never sent is released, so the next run claims it afresh.
  */
-import { backoffMs } from '../../pacing.ts';
+import { backoffMs } from '../../run-limits.ts';
 import { classifySendError } from '../../send-errors.ts';
 import { personalise } from '../personalise.ts';
 import type { Delivery } from '../send-pages.ts';
