@@ -45,7 +45,7 @@ import type { LastSend } from './use-cases/sending-ports.ts';
 export const HANDOVER_SKEW_MS = 50;
 
 /** The pacer's window (pacing.ts): one second and its guard. */
-const WINDOW_MS = 1000 + WINDOW_GUARD_MS;
+export const WINDOW_MS = 1000 + WINDOW_GUARD_MS;
 
 export class HandOver {
   /** Admissions not yet handed to a pacer, oldest first (epoch ms). */

@@ -13,9 +13,9 @@
  * 5. Sending begins (the scope records the audience on the first run).
  */
 import { InFlightWindow } from '../../in-flight.ts';
-import { HANDOVER_SKEW_MS } from '../../hand-over.ts';
+import { HANDOVER_SKEW_MS, WINDOW_MS } from '../../hand-over.ts';
 import { freedParts, weightedShare } from '../../rate-shares.ts';
-import { SendPacer, WINDOW_GUARD_MS } from '../../pacing.ts';
+import { SendPacer } from '../../pacing.ts';
 import type { RenderedReport, ReportRecord } from '../../report.ts';
 import { reserveFor } from '../../send-load.ts';
 import type { DispatchDeps } from '../dispatch-due.ts';
@@ -71,7 +71,7 @@ export async function startRun(run: RunState): Promise<boolean> {
 export function shareOf(run: RunState, report: ReportRecord, now: number): number {
   const { scope } = run;
   const weights = scope.weights ?? Array<number>(scope.share).fill(1);
-  const freed = freedParts(report.partsFinished, now, 1000 + WINDOW_GUARD_MS, HANDOVER_SKEW_MS);
+  const freed = freedParts(report.partsFinished, now, WINDOW_MS, HANDOVER_SKEW_MS);
   return weightedShare(run.totalRate, weights, scope.index, freed);
 }
 
