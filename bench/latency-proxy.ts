@@ -18,11 +18,13 @@ export interface ProxyQuota {
   max24HourSend: number;
 }
 
-export type ProxyRequest =
-  | { id: number; kind: 'take' }
-  | { id: number; kind: 'loop-delay' }
-  | { id: number; kind: 'quota'; quota: ProxyQuota }
-  | { id: number; kind: 'close' };
+/** What the bench asks the proxy's process; each request carries an id its answer repeats. */
+export type ProxyAsk =
+  | { kind: 'take' }
+  | { kind: 'loop-delay' }
+  | { kind: 'quota'; quota: ProxyQuota }
+  | { kind: 'close' };
+export type ProxyRequest = ProxyAsk & { id: number };
 
 export interface LatencyProxy {
   url: string;
@@ -66,7 +68,7 @@ export async function startLatencyProxy(opts: {
     waiting.set(0, (v) => resolve(v as number));
     child.once('exit', (code) => reject(new Error(`latency proxy exited (${code}) before it listened`)));
   });
-  const ask = <T>(m: Omit<ProxyRequest, 'id'>) =>
+  const ask = <T>(m: ProxyAsk) =>
     new Promise<T>((resolve) => {
       const id = next++;
       waiting.set(id, (v) => resolve(v as T));
@@ -77,7 +79,7 @@ export async function startLatencyProxy(opts: {
     raised,
     take: () => ask<number[]>({ kind: 'take' }),
     loopDelay: () => ask<{ p99: number; max: number }>({ kind: 'loop-delay' }),
-    setQuota: (quota) => ask<void>({ kind: 'quota', quota } as Omit<ProxyRequest, 'id'>),
+    setQuota: (quota) => ask<void>({ kind: 'quota', quota }),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

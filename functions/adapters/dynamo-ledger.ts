@@ -130,7 +130,7 @@ export function dynamoLedger(doc: Dynamo, tables: SendingTables): Ledger {
     async transition(t) {
       const a = addClause(t.add);
       const fields = setClause({
-        reason: t.reason === undefined ? undefined : clip(t.reason, 500) || undefined,
+        reason: clip(t.reason ?? '', 500) || undefined,
         bounceType: t.bounceType || undefined,
       });
       try {

@@ -7,8 +7,7 @@ import { putSubscribers, seedReport, subscriber } from './audience.ts';
 import { dispatchSetup } from './dispatch-setup.ts';
 import type { TestStack } from './stack.ts';
 import type { VirtualClock } from './virtual-clock.ts';
-import { HANDOVER_SKEW_MS } from '../../functions/core/hand-over.ts';
-import { WINDOW_GUARD_MS } from '../../functions/core/pacing.ts';
+import { HANDOVER_SKEW_MS, WINDOW_MS } from '../../functions/core/hand-over.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
 import type { Subscriber } from '../../functions/core/subscriber.ts';
 import { sendPart } from '../../functions/core/use-cases/fan-out.ts';
@@ -17,7 +16,7 @@ import type { PartStore, PartTask } from '../../functions/core/use-cases/fan-out
 let runs = 0;
 export const owner = () => `hand-over-${++runs}`;
 /** A finished part's share goes to the others this long after its finish (rate-shares.ts freedParts). */
-export const FREED_AFTER_MS = 1000 + WINDOW_GUARD_MS + 2 * HANDOVER_SKEW_MS;
+export const FREED_AFTER_MS = WINDOW_MS + 2 * HANDOVER_SKEW_MS;
 
 /** Short runs: several hand-overs in a few virtual seconds. */
 export const BUDGET_MS = 1_500;

@@ -7,13 +7,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualScheduler } from '../../bench/virtual-scheduler.ts';
-import { HANDOVER_SKEW_MS } from '../../functions/core/hand-over.ts';
+import { HANDOVER_SKEW_MS, WINDOW_MS } from '../../functions/core/hand-over.ts';
 import { InFlightWindow } from '../../functions/core/in-flight.ts';
-import { SendPacer, WINDOW_GUARD_MS } from '../../functions/core/pacing.ts';
+import { SendPacer } from '../../functions/core/pacing.ts';
 import { freedParts, weightedShare } from '../../functions/core/rate-shares.ts';
 import { busiest } from '../helpers/windows.ts';
-
-const WINDOW = 1000 + WINDOW_GUARD_MS;
 
 /** One send as a run makes it: planned, then admitted right before its write. */
 async function send(pacer: SendPacer, clock: VirtualScheduler, into: number[]): Promise<void> {
@@ -51,7 +49,7 @@ async function twoWorkers(c: Case) {
           const now = clock.now().getTime();
           const finished = [{ part: 1, at: new Date(finishedAt).toISOString() }];
           const freed =
-            c.rule === 'freed' ? freedParts(finished, now, WINDOW, HANDOVER_SKEW_MS) : new Set([1]);
+            c.rule === 'freed' ? freedParts(finished, now, WINDOW_MS, HANDOVER_SKEW_MS) : new Set([1]);
           const share = weightedShare(c.total, c.weights, 0, freed);
           if (freed.size) {
             pacers[0]!.raise(share);

@@ -5,6 +5,12 @@ import { backoffMs, runBudget } from '../../functions/core/run-limits.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
 import { busiest } from '../helpers/windows.ts';
 
+/** Per send: the delay before it is planned, and how long the event loop then holds it. */
+const SENDS = fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 400 })), {
+  minLength: 1,
+  maxLength: 150,
+});
+
 describe('TokenBucket', () => {
   it('spaces reservations made at the same instant by 1/rate', () => {
     const clock = new VirtualClock();
@@ -133,30 +139,22 @@ describe('SendPacer: what SES counts', () => {
 
   it('keeps the written requests within floor(rate) in any one-second window, however long each was held after admission', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 60 }),
-        // Per send: the delay before it is planned, and how long the event loop holds it after admission.
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 400 })), {
-          minLength: 1,
-          maxLength: 150,
-        }),
-        async (rate, sends) => {
-          const clock = new VirtualClock();
-          const pacer = new SendPacer(rate, clock);
-          const written: number[] = [];
-          for (const [gap, held] of sends) {
-            clock.advance(gap);
-            await pacer.wait(clock);
-            const g = pacer.gate(clock);
-            await admitted(g);
-            clock.advance(held);
-            g.written();
-            g.done();
-            written.push(clock.now().getTime());
-          }
-          expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
-        },
-      ),
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), SENDS, async (rate, sends) => {
+        const clock = new VirtualClock();
+        const pacer = new SendPacer(rate, clock);
+        const written: number[] = [];
+        for (const [gap, held] of sends) {
+          clock.advance(gap);
+          await pacer.wait(clock);
+          const g = pacer.gate(clock);
+          await admitted(g);
+          clock.advance(held);
+          g.written();
+          g.done();
+          written.push(clock.now().getTime());
+        }
+        expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
+      }),
       { numRuns: 60 },
     );
   });
@@ -252,29 +250,22 @@ describe('SendPacer: one wake-up per send', () => {
 
   it('keeps the written requests within floor(rate) in any one-second window with slots, however late each left its plan', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 60 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 400 })), {
-          minLength: 1,
-          maxLength: 150,
-        }),
-        async (rate, sends) => {
-          const clock = new VirtualClock();
-          const pacer = new SendPacer(rate, clock);
-          const written: number[] = [];
-          for (const [gap, held] of sends) {
-            clock.advance(gap);
-            const slot = await pacer.wait(clock);
-            clock.advance(held);
-            const g = pacer.gate(clock, slot);
-            await admitted(g);
-            g.written();
-            g.done();
-            written.push(clock.now().getTime());
-          }
-          expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
-        },
-      ),
+      fc.asyncProperty(fc.integer({ min: 1, max: 60 }), SENDS, async (rate, sends) => {
+        const clock = new VirtualClock();
+        const pacer = new SendPacer(rate, clock);
+        const written: number[] = [];
+        for (const [gap, held] of sends) {
+          clock.advance(gap);
+          const slot = await pacer.wait(clock);
+          clock.advance(held);
+          const g = pacer.gate(clock, slot);
+          await admitted(g);
+          g.written();
+          g.done();
+          written.push(clock.now().getTime());
+        }
+        expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
+      }),
       { numRuns: 60 },
     );
   });
