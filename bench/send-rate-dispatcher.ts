@@ -62,15 +62,15 @@ const releases: number[] = [];
     return update(input);
   };
 }
-// When each newsletter's request is created (the sending client's user agent tells them from the
-// editors' notice): where the dispatcher's pacing ends; the proxy's arrivals add the socket, the
-// kernel and the proxy's own event loop.
+// When each newsletter's request was handed to the kernel ('finish'; the sending client's user
+// agent tells them from the editors' notice): where the pacer counts it (the request's creation
+// was up to 7 ms earlier at 100/s); the proxy's arrivals add the kernel and the proxy's own loop.
 const written: number[] = [];
 diagnostics.subscribe('http.client.request.start', (message) => {
   const request = (message as { request: ClientRequest }).request;
   if (String(request.getHeader('user-agent') ?? '').includes('kawaraban-dispatch')) {
     const now = epochMs();
-    written.push(now);
+    request.once('finish', () => written.push(epochMs()));
     // The CPU clock is read where the process is awake anyway: a timer of its own (one every
     // 100 ms before) added ten wake-ups a second to the dispatcher's ~40 at 14/s. And at most
     // every 100 ms: each read (getrusage, just after a wake-up) took 36–61 µs here, 3–6 % of

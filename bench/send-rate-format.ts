@@ -31,7 +31,7 @@ export function formatSendRate(
   // The warm-ups first, labelled: what a cold DynamoDB Local gives.
   const rows = [...warmups.map((r, i) => ({ ...r, label: `${r.rate}/s warm-up ${i + 1}` })), ...measured];
   const rateOf = (r: RateRow & { label?: string }) => r.label ?? `${r.rate}/s`;
-  const head = `send-rate: SES latency ${opts.latencyMs} ± ${opts.jitterMs} ms (loopback proxy in front of the SES emulator, in its own process${result.proxyRaised ? ' at a raised priority' : ''}); ${warmups.length ? `${warmups.length} unmeasured warm-up send(s) at the top rate first (DynamoDB Local's JIT warms up as DynamoDB on AWS always is)` : 'no warm-up: DynamoDB Local starts cold'}`;
+  const head = `send-rate: SES latency ${opts.latencyMs} ± ${opts.jitterMs} ms (loopback proxy in front of the SES emulator, in its own process${result.proxyRaised === 'normal' ? '' : ` at ${result.proxyRaised} priority`}); ${warmups.length ? `${warmups.length} unmeasured warm-up send(s) at the top rate first (DynamoDB Local's JIT warms up as DynamoDB on AWS always is)` : 'no warm-up: DynamoDB Local starts cold'}`;
   const lines = [
     head,
     '',
@@ -64,10 +64,11 @@ export function formatSendRate(
 }
 
 /**
- * From each request's creation in the dispatcher to its arrival at the proxy (ms, median / p99 /
- * most), pairing the k-th of each in time order: SES counts arrivals, the pacer counts writes, and
- * what lies between (the socket, two event loops, two shared cores) is what the guard must cover.
- * Requests overtake one another now and then, so this is an estimate, not a per-request measure.
+ * From each request's write in the dispatcher (handed to the kernel, where the pacer counts it)
+ * to its arrival at the proxy (ms, median / p99 / most), pairing the k-th of each in time order:
+ * SES counts arrivals, and what lies between (the kernel, the proxy's own event loop on two
+ * shared cores) is what the pacer's guard must cover. Requests overtake one another now and
+ * then, so this is an estimate, not a per-request measure.
  */
 export function transit(written: readonly number[], arrivals: readonly number[]): string {
   const w = [...written].sort((a, b) => a - b);

@@ -32,7 +32,13 @@ import { s3BlobStore } from '../functions/adapters/s3-blob-store.ts';
 import type { Config } from '../functions/core/config.ts';
 import type { Report } from '../functions/core/report-schema.ts';
 import { scheduleDue, seedConfirmed, unseedConfirmed } from './dispatch-throughput.ts';
-import { achievedRate, busiestSecond, busiestWindow, startLatencyProxy } from './latency-proxy.ts';
+import {
+  achievedRate,
+  busiestSecond,
+  busiestWindow,
+  startLatencyProxy,
+  type ProxyPriority,
+} from './latency-proxy.ts';
 import { type AudienceShape, describeShape, fullPageEmails, shapesFor } from './send-rate-audience.ts';
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 import { transit } from './send-rate-format.ts';
@@ -185,8 +191,8 @@ export interface SendRateResult {
   rows: RateRow[];
   /** The unmeasured warm-up sends, in order. */
   warmups: RateRow[];
-  /** Whether the proxy's process ran at a raised priority (latency-proxy.ts). */
-  proxyRaised: boolean;
+  /** The priority the proxy's process ran at (latency-proxy.ts). */
+  proxyRaised: ProxyPriority;
 }
 
 export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResult> {
@@ -266,7 +272,7 @@ async function measureRate(
   const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
   const achieved = achievedRate(arrivals) / rate;
   opts.progress(
-    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together; from request to arrival ${transit(out.written, arrivals)}`,
+    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together; from write to arrival ${transit(out.written, arrivals)}`,
   );
   return {
     rate,

@@ -1,6 +1,6 @@
-import type { SendEmailRequest } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
 import type { SesV2 } from './aws/sesv2-port.ts';
+import { sendEmailBody, sendEmailInput } from './ses-send-body.ts';
 
 /**
  * SES v2 requires a non-ASCII display name in FromEmailAddress to be an RFC 2047 encoded-word
@@ -35,28 +35,13 @@ export function sesMailer(client: SesV2, opts: { from: string; configurationSet?
   const from = encodeFromAddress(opts.from);
   return {
     async send(msg: OutgoingEmail, options?: SendOptions) {
-      const input: SendEmailRequest = {
-        FromEmailAddress: from,
-        Destination: { ToAddresses: [msg.to] },
-        ConfigurationSetName: opts.configurationSet,
-        EmailTags: msg.tags ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value })) : undefined,
-        Content: {
-          Simple: {
-            Subject: { Data: msg.subject, Charset: 'UTF-8' },
-            Body: {
-              Html: { Data: msg.html, Charset: 'UTF-8' },
-              Text: { Data: msg.text, Charset: 'UTF-8' },
-            },
-            Headers: msg.headers?.map((h) => ({ Name: h.name, Value: h.value })),
-          },
-        },
-      };
-      const out = await client.sendEmail(
-        input,
-        options?.admit || options?.written
-          ? { beforeWrite: options.admit, written: options.written }
-          : undefined,
-      );
+      const sender = { from, configurationSet: opts.configurationSet };
+      const input = sendEmailInput(sender, msg);
+      const out = await client.sendEmail(input, {
+        beforeWrite: options?.admit,
+        written: options?.written,
+        body: msg.fill ? () => sendEmailBody(sender, msg) : undefined,
+      });
       if (!out.MessageId) throw new Error('SES returned no MessageId');
       return { messageId: out.MessageId };
     },

@@ -22,6 +22,19 @@ export interface OutgoingEmail {
   headers?: MailHeader[];
   /** SES message tags (alphanumerics, '_' and '-' only); events carry them back to us. */
   tags?: Record<string, string>;
+  /**
+   * Where `html` and `text` come from, when they are a rendered part with one value in place of
+   * its placeholder: a mailer may encode the part once and reuse it for every reader.
+   */
+  fill?: PersonalisedBody;
+}
+
+/** `html` and `text` are `part`'s with every `placeholder` replaced by `value`. */
+export interface PersonalisedBody {
+  /** The same object for every reader of a part (a mailer may cache by it). */
+  readonly part: { readonly html: string; readonly text: string };
+  readonly placeholder: string;
+  readonly value: string;
 }
 
 export interface SendOptions {

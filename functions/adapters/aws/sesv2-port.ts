@@ -14,6 +14,12 @@ export interface SesCallOptions {
   beforeWrite?: () => unknown;
   /** Told once each attempt's request is on its socket (SendOptions.written). */
   written?: () => void;
+  /**
+   * The input already encoded, byte for byte as `JSON.stringify(input)` (ses-send-body.ts), or
+   * undefined to have the client encode it: a newsletter's body is mostly the same bytes for
+   * every reader.
+   */
+  body?: () => Buffer | undefined;
 }
 
 export interface SesV2 {

@@ -21,11 +21,18 @@ export function personalise(
 ): OutgoingEmail {
   const part = rendered.locales[r.locale] ?? rendered.locales.ja;
   const token = unsubscribeToken(key, r.id);
+  const { placeholder } = rendered;
   return {
     to: r.email,
     subject: part.subject,
-    html: part.html.replaceAll(rendered.placeholder, token),
-    text: part.text.replaceAll(rendered.placeholder, token),
+    // Made when read: the SES mailer sends the part it encoded once (`fill`) and never reads them.
+    get html() {
+      return part.html.replaceAll(placeholder, token);
+    },
+    get text() {
+      return part.text.replaceAll(placeholder, token);
+    },
+    fill: { part, placeholder, value: token },
     headers: [
       {
         name: 'List-Unsubscribe',

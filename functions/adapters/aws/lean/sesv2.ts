@@ -42,8 +42,9 @@ export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions 
   const postHeaders = { ...getHeaders, 'content-type': 'application/json' };
   return {
     sendEmail(input: SendEmailRequest, call?: SesCallOptions): Promise<SendEmailResponse> {
-      const json = hasBlobs(input) ? JSON.stringify(input, blobsAsBase64) : JSON.stringify(input);
-      const body = Buffer.from(json, 'utf8');
+      const body =
+        call?.body?.() ??
+        Buffer.from(hasBlobs(input) ? JSON.stringify(input, blobsAsBase64) : JSON.stringify(input), 'utf8');
       const request = {
         method: 'POST',
         path: '/v2/email/outbound-emails',
