@@ -12,6 +12,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { dynamo } from '../functions/adapters/aws/dynamo.ts';
+import { whenWritten } from '../functions/adapters/aws/lean/signed-request.ts';
 import { handler } from '../functions/dispatch.ts';
 import { benchContext, scheduledEvent } from './lambda-invocation.ts';
 
@@ -62,15 +63,16 @@ const releases: number[] = [];
     return update(input);
   };
 }
-// When each newsletter's request was handed to the kernel ('finish'; the sending client's user
-// agent tells them from the editors' notice): where the pacer counts it (the request's creation
-// was up to 7 ms earlier at 100/s); the proxy's arrivals add the kernel and the proxy's own loop.
+// When each newsletter's request was in the kernel (the sending client's user agent tells them from
+// the editors' notice), told as the pacer is told (`whenWritten`): where the pacer counts it (the
+// request's creation was up to 7 ms earlier at 100/s); the proxy's arrivals add the kernel and the
+// proxy's own loop.
 const written: number[] = [];
 diagnostics.subscribe('http.client.request.start', (message) => {
   const request = (message as { request: ClientRequest }).request;
   if (String(request.getHeader('user-agent') ?? '').includes('kawaraban-dispatch')) {
     const now = epochMs();
-    request.once('finish', () => written.push(epochMs()));
+    whenWritten(request, () => written.push(epochMs()));
     // The CPU clock is read where the process is awake anyway: a timer of its own (one every
     // 100 ms before) added ten wake-ups a second to the dispatcher's ~40 at 14/s. And at most
     // every 100 ms: each read (getrusage, just after a wake-up) took 36–61 µs here, 3–6 % of

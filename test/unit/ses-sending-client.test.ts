@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESv2Client, SendEmailCommand, type SendEmailRequest } from '@aws-sdk/client-sesv2';
 import { sesClient } from '../../functions/adapters/aws/sesv2.ts';
 import { SENDING_USER_AGENT, sendingSesClient } from '../../functions/adapters/aws/sesv2-sending.ts';
+import { whenWritten } from '../../functions/adapters/aws/lean/signed-request.ts';
 import type { SesV2 } from '../../functions/adapters/aws/sesv2-port.ts';
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { classifySendError } from '../../functions/core/send-errors.ts';
@@ -292,6 +293,34 @@ describe('the sending mailer', () => {
     expect(seen.slice(0, 2)).toEqual(['admit', 'other job']);
     expect(seen.slice(2, first)).toContain('socket write');
     expect(seen.filter((e) => e === 'written')).toHaveLength(1);
+  });
+
+  it('on a new socket, says the request was written once it connected and its bytes left, not on the next tick', async () => {
+    reply = { status: 200 };
+    const port = (server.address() as AddressInfo).port;
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v2/email/outbound-emails',
+        agent,
+      });
+      const answered = new Promise<void>((resolve) =>
+        req.on('response', (r) => r.resume().on('end', resolve)),
+      );
+      const told = new Promise<{ connecting: boolean; pending: number }>((resolve) =>
+        whenWritten(req, () =>
+          resolve({ connecting: req.socket!.connecting, pending: req.socket!.writableLength }),
+        ),
+      );
+      req.end(Buffer.alloc(52_000, 0x61));
+      expect(await told).toEqual({ connecting: false, pending: 0 });
+      await answered;
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('sends nothing when the admission throws (the run is stopping)', async () => {
