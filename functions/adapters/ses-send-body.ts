@@ -21,13 +21,18 @@ export interface SendEmailFrom {
   configurationSet?: string;
 }
 
+/** The input's fields before its content, in the order JSON writes them. */
+const head = (sender: SendEmailFrom, msg: OutgoingEmail) => ({
+  FromEmailAddress: sender.from,
+  Destination: { ToAddresses: [msg.to] },
+  ConfigurationSetName: sender.configurationSet,
+  EmailTags: msg.tags ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value })) : undefined,
+});
+
 /** The SendEmail input for one message; the HTML and text are read only if someone reads them. */
 export function sendEmailInput(sender: SendEmailFrom, msg: OutgoingEmail): SendEmailRequest {
   return {
-    FromEmailAddress: sender.from,
-    Destination: { ToAddresses: [msg.to] },
-    ConfigurationSetName: sender.configurationSet,
-    EmailTags: msg.tags ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value })) : undefined,
+    ...head(sender, msg),
     Content: {
       Simple: {
         Subject: { Data: msg.subject, Charset: 'UTF-8' },
@@ -93,14 +98,8 @@ export function sendEmailBody(sender: SendEmailFrom, msg: OutgoingEmail): Buffer
   const { html, text } = encodedPart(fill);
   const value = Buffer.from(fill.value, 'latin1');
   const chunks: Buffer[] = [];
-  const head = {
-    FromEmailAddress: sender.from,
-    Destination: { ToAddresses: [msg.to] },
-    ConfigurationSetName: sender.configurationSet,
-    EmailTags: msg.tags ? Object.entries(msg.tags).map(([Name, Value]) => ({ Name, Value })) : undefined,
-  };
-  // The head's JSON without its closing brace; `{}` if every field is missing (never: From is a string).
-  const headJson = JSON.stringify(head).slice(0, -1);
+  // The head's JSON without its closing brace (`{` alone if every field were missing).
+  const headJson = JSON.stringify(head(sender, msg)).slice(0, -1);
   const join = (pieces: Buffer[]) =>
     pieces.forEach((piece, i) => {
       if (i > 0) chunks.push(value);
