@@ -44,8 +44,9 @@ export interface LatencyProxy {
 /**
  * 'real-time': SCHED_FIFO (`chrt`), so a request that reaches the socket wakes the proxy at once,
  * ahead of the emulators and the dispatcher on the two shared cores, as SES's own front end,
- * on machines of its own, never waits for ours. At nice -10 the proxy still stamped arrivals up
- * to 9–17 ms late at 100/s (30 ms at 500/s): more than the pacer's guard, and counted against it.
+ * on machines of its own, never waits for ours. At nice -10, from a request's creation to its
+ * stamp took up to 9–17 ms at 100/s and 30 ms at 500/s (part of it the proxy's wait for a core);
+ * at real-time priority, from its write to its stamp at most ~2 ms.
  */
 export type ProxyPriority = 'real-time' | 'raised' | 'normal';
 

@@ -12,8 +12,9 @@ export interface Sleeper {
 /**
  * What the one-second window adds for the time between a send's admission (right before its
  * request is written) and its arrival at SES: the write, and the network's jitter (a few ms
- * within a region). On the loopback bench admission to arrival took ~1 ms, up to ~6 ms on a
- * busy machine. Each ms costs a thousandth of the rate.
+ * within a region). On the loopback bench, from a request's write to its arrival at the proxy
+ * took at most ~2 ms (eighth session, the proxy at real-time priority). Each ms costs a
+ * thousandth of the rate.
  */
 export const WINDOW_GUARD_MS = 10;
 
