@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sendEmailBody, sendEmailInput } from '../../functions/adapters/ses-send-body.ts';
 import type { OutgoingEmail } from '../../functions/core/ports.ts';
+import { newTokenPlaceholder } from '../../functions/core/use-cases/accept-report.ts';
 import { personalise } from '../../functions/core/use-cases/personalise.ts';
 
 const PLACEHOLDER = 'KAWARABAN_UNSUBSCRIBE_TOKEN';
@@ -122,12 +123,13 @@ describe('sendEmailBody', () => {
     }
   });
 
-  it('is what the dispatcher sends: a personalised newsletter encodes to the whole input', () => {
-    const part = { subject: '件名', html: `<p>本文 "引用" ${PLACEHOLDER}</p>`, text: `本文\n${PLACEHOLDER}` };
+  it('is what the dispatcher sends: a personalised newsletter, with the placeholder a render makes, is joined and encodes to the whole input', () => {
+    const placeholder = newTokenPlaceholder();
+    const part = { subject: '件名', html: `<p>本文 "引用" ${placeholder}</p>`, text: `本文\n${placeholder}` };
     const rendered = {
       reportId: 'r-1',
       contentHash: 'h',
-      placeholder: PLACEHOLDER,
+      placeholder,
       locales: { ja: part, en: part },
     };
     const msg = personalise(
@@ -139,7 +141,7 @@ describe('sendEmailBody', () => {
     );
     const sender = { from: 'news@example.jp', configurationSet: 'kawaraban' };
     expect(msg.fill?.part).toBe(part);
-    expect(msg.html).not.toContain(PLACEHOLDER);
+    expect(msg.html).not.toContain(placeholder);
     expect(sendEmailBody(sender, msg)!.equals(whole(sender, msg))).toBe(true);
   });
 });
