@@ -84,6 +84,26 @@ async function admitted(gate: { admit: () => 0 | Promise<void> }): Promise<void>
   for (let later = gate.admit(); later !== 0; later = gate.admit()) await later;
 }
 
+/**
+ * Drives `sends` (SENDS) through a pacer at `rate`, each after its gap by `send`, which returns
+ * once the send is written; the times they were written.
+ */
+async function writtenTimes(
+  rate: number,
+  sends: [number, number][],
+  send: (pacer: SendPacer, clock: VirtualClock, held: number) => Promise<void>,
+): Promise<number[]> {
+  const clock = new VirtualClock();
+  const pacer = new SendPacer(rate, clock);
+  const written: number[] = [];
+  for (const [gap, held] of sends) {
+    clock.advance(gap);
+    await send(pacer, clock, held);
+    written.push(clock.now().getTime());
+  }
+  return written;
+}
+
 describe('SendPacer: what SES counts', () => {
   it('admits at the moment the mailer calls admit, not when the send was planned', async () => {
     const clock = new VirtualClock();
@@ -140,19 +160,15 @@ describe('SendPacer: what SES counts', () => {
   it('keeps the written requests within floor(rate) in any one-second window, however long each was held after admission', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 60 }), SENDS, async (rate, sends) => {
-        const clock = new VirtualClock();
-        const pacer = new SendPacer(rate, clock);
-        const written: number[] = [];
-        for (const [gap, held] of sends) {
-          clock.advance(gap);
+        // Held after its admission: the event loop writes it `held` ms later.
+        const written = await writtenTimes(rate, sends, async (pacer, clock, held) => {
           await pacer.wait(clock);
           const g = pacer.gate(clock);
           await admitted(g);
           clock.advance(held);
           g.written();
           g.done();
-          written.push(clock.now().getTime());
-        }
+        });
         expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
       }),
       { numRuns: 60 },
@@ -251,19 +267,15 @@ describe('SendPacer: one wake-up per send', () => {
   it('keeps the written requests within floor(rate) in any one-second window with slots, however late each left its plan', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 60 }), SENDS, async (rate, sends) => {
-        const clock = new VirtualClock();
-        const pacer = new SendPacer(rate, clock);
-        const written: number[] = [];
-        for (const [gap, held] of sends) {
-          clock.advance(gap);
+        // Left its plan `held` ms late, then admitted and written at once.
+        const written = await writtenTimes(rate, sends, async (pacer, clock, held) => {
           const slot = await pacer.wait(clock);
           clock.advance(held);
           const g = pacer.gate(clock, slot);
           await admitted(g);
           g.written();
           g.done();
-          written.push(clock.now().getTime());
-        }
+        });
         expect(busiest(written, 1000)).toBeLessThanOrEqual(rate);
       }),
       { numRuns: 60 },
