@@ -12,8 +12,11 @@
  *    one timer (14 a second in pairs, 7 or all 14 at a time; 100 a second 10 at a time); and
  *    back to back, 8 in flight. What a process that does nothing else costs per send: the floor
  *    under the dispatcher's CPU per recipient at each rate.
- * 4. The same SendEmail with its body joined from the part encoded once, as the dispatcher now
- *    sends it (functions/adapters/ses-send-body.ts): at 14 and 100 a second and back to back.
+ * 4. The same SendEmail with its body joined from the part encoded once, as the dispatcher sent
+ *    it before templates (functions/adapters/ses-send-body.ts): at 14 and 100 a second and back
+ *    to back.
+ * 5. The same newsletter naming its SES template (functions/adapters/ses-templates.ts), as the
+ *    dispatcher sends it now: the reader's token and headers, ~1 KB instead of ~52 KB.
  *
  * Each measurement alternates with the others over `ROUNDS` rounds; printed: the median CPU ms
  * (user + system, process.cpuUsage) per wake-up or per send, and the spread.
@@ -129,6 +132,33 @@ async function main() {
       };
       return ses.sendEmail(sendEmailInput(sender, msg), { body: () => sendEmailBody(sender, msg) });
     };
+    // As ses-templates.ts sends it: the template's name, the reader's token and headers.
+    const templated = () => {
+      const token = `Tok${i}_abcdefghijklmnopqrstuvwxyz0123456789`;
+      return ses.sendEmail({
+        FromEmailAddress: 'news@example.com',
+        Destination: { ToAddresses: [`reader${i++}@example.com`] },
+        ConfigurationSetName: 'kawaraban',
+        EmailTags: [
+          { Name: 'reportId', Value: 'bench' },
+          { Name: 'kind', Value: 'newsletter' },
+        ],
+        Content: {
+          Template: {
+            TemplateName: 'kawaraban-0123456789abcdef0123456789abcdef01234567',
+            TemplateData: `{"token":"${token}"}`,
+            Headers: [
+              {
+                Name: 'List-Unsubscribe',
+                Value: `<https://news.example.jp/unsubscribe?token=${token}>, <mailto:u@example.jp?subject=unsubscribe-${token}>`,
+              },
+              { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+              { Name: 'X-Kawaraban-Report', Value: 'bench' },
+            ],
+          },
+        },
+      });
+    };
     const message = { html, text, to: 'reader@example.com' };
     const work = () => {
       createHash('sha256')
@@ -139,6 +169,7 @@ async function main() {
     // Warm: compiled and connected, as a dispatcher is a few seconds into a send.
     await backToBack(300, 8, send);
     await backToBack(300, 8, joined);
+    await backToBack(300, 8, templated);
     const cases: [string, () => Promise<number>][] = [
       ['empty wake-up, 14 a second', () => paced(14, 1, () => undefined)],
       ['empty wake-up, 100 a second', () => paced(100, 1, () => undefined)],
@@ -155,6 +186,12 @@ async function main() {
       ],
       ['SendEmail joined, 100 a second, one timer each', () => paced(100, 1, joined)],
       ['SendEmail joined, back to back, 8 in flight', () => backToBack(Math.round(100 * SECONDS), 8, joined)],
+      ['SendEmail by template, 14 a second, one timer each', () => paced(14, 1, templated)],
+      ['SendEmail by template, 100 a second, one timer each', () => paced(100, 1, templated)],
+      [
+        'SendEmail by template, back to back, 8 in flight',
+        () => backToBack(Math.round(100 * SECONDS), 8, templated),
+      ],
       ['SendEmail, 100 a second, 10 at a time', () => paced(100, 10, send)],
       ['SendEmail, 100 a second, one timer each', () => paced(100, 1, send)],
       ['SendEmail, back to back, 8 in flight', () => backToBack(Math.round(100 * SECONDS), 8, send)],

@@ -42,8 +42,9 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     ledger: dynamoLedger(dynamo, config.tables),
     audience: dynamoAudience(dynamo, config.tables.subscribers),
     blobs,
-    // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…).
-    mailer: countedMailer(sesMailer(sesv2Sending, opts), metrics),
+    // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…);
+    // each newsletter names its part's SES template (ses-templates.ts).
+    mailer: countedMailer(sesMailer(sesv2Sending, { ...opts, templates: true }), metrics),
     quota: observedQuota(sesQuota(sesv2), metrics),
     // Editor notices go through the retrying client: losing one matters more than a rare repeat.
     notifier: editorNotifier(sesMailer(sesv2, opts), config),

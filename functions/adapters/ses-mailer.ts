@@ -1,6 +1,8 @@
 import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
+import type { RenderedReport } from '../core/report.ts';
 import type { SesV2 } from './aws/sesv2-port.ts';
 import { sendEmailBody, sendEmailInput } from './ses-send-body.ts';
+import { SesTemplates } from './ses-templates.ts';
 
 /**
  * SES v2 requires a non-ASCII display name in FromEmailAddress to be an RFC 2047 encoded-word
@@ -23,7 +25,10 @@ export function encodeFromAddress(from: string): string {
 }
 
 /**
- * Sends one message through SES v2 (Simple content, so SES builds MIME and DKIM-signs it).
+ * Sends one message through SES v2 (SES builds MIME and DKIM-signs it). With `templates`, a
+ * newsletter (a message with a rendered part to `fill`) names its part's SES template and
+ * carries only the reader's token and headers (ses-templates.ts); anything else, or a part that
+ * cannot be a template, goes as Simple content.
  * A send's admission (SendOptions.admit) is the transport's `beforeWrite`: asked after the
  * message is serialised and signed, right before the request is written, and the request is
  * created in the same synchronous step — so time spent building the call, or waiting for the
@@ -31,11 +36,20 @@ export function encodeFromAddress(from: string): string {
  * next tick, after the promise jobs already pending; `written` (SendOptions.written) is told on
  * the tick after that, and the caller's window counts the send from there.
  */
-export function sesMailer(client: SesV2, opts: { from: string; configurationSet?: string }): Mailer {
+export function sesMailer(
+  client: SesV2,
+  opts: { from: string; configurationSet?: string; templates?: boolean | SesTemplates },
+): Mailer {
   const from = encodeFromAddress(opts.from);
+  const templates = opts.templates === true ? new SesTemplates(client) : opts.templates || undefined;
+  const sender = { from, configurationSet: opts.configurationSet };
   return {
     async send(msg: OutgoingEmail, options?: SendOptions) {
-      const sender = { from, configurationSet: opts.configurationSet };
+      const templated = templates && (await templates.input(sender, msg));
+      if (templated) {
+        const sent = await templates.send(templated, options);
+        if (sent) return sent;
+      }
       const input = sendEmailInput(sender, msg);
       const out = await client.sendEmail(input, {
         beforeWrite: options?.admit,
@@ -45,6 +59,7 @@ export function sesMailer(client: SesV2, opts: { from: string; configurationSet?
       if (!out.MessageId) throw new Error('SES returned no MessageId');
       return { messageId: out.MessageId };
     },
+    ...(templates ? { retire: (rendered: RenderedReport) => templates.retire(rendered) } : {}),
   };
 }
 

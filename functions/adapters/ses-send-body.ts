@@ -22,7 +22,7 @@ export interface SendEmailFrom {
 }
 
 /** The input's fields before its content, in the order JSON writes them. */
-const head = (sender: SendEmailFrom, msg: OutgoingEmail) => ({
+export const head = (sender: SendEmailFrom, msg: OutgoingEmail) => ({
   FromEmailAddress: sender.from,
   Destination: { ToAddresses: [msg.to] },
   ConfigurationSetName: sender.configurationSet,

@@ -1,3 +1,4 @@
+import type { RenderedReport } from './report.ts';
 /**
  * Ports shared by several use cases. Stores specific to one flow are declared beside
  * the use case that needs them (functions/core/use-cases/*).
@@ -56,6 +57,11 @@ export interface SendOptions {
 
 export interface Mailer {
   send(message: OutgoingEmail, opts?: SendOptions): Promise<{ messageId: string }>;
+  /**
+   * The report is sent: whatever the mailer keeps for its rendered parts (SES templates) can go.
+   * Another report with the same content may still be sending by it; its mailer makes it again.
+   */
+  retire?(rendered: RenderedReport): Promise<void>;
 }
 
 export interface SendQuota {

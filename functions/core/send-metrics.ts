@@ -25,6 +25,7 @@ export function countedMailer(mailer: Mailer, metrics: Metrics): Mailer {
         throw err;
       }
     },
+    ...(mailer.retire ? { retire: (rendered) => mailer.retire!(rendered) } : {}),
   };
 }
 

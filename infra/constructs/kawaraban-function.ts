@@ -177,6 +177,25 @@ export class KawarabanFunction extends Construct {
     });
   }
 
+  /**
+   * The newsletters' SES templates (functions/adapters/ses-templates.ts): create one per rendered
+   * part, send by it, delete it once the report is sent, on templates under kawaraban's prefix only.
+   */
+  allowNewsletterTemplates(templatesArn: string): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:CreateEmailTemplate', 'ses:DeleteEmailTemplate'],
+        resources: [templatesArn],
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(templatesArn, this)}]`,
+      reason:
+        'SES templates under the kawaraban- prefix: each is named by the hash of a rendered part when its report is sent, so no name is known at deploy time.',
+    });
+    return this;
+  }
+
   /** ses:SendEmail on exactly these identity / configuration-set ARNs. */
   allowSendEmail(resources: string[]): this {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));

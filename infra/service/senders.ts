@@ -8,6 +8,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { DeployConfig } from '../config.ts';
+import { TEMPLATE_PREFIX } from '../../functions/adapters/ses-template.ts';
 import { KawarabanFunction } from '../constructs/kawaraban-function.ts';
 import { uploadPrefixes } from '../tables.ts';
 import { canaryEnvironment } from './function-settings.ts';
@@ -46,6 +47,9 @@ export function buildSenders(
       .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
       .bindSecret(stateful.unsubscribeSecret)
       .allowSendEmail(sesSendResources)
+      .allowNewsletterTemplates(
+        scope.formatArn({ service: 'ses', resource: 'template', resourceName: `${TEMPLATE_PREFIX}*` }),
+      )
       .allowWithoutResource(
         ['ses:GetAccount'],
         'ses:GetAccount (the send quota) has no resource-level permissions.',

@@ -26,7 +26,7 @@ export function dispatchSetup(
   const clock = new VirtualClock();
   // As functions/adapters/dispatch-wiring.ts: newsletters through the one-attempt client.
   const sesOpts = { from: stack.config.from, configurationSet: stack.config.configurationSet };
-  const mailer = sesMailer(sesv2Sending, sesOpts);
+  const mailer = sesMailer(sesv2Sending, { ...sesOpts, templates: true });
   const deps: DispatchDeps = {
     reports: dynamoReportStore(doc, stack.config.tables.reports),
     ledger: dynamoLedger(doc, stack.config.tables),

@@ -20,3 +20,10 @@ export async function sentTo(address: string): Promise<SentEmail[]> {
 export function header(mail: SentEmail, name: string): string | undefined {
   return mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
 }
+
+/** The names of the templates the SES emulator holds. */
+export async function templateNames(): Promise<string[]> {
+  const res = await fetch(`${inject('sesUrl')}/store`);
+  const { templates } = (await res.json()) as { templates: Record<string, unknown> };
+  return Object.keys(templates);
+}

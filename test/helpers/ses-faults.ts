@@ -24,6 +24,8 @@ export function faultySes(real: SesV2, fault: (call: number, input: SendEmailReq
       throw err;
     },
     getAccount: () => real.getAccount(),
+    createEmailTemplate: (input) => real.createEmailTemplate(input),
+    deleteEmailTemplate: (name) => real.deleteEmailTemplate(name),
   };
   return { ses, calls: () => calls };
 }

@@ -313,7 +313,9 @@ describe('grants', () => {
 
   it('ses:SendEmail is scoped to the identity and the configuration set, for the three senders only', () => {
     for (const k of ['api', 'render', 'dispatch'] as const) {
-      const send = grants(k).filter((g) => g.action === 'ses:SendEmail');
+      const send = grants(k).filter(
+        (g) => g.action === 'ses:SendEmail' && !g.resource.includes(':template/'),
+      );
       expect(send).toHaveLength(2);
       expect(send.some((g) => g.resource.includes(':identity/') && g.resource.includes(ids.identity))).toBe(
         true,
@@ -325,6 +327,21 @@ describe('grants', () => {
       ).toBe(true);
     }
     expect(grants('sesEvents').filter((g) => g.action.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('only the dispatcher (and its workers) may create, send by and delete templates, and only kawaraban- ones', () => {
+    const onTemplates = (k: keyof typeof ids.fn) =>
+      grants(k)
+        .filter((g) => g.resource.includes(':template/') || /Template$/.test(g.action))
+        // The resource is a Fn::Join of the partition, region and account: keep what follows them.
+        .map((g) => `${g.action} ${/:template\/[^"]*/.exec(g.resource)?.[0].slice(1) ?? g.resource}`)
+        .sort();
+    expect(onTemplates('dispatch')).toEqual([
+      'ses:CreateEmailTemplate template/kawaraban-*',
+      'ses:DeleteEmailTemplate template/kawaraban-*',
+      'ses:SendEmail template/kawaraban-*',
+    ]);
+    for (const k of ['api', 'render', 'sesEvents', 'archive'] as const) expect(onTemplates(k), k).toEqual([]);
   });
 
   it('uses Resource "*" only for X-Ray and the dispatcher\'s ses:GetAccount, and never a service wildcard', () => {

@@ -9,7 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { createTestStack, type TestStack } from '../helpers/stack.ts';
 import { countsFor, dispatchSetup, inbox, reportItem } from '../helpers/dispatch-setup.ts';
-import { doc, ledgerRows, seedConfirmed, seedReport, setStatus } from '../helpers/audience.ts';
+import {
+  doc,
+  ledgerRows,
+  PLACEHOLDER,
+  renderedFor,
+  seedConfirmed,
+  seedReport,
+  setStatus,
+} from '../helpers/audience.ts';
+import { templateNames } from '../helpers/inbox.ts';
+import { reportTemplate } from '../../functions/adapters/ses-template.ts';
 import { dynamoPartStore } from '../../functions/adapters/dynamo-part-store.ts';
 import { dynamoReportStore } from '../../functions/adapters/dynamo-report-store.ts';
 import {
@@ -89,6 +99,7 @@ describe('dispatchDue with parallel workers', () => {
           inFlight--;
         }
       },
+      retire: real.retire,
     };
 
     const summary = await tick(s);
@@ -106,6 +117,11 @@ describe('dispatchDue with parallel workers', () => {
       counts: { audience: 90, sent: 90, failed: 0 },
     });
     expect(await sentNotices(stack, report.reportId)).toBe(1);
+    // Whichever worker finished it deleted the part's SES template.
+    const ja = renderedFor(report.reportId).locales.ja;
+    expect(await templateNames()).not.toContain(
+      reportTemplate(ja.subject, { part: ja, placeholder: PLACEHOLDER })!.name,
+    );
     const parts = await s.parts.list(report.reportId);
     expect(parts.map((p) => [p.from, p.to, p.done])).toEqual([
       [0, 4, true],

@@ -12,12 +12,14 @@ import {
   reportItem,
   unsubscribeAfterFirstSend,
 } from '../helpers/dispatch-setup.ts';
-import { header } from '../helpers/inbox.ts';
+import { header, templateNames } from '../helpers/inbox.ts';
+import { reportTemplate } from '../../functions/adapters/ses-template.ts';
 import {
   doc,
   ledgerRows,
   oneShard,
   putSubscribers,
+  renderedFor,
   seedConfirmed,
   seedReport,
   subscriber,
@@ -55,7 +57,11 @@ const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
 function faultyMailer(stack: TestStack, fault: Parameters<typeof faultySes>[1]) {
   const { ses, calls } = faultySes(sesv2Sending, fault);
   return {
-    mailer: sesMailer(ses, { from: stack.config.from, configurationSet: stack.config.configurationSet }),
+    mailer: sesMailer(ses, {
+      from: stack.config.from,
+      configurationSet: stack.config.configurationSet,
+      templates: true,
+    }),
     calls,
   };
 }
@@ -97,6 +103,48 @@ describe('dispatchDue', () => {
     expect(notices[0]!.body.text).toContain(report.reportId);
     // A second tick finds nothing to do.
     expect((await dispatchDue(deps, settings, run())).reports).toEqual([]);
+  });
+
+  it("names its part's SES template in every newsletter, and deletes the templates once the report is SENT", async () => {
+    const stack = await createTestStack();
+    const english = [
+      subscriber(stack.address('en1'), 'confirmed', 'en'),
+      subscriber(stack.address('en2'), 'confirmed', 'en'),
+    ];
+    await putSubscribers(stack, english);
+    const subs = [...(await seedConfirmed(stack, 10)), ...english];
+    const report = await seedReport(stack);
+    const kinds: string[] = [];
+    const { mailer } = faultyMailer(stack, (_, input) => {
+      kinds.push(Object.keys(input.Content ?? {}).join());
+      return undefined;
+    });
+    let during: string[] = [];
+    const { deps, settings } = setup(stack, {
+      mailer: {
+        ...mailer,
+        send: async (m, o) => {
+          during = await templateNames();
+          return mailer.send(m, o);
+        },
+      },
+    });
+    const summary = await dispatchDue(deps, settings, run());
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 12 });
+    expect(kinds).toEqual(subs.map(() => 'Template'));
+    const rendered = renderedFor(report.reportId);
+    const names = (['ja', 'en'] as const).map(
+      (l) =>
+        reportTemplate(rendered.locales[l].subject, { part: rendered.locales[l], placeholder: PLACEHOLDER })!
+          .name,
+    );
+    // Both locales are in the audience: each part's template was there while sending, and is gone now.
+    expect(during).toEqual(expect.arrayContaining(names));
+    const left = await templateNames();
+    for (const name of names) expect(left).not.toContain(name);
+    const box = await inbox();
+    for (const s of subs)
+      expect(box.get(s.email)![0]!.body.text).toMatch(/unsubscribe\?token=[A-Za-z0-9_-]{20,}/);
   });
 
   it('puts a working per-recipient unsubscribe link and the one-click headers in every message', async () => {

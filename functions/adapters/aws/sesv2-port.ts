@@ -4,7 +4,12 @@
  * names them (`err.name === 'MessageRejected'`, lean/errors.ts). One implementation:
  * lean/sesv2.ts; tests wrap it to inject faults.
  */
-import type { GetAccountResponse, SendEmailRequest, SendEmailResponse } from '@aws-sdk/client-sesv2';
+import type {
+  CreateEmailTemplateRequest,
+  GetAccountResponse,
+  SendEmailRequest,
+  SendEmailResponse,
+} from '@aws-sdk/client-sesv2';
 
 export interface SesCallOptions {
   /**
@@ -25,4 +30,8 @@ export interface SesCallOptions {
 export interface SesV2 {
   sendEmail(input: SendEmailRequest, options?: SesCallOptions): Promise<SendEmailResponse>;
   getAccount(): Promise<GetAccountResponse>;
+  /** Throws `AlreadyExistsException` when a template has that name. */
+  createEmailTemplate(input: CreateEmailTemplateRequest): Promise<void>;
+  /** Throws `NotFoundException` when no template has that name. */
+  deleteEmailTemplate(name: string): Promise<void>;
 }

@@ -32,7 +32,8 @@ import type { ReportRecord } from '../report.ts';
 import { skipSample } from './canary-step.ts';
 import type { DispatchDeps, DispatchSettings, ReportRunSummary } from './dispatch-due.ts';
 import type { PartRecord, PartStore, PartTask, WorkerLauncher } from './fan-out-ports.ts';
-import { notify, publishSent, SendRun, type RunScope } from './send-run.ts';
+import { notify, publishSent, retireRendered, SendRun, type RunScope } from './send-run.ts';
+import { loadRendered } from './send-run/start.ts';
 
 export interface FanOutDeps {
   parts: PartStore;
@@ -181,6 +182,7 @@ function partScope(
 
 async function notifySent(deps: DispatchDeps, report: ReportRecord): Promise<void> {
   await publishSent(deps, report);
+  if (deps.mailer.retire) await retireRendered(deps, report.reportId, await loadRendered(deps, report));
   await notify(deps, {
     kind: 'sent',
     reportId: report.reportId,

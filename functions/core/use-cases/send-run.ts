@@ -41,7 +41,7 @@ import { SettlePhase } from './send-run/settle.ts';
 import { startRun } from './send-run/start.ts';
 import { RunState, type SendRunInput } from './send-run/state.ts';
 
-export { notify, publishSent } from './send-run/finish.ts';
+export { notify, publishSent, retireRendered } from './send-run/finish.ts';
 export { reportScope, type RunScope } from './send-run/scope.ts';
 export { rateShare } from '../rate-shares.ts';
 export type { SendRunInput, Stop } from './send-run/state.ts';

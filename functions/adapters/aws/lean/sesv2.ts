@@ -1,13 +1,19 @@
 /**
- * SES v2 over the lean transport (REST-JSON): `POST /v2/email/outbound-emails` and
- * `GET /v2/email/account`, signed for `ses`, endpoint from AWS_ENDPOINT_URL_SESV2.
+ * SES v2 over the lean transport (REST-JSON): `POST /v2/email/outbound-emails`,
+ * `GET /v2/email/account` and the email templates (`POST /v2/email/templates`,
+ * `DELETE /v2/email/templates/{name}`), signed for `ses`, endpoint from AWS_ENDPOINT_URL_SESV2.
  *
  * Per call it builds the body once (JSON.stringify of the SDK-shaped input: SES v2's member names
  * are its JSON names) and encodes it to bytes once; the headers are fixed per client. That is
  * all the CPU it adds to the transport's signing and socket write, which matters at thousands
  * of newsletters a minute.
  */
-import type { GetAccountResponse, SendEmailRequest, SendEmailResponse } from '@aws-sdk/client-sesv2';
+import type {
+  CreateEmailTemplateRequest,
+  GetAccountResponse,
+  SendEmailRequest,
+  SendEmailResponse,
+} from '@aws-sdk/client-sesv2';
 import type { SesCallOptions, SesV2 } from '../sesv2-port.ts';
 import { callAws, jsonBody } from './call.ts';
 import { type RetryPolicy, standardRetry } from './retry.ts';
@@ -55,6 +61,25 @@ export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions 
         written: call?.written,
       } as const;
       return callAws(endpoint, request, retry).then((res) => jsonBody<SendEmailResponse>(res));
+    },
+    async createEmailTemplate(input: CreateEmailTemplateRequest): Promise<void> {
+      const request = {
+        method: 'POST',
+        path: '/v2/email/templates',
+        headers: postHeaders,
+        body: Buffer.from(JSON.stringify(input), 'utf8'),
+        operation: 'CreateEmailTemplate',
+      } as const;
+      await callAws(endpoint, request, retry);
+    },
+    async deleteEmailTemplate(name: string): Promise<void> {
+      const request = {
+        method: 'DELETE',
+        path: `/v2/email/templates/${encodeURIComponent(name)}`,
+        headers: getHeaders,
+        operation: 'DeleteEmailTemplate',
+      } as const;
+      await callAws(endpoint, request, retry);
     },
     getAccount(): Promise<GetAccountResponse> {
       const request = {

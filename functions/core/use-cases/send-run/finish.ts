@@ -8,7 +8,7 @@
  * 4. Every shard of the scope sent: the scope finishes (SENDING → SENT is conditional, so one
  *    run wins), the web version goes public and the editors are told — once.
  */
-import type { PauseKind, ReportRecord } from '../../report.ts';
+import type { PauseKind, RenderedReport, ReportRecord } from '../../report.ts';
 import type { DispatchDeps } from '../dispatch-due.ts';
 import type { RunState } from './state.ts';
 
@@ -58,6 +58,7 @@ async function finishRun(run: RunState): Promise<void> {
   const done = end.finished;
   tally.outcome = 'sent';
   await publishSent(deps, done);
+  await retireRendered(deps, report.reportId, run.rendered);
   await notify(deps, {
     kind: 'sent',
     reportId: report.reportId,
@@ -105,6 +106,26 @@ export async function publishSent(deps: DispatchDeps, record: ReportRecord): Pro
   } catch (err) {
     deps.log.error('archive: publishing failed', {
       reportId: record.reportId,
+      error: err instanceof Error ? err.name : 'unknown',
+    });
+  }
+}
+
+/**
+ * The report is SENT: what the mailer keeps for its rendered parts (the SES templates its
+ * newsletters named) goes. A failure never undoes the send; it is logged.
+ */
+export async function retireRendered(
+  deps: DispatchDeps,
+  reportId: string,
+  rendered: RenderedReport | null | undefined,
+): Promise<void> {
+  if (!deps.mailer.retire || !rendered) return;
+  try {
+    await deps.mailer.retire(rendered);
+  } catch (err) {
+    deps.log.error('dispatch: retiring the rendered parts failed', {
+      reportId,
       error: err instanceof Error ? err.name : 'unknown',
     });
   }

@@ -1,0 +1,122 @@
+/**
+ * The SES templates a mailer sends newsletters with (ses-template.ts says what a template is):
+ * each is created the first time a part is sent, and then named by every send of that part.
+ *
+ * Nothing here can lose or double a message. A template that is missing when a send names it
+ * (never created: the creation failed or was throttled; or deleted since) makes SES refuse that
+ * send with a 404, so it went nowhere: the mailer sends the same message as Simple content. The
+ * template is created again at the next send, and if it is missing again right after that, only
+ * after `retryAfterMs` (meanwhile every send of it goes as Simple).
+ */
+import type { SendEmailRequest } from '@aws-sdk/client-sesv2';
+import type { OutgoingEmail, SendOptions } from '../core/ports.ts';
+import type { RenderedReport } from '../core/report.ts';
+import type { SesV2 } from './aws/sesv2-port.ts';
+import { head, type SendEmailFrom } from './ses-send-body.ts';
+import { type ReportTemplate, reportTemplate, templateData } from './ses-template.ts';
+
+/** One send's templated input, and the creation it relies on. */
+export interface TemplatedSend {
+  name: string;
+  input: SendEmailRequest;
+  creation: Promise<void>;
+}
+
+interface TemplateState {
+  /** The creation asked for (settled: made, already there, or failed; a send tells which). */
+  creation?: Promise<void>;
+  /** Sends refused as missing since the last one that went through. */
+  missing: number;
+  /** Until when (clock ms) sends go as Simple. */
+  retryAt: number;
+}
+
+const isMissing = (err: unknown) =>
+  (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 404;
+
+export class SesTemplates {
+  private readonly states = new Map<string, TemplateState>();
+
+  constructor(
+    private readonly client: SesV2,
+    private readonly now: () => number = Date.now,
+    private readonly retryAfterMs = 60_000,
+  ) {}
+
+  /** The message as a templated send, or undefined: send it as Simple content. */
+  async input(sender: SendEmailFrom, msg: OutgoingEmail): Promise<TemplatedSend | undefined> {
+    const fill = msg.fill;
+    const data = fill && templateData(fill.value);
+    const template = data && reportTemplate(msg.subject, fill);
+    if (!template) return undefined;
+    const state = this.state(template.name);
+    if (this.now() < state.retryAt) return undefined;
+    state.creation ??= this.create(template);
+    const creation = state.creation;
+    await creation;
+    return {
+      name: template.name,
+      creation,
+      input: {
+        ...head(sender, msg),
+        Content: {
+          Template: {
+            TemplateName: template.name,
+            TemplateData: data,
+            Headers: msg.headers?.map((h) => ({ Name: h.name, Value: h.value })),
+          },
+        },
+      },
+    };
+  }
+
+  /** Sends it; undefined when SES has no such template (nothing was sent). */
+  async send(t: TemplatedSend, options?: SendOptions): Promise<{ messageId: string } | undefined> {
+    const state = this.state(t.name);
+    try {
+      const out = await this.client.sendEmail(t.input, {
+        beforeWrite: options?.admit,
+        written: options?.written,
+      });
+      if (!out.MessageId) throw new Error('SES returned no MessageId');
+      state.missing = 0;
+      return { messageId: out.MessageId };
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      // Sends in flight on the same creation learn it together: count it once.
+      if (state.creation === t.creation) {
+        state.creation = undefined;
+        if (++state.missing > 1) state.retryAt = this.now() + this.retryAfterMs;
+      }
+      return undefined;
+    }
+  }
+
+  /** Deletes the templates of a sent report's parts (one already gone is no error). */
+  async retire(rendered: RenderedReport): Promise<void> {
+    for (const part of Object.values(rendered.locales)) {
+      const template = reportTemplate(part.subject, { part, placeholder: rendered.placeholder });
+      if (!template) continue;
+      this.states.delete(template.name);
+      await this.client.deleteEmailTemplate(template.name).catch((err: unknown) => {
+        if (!isMissing(err)) throw err;
+      });
+    }
+  }
+
+  private state(name: string): TemplateState {
+    let s = this.states.get(name);
+    if (!s) {
+      s = { missing: 0, retryAt: 0 };
+      this.states.set(name, s);
+    }
+    return s;
+  }
+
+  private create(template: ReportTemplate): Promise<void> {
+    // Made here, already there (another worker or run made it) or failed: the sends tell.
+    return this.client
+      .createEmailTemplate({ TemplateName: template.name, TemplateContent: template.content })
+      .catch(() => undefined);
+  }
+}
