@@ -5,6 +5,7 @@
  * the rules in record-ses-event.ts never look at a raw payload.
  */
 import * as z from './zod.ts';
+import { clip } from './clip.ts';
 import { normalizeEmail } from './email-address.ts';
 import { REPORT_ID_PATTERN } from './report.ts';
 
@@ -59,6 +60,7 @@ const deliverySchema = z.object({
   timestamp: z.optional(z.string()),
 });
 const rejectSchema = z.optional(z.object({ reason: z.optional(z.string()) }));
+const failureSchema = z.optional(z.object({ errorMessage: z.optional(z.string()) }));
 
 const recordSchema = z.object({
   eventType: z.optional(z.string()),
@@ -68,6 +70,7 @@ const recordSchema = z.object({
   complaint: z.optional(z.unknown()),
   delivery: z.optional(z.unknown()),
   reject: z.optional(z.unknown()),
+  failure: z.optional(z.unknown()),
 });
 
 function reportIdOf(mail: z.infer<typeof mailSchema>): string | null {
@@ -175,8 +178,23 @@ export function parseSesRecord(value: unknown): SesEvent | Skip {
         reason: `rejected by SES: ${(j.success && j.data?.reason) || 'unknown reason'}`,
       };
     }
+    case 'Rendering Failure': {
+      // A newsletter sent by template that SES could not render was never sent: as a Reject.
+      // (ses-template.ts makes only templates whose one variable every send carries.)
+      const f = failureSchema.safeParse(r.failure);
+      return {
+        ...base,
+        kind: 'reject',
+        eventId: `${mail.messageId}:rendering-failure`,
+        recipients: addresses(mail.destination),
+        reason: clip(
+          `not sent: SES could not render the template: ${(f.success && f.data?.errorMessage) || 'unknown reason'}`,
+          300,
+        ),
+      };
+    }
     default:
-      // Send, Open, Click, DeliveryDelay (SES still retrying), Rendering Failure, Subscription…
+      // Send, Open, Click, DeliveryDelay (SES still retrying), Subscription…
       return {
         ...base,
         kind: 'other',

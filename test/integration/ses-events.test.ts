@@ -220,6 +220,23 @@ describe('ses-events handler: ledger and report counters', () => {
     expect((await getSubscriber(stack, 'sender@example.com')).status).toBe('confirmed');
   });
 
+  it('fails the row of a newsletter SES could not render from its template, once, and leaves the reader alone', async () => {
+    await resetSubscribers(everyone);
+    const reportId = await sentReport(['recipient@example.com']);
+    const failure = viaEventBridge(
+      tagged('ses-eventpub-via-sns__failure.json', reportId),
+      'Email Rendering Failed',
+    );
+    await handler(failure as never);
+    await handler(failure as never);
+    expect(await counts(reportId)).toMatchObject({ failed: 1 });
+    expect(await row(reportId, 'recipient@example.com')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining('SES could not render the template'),
+    });
+    expect((await getSubscriber(stack, 'recipient@example.com')).status).toBe('confirmed');
+  });
+
   it('finds the report through the X-Kawaraban-Report header when SES kept no tags', async () => {
     await resetSubscribers(everyone);
     const reportId = await sentReport(['jane@example.com', 'richard@example.com']);

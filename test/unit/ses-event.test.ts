@@ -38,10 +38,13 @@ const expected: Record<string, Pick<SesEvent, 'kind' | 'type' | 'recipients'> & 
     type: 'Delivery',
     recipients: ['recipient@example.com'],
   },
+  // Sent by template and never rendered, so never sent: the row fails as on a Reject.
   'ses-eventpub-via-sns__failure.json': {
-    kind: 'other',
+    kind: 'reject',
     type: 'Rendering Failure',
     recipients: ['recipient@example.com'],
+    reason:
+      "not sent: SES could not render the template: Attribute 'attributeName' is not present in the rendering data.",
   },
   'ses-eventpub-via-sns__open.json': { kind: 'other', type: 'Open', recipients: ['recipient@example.com'] },
   'ses-eventpub-via-sns__reject.json': {
