@@ -147,6 +147,41 @@ describe('dispatchDue', () => {
       expect(box.get(s.email)![0]!.body.text).toMatch(/unsubscribe\?token=[A-Za-z0-9_-]{20,}/);
   });
 
+  it('a template deleted mid-send (or never created) costs no reader and doubles none', async () => {
+    const stack = await createTestStack();
+    const subs = await seedConfirmed(stack, 16);
+    const report = await seedReport(stack);
+    const kinds: string[] = [];
+    const { mailer } = faultyMailer(stack, (_, input) => {
+      kinds.push(Object.keys(input.Content ?? {}).join());
+      return undefined;
+    });
+    const ja = renderedFor(report.reportId).locales.ja;
+    const name = reportTemplate(ja.subject, { part: ja, placeholder: PLACEHOLDER })!.name;
+    let sends = 0;
+    const { deps, settings } = setup(stack, {
+      mailer: {
+        ...mailer,
+        send: async (m, o) => {
+          // Someone deletes it twice: after the 4th send and after the 10th.
+          if (++sends === 5 || sends === 11)
+            await sesv2Sending.deleteEmailTemplate(name).catch(() => undefined);
+          return mailer.send(m, o);
+        },
+      },
+    });
+    const summary = await dispatchDue(deps, settings, run());
+    expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 16, failed: 0 });
+    expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
+    // Every reader's first request named the template; each one refused as missing (at least one
+    // per deletion) was sent again as Simple, and the template made again for the next.
+    const simple = kinds.filter((k) => k === 'Simple').length;
+    expect(kinds.filter((k) => k === 'Template')).toHaveLength(16);
+    expect(simple).toBeGreaterThanOrEqual(2);
+    expect(kinds).toHaveLength(16 + simple);
+    expect(kinds.at(-1)).toBe('Template');
+  });
+
   it('puts a working per-recipient unsubscribe link and the one-click headers in every message', async () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 5);
