@@ -17,6 +17,9 @@
  *    to back.
  * 5. The same newsletter naming its SES template (functions/adapters/ses-templates.ts), as the
  *    dispatcher sends it now: the reader's token and headers, ~1 KB instead of ~52 KB.
+ * 6. Not built, measured for the next step: one SendBulkEmail body for 13 readers (their tokens
+ *    and headers), once a second, per reader; posted through the same client (the loopback
+ *    server answers any request alike), so it is what one call for 13 readers costs.
  *
  * Each measurement alternates with the others over `ROUNDS` rounds; printed: the median CPU ms
  * (user + system, process.cpuUsage) per wake-up or per send, and the spread.
@@ -159,6 +162,31 @@ async function main() {
         },
       });
     };
+    // The body of a SendBulkEmail naming the same template, for `n` readers.
+    const bulk = (n: number) => () =>
+      ses.sendEmail({
+        FromEmailAddress: 'news@example.com',
+        ConfigurationSetName: 'kawaraban',
+        DefaultEmailTags: [{ Name: 'kind', Value: 'newsletter' }],
+        DefaultContent: {
+          Template: {
+            TemplateName: 'kawaraban-0123456789abcdef0123456789abcdef01234567',
+            TemplateData: '{}',
+          },
+        },
+        BulkEmailEntries: Array.from({ length: n }, () => {
+          const token = `Tok${i}_abcdefghijklmnopqrstuvwxyz0123456789`;
+          return {
+            Destination: { ToAddresses: [`reader${i++}@example.com`] },
+            ReplacementEmailContent: {
+              ReplacementTemplate: { ReplacementTemplateData: `{"token":"${token}"}` },
+            },
+            ReplacementHeaders: [
+              { Name: 'List-Unsubscribe', Value: `<https://news.example.jp/unsubscribe?token=${token}>` },
+            ],
+          };
+        }),
+      } as never);
     const message = { html, text, to: 'reader@example.com' };
     const work = () => {
       createHash('sha256')
@@ -191,6 +219,10 @@ async function main() {
       [
         'SendEmail by template, back to back, 8 in flight',
         () => backToBack(Math.round(100 * SECONDS), 8, templated),
+      ],
+      [
+        'SendBulkEmail for 13 readers, once a second, per reader',
+        async () => (await paced(1, 1, bulk(13))) / 13,
       ],
       ['SendEmail, 100 a second, 10 at a time', () => paced(100, 10, send)],
       ['SendEmail, 100 a second, one timer each', () => paced(100, 1, send)],
