@@ -5,10 +5,11 @@
  *
  * The template is the part with each placeholder replaced by `{{token}}`, and it is made only
  * when that substitution is all SES's template engine (Handlebars) will do: the part may contain
- * no other `{{` (only `{{` opens an expression: the `}}` of a minified CSS media query is text), no
- * brace or backslash against a placeholder (which would make `{{{…}}}` or an escaped `\{{…}}`),
- * and the token must be letters, digits, `-` or `_` (Handlebars escapes nothing in it). Otherwise, or when the template would pass SES's 500 KB, the mailer sends the
- * part itself (Simple content), as for every other message.
+ * no other `{{` (only `{{` opens an expression: the `}}` of a minified CSS media query is text),
+ * no brace or backslash against a placeholder (which would make `{{{…}}}` or an escaped
+ * `\{{…}}`), and the token must be letters, digits, `-` or `_` (Handlebars escapes nothing in
+ * it). Otherwise, or when the template would pass SES's 500 KB, the mailer sends the part itself
+ * (Simple content), as for every other message.
  *
  * The name is the content's hash: every worker and every run of a report ask for the same
  * template, and a template with that name can only hold this content.
@@ -20,8 +21,8 @@ import type { PersonalisedBody } from '../core/ports.ts';
 export const TEMPLATE_VARIABLE = 'token';
 /** Every template kawaraban makes starts with this (the functions' IAM grants are scoped to it). */
 export const TEMPLATE_PREFIX = 'kawaraban-';
-/** SES's limit for one template, subject, HTML and text together. */
-export const TEMPLATE_MAX_BYTES = 500 * 1024;
+/** SES's limit for one template, subject, HTML and text together ("500 KB": read as the smaller 500,000 bytes). */
+export const TEMPLATE_MAX_BYTES = 500_000;
 
 const VARIABLE = `{{${TEMPLATE_VARIABLE}}}`;
 const SAFE_VALUE = /^[A-Za-z0-9_-]+$/;
