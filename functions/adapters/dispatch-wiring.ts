@@ -44,7 +44,7 @@ export function dispatchDeps(config: Config, unsubscribeKey: SigningKey | Buffer
     blobs,
     // Sends and quota reads counted on the way (EmailsSent, SendThrottles, SendFailures, MaxSendRate…);
     // each newsletter names its part's SES template (ses-templates.ts).
-    mailer: countedMailer(sesMailer(sesv2Sending, { ...opts, templates: true }), metrics),
+    mailer: countedMailer(sesMailer(sesv2Sending, { ...opts, templates: true, warn: log.warn }), metrics),
     quota: observedQuota(sesQuota(sesv2), metrics),
     // Editor notices go through the retrying client: losing one matters more than a rare repeat.
     notifier: editorNotifier(sesMailer(sesv2, opts), config),

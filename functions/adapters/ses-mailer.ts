@@ -2,7 +2,7 @@ import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from 
 import type { RenderedReport } from '../core/report.ts';
 import type { SesV2 } from './aws/sesv2-port.ts';
 import { sendEmailBody, sendEmailInput } from './ses-send-body.ts';
-import { SesTemplates } from './ses-templates.ts';
+import { SesTemplates, type TemplateLog } from './ses-templates.ts';
 
 /**
  * SES v2 requires a non-ASCII display name in FromEmailAddress to be an RFC 2047 encoded-word
@@ -38,10 +38,13 @@ export function encodeFromAddress(from: string): string {
  */
 export function sesMailer(
   client: SesV2,
-  opts: { from: string; configurationSet?: string; templates?: boolean | SesTemplates },
+  opts: { from: string; configurationSet?: string; templates?: boolean | SesTemplates; warn?: TemplateLog },
 ): Mailer {
   const from = encodeFromAddress(opts.from);
-  const templates = opts.templates === true ? new SesTemplates(client) : opts.templates || undefined;
+  const templates =
+    opts.templates === true
+      ? new SesTemplates(client, Date.now, 60_000, opts.warn)
+      : opts.templates || undefined;
   const sender = { from, configurationSet: opts.configurationSet };
   return {
     async send(msg: OutgoingEmail, options?: SendOptions) {

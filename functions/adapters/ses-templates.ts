@@ -29,7 +29,12 @@ interface TemplateState {
   missing: number;
   /** Until when (clock ms) sends go as Simple. */
   retryAt: number;
+  /** How the last creation failed, if it did (an AlreadyExists is a failure that leaves it there). */
+  creationError?: string;
 }
+
+/** Where a template's trouble is told (the template's name is a hash: nothing personal). */
+export type TemplateLog = (message: string, fields: Record<string, unknown>) => void;
 
 const isMissing = (err: unknown) =>
   (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 404;
@@ -41,6 +46,8 @@ export class SesTemplates {
     private readonly client: SesV2,
     private readonly now: () => number = Date.now,
     private readonly retryAfterMs = 60_000,
+    /** Told when a send finds its template missing (with how its creation failed): a cost an operator should see. */
+    private readonly warn: TemplateLog = () => undefined,
   ) {}
 
   /** The message as a templated send, or undefined: send it as Simple content. */
@@ -87,6 +94,12 @@ export class SesTemplates {
       if (state.creation === t.creation) {
         state.creation = undefined;
         if (++state.missing > 1) state.retryAt = this.now() + this.retryAfterMs;
+        this.warn('ses template missing: sent as Simple content', {
+          template: t.name,
+          missesInARow: state.missing,
+          simpleForMs: state.missing > 1 ? this.retryAfterMs : 0,
+          creationError: state.creationError ?? 'none',
+        });
       }
       return undefined;
     }
@@ -115,8 +128,17 @@ export class SesTemplates {
 
   private create(template: ReportTemplate): Promise<void> {
     // Made here, already there (another worker or run made it) or failed: the sends tell.
+    const state = this.state(template.name);
     return this.client
       .createEmailTemplate({ TemplateName: template.name, TemplateContent: template.content })
-      .catch(() => undefined);
+      .then(
+        () => {
+          state.creationError = undefined;
+        },
+        (err: unknown) => {
+          // Usually another worker or run made it first; if not, the next send tells (and logs this).
+          state.creationError = err instanceof Error ? err.name : 'unknown';
+        },
+      );
   }
 }

@@ -114,7 +114,9 @@ describe('newsletters sent by template', () => {
   it('a template deleted mid-send: the sends in flight go Simple once each, the next re-creates it', async () => {
     const p = part(' deleted');
     const { client, sends, state, real } = recorded();
-    const mailer = sesMailer(client, { from: 'news@example.jp', templates: true });
+    const warnings: Record<string, unknown>[] = [];
+    const warn = (message: string, fields: Record<string, unknown>) => warnings.push({ message, ...fields });
+    const mailer = sesMailer(client, { from: 'news@example.jp', templates: true, warn });
     const first = address('del');
     await mailer.send(message(p, first, 't1'));
     await real.deleteEmailTemplate(
@@ -137,6 +139,11 @@ describe('newsletters sent by template', () => {
       'Template',
     ]);
     expect(state.creations).toBe(2);
+    // Told once for the three, with nothing wrong at its creation: someone deleted it.
+    expect(warnings).toEqual([
+      expect.objectContaining({ missesInARow: 1, simpleForMs: 0, creationError: 'none' }),
+    ]);
+    expect(JSON.stringify(warnings)).not.toMatch(/@|t[1-9]\b/);
   });
 
   it('a creation that keeps failing: after the second miss every send goes Simple until the wait is over', async () => {
@@ -144,7 +151,13 @@ describe('newsletters sent by template', () => {
     const { client, sends, state } = recorded();
     state.failCreate = true;
     let now = 1_000_000;
-    const templates = new SesTemplates(client, () => now, 60_000);
+    const warnings: Record<string, unknown>[] = [];
+    const templates = new SesTemplates(
+      client,
+      () => now,
+      60_000,
+      (message, fields) => warnings.push({ message, ...fields }),
+    );
     const mailer = sesMailer(client, { from: 'news@example.jp', templates });
     const tos = Array.from({ length: 5 }, () => address('fail'));
     await mailer.send(message(p, tos[0]!, 'a1'));
@@ -152,6 +165,15 @@ describe('newsletters sent by template', () => {
     await mailer.send(message(p, tos[2]!, 'a3'));
     expect(sends).toEqual(['Template', 'Simple', 'Template', 'Simple', 'Simple']);
     expect(state.creations).toBe(2);
+    // What an operator sees: each miss, why its creation failed, and the minute of Simple sends.
+    expect(warnings).toEqual([
+      expect.objectContaining({ missesInARow: 1, simpleForMs: 0, creationError: 'TooManyRequestsException' }),
+      expect.objectContaining({
+        missesInARow: 2,
+        simpleForMs: 60_000,
+        creationError: 'TooManyRequestsException',
+      }),
+    ]);
     // The wait over and creations working again: templated from the next send.
     now += 60_000;
     state.failCreate = false;
