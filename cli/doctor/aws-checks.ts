@@ -41,8 +41,11 @@ export interface AwsDoctorDeps {
   reason: (err: unknown) => string;
 }
 
-/** Event types the ses-events function needs from the configuration set (SES v2 names). */
-const NEEDED_EVENTS = ['BOUNCE', 'COMPLAINT', 'DELIVERY'];
+/**
+ * Event types the ses-events function needs from the configuration set (SES v2 names): rejects
+ * and rendering failures are newsletters SES accepted and never sent (it sends them by template).
+ */
+const NEEDED_EVENTS = ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'REJECT', 'RENDERING_FAILURE'];
 
 export async function runAwsChecks(deps: AwsDoctorDeps, target: Target): Promise<Check[]> {
   const { sesv2, dns, reason } = deps;
@@ -148,18 +151,21 @@ async function checkEventDestination({ sesv2 }: AwsDoctorDeps, target: Target): 
   const out = await sesv2.send(
     new GetConfigurationSetEventDestinationsCommand({ ConfigurationSetName: name }),
   );
-  const dest = (out.EventDestinations ?? []).find(
-    (d) =>
-      d.Enabled &&
-      d.EventBridgeDestination?.EventBusArn &&
-      NEEDED_EVENTS.every((e) => d.MatchingEventTypes?.includes(e as never)),
+  const missing = (d: { MatchingEventTypes?: string[] }) =>
+    NEEDED_EVENTS.filter((e) => !d.MatchingEventTypes?.includes(e));
+  const buses = (out.EventDestinations ?? []).filter(
+    (d) => d.Enabled && d.EventBridgeDestination?.EventBusArn,
   );
-  return dest
-    ? pass('event-destination', {
-        set: name,
-        bus: dest.EventBridgeDestination!.EventBusArn!.split(':').pop() ?? '',
-      })
-    : fail('event-destination', { set: name });
+  const dest = buses.find((d) => missing(d).length === 0);
+  if (dest) {
+    return pass('event-destination', {
+      set: name,
+      bus: dest.EventBridgeDestination!.EventBusArn!.split(':').pop() ?? '',
+    });
+  }
+  // The closest one tells what to add.
+  const closest = buses.map(missing).sort((a, b) => a.length - b.length)[0];
+  return fail('event-destination', { set: name, missing: (closest ?? NEEDED_EVENTS).join(', ') });
 }
 
 async function checkReceiptRuleSet({ ses }: AwsDoctorDeps, target: Target): Promise<Check> {

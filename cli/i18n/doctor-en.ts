@@ -64,7 +64,7 @@ export const doctorEn: typeof doctorJa = {
     'event-destination': {
       pass: (f) => `configuration set ${f.set}: events go to EventBridge (${f.bus})`,
       fail: (f) =>
-        `configuration set ${f.set ?? ''}: no enabled EventBridge destination for bounces, complaints and deliveries${err(f)}`,
+        `configuration set ${f.set ?? ''}: no enabled EventBridge destination for bounces, complaints, deliveries, rejects and rendering failures${f.missing ? ` (missing: ${f.missing})` : ''}${err(f)}`,
       fix: () =>
         'deploy the stateful stack again (it creates the ToEventBridge destination); without it bounces never reach the list',
     },

@@ -79,7 +79,7 @@ export const doctorJa: {
     'event-destination': {
       pass: (f) => `設定セット ${f.set}: イベントが EventBridge（${f.bus}）へ`,
       fail: (f) =>
-        `設定セット ${f.set ?? ''}: バウンス・苦情・配信のイベントを EventBridge へ送る宛先がありません${err(f)}`,
+        `設定セット ${f.set ?? ''}: バウンス・苦情・配信・拒否・レンダリング失敗のイベントを EventBridge へ送る宛先がありません${f.missing ? `（不足: ${f.missing}）` : ''}${err(f)}`,
       fix: () =>
         'ステートフルスタックを配備し直してください（宛先 ToEventBridge を作ります）。ないとバウンスが購読者に反映されません',
     },

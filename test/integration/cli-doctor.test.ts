@@ -115,7 +115,7 @@ describe('kawaraban doctor on a deployed stack', () => {
           {
             Name: 'ToEventBridge',
             Enabled: true,
-            MatchingEventTypes: ['SEND', 'DELIVERY', 'BOUNCE', 'COMPLAINT', 'REJECT'],
+            MatchingEventTypes: ['SEND', 'DELIVERY', 'BOUNCE', 'COMPLAINT', 'REJECT', 'RENDERING_FAILURE'],
             EventBridgeDestination: {
               EventBusArn: `arn:aws:events:${region}:${testAccount}:event-bus/default`,
             },
@@ -193,7 +193,7 @@ describe('kawaraban doctor on a deployed stack', () => {
       '✗ DMARC broken.example: no record → publish the stack output DmarcRecord (p=none to start) at the organisational domain; Gmail, Yahoo and Microsoft ask bulk senders for it',
       `✗ SES production access: no (sandbox: mail goes to verified addresses only) → request production access from the SES console's account dashboard (region ${region})`,
       "✗ sending is paused (SHUTDOWN; quota 200 per 24 h) → read the reason under the SES console's reputation metrics, fix it, then ask AWS to resume sending",
-      '✗ configuration set Broken-ConfigurationSet: no enabled EventBridge destination for bounces, complaints and deliveries → deploy the stateful stack again (it creates the ToEventBridge destination); without it bounces never reach the list',
+      '✗ configuration set Broken-ConfigurationSet: no enabled EventBridge destination for bounces, complaints, deliveries, rejects and rendering failures (missing: BOUNCE, COMPLAINT, DELIVERY, REJECT, RENDERING_FAILURE) → deploy the stateful stack again (it creates the ToEventBridge destination); without it bounces never reach the list',
       '✗ account suppression list: not on for both bounces and complaints (BOUNCE) → aws sesv2 put-account-suppression-attributes --suppressed-reasons BOUNCE COMPLAINT',
       `✗ receipt rule set Broken-inbound is not active (active: -) → aws ses set-active-receipt-rule-set --region ${region} --rule-set-name Broken-inbound (this deactivates any other set in the region)`,
       '– API domain: none (the execute-api URL)',
@@ -219,8 +219,20 @@ describe('kawaraban doctor on a deployed stack', () => {
     sesv2
       .on(GetAccountCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // A destination made before newsletters went by template: it lacks only rendering failures.
+    sesv2.on(GetConfigurationSetEventDestinationsCommand).resolves({
+      EventDestinations: [
+        {
+          Name: 'ToEventBridge',
+          Enabled: true,
+          MatchingEventTypes: ['SEND', 'DELIVERY', 'BOUNCE', 'COMPLAINT', 'REJECT'],
+          EventBridgeDestination: { EventBusArn: 'arn:aws:events:x:1:event-bus/default' },
+        },
+      ],
+    });
     const run = await cli('doctor', '--stack', 'Broken');
     expect(run.code).toBe(1);
+    expect(run.out).toContain('（不足: RENDERING_FAILURE）');
     expect(run.out).toContain('✗ SES の ID broken.example: 読めません（AccessDeniedException）');
     expect(run.out).toContain('✗ SES の本番アクセス: なし');
     expect(run.out.split('\n').at(-1)).toMatch(/^\d+ 件の問題があります/);
