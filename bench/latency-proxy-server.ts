@@ -17,6 +17,7 @@ async function serve(opts: { target: string; latencyMs: number; jitterMs: number
   const target = new URL(opts.target);
   let quota: ProxyQuota = { maxSendRate: 14, max24HourSend: 50_000 };
   let arrivals: number[] = [];
+  let bodies: number[] = [];
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
 
@@ -59,7 +60,10 @@ async function serve(opts: { target: string; latencyMs: number; jitterMs: number
       }
       if (req.method === 'POST' && req.url?.startsWith(SEND_PATH)) {
         // Only newsletters count (the editors' notice goes through here too).
-        if (body.includes('"Value":"newsletter"')) arrivals.push(performance.timeOrigin + arrived);
+        if (body.includes('"Value":"newsletter"')) {
+          arrivals.push(performance.timeOrigin + arrived);
+          bodies.push(body.length);
+        }
         const delay = opts.latencyMs + (Math.random() * 2 - 1) * opts.jitterMs;
         setTimeout(() => forward(req, res, body), Math.max(0, delay));
         return;
@@ -76,6 +80,11 @@ async function serve(opts: { target: string; latencyMs: number; jitterMs: number
       const out = arrivals;
       arrivals = [];
       return out;
+    },
+    bodyBytes() {
+      const sorted = bodies.sort((a, b) => a - b);
+      bodies = [];
+      return sorted[Math.floor(sorted.length / 2)] ?? 0;
     },
     loopDelay() {
       // The histogram counts in nanoseconds, the timer's own resolution included.
@@ -99,6 +108,7 @@ const [target, latencyMs, jitterMs] = process.argv.slice(2);
 const proxy = await serve({ target: target!, latencyMs: Number(latencyMs), jitterMs: Number(jitterMs) });
 process.on('message', (m: ProxyRequest) => {
   if (m.kind === 'take') process.send!({ id: m.id, value: proxy.take() });
+  else if (m.kind === 'body-bytes') process.send!({ id: m.id, value: proxy.bodyBytes() });
   else if (m.kind === 'loop-delay') process.send!({ id: m.id, value: proxy.loopDelay() });
   else if (m.kind === 'quota') {
     proxy.setQuota(m.quota);

@@ -21,6 +21,7 @@ export interface ProxyQuota {
 /** What the bench asks the proxy's process; each request carries an id its answer repeats. */
 export type ProxyAsk =
   | { kind: 'take' }
+  | { kind: 'body-bytes' }
   | { kind: 'loop-delay' }
   | { kind: 'quota'; quota: ProxyQuota }
   | { kind: 'close' };
@@ -30,6 +31,8 @@ export interface LatencyProxy {
   url: string;
   /** Arrival times (epoch ms) of newsletter SendEmail calls since the last `take()`. */
   take(): Promise<number[]>;
+  /** The median size of those calls' bodies (bytes), since the last `take()`: whole parts or template sends. */
+  bodyBytes(): Promise<number>;
   /**
    * How late the proxy's event loop ran since the last `take()` (ms, 99th percentile and
    * most): an arrival is stamped when the loop gets to it, so a late loop stamps several together.
@@ -96,6 +99,7 @@ export async function startLatencyProxy(opts: {
     url: `http://127.0.0.1:${port}`,
     raised,
     take: () => ask<number[]>({ kind: 'take' }),
+    bodyBytes: () => ask<number>({ kind: 'body-bytes' }),
     loopDelay: () => ask<{ p99: number; max: number }>({ kind: 'loop-delay' }),
     setQuota: (quota) => ask<void>({ kind: 'quota', quota }),
     close: () =>

@@ -246,6 +246,7 @@ async function measureRate(
   await proxy.setQuota({ maxSendRate: rate, max24HourSend: 100_000_000 });
   const reportId = await opts.schedule();
   await proxy.take();
+  await proxy.bodyBytes();
   await proxy.loopDelay();
   const emulators = measureEmulators();
   const out = await runDispatcher(reportId, {
@@ -260,6 +261,8 @@ async function measureRate(
   const emulatorCpu = emulators.stop();
   // Epoch ms, as the proxy's process stamped them.
   const arrivals = await proxy.take();
+  // ~1 KB when each names its part's template, the whole part (~52 KB for the sample) when not.
+  const bodyBytes = await proxy.bodyBytes();
   const lag = await proxy.loopDelay();
   const epoch = arrivals;
   if (arrivals.length !== audience)
@@ -272,7 +275,7 @@ async function measureRate(
   const handOvers = out.releases.filter((r) => out.written.some((w) => w > r));
   const achieved = achievedRate(arrivals) / rate;
   opts.progress(
-    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together; from write to arrival ${transit(out.written, arrivals)}`,
+    `send-rate: ${rate}/s (${shape}) ${(100 * achieved).toFixed(1)} %, busiest second at the proxy ${at(busiestWindow(arrivals), Math.min(...arrivals))}, as written ${at(busiestWindow(out.written), first)} (from the first arrival); hand-overs at ${handOvers.map((r) => `+${((r - first) / 1000).toFixed(1)} s`).join(', ') || 'none'}, busiest second as written across one: ${Math.max(0, ...handOvers.map((r) => busiestAcross(out.written, r)))}; the proxy's event loop ran late by up to ${lag.max.toFixed(0)} ms (p99 ${lag.p99.toFixed(0)} ms), which stamps arrivals together; from write to arrival ${transit(out.written, arrivals)}; SendEmail bodies ${bodyBytes.toLocaleString('en')} bytes (median)`,
   );
   return {
     rate,
