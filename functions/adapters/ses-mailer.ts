@@ -42,9 +42,7 @@ export function sesMailer(
 ): Mailer {
   const from = encodeFromAddress(opts.from);
   const templates =
-    opts.templates === true
-      ? new SesTemplates(client, Date.now, 60_000, opts.warn)
-      : opts.templates || undefined;
+    opts.templates === true ? new SesTemplates(client, { warn: opts.warn }) : opts.templates || undefined;
   const sender = { from, configurationSet: opts.configurationSet };
   return {
     async send(msg: OutgoingEmail, options?: SendOptions) {

@@ -42,13 +42,19 @@ const isMissing = (err: unknown) =>
 export class SesTemplates {
   private readonly states = new Map<string, TemplateState>();
 
+  private readonly now: () => number;
+  private readonly retryAfterMs: number;
+  /** Told when a send finds its template missing (with how its creation failed): a cost an operator should see. */
+  private readonly warn: TemplateLog;
+
   constructor(
     private readonly client: SesV2,
-    private readonly now: () => number = Date.now,
-    private readonly retryAfterMs = 60_000,
-    /** Told when a send finds its template missing (with how its creation failed): a cost an operator should see. */
-    private readonly warn: TemplateLog = () => undefined,
-  ) {}
+    opts: { now?: () => number; retryAfterMs?: number; warn?: TemplateLog } = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.retryAfterMs = opts.retryAfterMs ?? 60_000;
+    this.warn = opts.warn ?? (() => undefined);
+  }
 
   /** The message as a templated send, or undefined: send it as Simple content. */
   async input(sender: SendEmailFrom, msg: OutgoingEmail): Promise<TemplatedSend | undefined> {

@@ -152,12 +152,11 @@ describe('newsletters sent by template', () => {
     state.failCreate = true;
     let now = 1_000_000;
     const warnings: Record<string, unknown>[] = [];
-    const templates = new SesTemplates(
-      client,
-      () => now,
-      60_000,
-      (message, fields) => warnings.push({ message, ...fields }),
-    );
+    const templates = new SesTemplates(client, {
+      now: () => now,
+      retryAfterMs: 60_000,
+      warn: (message, fields) => warnings.push({ message, ...fields }),
+    });
     const mailer = sesMailer(client, { from: 'news@example.jp', templates });
     const tos = Array.from({ length: 5 }, () => address('fail'));
     await mailer.send(message(p, tos[0]!, 'a1'));
