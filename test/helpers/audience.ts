@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { s3 as leanS3 } from '../../functions/adapters/aws/s3.ts';
 import { dynamo } from '../../functions/adapters/aws/dynamo.ts';
 import { s3BlobStore } from '../../functions/adapters/s3-blob-store.ts';
+import { reportTemplate } from '../../functions/adapters/ses-template.ts';
 import {
   renderedKey,
   zeroCounts,
@@ -113,6 +114,13 @@ export function renderedFor(reportId: string): RenderedReport {
     placeholder: PLACEHOLDER,
     locales: { ja: part('ja'), en: part('en') },
   };
+}
+
+/** The SES template name the dispatcher gives a `seedReport` report's part (ses-template.ts). */
+export function templateNameFor(reportId: string, locale: Locale = 'ja'): string {
+  const rendered = renderedFor(reportId);
+  const part = rendered.locales[locale];
+  return reportTemplate(part.subject, { part, placeholder: rendered.placeholder })!.name;
 }
 
 /** The SDK's client, to look into s3rver from outside the code under test (which uses the lean one). */

@@ -13,13 +13,12 @@ import {
   unsubscribeAfterFirstSend,
 } from '../helpers/dispatch-setup.ts';
 import { header, templateNames } from '../helpers/inbox.ts';
-import { reportTemplate } from '../../functions/adapters/ses-template.ts';
 import {
   doc,
   ledgerRows,
   oneShard,
   putSubscribers,
-  renderedFor,
+  templateNameFor,
   seedConfirmed,
   seedReport,
   subscriber,
@@ -52,6 +51,16 @@ const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) =>
 
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
+
+/** The templated mailer over the real client, recording each SendEmail's content kind ('Template', 'Simple'). */
+function kindsMailer(stack: TestStack) {
+  const kinds: string[] = [];
+  const { mailer } = faultyMailer(stack, (_, input) => {
+    kinds.push(Object.keys(input.Content ?? {}).join());
+    return undefined;
+  });
+  return { mailer, kinds };
+}
 
 /** SES faults in front of the real sending client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
 function faultyMailer(stack: TestStack, fault: Parameters<typeof faultySes>[1]) {
@@ -114,11 +123,7 @@ describe('dispatchDue', () => {
     await putSubscribers(stack, english);
     const subs = [...(await seedConfirmed(stack, 10)), ...english];
     const report = await seedReport(stack);
-    const kinds: string[] = [];
-    const { mailer } = faultyMailer(stack, (_, input) => {
-      kinds.push(Object.keys(input.Content ?? {}).join());
-      return undefined;
-    });
+    const { mailer, kinds } = kindsMailer(stack);
     let during: string[] = [];
     const { deps, settings } = setup(stack, {
       mailer: {
@@ -132,12 +137,7 @@ describe('dispatchDue', () => {
     const summary = await dispatchDue(deps, settings, run());
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 12 });
     expect(kinds).toEqual(subs.map(() => 'Template'));
-    const rendered = renderedFor(report.reportId);
-    const names = (['ja', 'en'] as const).map(
-      (l) =>
-        reportTemplate(rendered.locales[l].subject, { part: rendered.locales[l], placeholder: PLACEHOLDER })!
-          .name,
-    );
+    const names = (['ja', 'en'] as const).map((l) => templateNameFor(report.reportId, l));
     // Both locales are in the audience: each part's template was there while sending, and is gone now.
     expect(during).toEqual(expect.arrayContaining(names));
     const left = await templateNames();
@@ -151,13 +151,8 @@ describe('dispatchDue', () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 16);
     const report = await seedReport(stack);
-    const kinds: string[] = [];
-    const { mailer } = faultyMailer(stack, (_, input) => {
-      kinds.push(Object.keys(input.Content ?? {}).join());
-      return undefined;
-    });
-    const ja = renderedFor(report.reportId).locales.ja;
-    const name = reportTemplate(ja.subject, { part: ja, placeholder: PLACEHOLDER })!.name;
+    const { mailer, kinds } = kindsMailer(stack);
+    const name = templateNameFor(report.reportId);
     let sends = 0;
     const { deps, settings } = setup(stack, {
       mailer: {

@@ -5,28 +5,18 @@
  * that ignores the stylesheet still gets the light version exactly as before. Checked in a real
  * browser (chromium) with the scheme emulated.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colors, contrastPairs, darkColors } from '../../emails/_components/styles.ts';
 import { renderReportEmail } from '../../emails/render.ts';
-import type { NewsletterContext } from '../../emails/types.ts';
-import { parseReport } from '../../functions/core/report-parse.ts';
 import { DARK_PALETTE, PALETTE, pageDocument } from '../../functions/http/html.ts';
 import * as pages from '../../functions/http/pages.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { contrast } from '../helpers/contrast.ts';
+import { parsedSample, sampleContext } from '../helpers/sample-email.ts';
 
-const ctx: NewsletterContext = {
-  newsletterName: 'かわら版 セキュリティレポート',
-  sender: { name: '株式会社テスト', postalAddress: '東京都千代田区', contact: 'contact@example.jp' },
-  publicBaseUrl: 'https://news.example.jp',
-};
-const parsed = parseReport(
-  readFileSync(new URL('../../examples/sample-report.json', import.meta.url), 'utf8'),
-);
-if (!parsed.ok) throw new Error('sample report is invalid');
-const report = parsed.report;
+const ctx = sampleContext;
+const report = parsedSample();
 
 describe('colours', () => {
   for (const [scheme, palette] of [

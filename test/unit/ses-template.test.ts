@@ -3,7 +3,6 @@
  * engine SES's templates and the SES emulator use) renders from the template and a reader's
  * token is exactly the part with the token in place of the placeholder, or no template is made.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
@@ -15,9 +14,8 @@ import {
   templateProblem,
 } from '../../functions/adapters/ses-template.ts';
 import { renderReportEmail } from '../../emails/render.ts';
-import type { NewsletterContext } from '../../emails/types.ts';
-import { parseReport } from '../../functions/core/report-parse.ts';
 import { newTokenPlaceholder } from '../../functions/core/use-cases/accept-report.ts';
+import { parsedSample, sampleContext } from '../helpers/sample-email.ts';
 
 const PH = 'KAWARABAN_UNSUBSCRIBE_TOKEN';
 const fill = (html: string, text = `本文 ${PH}`, value = 'tok_en-123') => ({
@@ -80,18 +78,10 @@ describe('a rendered part as an SES template', () => {
   it('makes a template of the bundled sample as the renderer writes it, in both locales (a guard on the emails)', async () => {
     // Something in the emails that Handlebars would read (a `{{` in a component or its CSS) would
     // silently send every newsletter whole again: this test says so instead.
-    const ctx: NewsletterContext = {
-      newsletterName: 'かわら版 セキュリティレポート',
-      sender: { name: '株式会社テスト', postalAddress: '東京都千代田区', contact: 'contact@example.jp' },
-      publicBaseUrl: 'https://news.example.jp',
-    };
-    const parsed = parseReport(
-      readFileSync(new URL('../../examples/sample-report.json', import.meta.url), 'utf8'),
-    );
-    if (!parsed.ok) throw new Error('sample report is invalid');
+    const report = parsedSample();
     const placeholder = newTokenPlaceholder();
     for (const locale of ['ja', 'en'] as const) {
-      const part = await renderReportEmail(parsed.report, ctx, locale, { placeholder });
+      const part = await renderReportEmail(report, sampleContext, locale, { placeholder });
       expect(templateProblem(part.subject, { part, placeholder }), locale).toBeUndefined();
       const t = reportTemplate(part.subject, { part, placeholder })!;
       const data = templateData('Reader_Token-1')!;
