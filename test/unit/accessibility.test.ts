@@ -11,11 +11,11 @@ import { renderConfirmationEmail, renderReportEmail, renderReportWeb } from '../
 import type { NewsletterContext } from '../../emails/types.ts';
 import { archiveSite } from '../../functions/archive/entries.ts';
 import { archiveIndexPage } from '../../functions/archive/index-page.ts';
-import { parseReport } from '../../functions/core/report-parse.ts';
 import type { Locale } from '../../functions/core/subscriber.ts';
 import { pageDocument } from '../../functions/http/html.ts';
 import * as pages from '../../functions/http/pages.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { parsedSample } from '../helpers/sample-email.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ctx: NewsletterContext = {
@@ -28,11 +28,7 @@ const ctx: NewsletterContext = {
   },
   publicBaseUrl: 'https://news.example.jp',
 };
-const parsed = parseReport(
-  readFileSync(new URL('../../examples/sample-report.json', import.meta.url), 'utf8'),
-);
-if (!parsed.ok) throw new Error('sample report is invalid');
-const report = parsed.report;
+const report = parsedSample();
 const token = 'A'.repeat(65);
 
 function allPages(locale: Locale): Record<string, string> {
