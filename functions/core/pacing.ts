@@ -4,6 +4,9 @@
  * a Clock and waiting from a Sleeper, so tests drive both with a virtual clock instead of sleeping.
  */
 import type { Clock } from './ports.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export { TokenBucket };
 
 export interface Sleeper {
   sleep(ms: number): Promise<void>;
@@ -21,71 +24,6 @@ export const WINDOW_GUARD_MS = 10;
 export const systemSleeper: Sleeper = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
-
-/**
- * A token bucket that hands out reservations: `reserve()` takes a token now, possibly going
- * into debt, and says how long the caller must wait before using it. Reservations are
- * synchronous, so concurrent callers are spaced out correctly without a lock.
- */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private ratePerSecond: number,
-    private capacity: number,
-    private readonly clock: Clock,
-    initial = 1,
-  ) {
-    if (!(ratePerSecond > 0)) throw new RangeError('rate must be positive');
-    if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
-    this.tokens = Math.min(initial, capacity);
-    this.last = clock.now().getTime();
-  }
-
-  /** Milliseconds to wait before the reserved send may go. */
-  reserve(): number {
-    this.refill();
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.ratePerSecond) * 1000);
-  }
-
-  /** A new rate and capacity from now on (what came in until now, at the old rate). */
-  setRate(ratePerSecond: number, capacity: number): void {
-    if (!(ratePerSecond > 0)) throw new RangeError('rate must be positive');
-    this.refill();
-    this.ratePerSecond = ratePerSecond;
-    this.capacity = capacity;
-  }
-
-  private refill(): void {
-    const now = this.clock.now().getTime();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = now;
-  }
-
-  async take(sleeper: Sleeper): Promise<void> {
-    const wait = this.reserve();
-    if (wait > 0) await sleeper.sleep(wait);
-  }
-
-  /** Credits nothing for the time before now: a run's first send is no catch-up. */
-  startNow(): void {
-    const now = this.clock.now().getTime();
-    this.tokens = Math.min(this.tokens, 1);
-    this.last = now;
-  }
-
-  /**
-   * The run before took its last token at `at` (epoch ms): no more tokens than have come in
-   * since, so a new bucket gives no catch-up credit on top of that run's last second.
-   */
-  takenAt(at: number): void {
-    const now = this.clock.now().getTime();
-    this.tokens = Math.min(this.tokens, Math.max(0, ((now - at) / 1000) * this.ratePerSecond));
-    this.last = now;
-  }
-}
 
 /** One reserved send: its planned start, and the latest moment it was counted at (epoch ms). */
 export interface PlannedSend {
@@ -142,9 +80,21 @@ export class SendPacer {
     this.limit = Math.max(1, Math.floor(ratePerSecond));
   }
 
-  /** Milliseconds to wait before the reserved send may start. */
-  reserve(): number {
-    return this.plan().at - this.clock.now().getTime();
+  /** Milliseconds to wait before the reserved send (or group of `k`) may start. */
+  reserve(k = 1): number {
+    return this.plan(k).at - this.clock.now().getTime();
+  }
+
+  /** The most sends one group may hold: the window's limit (a bigger one could never start). */
+  get groupLimit(): number {
+    return this.limit;
+  }
+
+  /** How many sends back the one that must be a window old is, for `k` more to fit the window. */
+  private back(k: number): number {
+    if (!Number.isInteger(k) || k < 1 || k > this.limit)
+      throw new RangeError(`a group holds 1 to ${this.limit} sends, not ${k}`);
+    return this.limit - k + 1;
   }
 
   /**
@@ -154,7 +104,8 @@ export class SendPacer {
    * than that one did (by a millisecond or two of timer, message building and signing), and
    * wait a second time: at 14/s that was a timer and an event-loop wake-up for most sends.
    */
-  private plan(): PlannedSend {
+  private plan(k = 1): PlannedSend {
+    const back = this.back(k);
     const now = this.clock.now().getTime();
     // The time between the pacer's start and its first send (the quota, the rendered output,
     // the first claim) is no stall to catch up: with four workers that was a burst of ~50 at once.
@@ -162,14 +113,15 @@ export class SendPacer {
       this.begun = true;
       this.bucket.startNow();
     }
-    let at = now + this.bucket.reserve();
-    if (this.planned.length >= this.limit) {
-      const ref = this.planned[this.planned.length - this.limit]!;
+    let at = now + this.bucket.reserve(k);
+    if (this.planned.length >= back) {
+      const ref = this.planned[this.planned.length - back]!;
       at = Math.max(at, Math.max(ref.at, ref.counted) + this.windowMs);
     }
+    // A group's sends share one slot: they are planned, counted and written together.
     const slot: PlannedSend = { at, counted: at };
-    this.planned.push(slot);
-    if (this.planned.length > this.limit) this.planned.shift();
+    for (let i = 0; i < k; i++) this.planned.push(slot);
+    while (this.planned.length > this.limit) this.planned.shift();
     return slot;
   }
 
@@ -177,8 +129,8 @@ export class SendPacer {
    * Sleeps until the send's planned time (it still has to be admitted when it starts); the slot
    * it returns goes to `gate`, which records when the send was really counted.
    */
-  async wait(sleeper: Sleeper): Promise<PlannedSend> {
-    const slot = this.plan();
+  async wait(sleeper: Sleeper, k = 1): Promise<PlannedSend> {
+    const slot = this.plan(k);
     const wait = slot.at - this.clock.now().getTime();
     if (wait > 0) await sleeper.sleep(wait);
     return slot;
@@ -208,14 +160,17 @@ export class SendPacer {
   gate(
     sleeper: Sleeper,
     slot?: PlannedSend,
+    /** The sends one request carries (a SendBulkEmail's readers): admitted and counted together. */
+    k = 1,
   ): { admit: () => 0 | Promise<void>; written: () => void; done: () => void } {
+    this.back(k);
     let admittedAt: number | null = null;
     const counted = (at: number) => {
       if (slot && at > slot.counted) slot.counted = at;
     };
     return {
       admit: () => {
-        const wait = this.admit();
+        const wait = this.admit(k);
         if (wait > 0) return sleeper.sleep(wait);
         admittedAt = this.clock.now().getTime();
         counted(admittedAt);
@@ -224,26 +179,27 @@ export class SendPacer {
       written: () => {
         if (admittedAt === null) return;
         const now = this.clock.now().getTime();
-        this.restamp(admittedAt, now);
+        for (let i = 0; i < k; i++) this.restamp(admittedAt, now);
         counted(now);
       },
       done: () => {
         if (admittedAt !== null) return;
         const now = this.clock.now().getTime();
-        this.count(now);
+        for (let i = 0; i < k; i++) this.count(now);
         counted(now);
       },
     };
   }
 
-  /** 0, counting the send as starting now; or how long to wait before asking again. */
-  admit(): number {
+  /** 0, counting the send (or `k` together) as starting now; or how long to wait before asking again. */
+  admit(k = 1): number {
+    const back = this.back(k);
     const now = this.clock.now().getTime();
-    if (this.started.length >= this.limit) {
-      const wait = this.started[this.started.length - this.limit]! + this.windowMs - now;
+    if (this.started.length >= back) {
+      const wait = this.started[this.started.length - back]! + this.windowMs - now;
       if (wait > 0) return wait;
     }
-    this.count(now);
+    for (let i = 0; i < k; i++) this.count(now);
     return 0;
   }
 
