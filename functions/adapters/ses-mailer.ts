@@ -1,7 +1,15 @@
-import type { Mailer, OutgoingEmail, QuotaSource, SendOptions, SendQuota } from '../core/ports.ts';
+import type {
+  BulkOutcome,
+  Mailer,
+  OutgoingEmail,
+  QuotaSource,
+  SendOptions,
+  SendQuota,
+} from '../core/ports.ts';
 import type { RenderedReport } from '../core/report.ts';
 import type { SesV2 } from './aws/sesv2-port.ts';
-import { sendEmailBody, sendEmailInput } from './ses-send-body.ts';
+import { BULK_MAX_ENTRIES, isTemplateNotFound } from './ses-bulk.ts';
+import { sendEmailBody, sendEmailInput, type SendEmailFrom } from './ses-send-body.ts';
 import { SesTemplates, type TemplateLog } from './ses-templates.ts';
 
 /**
@@ -44,23 +52,100 @@ export function sesMailer(
   const templates =
     opts.templates === true ? new SesTemplates(client, { warn: opts.warn }) : opts.templates || undefined;
   const sender = { from, configurationSet: opts.configurationSet };
+  async function send(msg: OutgoingEmail, options?: SendOptions) {
+    const templated = templates && (await templates.input(sender, msg));
+    if (templated) {
+      const sent = await templates.send(templated, options);
+      if (sent) return sent;
+    }
+    return sendSimple(client, sender, msg, options);
+  }
+  if (!templates) return { send };
   return {
-    async send(msg: OutgoingEmail, options?: SendOptions) {
-      const templated = templates && (await templates.input(sender, msg));
-      if (templated) {
-        const sent = await templates.send(templated, options);
-        if (sent) return sent;
-      }
-      const input = sendEmailInput(sender, msg);
-      const out = await client.sendEmail(input, {
-        beforeWrite: options?.admit,
-        written: options?.written,
-        body: msg.fill ? () => sendEmailBody(sender, msg) : undefined,
-      });
-      if (!out.MessageId) throw new Error('SES returned no MessageId');
-      return { messageId: out.MessageId };
+    send,
+    /**
+     * One SendBulkEmail per template among the messages (a group mixes locales), the rest one by
+     * one; all of them admitted as one. A message whose template turned out missing was not
+     * sent: it goes again as Simple content, admitted again (a second request, as for `send`).
+     */
+    async sendBulk(msgs: OutgoingEmail[], options?: SendOptions): Promise<BulkOutcome[]> {
+      const out: BulkOutcome[] = [];
+      const again: number[] = [];
+      const admission = sharedAdmission(options);
+      const { bulks, alone } = await templates.bulkInputs(sender, msgs);
+      await Promise.all([
+        ...bulks.map(async (b) => {
+          const results = await outcomes(() => templates.sendBulk(b, admission), b.indices.length);
+          b.indices.forEach((i, j) => {
+            const r = results?.[j];
+            if (!r || isTemplateNotFound(r)) again.push(i);
+            else out[i] = r;
+          });
+        }),
+        ...alone.map(async (i) => {
+          out[i] = (await outcomes(async () => [await send(msgs[i]!, admission)], 1))![0]!;
+        }),
+      ]);
+      const simple = sharedAdmission(options);
+      await Promise.all(
+        again.map(async (i) => {
+          out[i] = (await outcomes(async () => [await sendSimple(client, sender, msgs[i]!, simple)], 1))![0]!;
+        }),
+      );
+      return out;
     },
-    ...(templates ? { retire: (rendered: RenderedReport) => templates.retire(rendered) } : {}),
+    bulkLimit: BULK_MAX_ENTRIES,
+    retire: (rendered: RenderedReport) => templates.retire(rendered),
+  };
+}
+
+async function sendSimple(client: SesV2, sender: SendEmailFrom, msg: OutgoingEmail, options?: SendOptions) {
+  const out = await client.sendEmail(sendEmailInput(sender, msg), {
+    beforeWrite: options?.admit,
+    written: options?.written,
+    body: msg.fill ? () => sendEmailBody(sender, msg) : undefined,
+  });
+  if (!out.MessageId) throw new Error('SES returned no MessageId');
+  return { messageId: out.MessageId };
+}
+
+/** A request's outcomes; its error, when it throws, is the outcome of each of its `n` messages. */
+async function outcomes(
+  request: () => Promise<BulkOutcome[] | undefined>,
+  n: number,
+): Promise<BulkOutcome[] | undefined> {
+  try {
+    return await request();
+  } catch (error) {
+    return Array.from({ length: n }, () => ({ error }));
+  }
+}
+
+/**
+ * One admission for several requests: the first to be admitted counts them all (the caller
+ * admits the group's size), the others then go at once; `written` is told once, by the first.
+ */
+function sharedAdmission(options: SendOptions | undefined): SendOptions | undefined {
+  if (!options) return undefined;
+  const { admit, written } = options;
+  let admitted = false;
+  let told = false;
+  return {
+    admit:
+      admit &&
+      (() => {
+        if (admitted) return 0;
+        const wait = admit();
+        if (wait === 0) admitted = true;
+        return wait;
+      }),
+    written:
+      written &&
+      (() => {
+        if (told) return;
+        told = true;
+        written();
+      }),
   };
 }
 

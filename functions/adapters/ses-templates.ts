@@ -8,10 +8,11 @@
  * template is created again at the next send, and if it is missing again right after that, only
  * after `retryAfterMs` (meanwhile every send of it goes as Simple).
  */
-import type { SendEmailRequest } from '@aws-sdk/client-sesv2';
-import type { OutgoingEmail, SendOptions } from '../core/ports.ts';
+import type { SendBulkEmailRequest, SendEmailRequest } from '@aws-sdk/client-sesv2';
+import type { BulkOutcome, OutgoingEmail, SendOptions } from '../core/ports.ts';
 import type { RenderedReport } from '../core/report.ts';
 import type { SesV2 } from './aws/sesv2-port.ts';
+import { bulkOutcomes, bulkRequest, isTemplateNotFound } from './ses-bulk.ts';
 import { head, type SendEmailFrom } from './ses-send-body.ts';
 import { type ReportTemplate, reportTemplate, templateData } from './ses-template.ts';
 
@@ -19,6 +20,14 @@ import { type ReportTemplate, reportTemplate, templateData } from './ses-templat
 export interface TemplatedSend {
   name: string;
   input: SendEmailRequest;
+  creation: Promise<void>;
+}
+
+/** One SendBulkEmail: the messages (by their index in the caller's list) of one template. */
+export interface TemplatedBulk {
+  name: string;
+  indices: number[];
+  input: SendBulkEmailRequest;
   creation: Promise<void>;
 }
 
@@ -56,8 +65,8 @@ export class SesTemplates {
     this.warn = opts.warn ?? (() => undefined);
   }
 
-  /** The message as a templated send, or undefined: send it as Simple content. */
-  async input(sender: SendEmailFrom, msg: OutgoingEmail): Promise<TemplatedSend | undefined> {
+  /** The message's template (created if need be) and data, or undefined: send it as Simple content. */
+  private async ready(msg: OutgoingEmail) {
     const fill = msg.fill;
     const data = fill && templateData(fill.value);
     const template = data && reportTemplate(msg.subject, fill);
@@ -67,20 +76,83 @@ export class SesTemplates {
     state.creation ??= this.create(template);
     const creation = state.creation;
     await creation;
+    return { name: template.name, data, creation };
+  }
+
+  /** The message as a templated send, or undefined: send it as Simple content. */
+  async input(sender: SendEmailFrom, msg: OutgoingEmail): Promise<TemplatedSend | undefined> {
+    const ready = await this.ready(msg);
+    if (!ready) return undefined;
+    const { name, data, creation } = ready;
     return {
-      name: template.name,
+      name,
       creation,
       input: {
         ...head(sender, msg),
         Content: {
           Template: {
-            TemplateName: template.name,
+            TemplateName: name,
             TemplateData: data,
             Headers: msg.headers?.map((h) => ({ Name: h.name, Value: h.value })),
           },
         },
       },
     };
+  }
+
+  /**
+   * The messages as SendBulkEmail requests, one per template with more than one reader here
+   * (at most 50 entries each, which the caller's group never passes); `alone`: the others, to
+   * send one by one.
+   */
+  async bulkInputs(
+    sender: SendEmailFrom,
+    msgs: readonly OutgoingEmail[],
+  ): Promise<{ bulks: TemplatedBulk[]; alone: number[] }> {
+    const readies = await Promise.all(msgs.map((m) => this.ready(m)));
+    const byName = new Map<string, number[]>();
+    const alone: number[] = [];
+    readies.forEach((r, i) => {
+      if (!r) alone.push(i);
+      else byName.set(r.name, [...(byName.get(r.name) ?? []), i]);
+    });
+    const bulks: TemplatedBulk[] = [];
+    for (const [name, indices] of byName) {
+      if (indices.length === 1) {
+        alone.push(indices[0]!);
+        continue;
+      }
+      const entries = indices.map((i) => ({ msg: msgs[i]!, data: readies[i]!.data }));
+      bulks.push({
+        name,
+        indices,
+        input: bulkRequest(sender, name, entries),
+        creation: readies[indices[0]!]!.creation,
+      });
+    }
+    return { bulks, alone };
+  }
+
+  /**
+   * Sends one SendBulkEmail; undefined when SES has no such template (nothing was sent). An entry
+   * answered TEMPLATE_NOT_FOUND was not sent either: the caller sends it as Simple content.
+   */
+  async sendBulk(t: TemplatedBulk, options?: SendOptions): Promise<BulkOutcome[] | undefined> {
+    let outcomes: BulkOutcome[];
+    try {
+      const out = await this.client.sendBulkEmail(t.input, {
+        beforeWrite: options?.admit,
+        written: options?.written,
+      });
+      outcomes = bulkOutcomes(out.BulkEmailEntryResults, t.indices.length);
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      this.missed(t);
+      return undefined;
+    }
+    if (outcomes.some(isTemplateNotFound)) this.missed(t);
+    else this.state(t.name).missing = 0;
+    return outcomes;
   }
 
   /** Sends it; undefined when SES has no such template (nothing was sent). */
@@ -96,19 +168,24 @@ export class SesTemplates {
       return { messageId: out.MessageId };
     } catch (err) {
       if (!isMissing(err)) throw err;
-      // Sends in flight on the same creation learn it together: count it once.
-      if (state.creation === t.creation) {
-        state.creation = undefined;
-        if (++state.missing > 1) state.retryAt = this.now() + this.retryAfterMs;
-        this.warn('ses template missing: sent as Simple content', {
-          template: t.name,
-          missesInARow: state.missing,
-          simpleForMs: state.missing > 1 ? this.retryAfterMs : 0,
-          creationError: state.creationError ?? 'none',
-        });
-      }
+      this.missed(t);
       return undefined;
     }
+  }
+
+  /** A send found its template missing: created again at the next send, or after a wait if it was missing just before. */
+  private missed(t: { name: string; creation: Promise<void> }): void {
+    const state = this.state(t.name);
+    // Sends in flight on the same creation learn it together: count it once.
+    if (state.creation !== t.creation) return;
+    state.creation = undefined;
+    if (++state.missing > 1) state.retryAt = this.now() + this.retryAfterMs;
+    this.warn('ses template missing: sent as Simple content', {
+      template: t.name,
+      missesInARow: state.missing,
+      simpleForMs: state.missing > 1 ? this.retryAfterMs : 0,
+      creationError: state.creationError ?? 'none',
+    });
   }
 
   /** Deletes the templates of a sent report's parts (one already gone is no error). */

@@ -22,6 +22,11 @@ export class InFlightWindow {
   private claimLatencyMs: number;
   /** Rows claimed and not yet marked, at most. */
   readonly claimBound: number;
+  /**
+   * The rows one request carries (send-run/send.ts groupSize): a group must be claimed and ready
+   * while the one before is sent, so claims start once a group's worth is left and fill to two.
+   */
+  group = 1;
 
   constructor(
     /** The run's send rate (messages per second). */
@@ -77,7 +82,7 @@ export class InFlightWindow {
 
   /** Claim when no more than this many rows are claimed and not yet answered. */
   get claimAt(): number {
-    const at = Math.max(Math.floor(this.target / 2), this.duringClaim);
+    const at = Math.max(Math.floor(this.target / 2), this.duringClaim, this.group);
     return Math.min(Math.floor(this.claimBound / 2), at);
   }
 
@@ -95,6 +100,7 @@ export class InFlightWindow {
       // per few rows: at 14/s half a second made it a third of the run's CPU per recipient.
       Math.min(Math.ceil(this.ratePerSecond), ONE_TRANSACTION_CLAIMS),
       this.claimAt + this.duringClaim,
+      2 * this.group,
     );
     return Math.min(this.claimBound, ahead);
   }

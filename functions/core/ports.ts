@@ -55,8 +55,19 @@ export interface SendOptions {
   written?: () => void;
 }
 
+/** What became of one message of a `sendBulk`: accepted, or refused with an error named as a SendEmail's would be. */
+export type BulkOutcome = { messageId: string } | { error: unknown };
+
 export interface Mailer {
   send(message: OutgoingEmail, opts?: SendOptions): Promise<{ messageId: string }>;
+  /**
+   * Sends several messages admitted as one (`opts.admit` counts them all, once), in as few
+   * requests as the mailer can (SES SendBulkEmail): one outcome per message, in order. A throw
+   * means the whole call's answer is unknown or refused alike for every message.
+   */
+  sendBulk?(messages: OutgoingEmail[], opts?: SendOptions): Promise<BulkOutcome[]>;
+  /** The most messages one `sendBulk` takes. */
+  readonly bulkLimit?: number;
   /**
    * The report is sent: whatever the mailer keeps for its rendered parts (SES templates) can go.
    * Another report with the same content may still be sending by it; its mailer makes it again.

@@ -21,6 +21,8 @@ const THROTTLE = new Set([
   'LimitExceededException',
   'ThrottlingException',
   'Throttling',
+  // A SendBulkEmail entry SES could not take for now (ses-bulk.ts): not sent, so try it again.
+  'TransientFailure',
 ]);
 const PAUSE = new Set(['SendingPausedException', 'AccountSuspendedException', 'NotFoundException']);
 const PERMANENT = new Set([
@@ -28,6 +30,8 @@ const PERMANENT = new Set([
   'MailFromDomainNotVerifiedException',
   'BadRequestException',
   'InvalidParameterValue',
+  // A SendBulkEmail entry SES could not process (ses-bulk.ts), as it answers an invalid address.
+  'BulkEntryFailed',
 ]);
 
 const ADDRESS = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g;

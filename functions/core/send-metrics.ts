@@ -8,10 +8,13 @@
  * in infra/constructs/monitoring.ts), so sends from several workers add up.
  */
 import { METRIC, type Metrics } from './metrics.ts';
-import type { Mailer, QuotaSource } from './ports.ts';
+import type { BulkOutcome, Mailer, QuotaSource } from './ports.ts';
 import { classifySendError } from './send-errors.ts';
 
 export function countedMailer(mailer: Mailer, metrics: Metrics): Mailer {
+  const refused = (err: unknown) =>
+    metrics.count(classifySendError(err).kind === 'throttle' ? METRIC.sendThrottles : METRIC.sendFailures);
+  const bulk = mailer.sendBulk?.bind(mailer);
   return {
     async send(message, opts) {
       try {
@@ -19,12 +22,30 @@ export function countedMailer(mailer: Mailer, metrics: Metrics): Mailer {
         metrics.count(METRIC.emailsSent);
         return sent;
       } catch (err) {
-        metrics.count(
-          classifySendError(err).kind === 'throttle' ? METRIC.sendThrottles : METRIC.sendFailures,
-        );
+        refused(err);
         throw err;
       }
     },
+    // Each reader of a SendBulkEmail counts as one send, as it does in SES's quota.
+    ...(bulk
+      ? {
+          bulkLimit: mailer.bulkLimit,
+          async sendBulk(messages, opts) {
+            let outcomes: BulkOutcome[];
+            try {
+              outcomes = await bulk(messages, opts);
+            } catch (err) {
+              for (const _ of messages) refused(err);
+              throw err;
+            }
+            for (const o of outcomes) {
+              if ('messageId' in o) metrics.count(METRIC.emailsSent);
+              else refused(o.error);
+            }
+            return outcomes;
+          },
+        }
+      : {}),
     ...(mailer.retire ? { retire: (rendered) => mailer.retire!(rendered) } : {}),
   };
 }

@@ -13,7 +13,12 @@ import {
   type ReportRecord,
 } from '../../functions/core/report.ts';
 import { SHARD_COUNT } from '../../functions/core/subscriber.ts';
-import type { DispatchDeps, DispatchSettings } from '../../functions/core/use-cases/dispatch-due.ts';
+import type {
+  DispatchDeps,
+  DispatchSettings,
+  ReportRunSummary,
+} from '../../functions/core/use-cases/dispatch-due.ts';
+import { SendRun } from '../../functions/core/use-cases/send-run.ts';
 import type {
   Audience,
   ClaimResult,
@@ -23,7 +28,7 @@ import type {
   ReportStore,
   SentBatch,
 } from '../../functions/core/use-cases/sending-ports.ts';
-import type { Mailer, OutgoingEmail } from '../../functions/core/ports.ts';
+import type { BulkOutcome, Mailer, OutgoingEmail, SendOptions } from '../../functions/core/ports.ts';
 import { defaultReputationGuard } from '../../functions/core/reputation.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -294,6 +299,42 @@ export class MemoryMailer implements Mailer {
   }
 }
 
+/**
+ * A mailer with `sendBulk`, as the SES mailer: each message of a request is one call to `fault`
+ * (its error becomes that message's outcome), `whole(n, size)` refuses request n entirely.
+ * `requests` records each request's size and when (virtual clock ms) it was admitted.
+ */
+export class MemoryBulkMailer extends MemoryMailer {
+  readonly requests: { size: number; at: number }[] = [];
+  readonly bulkLimit = 50;
+  private bulkCalls = 0;
+  constructor(
+    fault: (n: number, m: OutgoingEmail) => Error | undefined = () => undefined,
+    private readonly whole: (n: number, size: number) => Error | undefined = () => undefined,
+    /** The clock `requests` are stamped with (set it to the setup's virtual clock). */
+    public now: () => number = () => 0,
+  ) {
+    super(fault);
+  }
+  async sendBulk(messages: OutgoingEmail[], opts?: SendOptions): Promise<BulkOutcome[]> {
+    const n = ++this.bulkCalls;
+    if (opts?.admit) for (let w = opts.admit(); w !== 0; w = opts.admit()) await w;
+    this.requests.push({ size: messages.length, at: this.now() });
+    opts?.written?.();
+    await new Promise((r) => setTimeout(r, n % 3));
+    const err = this.whole(n, messages.length);
+    if (err) throw err;
+    return Promise.all(
+      messages.map((m) =>
+        this.send(m).then(
+          (sent) => sent,
+          (error: unknown) => ({ error }),
+        ),
+      ),
+    );
+  }
+}
+
 export function recipients(n: number): Recipient[] {
   return Array.from({ length: n }, (_, i) => ({
     email: `r${String(i).padStart(4, '0')}@example.com`,
@@ -356,4 +397,35 @@ export function memorySending(
     ...settingsOver,
   };
   return { deps, settings, clock, audience, ledger, reports, mailer, notices };
+}
+
+let owners = 0;
+/** A run over the setup's leased report. */
+export async function runOnce(s: ReturnType<typeof memorySending>, budgetMs = 600_000) {
+  const owner = `o-${++owners}`;
+  const report = await s.reports.acquireLease(
+    s.reports.record.reportId,
+    owner,
+    s.clock.now(),
+    new Date(s.clock.now().getTime() + budgetMs + 60_000),
+  );
+  const tally: ReportRunSummary = {
+    reportId: report!.reportId,
+    outcome: 'busy',
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    pages: 0,
+  };
+  const run = new SendRun({
+    deps: s.deps,
+    settings: s.settings,
+    owner,
+    report: report!,
+    deadline: s.clock.now().getTime() + budgetMs,
+    tally,
+  });
+  await run.execute();
+  await s.reports.releaseLease(report!.reportId, owner);
+  return { run, tally };
 }

@@ -52,20 +52,24 @@ const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) =>
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
 
-/** The templated mailer over the real client, recording each SendEmail's content kind ('Template', 'Simple'). */
+/**
+ * The templated mailer over the real client, recording each reader's request content kind
+ * ('Template', 'Simple'; each entry of a SendBulkEmail is one) and the SendBulkEmail calls.
+ */
 function kindsMailer(stack: TestStack) {
   const kinds: string[] = [];
-  const { mailer } = faultyMailer(stack, (_, input) => {
+  const { mailer, bulkCalls } = faultyMailer(stack, (_, input) => {
     kinds.push(Object.keys(input.Content ?? {}).join());
     return undefined;
   });
-  return { mailer, kinds };
+  return { mailer, kinds, bulkCalls };
 }
 
 /** SES faults in front of the real sending client: `fault(n, input)` returns an error for call n, or nothing to pass through. */
 function faultyMailer(stack: TestStack, fault: Parameters<typeof faultySes>[1]) {
-  const { ses, calls } = faultySes(sesv2Sending, fault);
+  const { ses, calls, bulkCalls } = faultySes(sesv2Sending, fault);
   return {
+    bulkCalls,
     mailer: sesMailer(ses, {
       from: stack.config.from,
       configurationSet: stack.config.configurationSet,
@@ -123,7 +127,7 @@ describe('dispatchDue', () => {
     await putSubscribers(stack, english);
     const subs = [...(await seedConfirmed(stack, 10)), ...english];
     const report = await seedReport(stack);
-    const { mailer, kinds } = kindsMailer(stack);
+    const { mailer, kinds, bulkCalls } = kindsMailer(stack);
     let during: string[] = [];
     const { deps, settings } = setup(stack, {
       mailer: {
@@ -132,11 +136,18 @@ describe('dispatchDue', () => {
           during = await templateNames();
           return mailer.send(m, o);
         },
+        sendBulk: async (ms, o) => {
+          during = await templateNames();
+          return mailer.sendBulk!(ms, o);
+        },
       },
     });
     const summary = await dispatchDue(deps, settings, run());
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 12 });
     expect(kinds).toEqual(subs.map(() => 'Template'));
+    // Groups of 2 (half the crash bound of 4): two readers of one part go by one SendBulkEmail,
+    // a group of both locales as two templated sends (which groups those are depends on shards).
+    expect(bulkCalls()).toBeGreaterThan(0);
     const names = (['ja', 'en'] as const).map((l) => templateNameFor(report.reportId, l));
     // Both locales are in the audience: each part's template was there while sending, and is gone now.
     expect(during).toEqual(expect.arrayContaining(names));
@@ -153,15 +164,22 @@ describe('dispatchDue', () => {
     const report = await seedReport(stack);
     const { mailer, kinds } = kindsMailer(stack);
     const name = templateNameFor(report.reportId);
-    let sends = 0;
+    // Someone deletes it twice: before the 3rd request and before the 6th (single or bulk).
+    let requests = 0;
+    const deleting = async () => {
+      if (++requests === 3 || requests === 6)
+        await sesv2Sending.deleteEmailTemplate(name).catch(() => undefined);
+    };
     const { deps, settings } = setup(stack, {
       mailer: {
         ...mailer,
         send: async (m, o) => {
-          // Someone deletes it twice: after the 4th send and after the 10th.
-          if (++sends === 5 || sends === 11)
-            await sesv2Sending.deleteEmailTemplate(name).catch(() => undefined);
+          await deleting();
           return mailer.send(m, o);
+        },
+        sendBulk: async (ms, o) => {
+          await deleting();
+          return mailer.sendBulk!(ms, o);
         },
       },
     });
@@ -175,6 +193,7 @@ describe('dispatchDue', () => {
     expect(simple).toBeGreaterThanOrEqual(2);
     expect(kinds).toHaveLength(16 + simple);
     expect(kinds.at(-1)).toBe('Template');
+    expect(requests).toBeGreaterThanOrEqual(6);
   });
 
   it('puts a working per-recipient unsubscribe link and the one-click headers in every message', async () => {

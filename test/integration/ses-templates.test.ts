@@ -12,32 +12,9 @@ import { sendingSesClient } from '../../functions/adapters/aws/sesv2-sending.ts'
 import { sesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SesTemplates } from '../../functions/adapters/ses-templates.ts';
 import { reportTemplate } from '../../functions/adapters/ses-template.ts';
-import type { OutgoingEmail } from '../../functions/core/ports.ts';
 import { sesError } from '../helpers/ses-faults.ts';
-import { header, type SentEmail, sentTo } from '../helpers/inbox.ts';
-
-const PH = 'KAWARABAN_UNSUBSCRIBE_TOKEN';
-let n = 0;
-const address = (tag: string) => `tmpl-${tag}-${Date.now()}-${++n}@example.com`;
-
-/** A part as the renderer makes one: Japanese, a dark-mode media query, the token in a link and a header. */
-const part = (extra = '') => ({
-  html: `<html><head><style>@media (prefers-color-scheme:dark){.k{color:#eee !important}}</style></head><body><p>脆弱性「CVE-2026-0001」 &amp; "引用" 😀${extra}</p><a href="https://news.example.jp/u?t=${PH}">配信停止</a></body></html>`,
-  text: `脆弱性の報告${extra}\n配信停止: https://news.example.jp/u?t=${PH}\n`,
-});
-
-const message = (p: { html: string; text: string }, to: string, token: string): OutgoingEmail => ({
-  to,
-  subject: `【かわら版】週報 ${p.html.length}`,
-  html: p.html.replaceAll(PH, token),
-  text: p.text.replaceAll(PH, token),
-  fill: { part: p, placeholder: PH, value: token },
-  headers: [
-    { name: 'List-Unsubscribe', value: `<https://news.example.jp/u?t=${token}>` },
-    { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-  ],
-  tags: { reportId: 'r-tmpl', kind: 'newsletter' },
-});
+import { sentTo } from '../helpers/inbox.ts';
+import { address, message, part, PH, same } from '../helpers/template-messages.ts';
 
 /** The real client, recording each SendEmail's content kind and template creations; creations fail while `failCreate`. */
 function recorded() {
@@ -61,13 +38,6 @@ function recorded() {
   };
   return { client, sends, inputs, state, real };
 }
-
-const same = (a: SentEmail, b: SentEmail) => {
-  expect(a.subject).toBe(b.subject);
-  expect(a.body.html).toBe(b.body.html);
-  expect(a.body.text).toBe(b.body.text);
-  for (const h of ['List-Unsubscribe', 'List-Unsubscribe-Post']) expect(header(a, h)).toBe(header(b, h));
-};
 
 describe('newsletters sent by template', () => {
   it('arrive exactly as the same message sent Simple, from a request ~1 KB instead of the whole part', async () => {

@@ -405,7 +405,7 @@ describe('send phase', () => {
   it('sends with the reader\'s own unsubscribe link and keeps its "sent" mark for the next write', async () => {
     const s = memorySending(1, { concurrency: 1 });
     const { run, pages, c, sends } = await oneClaimed(s);
-    expect(await sends.send(c)).toBe('sent');
+    expect((await sends.sendGroup([c]))[0]).toBe('sent');
     expect(s.mailer.sent).toHaveLength(1);
     expect(s.mailer.sent[0]!.to).toBe(c.recipient.email);
     expect(s.mailer.sent[0]!.text).not.toContain(RENDERED.placeholder);
@@ -427,7 +427,7 @@ describe('send phase', () => {
       ),
     );
     const t = await oneClaimed(throttled);
-    expect(await t.sends.send(t.c)).toBe('sent');
+    expect((await t.sends.sendGroup([t.c]))[0]).toBe('sent');
     expect(throttled.mailer.calls).toBe(4);
     expect(throttled.clock.slept).toBeGreaterThan(0);
 
@@ -437,7 +437,7 @@ describe('send phase', () => {
       new MemoryMailer(() => new MessageRejected({ message: 'no', $metadata: {} })),
     );
     const r = await oneClaimed(refused);
-    expect(await r.sends.send(r.c)).toBe('failed');
+    expect((await r.sends.sendGroup([r.c]))[0]).toBe('failed');
     expect(refused.ledger.rows.get(r.c.recipient.email)).toMatchObject({ state: 'failed' });
     expect(r.run.stop).toBeNull();
 
@@ -447,7 +447,7 @@ describe('send phase', () => {
       new MemoryMailer(() => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })),
     );
     const u = await oneClaimed(unknown);
-    expect(await u.sends.send(u.c)).toBe('unresolved');
+    expect((await u.sends.sendGroup([u.c]))[0]).toBe('unresolved');
     // It may have gone out: the claim stays, the run ends in an error.
     expect(unknown.ledger.rows.get(u.c.recipient.email)?.state).toBe('claimed');
     expect(u.run.stop).toMatchObject({ kind: 'error' });
@@ -459,7 +459,7 @@ describe('send phase', () => {
     );
     const p = await oneClaimed(paused);
     const allowance = p.run.allowance;
-    expect(await p.sends.send(p.c)).toBe('unresolved');
+    expect((await p.sends.sendGroup([p.c]))[0]).toBe('unresolved');
     // Never sent: the claim is dropped, so the next run claims the row afresh.
     expect(paused.ledger.rows.has(p.c.recipient.email)).toBe(false);
     expect(p.run.stop).toMatchObject({ kind: 'pause' });
@@ -477,9 +477,9 @@ describe('send phase', () => {
     await new ClaimPhase(run, pages).claim();
     const sends = new SendPhase(run, pages, () => undefined);
     const rows = run.ready.splice(0);
-    for (const c of rows.slice(0, 2)) await sends.send(c);
+    for (const c of rows.slice(0, 2)) await sends.sendGroup([c]);
     expect(run.stop).toBeNull();
-    await sends.send(rows[2]!);
+    await sends.sendGroup([rows[2]!]);
     expect(run.stop).toMatchObject({ kind: 'pause', reason: expect.stringMatching(/3 messages in a row/) });
   });
 

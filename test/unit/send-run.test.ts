@@ -13,40 +13,9 @@ import { SendPacer } from '../../functions/core/pacing.ts';
 import { VirtualClock } from '../helpers/virtual-clock.ts';
 import { reserveFor } from '../../functions/core/send-load.ts';
 import type { ReportRunSummary } from '../../functions/core/use-cases/dispatch-due.ts';
-import { MemoryMailer, memorySending } from '../helpers/memory-sending.ts';
+import { MemoryMailer, memorySending, runOnce } from '../helpers/memory-sending.ts';
 
 type Setup = ReturnType<typeof memorySending>;
-
-let owners = 0;
-/** A run over the setup's leased report. */
-async function runOnce(s: Setup, budgetMs = 600_000) {
-  const owner = `o-${++owners}`;
-  const report = await s.reports.acquireLease(
-    s.reports.record.reportId,
-    owner,
-    s.clock.now(),
-    new Date(s.clock.now().getTime() + budgetMs + 60_000),
-  );
-  const tally: ReportRunSummary = {
-    reportId: report!.reportId,
-    outcome: 'busy',
-    sent: 0,
-    failed: 0,
-    skipped: 0,
-    pages: 0,
-  };
-  const run = new SendRun({
-    deps: s.deps,
-    settings: s.settings,
-    owner,
-    report: report!,
-    deadline: s.clock.now().getTime() + budgetMs,
-    tally,
-  });
-  await run.execute();
-  await s.reports.releaseLease(report!.reportId, owner);
-  return { run, tally };
-}
 
 const sentTo = (s: Setup) => s.mailer.sent.map((m) => m.to).sort();
 
@@ -310,7 +279,7 @@ describe('SendRun: one quota for everyone', () => {
         }),
       };
       s.deps.confirmations = load(2, 0); // reserve 4/s: 16/s for newsletters
-      const owner = `o-${++owners}`;
+      const owner = `o-share-${share}-${Math.random()}`;
       const report = (await s.reports.acquireLease(
         s.reports.record.reportId,
         owner,

@@ -7,6 +7,8 @@
 import type {
   CreateEmailTemplateRequest,
   GetAccountResponse,
+  SendBulkEmailRequest,
+  SendBulkEmailResponse,
   SendEmailRequest,
   SendEmailResponse,
 } from '@aws-sdk/client-sesv2';
@@ -29,6 +31,8 @@ export interface SesCallOptions {
 
 export interface SesV2 {
   sendEmail(input: SendEmailRequest, options?: SesCallOptions): Promise<SendEmailResponse>;
+  /** One request for up to 50 readers of one template; each entry has its own status. */
+  sendBulkEmail(input: SendBulkEmailRequest, options?: SesCallOptions): Promise<SendBulkEmailResponse>;
   getAccount(): Promise<GetAccountResponse>;
   /** Throws `AlreadyExistsException` when a template has that name. */
   createEmailTemplate(input: CreateEmailTemplateRequest): Promise<void>;

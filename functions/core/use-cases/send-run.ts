@@ -59,7 +59,12 @@ export class SendRun {
     this.state = new RunState(input);
     this.pages = new SettlePhase(this.state);
     this.claims = new ClaimPhase(this.state, this.pages);
-    this.sends = new SendPhase(this.state, this.pages, () => this.wake());
+    this.sends = new SendPhase(
+      this.state,
+      this.pages,
+      () => this.wake(),
+      () => this.mayClaim(),
+    );
   }
 
   /** The whole run: start, the pipeline until nothing is left to do, then its outcome. */

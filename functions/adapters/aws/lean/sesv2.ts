@@ -1,6 +1,6 @@
 /**
  * SES v2 over the lean transport (REST-JSON): `POST /v2/email/outbound-emails`,
- * `GET /v2/email/account` and the email templates (`POST /v2/email/templates`,
+ * `POST /v2/email/outbound-bulk-emails`, `GET /v2/email/account` and the email templates (`POST /v2/email/templates`,
  * `DELETE /v2/email/templates/{name}`), signed for `ses`, endpoint from AWS_ENDPOINT_URL_SESV2.
  *
  * Per call it builds the body once (JSON.stringify of the SDK-shaped input: SES v2's member names
@@ -11,6 +11,8 @@
 import type {
   CreateEmailTemplateRequest,
   GetAccountResponse,
+  SendBulkEmailRequest,
+  SendBulkEmailResponse,
   SendEmailRequest,
   SendEmailResponse,
 } from '@aws-sdk/client-sesv2';
@@ -61,6 +63,18 @@ export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions 
         written: call?.written,
       } as const;
       return callAws(endpoint, request, retry).then((res) => jsonBody<SendEmailResponse>(res));
+    },
+    sendBulkEmail(input: SendBulkEmailRequest, call?: SesCallOptions): Promise<SendBulkEmailResponse> {
+      const request = {
+        method: 'POST',
+        path: '/v2/email/outbound-bulk-emails',
+        headers: postHeaders,
+        body: Buffer.from(JSON.stringify(input), 'utf8'),
+        operation: 'SendBulkEmail',
+        beforeWrite: call?.beforeWrite,
+        written: call?.written,
+      } as const;
+      return callAws(endpoint, request, retry).then((res) => jsonBody<SendBulkEmailResponse>(res));
     },
     async createEmailTemplate(input: CreateEmailTemplateRequest): Promise<void> {
       const request = {

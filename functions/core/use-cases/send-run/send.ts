@@ -1,23 +1,27 @@
 /**
- * The send phase: each claimed row goes out as soon as the window has room; no send waits for
- * another.
+ * The send phase: claimed rows go out as soon as the window has room, in groups of one request
+ * each (SES SendBulkEmail) when the mailer can; no send waits for another.
  *
- * 1. start: rows leave the ready queue while fewer than the window's target are in flight
- *    (rate × observed latency, in-flight.ts), unless the run is halted.
- * 2. pace: each send waits for the token bucket's turn (pacing.ts), and the mailer admits it
- *    into the one-second window right before its request is written, so the run never starts
- *    more than its share of the rate in any one-second window where SES counts.
- * 3. send and classify the answer (send-errors.ts): accepted → its "sent" mark waits for the
- *    next write; throttling → back off and retry here (the SES client itself never retries:
- *    `maxAttempts: 1`); a permanent refusal → the row failed (`maxConsecutiveRejections` in a
- *    row pause the run); an answer that may or may not have gone out → keep the claim and end
- *    the run in an error; not sent (a paused account, still throttled at the deadline) → drop
- *    the claim.
+ * 1. start: rows leave the ready queue, as many to a group as one request may carry
+ *    (`groupSize`), while fewer than the window's target are in flight (rate × observed
+ *    latency, in-flight.ts), unless the run is halted. A smaller group goes only when no more
+ *    rows are coming.
+ * 2. pace: each group waits for the token bucket's turn for all its rows (pacing.ts), and the
+ *    mailer admits it into the one-second window right before its request is written, counting
+ *    every row, so the run never starts more than its share of the rate in any one-second window
+ *    where SES counts.
+ * 3. send and classify each row's answer (send-errors.ts): accepted → its "sent" mark waits for
+ *    the next write; throttling → back off and retry those rows here, as a smaller group (the SES
+ *    client itself never retries: `maxAttempts: 1`); a permanent refusal → the row failed
+ *    (`maxConsecutiveRejections` in a row pause the run); an answer that may or may not have gone
+ *    out → keep the claim and end the run in an error; not sent (a paused account, still
+ *    throttled at the deadline) → drop the claim. A whole request's error is each row's answer.
  * 4. drop: a claim never sent is released, so the next run claims it afresh.
  */
 import { backoffMs } from '../../run-limits.ts';
 import { classifySendError } from '../../send-errors.ts';
 import { personalise } from '../personalise.ts';
+import type { BulkOutcome, OutgoingEmail, SendOptions } from '../../ports.ts';
 import type { Delivery } from '../send-pages.ts';
 import type { SettlePhase } from './settle.ts';
 import type { Claimed, RunState } from './state.ts';
@@ -30,25 +34,47 @@ export class SendPhase {
     private readonly pages: SettlePhase,
     /** Called when a send ends, so the run's loop looks at what to do next. */
     private readonly wake: () => void,
+    /** Whether the run will claim more rows: a group short of its size waits for them. */
+    private readonly moreComing: () => boolean = () => false,
   ) {}
 
   // 1. start ------------------------------------------------------------------------------------
 
+  /**
+   * The most rows one request carries: one without a bulk mailer; else as many as the window
+   * admits at once (its limit, a second of this run's rate), SES takes in one call, and half the
+   * crash bound allows, so that the next group is claimed while this one is sent.
+   */
+  groupSize(): number {
+    const { run } = this;
+    const { mailer } = run.deps;
+    if (!mailer.sendBulk) return 1;
+    const half = Math.floor(run.window.claimBound / 2);
+    return Math.max(1, Math.min(run.pacer.groupLimit, mailer.bulkLimit ?? 1, half));
+  }
+
   startSends(): void {
     const { run } = this;
+    const size = this.groupSize();
+    run.window.group = size;
     while (run.ready.length && !run.halted && run.inFlight < run.window.target) {
-      const c = run.ready.shift()!;
-      run.inFlight++;
-      void this.send(c)
+      // A claim is due or writing (the window claims once a group's worth is left): a group
+      // short of its size waits for it, so a page's end or a small shard does not split groups.
+      if (run.ready.length < size && this.moreComing()) return;
+      const group = run.ready.splice(0, size);
+      run.inFlight += group.length;
+      void this.sendGroup(group)
         .then(
-          (d) => this.pages.settle(c.page, d),
+          (ds) => {
+            for (const [i, d] of ds.entries()) this.pages.settle(group[i]!.page, d);
+          },
           (error: unknown) => {
-            this.pages.settle(c.page, 'unresolved');
+            for (const c of group) this.pages.settle(c.page, 'unresolved');
             run.fail(error);
           },
         )
         .finally(() => {
-          run.inFlight--;
+          run.inFlight -= group.length;
           this.wake();
         });
     }
@@ -56,53 +82,107 @@ export class SendPhase {
 
   // 2–3. pace, send, classify -------------------------------------------------------------------
 
-  /** One claimed row: wait for a token, send with its own link and headers, retry throttling. */
-  async send(c: Claimed): Promise<Delivery> {
+  /** Claimed rows: wait for their tokens, send each with its own link and headers, retry throttling. */
+  async sendGroup(group: Claimed[]): Promise<Delivery[]> {
     const { run } = this;
     const { deps, report, settings } = run;
-    const { recipient: r, token } = c;
-    // The planned time here; the mailer admits the send right before its request is written.
-    const slot = await run.pacer.wait(deps.sleeper);
-    if (run.halted) return this.drop(c);
-    const message = personalise(run.rendered, r, deps.unsubscribeKey, settings, report.reportId);
-    for (let attempt = 0; ; attempt++) {
-      let messageId: string;
+    // The planned time here; the mailer admits the group right before its request is written.
+    const slot = await run.pacer.wait(deps.sleeper, group.length);
+    if (run.halted) return Promise.all(group.map((c) => this.drop(c)));
+    const messages = group.map((c) =>
+      personalise(run.rendered, c.recipient, deps.unsubscribeKey, settings, report.reportId),
+    );
+    const out: Delivery[] = [];
+    let left = group.map((_, i) => i);
+    for (let attempt = 0; left.length; attempt++) {
       const startedAt = run.stopwatch();
-      const gate = run.pacer.gate(deps.sleeper, slot);
-      try {
-        ({ messageId } = await deps.mailer.send(message, { admit: gate.admit, written: gate.written }));
-        gate.done();
-      } catch (err) {
-        const e = classifySendError(err);
-        if (e.kind === 'throttle' && !run.pastDeadline() && !run.halted) {
-          // The retry is a send too: the mailer admits it into the one-second window.
-          await deps.sleeper.sleep(backoffMs(attempt));
-          continue;
+      const gate = run.pacer.gate(deps.sleeper, slot, left.length);
+      const outcomes = await this.mail(
+        left.map((i) => messages[i]!),
+        { admit: gate.admit, written: gate.written },
+        gate.done,
+      );
+      if (outcomes.some((o) => 'messageId' in o)) run.window.observe(run.stopwatch() - startedAt);
+      const retry: number[] = [];
+      const settled = left.map((i, j) => {
+        const decided = this.decide(group[i]!, outcomes[j]!);
+        if (decided === 'retry') retry.push(i);
+        return decided;
+      });
+      // Each row's own write (failed, released); one that throws leaves that row unresolved.
+      const written = await Promise.allSettled(settled.map((d) => (d === 'retry' ? 'retry' : d())));
+      written.forEach((w, j) => {
+        if (w.status === 'fulfilled') {
+          if (w.value !== 'retry') out[left[j]!] = w.value;
+          return;
         }
-        if (e.kind === 'permanent') {
-          await deps.ledger.markFailed(report.reportId, r.email, token, e.reason, deps.clock.now());
-          if (++this.rejectionsInARow >= run.maxRejections) {
-            run.stopWith({
-              kind: 'pause',
-              reason: `SES refused ${this.rejectionsInARow} messages in a row, last: ${e.reason}`,
-            });
-          }
-          return 'failed';
-        }
-        if (e.kind === 'unknown') {
-          // It may have gone out: keep the claim, the next run re-sends (at-least-once).
-          run.stopWith({ kind: 'error', reason: e.reason });
-          return 'unresolved';
-        }
-        // Not sent (a paused account, or still throttled at the deadline): drop the claim.
-        if (e.kind === 'pause') run.stopWith({ kind: 'pause', reason: e.reason });
-        return this.drop(c);
+        out[left[j]!] = 'unresolved';
+        run.fail(w.reason);
+      });
+      left = retry;
+      if (!left.length) break;
+      // The retry is a send too: the mailer admits it into the one-second window.
+      await deps.sleeper.sleep(backoffMs(attempt));
+      if (run.halted) {
+        const dropped = await Promise.all(left.map((i) => this.drop(group[i]!)));
+        for (const [j, i] of left.entries()) out[i] = dropped[j]!;
+        break;
       }
-      run.window.observe(run.stopwatch() - startedAt);
-      this.rejectionsInARow = 0;
-      this.pages.sent({ email: r.email, token, messageId, page: c.page });
-      return 'sent';
     }
+    return out;
+  }
+
+  /** One request for the messages (a bulk one for several); a thrown error is each one's answer. */
+  private async mail(
+    messages: OutgoingEmail[],
+    options: SendOptions,
+    done: () => void,
+  ): Promise<BulkOutcome[]> {
+    const { mailer } = this.run.deps;
+    try {
+      const out =
+        messages.length > 1 && mailer.sendBulk
+          ? await mailer.sendBulk(messages, options)
+          : [await mailer.send(messages[0]!, options)];
+      done();
+      return out;
+    } catch (error) {
+      return messages.map(() => ({ error }));
+    }
+  }
+
+  /** What one row's answer means: retry it, or what is written for it (and its delivery). */
+  private decide(c: Claimed, outcome: BulkOutcome): 'retry' | (() => Promise<Delivery>) {
+    const { run } = this;
+    const { deps, report } = run;
+    const { recipient: r, token } = c;
+    if ('messageId' in outcome) {
+      this.rejectionsInARow = 0;
+      this.pages.sent({ email: r.email, token, messageId: outcome.messageId, page: c.page });
+      return async () => 'sent';
+    }
+    const e = classifySendError(outcome.error);
+    if (e.kind === 'throttle' && !run.pastDeadline() && !run.halted) return 'retry';
+    if (e.kind === 'permanent') {
+      if (++this.rejectionsInARow >= run.maxRejections) {
+        run.stopWith({
+          kind: 'pause',
+          reason: `SES refused ${this.rejectionsInARow} messages in a row, last: ${e.reason}`,
+        });
+      }
+      return async () => {
+        await deps.ledger.markFailed(report.reportId, r.email, token, e.reason, deps.clock.now());
+        return 'failed';
+      };
+    }
+    if (e.kind === 'unknown') {
+      // It may have gone out: keep the claim, the next run re-sends (at-least-once).
+      run.stopWith({ kind: 'error', reason: e.reason });
+      return async () => 'unresolved';
+    }
+    // Not sent (a paused account, or still throttled at the deadline): drop the claim.
+    if (e.kind === 'pause') run.stopWith({ kind: 'pause', reason: e.reason });
+    return () => this.drop(c);
   }
 
   // 4. drop -------------------------------------------------------------------------------------
