@@ -1,6 +1,6 @@
 /**
  * The latency proxy's server (latency-proxy.ts), run in a process of its own: it stamps each
- * SendEmail's arrival when its event loop gets to it, and in the bench's process (with s3rver
+ * SendEmail's arrival (each reader of a SendBulkEmail's) when its event loop gets to it, and in the bench's process (with s3rver
  * and the samplers) that loop ran up to 30–50 ms late at 500/s, stamping a second and a bit of
  * sends into one second. Its own process, at a raised priority where the OS allows, keeps the
  * stamps close to the arrivals. Talks to the bench over the IPC channel of `fork`.
@@ -12,6 +12,7 @@ import type { ProxyQuota, ProxyRequest } from './latency-proxy.ts';
 
 const ACCOUNT_PATH = '/v2/email/account';
 const SEND_PATH = '/v2/email/outbound-emails';
+const BULK_PATH = '/v2/email/outbound-bulk-emails';
 
 async function serve(opts: { target: string; latencyMs: number; jitterMs: number }) {
   const target = new URL(opts.target);
@@ -58,11 +59,14 @@ async function serve(opts: { target: string; latencyMs: number; jitterMs: number
         );
         return;
       }
-      if (req.method === 'POST' && req.url?.startsWith(SEND_PATH)) {
-        // Only newsletters count (the editors' notice goes through here too).
+      const bulk = req.url?.startsWith(BULK_PATH);
+      if (req.method === 'POST' && (bulk || req.url?.startsWith(SEND_PATH))) {
+        // Only newsletters count (the editors' notice goes through here too), and each reader of
+        // a SendBulkEmail as one send, as SES counts them against the rate.
         if (body.includes('"Value":"newsletter"')) {
-          arrivals.push(performance.timeOrigin + arrived);
-          bodies.push(body.length);
+          const readers = bulk ? (JSON.parse(body.toString('utf8')).BulkEmailEntries?.length ?? 0) : 1;
+          for (let i = 0; i < readers; i++) arrivals.push(performance.timeOrigin + arrived);
+          if (readers) bodies.push(body.length / readers);
         }
         const delay = opts.latencyMs + (Math.random() * 2 - 1) * opts.jitterMs;
         setTimeout(() => forward(req, res, body), Math.max(0, delay));

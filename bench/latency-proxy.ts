@@ -31,7 +31,7 @@ export interface LatencyProxy {
   url: string;
   /** Arrival times (epoch ms) of newsletter SendEmail calls since the last `take()`. */
   take(): Promise<number[]>;
-  /** The median size of those calls' bodies (bytes), since the last `take()`: whole parts or template sends. */
+  /** The median request bytes per reader of those calls, since the last `take()`: whole parts, template sends or bulk entries. */
   bodyBytes(): Promise<number>;
   /**
    * How late the proxy's event loop ran since the last `take()` (ms, 99th percentile and

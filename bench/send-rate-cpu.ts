@@ -14,7 +14,8 @@ export interface DispatcherCpu {
   /** From the first invocation to the first newsletter at the proxy: quota, lease, rendered output, first claims. */
   firstSendMs: number;
   /**
-   * Per recipient between the arrivals of the median and the 90th percentile recipient: once the
+   * Per recipient between the arrivals of the median and the 90th percentile recipient (the
+   * readers who arrived after the first, up to the second: a bulk call's arrive together): once the
    * process is warm (the first seconds of a fresh process still compile and load lazily what
    * the first calls reach), and before the last claims and the finish.
    */
@@ -45,7 +46,11 @@ export function dispatcherCpu(
   const n = t.length;
   const lo = Math.floor(n * 0.5);
   const hi = Math.max(lo + 1, Math.floor(n * 0.9));
-  const steady = n > 1 ? (cpuAt(out.samples, t[hi]!) - cpuAt(out.samples, t[lo]!)) / (hi - lo) : Number.NaN;
+  // Readers of one SendBulkEmail arrive at one moment: the CPU from the request at t[lo] to the
+  // one at t[hi] sent the readers that arrived after t[lo], up to t[hi].
+  const readers = t.filter((a) => a > t[lo]! && a <= t[hi]!).length;
+  const steady =
+    n > 1 && readers > 0 ? (cpuAt(out.samples, t[hi]!) - cpuAt(out.samples, t[lo]!)) / readers : Number.NaN;
   return {
     loadMs: out.loadCpuMs,
     firstSendMs: n ? cpuAt(out.samples, t[0]!) : Number.NaN,

@@ -69,9 +69,12 @@ export class InFlightWindow {
     return this.latencyMs;
   }
 
-  /** The number of calls to keep in flight now. */
+  /**
+   * The rows to keep in flight now: rate × latency with a quarter of headroom, plus one group
+   * (one row when sends go one by one) that waits for its turn at the pacer meanwhile.
+   */
   get target(): number {
-    const needed = Math.ceil((this.ratePerSecond * this.latencyMs * 1.25) / 1000) + 1;
+    const needed = Math.ceil((this.ratePerSecond * this.latencyMs * 1.25) / 1000) + this.group;
     return Math.max(1, Math.min(this.max, needed));
   }
 

@@ -52,6 +52,7 @@ export class SendRun {
   private readonly claims: ClaimPhase;
   private readonly sends: SendPhase;
   private writing = false;
+  private claiming = false;
   private woken = false;
   private wakeUp: (() => void) | null = null;
 
@@ -63,7 +64,9 @@ export class SendRun {
       this.state,
       this.pages,
       () => this.wake(),
-      () => this.mayClaim(),
+      // More rows come at once only from a claim being written or due now; otherwise a short
+      // group goes as it is rather than wait for the groups in flight.
+      () => this.claiming || this.claimDue(),
     );
   }
 
@@ -118,12 +121,34 @@ export class SendRun {
     return !run.stop && !run.failure && run.allowance > 0 && this.claims.rowsLeft();
   }
 
+  /**
+   * Whether a claim is due now: rows are left, and the window has claimed down to its mark, or
+   * the rows ready fall short of a group (a page ended) and the crash bound has room for the
+   * rest of it — else that group would wait for the answers of the groups in flight.
+   */
+  private claimDue(): boolean {
+    const run = this.state;
+    if (!this.mayClaim()) return false;
+    const { claimAt, group, fillTo } = run.window;
+    const short = group - run.ready.length;
+    return run.pending <= claimAt || (short > 0 && fillTo - run.pending >= short);
+  }
+
   /** The next write, in order of urgency, or null when none is due. */
   private nextWrite(): (() => Promise<void>) | null {
     const run = this.state;
     if (run.halted && run.ready.length) return () => this.sends.releaseReady();
     if (!run.failure && this.pages.saveable()) return () => this.pages.checkpoint();
-    if (this.mayClaim() && run.pending <= run.window.claimAt) return () => this.claims.claim();
+    if (this.claimDue()) {
+      return async () => {
+        this.claiming = true;
+        try {
+          await this.claims.claim();
+        } finally {
+          this.claiming = false;
+        }
+      };
+    }
     // Marks ride with claims; only when no claim is coming do they go on their own.
     const unmarked = this.pages.unmarkedCount;
     if (unmarked && !this.mayClaim() && (run.inFlight === 0 || unmarked >= run.window.target)) {
