@@ -43,7 +43,6 @@ import { type AudienceShape, describeShape, fullPageEmails, shapesFor } from './
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 import { transit } from './send-rate-format.ts';
 
-
 /** The smallest audience a rate is measured on (about 29 s at 14/s). */
 const MIN_READERS = 400;
 export interface SendRateOptions {

@@ -42,7 +42,7 @@ describe('dispatch by SendBulkEmail', () => {
     const { mailer, calls, bulkCalls } = mailerOver(stack, (n) => (n % 5 === 0 ? throttled() : undefined), {
       bulk: (n) => (n % 4 === 2 ? throttled() : undefined),
     });
-    const { deps, settings, clock } = dispatchSetup(stack, { mailer }, { concurrency: 8, pageSize: 20 });
+    const { deps, settings, clock } = dispatchSetup(stack, { mailer }, { concurrency: 12, pageSize: 20 });
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -50,7 +50,7 @@ describe('dispatch by SendBulkEmail', () => {
     expect(countsFor(await inbox(), subs)).toEqual(subs.map(() => 1));
     const rows = await ledgerRows(stack, report.reportId);
     expect(rows.every((r) => r.state === 'sent' && typeof r.messageId === 'string')).toBe(true);
-    // Groups of 4 (half the crash bound of 8), each retried until its last reader went.
+    // Groups of 4 (a third of the crash bound of 12), each retried until its last reader went.
     expect(bulkCalls()).toBeGreaterThanOrEqual(60 / 4);
     expect(calls()).toBeGreaterThan(60);
     expect(clock.slept).toBeGreaterThan(0);
@@ -67,7 +67,7 @@ describe('dispatch by SendBulkEmail', () => {
         ? sesError('MessageRejected', 'Email address is not verified.')
         : undefined,
     );
-    const { deps, settings } = dispatchSetup(stack, { mailer }, { concurrency: 8, pageSize: 20 });
+    const { deps, settings } = dispatchSetup(stack, { mailer }, { concurrency: 12, pageSize: 20 });
 
     const summary = await dispatchDue(deps, settings, run());
 
@@ -86,7 +86,7 @@ describe('dispatch by SendBulkEmail', () => {
     const stack = await createTestStack();
     const subs = await seedConfirmed(stack, 40);
     const report = await seedReport(stack);
-    const base = dispatchSetup(stack, {}, { concurrency: 8, pageSize: 20 });
+    const base = dispatchSetup(stack, {}, { concurrency: 12, pageSize: 20 });
     let bulkCalls = 0;
     const losing: Mailer = {
       ...base.deps.mailer,
@@ -97,7 +97,7 @@ describe('dispatch by SendBulkEmail', () => {
         return out;
       },
     };
-    const { deps, settings } = dispatchSetup(stack, { mailer: losing }, { concurrency: 8, pageSize: 20 });
+    const { deps, settings } = dispatchSetup(stack, { mailer: losing }, { concurrency: 12, pageSize: 20 });
 
     const first = await dispatchDue(deps, settings, run());
     expect(first.reports[0]).toMatchObject({ outcome: 'error' });

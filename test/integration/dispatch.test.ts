@@ -47,7 +47,8 @@ function quota(q: Partial<SendQuota> = {}) {
 }
 
 const setup = (stack: TestStack, over: Partial<DispatchDeps> = {}) =>
-  dispatchSetup(stack, over, { concurrency: 4, pageSize: 10 });
+  // A crash bound of 6: groups of 2 by SendBulkEmail (a third of it, send-run/send.ts groupSize).
+  dispatchSetup(stack, over, { concurrency: 6, pageSize: 10 });
 
 let runs = 0;
 const run = (budgetMs = 600_000) => ({ owner: `owner-${++runs}`, budgetMs });
@@ -145,7 +146,7 @@ describe('dispatchDue', () => {
     const summary = await dispatchDue(deps, settings, run());
     expect(summary.reports[0]).toMatchObject({ outcome: 'sent', sent: 12 });
     expect(kinds).toEqual(subs.map(() => 'Template'));
-    // Groups of 2 (half the crash bound of 4): two readers of one part go by one SendBulkEmail,
+    // Groups of 2 (a third of the crash bound of 6): two readers of one part go by one SendBulkEmail,
     // a group of both locales as two templated sends (which groups those are depends on shards).
     expect(bulkCalls()).toBeGreaterThan(0);
     const names = (['ja', 'en'] as const).map((l) => templateNameFor(report.reportId, l));

@@ -123,15 +123,16 @@ export class SendRun {
 
   /**
    * Whether a claim is due now: rows are left, and the window has claimed down to its mark, or
-   * the rows ready fall short of a group (a page ended) and the crash bound has room for the
-   * rest of it — else that group would wait for the answers of the groups in flight.
+   * the rows ready are part of a group (a page ended) and the crash bound has room for the rest
+   * of it — else that group would wait for the answers of the groups in flight.
    */
   private claimDue(): boolean {
     const run = this.state;
     if (!this.mayClaim()) return false;
     const { claimAt, group, fillTo } = run.window;
     const short = group - run.ready.length;
-    return run.pending <= claimAt || (short > 0 && fillTo - run.pending >= short);
+    const partial = run.ready.length > 0 && short > 0;
+    return run.pending <= claimAt || (partial && fillTo - run.pending >= short);
   }
 
   /** The next write, in order of urgency, or null when none is due. */
