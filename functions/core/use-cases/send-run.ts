@@ -11,9 +11,10 @@
  *    stop gate), which also marks sent every row answered since the last claim. A new page is
  *    read when one is used up, after checking the report is still ours and SENDING and the
  *    reputation guard.
- * 3. send (send-run/send.ts): each claimed row goes out as soon as the window has room, paced
- *    by the token bucket; no send waits for another. Throttling backs off and retries (the SES
- *    client itself never retries: `maxAttempts: 1`).
+ * 3. send (send-run/send.ts): claimed rows go out as soon as the window has room, in groups of
+ *    one SendBulkEmail each where the mailer can (a second of the rate at most), paced by the
+ *    token bucket and admitted as that many sends; each row's answer is its own. Throttling backs
+ *    off and retries (the SES client itself never retries: `maxAttempts: 1`).
  * 4. settle a page (send-run/settle.ts): each row's outcome is counted on its page; a page is
  *    settled when all its rows are, and its sent rows marked.
  * 5. checkpoint (send-run/settle.ts): settled pages are saved in cursor order, with their counts.
