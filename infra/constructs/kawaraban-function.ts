@@ -184,7 +184,7 @@ export class KawarabanFunction extends Construct {
   allowNewsletterTemplates(templatesArn: string): this {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:CreateEmailTemplate', 'ses:DeleteEmailTemplate'],
+        actions: ['ses:SendEmail', 'ses:SendBulkEmail', 'ses:CreateEmailTemplate', 'ses:DeleteEmailTemplate'],
         resources: [templatesArn],
       }),
     );
@@ -196,9 +196,10 @@ export class KawarabanFunction extends Construct {
     return this;
   }
 
-  /** ses:SendEmail on exactly these identity / configuration-set ARNs. */
-  allowSendEmail(resources: string[]): this {
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
+  /** ses:SendEmail (with `bulk`, ses:SendBulkEmail too: newsletters in groups) on exactly these identity / configuration-set ARNs. */
+  allowSendEmail(resources: string[], opts: { bulk?: boolean } = {}): this {
+    const actions = opts.bulk ? ['ses:SendEmail', 'ses:SendBulkEmail'] : ['ses:SendEmail'];
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
     return this;
   }
 }

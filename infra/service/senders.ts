@@ -46,7 +46,7 @@ export function buildSenders(
       .bindTable(stateful.subscribers, 'read')
       .bindBucket(bucket, { read: [uploadPrefixes.rendered] })
       .bindSecret(stateful.unsubscribeSecret)
-      .allowSendEmail(sesSendResources)
+      .allowSendEmail(sesSendResources, { bulk: true })
       .allowNewsletterTemplates(
         scope.formatArn({ service: 'ses', resource: 'template', resourceName: `${TEMPLATE_PREFIX}*` }),
       )

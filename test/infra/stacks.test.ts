@@ -329,6 +329,16 @@ describe('grants', () => {
     expect(grants('sesEvents').filter((g) => g.action.startsWith('ses:'))).toEqual([]);
   });
 
+  it('ses:SendBulkEmail for the newsletter senders only, on the identity, the configuration set and kawaraban- templates', () => {
+    const bulk = (k: keyof typeof ids.fn) =>
+      grants(k)
+        .filter((g) => g.action === 'ses:SendBulkEmail')
+        .map((g) => /:(identity|configuration-set|template)\//.exec(g.resource)?.[1] ?? g.resource)
+        .sort();
+    expect(bulk('dispatch')).toEqual(['configuration-set', 'identity', 'template']);
+    for (const k of ['api', 'render', 'sesEvents', 'archive'] as const) expect(bulk(k), k).toEqual([]);
+  });
+
   it('only the dispatcher (and its workers) may create, send by and delete templates, and only kawaraban- ones', () => {
     const onTemplates = (k: keyof typeof ids.fn) =>
       grants(k)
@@ -339,6 +349,7 @@ describe('grants', () => {
     expect(onTemplates('dispatch')).toEqual([
       'ses:CreateEmailTemplate template/kawaraban-*',
       'ses:DeleteEmailTemplate template/kawaraban-*',
+      'ses:SendBulkEmail template/kawaraban-*',
       'ses:SendEmail template/kawaraban-*',
     ]);
     for (const k of ['api', 'render', 'sesEvents', 'archive'] as const) expect(onTemplates(k), k).toEqual([]);

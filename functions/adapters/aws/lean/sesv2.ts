@@ -48,33 +48,29 @@ export function leanSesV2(config: AwsClientConfig = {}, options: LeanSesOptions 
   const retry = options.retry ?? standardRetry;
   const getHeaders: Record<string, string> = options.userAgent ? { 'user-agent': options.userAgent } : {};
   const postHeaders = { ...getHeaders, 'content-type': 'application/json' };
+  /** A sending POST (one admitted by the caller's pacer) and its JSON answer. */
+  const send = <Out>(path: string, operation: string, body: Buffer, call?: SesCallOptions): Promise<Out> => {
+    const request = {
+      method: 'POST',
+      path,
+      headers: postHeaders,
+      body,
+      operation,
+      beforeWrite: call?.beforeWrite,
+      written: call?.written,
+    } as const;
+    return callAws(endpoint, request, retry).then((res) => jsonBody<Out>(res));
+  };
   return {
     sendEmail(input: SendEmailRequest, call?: SesCallOptions): Promise<SendEmailResponse> {
       const body =
         call?.body?.() ??
         Buffer.from(hasBlobs(input) ? JSON.stringify(input, blobsAsBase64) : JSON.stringify(input), 'utf8');
-      const request = {
-        method: 'POST',
-        path: '/v2/email/outbound-emails',
-        headers: postHeaders,
-        body,
-        operation: 'SendEmail',
-        beforeWrite: call?.beforeWrite,
-        written: call?.written,
-      } as const;
-      return callAws(endpoint, request, retry).then((res) => jsonBody<SendEmailResponse>(res));
+      return send('/v2/email/outbound-emails', 'SendEmail', body, call);
     },
     sendBulkEmail(input: SendBulkEmailRequest, call?: SesCallOptions): Promise<SendBulkEmailResponse> {
-      const request = {
-        method: 'POST',
-        path: '/v2/email/outbound-bulk-emails',
-        headers: postHeaders,
-        body: Buffer.from(JSON.stringify(input), 'utf8'),
-        operation: 'SendBulkEmail',
-        beforeWrite: call?.beforeWrite,
-        written: call?.written,
-      } as const;
-      return callAws(endpoint, request, retry).then((res) => jsonBody<SendBulkEmailResponse>(res));
+      const body = Buffer.from(JSON.stringify(input), 'utf8');
+      return send('/v2/email/outbound-bulk-emails', 'SendBulkEmail', body, call);
     },
     async createEmailTemplate(input: CreateEmailTemplateRequest): Promise<void> {
       const request = {
