@@ -100,7 +100,12 @@ describe('newsletters sent in bulk', () => {
     let admitted = 0;
     const outcomes = await mailer.sendBulk!(
       second.map((to, i) => message(p, to, `s${i}`)),
-      { admit: () => (admitted++, 0) },
+      {
+        admit: () => {
+          admitted++;
+          return 0;
+        },
+      },
     );
     expect(outcomes.every(sentOk)).toBe(true);
     expect(admitted).toBe(2);
