@@ -134,3 +134,13 @@ export function achievedRate(arrivals: readonly number[]): number {
   const last = Math.max(...arrivals);
   return ((arrivals.length - 1) * 1000) / (last - first);
 }
+
+/** The most of `times` in a one-second window [t, t + 1000) that holds `moment`. */
+export function busiestAcross(times: readonly number[], moment: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (const start of t.filter((x) => x <= moment && x > moment - 1000)) {
+    best = Math.max(best, t.filter((x) => x >= start && x < start + 1000).length);
+  }
+  return best;
+}

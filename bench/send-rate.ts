@@ -34,6 +34,7 @@ import type { Report } from '../functions/core/report-schema.ts';
 import { scheduleDue, seedConfirmed, unseedConfirmed } from './dispatch-throughput.ts';
 import {
   achievedRate,
+  busiestAcross,
   busiestSecond,
   busiestWindow,
   startLatencyProxy,
@@ -43,8 +44,12 @@ import { type AudienceShape, describeShape, fullPageEmails, shapesFor } from './
 import { dispatcherCpu, type DispatcherCpu, type EmulatorCpu, measureEmulators } from './send-rate-cpu.ts';
 import { transit } from './send-rate-format.ts';
 
-/** The smallest audience a rate is measured on (about 29 s at 14/s). */
+/**
+ * The smallest audience a rate is measured on (about 29 s at 14/s, where a SendBulkEmail goes once a
+ * second): the steady CPU is read from the median to the 90th percentile reader, over several calls.
+ */
 const MIN_READERS = 400;
+
 export interface SendRateOptions {
   config: Config;
   sesUrl: string;
@@ -173,16 +178,6 @@ function runDispatcher(reportId: string, env: Record<string, string>): Promise<D
   });
 }
 
-/** The most of `times` in a one-second window [t, t + 1000) that holds `moment`. */
-function busiestAcross(times: readonly number[], moment: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (const start of t.filter((x) => x <= moment && x > moment - 1000)) {
-    best = Math.max(best, t.filter((x) => x >= start && x < start + 1000).length);
-  }
-  return best;
-}
-
 function percentiles(xs: readonly number[]): { median: number; p90: number } {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
@@ -205,8 +200,6 @@ export async function sendRateBench(opts: SendRateOptions): Promise<SendRateResu
   });
   const rows: RateRow[] = [];
   const warmups: RateRow[] = [];
-  // At least 400 readers: at 14/s a SendBulkEmail goes once a second, and the steady CPU is read
-  // between the median and the 90th percentile reader, which must span more than a few requests.
   const readersAt = (rate: number) => Math.max(MIN_READERS, Math.round(rate * opts.seconds));
   try {
     const top = Math.max(...opts.rates);
