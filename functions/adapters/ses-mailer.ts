@@ -83,7 +83,15 @@ export function sesMailer(
           });
         }),
         ...alone.map(async (i) => {
-          out[i] = (await outcomes(async () => [await send(msgs[i]!, admission)], 1))![0]!;
+          const msg = msgs[i]!;
+          const result = await outcomes(async () => {
+            const templated = await templates.input(sender, msg);
+            if (!templated) return [await sendSimple(client, sender, msg, admission)];
+            const sent = await templates.send(templated, admission);
+            return sent && [sent];
+          }, 1);
+          if (result) out[i] = result[0]!;
+          else again.push(i);
         }),
       ]);
       const simple = sharedAdmission(options);

@@ -116,6 +116,30 @@ describe('newsletters sent in bulk', () => {
     expect((await sentTo(second[1]!))[0]!.body.text).toContain('u?t=s1');
   });
 
+  it('a reader alone in its part whose template is missing goes again as Simple, and that second request is admitted too', async () => {
+    const [a, b] = [part(' bulk-pair'), part(' bulk-alone')];
+    const { client, requests } = recorded();
+    const mailer = sesMailer(client, { ...from, templates: true });
+    const lone = message(b, address('lone'), 'l0');
+    await mailer.send(lone);
+    await sendingSesClient().deleteEmailTemplate(reportTemplate(lone.subject, lone.fill!)!.name);
+    const tos = [address('pair'), address('pair'), address('lone')];
+    let admitted = 0;
+    const outcomes = await mailer.sendBulk!(
+      [message(a, tos[0]!, 'p0'), message(a, tos[1]!, 'p1'), message(b, tos[2]!, 'l1')],
+      {
+        admit: () => {
+          admitted++;
+          return 0;
+        },
+      },
+    );
+    expect(outcomes.every(sentOk)).toBe(true);
+    expect(requests.slice(1).sort()).toEqual(['Simple', 'Template', 'bulk:2']);
+    expect(admitted).toBe(2);
+    for (const to of tos) expect(await sentTo(to), to).toHaveLength(1);
+  });
+
   it('entries answered TEMPLATE_NOT_FOUND go again as Simple; the others stay sent once', async () => {
     const p = part(' bulk-entry-missing');
     const tos = [address('e'), address('e'), address('e'), address('e')];
