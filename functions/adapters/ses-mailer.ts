@@ -52,13 +52,15 @@ export function sesMailer(
   const templates =
     opts.templates === true ? new SesTemplates(client, { warn: opts.warn }) : opts.templates || undefined;
   const sender = { from, configurationSet: opts.configurationSet };
-  async function send(msg: OutgoingEmail, options?: SendOptions) {
+  /** By its template when it has one, else Simple; undefined when the template was missing (nothing sent). */
+  async function sendOnce(msg: OutgoingEmail, options?: SendOptions) {
     const templated = templates && (await templates.input(sender, msg));
-    if (templated) {
-      const sent = await templates.send(templated, options);
-      if (sent) return sent;
-    }
-    return sendSimple(client, sender, msg, options);
+    if (!templated) return sendSimple(client, sender, msg, options);
+    return templates.send(templated, options);
+  }
+  /** A missing template costs a second request, as Simple content, admitted again. */
+  async function send(msg: OutgoingEmail, options?: SendOptions) {
+    return (await sendOnce(msg, options)) ?? sendSimple(client, sender, msg, options);
   }
   if (!templates) return { send };
   return {
@@ -83,11 +85,8 @@ export function sesMailer(
           });
         }),
         ...alone.map(async (i) => {
-          const msg = msgs[i]!;
           const result = await outcomes(async () => {
-            const templated = await templates.input(sender, msg);
-            if (!templated) return [await sendSimple(client, sender, msg, admission)];
-            const sent = await templates.send(templated, admission);
+            const sent = await sendOnce(msgs[i]!, admission);
             return sent && [sent];
           }, 1);
           if (result) out[i] = result[0]!;

@@ -110,12 +110,8 @@ export class SendPhase {
         gate.done,
       );
       if (outcomes.some((o) => 'messageId' in o)) run.window.observe(run.stopwatch() - startedAt);
-      const retry: number[] = [];
-      const settled = left.map((i, j) => {
-        const decided = this.decide(group[i]!, outcomes[j]!);
-        if (decided === 'retry') retry.push(i);
-        return decided;
-      });
+      const settled = left.map((i, j) => this.decide(group[i]!, outcomes[j]!));
+      const retry = left.filter((_, j) => settled[j] === 'retry');
       // Each row's own write (failed, released); one that throws leaves that row unresolved.
       const written = await Promise.allSettled(settled.map((d) => (d === 'retry' ? 'retry' : d())));
       written.forEach((w, j) => {
